@@ -1,0 +1,17 @@
+#!/bin/sh
+# Builds the release wasm worker with worker-build, pointing it at the pinned tools
+# installed by scripts/setup.sh. Skips the build when the output is newer than every input.
+set -eu
+cd "$(dirname "$0")/.."
+out=worker/build/index.js
+if [ -f "$out" ] && [ -z "$(find src worker/src Cargo.toml Cargo.lock worker/Cargo.toml .cargo -newer "$out" -type f 2>/dev/null | head -n 1)" ]; then
+  echo "[build-worker] up to date: $out" >&2
+  exit 0
+fi
+root=$(pwd)
+export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen || echo "$HOME/.cargo/bin/wasm-bindgen")}"
+export ESBUILD_BIN="$root/node_modules/@esbuild/linux-x64/bin/esbuild"
+export WASM_OPT_BIN="$root/node_modules/.bin/wasm-opt"
+cd worker
+"${CARGO_HOME:-$HOME/.cargo}/bin/worker-build" --release
+touch "$root/$out"

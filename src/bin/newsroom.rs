@@ -1,0 +1,187 @@
+//! `newsroom`: the publisher CLI. Checks `content/` and builds the KV upload files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use newsroom::build::{build, Records};
+use newsroom::content::{load_site, Diagnostic, Site, SourceFile};
+use newsroom::kv::KvPair;
+
+/// Publish press releases to the edge newsroom.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every publisher and release; print `path:line: message` for each problem.
+    ///
+    /// Exit code 0: all good; 1: content errors (nothing written); 2: usage or I/O errors.
+    Check {
+        /// The content folder (holding `publishers/` and `releases/`).
+        #[arg(default_value = "content")]
+        content: PathBuf,
+    },
+    /// Check, then write the KV records for `wrangler kv bulk put`.
+    ///
+    /// Writes OUT/kv-1-releases.json (upload first) and OUT/kv-2-indexes.json (upload
+    /// second), so no index ever points to a release that is not uploaded yet.
+    ///
+    /// Example: newsroom build content --out build/kv
+    Build {
+        /// The content folder (holding `publishers/` and `releases/`).
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "build/kv")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Check { content } => Ok(match checked(&content)? {
+            Ok(site) => {
+                eprintln!(
+                    "ok: {} publishers, {} releases",
+                    site.publishers.len(),
+                    site.releases.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(count) => failed(count),
+        }),
+        Command::Build { content, out } => match checked(&content)? {
+            Ok(site) => {
+                let records = build(&site);
+                write_records(&out, &records)?;
+                eprintln!(
+                    "built {} release records and {} index records into {}",
+                    records.releases.len(),
+                    records.indexes.len(),
+                    out.display()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(count) => Ok(failed(count)),
+        },
+    }
+}
+
+fn failed(count: usize) -> ExitCode {
+    eprintln!(
+        "error: {count} problem{} found; nothing was written",
+        if count == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
+}
+
+/// Loads and checks the content tree; content problems are printed and counted.
+fn checked(content: &Path) -> Result<Result<Site, usize>> {
+    let (publishers, releases, mut diags) = read_tree(content)?;
+    if releases.is_empty() && publishers.is_empty() && diags.is_empty() {
+        anyhow::bail!(
+            "{} holds no publishers/*.toml or releases/**/*.md",
+            content.display()
+        );
+    }
+    let site = match load_site(&publishers, &releases) {
+        Ok(site) => Some(site),
+        Err(found) => {
+            diags.extend(found);
+            None
+        }
+    };
+    for d in &diags {
+        println!("{d}");
+    }
+    Ok(match site {
+        Some(site) if diags.is_empty() => Ok(site),
+        _ => Err(diags.len()),
+    })
+}
+
+type Tree = (Vec<SourceFile>, Vec<SourceFile>, Vec<Diagnostic>);
+
+/// Reads `publishers/*.toml` and `releases/**/*.md`; files that are not UTF-8 become diagnostics.
+fn read_tree(content: &Path) -> Result<Tree> {
+    let mut diags = Vec::new();
+    let mut read_all = |dir: &Path, ext: &str| -> Result<Vec<SourceFile>> {
+        let mut files = Vec::new();
+        for path in list(dir, ext)? {
+            let bytes =
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let shown = path.display().to_string();
+            match String::from_utf8(bytes) {
+                Ok(text) => files.push(SourceFile { path: shown, text }),
+                Err(e) => {
+                    let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+                    diags.push(Diagnostic {
+                        path: shown,
+                        line,
+                        message: "the file is not valid UTF-8".into(),
+                    });
+                }
+            }
+        }
+        Ok(files)
+    };
+    let publishers = read_all(&content.join("publishers"), "toml")?;
+    let releases = read_all(&content.join("releases"), "md")?;
+    Ok((publishers, releases, diags))
+}
+
+/// Files under `dir` (recursively) with extension `ext`, sorted; a missing folder is empty.
+fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
+            let path = entry
+                .with_context(|| format!("cannot list {}", d.display()))?
+                .path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Writes both upload files, each through a temporary file and a rename.
+fn write_records(out: &Path, records: &Records) -> Result<()> {
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    write_json(&out.join("kv-1-releases.json"), &records.releases)?;
+    write_json(&out.join("kv-2-indexes.json"), &records.indexes)
+}
+
+fn write_json(path: &Path, pairs: &[KvPair]) -> Result<()> {
+    let text = serde_json::to_string_pretty(pairs).context("cannot serialize KV pairs")?;
+    let tmp = path.with_extension("json.tmp");
+    fs::write(&tmp, text + "\n").with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
+}

@@ -1,0 +1,229 @@
+//! Content files: publishers (`content/publishers/<slug>.toml`) and releases
+//! (`content/releases/**/<slug>.md`), parsed and checked without any I/O.
+//!
+//! The CLI reads the files into [`SourceFile`]s and calls [`load_site`]; every problem comes
+//! back as a [`Diagnostic`] naming the file and line.
+
+pub mod fields;
+pub mod frontmatter;
+mod publisher;
+mod release;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono_tz::Tz;
+
+use crate::model::{Contact, Keyword, ReleaseKind, Timestamp};
+
+pub use publisher::parse_publisher;
+pub use release::parse_release;
+
+/// A content file as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to the user, e.g. `content/releases/x.md`.
+    pub path: String,
+    /// File contents.
+    pub text: String,
+}
+
+/// One problem in one file, printed as `path:line: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File path as given in the [`SourceFile`].
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong and, where possible, how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.path, self.line, self.message)
+    }
+}
+
+/// A publisher as written in its TOML file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publisher {
+    /// Slug, from the file name.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// One-line description.
+    pub description: Option<String>,
+    /// Boilerplate paragraph.
+    pub boilerplate: Option<String>,
+    /// Website URL (`https://...`).
+    pub website: Option<String>,
+    /// Default language of releases.
+    pub lang: String,
+    /// Time zone for local times in front matter and for display.
+    pub zone: Tz,
+    /// Press contacts.
+    pub contacts: Vec<Contact>,
+}
+
+/// A release as written in its Markdown file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    /// Slug, from the file name.
+    pub slug: String,
+    /// File it came from.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// Publisher slug (known to exist).
+    pub publisher: String,
+    /// Publication time.
+    pub published: Timestamp,
+    /// Last update, if any.
+    pub updated: Option<Timestamp>,
+    /// Kind of release.
+    pub kind: ReleaseKind,
+    /// Language (front matter, or the publisher's default).
+    pub lang: String,
+    /// Lead paragraph.
+    pub lead: String,
+    /// True when the source gave only the lead.
+    pub lead_only: bool,
+    /// Markdown body.
+    pub body: String,
+    /// Keywords.
+    pub keywords: Vec<Keyword>,
+    /// Contacts.
+    pub contacts: Vec<Contact>,
+}
+
+/// All publishers and releases of a content tree, checked.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Publishers by slug.
+    pub publishers: BTreeMap<String, Publisher>,
+    /// Releases, in no particular order.
+    pub releases: Vec<Release>,
+}
+
+/// The slug a file name gives: its stem, checked with [`crate::slug::is_valid`].
+pub fn slug_of(path: &str, extension: &str) -> Result<String, String> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = name
+        .strip_suffix(extension)
+        .ok_or_else(|| format!("expected a `{extension}` file"))?;
+    if crate::slug::is_valid(stem) {
+        Ok(stem.to_string())
+    } else {
+        Err(format!(
+            "file name `{name}` does not give a valid slug: use lowercase a-z, 0-9 and single hyphens (e.g. `{}{extension}`)",
+            crate::slug::slugify(stem)
+        ))
+    }
+}
+
+/// Parses and cross-checks everything; returns every problem found, sorted by file and line.
+pub fn load_site(
+    publisher_files: &[SourceFile],
+    release_files: &[SourceFile],
+) -> Result<Site, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut site = Site::default();
+    for file in publisher_files {
+        match parse_publisher(&file.path, &file.text) {
+            Ok(p) => {
+                site.publishers.insert(p.slug.clone(), p);
+            }
+            Err(errors) => diags.extend(at(file, errors)),
+        }
+    }
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for file in release_files {
+        match parse_release(&file.path, &file.text, &site.publishers) {
+            Ok(r) => {
+                if let Some(first) = seen.insert(r.slug.clone(), &file.path) {
+                    diags.push(Diagnostic {
+                        path: file.path.clone(),
+                        line: 1,
+                        message: format!(
+                            "duplicate slug `{}`: {first} has the same file name",
+                            r.slug
+                        ),
+                    });
+                }
+                site.releases.push(r);
+            }
+            Err(errors) => diags.extend(at(file, errors)),
+        }
+    }
+    if diags.is_empty() {
+        Ok(site)
+    } else {
+        diags.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        Err(diags)
+    }
+}
+
+fn at(file: &SourceFile, errors: Vec<fields::LineError>) -> impl Iterator<Item = Diagnostic> + '_ {
+    errors.into_iter().map(|(line, message)| Diagnostic {
+        path: file.path.clone(),
+        line,
+        message,
+    })
+}
+
+/// Checks an `https://` (or `http://`) URL without spaces, quotes or angle brackets.
+pub fn is_web_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        host.contains('.')
+            && !r
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c))
+    })
+}
+
+/// A BCP 47 language tag of the simple shape we serve: `fi`, `sv`, `en`, `en-GB`, `se`...
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_come_from_file_names() {
+        assert_eq!(
+            slug_of("content/releases/2025/a-b.md", ".md"),
+            Ok("a-b".into())
+        );
+        assert!(slug_of("content/releases/Ä b.md", ".md")
+            .unwrap_err()
+            .contains("`a-b.md`"));
+        assert!(slug_of("x.txt", ".md").is_err());
+    }
+
+    #[test]
+    fn urls_and_languages() {
+        assert!(is_web_url("https://kymenhva.fi") && is_web_url("https://www.kymsote.fi/a?b=1"));
+        assert!(
+            !is_web_url("javascript:alert(1)")
+                && !is_web_url("https://a b.fi")
+                && !is_web_url("https://x\"y.fi")
+        );
+        assert!(
+            is_language_tag("fi")
+                && is_language_tag("en-GB")
+                && !is_language_tag("FI")
+                && !is_language_tag("f")
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! Request errors: one enum, one place that maps each to a status code.
+
+/// A KV value that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("KV record `{key}` is unusable: {reason}")]
+pub struct DataError {
+    /// The KV key.
+    pub key: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Why a request gets no regular answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    /// Nothing at this path (or the record does not exist).
+    #[error("Nothing is published at {0}.")]
+    NotFound(String),
+    /// The method is not supported here.
+    #[error("The method {0} is not allowed here; use GET or HEAD.")]
+    MethodNotAllowed(String),
+    /// A malformed query parameter.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No representation matches `Accept`.
+    #[error("None of the available representations is acceptable: text/html, application/json (or add ?format=html|json).")]
+    NotAcceptable,
+    /// A stored record is damaged.
+    #[error("This resource cannot be shown because its stored data is damaged. The operators have been notified.")]
+    BadData(DataError),
+}
+
+impl HttpError {
+    /// HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable => 406,
+            Self::BadData(_) => 500,
+        }
+    }
+
+    /// Stable machine-readable code for JSON bodies.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
+            Self::NotAcceptable => "not_acceptable",
+            Self::BadData(_) => "damaged_record",
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Server-rendered HTML pages (maud escapes every interpolated string).
+
+mod pages;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use crate::i18n::Labels;
+use crate::model::{Contact, Summary, Timestamp};
+use crate::route::{publisher_path, release_path};
+use crate::time;
+
+pub use pages::{error_page, latest_page, publisher_page, release_page};
+
+const STYLE: &str = include_str!("style.css");
+
+/// What the `<head>` needs besides the title.
+pub struct Head<'a> {
+    /// Page language (`lang` on `<html>`).
+    pub lang: &'a str,
+    /// `<title>`.
+    pub title: &'a str,
+    /// `<meta name="description">`, if any.
+    pub description: Option<&'a str>,
+    /// Absolute canonical URL, if the page has one.
+    pub canonical: Option<String>,
+}
+
+/// The page frame: head, skip link, site header, `main`, footer.
+fn layout(head: &Head<'_>, labels: &Labels, main: Markup, footer: Option<Markup>) -> String {
+    html! {
+        (DOCTYPE)
+        html lang=(head.lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (head.title) }
+                @if let Some(d) = head.description { meta name="description" content=(d); }
+                @if let Some(c) = &head.canonical {
+                    link rel="canonical" href=(c);
+                    link rel="alternate" type="application/json" href={ (c) "?format=json" };
+                }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                a.skip href="#main" { (labels.skip) }
+                header.site { a href="/" { (labels.site) } }
+                main #main { (main) }
+                footer.site { @if let Some(f) = footer { (f) } }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// `<time>` with a machine-readable value and the Finnish-style display.
+fn time_tag(ts: &Timestamp) -> Markup {
+    html! { time datetime=(time::machine(ts)) { (time::display(ts)) } }
+}
+
+/// A list of release cards; items in another language than the page get their own `lang`.
+fn summary_cards(items: &[&Summary], page_lang: &str, labels: &Labels) -> Markup {
+    html! {
+        @if items.is_empty() {
+            p { (labels.none_yet) }
+        } @else {
+            ul.cards {
+                @for s in items {
+                    li lang=[(s.lang != page_lang).then_some(s.lang.as_str())] {
+                        p.meta {
+                            a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
+                            " · " (time_tag(&s.published)) " · " (labels.kind(s.kind))
+                        }
+                        h3 { a href=(release_path(&s.slug)) { (s.title) } }
+                        p { (s.lead) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Contact cards with `tel:` and `mailto:` links.
+fn contact_cards(contacts: &[Contact], labels: &Labels) -> Markup {
+    html! {
+        ul.cards {
+            @for c in contacts {
+                li {
+                    strong { (c.name) }
+                    @if let Some(t) = &c.title { br; (t) }
+                    @if let Some(o) = &c.organization { br; (o) }
+                    @if let Some(p) = &c.phone { br; (labels.phone) " " a href={ "tel:" (tel(p)) } { (p) } }
+                    @if let Some(e) = &c.email { br; (labels.email) " " a href={ "mailto:" (e) } { (e) } }
+                }
+            }
+        }
+    }
+}
+
+/// A phone number as a `tel:` target: digits and a leading `+` only.
+fn tel(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}

@@ -1,0 +1,147 @@
+//! One function per page type.
+
+use maud::{html, Markup, PreEscaped};
+
+use super::{contact_cards, layout, summary_cards, time_tag, Head};
+use crate::error::HttpError;
+use crate::i18n::{labels, Labels};
+use crate::model::{LatestRecord, PublisherRecord, ReleaseRecord, Summary};
+use crate::route::{publisher_path, release_path};
+
+/// `/releases/{slug}`: the full release, contacts, boilerplate and more from the publisher.
+pub fn release_page(
+    r: &ReleaseRecord,
+    publisher: Option<&PublisherRecord>,
+    more: &[&Summary],
+    origin: &str,
+) -> String {
+    let s = &r.summary;
+    let l = labels(&s.lang);
+    let title = format!("{} | {}", s.title, s.publisher.name);
+    let head = Head {
+        lang: &s.lang,
+        title: &title,
+        description: Some(&s.lead),
+        canonical: Some(format!("{origin}{}", release_path(&s.slug))),
+    };
+    let main = html! {
+        article {
+            p.meta {
+                a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
+                " · " (time_tag(&s.published)) " · " (l.kind(s.kind))
+            }
+            h1 { (s.title) }
+            @if let Some(u) = &r.updated { p.meta { (l.updated) " " (time_tag(u)) } }
+            p.lead { (s.lead) }
+            @if r.lead_only {
+                p.notice { (l.lead_only) }
+            } @else {
+                (PreEscaped(&r.body_html))
+            }
+            @if !r.keywords.is_empty() {
+                section aria-labelledby="keywords" {
+                    h2 #keywords { (l.keywords) }
+                    ul.tags { @for k in &r.keywords { li { (k.label) } } }
+                }
+            }
+            @if !r.contacts.is_empty() {
+                section aria-labelledby="contacts" {
+                    h2 #contacts { (l.contacts) }
+                    (contact_cards(&r.contacts, l))
+                }
+            }
+            @if let Some(p) = publisher { (boilerplate(p, l)) }
+        }
+        @if !more.is_empty() {
+            aside aria-labelledby="more" {
+                h2 #more { (l.more_from) " " (s.publisher.name) }
+                (summary_cards(more, &s.lang, l))
+            }
+        }
+    };
+    layout(&head, l, main, Some(json_link(l)))
+}
+
+fn boilerplate(p: &PublisherRecord, l: &Labels) -> Markup {
+    html! {
+        @if p.boilerplate.is_some() || p.website.is_some() {
+            section.boilerplate aria-labelledby="about" {
+                h2 #about { a href=(publisher_path(&p.publisher.slug)) { (p.publisher.name) } }
+                @if let Some(b) = &p.boilerplate { p { (b) } }
+                @if let Some(w) = &p.website { p { (l.website) ": " a href=(w) { (w) } } }
+            }
+        }
+    }
+}
+
+/// `/`: the newest releases of every publisher.
+pub fn latest_page(latest: &LatestRecord, origin: &str, lang: &str) -> String {
+    let l = labels(lang);
+    let head = Head {
+        lang,
+        title: l.site,
+        description: Some(l.latest),
+        canonical: Some(format!("{origin}/")),
+    };
+    let items: Vec<&Summary> = latest.releases.iter().collect();
+    let main = html! {
+        h1 { (l.latest) }
+        p.meta { (latest.total) " " (l.total) }
+        (summary_cards(&items, lang, l))
+    };
+    layout(&head, l, main, Some(json_link(l)))
+}
+
+/// `/publishers/{slug}`: description, boilerplate, contacts and releases.
+pub fn publisher_page(p: &PublisherRecord, origin: &str) -> String {
+    let l = labels(&p.lang);
+    let title = format!("{} | {}", p.publisher.name, l.site);
+    let head = Head {
+        lang: &p.lang,
+        title: &title,
+        description: p.description.as_deref(),
+        canonical: Some(format!("{origin}{}", publisher_path(&p.publisher.slug))),
+    };
+    let items: Vec<&Summary> = p.releases.iter().collect();
+    let main = html! {
+        p.meta { (l.publisher) }
+        h1 { (p.publisher.name) }
+        @if let Some(d) = &p.description { p.lead { (d) } }
+        @if let Some(b) = &p.boilerplate { p { (b) } }
+        @if let Some(w) = &p.website { p { (l.website) ": " a href=(w) { (w) } } }
+        @if !p.contacts.is_empty() {
+            section aria-labelledby="contacts" {
+                h2 #contacts { (l.contacts) }
+                (contact_cards(&p.contacts, l))
+            }
+        }
+        section aria-labelledby="releases" {
+            h2 #releases { (l.releases) }
+            p.meta { (p.total) " " (l.total) }
+            (summary_cards(&items, &p.lang, l))
+        }
+    };
+    layout(&head, l, main, Some(json_link(l)))
+}
+
+/// An error page with the status, the explanation and a way back.
+pub fn error_page(e: &HttpError, lang: &str) -> String {
+    let l = labels(lang);
+    let title = format!("{} {} | {}", l.error, e.status(), l.site);
+    let head = Head {
+        lang,
+        title: &title,
+        description: None,
+        canonical: None,
+    };
+    let main = html! {
+        h1 { (l.error) " " (e.status()) }
+        p lang="en" { (e.to_string()) }
+        p { a href="/" { (l.back_home) } }
+    };
+    layout(&head, l, main, None)
+}
+
+fn json_link(l: &Labels) -> Markup {
+    html! { a.alt href="?format=json" { (l.as_json) } }
+}

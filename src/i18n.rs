@@ -1,0 +1,132 @@
+//! Interface labels in the language of the page (Finnish, Swedish, English).
+
+use crate::model::ReleaseKind;
+
+/// Every label a page uses.
+#[derive(Debug)]
+pub struct Labels {
+    /// Name of the site in the header.
+    pub site: &'static str,
+    /// Skip link text.
+    pub skip: &'static str,
+    /// Heading of the latest-releases page.
+    pub latest: &'static str,
+    /// Heading for a publisher's releases.
+    pub releases: &'static str,
+    /// "Keywords".
+    pub keywords: &'static str,
+    /// "Contacts".
+    pub contacts: &'static str,
+    /// "Read more from publisher" (publisher name follows).
+    pub more_from: &'static str,
+    /// "Publisher".
+    pub publisher: &'static str,
+    /// "Updated".
+    pub updated: &'static str,
+    /// "Phone".
+    pub phone: &'static str,
+    /// "E-mail".
+    pub email: &'static str,
+    /// "Website".
+    pub website: &'static str,
+    /// Notice on releases whose source gave only the lead.
+    pub lead_only: &'static str,
+    /// "No releases yet."
+    pub none_yet: &'static str,
+    /// "releases in total".
+    pub total: &'static str,
+    /// "This page as JSON".
+    pub as_json: &'static str,
+    /// Heading of error pages.
+    pub error: &'static str,
+    /// Link back to the front page.
+    pub back_home: &'static str,
+    /// Kind names: press release, news, article.
+    pub kinds: [&'static str; 3],
+}
+
+const FI: Labels = Labels {
+    site: "Uutishuone",
+    skip: "Siirry sisältöön",
+    latest: "Uusimmat tiedotteet",
+    releases: "Tiedotteet",
+    keywords: "Avainsanat",
+    contacts: "Yhteyshenkilöt",
+    more_from: "Lue lisää julkaisijalta",
+    publisher: "Julkaisija",
+    updated: "Päivitetty",
+    phone: "Puh.",
+    email: "Sähköposti",
+    website: "Verkkosivut",
+    lead_only: "Tästä julkaisusta on saatavilla vain ingressi.",
+    none_yet: "Ei vielä julkaisuja.",
+    total: "julkaisua yhteensä",
+    as_json: "Tämä sivu JSON-muodossa",
+    error: "Virhe",
+    back_home: "Etusivulle",
+    kinds: ["Tiedote", "Uutinen", "Artikkeli"],
+};
+
+const SV: Labels = Labels {
+    site: "Nyhetsrum",
+    skip: "Hoppa till innehållet",
+    latest: "Senaste pressmeddelanden",
+    releases: "Pressmeddelanden",
+    keywords: "Nyckelord",
+    contacts: "Kontaktpersoner",
+    more_from: "Läs mer från utgivaren",
+    publisher: "Utgivare",
+    updated: "Uppdaterad",
+    phone: "Tfn",
+    email: "E-post",
+    website: "Webbplats",
+    lead_only: "Endast ingressen finns tillgänglig för denna publikation.",
+    none_yet: "Inga publikationer ännu.",
+    total: "publikationer totalt",
+    as_json: "Denna sida som JSON",
+    error: "Fel",
+    back_home: "Till startsidan",
+    kinds: ["Pressmeddelande", "Nyhet", "Artikel"],
+};
+
+const EN: Labels = Labels {
+    site: "Newsroom",
+    skip: "Skip to content",
+    latest: "Latest releases",
+    releases: "Releases",
+    keywords: "Keywords",
+    contacts: "Contacts",
+    more_from: "More from",
+    publisher: "Publisher",
+    updated: "Updated",
+    phone: "Phone",
+    email: "E-mail",
+    website: "Website",
+    lead_only: "Only the lead of this release is available.",
+    none_yet: "No releases yet.",
+    total: "releases in total",
+    as_json: "This page as JSON",
+    error: "Error",
+    back_home: "Front page",
+    kinds: ["Press release", "News", "Article"],
+};
+
+/// Labels for a BCP 47 tag: Finnish and Swedish by primary subtag, English otherwise.
+pub fn labels(lang: &str) -> &'static Labels {
+    match lang.split('-').next().unwrap_or("") {
+        "fi" => &FI,
+        "sv" => &SV,
+        _ => &EN,
+    }
+}
+
+impl Labels {
+    /// Display name of a release kind.
+    pub fn kind(&self, kind: ReleaseKind) -> &'static str {
+        match kind {
+            ReleaseKind::Tiedote => self.kinds[0],
+            ReleaseKind::Uutinen => self.kinds[1],
+            ReleaseKind::Artikkeli => self.kinds[2],
+        }
+    }
+}

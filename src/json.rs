@@ -1,0 +1,217 @@
+//! The JSON representation: explicit, versioned views over the stored records
+//! (documented in `docs/api.md`). Views borrow; nothing is cloned to serialize.
+
+use serde::Serialize;
+
+use crate::error::HttpError;
+use crate::model::{
+    Contact, Keyword, LatestRecord, Precision, PublisherRecord, PublisherRef, ReleaseRecord,
+    Summary,
+};
+use crate::route::{publisher_path, release_path};
+use crate::time::rfc3339;
+
+/// Version of the JSON API; bumped on breaking changes.
+pub const API_VERSION: u32 = 1;
+
+/// A publisher as referenced from a release.
+#[derive(Serialize)]
+pub struct PublisherLink<'a> {
+    slug: &'a str,
+    name: &'a str,
+    url: String,
+}
+
+impl<'a> PublisherLink<'a> {
+    fn new(p: &'a PublisherRef, origin: &str) -> Self {
+        Self {
+            slug: &p.slug,
+            name: &p.name,
+            url: format!("{origin}{}", publisher_path(&p.slug)),
+        }
+    }
+}
+
+/// A release in a list.
+#[derive(Serialize)]
+pub struct SummaryView<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    language: &'a str,
+    published_at: String,
+    published_precision: Precision,
+    publisher: PublisherLink<'a>,
+    lead: &'a str,
+}
+
+impl<'a> SummaryView<'a> {
+    /// A view of `s` with absolute URLs on `origin`.
+    pub fn new(s: &'a Summary, origin: &str) -> Self {
+        Self {
+            slug: &s.slug,
+            url: format!("{origin}{}", release_path(&s.slug)),
+            title: &s.title,
+            kind: s.kind.id(),
+            language: &s.lang,
+            published_at: rfc3339(&s.published),
+            published_precision: s.published.precision,
+            publisher: PublisherLink::new(&s.publisher, origin),
+            lead: &s.lead,
+        }
+    }
+}
+
+/// Publisher details shown with a release.
+#[derive(Serialize)]
+pub struct PublisherBrief<'a> {
+    #[serde(flatten)]
+    link: PublisherLink<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    boilerplate: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    website: Option<&'a str>,
+}
+
+/// `GET /releases/{slug}` as JSON.
+#[derive(Serialize)]
+pub struct ReleaseView<'a> {
+    api_version: u32,
+    #[serde(flatten)]
+    summary: SummaryView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<String>,
+    lead_only: bool,
+    body_html: &'a str,
+    body_markdown: &'a str,
+    keywords: &'a [Keyword],
+    contacts: &'a [Contact],
+    publisher_details: Option<PublisherBrief<'a>>,
+    more_from_publisher: Vec<SummaryView<'a>>,
+}
+
+impl<'a> ReleaseView<'a> {
+    /// A view of a release, its publisher (if readable) and the publisher's other releases.
+    pub fn new(
+        r: &'a ReleaseRecord,
+        publisher: Option<&'a PublisherRecord>,
+        more: &[&'a Summary],
+        origin: &str,
+    ) -> Self {
+        Self {
+            api_version: API_VERSION,
+            summary: SummaryView::new(&r.summary, origin),
+            updated_at: r.updated.as_ref().map(rfc3339),
+            lead_only: r.lead_only,
+            body_html: &r.body_html,
+            body_markdown: &r.body_markdown,
+            keywords: &r.keywords,
+            contacts: &r.contacts,
+            publisher_details: publisher.map(|p| PublisherBrief {
+                link: PublisherLink::new(&p.publisher, origin),
+                boilerplate: p.boilerplate.as_deref(),
+                website: p.website.as_deref(),
+            }),
+            more_from_publisher: more.iter().map(|s| SummaryView::new(s, origin)).collect(),
+        }
+    }
+}
+
+/// `GET /` as JSON.
+#[derive(Serialize)]
+pub struct LatestView<'a> {
+    api_version: u32,
+    total: usize,
+    releases: Vec<SummaryView<'a>>,
+}
+
+impl<'a> LatestView<'a> {
+    /// A view of the site-wide list.
+    pub fn new(l: &'a LatestRecord, origin: &str) -> Self {
+        Self {
+            api_version: API_VERSION,
+            total: l.total,
+            releases: l
+                .releases
+                .iter()
+                .map(|s| SummaryView::new(s, origin))
+                .collect(),
+        }
+    }
+}
+
+/// `GET /publishers/{slug}` as JSON.
+#[derive(Serialize)]
+pub struct PublisherView<'a> {
+    api_version: u32,
+    #[serde(flatten)]
+    link: PublisherLink<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    boilerplate: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    website: Option<&'a str>,
+    language: &'a str,
+    time_zone: &'a str,
+    contacts: &'a [Contact],
+    total: usize,
+    releases: Vec<SummaryView<'a>>,
+}
+
+impl<'a> PublisherView<'a> {
+    /// A view of a publisher and its newest releases.
+    pub fn new(p: &'a PublisherRecord, origin: &str) -> Self {
+        Self {
+            api_version: API_VERSION,
+            link: PublisherLink::new(&p.publisher, origin),
+            description: p.description.as_deref(),
+            boilerplate: p.boilerplate.as_deref(),
+            website: p.website.as_deref(),
+            language: &p.lang,
+            time_zone: &p.time_zone,
+            contacts: &p.contacts,
+            total: p.total,
+            releases: p
+                .releases
+                .iter()
+                .map(|s| SummaryView::new(s, origin))
+                .collect(),
+        }
+    }
+}
+
+/// Error body: `{"api_version":1,"error":{"status":404,"code":"not_found","message":"..."}}`.
+#[derive(Serialize)]
+pub struct ErrorView {
+    api_version: u32,
+    error: ErrorDetail,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail {
+    status: u16,
+    code: &'static str,
+    message: String,
+}
+
+impl ErrorView {
+    /// The JSON body of an error.
+    pub fn new(e: &HttpError) -> Self {
+        Self {
+            api_version: API_VERSION,
+            error: ErrorDetail {
+                status: e.status(),
+                code: e.code(),
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+/// Serializes a view; our views contain only strings, numbers and lists, so this cannot fail.
+pub fn to_bytes<T: Serialize>(view: &T) -> Vec<u8> {
+    serde_json::to_vec(view).unwrap_or_else(|e| unreachable!("views serialize: {e}"))
+}

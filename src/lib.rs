@@ -1,0 +1,25 @@
+//! The newsroom core: a pure, synchronous library that knows nothing of Workers.
+//!
+//! Content files are parsed and checked ([`content`]), turned into KV records ([`build`]),
+//! and served by [`respond`], a function from request facts plus the KV values it asked
+//! for to a response value. The wasm adapter (`worker/`) and the publisher CLI
+//! (`src/bin/newsroom.rs`) are thin shells around it.
+#![deny(missing_docs)]
+
+pub mod build;
+pub mod content;
+pub mod error;
+pub mod html;
+pub mod http;
+pub mod i18n;
+pub mod json;
+pub mod kv;
+pub mod markdown;
+pub mod model;
+pub mod negotiate;
+pub mod respond;
+pub mod route;
+pub mod slug;
+pub mod time;
+
+pub use respond::{respond, Loaded, Outcome};

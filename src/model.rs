@@ -1,0 +1,187 @@
+//! The records stored in KV: what `newsroom build` writes and the worker reads.
+//!
+//! Every record carries `v`, the [`SCHEMA_VERSION`] it was written with; a worker refuses
+//! records of another version with a clear error instead of misreading them.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// Version of the stored record layout. Bump it when a field changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How precisely the source gives a time: some seeds give only the date.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// Date and time to the second.
+    #[default]
+    Second,
+    /// Only the date is known; the time part is midnight in the publisher's zone.
+    Day,
+}
+
+/// An instant with the publisher's offset and zone abbreviation (`EET`/`EEST`) at that instant.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    /// The instant, with the publisher's UTC offset at that instant.
+    pub at: DateTime<FixedOffset>,
+    /// Zone abbreviation in force at that instant, e.g. `EEST`.
+    pub zone: String,
+    /// Whether the time of day is known.
+    #[serde(default)]
+    pub precision: Precision,
+}
+
+/// What kind of publication a release is.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ReleaseKind {
+    /// A press release (Finnish: tiedote).
+    Tiedote,
+    /// A news item (uutinen).
+    Uutinen,
+    /// An article (artikkeli).
+    Artikkeli,
+}
+
+impl ReleaseKind {
+    /// Every kind, in the order documented in `content/README.md`.
+    pub const ALL: [ReleaseKind; 3] = [Self::Tiedote, Self::Uutinen, Self::Artikkeli];
+
+    /// The identifier used in front matter and JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Tiedote => "tiedote",
+            Self::Uutinen => "uutinen",
+            Self::Artikkeli => "artikkeli",
+        }
+    }
+
+    /// Parses a front-matter identifier.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+/// A person to contact about a release or a publisher.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    /// Full name.
+    pub name: String,
+    /// Job title, e.g. `hyvinvointialuejohtaja`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Organisation the person represents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Phone number as written by the publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A keyword: its URL slug and the label as the publisher wrote it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Keyword {
+    /// URL slug, e.g. `sote`.
+    pub slug: String,
+    /// Label as written, e.g. `sote`.
+    pub label: String,
+}
+
+/// The publisher fields a release or summary needs without reading the publisher record.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PublisherRef {
+    /// Publisher slug.
+    pub slug: String,
+    /// Publisher display name.
+    pub name: String,
+}
+
+/// What lists show of a release.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// Release slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: PublisherRef,
+    /// Publication time.
+    pub published: Timestamp,
+    /// Kind of release.
+    pub kind: ReleaseKind,
+    /// BCP 47 language tag of the release.
+    pub lang: String,
+    /// Lead paragraph, plain text.
+    pub lead: String,
+}
+
+/// One release, as stored under `release:{slug}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Everything lists show.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Last update, if the release was updated after publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Timestamp>,
+    /// True when the source gave only the lead: the body is that lead, nothing more.
+    #[serde(default)]
+    pub lead_only: bool,
+    /// Body as Markdown, as the publisher wrote it.
+    pub body_markdown: String,
+    /// Body rendered to safe HTML at build time (raw HTML escaped, unsafe links dropped).
+    pub body_html: String,
+    /// Keywords (Avainsanat).
+    #[serde(default)]
+    pub keywords: Vec<Keyword>,
+    /// Contacts (Yhteyshenkilöt).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// A publisher with its newest releases, as stored under `publisher:{slug}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PublisherRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Slug and name.
+    #[serde(flatten)]
+    pub publisher: PublisherRef,
+    /// One-line description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Boilerplate paragraph shown under every release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boilerplate: Option<String>,
+    /// Website URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Default language of the publisher's releases.
+    pub lang: String,
+    /// IANA time zone of the publisher.
+    pub time_zone: String,
+    /// Press contacts.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Number of published releases.
+    pub total: usize,
+    /// Newest releases first, at most [`crate::build::LIST_LEN`].
+    pub releases: Vec<Summary>,
+}
+
+/// The site-wide list of newest releases, stored under `index:latest`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct LatestRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Number of published releases on the site.
+    pub total: usize,
+    /// Newest releases first, at most [`crate::build::LIST_LEN`].
+    pub releases: Vec<Summary>,
+}

@@ -1,0 +1,141 @@
+//! Times: parsing front-matter times in a publisher's zone and formatting them for readers.
+
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+use crate::model::{Precision, Timestamp};
+
+/// Why a front-matter time was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// Not one of the accepted shapes.
+    #[error("`{0}` is not a time: use RFC 3339 (2025-06-25T10:02:11+03:00), a local time (2025-06-25T10:02:11) or a date (2025-06-25)")]
+    Syntax(String),
+    /// A local time that the clock skips when summer time starts.
+    #[error("`{0}` does not exist in {1} (the clock skips it when summer time starts); give an explicit offset")]
+    Skipped(String, String),
+    /// A local time that occurs twice when summer time ends.
+    #[error("`{0}` happens twice in {1} (summer time ends); give an explicit offset")]
+    Ambiguous(String, String),
+}
+
+/// Parses a time zone name; only zones compiled into this build are known.
+pub fn parse_zone(name: &str) -> Option<Tz> {
+    name.parse().ok()
+}
+
+/// Parses a front-matter time: RFC 3339 with offset, a local date-time, or a date,
+/// and pins it to `zone` (offset and abbreviation at that instant).
+pub fn parse_time(text: &str, zone: Tz) -> Result<Timestamp, TimeError> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(pin(&at, zone, Precision::Second));
+    }
+    if let Ok(local) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S"))
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+    {
+        return local_in(local, zone, text, Precision::Second);
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let midnight = date
+            .and_hms_opt(0, 0, 0)
+            .ok_or_else(|| TimeError::Syntax(text.into()))?;
+        return local_in(midnight, zone, text, Precision::Day);
+    }
+    Err(TimeError::Syntax(text.into()))
+}
+
+fn local_in(
+    local: NaiveDateTime,
+    zone: Tz,
+    text: &str,
+    precision: Precision,
+) -> Result<Timestamp, TimeError> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(at) => Ok(pin(&at.fixed_offset(), zone, precision)),
+        LocalResult::None => Err(TimeError::Skipped(text.into(), zone.name().into())),
+        LocalResult::Ambiguous(..) => Err(TimeError::Ambiguous(text.into(), zone.name().into())),
+    }
+}
+
+fn pin(at: &DateTime<FixedOffset>, zone: Tz, precision: Precision) -> Timestamp {
+    let local = at.with_timezone(&zone);
+    Timestamp {
+        at: local.fixed_offset(),
+        zone: local.format("%Z").to_string(),
+        precision,
+    }
+}
+
+/// Formats for readers the way Finnish newsrooms do: `25.6.2025 10:02:11 EEST`,
+/// or `27.11.2024` when only the date is known.
+pub fn display(ts: &Timestamp) -> String {
+    let at = ts.at;
+    match ts.precision {
+        Precision::Day => at.format("%-d.%-m.%Y").to_string(),
+        Precision::Second => format!("{} {}", at.format("%-d.%-m.%Y %H:%M:%S"), ts.zone),
+    }
+}
+
+/// The `datetime` attribute value for `<time>`: RFC 3339, or the date alone.
+pub fn machine(ts: &Timestamp) -> String {
+    match ts.precision {
+        Precision::Day => ts.at.format("%Y-%m-%d").to_string(),
+        Precision::Second => rfc3339(ts),
+    }
+}
+
+/// RFC 3339 with the publisher's offset, seconds precision.
+pub fn rfc3339(ts: &Timestamp) -> String {
+    ts.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helsinki() -> Tz {
+        parse_zone("Europe/Helsinki").expect("Helsinki is compiled in")
+    }
+
+    #[test]
+    fn local_summer_time_gets_eest() {
+        let ts = parse_time("2025-06-25T10:02:11", helsinki()).unwrap();
+        assert_eq!(rfc3339(&ts), "2025-06-25T10:02:11+03:00");
+        assert_eq!(display(&ts), "25.6.2025 10:02:11 EEST");
+    }
+
+    #[test]
+    fn winter_time_gets_eet_and_offsets_are_converted() {
+        let ts = parse_time("2024-11-27T08:30:00Z", helsinki()).unwrap();
+        assert_eq!(rfc3339(&ts), "2024-11-27T10:30:00+02:00");
+        assert_eq!(display(&ts), "27.11.2024 10:30:00 EET");
+    }
+
+    #[test]
+    fn date_only_shows_date_only() {
+        let ts = parse_time("2018-11-30", helsinki()).unwrap();
+        assert_eq!(ts.precision, Precision::Day);
+        assert_eq!(display(&ts), "30.11.2018");
+        assert_eq!(machine(&ts), "2018-11-30");
+        assert_eq!(rfc3339(&ts), "2018-11-30T00:00:00+02:00");
+    }
+
+    #[test]
+    fn dst_gaps_and_overlaps_are_refused() {
+        assert!(matches!(
+            parse_time("2025-03-30T03:30:00", helsinki()),
+            Err(TimeError::Skipped(..))
+        ));
+        assert!(matches!(
+            parse_time("2025-10-26T03:30:00", helsinki()),
+            Err(TimeError::Ambiguous(..))
+        ));
+        assert!(matches!(
+            parse_time("25.6.2025", helsinki()),
+            Err(TimeError::Syntax(..))
+        ));
+        assert!(parse_zone("Mars/Olympus").is_none());
+    }
+}
