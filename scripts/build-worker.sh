@@ -14,4 +14,9 @@ export ESBUILD_BIN="$root/node_modules/@esbuild/linux-x64/bin/esbuild"
 export WASM_OPT_BIN="$root/node_modules/.bin/wasm-opt"
 cd worker
 "${CARGO_HOME:-$HOME/.cargo}/bin/worker-build" --release
+# worker-build keeps the wasm names section (--debuginfo); dropping it saves ~13 % gzipped,
+# paid for by every cold start. Feature flags: the set worker-build itself enables.
+"$WASM_OPT_BIN" --strip-debug --strip-producers build/index_bg.wasm -o build/index_bg.wasm \
+  --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory \
+  --enable-multivalue --enable-reference-types --enable-exception-handling
 touch "$root/$out"

@@ -22,4 +22,4 @@ pub mod route;
 pub mod slug;
 pub mod time;
 
-pub use respond::{respond, Loaded, Outcome};
+pub use respond::{respond, respond_with, Loaded, Outcome};

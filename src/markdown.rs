@@ -1,5 +1,5 @@
 //! Markdown to safe HTML (no smart punctuation: Finnish quotes stay as written). Raw HTML is shown as text, links and images keep only safe
-//! schemes, and headings start at `h2` because the page title is the only `h1`.
+//! schemes, and `#` headings become `h2` because the page title is the only `h1`.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -53,13 +53,11 @@ fn make_safe(event: Event<'_>) -> Event<'_> {
     }
 }
 
+/// `#` becomes `h2` (the page title is the only `h1`); other levels stay as written.
 fn demote(level: HeadingLevel) -> HeadingLevel {
     match level {
         HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
+        other => other,
     }
 }
 
@@ -96,6 +94,7 @@ mod tests {
 
     #[test]
     fn paragraphs_lists_and_headings() {
+        assert_eq!(to_html("## Väliotsikko"), "<h2>Väliotsikko</h2>\n");
         let html = to_html("# Otsikko\n\nTeksti – ”lainaus”.\n\n- yksi\n- kaksi\n");
         assert_eq!(html, "<h2>Otsikko</h2>\n<p>Teksti – ”lainaus”.</p>\n<ul>\n<li>yksi</li>\n<li>kaksi</li>\n</ul>\n");
     }

@@ -56,6 +56,26 @@ pub enum Outcome {
     Done(HttpResponse),
 }
 
+/// Drives [`respond`] to the end with a synchronous `get` (tests, benchmarks, tools);
+/// returns the response and the number of KV reads it took.
+pub fn respond_with(
+    req: &RequestFacts,
+    mut get: impl FnMut(&str) -> Option<Vec<u8>>,
+) -> (HttpResponse, usize) {
+    let mut loaded = Loaded::default();
+    loop {
+        match respond(req, &loaded) {
+            Outcome::Done(response) => return (response, loaded.len()),
+            Outcome::Fetch(keys) => {
+                for key in keys {
+                    let value = get(&key);
+                    loaded.insert(key, value);
+                }
+            }
+        }
+    }
+}
+
 /// Why rendering stopped early.
 enum Halt {
     Need(String),
@@ -80,7 +100,10 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
         Ok((format, page)) => Outcome::Done(finish(req, 200, format, page)),
         Err(Halt::Need(key)) => Outcome::Fetch(vec![key]),
         Err(Halt::Fail(e)) => {
-            Outcome::Done(error_response(req, &e, format.unwrap_or(Format::Html)))
+            // A bad `?format=` still gets its error in the format `Accept` asks for.
+            let accepted = negotiate(req.accept.as_deref(), &[Format::Html, Format::Json]);
+            let format = format.ok().or(accepted).unwrap_or(Format::Html);
+            Outcome::Done(error_response(req, &e, format))
         }
     }
 }

@@ -24,26 +24,39 @@ pub fn parse_zone(name: &str) -> Option<Tz> {
     name.parse().ok()
 }
 
-/// Parses a front-matter time: RFC 3339 with offset, a local date-time, or a date,
-/// and pins it to `zone` (offset and abbreviation at that instant).
-pub fn parse_time(text: &str, zone: Tz) -> Result<Timestamp, TimeError> {
+/// A front-matter time before it is pinned to a zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// RFC 3339 with an offset.
+    Absolute(DateTime<FixedOffset>),
+    /// A local date-time (or a date at midnight) in the publisher's zone.
+    Local(NaiveDateTime, Precision),
+}
+
+/// Recognises the accepted shapes: RFC 3339 with offset, a local date-time, or a date.
+pub fn parse_shape(text: &str) -> Result<Shape, TimeError> {
     let text = text.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Ok(pin(&at, zone, Precision::Second));
+        return Ok(Shape::Absolute(at));
     }
-    if let Ok(local) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S"))
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
-    {
-        return local_in(local, zone, text, Precision::Second);
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(Shape::Local(local, Precision::Second));
+        }
     }
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        let midnight = date
-            .and_hms_opt(0, 0, 0)
-            .ok_or_else(|| TimeError::Syntax(text.into()))?;
-        return local_in(midnight, zone, text, Precision::Day);
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|midnight| Shape::Local(midnight, Precision::Day))
+        .ok_or_else(|| TimeError::Syntax(text.into()))
+}
+
+/// Parses a front-matter time and pins it to `zone` (offset and abbreviation at that instant).
+pub fn parse_time(text: &str, zone: Tz) -> Result<Timestamp, TimeError> {
+    match parse_shape(text)? {
+        Shape::Absolute(at) => Ok(pin(&at, zone, Precision::Second)),
+        Shape::Local(local, precision) => local_in(local, zone, text.trim(), precision),
     }
-    Err(TimeError::Syntax(text.into()))
 }
 
 fn local_in(

@@ -109,6 +109,7 @@ fn checked(content: &Path) -> Result<Result<Site, usize>> {
             None
         }
     };
+    newsroom::content::sort(&mut diags);
     for d in &diags {
         println!("{d}");
     }

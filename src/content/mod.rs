@@ -139,29 +139,33 @@ pub fn load_site(
     }
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for file in release_files {
-        match parse_release(&file.path, &file.text, &site.publishers) {
-            Ok(r) => {
-                if let Some(first) = seen.insert(r.slug.clone(), &file.path) {
-                    diags.push(Diagnostic {
-                        path: file.path.clone(),
-                        line: 1,
-                        message: format!(
-                            "duplicate slug `{}`: {first} has the same file name",
-                            r.slug
-                        ),
-                    });
-                }
-                site.releases.push(r);
+        // Duplicates are found by file name, whether or not the files parse.
+        if let Ok(slug) = slug_of(&file.path, ".md") {
+            if let Some(first) = seen.insert(slug.clone(), &file.path) {
+                let message = format!("duplicate slug `{slug}`: {first} has the same file name");
+                diags.push(Diagnostic {
+                    path: file.path.clone(),
+                    line: 1,
+                    message,
+                });
             }
+        }
+        match parse_release(&file.path, &file.text, &site.publishers) {
+            Ok(r) => site.releases.push(r),
             Err(errors) => diags.extend(at(file, errors)),
         }
     }
     if diags.is_empty() {
         Ok(site)
     } else {
-        diags.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        sort(&mut diags);
         Err(diags)
     }
+}
+
+/// Orders diagnostics by file, then line.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
 }
 
 fn at(file: &SourceFile, errors: Vec<fields::LineError>) -> impl Iterator<Item = Diagnostic> + '_ {

@@ -7,7 +7,7 @@ use super::frontmatter::split;
 use super::{is_language_tag, slug_of, Publisher, Release};
 use crate::model::{Keyword, ReleaseKind};
 use crate::slug::{is_valid, slugify};
-use crate::time::parse_time;
+use crate::time::{parse_shape, parse_time};
 
 /// Largest Markdown body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
@@ -69,9 +69,15 @@ pub fn parse_release(
     let zone = publisher.map(|p| p.zone);
     let time = |field: &Option<(usize, String)>, f: &mut Fields| {
         let (line, text) = field.as_ref()?;
-        parse_time(text, zone?)
-            .map_err(|e| f.error(*line, e.to_string()))
-            .ok()
+        let parsed = match zone {
+            Some(zone) => parse_time(text, zone).map(Some),
+            // Unknown publisher (reported above): still report a malformed time.
+            None => parse_shape(text).map(|_| None),
+        };
+        parsed.unwrap_or_else(|e| {
+            f.error(*line, e.to_string());
+            None
+        })
     };
     let published = time(&published_at, &mut f);
     let updated = time(&updated_at, &mut f);
@@ -214,7 +220,7 @@ mod tests {
         let got: Vec<(usize, bool)> = errors.iter().map(|(l, m)| (*l, m.is_empty())).collect();
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![2, 2, 3, 5, 6, 8],
+            vec![2, 2, 3, 4, 5, 6, 8],
             "{errors:#?}"
         );
         let text_of = |line| errors.iter().find(|e| e.0 == line).unwrap().1.clone();

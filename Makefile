@@ -1,0 +1,39 @@
+# The two commands that matter: `make dev` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
+
+.PHONY: help setup build kv dev test lint unit e2e size
+
+help:
+	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
+	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd"
+	@echo "make size  - wasm size as wrangler would upload it (gzip)"
+
+setup:
+	scripts/setup.sh
+
+build: setup
+	sh scripts/build-worker.sh
+
+kv: setup
+	scripts/load-kv.sh .wrangler/state
+
+dev: build kv
+	source scripts/env.sh && npx wrangler dev $(WRANGLER_DEV_FLAGS)
+
+lint: setup
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p newsroom-worker --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test --workspace
+
+e2e: build
+	scripts/e2e.sh
+
+test: lint unit e2e
+
+size: build
+	source scripts/env.sh && npx wrangler deploy --dry-run --outdir target/dry-run 2>&1 | grep -i "upload"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# End-to-end tests: the compiled wasm in workerd (wrangler dev) with local KV loaded from
+# content/ plus damaged fixtures, exercised over real HTTP by tests/e2e.rs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+port="${E2E_PORT:-8799}"
+state=target/e2e-state
+rm -rf "$state"
+sh scripts/build-worker.sh
+scripts/load-kv.sh "$state" tests/fixtures/kv-damaged.json
+log=target/e2e-wrangler.log
+npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
+  --show-interactive-dev-session=false --log-level warn >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+url="http://127.0.0.1:$port"
+for _ in $(seq 1 120); do
+  if node -e "fetch('$url/').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"; then break; fi
+  kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
+  sleep 1
+done
+NEWSROOM_E2E_URL="$url" cargo test --test e2e -- --ignored --test-threads 4

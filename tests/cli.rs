@@ -1,0 +1,117 @@
+//! The publisher CLI as a user runs it: exit codes, `path:line: message`, nothing half-written.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn newsroom(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("runs")
+}
+
+fn write(root: &Path, rel: &str, text: &[u8]) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+const PUBLISHER: &str = "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n";
+
+#[test]
+fn the_seed_content_checks_clean() {
+    let out = newsroom(&["check", "content"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_problem_is_reported_with_path_and_line_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
+    write(root, "content/releases/a.md", b"+++\ntitle = \"A\"\npublisher = \"testi\"\npublished_at = 2025-06-25T10:00:00\nlead = \"L\"\nkeyword = [\"x\"]\n+++\nBody\n");
+    write(root, "content/releases/b.md", b"+++\ntitle = \"B\"\npublisher = \"nobody\"\npublished_at = \"eilen\"\nlead = \"L\"\n+++\nBody\n");
+    write(root, "content/releases/Bad Name.md", b"+++\n+++\n");
+    write(root, "content/releases/sub/a.md", b"+++\ntitle = \"A2\"\npublisher = \"testi\"\npublished_at = 2025-06-25\nlead = \"L\"\n+++\nBody\n");
+    write(
+        root,
+        "content/releases/latin1.md",
+        b"+++\ntitle = \"\xe4\"\n+++\n",
+    );
+    for args in [
+        &["check", "content"][..],
+        &["build", "content", "--out", "out"][..],
+    ] {
+        let out = newsroom(args, root);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "content/releases/Bad Name.md:1: file name `Bad Name.md` does not give a valid slug: use lowercase a-z, 0-9 and single hyphens (e.g. `bad-name.md`)",
+                "content/releases/a.md:6: unknown field `keyword` (did you mean `keywords`?)",
+                "content/releases/b.md:3: unknown publisher `nobody`; known: testi",
+                "content/releases/b.md:4: `eilen` is not a time: use RFC 3339 (2025-06-25T10:02:11+03:00), a local time (2025-06-25T10:02:11) or a date (2025-06-25)",
+                "content/releases/latin1.md:2: the file is not valid UTF-8",
+                "content/releases/sub/a.md:1: duplicate slug `a`: content/releases/a.md has the same file name",
+            ],
+            "{stdout}"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("6 problems found; nothing was written")
+        );
+    }
+    assert!(!root.join("out").exists(), "a failed build writes nothing");
+}
+
+#[test]
+fn build_is_deterministic_and_orders_uploads() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out1 = tmp.path().join("one");
+    let out2 = tmp.path().join("two");
+    for out in [&out1, &out2] {
+        let o = newsroom(
+            &[
+                "build",
+                "content",
+                "--out",
+                out.to_str().expect("UTF-8 path"),
+            ],
+            root,
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    for name in ["kv-1-releases.json", "kv-2-indexes.json"] {
+        assert_eq!(
+            fs::read(out1.join(name)).expect("written"),
+            fs::read(out2.join(name)).expect("written"),
+            "{name}"
+        );
+    }
+    let releases: Vec<serde_json::Value> =
+        serde_json::from_slice(&fs::read(out1.join("kv-1-releases.json")).expect("read"))
+            .expect("JSON");
+    assert_eq!(releases.len(), 7);
+    assert!(releases
+        .iter()
+        .all(|p| p["key"].as_str().is_some_and(|k| k.starts_with("release:"))));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    assert_eq!(
+        newsroom(&["check", "nowhere"], tmp.path()).status.code(),
+        Some(2)
+    );
+    assert_eq!(newsroom(&["frobnicate"], tmp.path()).status.code(), Some(2));
+}

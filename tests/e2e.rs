@@ -1,0 +1,379 @@
+//! End-to-end tests against the compiled worker in workerd with real local KV.
+//!
+//! Run by `scripts/e2e.sh` (part of `make test`), which loads `content/` and
+//! `tests/fixtures/kv-damaged.json` into KV and sets `NEWSROOM_E2E_URL`. They are `#[ignore]`d
+//! so that a plain `cargo test` stays native; without the variable they fail, never pass.
+
+use std::collections::BTreeSet;
+
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn html(&self) -> Html {
+        assert!(
+            self.header("content-type")
+                .unwrap_or("")
+                .starts_with("text/html"),
+            "not HTML: {:?}",
+            self.headers
+        );
+        Html::parse_document(&self.body)
+    }
+
+    fn json(&self) -> Value {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", self.body))
+    }
+}
+
+fn base() -> String {
+    std::env::var("NEWSROOM_E2E_URL").expect("NEWSROOM_E2E_URL is set by scripts/e2e.sh")
+}
+
+fn request(method: &str, path: &str, accept: Option<&str>) -> Reply {
+    let mut req = ureq::request(method, &format!("{}{path}", base()));
+    if let Some(a) = accept {
+        req = req.set("Accept", a);
+    }
+    let resp = match req.call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {path}: {e}"),
+    };
+    let status = resp.status();
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .map(|n| (n.clone(), resp.header(&n).unwrap_or("").to_string()))
+        .collect();
+    let body = resp.into_string().expect("UTF-8 body");
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn get(path: &str) -> Reply {
+    request(
+        "GET",
+        path,
+        Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+    )
+}
+
+fn get_json(path: &str) -> Reply {
+    request("GET", path, Some("application/json"))
+}
+
+fn texts(doc: &Html, css: &str) -> Vec<String> {
+    let sel = Selector::parse(css).expect("valid selector");
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
+    let sel = Selector::parse(css).expect("valid selector");
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
+
+const FULL: &str = "/releases/2024-11-27-ohjausneuvottelut";
+const FULL_TITLE: &str = "Kymenlaakson hyvinvointialueelta odotetaan määrätietoisia toimia peruspalvelujen uudistamiseen, digitaalisten palvelujen kasvattamiseen ja talouden tasapainottamiseen";
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn front_page_lists_every_release_newest_first() {
+    let r = get("/");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("vary"), Some("Accept"));
+    let doc = r.html();
+    assert_eq!(attrs(&doc, "html", "lang"), ["fi"]);
+    assert_eq!(texts(&doc, "h1"), ["Uusimmat tiedotteet"]);
+    let titles = texts(&doc, "main li h3");
+    assert_eq!(titles.len(), 7, "{titles:?}");
+    assert_eq!(titles[0], "Kymenlaakson keskussairaalalla uusia väistöjärjestelyjä – konttisairaala aloittaa toimintansa elokuussa");
+    assert_eq!(titles[5], FULL_TITLE);
+    assert_eq!(
+        titles[6],
+        "Kymsote tähtää kehitystyöllä Suomen sote-huipuksi"
+    );
+    let times = texts(&doc, "main li time");
+    assert_eq!(times[0], "25.6.2025 10:02:11 EEST");
+    assert_eq!(
+        attrs(&doc, "main li time", "datetime")[0],
+        "2025-06-25T10:02:11+03:00"
+    );
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn front_page_as_json() {
+    let v = get_json("/").json();
+    assert_eq!(v["api_version"], 1);
+    assert_eq!(v["total"], 7);
+    let first = &v["releases"][0];
+    assert_eq!(first["published_at"], "2025-06-25T10:02:11+03:00");
+    assert_eq!(first["publisher"]["name"], "Kymenlaakson hyvinvointialue");
+    assert_eq!(first["type"], "tiedote");
+    assert_eq!(
+        v["releases"][6]["published_at"],
+        "2018-11-30T00:00:00+02:00"
+    );
+    assert_eq!(v["releases"][6]["published_precision"], "day");
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn the_full_release_page() {
+    let r = get(FULL);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-language"), Some("fi"));
+    let doc = r.html();
+    assert_eq!(attrs(&doc, "html", "lang"), ["fi"]);
+    assert_eq!(texts(&doc, "h1"), [FULL_TITLE]);
+    assert_eq!(texts(&doc, "article > p.meta time"), ["27.11.2024"]);
+    assert!(
+        texts(&doc, "p.lead")[0].starts_with("Hyvinvointialueiden lakisääteiset ohjausneuvottelut")
+    );
+    let paragraphs = texts(&doc, "article > p");
+    assert!(
+        paragraphs
+            .iter()
+            .any(|p| p.starts_with("– Olemme talousraportoinneissa")),
+        "{paragraphs:?}"
+    );
+    assert!(paragraphs.iter().any(|p| p.contains(
+        "”STM:n selvitys hyvinvointialueen sosiaali- ja terveydenhuollon järjestämisestä 2024”"
+    )));
+    assert_eq!(texts(&doc, "article > ul > li").len(), 3);
+    assert_eq!(
+        texts(&doc, "h2"),
+        [
+            "Avainsanat",
+            "Yhteyshenkilöt",
+            "Kymenlaakson hyvinvointialue",
+            "Lue lisää julkaisijalta Kymenlaakson hyvinvointialue"
+        ]
+    );
+    assert_eq!(
+        texts(&doc, "ul.tags li"),
+        ["ohjausneuvottelut", "hyvinvointialue", "sote"]
+    );
+    assert_eq!(
+        attrs(&doc, "#contacts + ul a", "href"),
+        ["tel:0206332113", "mailto:harri.hagman@kymenhva.fi"]
+    );
+    assert!(texts(&doc, ".boilerplate p")[0]
+        .starts_with("Järjestämme Kymenlaakson sosiaali- ja terveydenhuollon"));
+    let more = attrs(&doc, "aside li h3 a", "href");
+    assert_eq!(more.len(), 5);
+    assert!(!more.contains(&FULL.to_string()));
+    assert_eq!(more[0], "/releases/2025-06-25-konttisairaala");
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_lead_only_release_says_so_and_shows_its_time_in_eest() {
+    let doc = get("/releases/2025-06-10-yhteistoimintaneuvottelut").html();
+    assert_eq!(
+        texts(&doc, "h1"),
+        ["Hyvinvointialue aloittaa yhteistoimintaneuvottelut 16.6.2025"]
+    );
+    assert_eq!(
+        texts(&doc, "article > p.meta time"),
+        ["10.6.2025 13:41:29 EEST"]
+    );
+    assert_eq!(
+        texts(&doc, "p.notice"),
+        ["Tästä julkaisusta on saatavilla vain ingressi."]
+    );
+    assert!(
+        texts(&doc, "article h2").iter().all(|h| h != "Avainsanat"),
+        "no empty keyword section"
+    );
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn the_release_as_json_by_accept_and_by_query() {
+    let by_accept = get_json(FULL);
+    let by_query = request("GET", &format!("{FULL}?format=json"), None);
+    assert_eq!(by_accept.status, 200);
+    assert_eq!(by_accept.header("vary"), Some("Accept"));
+    assert_eq!(by_accept.body, by_query.body);
+    let v = by_accept.json();
+    assert_eq!(v["title"], FULL_TITLE);
+    assert_eq!(v["published_at"], "2024-11-27T00:00:00+02:00");
+    assert_eq!(v["keywords"][2]["slug"], "sote");
+    assert_eq!(v["contacts"][0]["phone"], "020 633 2113");
+    assert_eq!(v["more_from_publisher"].as_array().map(Vec::len), Some(5));
+    assert!(v["body_html"]
+        .as_str()
+        .unwrap_or("")
+        .contains("<li>Alueen on konkretisoitava"));
+    assert!(v["body_markdown"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Kymenlaaksolle neuvottelut"));
+    assert_eq!(v["url"], format!("{}{FULL}", base()));
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn publisher_pages() {
+    let doc = get("/publishers/kymsote").html();
+    assert_eq!(texts(&doc, "h1"), ["Kymsote"]);
+    assert_eq!(
+        texts(&doc, "main li h3"),
+        ["Kymsote tähtää kehitystyöllä Suomen sote-huipuksi"]
+    );
+    let v = get_json("/publishers/kymenlaakson-hyvinvointialue").json();
+    assert_eq!(v["total"], 6);
+    assert_eq!(v["time_zone"], "Europe/Helsinki");
+    assert_eq!(v["contacts"][0]["email"], "harri.hagman@kymenhva.fi");
+    let kymsote = get("/releases/2018-11-30-kymsote-kehitysohjelma").html();
+    assert_eq!(
+        texts(&kymsote, "article > p.meta"),
+        ["Kymsote · 30.11.2018 · Artikkeli"]
+    );
+    assert_eq!(
+        texts(&kymsote, "article h2"),
+        [
+            "Keskitetty kehitystyö tuo hyötyjä koko maakunnalle",
+            "Avainsanat"
+        ]
+    );
+    assert!(
+        texts(&kymsote, "aside").is_empty(),
+        "Kymsote has no other releases"
+    );
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn every_internal_link_resolves() {
+    let mut seen = BTreeSet::new();
+    let mut queue = vec!["/".to_string()];
+    while let Some(path) = queue.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let r = get(&path);
+        assert_eq!(r.status, 200, "{path}");
+        for href in attrs(&r.html(), "a[href^='/']", "href") {
+            queue.push(href);
+        }
+    }
+    assert!(seen.len() >= 10, "{seen:?}");
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn errors_by_negotiation() {
+    let r = get("/no/such/page");
+    assert_eq!(r.status, 404);
+    assert_eq!(texts(&r.html(), "h1"), ["Virhe 404"]);
+    let v = get_json("/releases/does-not-exist").json();
+    assert_eq!(v["error"]["status"], 404);
+    assert_eq!(v["error"]["code"], "not_found");
+    assert_eq!(get("/releases/Bad_Slug").status, 404);
+
+    let post = request("POST", FULL, None);
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+
+    let png = request("GET", FULL, Some("image/png"));
+    assert_eq!(png.status, 406);
+    assert!(png.body.contains("application/json"));
+
+    let bad = request(
+        "GET",
+        &format!("{FULL}?format=xml"),
+        Some("application/json"),
+    );
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["error"]["code"], "bad_request");
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn head_has_headers_and_no_body() {
+    // Raw HTTP/1.1 with `Connection: close`, so "no body" is observable as EOF after the headers.
+    use std::io::{Read, Write};
+    let host = base().trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&host).expect("connect");
+    write!(
+        stream,
+        "HEAD {FULL} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("header end");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(body, "", "HEAD must not send a body");
+    let get = request("GET", FULL, None);
+    for name in ["content-type", "cache-control", "vary", "content-language"] {
+        let line = format!("{name}: {}", get.header(name).expect("GET has it")).to_lowercase();
+        assert!(
+            head.to_lowercase().contains(&line),
+            "{line} missing from HEAD:\n{head}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn damaged_records_fail_alone() {
+    for slug in [
+        "broken-json",
+        "future-schema",
+        "wrong-shape",
+        "not-utf8",
+        "other-slug",
+    ] {
+        let r = get_json(&format!("/releases/{slug}"));
+        assert_eq!(r.status, 500, "{slug}: {}", r.body);
+        assert_eq!(r.header("cache-control"), Some("no-store"));
+        let v = r.json();
+        assert_eq!(v["error"]["code"], "damaged_record", "{slug}");
+        let html = get(&format!("/releases/{slug}"));
+        assert_eq!(html.status, 500);
+        assert_eq!(texts(&html.html(), "h1"), ["Virhe 500"]);
+    }
+    // A damaged publisher record costs the release only its boilerplate and "more from".
+    let r = get("/releases/damaged-publisher");
+    assert_eq!(r.status, 200);
+    let doc = r.html();
+    assert_eq!(texts(&doc, "h1"), ["Fixture damaged-publisher"]);
+    assert!(texts(&doc, ".boilerplate").is_empty());
+    // And the rest of the site is unaffected.
+    assert_eq!(get(FULL).status, 200);
+}
