@@ -9,7 +9,7 @@ if [ -f "$out" ] && [ -z "$(find src worker/src Cargo.toml Cargo.lock worker/Car
   exit 0
 fi
 root=$(pwd)
-export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen || echo "$HOME/.cargo/bin/wasm-bindgen")}"
+export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-${CARGO_HOME:-$HOME/.cargo}/bin/wasm-bindgen}"
 export ESBUILD_BIN="$root/node_modules/@esbuild/linux-x64/bin/esbuild"
 export WASM_OPT_BIN="$root/node_modules/.bin/wasm-opt"
 cd worker
