@@ -6,17 +6,23 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 port="${E2E_PORT:-8799}"
 state=target/e2e-state
+url="http://127.0.0.1:$port"
+up() { node -e "fetch('$url/').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"; }
+if up; then
+  echo "[e2e] something already answers on $url; stop it or set E2E_PORT" >&2
+  exit 1
+fi
 rm -rf "$state"
 sh scripts/build-worker.sh
 scripts/load-kv.sh "$state" tests/fixtures/kv-damaged.json
 log=target/e2e-wrangler.log
-npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
+# Own session, so the whole tree (npx → wrangler → workerd) can be stopped as one group.
+setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
   --show-interactive-dev-session=false --log-level warn >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-url="http://127.0.0.1:$port"
+trap 'kill -- -$pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  if node -e "fetch('$url/').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"; then break; fi
+  if up; then break; fi
   kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
   sleep 1
 done

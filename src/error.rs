@@ -1,5 +1,9 @@
 //! Request errors: one enum, one place that maps each to a status code.
 
+use chrono::{DateTime, FixedOffset};
+
+use crate::negotiate::Format;
+
 /// A KV value that could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("KV record `{key}` is unusable: {reason}")]
@@ -16,18 +20,26 @@ pub enum HttpError {
     /// Nothing at this path (or the record does not exist).
     #[error("Nothing is published at {0}.")]
     NotFound(String),
+    /// A release scheduled for later: answered exactly like a missing one, so it does not leak.
+    #[error("Nothing is published at {0}.")]
+    Scheduled(String, DateTime<FixedOffset>),
     /// The method is not supported here.
-    #[error("The method {0} is not allowed here; use GET or HEAD.")]
+    #[error("The method {0} is not allowed here; use GET, HEAD or OPTIONS.")]
     MethodNotAllowed(String),
     /// A malformed query parameter.
     #[error("{0}")]
     BadRequest(String),
-    /// No representation matches `Accept`.
-    #[error("None of the available representations is acceptable: text/html, application/json (or add ?format=html|json).")]
-    NotAcceptable,
+    /// No representation matches `Accept`; the formats on offer.
+    #[error("None of the available representations is acceptable. Available: {}.", list(.0))]
+    NotAcceptable(&'static [Format]),
     /// A stored record is damaged.
     #[error("This resource cannot be shown because its stored data is damaged. The operators have been notified.")]
     BadData(DataError),
+}
+
+/// `text/html (?format=html), ...` for messages.
+fn list(formats: &[Format]) -> String {
+    formats.iter().map(|f| format!("{} (?format={})", f.media_type(), f.query_name())).collect::<Vec<_>>().join(", ")
 }
 
 impl HttpError {
@@ -35,9 +47,9 @@ impl HttpError {
     pub fn status(&self) -> u16 {
         match self {
             Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
+            Self::NotFound(_) | Self::Scheduled(..) => 404,
             Self::MethodNotAllowed(_) => 405,
-            Self::NotAcceptable => 406,
+            Self::NotAcceptable(_) => 406,
             Self::BadData(_) => 500,
         }
     }
@@ -46,9 +58,9 @@ impl HttpError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "bad_request",
-            Self::NotFound(_) => "not_found",
+            Self::NotFound(_) | Self::Scheduled(..) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
-            Self::NotAcceptable => "not_acceptable",
+            Self::NotAcceptable(_) => "not_acceptable",
             Self::BadData(_) => "damaged_record",
         }
     }

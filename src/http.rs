@@ -1,8 +1,10 @@
 //! Request facts and response values: plain data that the adapter converts to and from
 //! the runtime's types.
 
+use chrono::{DateTime, Utc};
+
 /// The parts of an HTTP request that the core looks at.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RequestFacts {
     /// Method, upper case (`GET`, `HEAD`, ...).
     pub method: String,
@@ -12,13 +14,19 @@ pub struct RequestFacts {
     pub path: String,
     /// Query string without `?`, if any.
     pub query: Option<String>,
-    /// The `Accept` header, if any.
+    /// The `Accept` header.
     pub accept: Option<String>,
+    /// The `If-None-Match` header.
+    pub if_none_match: Option<String>,
+    /// The `If-Modified-Since` header.
+    pub if_modified_since: Option<String>,
+    /// The current time: releases scheduled after it are invisible.
+    pub now: DateTime<Utc>,
 }
 
 impl RequestFacts {
-    /// A GET request for `path_and_query` with an optional `Accept` header (handy in tests).
-    pub fn get(path_and_query: &str, accept: Option<&str>) -> Self {
+    /// A GET request for `path_and_query` at `now` (handy in tests and tools).
+    pub fn get(path_and_query: &str, accept: Option<&str>, now: DateTime<Utc>) -> Self {
         let (path, query) = match path_and_query.split_once('?') {
             Some((p, q)) => (p, Some(q.to_string())),
             None => (path_and_query, None),
@@ -29,15 +37,18 @@ impl RequestFacts {
             path: path.into(),
             query,
             accept: accept.map(str::to_string),
+            if_none_match: None,
+            if_modified_since: None,
+            now,
         }
     }
 
-    /// Values of query parameter `name` (no percent-decoding: our parameters are ASCII words).
+    /// The value of query parameter `name` (no percent-decoding: our parameters are ASCII words).
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query
             .as_deref()?
             .split('&')
-            .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
+            .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v)
     }
@@ -50,7 +61,7 @@ pub struct HttpResponse {
     pub status: u16,
     /// Header names (lower case) and values, in order.
     pub headers: Vec<(&'static str, String)>,
-    /// Body bytes (empty for `HEAD`).
+    /// Body bytes (empty for `HEAD` and `304`).
     pub body: Vec<u8>,
     /// Warnings for the operator's log (e.g. a damaged record a page skipped).
     pub log: Vec<String>,
@@ -59,9 +70,6 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// The first value of header `name` (lower case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 }

@@ -15,6 +15,10 @@ pub struct Labels {
     pub releases: &'static str,
     /// "Keywords".
     pub keywords: &'static str,
+    /// "Keyword" (before one keyword's name).
+    pub keyword: &'static str,
+    /// "Subscribe": the feed links' lead-in.
+    pub subscribe: &'static str,
     /// "Contacts".
     pub contacts: &'static str,
     /// "Read more from publisher" (publisher name follows).
@@ -51,6 +55,8 @@ const FI: Labels = Labels {
     latest: "Uusimmat tiedotteet",
     releases: "Tiedotteet",
     keywords: "Avainsanat",
+    keyword: "Avainsana",
+    subscribe: "Tilaa syöte",
     contacts: "Yhteyshenkilöt",
     more_from: "Lue lisää julkaisijalta",
     publisher: "Julkaisija",
@@ -73,6 +79,8 @@ const SV: Labels = Labels {
     latest: "Senaste pressmeddelanden",
     releases: "Pressmeddelanden",
     keywords: "Nyckelord",
+    keyword: "Nyckelord",
+    subscribe: "Prenumerera",
     contacts: "Kontaktpersoner",
     more_from: "Läs mer från utgivaren",
     publisher: "Utgivare",
@@ -95,6 +103,8 @@ const EN: Labels = Labels {
     latest: "Latest releases",
     releases: "Releases",
     keywords: "Keywords",
+    keyword: "Keyword",
+    subscribe: "Subscribe",
     contacts: "Contacts",
     more_from: "More from",
     publisher: "Publisher",

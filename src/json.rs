@@ -5,10 +5,9 @@ use serde::Serialize;
 
 use crate::error::HttpError;
 use crate::model::{
-    Contact, Keyword, LatestRecord, Precision, PublisherRecord, PublisherRef, ReleaseRecord,
-    Summary,
+    Contact, Keyword, KeywordsRecord, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary,
 };
-use crate::route::{publisher_path, release_path};
+use crate::route::{keyword_path, publisher_path, release_path};
 use crate::time::rfc3339;
 
 /// Version of the JSON API; bumped on breaking changes.
@@ -24,11 +23,7 @@ pub struct PublisherLink<'a> {
 
 impl<'a> PublisherLink<'a> {
     fn new(p: &'a PublisherRef, origin: &str) -> Self {
-        Self {
-            slug: &p.slug,
-            name: &p.name,
-            url: format!("{origin}{}", publisher_path(&p.slug)),
-        }
+        Self { slug: &p.slug, name: &p.name, url: format!("{origin}{}", publisher_path(&p.slug)) }
     }
 }
 
@@ -119,26 +114,53 @@ impl<'a> ReleaseView<'a> {
     }
 }
 
-/// `GET /` as JSON.
+/// `GET /` and `GET /keywords/{slug}` as JSON.
 #[derive(Serialize)]
-pub struct LatestView<'a> {
+pub struct ListView<'a> {
     api_version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keyword: Option<&'a Keyword>,
     total: usize,
     releases: Vec<SummaryView<'a>>,
 }
 
-impl<'a> LatestView<'a> {
-    /// A view of the site-wide list.
-    pub fn new(l: &'a LatestRecord, origin: &str) -> Self {
-        Self {
-            api_version: API_VERSION,
-            total: l.total,
-            releases: l
-                .releases
-                .iter()
-                .map(|s| SummaryView::new(s, origin))
-                .collect(),
-        }
+impl<'a> ListView<'a> {
+    /// A view of a list of published releases (`total` counts only published ones).
+    pub fn new(keyword: Option<&'a Keyword>, total: usize, items: &[&'a Summary], origin: &str) -> Self {
+        let releases = items.iter().map(|s| SummaryView::new(s, origin)).collect();
+        Self { api_version: API_VERSION, keyword, total, releases }
+    }
+}
+
+/// `GET /keywords` as JSON.
+#[derive(Serialize)]
+pub struct KeywordsView<'a> {
+    api_version: u32,
+    keywords: Vec<KeywordCountView<'a>>,
+}
+
+#[derive(Serialize)]
+struct KeywordCountView<'a> {
+    slug: &'a str,
+    label: &'a str,
+    count: usize,
+    url: String,
+}
+
+impl<'a> KeywordsView<'a> {
+    /// A view of every keyword with its count.
+    pub fn new(k: &'a KeywordsRecord, origin: &str) -> Self {
+        let keywords = k
+            .keywords
+            .iter()
+            .map(|c| KeywordCountView {
+                slug: &c.slug,
+                label: &c.label,
+                count: c.count,
+                url: format!("{origin}{}", keyword_path(&c.slug)),
+            })
+            .collect();
+        Self { api_version: API_VERSION, keywords }
     }
 }
 
@@ -162,8 +184,8 @@ pub struct PublisherView<'a> {
 }
 
 impl<'a> PublisherView<'a> {
-    /// A view of a publisher and its newest releases.
-    pub fn new(p: &'a PublisherRecord, origin: &str) -> Self {
+    /// A view of a publisher and its newest published releases.
+    pub fn new(p: &'a PublisherRecord, total: usize, items: &[&'a Summary], origin: &str) -> Self {
         Self {
             api_version: API_VERSION,
             link: PublisherLink::new(&p.publisher, origin),
@@ -173,12 +195,8 @@ impl<'a> PublisherView<'a> {
             language: &p.lang,
             time_zone: &p.time_zone,
             contacts: &p.contacts,
-            total: p.total,
-            releases: p
-                .releases
-                .iter()
-                .map(|s| SummaryView::new(s, origin))
-                .collect(),
+            total,
+            releases: items.iter().map(|s| SummaryView::new(s, origin)).collect(),
         }
     }
 }
@@ -202,11 +220,7 @@ impl ErrorView {
     pub fn new(e: &HttpError) -> Self {
         Self {
             api_version: API_VERSION,
-            error: ErrorDetail {
-                status: e.status(),
-                code: e.code(),
-                message: e.to_string(),
-            },
+            error: ErrorDetail { status: e.status(), code: e.code(), message: e.to_string() },
         }
     }
 }

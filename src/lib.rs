@@ -7,8 +7,11 @@
 #![deny(missing_docs)]
 
 pub mod build;
+pub mod cache;
+pub mod conditional;
 pub mod content;
 pub mod error;
+pub mod feed;
 pub mod html;
 pub mod http;
 pub mod i18n;
@@ -22,4 +25,4 @@ pub mod route;
 pub mod slug;
 pub mod time;
 
-pub use respond::{respond, respond_with, Loaded, Outcome};
+pub use respond::{cache_key, delivery, finalize, respond, respond_with, Delivery, Loaded, Outcome, BODY_HEADERS};

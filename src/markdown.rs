@@ -3,6 +3,29 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+/// The `text/markdown` representation of a release: title, byline, lead, then the body
+/// exactly as the publisher wrote it.
+pub fn release_document(r: &crate::model::ReleaseRecord) -> String {
+    let s = &r.summary;
+    let l = crate::i18n::labels(&s.lang);
+    let byline = format!("{} · {} · {}", s.publisher.name, crate::time::display(&s.published), l.kind(s.kind));
+    let mut out = format!(
+        "# {}
+
+{byline}
+
+{}
+",
+        s.title, s.lead
+    );
+    if !r.body_markdown.is_empty() {
+        out.push('\n');
+        out.push_str(&r.body_markdown);
+        out.push('\n');
+    }
+    out
+}
+
 /// Renders a release body.
 pub fn to_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
@@ -15,40 +38,16 @@ pub fn to_html(markdown: &str) -> String {
 fn make_safe(event: Event<'_>) -> Event<'_> {
     match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: demote(level),
-            id,
-            classes,
-            attrs,
-        }),
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
+        }
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: safe_url(dest_url, true),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: safe_url(dest_url, false),
-            title,
-            id,
-        }),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url, true), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url, false), title, id })
+        }
         other => other,
     }
 }
@@ -72,10 +71,7 @@ pub fn safe_url(url: CowStr<'_>, is_link: bool) -> CowStr<'_> {
 }
 
 fn is_safe_url(url: &str, is_link: bool) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
+    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
     let lower = cleaned.to_ascii_lowercase();
     match lower.find(':') {
         // No scheme, or the colon comes after a path/query/fragment start: relative.
@@ -102,10 +98,7 @@ mod tests {
     #[test]
     fn raw_html_is_escaped() {
         let html = to_html("<script>alert(1)</script>\n\nA <img src=x onerror=alert(1)> b");
-        assert!(
-            !html.contains("<script") && !html.contains("<img"),
-            "{html}"
-        );
+        assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
     }
 
@@ -120,10 +113,7 @@ mod tests {
             "[x](vbscript:x)",
         ] {
             let html = to_html(md);
-            assert!(
-                html.contains("href=\"#\"") || html.contains("src=\"#\""),
-                "{md} -> {html}"
-            );
+            assert!(html.contains("href=\"#\"") || html.contains("src=\"#\""), "{md} -> {html}");
         }
         assert!(to_html("[x](https://kymenhva.fi)").contains("href=\"https://kymenhva.fi\""));
         assert!(to_html("[x](mailto:a@b.fi)").contains("mailto:a@b.fi"));

@@ -185,3 +185,67 @@ pub struct LatestRecord {
     /// Newest releases first, at most [`crate::build::LIST_LEN`].
     pub releases: Vec<Summary>,
 }
+
+/// One item of a feed: a summary plus what feed readers show in full.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FeedItem {
+    /// Everything lists show.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Last update, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Timestamp>,
+    /// Body HTML (empty for lead-only releases).
+    pub body_html: String,
+    /// Keywords, as feed categories.
+    #[serde(default)]
+    pub keywords: Vec<Keyword>,
+}
+
+/// The newest items of one feed (site, publisher or keyword), stored under `feed:*`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FeedRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Feed title.
+    pub title: String,
+    /// Feed description.
+    pub description: String,
+    /// Feed language.
+    pub lang: String,
+    /// Newest first, at most [`crate::build::FEED_LEN`], including scheduled ones.
+    pub items: Vec<FeedItem>,
+}
+
+/// A keyword with its releases, stored under `keyword:{slug}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct KeywordRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// The keyword (label as first written).
+    pub keyword: Keyword,
+    /// Number of releases with this keyword.
+    pub total: usize,
+    /// Newest first, at most [`crate::build::LIST_LEN`].
+    pub releases: Vec<Summary>,
+}
+
+/// A keyword and how many releases carry it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct KeywordCount {
+    /// Slug.
+    pub slug: String,
+    /// Label.
+    pub label: String,
+    /// Releases carrying it.
+    pub count: usize,
+}
+
+/// Every keyword, stored under `index:keywords`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct KeywordsRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Sorted by slug.
+    pub keywords: Vec<KeywordCount>,
+}

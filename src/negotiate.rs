@@ -7,23 +7,35 @@ pub enum Format {
     Html,
     /// `application/json`.
     Json,
+    /// `text/markdown` (releases only).
+    Markdown,
+    /// RSS 2.0, `application/rss+xml`.
+    Rss,
+    /// Atom (RFC 4287), `application/atom+xml`.
+    Atom,
+    /// JSON Feed 1.1, `application/feed+json`.
+    JsonFeed,
 }
 
 impl Format {
+    /// Every format, for lookups.
+    pub const ALL: [Format; 6] = [Self::Html, Self::Json, Self::Markdown, Self::Rss, Self::Atom, Self::JsonFeed];
+
     /// Media type without parameters.
     pub fn media_type(self) -> &'static str {
         match self {
             Self::Html => "text/html",
             Self::Json => "application/json",
+            Self::Markdown => "text/markdown",
+            Self::Rss => "application/rss+xml",
+            Self::Atom => "application/atom+xml",
+            Self::JsonFeed => "application/feed+json",
         }
     }
 
     /// `Content-Type` header value.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Html => "text/html; charset=utf-8",
-            Self::Json => "application/json; charset=utf-8",
-        }
+    pub fn content_type(self) -> String {
+        format!("{}; charset=utf-8", self.media_type())
     }
 
     /// The `?format=` value that selects this representation.
@@ -31,14 +43,21 @@ impl Format {
         match self {
             Self::Html => "html",
             Self::Json => "json",
+            Self::Markdown => "md",
+            Self::Rss => "rss",
+            Self::Atom => "atom",
+            Self::JsonFeed => "jsonfeed",
         }
     }
 
     /// Parses a `?format=` value.
     pub fn from_query(name: &str) -> Option<Self> {
-        [Self::Html, Self::Json]
-            .into_iter()
-            .find(|f| f.query_name() == name)
+        Self::ALL.into_iter().find(|f| f.query_name() == name)
+    }
+
+    /// True for representations that browser apps on other origins may read (CORS).
+    pub fn is_machine_readable(self) -> bool {
+        !matches!(self, Self::Html)
     }
 }
 
@@ -59,11 +78,7 @@ fn parse(accept: &str) -> Vec<Range<'_>> {
 fn parse_range(part: &str) -> Option<Range<'_>> {
     let mut pieces = part.split(';').map(str::trim);
     let (kind, subtype) = pieces.next()?.split_once('/')?;
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-*".contains(&b))
-    };
+    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-*".contains(&b));
     if !token(kind) || !token(subtype) || (kind == "*" && subtype != "*") {
         return None;
     }
@@ -77,12 +92,7 @@ fn parse_range(part: &str) -> Option<Range<'_>> {
             params += 1;
         }
     }
-    Some(Range {
-        kind,
-        subtype,
-        params,
-        q,
-    })
+    Some(Range { kind, subtype, params, q })
 }
 
 /// `0`, `0.5`, `1.000` → thousandths; anything else is malformed.
@@ -99,8 +109,9 @@ fn parse_q(v: &str) -> Option<u16> {
     }
 }
 
-/// The q of the most specific range matching `media`; `None` if no range matches.
-fn weight(ranges: &[Range<'_>], media: &str) -> Option<u16> {
+/// The q of the most specific range matching `media`, with that specificity
+/// (2 `type/subtype`, 1 `type/*`, 0 `*/*`); `None` if no range matches.
+fn weight(ranges: &[Range<'_>], media: &str) -> Option<(u16, u8)> {
     let (kind, subtype) = media.split_once('/')?;
     ranges
         .iter()
@@ -117,14 +128,15 @@ fn weight(ranges: &[Range<'_>], media: &str) -> Option<u16> {
             } else {
                 return None;
             };
-            Some((specificity, r.q))
+            Some((r.q, specificity))
         })
-        .max_by_key(|(s, _)| *s)
-        .map(|(_, q)| q)
+        .max_by_key(|(_, s)| *s)
 }
 
 /// Picks from `available` (in server preference order) the format the client weights
-/// highest; `None` when nothing is acceptable (answer 406). No header means anything.
+/// highest; on equal q the one named more specifically wins (`application/json, */*` means
+/// JSON), then server order. `None` when nothing is acceptable (answer 406); no header
+/// means anything.
 pub fn negotiate(accept: Option<&str>, available: &[Format]) -> Option<Format> {
     let ranges = match accept.map(str::trim) {
         None | Some("") => return available.first().copied(),
@@ -133,10 +145,10 @@ pub fn negotiate(accept: Option<&str>, available: &[Format]) -> Option<Format> {
     if ranges.is_empty() {
         return available.first().copied();
     }
-    let mut best: Option<(u16, Format)> = None;
+    let mut best: Option<((u16, u8), Format)> = None;
     for &f in available {
         match weight(&ranges, f.media_type()) {
-            Some(q) if q > 0 && best.is_none_or(|(bq, _)| q > bq) => best = Some((q, f)),
+            Some(w) if w.0 > 0 && best.is_none_or(|(bw, _)| w > bw) => best = Some((w, f)),
             _ => {}
         }
     }
@@ -156,10 +168,7 @@ mod tests {
             (Some(""), Some(Html)),
             (Some("*/*"), Some(Html)),
             (Some("application/json"), Some(Json)),
-            (
-                Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
-                Some(Html),
-            ),
+            (Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), Some(Html)),
             (Some("application/json, text/html;q=0.5"), Some(Json)),
             (Some("text/html;q=0.5, application/json;q=0.9"), Some(Json)),
             (Some("text/*;q=0.3, application/*;q=0.2"), Some(Html)),
@@ -171,14 +180,46 @@ mod tests {
             (Some("application/json;q=2"), Some(Html)),
             (Some("application/json;q=0.0001"), Some(Html)),
             (Some("APPLICATION/JSON"), Some(Json)),
-            (
-                Some("text/html;level=1;q=0.2, text/html;q=0.9, application/json;q=0.5"),
-                Some(Html),
-            ),
+            (Some("text/html;level=1;q=0.2, text/html;q=0.9, application/json;q=0.5"), Some(Html)),
             (Some("*/json"), Some(Html)),
         ];
         for (accept, expected) in cases {
             assert_eq!(negotiate(*accept, &both), *expected, "{accept:?}");
+        }
+    }
+
+    #[test]
+    fn real_world_headers() {
+        let page = [Html, Json, Markdown];
+        let feeds = [Rss, Atom, JsonFeed];
+        let cases: &[(&str, &[Format], Option<Format>)] = &[
+            // Firefox, Chrome, Safari navigations.
+            ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", &page, Some(Html)),
+            ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7", &page, Some(Html)),
+            ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", &feeds, Some(Rss)),
+            // curl, wget, fetch(), Python requests.
+            ("*/*", &page, Some(Html)),
+            ("*/*;q=0.1", &page, Some(Html)),
+            ("application/json, text/plain, */*", &page, Some(Json)),
+            ("text/markdown", &page, Some(Markdown)),
+            ("text/markdown;q=0.9, text/html;q=0.8", &page, Some(Markdown)),
+            ("text/plain", &page, None),
+            ("text/*", &page, Some(Html)),
+            // Feed readers.
+            ("application/rss+xml, application/rdf+xml;q=0.8, application/atom+xml;q=0.6, application/xml;q=0.4, text/xml;q=0.4", &feeds, Some(Rss)),
+            ("application/atom+xml,application/rss+xml;q=0.9,*/*;q=0.8", &feeds, Some(Atom)),
+            ("application/feed+json, application/json;q=0.9", &feeds, Some(JsonFeed)),
+            ("application/json", &feeds, None),
+            ("application/*", &feeds, Some(Rss)),
+            ("application/*;q=0.5, application/atom+xml", &feeds, Some(Atom)),
+            ("", &feeds, Some(Rss)),
+            (",,,", &feeds, Some(Rss)),
+            ("application/rss+xml;q=0, */*", &feeds, Some(Atom)),
+            ("text/html;q=abc, application/json", &page, Some(Json)),
+            ("text/html; q=0.5 , application/json ; q=0.6", &page, Some(Json)),
+        ];
+        for (accept, available, expected) in cases {
+            assert_eq!(negotiate(Some(accept), available), *expected, "{accept}");
         }
     }
 

@@ -1,23 +1,33 @@
 //! The one entry point: request facts + the KV values asked for so far → the next step.
 //!
 //! The adapter calls [`respond`] with an empty [`Loaded`]; while the answer is
-//! [`Outcome::Fetch`] it reads those keys from KV and calls again. Every route finishes
-//! in at most two rounds of one key each.
+//! [`Outcome::Fetch`] it reads those keys from KV and calls again (every route finishes
+//! after at most two reads). The response it gets is the full representation, fit for the
+//! Cache API; [`finalize`] then turns it into what this request gets (`304`, `HEAD`).
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::de::DeserializeOwned;
 
+use crate::build::FEED_LEN;
+use crate::cache::{cache_control, seconds_until, CacheKind};
+use crate::conditional::{etag, http_date, is_not_modified};
 use crate::error::{DataError, HttpError};
+use crate::feed::{self, FeedMeta};
 use crate::html;
 use crate::http::{HttpResponse, RequestFacts};
-use crate::json::{self, ErrorView, LatestView, PublisherView, ReleaseView};
-use crate::kv::{publisher_key, release_key, LATEST_KEY};
-use crate::model::{LatestRecord, PublisherRecord, ReleaseRecord, Summary, SCHEMA_VERSION};
+use crate::json::{self, ErrorView, KeywordsView, ListView, PublisherView, ReleaseView};
+use crate::kv;
+use crate::markdown::release_document;
+use crate::model::{
+    FeedItem, FeedRecord, KeywordRecord, KeywordsRecord, LatestRecord, PublisherRecord, ReleaseRecord, Summary,
+    SCHEMA_VERSION,
+};
 use crate::negotiate::{negotiate, Format};
-use crate::route::Route;
+use crate::route::{FeedScope, Parsed, Route};
 
-/// Language of pages that belong to no publisher (front page, errors).
+/// Language of pages that belong to no publisher (front page, keywords, errors).
 pub const SITE_LANG: &str = "fi";
 /// How many other releases "more from this publisher" shows.
 pub const MORE_LEN: usize = 5;
@@ -52,31 +62,25 @@ impl Loaded {
 pub enum Outcome {
     /// Read these keys, add them to [`Loaded`] and call [`respond`] again.
     Fetch(Vec<String>),
-    /// Send this response.
+    /// The full response; pass it through [`finalize`] before sending.
     Done(HttpResponse),
 }
 
-/// Drives [`respond`] to the end with a synchronous `get` (tests, benchmarks, tools);
-/// returns the response and the number of KV reads it took.
-pub fn respond_with(
-    req: &RequestFacts,
-    mut get: impl FnMut(&str) -> Option<Vec<u8>>,
-) -> (HttpResponse, usize) {
-    let mut loaded = Loaded::default();
-    loop {
-        match respond(req, &loaded) {
-            Outcome::Done(response) => return (response, loaded.len()),
-            Outcome::Fetch(keys) => {
-                for key in keys {
-                    let value = get(&key);
-                    loaded.insert(key, value);
-                }
-            }
-        }
-    }
+/// A resolved request: which resource, in which representation.
+struct Target {
+    route: Route,
+    format: Format,
+    limit: usize,
 }
 
-/// Why rendering stopped early.
+/// Answers that need no KV read.
+enum Early {
+    Fail(HttpError),
+    Redirect(String),
+    Options(&'static [Format]),
+}
+
+/// Why rendering stopped before a response.
 enum Halt {
     Need(String),
     Fail(HttpError),
@@ -88,144 +92,318 @@ impl From<HttpError> for Halt {
     }
 }
 
-/// Answers a request, or asks for the KV values it needs.
-pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
-    let format = requested_format(req);
-    let result = check_method(req)
-        .and_then(|()| Route::parse(&req.path).ok_or_else(|| HttpError::NotFound(req.path.clone())))
-        .map_err(Halt::Fail)
-        .and_then(|route| Ok((route, format.clone()?)))
-        .and_then(|(route, format)| render(&route, format, req, loaded).map(|page| (format, page)));
-    match result {
-        Ok((format, page)) => Outcome::Done(finish(req, 200, format, page)),
-        Err(Halt::Need(key)) => Outcome::Fetch(vec![key]),
-        Err(Halt::Fail(e)) => {
-            // A bad `?format=` still gets its error in the format `Accept` asks for.
-            let accepted = negotiate(req.accept.as_deref(), &[Format::Html, Format::Json]);
-            let format = format.ok().or(accepted).unwrap_or(Format::Html);
-            Outcome::Done(error_response(req, &e, format))
-        }
-    }
-}
-
-/// A rendered body plus what the response headers need to know.
-struct Page {
+/// A rendered body plus what the headers need.
+struct Rendered {
     body: Vec<u8>,
     lang: String,
-    max_age: u32,
+    kind: CacheKind,
+    last_modified: Option<DateTime<FixedOffset>>,
+    /// When a scheduled release becomes public, so caches expire by then.
+    next_change: Option<DateTime<FixedOffset>>,
     log: Vec<String>,
 }
 
-fn check_method(req: &RequestFacts) -> Result<(), HttpError> {
-    match req.method.as_str() {
-        "GET" | "HEAD" => Ok(()),
-        other => Err(HttpError::MethodNotAllowed(
-            other.chars().take(20).collect(),
-        )),
-    }
-}
-
-/// `?format=` wins over `Accept`.
-fn requested_format(req: &RequestFacts) -> Result<Format, HttpError> {
-    match req.query_param("format") {
-        Some(name) => Format::from_query(name).ok_or_else(|| {
-            let shown: String = name.chars().take(40).collect();
-            HttpError::BadRequest(format!(
-                "Unknown format `{shown}`: use ?format=html or ?format=json."
-            ))
-        }),
-        None => negotiate(req.accept.as_deref(), &[Format::Html, Format::Json])
-            .ok_or(HttpError::NotAcceptable),
-    }
-}
-
-fn render(
-    route: &Route,
-    format: Format,
-    req: &RequestFacts,
-    loaded: &Loaded,
-) -> Result<Page, Halt> {
-    let origin = &req.origin;
-    match route {
-        Route::Latest => {
-            let latest: LatestRecord =
-                record(loaded, LATEST_KEY.to_string())?.unwrap_or_else(empty_latest);
-            let body = match format {
-                Format::Html => html::latest_page(&latest, origin, SITE_LANG).into_bytes(),
-                Format::Json => json::to_bytes(&LatestView::new(&latest, origin)),
+/// Answers a request, or asks for the KV values it needs.
+pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
+    let target = match resolve(req) {
+        Ok(t) => t,
+        Err(Early::Fail(e)) => return Outcome::Done(error_response(req, &e, None)),
+        Err(Early::Redirect(path)) => return Outcome::Done(redirect(req, &path)),
+        Err(Early::Options(formats)) => return Outcome::Done(options(formats)),
+    };
+    match render(&target, req, loaded) {
+        Ok(page) => Outcome::Done(full_response(req, 200, target.format, page)),
+        Err(Halt::Need(key)) => Outcome::Fetch(vec![key]),
+        Err(Halt::Fail(e)) => {
+            let cap = match &e {
+                HttpError::Scheduled(_, at) => seconds_until(req.now, Some(*at)),
+                _ => None,
             };
-            Ok(Page {
-                body,
-                lang: SITE_LANG.into(),
-                max_age: 60,
-                log: Vec::new(),
-            })
+            Outcome::Done(error_response(req, &e, cap))
+        }
+    }
+}
+
+/// How a full response reaches this client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Status, headers and body.
+    Full,
+    /// `HEAD`: the same status and headers, no body.
+    HeadersOnly,
+    /// `304 Not Modified`: validators and cache headers, no body.
+    NotModified,
+}
+
+/// Decides how a full response (fresh or from the cache) is delivered, from the request's
+/// conditional headers and method and the response's status and validators.
+pub fn delivery(req: &RequestFacts, status: u16, etag: Option<&str>, last_modified: Option<&str>) -> Delivery {
+    let get_like = matches!(req.method.as_str(), "GET" | "HEAD");
+    let validators = (req.if_none_match.as_deref(), req.if_modified_since.as_deref());
+    if status == 200 && get_like && is_not_modified(validators.0, validators.1, etag, last_modified) {
+        Delivery::NotModified
+    } else if req.method == "HEAD" {
+        Delivery::HeadersOnly
+    } else {
+        Delivery::Full
+    }
+}
+
+/// Headers a `304` leaves out: they describe a body it does not have.
+pub const BODY_HEADERS: [&str; 2] = ["content-type", "content-language"];
+
+/// Applies [`delivery`] to a full response.
+pub fn finalize(req: &RequestFacts, mut response: HttpResponse) -> HttpResponse {
+    match delivery(req, response.status, response.header("etag"), response.header("last-modified")) {
+        Delivery::Full => {}
+        Delivery::HeadersOnly => response.body.clear(),
+        Delivery::NotModified => {
+            response.status = 304;
+            response.headers.retain(|(name, _)| !BODY_HEADERS.contains(name));
+            response.body.clear();
+        }
+    }
+    response
+}
+
+/// The Cache API key for this request's full response, if it may be cached: the canonical
+/// URL plus the chosen representation and the parameters that change the body.
+pub fn cache_key(req: &RequestFacts) -> Option<String> {
+    let target = resolve(req).ok()?;
+    let limit =
+        if matches!(target.route, Route::Feed(..)) { format!("&limit={}", target.limit) } else { String::new() };
+    Some(format!("{}{}?format={}{limit}", req.origin, target.route.path(), target.format.query_name()))
+}
+
+/// Drives [`respond`] and [`finalize`] with a synchronous `get` (tests, benchmarks, tools);
+/// returns the response and the number of KV reads it took.
+pub fn respond_with(req: &RequestFacts, mut get: impl FnMut(&str) -> Option<Vec<u8>>) -> (HttpResponse, usize) {
+    let mut loaded = Loaded::default();
+    loop {
+        match respond(req, &loaded) {
+            Outcome::Done(response) => return (finalize(req, response), loaded.len()),
+            Outcome::Fetch(keys) => {
+                for key in keys {
+                    let value = get(&key);
+                    loaded.insert(key, value);
+                }
+            }
+        }
+    }
+}
+
+/// Method, route, representation and query, all checked before any KV read.
+fn resolve(req: &RequestFacts) -> Result<Target, Early> {
+    let route = match Route::parse(&req.path) {
+        Parsed::Found(route) => route,
+        Parsed::Redirect(path) => return Err(Early::Redirect(path)),
+        Parsed::NotFound => return Err(Early::Fail(HttpError::NotFound(req.path.clone()))),
+    };
+    match req.method.as_str() {
+        "GET" | "HEAD" => {}
+        "OPTIONS" => return Err(Early::Options(route.formats())),
+        other => return Err(Early::Fail(HttpError::MethodNotAllowed(other.chars().take(20).collect()))),
+    }
+    let format = choose_format(req, &route).map_err(Early::Fail)?;
+    let limit = match (&route, req.query_param("limit")) {
+        (Route::Feed(..), Some(text)) => parse_limit(text).map_err(Early::Fail)?,
+        _ => FEED_LEN,
+    };
+    Ok(Target { route, format, limit })
+}
+
+/// `?format=` wins over `Accept`; a feed file name fixes its format.
+fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format, HttpError> {
+    let offered = route.formats();
+    if let Route::Feed(_, Some(format)) = route {
+        return Ok(*format);
+    }
+    match req.query_param("format") {
+        Some(name) => Format::from_query(name).filter(|f| offered.contains(f)).ok_or_else(|| {
+            let shown: String = name.chars().take(40).collect();
+            HttpError::BadRequest(format!("Unknown format `{shown}` here; use ?format={}.", names(offered, "|")))
+        }),
+        None => negotiate(req.accept.as_deref(), offered).ok_or(HttpError::NotAcceptable(offered)),
+    }
+}
+
+fn parse_limit(text: &str) -> Result<usize, HttpError> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=FEED_LEN).contains(&n) => Ok(n),
+        _ => {
+            let shown: String = text.chars().take(20).collect();
+            Err(HttpError::BadRequest(format!("`limit={shown}` must be a whole number from 1 to {FEED_LEN}.")))
+        }
+    }
+}
+
+/// `?format=` names joined by `sep`.
+fn names(formats: &[Format], sep: &str) -> String {
+    formats.iter().map(|f| f.query_name()).collect::<Vec<_>>().join(sep)
+}
+
+fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let (origin, now) = (&req.origin, req.now);
+    let not_found = || HttpError::NotFound(req.path.clone());
+    match &t.route {
+        Route::Latest => {
+            let latest: LatestRecord = record(loaded, kv::LATEST_KEY.into())?.unwrap_or_else(empty_latest);
+            let (items, next) = published(&latest.releases, now);
+            let total = visible_total(latest.total, latest.releases.len(), items.len());
+            let body = match t.format {
+                Format::Json => json::to_bytes(&ListView::new(None, total, &items, origin)),
+                _ => html::latest_page(total, &items, origin, SITE_LANG).into_bytes(),
+            };
+            Ok(list_page(body, SITE_LANG, &items, next))
         }
         Route::Publisher(slug) => {
-            let p: PublisherRecord = record(loaded, publisher_key(slug))?
-                .ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
-            let body = match format {
-                Format::Html => html::publisher_page(&p, origin).into_bytes(),
-                Format::Json => json::to_bytes(&PublisherView::new(&p, origin)),
+            let p: PublisherRecord = record(loaded, kv::publisher_key(slug))?.ok_or_else(not_found)?;
+            let (items, next) = published(&p.releases, now);
+            let total = visible_total(p.total, p.releases.len(), items.len());
+            let body = match t.format {
+                Format::Json => json::to_bytes(&PublisherView::new(&p, total, &items, origin)),
+                _ => html::publisher_page(&p, total, &items, origin).into_bytes(),
             };
-            Ok(Page {
-                body,
-                lang: p.lang.clone(),
-                max_age: 60,
-                log: Vec::new(),
-            })
+            Ok(list_page(body, &p.lang, &items, next))
         }
-        Route::Release(slug) => {
-            let r: ReleaseRecord = record(loaded, release_key(slug))?
-                .ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
-            if r.summary.slug != *slug {
-                return Err(HttpError::BadData(damaged(
-                    &release_key(slug),
-                    "its slug field names another release",
-                ))
-                .into());
+        Route::Keywords => {
+            let k: KeywordsRecord = record(loaded, kv::KEYWORDS_KEY.into())?
+                .unwrap_or(KeywordsRecord { v: SCHEMA_VERSION, keywords: vec![] });
+            let body = match t.format {
+                Format::Json => json::to_bytes(&KeywordsView::new(&k, origin)),
+                _ => html::keywords_page(&k, origin, SITE_LANG).into_bytes(),
+            };
+            Ok(list_page(body, SITE_LANG, &[], None))
+        }
+        Route::Keyword(slug) => {
+            let k: KeywordRecord = record(loaded, kv::keyword_key(slug))?.ok_or_else(not_found)?;
+            let (items, next) = published(&k.releases, now);
+            if items.is_empty() {
+                // Only scheduled releases carry it: the keyword does not exist yet.
+                return Err(HttpError::NotFound(req.path.clone()).into());
             }
-            // The publisher record adds boilerplate and "more from"; a damaged one only loses those.
-            let mut log = Vec::new();
-            let publisher: Option<PublisherRecord> =
-                match record(loaded, publisher_key(&r.summary.publisher.slug)) {
-                    Ok(p) => p,
-                    Err(Halt::Fail(e)) => {
-                        log.push(e.to_string_for_log());
-                        None
-                    }
-                    Err(need) => return Err(need),
-                };
-            let more: Vec<&Summary> = publisher
-                .iter()
-                .flat_map(|p| &p.releases)
-                .filter(|s| s.slug != r.summary.slug)
-                .take(MORE_LEN)
-                .collect();
-            let body = match format {
-                Format::Html => {
-                    html::release_page(&r, publisher.as_ref(), &more, origin).into_bytes()
-                }
-                Format::Json => {
-                    json::to_bytes(&ReleaseView::new(&r, publisher.as_ref(), &more, origin))
-                }
+            let total = visible_total(k.total, k.releases.len(), items.len());
+            let body = match t.format {
+                Format::Json => json::to_bytes(&ListView::new(Some(&k.keyword), total, &items, origin)),
+                _ => html::keyword_page(&k.keyword, total, &items, origin, SITE_LANG).into_bytes(),
             };
-            Ok(Page {
-                body,
-                lang: r.summary.lang.clone(),
-                max_age: 300,
-                log,
-            })
+            Ok(list_page(body, SITE_LANG, &items, next))
         }
+        Route::Release(slug) => render_release(slug, t.format, req, loaded),
+        Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
     }
+}
+
+fn render_release(slug: &str, format: Format, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let key = kv::release_key(slug);
+    let r: ReleaseRecord = record(loaded, key.clone())?.ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
+    if r.summary.slug != slug {
+        return Err(HttpError::BadData(damaged(&key, "its slug field names another release")).into());
+    }
+    if r.summary.published.at > req.now {
+        // Embargoed: indistinguishable from a missing release, cached only until it lifts.
+        return Err(HttpError::Scheduled(req.path.clone(), r.summary.published.at).into());
+    }
+    // The publisher record adds boilerplate and "more from"; a damaged one only loses those.
+    let mut log = Vec::new();
+    let publisher: Option<PublisherRecord> = match record(loaded, kv::publisher_key(&r.summary.publisher.slug)) {
+        Ok(p) => p,
+        Err(Halt::Fail(e)) => {
+            log.push(e.to_string_for_log());
+            None
+        }
+        Err(need) => return Err(need),
+    };
+    let (others, next) = publisher.as_ref().map_or((Vec::new(), None), |p| published(&p.releases, req.now));
+    let more: Vec<&Summary> = others.into_iter().filter(|s| s.slug != r.summary.slug).take(MORE_LEN).collect();
+    let origin = &req.origin;
+    let body = match format {
+        Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_ref(), &more, origin)),
+        Format::Markdown => release_document(&r).into_bytes(),
+        _ => html::release_page(&r, publisher.as_ref(), &more, origin).into_bytes(),
+    };
+    let changed = r.updated.as_ref().unwrap_or(&r.summary.published).at;
+    Ok(Rendered {
+        body,
+        lang: r.summary.lang.clone(),
+        kind: CacheKind::Release,
+        last_modified: Some(changed),
+        next_change: next,
+        log,
+    })
+}
+
+fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let key = match scope {
+        FeedScope::Site => kv::SITE_FEED_KEY.to_string(),
+        FeedScope::Publisher(slug) => kv::publisher_feed_key(slug),
+        FeedScope::Keyword(slug) => kv::keyword_feed_key(slug),
+    };
+    let record: Option<FeedRecord> = record(loaded, key)?;
+    let f = match (record, scope) {
+        (Some(f), _) => f,
+        (None, FeedScope::Site) => FeedRecord {
+            v: SCHEMA_VERSION,
+            title: String::new(),
+            description: String::new(),
+            lang: SITE_LANG.into(),
+            items: vec![],
+        },
+        (None, _) => return Err(HttpError::NotFound(req.path.clone()).into()),
+    };
+    let now = req.now;
+    let items: Vec<&FeedItem> = f.items.iter().filter(|i| i.summary.published.at <= now).take(t.limit).collect();
+    let next = f.items.iter().map(|i| i.summary.published.at).filter(|at| *at > now).min();
+    let base = scope.base_path();
+    let meta = FeedMeta {
+        title: f.title.clone(),
+        description: f.description.clone(),
+        lang: &f.lang,
+        home_url: format!("{}{}", req.origin, if base.is_empty() { "/" } else { &base }),
+        self_url: format!("{}{}", req.origin, t.route.path()),
+        origin: &req.origin,
+        ttl_minutes: CacheKind::Feed.max_age() / 60,
+    };
+    let body = match t.format {
+        Format::Atom => feed::atom(&meta, &items, &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).into_bytes(),
+        Format::JsonFeed => feed::json_feed(&meta, &items),
+        _ => feed::rss(&meta, &items).into_bytes(),
+    };
+    Ok(Rendered {
+        body,
+        lang: f.lang.clone(),
+        kind: CacheKind::Feed,
+        last_modified: feed::newest(&items).map(|t| t.at),
+        next_change: next,
+        log: Vec::new(),
+    })
+}
+
+/// A list page's headers: last modified by its newest visible item.
+fn list_page(body: Vec<u8>, lang: &str, items: &[&Summary], next: Option<DateTime<FixedOffset>>) -> Rendered {
+    Rendered {
+        body,
+        lang: lang.to_string(),
+        kind: CacheKind::List,
+        last_modified: items.iter().map(|s| s.published.at).max(),
+        next_change: next,
+        log: Vec::new(),
+    }
+}
+
+/// The releases public at `now`, and the time the next scheduled one goes public.
+fn published(items: &[Summary], now: DateTime<Utc>) -> (Vec<&Summary>, Option<DateTime<FixedOffset>>) {
+    let (public, scheduled): (Vec<&Summary>, Vec<&Summary>) = items.iter().partition(|s| s.published.at <= now);
+    (public, scheduled.iter().map(|s| s.published.at).min())
+}
+
+/// A list's total minus its scheduled releases (which are all among the newest stored).
+fn visible_total(total: usize, stored: usize, public: usize) -> usize {
+    total.saturating_sub(stored - public)
 }
 
 fn empty_latest() -> LatestRecord {
-    LatestRecord {
-        v: SCHEMA_VERSION,
-        total: 0,
-        releases: Vec::new(),
-    }
+    LatestRecord { v: SCHEMA_VERSION, total: 0, releases: Vec::new() }
 }
 
 /// Decodes the record at `key`: `Need` if not read yet, `Ok(None)` if absent.
@@ -234,9 +412,7 @@ fn record<T: DeserializeOwned>(loaded: &Loaded, key: String) -> Result<Option<T>
         return Err(Halt::Need(key));
     };
     let Some(bytes) = value else { return Ok(None) };
-    decode(&key, bytes)
-        .map(Some)
-        .map_err(|e| Halt::Fail(HttpError::BadData(e)))
+    decode(&key, bytes).map(Some).map_err(|e| Halt::Fail(HttpError::BadData(e)))
 }
 
 /// Checks size, UTF-8, JSON shape and schema version, naming the key in every error.
@@ -244,10 +420,7 @@ pub fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, DataErr
     if bytes.len() > MAX_RECORD_BYTES {
         return Err(damaged(
             key,
-            &format!(
-                "{} bytes, more than the {MAX_RECORD_BYTES} a record may have",
-                bytes.len()
-            ),
+            &format!("{} bytes, more than the {MAX_RECORD_BYTES} a record may have", bytes.len()),
         ));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| damaged(key, &format!("not UTF-8 ({e})")))?;
@@ -257,30 +430,45 @@ pub fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, DataErr
     }
     match serde_json::from_str::<Version>(text) {
         Err(e) => return Err(damaged(key, &format!("not a JSON object ({e})"))),
-        Ok(Version {
-            v: Some(SCHEMA_VERSION),
-        }) => {}
+        Ok(Version { v: Some(SCHEMA_VERSION) }) => {}
         Ok(Version { v }) => {
             let found = v.map_or("no".to_string(), |v| format!("version {v}"));
-            return Err(damaged(
-                key,
-                &format!("{found} schema; this worker reads version {SCHEMA_VERSION}"),
-            ));
+            return Err(damaged(key, &format!("{found} schema; this worker reads version {SCHEMA_VERSION}")));
         }
     }
-    serde_json::from_str(text).map_err(|e| {
-        damaged(
-            key,
-            &format!("does not match schema {SCHEMA_VERSION} ({e})"),
-        )
-    })
+    serde_json::from_str(text).map_err(|e| damaged(key, &format!("does not match schema {SCHEMA_VERSION} ({e})")))
 }
 
 fn damaged(key: &str, reason: &str) -> DataError {
-    DataError {
-        key: key.to_string(),
-        reason: reason.to_string(),
-    }
+    DataError { key: key.to_string(), reason: reason.to_string() }
+}
+
+/// A 308 to the canonical path, keeping the query.
+fn redirect(req: &RequestFacts, path: &str) -> HttpResponse {
+    let location = match &req.query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    let headers = vec![
+        ("location", location),
+        ("cache-control", cache_control(CacheKind::ClientError, None)),
+        ("content-type", "text/plain; charset=utf-8".into()),
+    ];
+    HttpResponse { status: 308, headers, body: b"Moved permanently to the canonical URL.\n".to_vec(), log: vec![] }
+}
+
+/// `OPTIONS`: what the resource allows, and CORS preflight answers.
+fn options(formats: &[Format]) -> HttpResponse {
+    let headers = vec![
+        ("allow", "GET, HEAD, OPTIONS".into()),
+        ("access-control-allow-origin", "*".into()),
+        ("access-control-allow-methods", "GET, HEAD, OPTIONS".into()),
+        ("access-control-allow-headers", "Accept, If-None-Match, If-Modified-Since".into()),
+        ("access-control-max-age", "86400".into()),
+        ("cache-control", cache_control(CacheKind::ClientError, None)),
+        ("x-available-formats", names(formats, ", ")),
+    ];
+    HttpResponse { status: 204, headers, body: vec![], log: vec![] }
 }
 
 impl HttpError {
@@ -293,25 +481,26 @@ impl HttpError {
     }
 }
 
-fn error_response(req: &RequestFacts, e: &HttpError, format: Format) -> HttpResponse {
-    let body = match format {
-        Format::Html => html::error_page(e, SITE_LANG).into_bytes(),
-        Format::Json => json::to_bytes(&ErrorView::new(e)),
+/// An error in the format the client accepts (JSON if it takes JSON and not HTML).
+fn error_response(req: &RequestFacts, e: &HttpError, cap: Option<u32>) -> HttpResponse {
+    let format = match req.query_param("format").and_then(Format::from_query) {
+        Some(Format::Json) => Format::Json,
+        Some(_) => Format::Html,
+        None => negotiate(req.accept.as_deref(), &[Format::Html, Format::Json]).unwrap_or(Format::Html),
     };
-    let max_age = if e.status() == 404 { 60 } else { 0 };
-    let mut response = finish(
-        req,
-        e.status(),
-        format,
-        Page {
-            body,
-            lang: SITE_LANG.into(),
-            max_age,
-            log: Vec::new(),
-        },
-    );
-    if let HttpError::MethodNotAllowed(_) = e {
-        response.headers.push(("allow", "GET, HEAD".into()));
+    let body = match format {
+        Format::Json => json::to_bytes(&ErrorView::new(e)),
+        _ => html::error_page(e, SITE_LANG).into_bytes(),
+    };
+    let kind = if e.status() >= 500 { CacheKind::ServerError } else { CacheKind::ClientError };
+    let page = Rendered { body, lang: SITE_LANG.into(), kind, last_modified: None, next_change: None, log: vec![] };
+    let mut response = full_response(req, e.status(), format, page);
+    set_header(&mut response, "cache-control", cache_control(kind, cap));
+    response.headers.retain(|(n, _)| *n != "etag");
+    match e {
+        HttpError::MethodNotAllowed(_) => response.headers.push(("allow", "GET, HEAD, OPTIONS".into())),
+        HttpError::NotAcceptable(offered) => response.headers.push(("link", alternates(req, offered))),
+        _ => {}
     }
     if e.status() >= 500 {
         response.log.push(e.to_string_for_log());
@@ -319,42 +508,48 @@ fn error_response(req: &RequestFacts, e: &HttpError, format: Format) -> HttpResp
     response
 }
 
-/// Adds the headers every response carries and drops the body for `HEAD`.
-fn finish(req: &RequestFacts, status: u16, format: Format, page: Page) -> HttpResponse {
-    let cache = if page.max_age == 0 {
-        "no-store".to_string()
-    } else {
-        format!(
-            "public, max-age={}, stale-while-revalidate=60",
-            page.max_age
-        )
-    };
+/// `Link` header listing every representation of the resource.
+fn alternates(req: &RequestFacts, offered: &[Format]) -> String {
+    offered
+        .iter()
+        .map(|f| format!("<{}?format={}>; rel=\"alternate\"; type=\"{}\"", req.path, f.query_name(), f.media_type()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn set_header(response: &mut HttpResponse, name: &'static str, value: String) {
+    response.headers.retain(|(n, _)| *n != name);
+    response.headers.push((name, value));
+}
+
+/// The headers every response carries; validators for successful ones.
+fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered) -> HttpResponse {
+    let cap = seconds_until(req.now, page.next_change);
     let mut headers = vec![
-        ("content-type", format.content_type().to_string()),
+        ("content-type", format.content_type()),
         ("vary", "Accept".to_string()),
-        ("cache-control", cache),
+        ("cache-control", cache_control(page.kind, cap)),
         ("content-language", page.lang),
+        ("etag", etag(&page.body)),
         ("x-content-type-options", "nosniff".to_string()),
-        (
-            "referrer-policy",
-            "strict-origin-when-cross-origin".to_string(),
-        ),
+        ("referrer-policy", "strict-origin-when-cross-origin".to_string()),
     ];
+    if let Some(lm) = page.last_modified {
+        headers.push(("last-modified", http_date(&lm)));
+    }
     if format == Format::Html {
         headers.push((
             "content-security-policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'".to_string(),
+            "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'".into(),
         ));
-    }
-    let body = if req.method == "HEAD" {
-        Vec::new()
+        headers.push(("x-frame-options", "DENY".into()));
+        headers.push(("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()".into()));
     } else {
-        page.body
-    };
-    HttpResponse {
-        status,
-        headers,
-        body,
-        log: page.log,
+        headers.push(("access-control-allow-origin", "*".into()));
+        headers.push(("access-control-expose-headers", "ETag, Last-Modified, Link".into()));
     }
+    if req.origin.starts_with("https://") {
+        headers.push(("strict-transport-security", "max-age=31536000".into()));
+    }
+    HttpResponse { status, headers, body: page.body, log: page.log }
 }

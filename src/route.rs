@@ -1,6 +1,29 @@
-//! URL paths to routes.
+//! URL paths to routes, with canonical-form redirects.
 
+use crate::negotiate::Format;
 use crate::slug::is_valid;
+
+/// Whose releases a feed carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedScope {
+    /// Every publisher.
+    Site,
+    /// One publisher.
+    Publisher(String),
+    /// One keyword.
+    Keyword(String),
+}
+
+impl FeedScope {
+    /// Path prefix of this scope's pages and feeds (`""` for the site).
+    pub fn base_path(&self) -> String {
+        match self {
+            FeedScope::Site => String::new(),
+            FeedScope::Publisher(slug) => publisher_path(slug),
+            FeedScope::Keyword(slug) => keyword_path(slug),
+        }
+    }
+}
 
 /// A resource the worker serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,16 +34,62 @@ pub enum Route {
     Release(String),
     /// `/publishers/{slug}`.
     Publisher(String),
+    /// `/keywords`: every keyword with counts.
+    Keywords,
+    /// `/keywords/{slug}`.
+    Keyword(String),
+    /// `feed.xml`, `atom.xml`, `feed.json` (a fixed format) or `feed` (negotiated) under a scope.
+    Feed(FeedScope, Option<Format>),
 }
 
+/// What a path means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// A resource.
+    Found(Route),
+    /// The same resource lives at this canonical path (answer 308).
+    Redirect(String),
+    /// Nothing here.
+    NotFound,
+}
+
+/// Feed file names and the format each fixes (`None`: negotiated).
+const FEED_FILES: [(&str, Option<Format>); 4] = [
+    ("feed.xml", Some(Format::Rss)),
+    ("atom.xml", Some(Format::Atom)),
+    ("feed.json", Some(Format::JsonFeed)),
+    ("feed", None),
+];
+
 impl Route {
-    /// Parses a path; `None` means 404. Slugs must be valid, so odd input never reaches KV.
-    pub fn parse(path: &str) -> Option<Route> {
+    /// Parses a path. Slugs must be valid, so odd input never reaches KV. A trailing slash or
+    /// upper-case letters redirect to the canonical path when that path exists.
+    pub fn parse(path: &str) -> Parsed {
+        if let Some(route) = Self::parse_exact(path) {
+            return Parsed::Found(route);
+        }
+        let canonical = path.to_ascii_lowercase();
+        let canonical = if canonical.len() > 1 { canonical.trim_end_matches('/') } else { &canonical };
+        match Self::parse_exact(canonical) {
+            Some(route) => Parsed::Redirect(route.path()),
+            None => Parsed::NotFound,
+        }
+    }
+
+    fn parse_exact(path: &str) -> Option<Route> {
         let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
+        let feed = |scope: FeedScope, file: &str| {
+            FEED_FILES.iter().find(|(name, _)| *name == file).map(|(_, format)| Route::Feed(scope, *format))
+        };
         match segments.as_slice() {
             [""] => Some(Route::Latest),
             ["releases", slug] if is_valid(slug) => Some(Route::Release((*slug).to_string())),
             ["publishers", slug] if is_valid(slug) => Some(Route::Publisher((*slug).to_string())),
+            ["keywords"] => Some(Route::Keywords),
+            ["keywords", slug] if is_valid(slug) => Some(Route::Keyword((*slug).to_string())),
+            [file] => feed(FeedScope::Site, file),
+            ["publishers", slug, file] if is_valid(slug) => feed(FeedScope::Publisher((*slug).to_string()), file),
+            ["keywords", slug, file] if is_valid(slug) => feed(FeedScope::Keyword((*slug).to_string()), file),
             _ => None,
         }
     }
@@ -31,8 +100,28 @@ impl Route {
             Route::Latest => "/".into(),
             Route::Release(slug) => release_path(slug),
             Route::Publisher(slug) => publisher_path(slug),
+            Route::Keywords => "/keywords".into(),
+            Route::Keyword(slug) => keyword_path(slug),
+            Route::Feed(scope, format) => format!("{}/{}", scope.base_path(), feed_file(*format)),
         }
     }
+
+    /// The representations this route offers, in server preference order.
+    pub fn formats(&self) -> &'static [Format] {
+        match self {
+            Route::Release(_) => &[Format::Html, Format::Json, Format::Markdown],
+            Route::Feed(_, Some(Format::Atom)) => &[Format::Atom],
+            Route::Feed(_, Some(Format::JsonFeed)) => &[Format::JsonFeed],
+            Route::Feed(_, Some(_)) => &[Format::Rss],
+            Route::Feed(_, None) => &[Format::Rss, Format::Atom, Format::JsonFeed],
+            _ => &[Format::Html, Format::Json],
+        }
+    }
+}
+
+/// File name of a feed in `format` (`feed` for the negotiated one).
+pub fn feed_file(format: Option<Format>) -> &'static str {
+    FEED_FILES.iter().find(|(_, f)| *f == format).map_or("feed", |(name, _)| name)
 }
 
 /// Path of a release page.
@@ -45,31 +134,69 @@ pub fn publisher_path(slug: &str) -> String {
     format!("/publishers/{slug}")
 }
 
+/// Path of a keyword page.
+pub fn keyword_path(slug: &str) -> String {
+    format!("/keywords/{slug}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Parsed::*;
 
     #[test]
     fn table() {
+        let found = |r| Found(r);
         let cases = [
-            ("/", Some(Route::Latest)),
-            ("/releases/a-b", Some(Route::Release("a-b".into()))),
+            ("/", found(Route::Latest)),
+            ("/releases/a-b", found(Route::Release("a-b".into()))),
+            ("/publishers/kymsote", found(Route::Publisher("kymsote".into()))),
+            ("/keywords", found(Route::Keywords)),
+            ("/keywords/sote", found(Route::Keyword("sote".into()))),
+            ("/feed.xml", found(Route::Feed(FeedScope::Site, Some(Format::Rss)))),
+            ("/atom.xml", found(Route::Feed(FeedScope::Site, Some(Format::Atom)))),
+            ("/feed.json", found(Route::Feed(FeedScope::Site, Some(Format::JsonFeed)))),
+            ("/feed", found(Route::Feed(FeedScope::Site, None))),
             (
-                "/publishers/kymsote",
-                Some(Route::Publisher("kymsote".into())),
+                "/publishers/kymsote/atom.xml",
+                found(Route::Feed(FeedScope::Publisher("kymsote".into()), Some(Format::Atom))),
             ),
-            ("", None),
-            ("//", None),
-            ("/releases/", None),
-            ("/releases/A", None),
-            ("/releases/a/b", None),
-            ("/releases/a%2Fb", None),
-            ("/releases/..", None),
-            ("/nothing", None),
+            ("/keywords/sote/feed.json", found(Route::Feed(FeedScope::Keyword("sote".into()), Some(Format::JsonFeed)))),
+            ("/releases/a-b/", Redirect("/releases/a-b".into())),
+            ("/Releases/A-B", Redirect("/releases/a-b".into())),
+            ("/keywords/", Redirect("/keywords".into())),
+            ("/FEED.XML", Redirect("/feed.xml".into())),
+            ("", NotFound),
+            ("//", NotFound),
+            ("/releases/", NotFound),
+            ("/releases/a/b", NotFound),
+            ("/releases/a%2Fb", NotFound),
+            ("/releases/..", NotFound),
+            ("/nothing", NotFound),
+            ("/publishers/x/rss.xml", NotFound),
+            ("/releases/x/feed.xml", NotFound),
         ];
         for (path, expected) in cases {
             assert_eq!(Route::parse(path), expected, "{path}");
         }
-        assert_eq!(Route::Release("x".into()).path(), "/releases/x");
+    }
+
+    #[test]
+    fn paths_round_trip() {
+        for path in [
+            "/",
+            "/releases/x",
+            "/publishers/p",
+            "/keywords",
+            "/keywords/k",
+            "/feed.xml",
+            "/keywords/k/atom.xml",
+            "/publishers/p/feed",
+        ] {
+            match Route::parse(path) {
+                Found(route) => assert_eq!(route.path(), path),
+                other => panic!("{path}: {other:?}"),
+            }
+        }
     }
 }

@@ -59,12 +59,7 @@ pub fn parse_time(text: &str, zone: Tz) -> Result<Timestamp, TimeError> {
     }
 }
 
-fn local_in(
-    local: NaiveDateTime,
-    zone: Tz,
-    text: &str,
-    precision: Precision,
-) -> Result<Timestamp, TimeError> {
+fn local_in(local: NaiveDateTime, zone: Tz, text: &str, precision: Precision) -> Result<Timestamp, TimeError> {
     match zone.from_local_datetime(&local) {
         LocalResult::Single(at) => Ok(pin(&at.fixed_offset(), zone, precision)),
         LocalResult::None => Err(TimeError::Skipped(text.into(), zone.name().into())),
@@ -74,11 +69,7 @@ fn local_in(
 
 fn pin(at: &DateTime<FixedOffset>, zone: Tz, precision: Precision) -> Timestamp {
     let local = at.with_timezone(&zone);
-    Timestamp {
-        at: local.fixed_offset(),
-        zone: local.format("%Z").to_string(),
-        precision,
-    }
+    Timestamp { at: local.fixed_offset(), zone: local.format("%Z").to_string(), precision }
 }
 
 /// Formats for readers the way Finnish newsrooms do: `25.6.2025 10:02:11 EEST`,
@@ -137,18 +128,9 @@ mod tests {
 
     #[test]
     fn dst_gaps_and_overlaps_are_refused() {
-        assert!(matches!(
-            parse_time("2025-03-30T03:30:00", helsinki()),
-            Err(TimeError::Skipped(..))
-        ));
-        assert!(matches!(
-            parse_time("2025-10-26T03:30:00", helsinki()),
-            Err(TimeError::Ambiguous(..))
-        ));
-        assert!(matches!(
-            parse_time("25.6.2025", helsinki()),
-            Err(TimeError::Syntax(..))
-        ));
+        assert!(matches!(parse_time("2025-03-30T03:30:00", helsinki()), Err(TimeError::Skipped(..))));
+        assert!(matches!(parse_time("2025-10-26T03:30:00", helsinki()), Err(TimeError::Ambiguous(..))));
+        assert!(matches!(parse_time("25.6.2025", helsinki()), Err(TimeError::Syntax(..))));
         assert!(parse_zone("Mars/Olympus").is_none());
     }
 }

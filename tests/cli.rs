@@ -5,11 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn newsroom(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsroom"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_newsroom")).args(args).current_dir(dir).output().expect("runs")
 }
 
 fn write(root: &Path, rel: &str, text: &[u8]) {
@@ -23,12 +19,7 @@ const PUBLISHER: &str = "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Euro
 #[test]
 fn the_seed_content_checks_clean() {
     let out = newsroom(&["check", "content"], Path::new(env!("CARGO_MANIFEST_DIR")));
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
@@ -37,18 +28,19 @@ fn every_problem_is_reported_with_path_and_line_and_nothing_is_written() {
     let root = tmp.path();
     write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
     write(root, "content/releases/a.md", b"+++\ntitle = \"A\"\npublisher = \"testi\"\npublished_at = 2025-06-25T10:00:00\nlead = \"L\"\nkeyword = [\"x\"]\n+++\nBody\n");
-    write(root, "content/releases/b.md", b"+++\ntitle = \"B\"\npublisher = \"nobody\"\npublished_at = \"eilen\"\nlead = \"L\"\n+++\nBody\n");
-    write(root, "content/releases/Bad Name.md", b"+++\n+++\n");
-    write(root, "content/releases/sub/a.md", b"+++\ntitle = \"A2\"\npublisher = \"testi\"\npublished_at = 2025-06-25\nlead = \"L\"\n+++\nBody\n");
     write(
         root,
-        "content/releases/latin1.md",
-        b"+++\ntitle = \"\xe4\"\n+++\n",
+        "content/releases/b.md",
+        b"+++\ntitle = \"B\"\npublisher = \"nobody\"\npublished_at = \"eilen\"\nlead = \"L\"\n+++\nBody\n",
     );
-    for args in [
-        &["check", "content"][..],
-        &["build", "content", "--out", "out"][..],
-    ] {
+    write(root, "content/releases/Bad Name.md", b"+++\n+++\n");
+    write(
+        root,
+        "content/releases/sub/a.md",
+        b"+++\ntitle = \"A2\"\npublisher = \"testi\"\npublished_at = 2025-06-25\nlead = \"L\"\n+++\nBody\n",
+    );
+    write(root, "content/releases/latin1.md", b"+++\ntitle = \"\xe4\"\n+++\n");
+    for args in [&["check", "content"][..], &["build", "content", "--out", "out"][..]] {
         let out = newsroom(args, root);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -65,9 +57,7 @@ fn every_problem_is_reported_with_path_and_line_and_nothing_is_written() {
             ],
             "{stdout}"
         );
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("6 problems found; nothing was written")
-        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("6 problems found; nothing was written"));
     }
     assert!(!root.join("out").exists(), "a failed build writes nothing");
 }
@@ -79,39 +69,21 @@ fn build_is_deterministic_and_orders_uploads() {
     let out1 = tmp.path().join("one");
     let out2 = tmp.path().join("two");
     for out in [&out1, &out2] {
-        let o = newsroom(
-            &[
-                "build",
-                "content",
-                "--out",
-                out.to_str().expect("UTF-8 path"),
-            ],
-            root,
-        );
+        let o = newsroom(&["build", "content", "--out", out.to_str().expect("UTF-8 path")], root);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     for name in ["kv-1-releases.json", "kv-2-indexes.json"] {
-        assert_eq!(
-            fs::read(out1.join(name)).expect("written"),
-            fs::read(out2.join(name)).expect("written"),
-            "{name}"
-        );
+        assert_eq!(fs::read(out1.join(name)).expect("written"), fs::read(out2.join(name)).expect("written"), "{name}");
     }
     let releases: Vec<serde_json::Value> =
-        serde_json::from_slice(&fs::read(out1.join("kv-1-releases.json")).expect("read"))
-            .expect("JSON");
+        serde_json::from_slice(&fs::read(out1.join("kv-1-releases.json")).expect("read")).expect("JSON");
     assert_eq!(releases.len(), 7);
-    assert!(releases
-        .iter()
-        .all(|p| p["key"].as_str().is_some_and(|k| k.starts_with("release:"))));
+    assert!(releases.iter().all(|p| p["key"].as_str().is_some_and(|k| k.starts_with("release:"))));
 }
 
 #[test]
 fn usage_and_io_errors_exit_2() {
     let tmp = tempfile::tempdir().expect("tmp");
-    assert_eq!(
-        newsroom(&["check", "nowhere"], tmp.path()).status.code(),
-        Some(2)
-    );
+    assert_eq!(newsroom(&["check", "nowhere"], tmp.path()).status.code(), Some(2));
     assert_eq!(newsroom(&["frobnicate"], tmp.path()).status.code(), Some(2));
 }

@@ -2,9 +2,8 @@
 
 mod common;
 
-use common::{seed_site, serve, store};
+use common::{now, seed_site, serve, serve_req, store, text};
 use newsroom::http::RequestFacts;
-use newsroom::respond_with;
 
 const PATHS: [&str; 5] = [
     "/",
@@ -17,20 +16,13 @@ const PATHS: [&str; 5] = [
 #[test]
 fn every_page_costs_at_most_two_kv_reads() {
     let kv = store(&seed_site());
-    for path in PATHS
-        .into_iter()
-        .chain(["/releases/missing", "/publishers/missing", "/nowhere"])
-    {
+    for path in PATHS.into_iter().chain(["/releases/missing", "/publishers/missing", "/nowhere"]) {
         for accept in [None, Some("application/json")] {
             let (_, reads) = serve(&kv, path, accept);
             assert!(reads <= 2, "{path} {accept:?}: {reads} reads");
         }
     }
-    assert_eq!(
-        serve(&kv, "/nowhere", None).1,
-        0,
-        "unknown paths never touch KV"
-    );
+    assert_eq!(serve(&kv, "/nowhere", None).1, 0, "unknown paths never touch KV");
 }
 
 #[test]
@@ -59,17 +51,14 @@ fn json_snapshots() {
 #[test]
 fn head_and_methods() {
     let kv = store(&seed_site());
-    let mut head = RequestFacts::get("/", None);
+    let mut head = RequestFacts::get("/", None, now());
     head.method = "HEAD".into();
-    let (r, _) = respond_with(&head, |k| kv.get(k).cloned());
+    let r = serve_req(&kv, &head);
     assert_eq!((r.status, r.body.len()), (200, 0));
-    let mut delete = RequestFacts::get("/", None);
+    let mut delete = RequestFacts::get("/", None, now());
     delete.method = "DELETE".into();
-    let (r, reads) = respond_with(&delete, |k| kv.get(k).cloned());
-    assert_eq!(
-        (r.status, r.header("allow"), reads),
-        (405, Some("GET, HEAD"), 0)
-    );
+    let r = serve_req(&kv, &delete);
+    assert_eq!((r.status, r.header("allow")), (405, Some("GET, HEAD, OPTIONS")));
 }
 
 #[test]
@@ -84,23 +73,182 @@ fn an_empty_kv_serves_an_empty_front_page_and_404s() {
 #[test]
 fn damaged_records_name_their_key_in_the_log_only() {
     let mut kv = store(&seed_site());
-    kv.insert(
-        "release:2025-06-25-konttisairaala".into(),
-        b"{\"v\":7}".to_vec(),
-    );
-    let (r, _) = serve(
-        &kv,
-        "/releases/2025-06-25-konttisairaala",
-        Some("application/json"),
-    );
+    kv.insert("release:2025-06-25-konttisairaala".into(), b"{\"v\":7}".to_vec());
+    let (r, _) = serve(&kv, "/releases/2025-06-25-konttisairaala", Some("application/json"));
     assert_eq!(r.status, 500);
-    assert!(
-        r.log[0].contains("release:2025-06-25-konttisairaala") && r.log[0].contains("version 7"),
-        "{:?}",
-        r.log
+    assert!(r.log[0].contains("release:2025-06-25-konttisairaala") && r.log[0].contains("version 7"), "{:?}", r.log);
+    assert!(!String::from_utf8_lossy(&r.body).contains("version 7"), "internals stay out of public bodies");
+}
+
+#[test]
+fn conditional_requests_answer_304_with_the_same_validators() {
+    let kv = store(&seed_site());
+    for path in ["/", "/releases/2024-11-27-ohjausneuvottelut", "/feed.xml", "/publishers/kymsote/atom.xml"] {
+        let (first, _) = serve(&kv, path, None);
+        let etag = first.header("etag").expect("etag").to_string();
+        let mut again = RequestFacts::get(path, None, now());
+        again.if_none_match = Some(format!("\"nope\", W/{etag}"));
+        let r = serve_req(&kv, &again);
+        assert_eq!(r.status, 304, "{path}");
+        assert!(r.body.is_empty());
+        for h in ["etag", "cache-control", "vary", "last-modified"] {
+            assert_eq!(r.header(h), first.header(h), "{path} {h}");
+        }
+        assert_eq!(r.header("content-type"), None);
+        // If-Modified-Since alone, at the Last-Modified instant.
+        let mut since = RequestFacts::get(path, None, now());
+        since.if_modified_since = first.header("last-modified").map(str::to_string);
+        assert_eq!(serve_req(&kv, &since).status, 304, "{path}");
+        // A stale tag gets the full body.
+        let mut stale = RequestFacts::get(path, None, now());
+        stale.if_none_match = Some("\"stale\"".into());
+        stale.if_modified_since = first.header("last-modified").map(str::to_string);
+        assert_eq!(serve_req(&kv, &stale).status, 200, "If-None-Match wins over If-Modified-Since");
+    }
+}
+
+#[test]
+fn representations_have_their_own_etags() {
+    let kv = store(&seed_site());
+    let path = "/releases/2024-11-27-ohjausneuvottelut";
+    let tags: Vec<String> = [None, Some("application/json"), Some("text/markdown")]
+        .into_iter()
+        .map(|a| serve(&kv, path, a).0.header("etag").expect("etag").to_string())
+        .collect();
+    assert!(tags[0] != tags[1] && tags[1] != tags[2] && tags[0] != tags[2], "{tags:?}");
+}
+
+#[test]
+fn markdown_representation() {
+    let kv = store(&seed_site());
+    let (r, _) = serve(&kv, "/releases/2025-06-23-diagnoositiedot?format=md", None);
+    assert_eq!(r.header("content-type"), Some("text/markdown; charset=utf-8"));
+    assert_eq!(
+        text(&r),
+        "# Kymenlaakson hyvinvointialueen THL:lle toimittamat diagnoositiedot eivät ole virheellisiä\n\n\
+         Kymenlaakson hyvinvointialue · 23.6.2025 15:25:29 EEST · Tiedote\n\n\
+         Terveyden ja hyvinvoinnin laitos (THL) kertoi 17.6.2025 julkaistussa tiedotteessaan havainneensa huomattavia virheitä Kymenlaakson hyvinvointialueen diagnoositiedoissa.\n"
     );
-    assert!(
-        !String::from_utf8_lossy(&r.body).contains("version 7"),
-        "internals stay out of public bodies"
-    );
+    assert_eq!(serve(&kv, "/?format=md", None).0.status, 400, "lists have no Markdown");
+}
+
+#[test]
+fn not_acceptable_lists_the_alternatives() {
+    let kv = store(&seed_site());
+    let (r, reads) = serve(&kv, "/releases/2024-11-27-ohjausneuvottelut", Some("image/png"));
+    assert_eq!((r.status, reads), (406, 0));
+    let link = r.header("link").expect("Link header");
+    for t in ["text/html", "application/json", "text/markdown"] {
+        assert!(link.contains(&format!("type=\"{t}\"")) && text(&r).contains(t), "{t}: {link}");
+    }
+}
+
+#[test]
+fn canonical_redirects_and_options() {
+    let kv = store(&seed_site());
+    let (r, reads) = serve(&kv, "/Releases/2024-11-27-OHJAUSNEUVOTTELUT/?format=json", None);
+    assert_eq!((r.status, reads), (308, 0));
+    assert_eq!(r.header("location"), Some("/releases/2024-11-27-ohjausneuvottelut?format=json"));
+    let mut options = RequestFacts::get("/feed.json", None, now());
+    options.method = "OPTIONS".into();
+    let r = serve_req(&kv, &options);
+    assert_eq!(r.status, 204);
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    assert!(r.header("access-control-allow-headers").is_some_and(|h| h.contains("If-None-Match")));
+    let (json, _) = serve(&kv, "/", Some("application/json"));
+    assert_eq!(json.header("access-control-allow-origin"), Some("*"));
+    let (html, _) = serve(&kv, "/", None);
+    assert_eq!(html.header("access-control-allow-origin"), None);
+    assert!(html.header("content-security-policy").is_some_and(|c| c.contains("frame-ancestors 'none'")));
+}
+
+#[test]
+fn bad_query_values_are_400_in_the_accepted_format() {
+    let kv = store(&seed_site());
+    for path in
+        ["/feed.xml?limit=0", "/feed.xml?limit=51", "/feed.xml?limit=-1", "/feed.json?limit=abc", "/?format=xml"]
+    {
+        let (r, reads) = serve(&kv, path, Some("application/json"));
+        assert_eq!((r.status, reads), (400, 0), "{path}");
+        let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON error");
+        assert_eq!(v["error"]["code"], "bad_request");
+    }
+    let (r, _) = serve(&kv, "/feed.json?limit=2", None);
+    let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON Feed");
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(2));
+}
+
+mod embargo {
+    use super::*;
+    use chrono::Duration;
+    use newsroom::content::{load_site, SourceFile};
+
+    /// The seed site plus a release scheduled one hour after [`now`].
+    fn kv() -> std::collections::HashMap<String, Vec<u8>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut releases = common::read_dir(&root.join("releases"), "md");
+        let at = (now() + Duration::hours(1)).to_rfc3339();
+        let text = format!(
+            "+++\ntitle = \"Salainen\"\npublisher = \"kymsote\"\npublished_at = \"{at}\"\nlead = \"Embargoed lead.\"\nkeywords = [\"salainen\", \"sote\"]\n+++\nEmbargoed body.\n"
+        );
+        releases.push(SourceFile { path: "content/releases/2026-11-23-salainen.md".into(), text });
+        let draft = "+++\ntitle = \"Luonnos\"\npublisher = \"kymsote\"\npublished_at = 2020-01-01\nlead = \"Draft lead.\"\ndraft = true\n+++\nDraft body.\n";
+        releases.push(SourceFile { path: "content/releases/luonnos.md".into(), text: draft.into() });
+        let site = load_site(&common::read_dir(&root.join("publishers"), "toml"), &releases).expect("valid");
+        store(&site)
+    }
+
+    #[test]
+    fn scheduled_and_draft_releases_are_invisible_everywhere() {
+        let kv = kv();
+        assert!(!kv.contains_key("release:luonnos"), "drafts are never uploaded");
+        let paths = [
+            "/",
+            "/publishers/kymsote",
+            "/keywords/sote",
+            "/feed.xml",
+            "/atom.xml",
+            "/feed.json",
+            "/publishers/kymsote/feed.xml",
+            "/keywords/sote/atom.xml",
+            "/releases/2018-11-30-kymsote-kehitysohjelma",
+        ];
+        for path in paths {
+            for accept in [None, Some("application/json")] {
+                let (r, _) = serve(&kv, path, accept);
+                assert_eq!(r.status, 200, "{path}");
+                let body = text(&r);
+                for secret in ["Salainen", "salainen", "Embargoed", "Luonnos", "Draft"] {
+                    assert!(!body.contains(secret), "{path} {accept:?} leaks {secret}");
+                }
+                let max_age: u32 = r
+                    .header("cache-control")
+                    .and_then(|c| c.split("max-age=").nth(1))
+                    .and_then(|v| v.split(',').next())
+                    .and_then(|v| v.parse().ok())
+                    .expect("max-age");
+                assert!(max_age <= 3600, "{path}: cached past the embargo ({max_age}s)");
+            }
+        }
+        let (r, _) = serve(&kv, "/releases/2026-11-23-salainen", Some("application/json"));
+        let (missing, _) = serve(&kv, "/releases/no-such-release", Some("application/json"));
+        assert_eq!(r.status, 404);
+        let masked = |r: &newsroom::http::HttpResponse, slug: &str| text(r).replace(slug, "SLUG");
+        assert_eq!(masked(&r, "2026-11-23-salainen"), masked(&missing, "no-such-release"), "no leak");
+        assert_eq!(r.header("cache-control"), missing.header("cache-control"));
+        assert_eq!(serve(&kv, "/keywords/salainen", None).0.status, 404);
+        let v: serde_json::Value =
+            serde_json::from_slice(&serve(&kv, "/", Some("application/json")).0.body).expect("JSON");
+        assert_eq!(v["total"], 7, "the total does not count the scheduled release");
+    }
+
+    #[test]
+    fn it_appears_when_the_embargo_lifts() {
+        let kv = kv();
+        let later = now() + Duration::hours(2);
+        let r = serve_req(&kv, &RequestFacts::get("/releases/2026-11-23-salainen", None, later));
+        assert_eq!(r.status, 200);
+        let feed = serve_req(&kv, &RequestFacts::get("/feed.xml", None, later));
+        assert!(text(&feed).contains("Salainen"));
+    }
 }

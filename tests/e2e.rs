@@ -17,30 +17,17 @@ struct Reply {
 
 impl Reply {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     fn html(&self) -> Html {
-        assert!(
-            self.header("content-type")
-                .unwrap_or("")
-                .starts_with("text/html"),
-            "not HTML: {:?}",
-            self.headers
-        );
+        assert!(self.header("content-type").unwrap_or("").starts_with("text/html"), "not HTML: {:?}", self.headers);
         Html::parse_document(&self.body)
     }
 
     fn json(&self) -> Value {
-        assert_eq!(
-            self.header("content-type"),
-            Some("application/json; charset=utf-8")
-        );
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", self.body))
+        assert_eq!(self.header("content-type"), Some("application/json; charset=utf-8"));
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", self.body))
     }
 }
 
@@ -49,9 +36,13 @@ fn base() -> String {
 }
 
 fn request(method: &str, path: &str, accept: Option<&str>) -> Reply {
+    request_with(method, path, accept.map(|a| ("Accept", a)).as_slice())
+}
+
+fn request_with(method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
     let mut req = ureq::request(method, &format!("{}{path}", base()));
-    if let Some(a) = accept {
-        req = req.set("Accept", a);
+    for (name, value) in headers {
+        req = req.set(name, value);
     }
     let resp = match req.call() {
         Ok(r) => r,
@@ -59,25 +50,19 @@ fn request(method: &str, path: &str, accept: Option<&str>) -> Reply {
         Err(e) => panic!("{method} {path}: {e}"),
     };
     let status = resp.status();
-    let headers = resp
-        .headers_names()
-        .into_iter()
-        .map(|n| (n.clone(), resp.header(&n).unwrap_or("").to_string()))
-        .collect();
-    let body = resp.into_string().expect("UTF-8 body");
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    let headers =
+        resp.headers_names().into_iter().map(|n| (n.clone(), resp.header(&n).unwrap_or("").to_string())).collect();
+    // HEAD, 204 and 304 have no body (and workerd sends no length for them).
+    let body = if method == "HEAD" || status == 304 || status == 204 {
+        String::new()
+    } else {
+        resp.into_string().expect("UTF-8 body")
+    };
+    Reply { status, headers, body }
 }
 
 fn get(path: &str) -> Reply {
-    request(
-        "GET",
-        path,
-        Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
-    )
+    request("GET", path, Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"))
 }
 
 fn get_json(path: &str) -> Reply {
@@ -86,22 +71,12 @@ fn get_json(path: &str) -> Reply {
 
 fn texts(doc: &Html, css: &str) -> Vec<String> {
     let sel = Selector::parse(css).expect("valid selector");
-    doc.select(&sel)
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    doc.select(&sel).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
 }
 
 fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
     let sel = Selector::parse(css).expect("valid selector");
-    doc.select(&sel)
-        .filter_map(|e| e.value().attr(attr).map(str::to_string))
-        .collect()
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
 }
 
 const FULL: &str = "/releases/2024-11-27-ohjausneuvottelut";
@@ -118,18 +93,15 @@ fn front_page_lists_every_release_newest_first() {
     assert_eq!(texts(&doc, "h1"), ["Uusimmat tiedotteet"]);
     let titles = texts(&doc, "main li h3");
     assert_eq!(titles.len(), 7, "{titles:?}");
-    assert_eq!(titles[0], "Kymenlaakson keskussairaalalla uusia väistöjärjestelyjä – konttisairaala aloittaa toimintansa elokuussa");
-    assert_eq!(titles[5], FULL_TITLE);
     assert_eq!(
-        titles[6],
-        "Kymsote tähtää kehitystyöllä Suomen sote-huipuksi"
+        titles[0],
+        "Kymenlaakson keskussairaalalla uusia väistöjärjestelyjä – konttisairaala aloittaa toimintansa elokuussa"
     );
+    assert_eq!(titles[5], FULL_TITLE);
+    assert_eq!(titles[6], "Kymsote tähtää kehitystyöllä Suomen sote-huipuksi");
     let times = texts(&doc, "main li time");
     assert_eq!(times[0], "25.6.2025 10:02:11 EEST");
-    assert_eq!(
-        attrs(&doc, "main li time", "datetime")[0],
-        "2025-06-25T10:02:11+03:00"
-    );
+    assert_eq!(attrs(&doc, "main li time", "datetime")[0], "2025-06-25T10:02:11+03:00");
 }
 
 #[test]
@@ -142,10 +114,7 @@ fn front_page_as_json() {
     assert_eq!(first["published_at"], "2025-06-25T10:02:11+03:00");
     assert_eq!(first["publisher"]["name"], "Kymenlaakson hyvinvointialue");
     assert_eq!(first["type"], "tiedote");
-    assert_eq!(
-        v["releases"][6]["published_at"],
-        "2018-11-30T00:00:00+02:00"
-    );
+    assert_eq!(v["releases"][6]["published_at"], "2018-11-30T00:00:00+02:00");
     assert_eq!(v["releases"][6]["published_precision"], "day");
 }
 
@@ -159,19 +128,12 @@ fn the_full_release_page() {
     assert_eq!(attrs(&doc, "html", "lang"), ["fi"]);
     assert_eq!(texts(&doc, "h1"), [FULL_TITLE]);
     assert_eq!(texts(&doc, "article > p.meta time"), ["27.11.2024"]);
-    assert!(
-        texts(&doc, "p.lead")[0].starts_with("Hyvinvointialueiden lakisääteiset ohjausneuvottelut")
-    );
+    assert!(texts(&doc, "p.lead")[0].starts_with("Hyvinvointialueiden lakisääteiset ohjausneuvottelut"));
     let paragraphs = texts(&doc, "article > p");
-    assert!(
-        paragraphs
-            .iter()
-            .any(|p| p.starts_with("– Olemme talousraportoinneissa")),
-        "{paragraphs:?}"
-    );
-    assert!(paragraphs.iter().any(|p| p.contains(
-        "”STM:n selvitys hyvinvointialueen sosiaali- ja terveydenhuollon järjestämisestä 2024”"
-    )));
+    assert!(paragraphs.iter().any(|p| p.starts_with("– Olemme talousraportoinneissa")), "{paragraphs:?}");
+    assert!(paragraphs
+        .iter()
+        .any(|p| p.contains("”STM:n selvitys hyvinvointialueen sosiaali- ja terveydenhuollon järjestämisestä 2024”")));
     assert_eq!(texts(&doc, "article > ul > li").len(), 3);
     assert_eq!(
         texts(&doc, "h2"),
@@ -182,16 +144,9 @@ fn the_full_release_page() {
             "Lue lisää julkaisijalta Kymenlaakson hyvinvointialue"
         ]
     );
-    assert_eq!(
-        texts(&doc, "ul.tags li"),
-        ["ohjausneuvottelut", "hyvinvointialue", "sote"]
-    );
-    assert_eq!(
-        attrs(&doc, "#contacts + ul a", "href"),
-        ["tel:0206332113", "mailto:harri.hagman@kymenhva.fi"]
-    );
-    assert!(texts(&doc, ".boilerplate p")[0]
-        .starts_with("Järjestämme Kymenlaakson sosiaali- ja terveydenhuollon"));
+    assert_eq!(texts(&doc, "ul.tags li"), ["ohjausneuvottelut", "hyvinvointialue", "sote"]);
+    assert_eq!(attrs(&doc, "#contacts + ul a", "href"), ["tel:0206332113", "mailto:harri.hagman@kymenhva.fi"]);
+    assert!(texts(&doc, ".boilerplate p")[0].starts_with("Järjestämme Kymenlaakson sosiaali- ja terveydenhuollon"));
     let more = attrs(&doc, "aside li h3 a", "href");
     assert_eq!(more.len(), 5);
     assert!(!more.contains(&FULL.to_string()));
@@ -202,22 +157,10 @@ fn the_full_release_page() {
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn a_lead_only_release_says_so_and_shows_its_time_in_eest() {
     let doc = get("/releases/2025-06-10-yhteistoimintaneuvottelut").html();
-    assert_eq!(
-        texts(&doc, "h1"),
-        ["Hyvinvointialue aloittaa yhteistoimintaneuvottelut 16.6.2025"]
-    );
-    assert_eq!(
-        texts(&doc, "article > p.meta time"),
-        ["10.6.2025 13:41:29 EEST"]
-    );
-    assert_eq!(
-        texts(&doc, "p.notice"),
-        ["Tästä julkaisusta on saatavilla vain ingressi."]
-    );
-    assert!(
-        texts(&doc, "article h2").iter().all(|h| h != "Avainsanat"),
-        "no empty keyword section"
-    );
+    assert_eq!(texts(&doc, "h1"), ["Hyvinvointialue aloittaa yhteistoimintaneuvottelut 16.6.2025"]);
+    assert_eq!(texts(&doc, "article > p.meta time"), ["10.6.2025 13:41:29 EEST"]);
+    assert_eq!(texts(&doc, "p.notice"), ["Tästä julkaisusta on saatavilla vain ingressi."]);
+    assert!(texts(&doc, "article h2").iter().all(|h| h != "Avainsanat"), "no empty keyword section");
 }
 
 #[test]
@@ -234,14 +177,8 @@ fn the_release_as_json_by_accept_and_by_query() {
     assert_eq!(v["keywords"][2]["slug"], "sote");
     assert_eq!(v["contacts"][0]["phone"], "020 633 2113");
     assert_eq!(v["more_from_publisher"].as_array().map(Vec::len), Some(5));
-    assert!(v["body_html"]
-        .as_str()
-        .unwrap_or("")
-        .contains("<li>Alueen on konkretisoitava"));
-    assert!(v["body_markdown"]
-        .as_str()
-        .unwrap_or("")
-        .starts_with("Kymenlaaksolle neuvottelut"));
+    assert!(v["body_html"].as_str().unwrap_or("").contains("<li>Alueen on konkretisoitava"));
+    assert!(v["body_markdown"].as_str().unwrap_or("").starts_with("Kymenlaaksolle neuvottelut"));
     assert_eq!(v["url"], format!("{}{FULL}", base()));
 }
 
@@ -250,30 +187,15 @@ fn the_release_as_json_by_accept_and_by_query() {
 fn publisher_pages() {
     let doc = get("/publishers/kymsote").html();
     assert_eq!(texts(&doc, "h1"), ["Kymsote"]);
-    assert_eq!(
-        texts(&doc, "main li h3"),
-        ["Kymsote tähtää kehitystyöllä Suomen sote-huipuksi"]
-    );
+    assert_eq!(texts(&doc, "main li h3"), ["Kymsote tähtää kehitystyöllä Suomen sote-huipuksi"]);
     let v = get_json("/publishers/kymenlaakson-hyvinvointialue").json();
     assert_eq!(v["total"], 6);
     assert_eq!(v["time_zone"], "Europe/Helsinki");
     assert_eq!(v["contacts"][0]["email"], "harri.hagman@kymenhva.fi");
     let kymsote = get("/releases/2018-11-30-kymsote-kehitysohjelma").html();
-    assert_eq!(
-        texts(&kymsote, "article > p.meta"),
-        ["Kymsote · 30.11.2018 · Artikkeli"]
-    );
-    assert_eq!(
-        texts(&kymsote, "article h2"),
-        [
-            "Keskitetty kehitystyö tuo hyötyjä koko maakunnalle",
-            "Avainsanat"
-        ]
-    );
-    assert!(
-        texts(&kymsote, "aside").is_empty(),
-        "Kymsote has no other releases"
-    );
+    assert_eq!(texts(&kymsote, "article > p.meta"), ["Kymsote · 30.11.2018 · Artikkeli"]);
+    assert_eq!(texts(&kymsote, "article h2"), ["Keskitetty kehitystyö tuo hyötyjä koko maakunnalle", "Avainsanat"]);
+    assert!(texts(&kymsote, "aside").is_empty(), "Kymsote has no other releases");
 }
 
 #[test]
@@ -287,11 +209,11 @@ fn every_internal_link_resolves() {
         }
         let r = get(&path);
         assert_eq!(r.status, 200, "{path}");
-        for href in attrs(&r.html(), "a[href^='/']", "href") {
+        for href in attrs(&r.html(), "a[href^='/']:not([type])", "href") {
             queue.push(href);
         }
     }
-    assert!(seen.len() >= 10, "{seen:?}");
+    assert!(seen.len() >= 14, "{seen:?}");
 }
 
 #[test]
@@ -307,17 +229,16 @@ fn errors_by_negotiation() {
 
     let post = request("POST", FULL, None);
     assert_eq!(post.status, 405);
-    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+    assert_eq!(post.header("allow"), Some("GET, HEAD, OPTIONS"));
 
     let png = request("GET", FULL, Some("image/png"));
     assert_eq!(png.status, 406);
-    assert!(png.body.contains("application/json"));
+    for t in ["text/html", "application/json", "text/markdown"] {
+        assert!(png.body.contains(t), "{t} listed in the body");
+        assert!(png.header("link").unwrap_or("").contains(&format!("type=\"{t}\"")), "{t} listed in Link");
+    }
 
-    let bad = request(
-        "GET",
-        &format!("{FULL}?format=xml"),
-        Some("application/json"),
-    );
+    let bad = request("GET", &format!("{FULL}?format=xml"), Some("application/json"));
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["code"], "bad_request");
 }
@@ -329,11 +250,7 @@ fn head_has_headers_and_no_body() {
     use std::io::{Read, Write};
     let host = base().trim_start_matches("http://").to_string();
     let mut stream = std::net::TcpStream::connect(&host).expect("connect");
-    write!(
-        stream,
-        "HEAD {FULL} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
+    write!(stream, "HEAD {FULL} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").expect("send");
     let mut raw = String::new();
     stream.read_to_string(&mut raw).expect("read");
     let (head, body) = raw.split_once("\r\n\r\n").expect("header end");
@@ -342,23 +259,14 @@ fn head_has_headers_and_no_body() {
     let get = request("GET", FULL, None);
     for name in ["content-type", "cache-control", "vary", "content-language"] {
         let line = format!("{name}: {}", get.header(name).expect("GET has it")).to_lowercase();
-        assert!(
-            head.to_lowercase().contains(&line),
-            "{line} missing from HEAD:\n{head}"
-        );
+        assert!(head.to_lowercase().contains(&line), "{line} missing from HEAD:\n{head}");
     }
 }
 
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn damaged_records_fail_alone() {
-    for slug in [
-        "broken-json",
-        "future-schema",
-        "wrong-shape",
-        "not-utf8",
-        "other-slug",
-    ] {
+    for slug in ["broken-json", "future-schema", "wrong-shape", "not-utf8", "other-slug"] {
         let r = get_json(&format!("/releases/{slug}"));
         assert_eq!(r.status, 500, "{slug}: {}", r.body);
         assert_eq!(r.header("cache-control"), Some("no-store"));
@@ -376,4 +284,130 @@ fn damaged_records_fail_alone() {
     assert!(texts(&doc, ".boilerplate").is_empty());
     // And the rest of the site is unaffected.
     assert_eq!(get(FULL).status, 200);
+}
+
+const FEEDS: [&str; 9] = [
+    "/feed.xml",
+    "/atom.xml",
+    "/feed.json",
+    "/publishers/kymenlaakson-hyvinvointialue/feed.xml",
+    "/publishers/kymsote/atom.xml",
+    "/publishers/kymenlaakson-hyvinvointialue/feed.json",
+    "/keywords/sote/feed.xml",
+    "/keywords/sote/atom.xml",
+    "/keywords/ohjausneuvottelut/feed.json",
+];
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn every_feed_parses_and_matches_the_json_api() {
+    for path in FEEDS {
+        let r = get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+        let feed = feed_rs::parser::parse(r.body.as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}"));
+        // The HTML/JSON list of the same scope names the same releases in the same order.
+        let scope = path.rsplit_once('/').map(|(s, _)| s).unwrap_or("");
+        let list = get_json(if scope.is_empty() { "/" } else { scope }).json();
+        let expected: Vec<&str> =
+            list["releases"].as_array().expect("list").iter().filter_map(|s| s["url"].as_str()).collect();
+        let got: Vec<&str> = feed.entries.iter().map(|e| e.links[0].href.as_str()).collect();
+        assert_eq!(got, expected, "{path}");
+        for (entry, summary) in feed.entries.iter().zip(list["releases"].as_array().expect("list")) {
+            assert_eq!(entry.title.as_ref().map(|t| t.content.as_str()), summary["title"].as_str());
+            let published = chrono::DateTime::parse_from_rfc3339(summary["published_at"].as_str().expect("time"))
+                .expect("RFC 3339");
+            assert_eq!(entry.published.map(|p| p.timestamp()), Some(published.timestamp()), "{path}");
+            assert!(
+                entry.content.as_ref().and_then(|c| c.body.as_ref()).is_some_and(|b| b.starts_with('<')),
+                "{path}: HTML body"
+            );
+        }
+    }
+    let rss = rss::Channel::read_from(get("/feed.xml").body.as_bytes()).expect("RSS");
+    assert_eq!(rss.items().len(), 7);
+    assert_eq!(rss.items()[5].content().map(|c| c.contains("<li>Alueen on konkretisoitava")), Some(true));
+    let atom = atom_syndication::Feed::read_from(get("/atom.xml").body.as_bytes()).expect("Atom");
+    assert_eq!(atom.entries().len(), 7);
+    assert_eq!(get("/keywords/nothing-here/feed.xml").status, 404);
+    assert_eq!(get("/feed.json?limit=2").json_feed_items(), 2);
+}
+
+impl Reply {
+    fn json_feed_items(&self) -> usize {
+        assert_eq!(self.header("content-type"), Some("application/feed+json; charset=utf-8"));
+        let v: Value = serde_json::from_str(&self.body).expect("JSON Feed");
+        v["items"].as_array().map_or(0, Vec::len)
+    }
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn revalidation_answers_304_for_pages_and_feeds() {
+    for path in ["/", FULL, "/feed.xml", "/keywords/sote/atom.xml", "/publishers/kymsote"] {
+        let first = get(path);
+        let etag = first.header("etag").expect("ETag").to_string();
+        let last_modified = first.header("last-modified").expect("Last-Modified").to_string();
+        let again = request_with("GET", path, &[("If-None-Match", &etag)]);
+        assert_eq!(again.status, 304, "{path}");
+        assert!(again.body.is_empty());
+        for h in ["etag", "cache-control", "vary", "last-modified"] {
+            assert_eq!(again.header(h), first.header(h), "{path}: {h}");
+        }
+        let since = request_with("GET", path, &[("If-Modified-Since", &last_modified)]);
+        assert_eq!(since.status, 304, "{path}");
+        let stale = request_with("GET", path, &[("If-None-Match", "\"old\"")]);
+        assert_eq!(stale.status, 200, "{path}");
+        assert_eq!(stale.body, first.body);
+    }
+    let html = get(FULL).header("etag").map(str::to_string);
+    let json = get_json(FULL).header("etag").map(str::to_string);
+    assert_ne!(html, json, "representations have different ETags");
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_repeated_request_is_served_from_the_cache_api() {
+    let path = "/releases/2025-06-23-diagnoositiedot?format=json";
+    let first = request("GET", path, None);
+    let mut second = request("GET", path, None);
+    for _ in 0..20 {
+        if second.header("x-cache") == Some("hit") {
+            break;
+        }
+        // The cache write happens after the first response (waitUntil); give it a moment.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        second = request("GET", path, None);
+    }
+    assert_eq!(second.header("x-cache"), Some("hit"));
+    assert_eq!(second.header("x-kv-reads"), Some("0"));
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.header("etag"), first.header("etag"));
+    let revalidated = request_with("GET", path, &[("If-None-Match", first.header("etag").expect("ETag"))]);
+    assert_eq!((revalidated.status, revalidated.header("x-cache")), (304, Some("hit")));
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn cors_preflight_and_canonical_redirects() {
+    let pre = request_with(
+        "OPTIONS",
+        "/feed.json",
+        &[("Origin", "https://app.example"), ("Access-Control-Request-Method", "GET")],
+    );
+    assert_eq!(pre.status, 204);
+    assert_eq!(pre.header("access-control-allow-origin"), Some("*"));
+    assert!(pre.header("access-control-allow-methods").is_some_and(|m| m.contains("GET")));
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let r = match agent.get(&format!("{}/Releases/{}/", base(), FULL.trim_start_matches("/releases/"))).call() {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(r.status(), 308);
+    assert_eq!(r.header("location"), Some(FULL));
+    let doc = get("/keywords").html();
+    assert_eq!(texts(&doc, "ul.tags li a"), ["hyvinvointialue", "ohjausneuvottelut", "sote"]);
+    let sote = get_json("/keywords/sote").json();
+    assert_eq!(sote["total"], 2);
+    assert_eq!(sote["keyword"]["label"], "sote");
 }

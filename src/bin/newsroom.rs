@@ -59,11 +59,7 @@ fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Check { content } => Ok(match checked(&content)? {
             Ok(site) => {
-                eprintln!(
-                    "ok: {} publishers, {} releases",
-                    site.publishers.len(),
-                    site.releases.len()
-                );
+                eprintln!("ok: {} publishers, {} releases", site.publishers.len(), site.releases.len());
                 ExitCode::SUCCESS
             }
             Err(count) => failed(count),
@@ -72,6 +68,9 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(site) => {
                 let records = build(&site);
                 write_records(&out, &records)?;
+                for slug in &records.drafts {
+                    eprintln!("skipped draft `{slug}` (remove `draft = true` to publish it)");
+                }
                 eprintln!(
                     "built {} release records and {} index records into {}",
                     records.releases.len(),
@@ -86,10 +85,7 @@ fn run(command: Command) -> Result<ExitCode> {
 }
 
 fn failed(count: usize) -> ExitCode {
-    eprintln!(
-        "error: {count} problem{} found; nothing was written",
-        if count == 1 { "" } else { "s" }
-    );
+    eprintln!("error: {count} problem{} found; nothing was written", if count == 1 { "" } else { "s" });
     ExitCode::from(1)
 }
 
@@ -97,10 +93,7 @@ fn failed(count: usize) -> ExitCode {
 fn checked(content: &Path) -> Result<Result<Site, usize>> {
     let (publishers, releases, mut diags) = read_tree(content)?;
     if releases.is_empty() && publishers.is_empty() && diags.is_empty() {
-        anyhow::bail!(
-            "{} holds no publishers/*.toml or releases/**/*.md",
-            content.display()
-        );
+        anyhow::bail!("{} holds no publishers/*.toml or releases/**/*.md", content.display());
     }
     let site = match load_site(&publishers, &releases) {
         Ok(site) => Some(site),
@@ -127,19 +120,14 @@ fn read_tree(content: &Path) -> Result<Tree> {
     let mut read_all = |dir: &Path, ext: &str| -> Result<Vec<SourceFile>> {
         let mut files = Vec::new();
         for path in list(dir, ext)? {
-            let bytes =
-                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             let shown = path.display().to_string();
             match String::from_utf8(bytes) {
                 Ok(text) => files.push(SourceFile { path: shown, text }),
                 Err(e) => {
                     let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                     let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
-                    diags.push(Diagnostic {
-                        path: shown,
-                        line,
-                        message: "the file is not valid UTF-8".into(),
-                    });
+                    diags.push(Diagnostic { path: shown, line, message: "the file is not valid UTF-8".into() });
                 }
             }
         }
@@ -159,9 +147,7 @@ fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
-            let path = entry
-                .with_context(|| format!("cannot list {}", d.display()))?
-                .path();
+            let path = entry.with_context(|| format!("cannot list {}", d.display()))?.path();
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == ext) {

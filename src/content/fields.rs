@@ -22,13 +22,10 @@ pub struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// Parses `src` (which starts at file line `first_line`) as a TOML table.
     pub fn parse(src: &'a str, first_line: usize) -> Result<Self, LineError> {
-        let table: BTreeMap<Spanned<String>, Spanned<Value>> =
-            toml::from_str(src).map_err(|e| {
-                let line = e
-                    .span()
-                    .map_or(first_line, |s| line_at(src, first_line, s.start));
-                (line, format!("invalid TOML: {}", e.message().trim_end()))
-            })?;
+        let table: BTreeMap<Spanned<String>, Spanned<Value>> = toml::from_str(src).map_err(|e| {
+            let line = e.span().map_or(first_line, |s| line_at(src, first_line, s.start));
+            (line, format!("invalid TOML: {}", e.message().trim_end()))
+        })?;
         let entries = table
             .into_iter()
             .map(|(k, v)| {
@@ -36,13 +33,7 @@ impl<'a> Fields<'a> {
                 (k.into_inner(), (line, v.into_inner()))
             })
             .collect();
-        Ok(Self {
-            src,
-            first_line,
-            entries,
-            seen: Vec::new(),
-            errors: Vec::new(),
-        })
+        Ok(Self { src, first_line, entries, seen: Vec::new(), errors: Vec::new() })
     }
 
     /// Line of the first line of the table (for problems such as a missing field).
@@ -69,10 +60,7 @@ impl<'a> Fields<'a> {
             }
             Some((line, Value::String(s))) => Some((line, s)),
             Some((line, other)) => {
-                self.error(
-                    line,
-                    format!("`{key}` must be a string, found {}", other.type_str()),
-                );
+                self.error(line, format!("`{key}` must be a string, found {}", other.type_str()));
                 None
             }
             None if required => {
@@ -114,10 +102,7 @@ impl<'a> Fields<'a> {
             Some((line, Value::Datetime(dt))) => Some((line, dt.to_string())),
             Some((line, Value::String(s))) => Some((line, s)),
             Some((line, other)) => {
-                self.error(
-                    line,
-                    format!("`{key}` must be a date-time, found {}", other.type_str()),
-                );
+                self.error(line, format!("`{key}` must be a date-time, found {}", other.type_str()));
                 None
             }
             None if required => {
@@ -134,10 +119,7 @@ impl<'a> Fields<'a> {
         match self.take(key) {
             Some((_, Value::Boolean(b))) => b,
             Some((line, other)) => {
-                self.error(
-                    line,
-                    format!("`{key}` must be true or false, found {}", other.type_str()),
-                );
+                self.error(line, format!("`{key}` must be true or false, found {}", other.type_str()));
                 false
             }
             None => false,
@@ -150,23 +132,14 @@ impl<'a> Fields<'a> {
             return (self.first_line, Vec::new());
         };
         let Value::Array(items) = value else {
-            self.error(
-                line,
-                format!(
-                    "`{key}` must be an array of strings, found {}",
-                    value.type_str()
-                ),
-            );
+            self.error(line, format!("`{key}` must be an array of strings, found {}", value.type_str()));
             return (line, Vec::new());
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
             match item {
                 Value::String(s) => out.push(s),
-                other => self.error(
-                    line,
-                    format!("`{key}[{i}]` must be a string, found {}", other.type_str()),
-                ),
+                other => self.error(line, format!("`{key}[{i}]` must be a string, found {}", other.type_str())),
             }
         }
         (line, out)
@@ -178,10 +151,7 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let Value::Array(items) = value else {
-            self.error(
-                line,
-                format!("`{key}` must be an array of tables (`[[{key}]]`)"),
-            );
+            self.error(line, format!("`{key}` must be an array of tables (`[[{key}]]`)"));
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -202,8 +172,7 @@ impl<'a> Fields<'a> {
             let hint = suggest(&key, self.seen.iter().map(String::as_str))
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            self.errors
-                .push((line, format!("unknown field `{key}`{hint}")));
+            self.errors.push((line, format!("unknown field `{key}`{hint}")));
         }
         let _ = self.src;
         self.errors.sort_by_key(|(line, _)| *line);
@@ -214,11 +183,7 @@ impl<'a> Fields<'a> {
 /// 1-based file line of byte `offset` in `src`, which starts at file line `first_line`.
 fn line_at(src: &str, first_line: usize, offset: usize) -> usize {
     let offset = offset.min(src.len());
-    first_line
-        + src.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
+    first_line + src.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Refuses empty text, control characters, bidirectional overrides and overlong text.
@@ -227,10 +192,7 @@ pub fn check_text(text: &str, max_chars: usize, multiline: bool) -> Result<(), S
         return Err("is empty".into());
     }
     if let Some(c) = text.chars().find(|&c| is_forbidden(c, multiline)) {
-        return Err(format!(
-            "contains the forbidden character U+{:04X}",
-            c as u32
-        ));
+        return Err(format!("contains the forbidden character U+{:04X}", c as u32));
     }
     let n = text.chars().count();
     if n > max_chars {
@@ -250,17 +212,14 @@ pub fn is_forbidden(c: char, multiline: bool) -> bool {
 
 fn contact(item: Value) -> Result<Contact, String> {
     let Value::Table(mut t) = item else {
-        return Err(
-            "must be a table with `name` and optionally `title`, `organization`, `phone`, `email`"
-                .into(),
-        );
+        return Err("must be a table with `name` and optionally `title`, `organization`, `phone`, `email`".into());
     };
     let mut text = |k: &str| -> Result<Option<String>, String> {
         match t.remove(k) {
             None => Ok(None),
-            Some(Value::String(s)) => check_text(&s, 200, false)
-                .map(|()| Some(s.trim().to_string()))
-                .map_err(|why| format!("`{k}` {why}")),
+            Some(Value::String(s)) => {
+                check_text(&s, 200, false).map(|()| Some(s.trim().to_string())).map_err(|why| format!("`{k}` {why}"))
+            }
             Some(v) => Err(format!("`{k}` must be a string, found {}", v.type_str())),
         }
     };
@@ -271,9 +230,7 @@ fn contact(item: Value) -> Result<Contact, String> {
     let email = text("email")?;
     if let Some(p) = &phone {
         if !is_phone(p) {
-            return Err(format!(
-                "`phone` `{p}` may hold only digits, spaces, `+`, `-`, `(` and `)`"
-            ));
+            return Err(format!("`phone` `{p}` may hold only digits, spaces, `+`, `-`, `(` and `)`"));
         }
     }
     if let Some(e) = &email {
@@ -282,27 +239,17 @@ fn contact(item: Value) -> Result<Contact, String> {
         }
     }
     if let Some(k) = t.keys().next() {
-        let hint = suggest(
-            k,
-            ["name", "title", "organization", "phone", "email"].into_iter(),
-        )
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+        let hint = suggest(k, ["name", "title", "organization", "phone", "email"].into_iter())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         return Err(format!("unknown field `{k}`{hint}"));
     }
-    Ok(Contact {
-        name,
-        title,
-        organization,
-        phone,
-        email,
-    })
+    Ok(Contact { name, title, organization, phone, email })
 }
 
 /// A phone number as people write it: at least 5 digits, plus `+ - ( )` and spaces.
 pub fn is_phone(p: &str) -> bool {
-    p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
-        && p.chars().filter(char::is_ascii_digit).count() >= 5
+    p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) && p.chars().filter(char::is_ascii_digit).count() >= 5
 }
 
 /// A plain `local@domain.tld` address without spaces or markup characters.
@@ -310,13 +257,8 @@ pub fn is_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };
-    let ok =
-        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "._+-".contains(c));
-    ok(local)
-        && ok(domain)
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
+    let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "._+-".contains(c));
+    ok(local) && ok(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
 }
 
 /// The closest known name to `unknown`, if it is close enough to be a likely typo.
@@ -341,10 +283,7 @@ mod tests {
         let errors = f.finish();
         assert_eq!(
             errors,
-            vec![
-                (2, "missing required field `c`".into()),
-                (4, "`b` must be a string, found integer".into())
-            ]
+            vec![(2, "missing required field `c`".into()), (4, "`b` must be a string, found integer".into())]
         );
     }
 
@@ -358,13 +297,7 @@ mod tests {
     fn unknown_fields_get_suggestions() {
         let mut f = Fields::parse("keyword = []\n", 2).unwrap();
         f.string_list("keywords");
-        assert_eq!(
-            f.finish(),
-            vec![(
-                2,
-                "unknown field `keyword` (did you mean `keywords`?)".into()
-            )]
-        );
+        assert_eq!(f.finish(), vec![(2, "unknown field `keyword` (did you mean `keywords`?)".into())]);
     }
 
     #[test]
@@ -380,14 +313,9 @@ mod tests {
 
     #[test]
     fn contact_shapes() {
+        assert!(is_phone("020 633 2113") && is_phone("+358 (0)20 633-2113") && !is_phone("call me"));
         assert!(
-            is_phone("020 633 2113") && is_phone("+358 (0)20 633-2113") && !is_phone("call me")
-        );
-        assert!(
-            is_email("harri.hagman@kymenhva.fi")
-                && !is_email("a@b")
-                && !is_email("a b@c.fi")
-                && !is_email("<x>@c.fi")
+            is_email("harri.hagman@kymenhva.fi") && !is_email("a@b") && !is_email("a b@c.fi") && !is_email("<x>@c.fi")
         );
     }
 }

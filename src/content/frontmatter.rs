@@ -29,11 +29,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end_matches(['\r', '\n']) == "+++" {
-            return Ok(Split {
-                front: &rest[..offset],
-                front_line: 2,
-                body: &rest[offset + line.len()..],
-            });
+            return Ok(Split { front: &rest[..offset], front_line: 2, body: &rest[offset + line.len()..] });
         }
         offset += line.len();
     }
@@ -43,9 +39,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 /// Returns the text after an opening `+++` line.
 fn strip_fence(text: &str) -> Option<&str> {
     let after = text.strip_prefix("+++")?;
-    after
-        .strip_prefix("\r\n")
-        .or_else(|| after.strip_prefix('\n'))
+    after.strip_prefix("\r\n").or_else(|| after.strip_prefix('\n'))
 }
 
 #[cfg(test)]
@@ -64,11 +58,7 @@ mod tests {
         ];
         for (input, front, body) in cases {
             let s = split(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
-            assert_eq!(
-                (s.front, s.body, s.front_line),
-                (front, body, 2),
-                "{input:?}"
-            );
+            assert_eq!((s.front, s.body, s.front_line), (front, body, 2), "{input:?}");
         }
     }
 

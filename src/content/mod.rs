@@ -95,6 +95,8 @@ pub struct Release {
     pub keywords: Vec<Keyword>,
     /// Contacts.
     pub contacts: Vec<Contact>,
+    /// Drafts are checked but never built.
+    pub draft: bool,
 }
 
 /// All publishers and releases of a content tree, checked.
@@ -109,9 +111,7 @@ pub struct Site {
 /// The slug a file name gives: its stem, checked with [`crate::slug::is_valid`].
 pub fn slug_of(path: &str, extension: &str) -> Result<String, String> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let stem = name
-        .strip_suffix(extension)
-        .ok_or_else(|| format!("expected a `{extension}` file"))?;
+    let stem = name.strip_suffix(extension).ok_or_else(|| format!("expected a `{extension}` file"))?;
     if crate::slug::is_valid(stem) {
         Ok(stem.to_string())
     } else {
@@ -123,10 +123,7 @@ pub fn slug_of(path: &str, extension: &str) -> Result<String, String> {
 }
 
 /// Parses and cross-checks everything; returns every problem found, sorted by file and line.
-pub fn load_site(
-    publisher_files: &[SourceFile],
-    release_files: &[SourceFile],
-) -> Result<Site, Vec<Diagnostic>> {
+pub fn load_site(publisher_files: &[SourceFile], release_files: &[SourceFile]) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut site = Site::default();
     for file in publisher_files {
@@ -143,11 +140,7 @@ pub fn load_site(
         if let Ok(slug) = slug_of(&file.path, ".md") {
             if let Some(first) = seen.insert(slug.clone(), &file.path) {
                 let message = format!("duplicate slug `{slug}`: {first} has the same file name");
-                diags.push(Diagnostic {
-                    path: file.path.clone(),
-                    line: 1,
-                    message,
-                });
+                diags.push(Diagnostic { path: file.path.clone(), line: 1, message });
             }
         }
         match parse_release(&file.path, &file.text, &site.publishers) {
@@ -169,24 +162,15 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 fn at(file: &SourceFile, errors: Vec<fields::LineError>) -> impl Iterator<Item = Diagnostic> + '_ {
-    errors.into_iter().map(|(line, message)| Diagnostic {
-        path: file.path.clone(),
-        line,
-        message,
-    })
+    errors.into_iter().map(|(line, message)| Diagnostic { path: file.path.clone(), line, message })
 }
 
 /// Checks an `https://` (or `http://`) URL without spaces, quotes or angle brackets.
 pub fn is_web_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
     rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
-        host.contains('.')
-            && !r
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c))
+        host.contains('.') && !r.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c))
     })
 }
 
@@ -205,29 +189,15 @@ mod tests {
 
     #[test]
     fn slugs_come_from_file_names() {
-        assert_eq!(
-            slug_of("content/releases/2025/a-b.md", ".md"),
-            Ok("a-b".into())
-        );
-        assert!(slug_of("content/releases/Ä b.md", ".md")
-            .unwrap_err()
-            .contains("`a-b.md`"));
+        assert_eq!(slug_of("content/releases/2025/a-b.md", ".md"), Ok("a-b".into()));
+        assert!(slug_of("content/releases/Ä b.md", ".md").unwrap_err().contains("`a-b.md`"));
         assert!(slug_of("x.txt", ".md").is_err());
     }
 
     #[test]
     fn urls_and_languages() {
         assert!(is_web_url("https://kymenhva.fi") && is_web_url("https://www.kymsote.fi/a?b=1"));
-        assert!(
-            !is_web_url("javascript:alert(1)")
-                && !is_web_url("https://a b.fi")
-                && !is_web_url("https://x\"y.fi")
-        );
-        assert!(
-            is_language_tag("fi")
-                && is_language_tag("en-GB")
-                && !is_language_tag("FI")
-                && !is_language_tag("f")
-        );
+        assert!(!is_web_url("javascript:alert(1)") && !is_web_url("https://a b.fi") && !is_web_url("https://x\"y.fi"));
+        assert!(is_language_tag("fi") && is_language_tag("en-GB") && !is_language_tag("FI") && !is_language_tag("f"));
     }
 }

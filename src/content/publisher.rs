@@ -7,8 +7,7 @@ use crate::time::parse_zone;
 /// Parses a publisher file; `path` gives the slug.
 pub fn parse_publisher(path: &str, text: &str) -> Result<Publisher, Vec<LineError>> {
     let slug = slug_of(path, ".toml").map_err(|e| vec![(1, e)])?;
-    let mut f =
-        Fields::parse(text.strip_prefix('\u{feff}').unwrap_or(text), 1).map_err(|e| vec![e])?;
+    let mut f = Fields::parse(text.strip_prefix('\u{feff}').unwrap_or(text), 1).map_err(|e| vec![e])?;
     let name = f.line_text("name", true, 200);
     let description = f.line_text("description", false, 500);
     let boilerplate = f.paragraph("boilerplate", false, 2000);
@@ -24,16 +23,16 @@ pub fn parse_publisher(path: &str, text: &str) -> Result<Publisher, Vec<LineErro
     }
     if let Some((line, tag)) = &lang {
         if !is_language_tag(tag) {
-            f.error(
-                *line,
-                format!("`language` `{tag}` is not a language tag such as `fi`, `sv` or `en`"),
-            );
+            f.error(*line, format!("`language` `{tag}` is not a language tag such as `fi`, `sv` or `en`"));
         }
     }
     let zone = zone_name.as_ref().and_then(|(line, name)| {
         let zone = parse_zone(name);
         if zone.is_none() {
-            f.error(*line, format!("unknown `time_zone` `{name}`; this build knows Europe/Helsinki (see .cargo/config.toml)"));
+            f.error(
+                *line,
+                format!("unknown `time_zone` `{name}`; this build knows Europe/Helsinki (see .cargo/config.toml)"),
+            );
         }
         zone
     });
@@ -61,10 +60,7 @@ mod tests {
     fn a_complete_publisher() {
         let text = "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\nwebsite = \"https://example.fi\"\n\n[[contacts]]\nname = \"A B\"\nphone = \"020 1234\"\n";
         let p = parse_publisher("content/publishers/testi.toml", text).unwrap();
-        assert_eq!(
-            (p.slug.as_str(), p.name.as_str(), p.contacts.len()),
-            ("testi", "Testi", 1)
-        );
+        assert_eq!((p.slug.as_str(), p.name.as_str(), p.contacts.len()), ("testi", "Testi", 1));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn parse_release(
     let lang = f.string("language", false);
     let lead = f.paragraph("lead", true, 2000);
     let lead_only = f.flag("lead_only");
+    let draft = f.flag("draft");
     let keywords = keywords(&mut f);
     let contacts = f.contacts("contacts");
 
@@ -40,10 +41,7 @@ pub fn parse_release(
         let found = publishers.get(slug);
         if found.is_none() {
             let known: Vec<&str> = publishers.keys().map(String::as_str).collect();
-            f.error(
-                *line,
-                format!("unknown publisher `{slug}`; known: {}", known.join(", ")),
-            );
+            f.error(*line, format!("unknown publisher `{slug}`; known: {}", known.join(", ")));
         }
         found
     });
@@ -51,19 +49,13 @@ pub fn parse_release(
         None => Some(ReleaseKind::Tiedote),
         Some((line, id)) => ReleaseKind::from_id(id).or_else(|| {
             let ids: Vec<&str> = ReleaseKind::ALL.iter().map(|k| k.id()).collect();
-            f.error(
-                *line,
-                format!("unknown `type` `{id}`; use one of {}", ids.join(", ")),
-            );
+            f.error(*line, format!("unknown `type` `{id}`; use one of {}", ids.join(", ")));
             None
         }),
     };
     if let Some((line, tag)) = &lang {
         if !is_language_tag(tag) {
-            f.error(
-                *line,
-                format!("`language` `{tag}` is not a language tag such as `fi`, `sv` or `en`"),
-            );
+            f.error(*line, format!("`language` `{tag}` is not a language tag such as `fi`, `sv` or `en`"));
         }
     }
     let zone = publisher.map(|p| p.zone);
@@ -90,9 +82,7 @@ pub fn parse_release(
 
     let errors = f.finish();
     match (title, publisher, published, kind, lead) {
-        (Some((_, title)), Some(publisher), Some(published), Some(kind), Some((_, lead)))
-            if errors.is_empty() =>
-        {
+        (Some((_, title)), Some(publisher), Some(published), Some(kind), Some((_, lead))) if errors.is_empty() => {
             Ok(Release {
                 slug,
                 path: path.to_string(),
@@ -107,6 +97,7 @@ pub fn parse_release(
                 body: parts.body.trim().to_string(),
                 keywords,
                 contacts,
+                draft,
             })
         }
         _ => Err(errors),
@@ -117,10 +108,7 @@ pub fn parse_release(
 fn keywords(f: &mut Fields) -> Vec<Keyword> {
     let (line, labels) = f.string_list("keywords");
     if labels.len() > MAX_KEYWORDS {
-        f.error(
-            line,
-            format!("{} keywords; the limit is {MAX_KEYWORDS}", labels.len()),
-        );
+        f.error(line, format!("{} keywords; the limit is {MAX_KEYWORDS}", labels.len()));
         return Vec::new();
     }
     let mut out: Vec<Keyword> = Vec::new();
@@ -131,15 +119,9 @@ fn keywords(f: &mut Fields) -> Vec<Keyword> {
         } else if !is_valid(&slug) {
             f.error(line, format!("keyword `{label}` has no letters or digits"));
         } else if out.iter().any(|k| k.slug == slug) {
-            f.error(
-                line,
-                format!("keyword `{label}` appears twice (as `{slug}`)"),
-            );
+            f.error(line, format!("keyword `{label}` appears twice (as `{slug}`)"));
         } else {
-            out.push(Keyword {
-                slug,
-                label: label.trim().to_string(),
-            });
+            out.push(Keyword { slug, label: label.trim().to_string() });
         }
     }
     out
@@ -147,31 +129,16 @@ fn keywords(f: &mut Fields) -> Vec<Keyword> {
 
 fn check_body(body: &str, body_line: usize, lead_only: bool, f: &mut Fields) {
     if body.len() > MAX_BODY_BYTES {
-        f.error(
-            body_line,
-            format!(
-                "the body is {} bytes; the limit is {MAX_BODY_BYTES}",
-                body.len()
-            ),
-        );
+        f.error(body_line, format!("the body is {} bytes; the limit is {MAX_BODY_BYTES}", body.len()));
     }
     for (i, line) in body.lines().enumerate() {
         if let Some(c) = line.chars().find(|&c| c != '\t' && is_forbidden(c, true)) {
-            f.error(
-                body_line + i,
-                format!(
-                    "the body contains the forbidden character U+{:04X}",
-                    c as u32
-                ),
-            );
+            f.error(body_line + i, format!("the body contains the forbidden character U+{:04X}", c as u32));
         }
     }
     let empty = body.trim().is_empty();
     if lead_only && !empty {
-        f.error(
-            body_line,
-            "`lead_only = true` releases have no body: the lead is all the source gave",
-        );
+        f.error(body_line, "`lead_only = true` releases have no body: the lead is all the source gave");
     } else if !lead_only && empty {
         f.error(body_line, "the body is empty; write the release below the closing `+++`, or set `lead_only = true`");
     }
@@ -183,11 +150,9 @@ mod tests {
     use crate::content::parse_publisher;
 
     fn publishers() -> BTreeMap<String, Publisher> {
-        let p = parse_publisher(
-            "p/testi.toml",
-            "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n",
-        )
-        .unwrap();
+        let p =
+            parse_publisher("p/testi.toml", "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n")
+                .unwrap();
         BTreeMap::from([(p.slug.clone(), p)])
     }
 
@@ -197,19 +162,10 @@ mod tests {
     fn a_good_release() {
         let r = parse_release("content/releases/otsikko.md", GOOD, &publishers()).unwrap();
         assert_eq!(r.slug, "otsikko");
-        assert_eq!(
-            crate::time::display(&r.published),
-            "25.6.2025 10:02:11 EEST"
-        );
+        assert_eq!(crate::time::display(&r.published), "25.6.2025 10:02:11 EEST");
         assert_eq!(r.lang, "fi");
         assert_eq!(r.kind, ReleaseKind::Tiedote);
-        assert_eq!(
-            r.keywords[0],
-            Keyword {
-                slug: "sote".into(),
-                label: "Sote".into()
-            }
-        );
+        assert_eq!(r.keywords[0], Keyword { slug: "sote".into(), label: "Sote".into() });
         assert_eq!(r.body, "Leipäteksti.");
     }
 
@@ -218,11 +174,7 @@ mod tests {
         let text = "+++\ntitel = \"Otsikko\"\npublisher = \"nobody\"\npublished_at = \"yesterday\"\nlead = \"\"\ntype = \"memo\"\n+++\n\n";
         let errors = parse_release("content/releases/x.md", text, &publishers()).unwrap_err();
         let got: Vec<(usize, bool)> = errors.iter().map(|(l, m)| (*l, m.is_empty())).collect();
-        assert_eq!(
-            got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![2, 2, 3, 4, 5, 6, 8],
-            "{errors:#?}"
-        );
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![2, 2, 3, 4, 5, 6, 8], "{errors:#?}");
         let text_of = |line| errors.iter().find(|e| e.0 == line).unwrap().1.clone();
         assert!(text_of(3).contains("unknown publisher `nobody`; known: testi"));
         assert!(text_of(6).contains("unknown `type` `memo`"));
@@ -231,10 +183,7 @@ mod tests {
 
     #[test]
     fn lead_only_must_have_no_body_and_times_are_ordered() {
-        let text = GOOD.replace(
-            "+++\n\n",
-            "lead_only = true\nupdated_at = 2025-01-01\n+++\n\n",
-        );
+        let text = GOOD.replace("+++\n\n", "lead_only = true\nupdated_at = 2025-01-01\n+++\n\n");
         let errors = parse_release("content/releases/x.md", &text, &publishers()).unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].1.contains("before `published_at`"));
@@ -244,20 +193,12 @@ mod tests {
 
     #[test]
     fn structural_problems() {
-        assert_eq!(
-            parse_release("x.md", "no fences", &publishers()).unwrap_err()[0].0,
-            1
-        );
+        assert_eq!(parse_release("x.md", "no fences", &publishers()).unwrap_err()[0].0, 1);
         let errors = parse_release("x.md", "+++\ntitle = \"a\n+++\n", &publishers()).unwrap_err();
         assert!(errors[0].1.starts_with("invalid TOML"), "{errors:?}");
         let dup = GOOD.replace("[\"Sote\", \"hyvinvointialue\"]", "[\"Sote\", \"sote\"]");
-        assert!(parse_release("x.md", &dup, &publishers()).unwrap_err()[0]
-            .1
-            .contains("twice"));
+        assert!(parse_release("x.md", &dup, &publishers()).unwrap_err()[0].1.contains("twice"));
         let ctrl = GOOD.replace("Leipäteksti.", "Leipä\u{1b}teksti.");
-        assert_eq!(
-            parse_release("x.md", &ctrl, &publishers()).unwrap_err()[0].0,
-            9
-        );
+        assert_eq!(parse_release("x.md", &ctrl, &publishers()).unwrap_err()[0].0, 9);
     }
 }

@@ -5,11 +5,12 @@ mod pages;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::i18n::Labels;
-use crate::model::{Contact, Summary, Timestamp};
-use crate::route::{publisher_path, release_path};
+use crate::model::{Contact, Keyword, Summary, Timestamp};
+use crate::negotiate::Format;
+use crate::route::{feed_file, keyword_path, publisher_path, release_path};
 use crate::time;
 
-pub use pages::{error_page, latest_page, publisher_page, release_page};
+pub use pages::{error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page};
 
 const STYLE: &str = include_str!("style.css");
 
@@ -23,10 +24,15 @@ pub struct Head<'a> {
     pub description: Option<&'a str>,
     /// Absolute canonical URL, if the page has one.
     pub canonical: Option<String>,
+    /// Path prefix of the feeds that mirror this page (`""` for the site feeds), and their title.
+    pub feeds: Option<(String, String)>,
 }
 
-/// The page frame: head, skip link, site header, `main`, footer.
-fn layout(head: &Head<'_>, labels: &Labels, main: Markup, footer: Option<Markup>) -> String {
+/// The three feed formats, with the names shown in links.
+const FEEDS: [(Format, &str); 3] = [(Format::Rss, "RSS"), (Format::Atom, "Atom"), (Format::JsonFeed, "JSON Feed")];
+
+/// The page frame: head, skip link, site header, `main`, footer with feed links.
+fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang=(head.lang) {
@@ -39,13 +45,30 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup, footer: Option<Markup>
                     link rel="canonical" href=(c);
                     link rel="alternate" type="application/json" href={ (c) "?format=json" };
                 }
+                @if let Some((base, title)) = &head.feeds {
+                    @for (format, name) in FEEDS {
+                        link rel="alternate" type=(format.media_type()) title={ (title) " (" (name) ")" }
+                            href={ (base) "/" (feed_file(Some(format))) };
+                    }
+                }
                 style { (PreEscaped(STYLE)) }
             }
             body {
                 a.skip href="#main" { (labels.skip) }
                 header.site { a href="/" { (labels.site) } }
                 main #main { (main) }
-                footer.site { @if let Some(f) = footer { (f) } }
+                footer.site {
+                    @if let Some((base, _)) = &head.feeds {
+                        p.feeds {
+                            (labels.subscribe) ": "
+                            @for (i, (format, name)) in FEEDS.iter().enumerate() {
+                                @if i > 0 { " · " }
+                                a href={ (base) "/" (feed_file(Some(*format))) } type=(format.media_type()) { (name) }
+                            }
+                        }
+                    }
+                    @if head.canonical.is_some() { p { a.alt href="?format=json" { (labels.as_json) } } }
+                }
             }
         }
     }
@@ -55,6 +78,11 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup, footer: Option<Markup>
 /// `<time>` with a machine-readable value and the Finnish-style display.
 fn time_tag(ts: &Timestamp) -> Markup {
     html! { time datetime=(time::machine(ts)) { (time::display(ts)) } }
+}
+
+/// Keywords as links to their pages.
+fn keyword_links(keywords: &[Keyword]) -> Markup {
+    html! { ul.tags { @for k in keywords { li { a href=(keyword_path(&k.slug)) { (k.label) } } } } }
 }
 
 /// A list of release cards; items in another language than the page get their own `lang`.
@@ -98,8 +126,5 @@ fn contact_cards(contacts: &[Contact], labels: &Labels) -> Markup {
 
 /// A phone number as a `tel:` target: digits and a leading `+` only.
 fn tel(phone: &str) -> String {
-    phone
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect()
+    phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
 }

@@ -1,20 +1,15 @@
-//! One function per page type.
+//! One function per page type. Lists receive only what is already published.
 
 use maud::{html, Markup, PreEscaped};
 
-use super::{contact_cards, layout, summary_cards, time_tag, Head};
+use super::{contact_cards, keyword_links, layout, summary_cards, time_tag, Head};
 use crate::error::HttpError;
 use crate::i18n::{labels, Labels};
-use crate::model::{LatestRecord, PublisherRecord, ReleaseRecord, Summary};
-use crate::route::{publisher_path, release_path};
+use crate::model::{Keyword, KeywordsRecord, PublisherRecord, ReleaseRecord, Summary};
+use crate::route::{keyword_path, publisher_path, release_path};
 
 /// `/releases/{slug}`: the full release, contacts, boilerplate and more from the publisher.
-pub fn release_page(
-    r: &ReleaseRecord,
-    publisher: Option<&PublisherRecord>,
-    more: &[&Summary],
-    origin: &str,
-) -> String {
+pub fn release_page(r: &ReleaseRecord, publisher: Option<&PublisherRecord>, more: &[&Summary], origin: &str) -> String {
     let s = &r.summary;
     let l = labels(&s.lang);
     let title = format!("{} | {}", s.title, s.publisher.name);
@@ -23,6 +18,7 @@ pub fn release_page(
         title: &title,
         description: Some(&s.lead),
         canonical: Some(format!("{origin}{}", release_path(&s.slug))),
+        feeds: Some((publisher_path(&s.publisher.slug), s.publisher.name.clone())),
     };
     let main = html! {
         article {
@@ -41,7 +37,7 @@ pub fn release_page(
             @if !r.keywords.is_empty() {
                 section aria-labelledby="keywords" {
                     h2 #keywords { (l.keywords) }
-                    ul.tags { @for k in &r.keywords { li { (k.label) } } }
+                    (keyword_links(&r.keywords))
                 }
             }
             @if !r.contacts.is_empty() {
@@ -59,7 +55,7 @@ pub fn release_page(
             }
         }
     };
-    layout(&head, l, main, Some(json_link(l)))
+    layout(&head, l, main)
 }
 
 fn boilerplate(p: &PublisherRecord, l: &Labels) -> Markup {
@@ -75,25 +71,25 @@ fn boilerplate(p: &PublisherRecord, l: &Labels) -> Markup {
 }
 
 /// `/`: the newest releases of every publisher.
-pub fn latest_page(latest: &LatestRecord, origin: &str, lang: &str) -> String {
+pub fn latest_page(total: usize, items: &[&Summary], origin: &str, lang: &str) -> String {
     let l = labels(lang);
     let head = Head {
         lang,
         title: l.site,
         description: Some(l.latest),
         canonical: Some(format!("{origin}/")),
+        feeds: Some((String::new(), format!("{} – {}", l.site, l.latest))),
     };
-    let items: Vec<&Summary> = latest.releases.iter().collect();
     let main = html! {
         h1 { (l.latest) }
-        p.meta { (latest.total) " " (l.total) }
-        (summary_cards(&items, lang, l))
+        p.meta { (total) " " (l.total) }
+        (summary_cards(items, lang, l))
     };
-    layout(&head, l, main, Some(json_link(l)))
+    layout(&head, l, main)
 }
 
 /// `/publishers/{slug}`: description, boilerplate, contacts and releases.
-pub fn publisher_page(p: &PublisherRecord, origin: &str) -> String {
+pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], origin: &str) -> String {
     let l = labels(&p.lang);
     let title = format!("{} | {}", p.publisher.name, l.site);
     let head = Head {
@@ -101,8 +97,8 @@ pub fn publisher_page(p: &PublisherRecord, origin: &str) -> String {
         title: &title,
         description: p.description.as_deref(),
         canonical: Some(format!("{origin}{}", publisher_path(&p.publisher.slug))),
+        feeds: Some((publisher_path(&p.publisher.slug), p.publisher.name.clone())),
     };
-    let items: Vec<&Summary> = p.releases.iter().collect();
     let main = html! {
         p.meta { (l.publisher) }
         h1 { (p.publisher.name) }
@@ -117,31 +113,66 @@ pub fn publisher_page(p: &PublisherRecord, origin: &str) -> String {
         }
         section aria-labelledby="releases" {
             h2 #releases { (l.releases) }
-            p.meta { (p.total) " " (l.total) }
-            (summary_cards(&items, &p.lang, l))
+            p.meta { (total) " " (l.total) }
+            (summary_cards(items, &p.lang, l))
         }
     };
-    layout(&head, l, main, Some(json_link(l)))
+    layout(&head, l, main)
+}
+
+/// `/keywords/{slug}`: releases with one keyword.
+pub fn keyword_page(k: &Keyword, total: usize, items: &[&Summary], origin: &str, lang: &str) -> String {
+    let l = labels(lang);
+    let title = format!("{}: {} | {}", l.keyword, k.label, l.site);
+    let heading = format!("{}: {}", l.keyword, k.label);
+    let head = Head {
+        lang,
+        title: &title,
+        description: Some(&heading),
+        canonical: Some(format!("{origin}{}", keyword_path(&k.slug))),
+        feeds: Some((keyword_path(&k.slug), heading.clone())),
+    };
+    let main = html! {
+        p.meta { a href="/keywords" { (l.keywords) } }
+        h1 { (heading) }
+        p.meta { (total) " " (l.total) }
+        (summary_cards(items, lang, l))
+    };
+    layout(&head, l, main)
+}
+
+/// `/keywords`: every keyword with its number of releases.
+pub fn keywords_page(k: &KeywordsRecord, origin: &str, lang: &str) -> String {
+    let l = labels(lang);
+    let title = format!("{} | {}", l.keywords, l.site);
+    let head = Head {
+        lang,
+        title: &title,
+        description: Some(l.keywords),
+        canonical: Some(format!("{origin}/keywords")),
+        feeds: None,
+    };
+    let main = html! {
+        h1 { (l.keywords) }
+        @if k.keywords.is_empty() { p { (l.none_yet) } }
+        ul.tags {
+            @for c in &k.keywords {
+                li { a href=(keyword_path(&c.slug)) { (c.label) } " (" (c.count) ")" }
+            }
+        }
+    };
+    layout(&head, l, main)
 }
 
 /// An error page with the status, the explanation and a way back.
 pub fn error_page(e: &HttpError, lang: &str) -> String {
     let l = labels(lang);
     let title = format!("{} {} | {}", l.error, e.status(), l.site);
-    let head = Head {
-        lang,
-        title: &title,
-        description: None,
-        canonical: None,
-    };
+    let head = Head { lang, title: &title, description: None, canonical: None, feeds: None };
     let main = html! {
         h1 { (l.error) " " (e.status()) }
         p lang="en" { (e.to_string()) }
         p { a href="/" { (l.back_home) } }
     };
-    layout(&head, l, main, None)
-}
-
-fn json_link(l: &Labels) -> Markup {
-    html! { a.alt href="?format=json" { (l.as_json) } }
+    layout(&head, l, main)
 }

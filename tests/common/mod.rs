@@ -1,8 +1,12 @@
 //! Shared by the native integration tests: the seed content, built into an in-memory KV.
+//! (Each test crate uses a different subset.)
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
+
+use chrono::{DateTime, Utc};
 
 use newsroom::build::build;
 use newsroom::content::{load_site, Site, SourceFile};
@@ -20,10 +24,7 @@ pub fn read_dir(dir: &Path, ext: &str) -> Vec<SourceFile> {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == ext) {
                 let text = fs::read_to_string(&path).expect("UTF-8 test file");
-                out.push(SourceFile {
-                    path: path.display().to_string(),
-                    text,
-                });
+                out.push(SourceFile { path: path.display().to_string(), text });
             }
         }
     }
@@ -34,29 +35,32 @@ pub fn read_dir(dir: &Path, ext: &str) -> Vec<SourceFile> {
 /// The repository's `content/`, checked.
 pub fn seed_site() -> Site {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    load_site(
-        &read_dir(&root.join("publishers"), "toml"),
-        &read_dir(&root.join("releases"), "md"),
-    )
-    .unwrap_or_else(|d| panic!("content/ must check clean: {d:#?}"))
+    load_site(&read_dir(&root.join("publishers"), "toml"), &read_dir(&root.join("releases"), "md"))
+        .unwrap_or_else(|d| panic!("content/ must check clean: {d:#?}"))
 }
 
 /// An in-memory KV holding every record of `site`.
 pub fn store(site: &Site) -> HashMap<String, Vec<u8>> {
     let records = build(site);
-    records
-        .releases
-        .into_iter()
-        .chain(records.indexes)
-        .map(|p| (p.key, p.value.into_bytes()))
-        .collect()
+    records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
 }
 
-/// Serves `path` with `accept` from `kv`; returns the response and the KV reads it took.
-pub fn serve(
-    kv: &HashMap<String, Vec<u8>>,
-    path: &str,
-    accept: Option<&str>,
-) -> (HttpResponse, usize) {
-    respond_with(&RequestFacts::get(path, accept), |k| kv.get(k).cloned())
+/// The fixed "now" of the native tests: after every seed release.
+pub fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").expect("valid").with_timezone(&Utc)
+}
+
+/// Serves `path` with `accept` from `kv` at [`now`]; returns the response and the KV reads it took.
+pub fn serve(kv: &HashMap<String, Vec<u8>>, path: &str, accept: Option<&str>) -> (HttpResponse, usize) {
+    respond_with(&RequestFacts::get(path, accept, now()), |k| kv.get(k).cloned())
+}
+
+/// Serves a prepared request from `kv`.
+pub fn serve_req(kv: &HashMap<String, Vec<u8>>, req: &RequestFacts) -> HttpResponse {
+    respond_with(req, |k| kv.get(k).cloned()).0
+}
+
+/// The body as text.
+pub fn text(r: &HttpResponse) -> String {
+    String::from_utf8(r.body.clone()).expect("UTF-8 body")
 }

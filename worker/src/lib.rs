@@ -1,12 +1,12 @@
-//! Cloudflare Workers adapter: converts the request to [`RequestFacts`], reads the KV keys the
-//! core asks for, and converts the core's [`HttpResponse`] back. Every `await` lives here.
+//! Cloudflare Workers adapter: converts the request to [`RequestFacts`], serves full responses
+//! from the Cache API or from the core (reading the KV keys it asks for), and delivers them
+//! as the request's conditional headers and method require. Every `await` lives here.
 #![cfg(target_arch = "wasm32")]
 
+use chrono::DateTime;
 use newsroom::http::{HttpResponse, RequestFacts};
-use newsroom::{respond, Loaded, Outcome};
-use worker::{
-    console_error, console_warn, event, Context, Env, Headers, Request, Response, Result,
-};
+use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
+use worker::{console_error, console_warn, event, Cache, Context, Date, Env, Headers, Request, Response, Result};
 
 /// KV binding that holds the records written by `newsroom build`.
 const BINDING: &str = "RELEASES";
@@ -14,13 +14,35 @@ const BINDING: &str = "RELEASES";
 const MAX_ROUNDS: usize = 4;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let facts = facts(&req)?;
+    let key = cache_key(&facts);
+    if let Some(key) = &key {
+        if let Some(hit) = Cache::default().get(key.as_str(), true).await? {
+            return deliver(&facts, hit, "hit", 0).await;
+        }
+    }
+    let (full, reads) = serve(&facts, &env).await?;
+    let cacheable = full.status == 200 && full.header("cache-control").is_some_and(|c| c.starts_with("public"));
+    let mut response = into_response(full)?;
+    if let (Some(key), true) = (key, cacheable) {
+        let copy = response.cloned()?;
+        ctx.wait_until(async move {
+            if let Err(e) = Cache::default().put(key.as_str(), copy).await {
+                console_warn!("cache put {key}: {e}");
+            }
+        });
+    }
+    deliver(&facts, response, "miss", reads).await
+}
+
+/// Runs the core, reading from KV what it asks for; returns the response and the reads made.
+async fn serve(facts: &RequestFacts, env: &Env) -> Result<(HttpResponse, usize)> {
     let kv = env.kv(BINDING)?;
     let mut loaded = Loaded::default();
     for _ in 0..MAX_ROUNDS {
-        match respond(&facts, &loaded) {
-            Outcome::Done(response) => return into_response(response),
+        match respond(facts, &loaded) {
+            Outcome::Done(response) => return Ok((response, loaded.len())),
             Outcome::Fetch(keys) => {
                 for key in keys {
                     let value = kv.get(&key).bytes().await?;
@@ -29,22 +51,23 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             }
         }
     }
-    console_error!(
-        "{} {}: gave up after {MAX_ROUNDS} rounds of KV reads",
-        facts.method,
-        facts.path
-    );
-    Response::error("Internal error: too many storage reads", 500)
+    console_error!("{} {}: gave up after {MAX_ROUNDS} rounds of KV reads", facts.method, facts.path);
+    Err(worker::Error::RustError("too many storage reads".into()))
 }
 
 fn facts(req: &Request) -> Result<RequestFacts> {
     let url = req.url()?;
+    let headers = req.headers();
+    let millis = i64::try_from(Date::now().as_millis()).unwrap_or(i64::MAX);
     Ok(RequestFacts {
         method: req.method().to_string(),
         origin: url.origin().ascii_serialization(),
         path: url.path().to_string(),
         query: url.query().map(str::to_string),
-        accept: req.headers().get("accept")?,
+        accept: headers.get("accept")?,
+        if_none_match: headers.get("if-none-match")?,
+        if_modified_since: headers.get("if-modified-since")?,
+        now: DateTime::from_timestamp_millis(millis).unwrap_or_default(),
     })
 }
 
@@ -56,7 +79,27 @@ fn into_response(r: HttpResponse) -> Result<Response> {
     for (name, value) in &r.headers {
         headers.append(name, value)?;
     }
-    Ok(Response::from_bytes(r.body)?
-        .with_status(r.status)
-        .with_headers(headers))
+    Ok(Response::from_bytes(r.body)?.with_status(r.status).with_headers(headers))
+}
+
+/// Sends a full response as [`delivery`] decides, with `x-cache` and `x-kv-reads` for
+/// operators and benchmarks (cached responses have immutable headers, so headers are copied).
+async fn deliver(facts: &RequestFacts, mut full: Response, cache: &str, reads: usize) -> Result<Response> {
+    let status = full.status_code();
+    let (etag, last_modified) = (full.headers().get("etag")?, full.headers().get("last-modified")?);
+    let how = delivery(facts, status, etag.as_deref(), last_modified.as_deref());
+    let headers = Headers::new();
+    for (name, value) in full.headers().entries() {
+        if how != Delivery::NotModified || !BODY_HEADERS.contains(&name.as_str()) {
+            headers.append(&name, &value)?;
+        }
+    }
+    headers.set("x-cache", cache)?;
+    headers.set("x-kv-reads", &reads.to_string())?;
+    let (status, body) = match how {
+        Delivery::Full => (status, full.bytes().await?),
+        Delivery::HeadersOnly => (status, Vec::new()),
+        Delivery::NotModified => (304, Vec::new()),
+    };
+    Ok(Response::from_bytes(body)?.with_status(status).with_headers(headers))
 }

@@ -1,0 +1,81 @@
+//! Caching rules: `Cache-Control` per kind of response, capped so that nothing is cached
+//! past the moment a scheduled release goes public.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// What kind of response is being cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheKind {
+    /// A release page in any representation.
+    Release,
+    /// A list page (front page, publisher, keyword).
+    List,
+    /// A feed.
+    Feed,
+    /// A 4xx answer that is the same for everyone (404, 405, 406, 400).
+    ClientError,
+    /// A 5xx answer: never cached.
+    ServerError,
+}
+
+impl CacheKind {
+    /// Seconds browsers and the CDN may reuse the response, before any cap.
+    pub fn max_age(self) -> u32 {
+        match self {
+            Self::Release => 300,
+            Self::List => 60,
+            Self::Feed => 300,
+            Self::ClientError => 60,
+            Self::ServerError => 0,
+        }
+    }
+}
+
+/// The `Cache-Control` value, with max-age cut to `cap_seconds` when a scheduled change is near.
+pub fn cache_control(kind: CacheKind, cap_seconds: Option<u32>) -> String {
+    let age = cap_seconds.map_or(kind.max_age(), |cap| cap.min(kind.max_age()));
+    if age == 0 {
+        return "no-store".into();
+    }
+    match kind {
+        // A stale copy may be shown briefly while a fresh one is fetched, never past a cap.
+        CacheKind::Release | CacheKind::List | CacheKind::Feed if cap_seconds.is_none() => {
+            format!("public, max-age={age}, s-maxage={age}, stale-while-revalidate={}", age * 2)
+        }
+        _ => format!("public, max-age={age}, s-maxage={age}"),
+    }
+}
+
+/// Seconds from `now` until `next` (a scheduled release), at least 1; `None` without one.
+pub fn seconds_until(now: DateTime<Utc>, next: Option<DateTime<FixedOffset>>) -> Option<u32> {
+    let next = next?;
+    let secs = (next.with_timezone(&Utc) - now).num_seconds().clamp(1, i64::from(u32::MAX));
+    u32::try_from(secs).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies() {
+        assert_eq!(
+            cache_control(CacheKind::Release, None),
+            "public, max-age=300, s-maxage=300, stale-while-revalidate=600"
+        );
+        assert_eq!(cache_control(CacheKind::List, Some(10)), "public, max-age=10, s-maxage=10");
+        assert_eq!(cache_control(CacheKind::List, Some(1000)), "public, max-age=60, s-maxage=60");
+        assert_eq!(cache_control(CacheKind::ServerError, None), "no-store");
+        assert_eq!(cache_control(CacheKind::ClientError, None), "public, max-age=60, s-maxage=60");
+    }
+
+    #[test]
+    fn caps() {
+        let now = DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z").unwrap().with_timezone(&Utc);
+        let soon = DateTime::parse_from_rfc3339("2025-01-01T02:00:30+02:00").ok();
+        assert_eq!(seconds_until(now, soon), Some(30));
+        assert_eq!(seconds_until(now, None), None);
+        let past = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").ok();
+        assert_eq!(seconds_until(now, past), Some(1));
+    }
+}
