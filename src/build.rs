@@ -2,20 +2,23 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use serde::Serialize;
 
 use crate::content::{Publisher, Release, Site};
 use crate::i18n::labels;
-use crate::kv::{self, KvPair};
+use crate::kv::{self, KvPair, ListScope};
 use crate::markdown;
 use crate::model::{
-    FeedItem, FeedRecord, Keyword, KeywordCount, KeywordRecord, KeywordsRecord, LatestRecord, PublisherRecord,
-    PublisherRef, ReleaseRecord, Summary, SCHEMA_VERSION,
+    Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord, Summary,
+    SCHEMA_VERSION,
 };
 use crate::respond::SITE_LANG;
 
-/// How many summaries a list record holds (the first page of a list).
+/// How many summaries a publisher record holds (for "more from this publisher").
 pub const LIST_LEN: usize = 50;
+/// Releases per page of a list.
+pub const PAGE_LEN: usize = 20;
 /// How many items a feed record holds (the largest `?limit=`).
 pub const FEED_LEN: usize = 50;
 
@@ -24,19 +27,22 @@ pub const FEED_LEN: usize = 50;
 pub struct Records {
     /// `release:*` records: uploaded first, so that nothing points to a missing record.
     pub releases: Vec<KvPair>,
-    /// Lists and feeds (`publisher:*`, `keyword:*`, `feed:*`, `index:*`): uploaded after
-    /// the releases they list.
+    /// Lists and feeds (`publisher:*`, `page:*`, `feed:*`, `index:*`): uploaded after the
+    /// releases they list.
     pub indexes: Vec<KvPair>,
     /// Drafts that were left out, by slug.
     pub drafts: Vec<String>,
 }
 
-/// A release with its rendered body, sorted newest first.
+/// A release with its summary and rendered body.
 struct Built<'a> {
     release: &'a Release,
     summary: Summary,
     body_html: String,
 }
+
+/// Releases grouped by slug (label from the newest release), each group newest first.
+type Groups<'a> = BTreeMap<String, (String, Vec<&'a Built<'a>>)>;
 
 /// Builds every record; deterministic (same site, same bytes). Drafts are left out.
 pub fn build(site: &Site) -> Records {
@@ -54,48 +60,77 @@ pub fn build(site: &Site) -> Records {
     built.sort_by(|a, b| {
         b.release.published.at.cmp(&a.release.published.at).then_with(|| a.release.slug.cmp(&b.release.slug))
     });
-
     for b in &built {
         records.releases.push(pair(kv::release_key(&b.release.slug), &release_record(b)));
     }
-    let all: Vec<&Built> = built.iter().collect();
+
     for publisher in site.publishers.values() {
         let theirs: Vec<&Built> = built.iter().filter(|b| b.release.publisher == publisher.slug).collect();
         records.indexes.push(pair(kv::publisher_key(&publisher.slug), &publisher_record(publisher, &theirs)));
         let description = publisher.description.clone().unwrap_or_else(|| publisher.name.clone());
         let feed = feed_record(publisher.name.clone(), description, &publisher.lang, &theirs);
         records.indexes.push(pair(kv::publisher_feed_key(&publisher.slug), &feed));
+        push_pages(&mut records, &ListScope::Publisher(publisher.slug.clone()), &publisher.name, &theirs);
     }
-    let by_keyword = group_by_keyword(&built);
-    for (slug, (keyword, items)) in &by_keyword {
-        records.indexes.push(pair(kv::keyword_key(slug), &keyword_record(keyword, items)));
-        let l = labels(SITE_LANG);
-        let title = format!("{}: {}", l.keyword, keyword.label);
+
+    let l = labels(SITE_LANG);
+    let by_keyword =
+        group_by(&built, |b| b.release.keywords.iter().map(|k| (k.slug.clone(), k.label.clone())).collect());
+    for (slug, (label, items)) in &by_keyword {
+        let title = format!("{}: {label}", l.keyword);
         let feed = feed_record(title.clone(), format!("{} – {title}", l.site), SITE_LANG, items);
         records.indexes.push(pair(kv::keyword_feed_key(slug), &feed));
+        push_pages(&mut records, &ListScope::Keyword(slug.clone()), label, items);
     }
-    let keywords = KeywordsRecord {
-        v: SCHEMA_VERSION,
-        keywords: by_keyword
-            .iter()
-            .map(|(slug, (k, items))| KeywordCount { slug: slug.clone(), label: k.label.clone(), count: items.len() })
-            .collect(),
-    };
-    records.indexes.push(pair(kv::KEYWORDS_KEY.to_string(), &keywords));
-    let l = labels(SITE_LANG);
+    records.indexes.push(pair(kv::KEYWORDS_KEY.to_string(), &counts(&by_keyword, false)));
+
+    // Years in the publisher's own zone, as readers see the dates.
+    let by_year = group_by(&built, |b| {
+        let year = b.release.published.at.year();
+        vec![(format!("{year:04}"), year.to_string())]
+    });
+    for (slug, (label, items)) in &by_year {
+        if let Ok(year) = slug.parse() {
+            push_pages(&mut records, &ListScope::Year(year), label, items);
+        }
+    }
+    records.indexes.push(pair(kv::YEARS_KEY.to_string(), &counts(&by_year, true)));
+
+    let all: Vec<&Built> = built.iter().collect();
     let site_feed = feed_record(format!("{} – {}", l.site, l.latest), l.latest.to_string(), SITE_LANG, &all);
     records.indexes.push(pair(kv::SITE_FEED_KEY.to_string(), &site_feed));
-    let latest = LatestRecord { v: SCHEMA_VERSION, total: all.len(), releases: summaries(&all) };
-    records.indexes.push(pair(kv::LATEST_KEY.to_string(), &latest));
+    push_pages(&mut records, &ListScope::Latest, "", &all);
     records
 }
 
-/// Releases per keyword slug, newest first; the label is the first one met (newest release).
-fn group_by_keyword<'a>(built: &'a [Built<'a>]) -> BTreeMap<String, (Keyword, Vec<&'a Built<'a>>)> {
-    let mut map: BTreeMap<String, (Keyword, Vec<&Built>)> = BTreeMap::new();
+/// Writes every page of one list; an empty list still gets its (empty) first page.
+fn push_pages(records: &mut Records, scope: &ListScope, label: &str, items: &[&Built]) {
+    let pages = items.len().div_ceil(PAGE_LEN).max(1);
+    for page in 1..=pages {
+        let releases = items.iter().skip((page - 1) * PAGE_LEN).take(PAGE_LEN).map(|b| b.summary.clone()).collect();
+        let record =
+            PageRecord { v: SCHEMA_VERSION, label: label.to_string(), total: items.len(), page, pages, releases };
+        records.indexes.push(pair(kv::page_key(scope, page), &record));
+    }
+}
+
+/// Counts per group, by slug (or reversed: newest year first).
+fn counts(groups: &Groups, reversed: bool) -> CountsRecord {
+    let mut counts: Vec<Count> = groups
+        .iter()
+        .map(|(slug, (label, items))| Count { slug: slug.clone(), label: label.clone(), count: items.len() })
+        .collect();
+    if reversed {
+        counts.reverse();
+    }
+    CountsRecord { v: SCHEMA_VERSION, counts }
+}
+
+fn group_by<'a>(built: &'a [Built<'a>], keys: impl Fn(&Built) -> Vec<(String, String)>) -> Groups<'a> {
+    let mut map: Groups = BTreeMap::new();
     for b in built {
-        for k in &b.release.keywords {
-            map.entry(k.slug.clone()).or_insert_with(|| (k.clone(), Vec::new())).1.push(b);
+        for (slug, label) in keys(b) {
+            map.entry(slug).or_insert_with(|| (label, Vec::new())).1.push(b);
         }
     }
     map
@@ -111,10 +146,6 @@ fn summary(r: &Release, p: &Publisher) -> Summary {
         lang: r.lang.clone(),
         lead: r.lead.clone(),
     }
-}
-
-fn summaries(items: &[&Built]) -> Vec<Summary> {
-    items.iter().take(LIST_LEN).map(|b| b.summary.clone()).collect()
 }
 
 fn release_record(b: &Built) -> ReleaseRecord {
@@ -142,12 +173,8 @@ fn publisher_record(p: &Publisher, releases: &[&Built]) -> PublisherRecord {
         time_zone: p.zone.name().to_string(),
         contacts: p.contacts.clone(),
         total: releases.len(),
-        releases: summaries(releases),
+        releases: releases.iter().take(LIST_LEN).map(|b| b.summary.clone()).collect(),
     }
-}
-
-fn keyword_record(keyword: &Keyword, releases: &[&Built]) -> KeywordRecord {
-    KeywordRecord { v: SCHEMA_VERSION, keyword: keyword.clone(), total: releases.len(), releases: summaries(releases) }
 }
 
 fn feed_record(title: String, description: String, lang: &str, items: &[&Built]) -> FeedRecord {

@@ -41,6 +41,16 @@ pub struct Labels {
     pub total: &'static str,
     /// "This page as JSON".
     pub as_json: &'static str,
+    /// "Pages" (pager landmark).
+    pub pages: &'static str,
+    /// "Page".
+    pub page: &'static str,
+    /// "Newer".
+    pub prev: &'static str,
+    /// "Older".
+    pub next: &'static str,
+    /// "Archive".
+    pub archive: &'static str,
     /// Heading of error pages.
     pub error: &'static str,
     /// Link back to the front page.
@@ -68,6 +78,11 @@ const FI: Labels = Labels {
     none_yet: "Ei vielä julkaisuja.",
     total: "julkaisua yhteensä",
     as_json: "Tämä sivu JSON-muodossa",
+    pages: "Sivut",
+    page: "Sivu",
+    prev: "Uudemmat",
+    next: "Vanhemmat",
+    archive: "Arkisto",
     error: "Virhe",
     back_home: "Etusivulle",
     kinds: ["Tiedote", "Uutinen", "Artikkeli"],
@@ -92,6 +107,11 @@ const SV: Labels = Labels {
     none_yet: "Inga publikationer ännu.",
     total: "publikationer totalt",
     as_json: "Denna sida som JSON",
+    pages: "Sidor",
+    page: "Sida",
+    prev: "Nyare",
+    next: "Äldre",
+    archive: "Arkiv",
     error: "Fel",
     back_home: "Till startsidan",
     kinds: ["Pressmeddelande", "Nyhet", "Artikel"],
@@ -116,6 +136,11 @@ const EN: Labels = Labels {
     none_yet: "No releases yet.",
     total: "releases in total",
     as_json: "This page as JSON",
+    pages: "Pages",
+    page: "Page",
+    prev: "Newer",
+    next: "Older",
+    archive: "Archive",
     error: "Error",
     back_home: "Front page",
     kinds: ["Press release", "News", "Article"],

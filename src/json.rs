@@ -4,10 +4,9 @@
 use serde::Serialize;
 
 use crate::error::HttpError;
-use crate::model::{
-    Contact, Keyword, KeywordsRecord, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary,
-};
-use crate::route::{keyword_path, publisher_path, release_path};
+use crate::html::Pager;
+use crate::model::{Contact, CountsRecord, Keyword, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary};
+use crate::route::{publisher_path, release_path};
 use crate::time::rfc3339;
 
 /// Version of the JSON API; bumped on breaking changes.
@@ -114,53 +113,87 @@ impl<'a> ReleaseView<'a> {
     }
 }
 
-/// `GET /` and `GET /keywords/{slug}` as JSON.
+/// Where a list page sits: page numbers and absolute links to its neighbours.
+#[derive(Serialize)]
+pub struct Paging {
+    page: usize,
+    pages: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prev: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+}
+
+impl Paging {
+    /// Paging of `pager`, with `?format=json` links on `origin`.
+    pub fn new(pager: &Pager, origin: &str) -> Self {
+        let link = |n: usize| {
+            let href = pager.href(n);
+            let sep = if href.contains('?') { '&' } else { '?' };
+            format!("{origin}{href}{sep}format=json")
+        };
+        Self { page: pager.page, pages: pager.pages, prev: pager.prev().map(link), next: pager.next().map(link) }
+    }
+}
+
+/// A list page (`/`, `/keywords/{slug}`, `/archive/{year}`) as JSON.
 #[derive(Serialize)]
 pub struct ListView<'a> {
     api_version: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     keyword: Option<&'a Keyword>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<i32>,
     total: usize,
+    #[serde(flatten)]
+    paging: Paging,
     releases: Vec<SummaryView<'a>>,
 }
 
 impl<'a> ListView<'a> {
-    /// A view of a list of published releases (`total` counts only published ones).
-    pub fn new(keyword: Option<&'a Keyword>, total: usize, items: &[&'a Summary], origin: &str) -> Self {
+    /// A view of one page of published releases (`total` counts only published ones).
+    pub fn new(
+        (keyword, year): (Option<&'a Keyword>, Option<i32>),
+        total: usize,
+        items: &[&'a Summary],
+        pager: &Pager,
+        origin: &str,
+    ) -> Self {
         let releases = items.iter().map(|s| SummaryView::new(s, origin)).collect();
-        Self { api_version: API_VERSION, keyword, total, releases }
+        Self { api_version: API_VERSION, keyword, year, total, paging: Paging::new(pager, origin), releases }
     }
 }
 
-/// `GET /keywords` as JSON.
+/// `GET /keywords` and `GET /archive` as JSON.
 #[derive(Serialize)]
-pub struct KeywordsView<'a> {
+pub struct CountsView<'a> {
     api_version: u32,
-    keywords: Vec<KeywordCountView<'a>>,
+    #[serde(rename = "items")]
+    counts: Vec<CountView<'a>>,
 }
 
 #[derive(Serialize)]
-struct KeywordCountView<'a> {
+struct CountView<'a> {
     slug: &'a str,
     label: &'a str,
     count: usize,
     url: String,
 }
 
-impl<'a> KeywordsView<'a> {
-    /// A view of every keyword with its count.
-    pub fn new(k: &'a KeywordsRecord, origin: &str) -> Self {
-        let keywords = k
-            .keywords
+impl<'a> CountsView<'a> {
+    /// A view of counted names, each linked by `path_of(slug)`.
+    pub fn new(c: &'a CountsRecord, path_of: impl Fn(&str) -> String, origin: &str) -> Self {
+        let counts = c
+            .counts
             .iter()
-            .map(|c| KeywordCountView {
+            .map(|c| CountView {
                 slug: &c.slug,
                 label: &c.label,
                 count: c.count,
-                url: format!("{origin}{}", keyword_path(&c.slug)),
+                url: format!("{origin}{}", path_of(&c.slug)),
             })
             .collect();
-        Self { api_version: API_VERSION, keywords }
+        Self { api_version: API_VERSION, counts }
     }
 }
 
@@ -180,12 +213,14 @@ pub struct PublisherView<'a> {
     time_zone: &'a str,
     contacts: &'a [Contact],
     total: usize,
+    #[serde(flatten)]
+    paging: Paging,
     releases: Vec<SummaryView<'a>>,
 }
 
 impl<'a> PublisherView<'a> {
     /// A view of a publisher and its newest published releases.
-    pub fn new(p: &'a PublisherRecord, total: usize, items: &[&'a Summary], origin: &str) -> Self {
+    pub fn new(p: &'a PublisherRecord, total: usize, items: &[&'a Summary], pager: &Pager, origin: &str) -> Self {
         Self {
             api_version: API_VERSION,
             link: PublisherLink::new(&p.publisher, origin),
@@ -196,6 +231,7 @@ impl<'a> PublisherView<'a> {
             time_zone: &p.time_zone,
             contacts: &p.contacts,
             total,
+            paging: Paging::new(pager, origin),
             releases: items.iter().map(|s| SummaryView::new(s, origin)).collect(),
         }
     }

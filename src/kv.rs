@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Key of the site-wide list of newest releases.
-pub const LATEST_KEY: &str = "index:latest";
 /// Key of the list of every keyword with counts.
 pub const KEYWORDS_KEY: &str = "index:keywords";
+/// Key of the list of every year with counts.
+pub const YEARS_KEY: &str = "index:years";
 /// Key of the site-wide feed items.
 pub const SITE_FEED_KEY: &str = "feed:site";
 
@@ -19,9 +19,27 @@ pub fn publisher_key(slug: &str) -> String {
     format!("publisher:{slug}")
 }
 
-/// Key of one keyword's list of releases.
-pub fn keyword_key(slug: &str) -> String {
-    format!("keyword:{slug}")
+/// Which list a page belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListScope {
+    /// Every release.
+    Latest,
+    /// One publisher's releases.
+    Publisher(String),
+    /// Releases with one keyword.
+    Keyword(String),
+    /// Releases published in one year (publisher's local time).
+    Year(i32),
+}
+
+/// Key of page `n` (from 1) of a list.
+pub fn page_key(scope: &ListScope, n: usize) -> String {
+    match scope {
+        ListScope::Latest => format!("page:latest:{n}"),
+        ListScope::Publisher(slug) => format!("page:publisher:{slug}:{n}"),
+        ListScope::Keyword(slug) => format!("page:keyword:{slug}:{n}"),
+        ListScope::Year(year) => format!("page:year:{year}:{n}"),
+    }
 }
 
 /// Key of a publisher's feed items.

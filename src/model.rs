@@ -175,14 +175,20 @@ pub struct PublisherRecord {
     pub releases: Vec<Summary>,
 }
 
-/// The site-wide list of newest releases, stored under `index:latest`.
+/// One page of a list (site, publisher, keyword or year), stored under `page:{scope}:{n}`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct LatestRecord {
+pub struct PageRecord {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub v: u32,
-    /// Number of published releases on the site.
+    /// What the list is of: the keyword's label, the year, or empty.
+    pub label: String,
+    /// Releases in the whole list (scheduled ones included).
     pub total: usize,
-    /// Newest releases first, at most [`crate::build::LIST_LEN`].
+    /// This page's number, from 1.
+    pub page: usize,
+    /// Number of pages.
+    pub pages: usize,
+    /// Newest first, at most [`crate::build::PAGE_LEN`].
     pub releases: Vec<Summary>,
 }
 
@@ -217,23 +223,10 @@ pub struct FeedRecord {
     pub items: Vec<FeedItem>,
 }
 
-/// A keyword with its releases, stored under `keyword:{slug}`.
+/// A name and how many releases carry it (a keyword, a year).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct KeywordRecord {
-    /// Schema version ([`SCHEMA_VERSION`]).
-    pub v: u32,
-    /// The keyword (label as first written).
-    pub keyword: Keyword,
-    /// Number of releases with this keyword.
-    pub total: usize,
-    /// Newest first, at most [`crate::build::LIST_LEN`].
-    pub releases: Vec<Summary>,
-}
-
-/// A keyword and how many releases carry it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct KeywordCount {
-    /// Slug.
+pub struct Count {
+    /// Slug (the year for years).
     pub slug: String,
     /// Label.
     pub label: String,
@@ -241,11 +234,11 @@ pub struct KeywordCount {
     pub count: usize,
 }
 
-/// Every keyword, stored under `index:keywords`.
+/// Every keyword (`index:keywords`) or year (`index:years`) with its count.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct KeywordsRecord {
+pub struct CountsRecord {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub v: u32,
-    /// Sorted by slug.
-    pub keywords: Vec<KeywordCount>,
+    /// Keywords by slug; years newest first.
+    pub counts: Vec<Count>,
 }

@@ -16,21 +16,23 @@ use crate::conditional::{etag, http_date, is_not_modified};
 use crate::error::{DataError, HttpError};
 use crate::feed::{self, FeedMeta};
 use crate::html;
+use crate::html::Pager;
 use crate::http::{HttpResponse, RequestFacts};
-use crate::json::{self, ErrorView, KeywordsView, ListView, PublisherView, ReleaseView};
-use crate::kv;
+use crate::json::{self, CountsView, ErrorView, ListView, PublisherView, ReleaseView};
+use crate::kv::{self, ListScope};
 use crate::markdown::release_document;
 use crate::model::{
-    FeedItem, FeedRecord, KeywordRecord, KeywordsRecord, LatestRecord, PublisherRecord, ReleaseRecord, Summary,
-    SCHEMA_VERSION,
+    CountsRecord, FeedItem, FeedRecord, Keyword, PageRecord, PublisherRecord, ReleaseRecord, Summary, SCHEMA_VERSION,
 };
 use crate::negotiate::{negotiate, Format};
-use crate::route::{FeedScope, Parsed, Route};
+use crate::route::{keyword_path, FeedScope, Parsed, Route};
 
 /// Language of pages that belong to no publisher (front page, keywords, errors).
 pub const SITE_LANG: &str = "fi";
 /// How many other releases "more from this publisher" shows.
 pub const MORE_LEN: usize = 5;
+/// Highest `?page=` accepted (20 releases a page: two million releases).
+pub const MAX_PAGE: usize = 100_000;
 /// Largest KV value the worker will decode, in bytes.
 pub const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
 
@@ -71,6 +73,7 @@ struct Target {
     route: Route,
     format: Format,
     limit: usize,
+    page: usize,
 }
 
 /// Answers that need no KV read.
@@ -206,10 +209,15 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
     }
     let format = choose_format(req, &route).map_err(Early::Fail)?;
     let limit = match (&route, req.query_param("limit")) {
-        (Route::Feed(..), Some(text)) => parse_limit(text).map_err(Early::Fail)?,
+        (Route::Feed(..), Some(text)) => parse_number("limit", text, FEED_LEN).map_err(Early::Fail)?,
         _ => FEED_LEN,
     };
-    Ok(Target { route, format, limit })
+    let paged = matches!(route, Route::Latest | Route::Publisher(_) | Route::Keyword(_) | Route::Year(_));
+    let page = match (paged, req.query_param("page")) {
+        (true, Some(text)) => parse_number("page", text, MAX_PAGE).map_err(Early::Fail)?,
+        _ => 1,
+    };
+    Ok(Target { route, format, limit, page })
 }
 
 /// `?format=` wins over `Accept`; a feed file name fixes its format.
@@ -227,12 +235,13 @@ fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format, HttpError>
     }
 }
 
-fn parse_limit(text: &str) -> Result<usize, HttpError> {
+/// A whole number from 1 to `max` for query parameter `name`.
+fn parse_number(name: &str, text: &str, max: usize) -> Result<usize, HttpError> {
     match text.parse::<usize>() {
-        Ok(n) if (1..=FEED_LEN).contains(&n) => Ok(n),
+        Ok(n) if (1..=max).contains(&n) && !text.starts_with('+') => Ok(n),
         _ => {
             let shown: String = text.chars().take(20).collect();
-            Err(HttpError::BadRequest(format!("`limit={shown}` must be a whole number from 1 to {FEED_LEN}.")))
+            Err(HttpError::BadRequest(format!("`{name}={shown}` must be a whole number from 1 to {max}.")))
         }
     }
 }
@@ -243,54 +252,96 @@ fn names(formats: &[Format], sep: &str) -> String {
 }
 
 fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
-    let (origin, now) = (&req.origin, req.now);
-    let not_found = || HttpError::NotFound(req.path.clone());
+    let origin = &req.origin;
+    let path = t.route.path();
+    let pager = |page: &PageRecord| Pager { page: page.page, pages: page.pages, path: &path };
     match &t.route {
         Route::Latest => {
-            let latest: LatestRecord = record(loaded, kv::LATEST_KEY.into())?.unwrap_or_else(empty_latest);
-            let (items, next) = published(&latest.releases, now);
-            let total = visible_total(latest.total, latest.releases.len(), items.len());
+            let page = list_page_record(loaded, &ListScope::Latest, t.page, req)?;
+            let (items, next) = published(&page.releases, req.now);
+            let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
-                Format::Json => json::to_bytes(&ListView::new(None, total, &items, origin)),
-                _ => html::latest_page(total, &items, origin, SITE_LANG).into_bytes(),
+                Format::Json => json::to_bytes(&ListView::new((None, None), total, &items, &pager(&page), origin)),
+                _ => html::latest_page(total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
             };
-            Ok(list_page(body, SITE_LANG, &items, next))
+            Ok(list_rendered(body, SITE_LANG, &items, next))
         }
         Route::Publisher(slug) => {
+            let not_found = || HttpError::NotFound(req.path.clone());
             let p: PublisherRecord = record(loaded, kv::publisher_key(slug))?.ok_or_else(not_found)?;
-            let (items, next) = published(&p.releases, now);
-            let total = visible_total(p.total, p.releases.len(), items.len());
+            let page = list_page_record(loaded, &ListScope::Publisher(slug.clone()), t.page, req)?;
+            let (items, next) = published(&page.releases, req.now);
+            let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
-                Format::Json => json::to_bytes(&PublisherView::new(&p, total, &items, origin)),
-                _ => html::publisher_page(&p, total, &items, origin).into_bytes(),
+                Format::Json => json::to_bytes(&PublisherView::new(&p, total, &items, &pager(&page), origin)),
+                _ => html::publisher_page(&p, total, &items, &pager(&page), origin).into_bytes(),
             };
-            Ok(list_page(body, &p.lang, &items, next))
-        }
-        Route::Keywords => {
-            let k: KeywordsRecord = record(loaded, kv::KEYWORDS_KEY.into())?
-                .unwrap_or(KeywordsRecord { v: SCHEMA_VERSION, keywords: vec![] });
-            let body = match t.format {
-                Format::Json => json::to_bytes(&KeywordsView::new(&k, origin)),
-                _ => html::keywords_page(&k, origin, SITE_LANG).into_bytes(),
-            };
-            Ok(list_page(body, SITE_LANG, &[], None))
+            Ok(list_rendered(body, &p.lang, &items, next))
         }
         Route::Keyword(slug) => {
-            let k: KeywordRecord = record(loaded, kv::keyword_key(slug))?.ok_or_else(not_found)?;
-            let (items, next) = published(&k.releases, now);
+            let page = list_page_record(loaded, &ListScope::Keyword(slug.clone()), t.page, req)?;
+            let (items, next) = published(&page.releases, req.now);
             if items.is_empty() {
                 // Only scheduled releases carry it: the keyword does not exist yet.
                 return Err(HttpError::NotFound(req.path.clone()).into());
             }
-            let total = visible_total(k.total, k.releases.len(), items.len());
+            let total = visible_total(page.total, page.releases.len(), items.len());
+            let keyword = Keyword { slug: slug.clone(), label: page.label.clone() };
             let body = match t.format {
-                Format::Json => json::to_bytes(&ListView::new(Some(&k.keyword), total, &items, origin)),
-                _ => html::keyword_page(&k.keyword, total, &items, origin, SITE_LANG).into_bytes(),
+                Format::Json => {
+                    json::to_bytes(&ListView::new((Some(&keyword), None), total, &items, &pager(&page), origin))
+                }
+                _ => html::keyword_page(&keyword, total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
             };
-            Ok(list_page(body, SITE_LANG, &items, next))
+            Ok(list_rendered(body, SITE_LANG, &items, next))
+        }
+        Route::Year(year) => {
+            let page = list_page_record(loaded, &ListScope::Year(*year), t.page, req)?;
+            let (items, next) = published(&page.releases, req.now);
+            if items.is_empty() {
+                return Err(HttpError::NotFound(req.path.clone()).into());
+            }
+            let total = visible_total(page.total, page.releases.len(), items.len());
+            let body = match t.format {
+                Format::Json => {
+                    json::to_bytes(&ListView::new((None, Some(*year)), total, &items, &pager(&page), origin))
+                }
+                _ => html::year_page(*year, total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
+            };
+            Ok(list_rendered(body, SITE_LANG, &items, next))
+        }
+        Route::Keywords | Route::Archive => {
+            let (key, path_of): (&str, fn(&str) -> String) = match t.route {
+                Route::Keywords => (kv::KEYWORDS_KEY, keyword_path),
+                _ => (kv::YEARS_KEY, |y| format!("/archive/{y}")),
+            };
+            let counts: CountsRecord =
+                record(loaded, key.into())?.unwrap_or(CountsRecord { v: SCHEMA_VERSION, counts: vec![] });
+            let body = match (t.format, &t.route) {
+                (Format::Json, _) => json::to_bytes(&CountsView::new(&counts, path_of, origin)),
+                (_, Route::Keywords) => html::keywords_page(&counts, origin, SITE_LANG).into_bytes(),
+                _ => html::archive_page(&counts, origin, SITE_LANG).into_bytes(),
+            };
+            Ok(list_rendered(body, SITE_LANG, &[], None))
         }
         Route::Release(slug) => render_release(slug, t.format, req, loaded),
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
+    }
+}
+
+/// Page `n` of a list: a missing first page of the site or a publisher is an empty list,
+/// any other missing page is a 404.
+fn list_page_record(loaded: &Loaded, scope: &ListScope, n: usize, req: &RequestFacts) -> Result<PageRecord, Halt> {
+    match record(loaded, kv::page_key(scope, n))? {
+        Some(page) => Ok(page),
+        None if n == 1 && matches!(scope, ListScope::Latest | ListScope::Publisher(_)) => {
+            Ok(PageRecord { v: SCHEMA_VERSION, label: String::new(), total: 0, page: 1, pages: 1, releases: vec![] })
+        }
+        None => Err(HttpError::NotFound(match n {
+            1 => req.path.clone(),
+            n => format!("{}?page={n}", req.path),
+        })
+        .into()),
     }
 }
 
@@ -380,7 +431,7 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
 }
 
 /// A list page's headers: last modified by its newest visible item.
-fn list_page(body: Vec<u8>, lang: &str, items: &[&Summary], next: Option<DateTime<FixedOffset>>) -> Rendered {
+fn list_rendered(body: Vec<u8>, lang: &str, items: &[&Summary], next: Option<DateTime<FixedOffset>>) -> Rendered {
     Rendered {
         body,
         lang: lang.to_string(),
@@ -400,10 +451,6 @@ fn published(items: &[Summary], now: DateTime<Utc>) -> (Vec<&Summary>, Option<Da
 /// A list's total minus its scheduled releases (which are all among the newest stored).
 fn visible_total(total: usize, stored: usize, public: usize) -> usize {
     total.saturating_sub(stored - public)
-}
-
-fn empty_latest() -> LatestRecord {
-    LatestRecord { v: SCHEMA_VERSION, total: 0, releases: Vec::new() }
 }
 
 /// Decodes the record at `key`: `Need` if not read yet, `Ok(None)` if absent.

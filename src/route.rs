@@ -38,6 +38,10 @@ pub enum Route {
     Keywords,
     /// `/keywords/{slug}`.
     Keyword(String),
+    /// `/archive`: every year with counts.
+    Archive,
+    /// `/archive/{year}`.
+    Year(i32),
     /// `feed.xml`, `atom.xml`, `feed.json` (a fixed format) or `feed` (negotiated) under a scope.
     Feed(FeedScope, Option<Format>),
 }
@@ -87,6 +91,8 @@ impl Route {
             ["publishers", slug] if is_valid(slug) => Some(Route::Publisher((*slug).to_string())),
             ["keywords"] => Some(Route::Keywords),
             ["keywords", slug] if is_valid(slug) => Some(Route::Keyword((*slug).to_string())),
+            ["archive"] => Some(Route::Archive),
+            ["archive", year] => parse_year(year).map(Route::Year),
             [file] => feed(FeedScope::Site, file),
             ["publishers", slug, file] if is_valid(slug) => feed(FeedScope::Publisher((*slug).to_string()), file),
             ["keywords", slug, file] if is_valid(slug) => feed(FeedScope::Keyword((*slug).to_string()), file),
@@ -102,6 +108,8 @@ impl Route {
             Route::Publisher(slug) => publisher_path(slug),
             Route::Keywords => "/keywords".into(),
             Route::Keyword(slug) => keyword_path(slug),
+            Route::Archive => "/archive".into(),
+            Route::Year(year) => year_path(*year),
             Route::Feed(scope, format) => format!("{}/{}", scope.base_path(), feed_file(*format)),
         }
     }
@@ -134,6 +142,17 @@ pub fn publisher_path(slug: &str) -> String {
     format!("/publishers/{slug}")
 }
 
+/// Path of a year's archive page.
+pub fn year_path(year: i32) -> String {
+    format!("/archive/{year}")
+}
+
+/// A four-digit year from 1900 to 2999.
+fn parse_year(text: &str) -> Option<i32> {
+    let year: i32 = text.parse().ok().filter(|_| text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))?;
+    (1900..3000).contains(&year).then_some(year)
+}
+
 /// Path of a keyword page.
 pub fn keyword_path(slug: &str) -> String {
     format!("/keywords/{slug}")
@@ -153,6 +172,11 @@ mod tests {
             ("/publishers/kymsote", found(Route::Publisher("kymsote".into()))),
             ("/keywords", found(Route::Keywords)),
             ("/keywords/sote", found(Route::Keyword("sote".into()))),
+            ("/archive", found(Route::Archive)),
+            ("/archive/2018", found(Route::Year(2018))),
+            ("/archive/18", NotFound),
+            ("/archive/+201", NotFound),
+            ("/archive/1800", NotFound),
             ("/feed.xml", found(Route::Feed(FeedScope::Site, Some(Format::Rss)))),
             ("/atom.xml", found(Route::Feed(FeedScope::Site, Some(Format::Atom)))),
             ("/feed.json", found(Route::Feed(FeedScope::Site, Some(Format::JsonFeed)))),

@@ -252,3 +252,68 @@ mod embargo {
         assert!(text(&feed).contains("Salainen"));
     }
 }
+
+mod paging {
+    use super::*;
+    use newsroom::content::{load_site, SourceFile};
+
+    /// The seed site plus 43 generated releases of one publisher in 2023 (50 in all).
+    fn kv() -> std::collections::HashMap<String, Vec<u8>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut releases = common::read_dir(&root.join("releases"), "md");
+        for i in 1..=43 {
+            let text = format!(
+                "+++\ntitle = \"Testi {i}\"\npublisher = \"kymsote\"\npublished_at = 2023-01-{:02}T12:00:00\nlead = \"Testi.\"\n+++\nTesti.\n",
+                1 + i % 28
+            );
+            releases.push(SourceFile { path: format!("content/releases/testi-{i}.md"), text });
+        }
+        store(&load_site(&common::read_dir(&root.join("publishers"), "toml"), &releases).expect("valid"))
+    }
+
+    fn json(kv: &std::collections::HashMap<String, Vec<u8>>, path: &str) -> serde_json::Value {
+        let (r, reads) = serve(kv, path, Some("application/json"));
+        assert_eq!(r.status, 200, "{path}");
+        assert!(reads <= 2, "{path}: {reads} reads");
+        serde_json::from_slice(&r.body).expect("JSON")
+    }
+
+    #[test]
+    fn pages_link_to_each_other_and_end() {
+        let kv = kv();
+        let first = json(&kv, "/");
+        assert_eq!((first["total"].as_u64(), first["pages"].as_u64()), (Some(50), Some(3)));
+        assert_eq!(first["releases"].as_array().map(Vec::len), Some(20));
+        assert_eq!(first["next"], "http://127.0.0.1:8787/?page=2&format=json");
+        assert!(first.get("prev").is_none());
+        let last = json(&kv, "/?page=3");
+        assert_eq!(last["releases"].as_array().map(Vec::len), Some(10));
+        assert_eq!(last["prev"], "http://127.0.0.1:8787/?page=2&format=json");
+        assert_eq!(last["releases"][9]["title"], "Kymsote tähtää kehitystyöllä Suomen sote-huipuksi");
+        assert_eq!(serve(&kv, "/?page=4", None).0.status, 404);
+        for bad in ["0", "-1", "abc", "1.5", "+2", "100001", ""] {
+            assert_eq!(serve(&kv, &format!("/?page={bad}"), None).0.status, 400, "page={bad}");
+        }
+        let publisher = json(&kv, "/publishers/kymsote?page=2");
+        assert_eq!((publisher["total"].as_u64(), publisher["page"].as_u64()), (Some(44), Some(2)));
+        let (html, _) = serve(&kv, "/?page=2", None);
+        let doc = scraper::Html::parse_document(&text(&html));
+        let sel = scraper::Selector::parse("link[rel=prev], link[rel=next]").expect("selector");
+        let links: Vec<&str> = doc.select(&sel).filter_map(|e| e.value().attr("href")).collect();
+        assert_eq!(links, ["/", "/?page=3"]);
+    }
+
+    #[test]
+    fn the_archive_lists_years_and_their_releases() {
+        let kv = kv();
+        let years = json(&kv, "/archive");
+        let labels: Vec<&str> =
+            years["items"].as_array().expect("items").iter().filter_map(|y| y["label"].as_str()).collect();
+        assert_eq!(labels, ["2025", "2024", "2023", "2018"]);
+        let y2018 = json(&kv, "/archive/2018");
+        assert_eq!(y2018["year"], 2018);
+        assert_eq!(y2018["releases"][0]["slug"], "2018-11-30-kymsote-kehitysohjelma");
+        assert_eq!(json(&kv, "/archive/2023?page=3")["releases"].as_array().map(Vec::len), Some(3));
+        assert_eq!(serve(&kv, "/archive/2019", None).0.status, 404);
+    }
+}

@@ -10,7 +10,9 @@ use crate::negotiate::Format;
 use crate::route::{feed_file, keyword_path, publisher_path, release_path};
 use crate::time;
 
-pub use pages::{error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page};
+pub use pages::{
+    archive_page, error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page, year_page,
+};
 
 const STYLE: &str = include_str!("style.css");
 
@@ -26,6 +28,39 @@ pub struct Head<'a> {
     pub canonical: Option<String>,
     /// Path prefix of the feeds that mirror this page (`""` for the site feeds), and their title.
     pub feeds: Option<(String, String)>,
+    /// Where this page sits in a paged list.
+    pub pager: Option<&'a Pager<'a>>,
+}
+
+/// A page's place in a paged list.
+pub struct Pager<'a> {
+    /// This page, from 1.
+    pub page: usize,
+    /// Number of pages.
+    pub pages: usize,
+    /// Path of the list (page 1).
+    pub path: &'a str,
+}
+
+impl Pager<'_> {
+    /// Path of page `n`.
+    pub fn href(&self, n: usize) -> String {
+        if n <= 1 {
+            self.path.to_string()
+        } else {
+            format!("{}?page={n}", self.path)
+        }
+    }
+
+    /// The previous page, if any.
+    pub fn prev(&self) -> Option<usize> {
+        (self.page > 1).then(|| self.page - 1)
+    }
+
+    /// The next page, if any.
+    pub fn next(&self) -> Option<usize> {
+        (self.page < self.pages).then(|| self.page + 1)
+    }
 }
 
 /// The three feed formats, with the names shown in links.
@@ -51,6 +86,10 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
                             href={ (base) "/" (feed_file(Some(format))) };
                     }
                 }
+                @if let Some(p) = head.pager {
+                    @if let Some(n) = p.prev() { link rel="prev" href=(p.href(n)); }
+                    @if let Some(n) = p.next() { link rel="next" href=(p.href(n)); }
+                }
                 style { (PreEscaped(STYLE)) }
             }
             body {
@@ -73,6 +112,19 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
         }
     }
     .into_string()
+}
+
+/// Previous/next links and "page 2 / 5".
+fn pager_nav(p: &Pager<'_>, labels: &Labels) -> Markup {
+    html! {
+        @if p.pages > 1 {
+            nav.pager aria-label=(labels.pages) {
+                @if let Some(n) = p.prev() { a rel="prev" href=(p.href(n)) { "← " (labels.prev) } " " }
+                span { (labels.page) " " (p.page) " / " (p.pages) }
+                @if let Some(n) = p.next() { " " a rel="next" href=(p.href(n)) { (labels.next) " →" } }
+            }
+        }
+    }
 }
 
 /// `<time>` with a machine-readable value and the Finnish-style display.

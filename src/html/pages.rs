@@ -2,10 +2,10 @@
 
 use maud::{html, Markup, PreEscaped};
 
-use super::{contact_cards, keyword_links, layout, summary_cards, time_tag, Head};
+use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time_tag, Head, Pager};
 use crate::error::HttpError;
 use crate::i18n::{labels, Labels};
-use crate::model::{Keyword, KeywordsRecord, PublisherRecord, ReleaseRecord, Summary};
+use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseRecord, Summary};
 use crate::route::{keyword_path, publisher_path, release_path};
 
 /// `/releases/{slug}`: the full release, contacts, boilerplate and more from the publisher.
@@ -19,6 +19,7 @@ pub fn release_page(r: &ReleaseRecord, publisher: Option<&PublisherRecord>, more
         description: Some(&s.lead),
         canonical: Some(format!("{origin}{}", release_path(&s.slug))),
         feeds: Some((publisher_path(&s.publisher.slug), s.publisher.name.clone())),
+        pager: None,
     };
     let main = html! {
         article {
@@ -71,33 +72,36 @@ fn boilerplate(p: &PublisherRecord, l: &Labels) -> Markup {
 }
 
 /// `/`: the newest releases of every publisher.
-pub fn latest_page(total: usize, items: &[&Summary], origin: &str, lang: &str) -> String {
+pub fn latest_page(total: usize, items: &[&Summary], pager: &Pager, origin: &str, lang: &str) -> String {
     let l = labels(lang);
     let head = Head {
         lang,
         title: l.site,
         description: Some(l.latest),
-        canonical: Some(format!("{origin}/")),
+        canonical: Some(format!("{origin}{}", pager.href(pager.page))),
         feeds: Some((String::new(), format!("{} – {}", l.site, l.latest))),
+        pager: Some(pager),
     };
     let main = html! {
         h1 { (l.latest) }
-        p.meta { (total) " " (l.total) }
+        p.meta { (total) " " (l.total) " · " a href="/archive" { (l.archive) } " · " a href="/keywords" { (l.keywords) } }
         (summary_cards(items, lang, l))
+        (pager_nav(pager, l))
     };
     layout(&head, l, main)
 }
 
 /// `/publishers/{slug}`: description, boilerplate, contacts and releases.
-pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], origin: &str) -> String {
+pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pager: &Pager, origin: &str) -> String {
     let l = labels(&p.lang);
     let title = format!("{} | {}", p.publisher.name, l.site);
     let head = Head {
         lang: &p.lang,
         title: &title,
         description: p.description.as_deref(),
-        canonical: Some(format!("{origin}{}", publisher_path(&p.publisher.slug))),
+        canonical: Some(format!("{origin}{}", pager.href(pager.page))),
         feeds: Some((publisher_path(&p.publisher.slug), p.publisher.name.clone())),
+        pager: Some(pager),
     };
     let main = html! {
         p.meta { (l.publisher) }
@@ -115,60 +119,105 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], ori
             h2 #releases { (l.releases) }
             p.meta { (total) " " (l.total) }
             (summary_cards(items, &p.lang, l))
+            (pager_nav(pager, l))
         }
     };
     layout(&head, l, main)
 }
 
-/// `/keywords/{slug}`: releases with one keyword.
-pub fn keyword_page(k: &Keyword, total: usize, items: &[&Summary], origin: &str, lang: &str) -> String {
+/// A titled list page: one keyword's or one year's releases.
+#[allow(clippy::too_many_arguments)]
+fn titled_list(
+    heading: &str,
+    up: (&str, &str),
+    feeds: Option<String>,
+    total: usize,
+    items: &[&Summary],
+    pager: &Pager,
+    origin: &str,
+    lang: &str,
+) -> String {
     let l = labels(lang);
-    let title = format!("{}: {} | {}", l.keyword, k.label, l.site);
-    let heading = format!("{}: {}", l.keyword, k.label);
+    let title = format!("{heading} | {}", l.site);
     let head = Head {
         lang,
         title: &title,
-        description: Some(&heading),
-        canonical: Some(format!("{origin}{}", keyword_path(&k.slug))),
-        feeds: Some((keyword_path(&k.slug), heading.clone())),
+        description: Some(heading),
+        canonical: Some(format!("{origin}{}", pager.href(pager.page))),
+        feeds: feeds.map(|base| (base, heading.to_string())),
+        pager: Some(pager),
     };
     let main = html! {
-        p.meta { a href="/keywords" { (l.keywords) } }
+        p.meta { a href=(up.0) { (up.1) } }
         h1 { (heading) }
         p.meta { (total) " " (l.total) }
         (summary_cards(items, lang, l))
+        (pager_nav(pager, l))
     };
     layout(&head, l, main)
 }
 
-/// `/keywords`: every keyword with its number of releases.
-pub fn keywords_page(k: &KeywordsRecord, origin: &str, lang: &str) -> String {
+/// `/keywords/{slug}`: releases with one keyword.
+pub fn keyword_page(k: &Keyword, total: usize, items: &[&Summary], pager: &Pager, origin: &str, lang: &str) -> String {
     let l = labels(lang);
-    let title = format!("{} | {}", l.keywords, l.site);
+    let heading = format!("{}: {}", l.keyword, k.label);
+    let feeds = Some(keyword_path(&k.slug));
+    titled_list(&heading, ("/keywords", l.keywords), feeds, total, items, pager, origin, lang)
+}
+
+/// `/archive/{year}`: releases of one year.
+pub fn year_page(year: i32, total: usize, items: &[&Summary], pager: &Pager, origin: &str, lang: &str) -> String {
+    let l = labels(lang);
+    let heading = format!("{} {year}", l.archive);
+    titled_list(&heading, ("/archive", l.archive), None, total, items, pager, origin, lang)
+}
+
+/// A page of counted links (keywords, years).
+fn counts_page(
+    heading: &str,
+    path: &str,
+    counts: &CountsRecord,
+    href: impl Fn(&str) -> String,
+    origin: &str,
+    lang: &str,
+) -> String {
+    let l = labels(lang);
+    let title = format!("{heading} | {}", l.site);
     let head = Head {
         lang,
         title: &title,
-        description: Some(l.keywords),
-        canonical: Some(format!("{origin}/keywords")),
+        description: Some(heading),
+        canonical: Some(format!("{origin}{path}")),
         feeds: None,
+        pager: None,
     };
     let main = html! {
-        h1 { (l.keywords) }
-        @if k.keywords.is_empty() { p { (l.none_yet) } }
+        h1 { (heading) }
+        @if counts.counts.is_empty() { p { (l.none_yet) } }
         ul.tags {
-            @for c in &k.keywords {
-                li { a href=(keyword_path(&c.slug)) { (c.label) } " (" (c.count) ")" }
+            @for c in &counts.counts {
+                li { a href=(href(&c.slug)) { (c.label) } " (" (c.count) ")" }
             }
         }
     };
     layout(&head, l, main)
 }
 
+/// `/keywords`: every keyword with its number of releases.
+pub fn keywords_page(k: &CountsRecord, origin: &str, lang: &str) -> String {
+    counts_page(labels(lang).keywords, "/keywords", k, keyword_path, origin, lang)
+}
+
+/// `/archive`: every year with its number of releases.
+pub fn archive_page(years: &CountsRecord, origin: &str, lang: &str) -> String {
+    counts_page(labels(lang).archive, "/archive", years, |y| format!("/archive/{y}"), origin, lang)
+}
+
 /// An error page with the status, the explanation and a way back.
 pub fn error_page(e: &HttpError, lang: &str) -> String {
     let l = labels(lang);
     let title = format!("{} {} | {}", l.error, e.status(), l.site);
-    let head = Head { lang, title: &title, description: None, canonical: None, feeds: None };
+    let head = Head { lang, title: &title, description: None, canonical: None, feeds: None, pager: None };
     let main = html! {
         h1 { (l.error) " " (e.status()) }
         p lang="en" { (e.to_string()) }
