@@ -10,15 +10,18 @@ use crate::i18n::labels;
 use crate::kv::{self, KvPair, ListScope};
 use crate::markdown;
 use crate::model::{
-    Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord, Summary,
-    SCHEMA_VERSION,
+    Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord, SitemapEntry,
+    SitemapIndexRecord, SitemapRecord, Summary, SCHEMA_VERSION,
 };
 use crate::respond::SITE_LANG;
+use crate::route;
 
 /// How many summaries a publisher record holds (for "more from this publisher").
 pub const LIST_LEN: usize = 50;
 /// Releases per page of a list.
 pub const PAGE_LEN: usize = 20;
+/// URLs per sitemap part (the protocol allows 50,000; smaller parts keep KV values small).
+pub const SITEMAP_LEN: usize = 10_000;
 /// How many items a feed record holds (the largest `?limit=`).
 pub const FEED_LEN: usize = 50;
 
@@ -100,7 +103,44 @@ pub fn build(site: &Site) -> Records {
     let site_feed = feed_record(format!("{} – {}", l.site, l.latest), l.latest.to_string(), SITE_LANG, &all);
     records.indexes.push(pair(kv::SITE_FEED_KEY.to_string(), &site_feed));
     push_pages(&mut records, &ListScope::Latest, "", &all);
+    push_sitemaps(&mut records, site, &all, &by_keyword, &by_year);
     records
+}
+
+/// Sitemap part 0 (front page, publishers, keywords, years) and release parts, then the index.
+fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &Groups, years: &Groups) {
+    let entry = |path: String, items: &[&Built]| {
+        // Lists change with their newest item and exist once their oldest item is public.
+        let lastmod = items.iter().map(|b| b.release.published.at).max()?;
+        let from = items.iter().map(|b| b.release.published.at).min()?;
+        Some(SitemapEntry { path, lastmod, from })
+    };
+    let mut pages: Vec<SitemapEntry> = Vec::new();
+    pages.extend(entry("/".into(), all));
+    for p in site.publishers.values() {
+        let theirs: Vec<&Built> = all.iter().filter(|b| b.release.publisher == p.slug).copied().collect();
+        pages.extend(entry(route::publisher_path(&p.slug), &theirs));
+    }
+    for (slug, (_, items)) in keywords {
+        pages.extend(entry(route::keyword_path(slug), items));
+    }
+    for (slug, (_, items)) in years {
+        pages.extend(entry(format!("/archive/{slug}"), items));
+    }
+    let releases = all.iter().map(|b| SitemapEntry {
+        path: route::release_path(&b.release.slug),
+        lastmod: b.release.updated.as_ref().unwrap_or(&b.release.published).at,
+        from: b.release.published.at,
+    });
+    let mut parts = vec![pages];
+    let releases: Vec<SitemapEntry> = releases.collect();
+    parts.extend(releases.chunks(SITEMAP_LEN).map(<[SitemapEntry]>::to_vec));
+    let mut index = SitemapIndexRecord { v: SCHEMA_VERSION, parts: Vec::new() };
+    for (n, entries) in parts.into_iter().enumerate() {
+        index.parts.push(entries.iter().map(|e| e.lastmod).max());
+        records.indexes.push(pair(kv::sitemap_key(n), &SitemapRecord { v: SCHEMA_VERSION, entries }));
+    }
+    records.indexes.push(pair(kv::SITEMAPS_KEY.to_string(), &index));
 }
 
 /// Writes every page of one list; an empty list still gets its (empty) first page.

@@ -265,3 +265,67 @@ impl ErrorView {
 pub fn to_bytes<T: Serialize>(view: &T) -> Vec<u8> {
     serde_json::to_vec(view).unwrap_or_else(|e| unreachable!("views serialize: {e}"))
 }
+
+/// schema.org `NewsArticle` for a release page's JSON-LD.
+#[derive(Serialize)]
+pub struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    description: &'a str,
+    url: String,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: String,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<&'a str>,
+    author: Organization<'a>,
+    publisher: Organization<'a>,
+}
+
+#[derive(Serialize, Clone)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+impl<'a> NewsArticle<'a> {
+    /// The article of release `r` on `origin`.
+    pub fn new(r: &'a ReleaseRecord, origin: &str) -> Self {
+        let s = &r.summary;
+        let url = format!("{origin}{}", release_path(&s.slug));
+        let org = Organization {
+            kind: "Organization",
+            name: &s.publisher.name,
+            url: format!("{origin}{}", publisher_path(&s.publisher.slug)),
+        };
+        Self {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            headline: &s.title,
+            description: &s.lead,
+            url: url.clone(),
+            main_entity_of_page: url,
+            date_published: rfc3339(&s.published),
+            date_modified: rfc3339(r.updated.as_ref().unwrap_or(&s.published)),
+            in_language: &s.lang,
+            keywords: r.keywords.iter().map(|k| k.label.as_str()).collect(),
+            author: org.clone(),
+            publisher: org,
+        }
+    }
+
+    /// JSON safe inside `<script>`: every `<` is written `\u003c`, so no `</script>` or `<!--`.
+    pub fn to_script_json(&self) -> String {
+        String::from_utf8(to_bytes(self)).unwrap_or_default().replace('<', "\\u003c")
+    }
+}

@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 pub const KEYWORDS_KEY: &str = "index:keywords";
 /// Key of the list of every year with counts.
 pub const YEARS_KEY: &str = "index:years";
+/// Key of the sitemap index.
+pub const SITEMAPS_KEY: &str = "index:sitemaps";
+
+/// Key of sitemap part `n`.
+pub fn sitemap_key(n: usize) -> String {
+    format!("sitemap:{n}")
+}
+
 /// Key of the site-wide feed items.
 pub const SITE_FEED_KEY: &str = "feed:site";
 

@@ -242,3 +242,32 @@ pub struct CountsRecord {
     /// Keywords by slug; years newest first.
     pub counts: Vec<Count>,
 }
+
+/// One URL of a sitemap.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SitemapEntry {
+    /// Path on the site.
+    pub path: String,
+    /// Last change.
+    pub lastmod: DateTime<FixedOffset>,
+    /// Hidden before this instant (a scheduled release, or a list of only scheduled ones).
+    pub from: DateTime<FixedOffset>,
+}
+
+/// One part of the sitemap, stored under `sitemap:{n}` (part 0: site pages; then releases).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SitemapRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// At most [`crate::build::SITEMAP_LEN`] entries.
+    pub entries: Vec<SitemapEntry>,
+}
+
+/// The sitemap index, stored under `index:sitemaps`: the newest change of each part.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SitemapIndexRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Newest `lastmod` per part, part 0 first (`None` for an empty part).
+    pub parts: Vec<Option<DateTime<FixedOffset>>>,
+}

@@ -15,11 +15,16 @@ pub enum Format {
     Atom,
     /// JSON Feed 1.1, `application/feed+json`.
     JsonFeed,
+    /// Sitemaps, `application/xml`.
+    Xml,
+    /// `robots.txt`, `text/plain`.
+    Text,
 }
 
 impl Format {
     /// Every format, for lookups.
-    pub const ALL: [Format; 6] = [Self::Html, Self::Json, Self::Markdown, Self::Rss, Self::Atom, Self::JsonFeed];
+    pub const ALL: [Format; 8] =
+        [Self::Html, Self::Json, Self::Markdown, Self::Rss, Self::Atom, Self::JsonFeed, Self::Xml, Self::Text];
 
     /// Media type without parameters.
     pub fn media_type(self) -> &'static str {
@@ -30,6 +35,8 @@ impl Format {
             Self::Rss => "application/rss+xml",
             Self::Atom => "application/atom+xml",
             Self::JsonFeed => "application/feed+json",
+            Self::Xml => "application/xml",
+            Self::Text => "text/plain",
         }
     }
 
@@ -47,6 +54,8 @@ impl Format {
             Self::Rss => "rss",
             Self::Atom => "atom",
             Self::JsonFeed => "jsonfeed",
+            Self::Xml => "xml",
+            Self::Text => "txt",
         }
     }
 

@@ -22,10 +22,12 @@ use crate::json::{self, CountsView, ErrorView, ListView, PublisherView, ReleaseV
 use crate::kv::{self, ListScope};
 use crate::markdown::release_document;
 use crate::model::{
-    CountsRecord, FeedItem, FeedRecord, Keyword, PageRecord, PublisherRecord, ReleaseRecord, Summary, SCHEMA_VERSION,
+    CountsRecord, FeedItem, FeedRecord, Keyword, PageRecord, PublisherRecord, ReleaseRecord, SitemapIndexRecord,
+    SitemapRecord, Summary, SCHEMA_VERSION,
 };
 use crate::negotiate::{negotiate, Format};
 use crate::route::{keyword_path, FeedScope, Parsed, Route};
+use crate::sitemap;
 
 /// Language of pages that belong to no publisher (front page, keywords, errors).
 pub const SITE_LANG: &str = "fi";
@@ -223,8 +225,12 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
 /// `?format=` wins over `Accept`; a feed file name fixes its format.
 fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format, HttpError> {
     let offered = route.formats();
-    if let Route::Feed(_, Some(format)) = route {
-        return Ok(*format);
+    if let (
+        Route::Feed(_, Some(_)) | Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots,
+        [only],
+    ) = (route, offered)
+    {
+        return Ok(*only);
     }
     match req.query_param("format") {
         Some(name) => Format::from_query(name).filter(|f| offered.contains(f)).ok_or_else(|| {
@@ -326,7 +332,42 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         }
         Route::Release(slug) => render_release(slug, t.format, req, loaded),
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
+        Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => render_crawler(t, req, loaded),
     }
+}
+
+/// Sitemaps and `robots.txt`.
+fn render_crawler(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let (origin, now) = (&req.origin, req.now);
+    let (body, next) = match t.route {
+        Route::Sitemap => {
+            let index: SitemapIndexRecord = record(loaded, kv::SITEMAPS_KEY.into())?
+                .unwrap_or(SitemapIndexRecord { v: SCHEMA_VERSION, parts: vec![] });
+            (sitemap::index(origin, &index), None)
+        }
+        Route::SitemapPart(n) => {
+            let part: SitemapRecord =
+                record(loaded, kv::sitemap_key(n))?.ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
+            let next = part.entries.iter().map(|e| e.from).filter(|at| *at > now).min();
+            (sitemap::urlset(origin, &part.entries, now), next)
+        }
+        Route::NewsSitemap => {
+            let feed: Option<FeedRecord> = record(loaded, kv::SITE_FEED_KEY.into())?;
+            let items = feed.map(|f| f.items).unwrap_or_default();
+            let next = items.iter().map(|i| i.summary.published.at).filter(|at| *at > now).min();
+            (sitemap::news(origin, &items, now), next)
+        }
+        _ => (sitemap::robots(origin), None),
+    };
+    let kind = CacheKind::Feed;
+    Ok(Rendered {
+        body: body.into_bytes(),
+        lang: SITE_LANG.into(),
+        kind,
+        last_modified: None,
+        next_change: next,
+        log: vec![],
+    })
 }
 
 /// Page `n` of a list: a missing first page of the site or a publisher is an empty list,
@@ -531,9 +572,8 @@ impl HttpError {
 /// An error in the format the client accepts (JSON if it takes JSON and not HTML).
 fn error_response(req: &RequestFacts, e: &HttpError, cap: Option<u32>) -> HttpResponse {
     let format = match req.query_param("format").and_then(Format::from_query) {
-        Some(Format::Json) => Format::Json,
-        Some(_) => Format::Html,
-        None => negotiate(req.accept.as_deref(), &[Format::Html, Format::Json]).unwrap_or(Format::Html),
+        Some(f @ (Format::Json | Format::Html)) => f,
+        _ => negotiate(req.accept.as_deref(), &[Format::Html, Format::Json]).unwrap_or(Format::Html),
     };
     let body = match format {
         Format::Json => json::to_bytes(&ErrorView::new(e)),

@@ -42,6 +42,14 @@ pub enum Route {
     Archive,
     /// `/archive/{year}`.
     Year(i32),
+    /// `/sitemap.xml`: the sitemap index.
+    Sitemap,
+    /// `/sitemaps/{n}.xml`: one part.
+    SitemapPart(usize),
+    /// `/news-sitemap.xml`.
+    NewsSitemap,
+    /// `/robots.txt`.
+    Robots,
     /// `feed.xml`, `atom.xml`, `feed.json` (a fixed format) or `feed` (negotiated) under a scope.
     Feed(FeedScope, Option<Format>),
 }
@@ -93,6 +101,14 @@ impl Route {
             ["keywords", slug] if is_valid(slug) => Some(Route::Keyword((*slug).to_string())),
             ["archive"] => Some(Route::Archive),
             ["archive", year] => parse_year(year).map(Route::Year),
+            ["sitemap.xml"] => Some(Route::Sitemap),
+            ["news-sitemap.xml"] => Some(Route::NewsSitemap),
+            ["robots.txt"] => Some(Route::Robots),
+            ["sitemaps", part] => part
+                .strip_suffix(".xml")
+                .filter(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|n| n.parse().ok())
+                .map(Route::SitemapPart),
             [file] => feed(FeedScope::Site, file),
             ["publishers", slug, file] if is_valid(slug) => feed(FeedScope::Publisher((*slug).to_string()), file),
             ["keywords", slug, file] if is_valid(slug) => feed(FeedScope::Keyword((*slug).to_string()), file),
@@ -110,6 +126,10 @@ impl Route {
             Route::Keyword(slug) => keyword_path(slug),
             Route::Archive => "/archive".into(),
             Route::Year(year) => year_path(*year),
+            Route::Sitemap => "/sitemap.xml".into(),
+            Route::SitemapPart(n) => format!("/sitemaps/{n}.xml"),
+            Route::NewsSitemap => "/news-sitemap.xml".into(),
+            Route::Robots => "/robots.txt".into(),
             Route::Feed(scope, format) => format!("{}/{}", scope.base_path(), feed_file(*format)),
         }
     }
@@ -122,6 +142,8 @@ impl Route {
             Route::Feed(_, Some(Format::JsonFeed)) => &[Format::JsonFeed],
             Route::Feed(_, Some(_)) => &[Format::Rss],
             Route::Feed(_, None) => &[Format::Rss, Format::Atom, Format::JsonFeed],
+            Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap => &[Format::Xml],
+            Route::Robots => &[Format::Text],
             _ => &[Format::Html, Format::Json],
         }
     }
@@ -173,6 +195,12 @@ mod tests {
             ("/keywords", found(Route::Keywords)),
             ("/keywords/sote", found(Route::Keyword("sote".into()))),
             ("/archive", found(Route::Archive)),
+            ("/sitemap.xml", found(Route::Sitemap)),
+            ("/sitemaps/0.xml", found(Route::SitemapPart(0))),
+            ("/sitemaps/x.xml", NotFound),
+            ("/sitemaps/.xml", NotFound),
+            ("/news-sitemap.xml", found(Route::NewsSitemap)),
+            ("/robots.txt", found(Route::Robots)),
             ("/archive/2018", found(Route::Year(2018))),
             ("/archive/18", NotFound),
             ("/archive/+201", NotFound),

@@ -317,3 +317,76 @@ mod paging {
         assert_eq!(serve(&kv, "/archive/2019", None).0.status, 404);
     }
 }
+
+mod crawlers {
+    use super::*;
+
+    fn locs(xml: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+        doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text().map(str::to_string)).collect()
+    }
+
+    #[test]
+    fn sitemaps_list_every_page_and_release() {
+        let kv = store(&seed_site());
+        let (index, reads) = serve(&kv, "/sitemap.xml", None);
+        assert_eq!((index.status, reads), (200, 1));
+        assert_eq!(index.header("content-type"), Some("application/xml; charset=utf-8"));
+        let parts = locs(&text(&index));
+        assert_eq!(parts, ["http://127.0.0.1:8787/sitemaps/0.xml", "http://127.0.0.1:8787/sitemaps/1.xml"]);
+        let pages = locs(&text(&serve(&kv, "/sitemaps/0.xml", None).0));
+        for path in ["/", "/publishers/kymsote", "/keywords/sote", "/archive/2018"] {
+            assert!(pages.contains(&format!("http://127.0.0.1:8787{path}")), "{path} in {pages:?}");
+        }
+        let releases = locs(&text(&serve(&kv, "/sitemaps/1.xml", None).0));
+        assert_eq!(releases.len(), 7);
+        assert_eq!(serve(&kv, "/sitemaps/2.xml", None).0.status, 404);
+    }
+
+    #[test]
+    fn news_sitemap_holds_the_last_two_days() {
+        let kv = store(&seed_site());
+        let mut req = RequestFacts::get("/news-sitemap.xml", None, now());
+        assert!(locs(&text(&serve_req(&kv, &req))).is_empty(), "nothing is that recent in the seeds");
+        req.now = chrono::DateTime::parse_from_rfc3339("2025-06-26T09:00:00+03:00").expect("time").to_utc();
+        let body = text(&serve_req(&kv, &req));
+        assert_eq!(locs(&body), ["http://127.0.0.1:8787/releases/2025-06-25-konttisairaala"]);
+        assert!(body.contains("<news:publication_date>2025-06-25T10:02:11+03:00</news:publication_date>"));
+    }
+
+    #[test]
+    fn robots_points_to_the_sitemaps() {
+        let kv = store(&seed_site());
+        let (r, reads) = serve(&kv, "/robots.txt", None);
+        assert_eq!((r.status, reads), (200, 0));
+        assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+        assert!(text(&r).contains("Sitemap: http://127.0.0.1:8787/sitemap.xml\n"));
+    }
+
+    #[test]
+    fn json_ld_and_open_graph_are_safe_and_complete() {
+        let mut kv = store(&seed_site());
+        let key = "release:2024-11-27-ohjausneuvottelut";
+        let mut rec: newsroom::model::ReleaseRecord = serde_json::from_slice(&kv[key]).expect("record");
+        let hostile = "</script><script>alert(1)</script><!-- ”lainaus” & 😀";
+        rec.summary.title = hostile.into();
+        kv.insert(key.into(), serde_json::to_vec(&rec).expect("JSON"));
+        let (r, _) = serve(&kv, "/releases/2024-11-27-ohjausneuvottelut", None);
+        let html = text(&r);
+        assert!(!html.contains("<script>alert"), "no script injection");
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("script[type='application/ld+json']").expect("selector");
+        let scripts: Vec<String> = doc.select(&sel).map(|s| s.text().collect()).collect();
+        assert_eq!(scripts.len(), 1, "exactly one JSON-LD block, not broken out of");
+        let ld: serde_json::Value = serde_json::from_str(&scripts[0]).expect("JSON-LD parses");
+        assert_eq!(ld["@type"], "NewsArticle");
+        assert_eq!(ld["headline"], hostile);
+        assert_eq!(ld["datePublished"], "2024-11-27T00:00:00+02:00");
+        assert_eq!(ld["publisher"]["name"], "Kymenlaakson hyvinvointialue");
+        assert_eq!(ld["keywords"], serde_json::json!(["ohjausneuvottelut", "hyvinvointialue", "sote"]));
+        let og = scraper::Selector::parse("meta[property='og:type'], meta[property='article:published_time']")
+            .expect("selector");
+        let values: Vec<&str> = doc.select(&og).filter_map(|m| m.value().attr("content")).collect();
+        assert_eq!(values, ["article", "2024-11-27T00:00:00+02:00"]);
+    }
+}

@@ -411,3 +411,32 @@ fn cors_preflight_and_canonical_redirects() {
     assert_eq!(sote["total"], 2);
     assert_eq!(sote["keyword"]["label"], "sote");
 }
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn crawlers_find_sitemaps_and_article_metadata() {
+    let robots = request("GET", "/robots.txt", None);
+    assert_eq!(robots.status, 200);
+    assert!(robots.body.contains(&format!("Sitemap: {}/sitemap.xml", base())));
+    let index = get("/sitemap.xml");
+    let doc = roxmltree::Document::parse(&index.body).expect("sitemap index XML");
+    let parts: Vec<String> =
+        doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text().map(str::to_string)).collect();
+    assert_eq!(parts.len(), 2);
+    let mut urls = Vec::new();
+    for part in &parts {
+        let path = part.strip_prefix(&base()).expect("same origin");
+        let xml = get(path).body;
+        let doc = roxmltree::Document::parse(&xml).expect("urlset XML");
+        urls.extend(doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text().map(str::to_string)));
+    }
+    assert!(urls.contains(&format!("{}{FULL}", base())));
+    for url in &urls {
+        assert_eq!(get(url.strip_prefix(&base()).expect("same origin")).status, 200, "{url}");
+    }
+    let page = get(FULL).html();
+    let ld = texts(&page, "script[type='application/ld+json']");
+    let v: Value = serde_json::from_str(&ld[0]).expect("JSON-LD");
+    assert_eq!(v["headline"], FULL_TITLE);
+    assert_eq!(attrs(&page, "meta[property='og:type']", "content"), ["article"]);
+}

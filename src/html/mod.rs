@@ -30,6 +30,8 @@ pub struct Head<'a> {
     pub feeds: Option<(String, String)>,
     /// Where this page sits in a paged list.
     pub pager: Option<&'a Pager<'a>>,
+    /// Extra `<head>` content: OpenGraph and Twitter tags, JSON-LD.
+    pub extra: Option<Markup>,
 }
 
 /// A page's place in a paged list.
@@ -90,6 +92,15 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
                     @if let Some(n) = p.prev() { link rel="prev" href=(p.href(n)); }
                     @if let Some(n) = p.next() { link rel="next" href=(p.href(n)); }
                 }
+                @if let Some(c) = &head.canonical {
+                    meta property="og:site_name" content=(labels.site);
+                    meta property="og:title" content=(head.title);
+                    meta property="og:url" content=(c);
+                    @if let Some(d) = head.description { meta property="og:description" content=(d); }
+                    meta property="og:locale" content=(og_locale(head.lang));
+                    meta name="twitter:card" content="summary";
+                }
+                @if let Some(extra) = &head.extra { (extra) }
                 style { (PreEscaped(STYLE)) }
             }
             body {
@@ -173,6 +184,15 @@ fn contact_cards(contacts: &[Contact], labels: &Labels) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// `fi` → `fi_FI`, `sv` → `sv_FI`, others → `en_GB` (OpenGraph wants a territory).
+fn og_locale(lang: &str) -> &'static str {
+    match lang.split('-').next().unwrap_or("") {
+        "fi" => "fi_FI",
+        "sv" => "sv_FI",
+        _ => "en_GB",
     }
 }
 

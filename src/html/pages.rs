@@ -5,8 +5,10 @@ use maud::{html, Markup, PreEscaped};
 use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time_tag, Head, Pager};
 use crate::error::HttpError;
 use crate::i18n::{labels, Labels};
+use crate::json::NewsArticle;
 use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseRecord, Summary};
 use crate::route::{keyword_path, publisher_path, release_path};
+use crate::time::rfc3339;
 
 /// `/releases/{slug}`: the full release, contacts, boilerplate and more from the publisher.
 pub fn release_page(r: &ReleaseRecord, publisher: Option<&PublisherRecord>, more: &[&Summary], origin: &str) -> String {
@@ -20,6 +22,7 @@ pub fn release_page(r: &ReleaseRecord, publisher: Option<&PublisherRecord>, more
         canonical: Some(format!("{origin}{}", release_path(&s.slug))),
         feeds: Some((publisher_path(&s.publisher.slug), s.publisher.name.clone())),
         pager: None,
+        extra: Some(article_meta(r, origin)),
     };
     let main = html! {
         article {
@@ -59,6 +62,18 @@ pub fn release_page(r: &ReleaseRecord, publisher: Option<&PublisherRecord>, more
     layout(&head, l, main)
 }
 
+/// OpenGraph article tags and the JSON-LD `NewsArticle`.
+fn article_meta(r: &ReleaseRecord, origin: &str) -> Markup {
+    let s = &r.summary;
+    html! {
+        meta property="og:type" content="article";
+        meta property="article:published_time" content=(rfc3339(&s.published));
+        @if let Some(u) = &r.updated { meta property="article:modified_time" content=(rfc3339(u)); }
+        @for k in &r.keywords { meta property="article:tag" content=(k.label); }
+        script type="application/ld+json" { (PreEscaped(NewsArticle::new(r, origin).to_script_json())) }
+    }
+}
+
 fn boilerplate(p: &PublisherRecord, l: &Labels) -> Markup {
     html! {
         @if p.boilerplate.is_some() || p.website.is_some() {
@@ -81,6 +96,7 @@ pub fn latest_page(total: usize, items: &[&Summary], pager: &Pager, origin: &str
         canonical: Some(format!("{origin}{}", pager.href(pager.page))),
         feeds: Some((String::new(), format!("{} – {}", l.site, l.latest))),
         pager: Some(pager),
+        extra: None,
     };
     let main = html! {
         h1 { (l.latest) }
@@ -102,6 +118,7 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
         canonical: Some(format!("{origin}{}", pager.href(pager.page))),
         feeds: Some((publisher_path(&p.publisher.slug), p.publisher.name.clone())),
         pager: Some(pager),
+        extra: None,
     };
     let main = html! {
         p.meta { (l.publisher) }
@@ -146,6 +163,7 @@ fn titled_list(
         canonical: Some(format!("{origin}{}", pager.href(pager.page))),
         feeds: feeds.map(|base| (base, heading.to_string())),
         pager: Some(pager),
+        extra: None,
     };
     let main = html! {
         p.meta { a href=(up.0) { (up.1) } }
@@ -190,6 +208,7 @@ fn counts_page(
         canonical: Some(format!("{origin}{path}")),
         feeds: None,
         pager: None,
+        extra: None,
     };
     let main = html! {
         h1 { (heading) }
@@ -217,7 +236,7 @@ pub fn archive_page(years: &CountsRecord, origin: &str, lang: &str) -> String {
 pub fn error_page(e: &HttpError, lang: &str) -> String {
     let l = labels(lang);
     let title = format!("{} {} | {}", l.error, e.status(), l.site);
-    let head = Head { lang, title: &title, description: None, canonical: None, feeds: None, pager: None };
+    let head = Head { lang, title: &title, description: None, canonical: None, feeds: None, pager: None, extra: None };
     let main = html! {
         h1 { (l.error) " " (e.status()) }
         p lang="en" { (e.to_string()) }
