@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::respond::SITE_LANG;
 use crate::route;
+use crate::search;
 
 /// How many summaries a publisher record holds (for "more from this publisher").
 pub const LIST_LEN: usize = 50;
@@ -104,7 +105,60 @@ pub fn build(site: &Site) -> Records {
     records.indexes.push(pair(kv::SITE_FEED_KEY.to_string(), &site_feed));
     push_pages(&mut records, &ListScope::Latest, "", &all);
     push_sitemaps(&mut records, site, &all, &by_keyword, &by_year);
+    push_search(&mut records, &all);
     records
+}
+
+/// The search index: term shards, filters, document chunks and metadata (`src/search.rs`).
+fn push_search(records: &mut Records, all: &[&Built]) {
+    let mut shards: BTreeMap<String, search::ShardRecord> = BTreeMap::new();
+    let mut filters: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (id, b) in (0u32..).zip(all) {
+        let r = b.release;
+        let mut flags: BTreeMap<String, u8> = BTreeMap::new();
+        let keywords: String = r.keywords.iter().map(|k| k.label.as_str()).collect::<Vec<_>>().join(" ");
+        let text = format!("{} {}", r.lead, search::plain_text(&r.body));
+        for (field, flag) in
+            [(r.title.as_str(), search::IN_TITLE), (&keywords, search::IN_KEYWORDS), (&text, search::IN_TEXT)]
+        {
+            for term in search::terms(field) {
+                *flags.entry(term).or_default() |= flag;
+            }
+        }
+        for (term, flag) in flags {
+            let shard = shards.entry(search::shard_of(&term).to_string()).or_default();
+            shard.terms.entry(term).or_default().push([id, u32::from(flag)]);
+        }
+        filters.entry(search::filter_key('p', &r.publisher)).or_default().push(id);
+        for k in &r.keywords {
+            filters.entry(search::filter_key('k', &k.slug)).or_default().push(id);
+        }
+        filters.entry(search::filter_key('y', &r.published.at.year().to_string())).or_default().push(id);
+    }
+    for (shard, mut record) in shards {
+        record.v = SCHEMA_VERSION;
+        records.indexes.push(pair(search::shard_key(&shard), &record));
+    }
+    for (key, ids) in filters {
+        records.indexes.push(pair(key, &search::FilterRecord { v: SCHEMA_VERSION, ids }));
+    }
+    for (n, chunk) in all.chunks(search::DOCS_PER_CHUNK).enumerate() {
+        let docs = chunk
+            .iter()
+            .map(|b| search::SearchDoc {
+                slug: b.summary.slug.clone(),
+                title: b.summary.title.clone(),
+                publisher: b.summary.publisher.clone(),
+                published: b.summary.published.clone(),
+                lang: b.summary.lang.clone(),
+                lead: b.summary.lead.clone(),
+            })
+            .collect();
+        records.indexes.push(pair(search::docs_key(n), &search::DocsRecord { v: SCHEMA_VERSION, docs }));
+    }
+    let recent = all.iter().take(search::RECENT).map(|b| b.release.published.at.timestamp()).collect();
+    let meta = search::MetaRecord { v: SCHEMA_VERSION, docs: all.len(), recent };
+    records.indexes.push(pair(search::META_KEY.to_string(), &meta));
 }
 
 /// Sitemap part 0 (front page, publishers, keywords, years) and release parts, then the index.

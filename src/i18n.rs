@@ -51,6 +51,14 @@ pub struct Labels {
     pub next: &'static str,
     /// "Archive".
     pub archive: &'static str,
+    /// "Search" (label).
+    pub search: &'static str,
+    /// "Search" (button).
+    pub search_button: &'static str,
+    /// "results".
+    pub results: &'static str,
+    /// "No results."
+    pub no_results: &'static str,
     /// Heading of error pages.
     pub error: &'static str,
     /// Link back to the front page.
@@ -83,6 +91,10 @@ const FI: Labels = Labels {
     prev: "Uudemmat",
     next: "Vanhemmat",
     archive: "Arkisto",
+    search: "Haku",
+    search_button: "Hae",
+    results: "hakutulosta",
+    no_results: "Ei hakutuloksia.",
     error: "Virhe",
     back_home: "Etusivulle",
     kinds: ["Tiedote", "Uutinen", "Artikkeli"],
@@ -112,6 +124,10 @@ const SV: Labels = Labels {
     prev: "Nyare",
     next: "Äldre",
     archive: "Arkiv",
+    search: "Sök",
+    search_button: "Sök",
+    results: "träffar",
+    no_results: "Inga träffar.",
     error: "Fel",
     back_home: "Till startsidan",
     kinds: ["Pressmeddelande", "Nyhet", "Artikel"],
@@ -141,6 +157,10 @@ const EN: Labels = Labels {
     prev: "Newer",
     next: "Older",
     archive: "Archive",
+    search: "Search",
+    search_button: "Search",
+    results: "results",
+    no_results: "No results.",
     error: "Error",
     back_home: "Front page",
     kinds: ["Press release", "News", "Article"],

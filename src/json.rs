@@ -7,6 +7,7 @@ use crate::error::HttpError;
 use crate::html::Pager;
 use crate::model::{Contact, CountsRecord, Keyword, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary};
 use crate::route::{publisher_path, release_path};
+use crate::search::{highlight, SearchResults};
 use crate::time::rfc3339;
 
 /// Version of the JSON API; bumped on breaking changes.
@@ -327,5 +328,69 @@ impl<'a> NewsArticle<'a> {
     /// JSON safe inside `<script>`: every `<` is written `\u003c`, so no `</script>` or `<!--`.
     pub fn to_script_json(&self) -> String {
         String::from_utf8(to_bytes(self)).unwrap_or_default().replace('<', "\\u003c")
+    }
+}
+
+/// `GET /search` as JSON.
+#[derive(Serialize)]
+pub struct SearchView<'a> {
+    api_version: u32,
+    query: SearchQueryView<'a>,
+    total: usize,
+    #[serde(flatten)]
+    paging: Paging,
+    results: Vec<SearchHitView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SearchQueryView<'a> {
+    q: &'a str,
+    terms: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keyword: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<i32>,
+}
+
+#[derive(Serialize)]
+struct SearchHitView<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+    title_html: String,
+    snippet_html: String,
+    language: &'a str,
+    published_at: String,
+    publisher: PublisherLink<'a>,
+}
+
+impl<'a> SearchView<'a> {
+    /// A view of one page of search results.
+    pub fn new(r: &'a SearchResults<'a>, pager: &Pager, origin: &str) -> Self {
+        let terms = &r.query.terms;
+        let results = r
+            .hits
+            .iter()
+            .map(|d| SearchHitView {
+                slug: &d.slug,
+                url: format!("{origin}{}", release_path(&d.slug)),
+                title: &d.title,
+                title_html: highlight(&d.title, terms),
+                snippet_html: highlight(&d.lead, terms),
+                language: &d.lang,
+                published_at: rfc3339(&d.published),
+                publisher: PublisherLink::new(&d.publisher, origin),
+            })
+            .collect();
+        let query = SearchQueryView {
+            q: r.q,
+            terms,
+            publisher: r.query.publisher.as_deref(),
+            keyword: r.query.keyword.as_deref(),
+            year: r.query.year,
+        };
+        Self { api_version: API_VERSION, query, total: r.total, paging: Paging::new(pager, origin), results }
     }
 }

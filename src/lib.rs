@@ -22,6 +22,7 @@ pub mod model;
 pub mod negotiate;
 pub mod respond;
 pub mod route;
+pub mod search;
 pub mod sitemap;
 pub mod slug;
 pub mod time;

@@ -18,7 +18,7 @@ use crate::feed::{self, FeedMeta};
 use crate::html;
 use crate::html::Pager;
 use crate::http::{HttpResponse, RequestFacts};
-use crate::json::{self, CountsView, ErrorView, ListView, PublisherView, ReleaseView};
+use crate::json::{self, CountsView, ErrorView, ListView, PublisherView, ReleaseView, SearchView};
 use crate::kv::{self, ListScope};
 use crate::markdown::release_document;
 use crate::model::{
@@ -27,6 +27,7 @@ use crate::model::{
 };
 use crate::negotiate::{negotiate, Format};
 use crate::route::{keyword_path, FeedScope, Parsed, Route};
+use crate::search::{self, Query, SearchResults};
 use crate::sitemap;
 
 /// Language of pages that belong to no publisher (front page, keywords, errors).
@@ -87,7 +88,7 @@ enum Early {
 
 /// Why rendering stopped before a response.
 enum Halt {
-    Need(String),
+    Need(Vec<String>),
     Fail(HttpError),
 }
 
@@ -118,7 +119,7 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
     };
     match render(&target, req, loaded) {
         Ok(page) => Outcome::Done(full_response(req, 200, target.format, page)),
-        Err(Halt::Need(key)) => Outcome::Fetch(vec![key]),
+        Err(Halt::Need(keys)) => Outcome::Fetch(keys),
         Err(Halt::Fail(e)) => {
             let cap = match &e {
                 HttpError::Scheduled(_, at) => seconds_until(req.now, Some(*at)),
@@ -214,7 +215,8 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
         (Route::Feed(..), Some(text)) => parse_number("limit", text, FEED_LEN).map_err(Early::Fail)?,
         _ => FEED_LEN,
     };
-    let paged = matches!(route, Route::Latest | Route::Publisher(_) | Route::Keyword(_) | Route::Year(_));
+    let paged =
+        matches!(route, Route::Latest | Route::Publisher(_) | Route::Keyword(_) | Route::Year(_) | Route::Search);
     let page = match (paged, req.query_param("page")) {
         (true, Some(text)) => parse_number("page", text, MAX_PAGE).map_err(Early::Fail)?,
         _ => 1,
@@ -333,6 +335,94 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         Route::Release(slug) => render_release(slug, t.format, req, loaded),
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
         Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => render_crawler(t, req, loaded),
+        Route::Search => render_search(t, req, loaded),
+    }
+}
+
+/// The decoded search parameters of a request.
+fn search_params(req: &RequestFacts) -> Vec<(String, String)> {
+    form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes()).into_owned().collect()
+}
+
+/// The search parameters re-encoded in a fixed order (for links and cache keys), without `page`.
+fn search_query_string(params: &[(String, String)]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for name in ["q", "publisher", "keyword", "year"] {
+        if let Some((_, v)) = params.iter().find(|(k, v)| k == name && !v.trim().is_empty()) {
+            out.append_pair(name, v.trim());
+        }
+    }
+    out.finish()
+}
+
+/// `/search`: reads the metadata, term shards and filters, then the documents of one page.
+fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let params = search_params(req);
+    let query = Query::parse(&params).map_err(HttpError::BadRequest)?;
+    let q_text = params.iter().find(|(k, _)| k == "q").map_or("", |(_, v)| v.trim());
+    let qs = search_query_string(&params);
+    let path = if qs.is_empty() { "/search".to_string() } else { format!("/search?{qs}") };
+    let mut results = SearchResults { query: &query, q: q_text, total: 0, hits: Vec::new() };
+    let mut pager = Pager { page: 1, pages: 1, path: &path };
+    if !query.is_empty() {
+        let keys: Vec<String> = std::iter::once(search::META_KEY.to_string()).chain(query.keys()).collect();
+        need_all(loaded, &keys)?;
+        let meta: Option<search::MetaRecord> = record(loaded, search::META_KEY.into())?;
+        let mut shards = std::collections::BTreeMap::new();
+        for term in &query.terms {
+            let shard = search::shard_of(term);
+            if let Some(r) = record::<search::ShardRecord>(loaded, search::shard_key(shard))? {
+                shards.insert(shard.to_string(), r);
+            }
+        }
+        let mut filters = Vec::new();
+        for key in keys.iter().filter(|k| k.starts_with("search:filter:")) {
+            filters
+                .push(record(loaded, key.clone())?.unwrap_or(search::FilterRecord { v: SCHEMA_VERSION, ids: vec![] }));
+        }
+        let recent = meta.map(|m| m.recent).unwrap_or_default();
+        let now = req.now.timestamp();
+        let ids: Vec<u32> = search::rank(&query, &shards, &filters)
+            .into_iter()
+            .filter(|id| recent.get(*id as usize).is_none_or(|at| *at <= now))
+            .collect();
+        results.total = ids.len();
+        pager.pages = ids.len().div_ceil(search::PAGE_LEN).max(1);
+        pager.page = t.page;
+        if t.page > pager.pages {
+            return Err(HttpError::NotFound(format!("{path} (page {})", t.page)).into());
+        }
+        let page_ids: Vec<usize> =
+            ids.iter().skip((t.page - 1) * search::PAGE_LEN).take(search::PAGE_LEN).map(|id| *id as usize).collect();
+        let chunk_keys: Vec<String> = page_ids
+            .iter()
+            .map(|id| search::docs_key(id / search::DOCS_PER_CHUNK))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        need_all(loaded, &chunk_keys)?;
+        for id in page_ids {
+            let key = search::docs_key(id / search::DOCS_PER_CHUNK);
+            let chunk: Option<search::DocsRecord> = record(loaded, key)?;
+            if let Some(doc) = chunk.and_then(|c| c.docs.into_iter().nth(id % search::DOCS_PER_CHUNK)) {
+                results.hits.push(doc);
+            }
+        }
+    }
+    let body = match t.format {
+        Format::Json => json::to_bytes(&SearchView::new(&results, &pager, &req.origin)),
+        _ => html::search_page(&results, &pager, &req.origin, SITE_LANG).into_bytes(),
+    };
+    Ok(list_rendered(body, SITE_LANG, &[], None))
+}
+
+/// Asks for every key of `keys` not read yet, in one round.
+fn need_all(loaded: &Loaded, keys: &[String]) -> Result<(), Halt> {
+    let missing: Vec<String> = keys.iter().filter(|k| !loaded.values.contains_key(*k)).cloned().collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Halt::Need(missing))
     }
 }
 
@@ -497,7 +587,7 @@ fn visible_total(total: usize, stored: usize, public: usize) -> usize {
 /// Decodes the record at `key`: `Need` if not read yet, `Ok(None)` if absent.
 fn record<T: DeserializeOwned>(loaded: &Loaded, key: String) -> Result<Option<T>, Halt> {
     let Some(value) = loaded.values.get(&key) else {
-        return Err(Halt::Need(key));
+        return Err(Halt::Need(vec![key]));
     };
     let Some(bytes) = value else { return Ok(None) };
     decode(&key, bytes).map(Some).map_err(|e| Halt::Fail(HttpError::BadData(e)))

@@ -42,6 +42,8 @@ pub enum Route {
     Archive,
     /// `/archive/{year}`.
     Year(i32),
+    /// `/search?q=...`.
+    Search,
     /// `/sitemap.xml`: the sitemap index.
     Sitemap,
     /// `/sitemaps/{n}.xml`: one part.
@@ -101,6 +103,7 @@ impl Route {
             ["keywords", slug] if is_valid(slug) => Some(Route::Keyword((*slug).to_string())),
             ["archive"] => Some(Route::Archive),
             ["archive", year] => parse_year(year).map(Route::Year),
+            ["search"] => Some(Route::Search),
             ["sitemap.xml"] => Some(Route::Sitemap),
             ["news-sitemap.xml"] => Some(Route::NewsSitemap),
             ["robots.txt"] => Some(Route::Robots),
@@ -126,6 +129,7 @@ impl Route {
             Route::Keyword(slug) => keyword_path(slug),
             Route::Archive => "/archive".into(),
             Route::Year(year) => year_path(*year),
+            Route::Search => "/search".into(),
             Route::Sitemap => "/sitemap.xml".into(),
             Route::SitemapPart(n) => format!("/sitemaps/{n}.xml"),
             Route::NewsSitemap => "/news-sitemap.xml".into(),

@@ -10,37 +10,54 @@ pub fn is_valid(slug: &str) -> bool {
         && slug.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
-/// Derives a slug from free text: lowercase, Finnish/Swedish letters transliterated
-/// (ä→a, ö→o, å→a), every other run of non-alphanumerics becomes one hyphen.
-/// Returns an empty string when nothing usable is left.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let mapped = match c {
-            'ä' | 'å' | 'á' | 'à' | 'â' => 'a',
-            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
-            'ü' | 'ú' | 'ù' => 'u',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'š' => 's',
-            'ž' => 'z',
-            c => c,
-        };
-        if mapped.is_ascii_lowercase() || mapped.is_ascii_digit() {
-            if pending_dash && !out.is_empty() {
-                out.push('-');
-            }
-            pending_dash = false;
-            out.push(mapped);
-        } else {
-            pending_dash = true;
-        }
-        if out.len() >= MAX_SLUG_LEN {
-            break;
+/// Folds a character for slugs and search: lowercase is done by the caller; Finnish,
+/// Swedish and common accented letters become their ASCII base letter.
+fn fold(c: char) -> char {
+    match c {
+        'ä' | 'å' | 'á' | 'à' | 'â' => 'a',
+        'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
+        'ü' | 'ú' | 'ù' => 'u',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'š' => 's',
+        'ž' => 'z',
+        c => c,
+    }
+}
+
+/// The words of `text`, lowercased and folded to `a-z0-9`; everything else separates words.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for c in text.chars().flat_map(char::to_lowercase).map(fold) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            word.push(c);
+        } else if !word.is_empty() {
+            out.push(std::mem::take(&mut word));
         }
     }
-    out.truncate(MAX_SLUG_LEN);
-    out.trim_end_matches('-').to_string()
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// Derives a slug from free text: its [`words`] joined by hyphens, at most [`MAX_SLUG_LEN`]
+/// bytes. Returns an empty string when nothing usable is left.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for word in words(text) {
+        if out.len() + 1 + word.len() > MAX_SLUG_LEN {
+            if out.is_empty() {
+                out = word[..MAX_SLUG_LEN].to_string();
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -64,5 +81,8 @@ mod tests {
         assert_eq!(slugify("Määrätietoisia töitä"), "maaratietoisia-toita");
         assert_eq!(slugify("  ..  "), "");
         assert!(is_valid(&slugify("Åland 2025: Öljy")));
+        assert!(is_valid(&slugify(&"pitkä sana ".repeat(40))));
+        assert!(is_valid(&slugify(&"x".repeat(300))));
+        assert_eq!(words("Sote-palvelut, 2025!"), ["sote", "palvelut", "2025"]);
     }
 }

@@ -212,6 +212,8 @@ mod embargo {
             "/publishers/kymsote/feed.xml",
             "/keywords/sote/atom.xml",
             "/releases/2018-11-30-kymsote-kehitysohjelma",
+            "/sitemaps/0.xml",
+            "/sitemaps/1.xml",
         ];
         for path in paths {
             for accept in [None, Some("application/json")] {
@@ -237,6 +239,11 @@ mod embargo {
         assert_eq!(masked(&r, "2026-11-23-salainen"), masked(&missing, "no-such-release"), "no leak");
         assert_eq!(r.header("cache-control"), missing.header("cache-control"));
         assert_eq!(serve(&kv, "/keywords/salainen", None).0.status, 404);
+        for q in ["salainen", "embargoed", "luonnos"] {
+            let (r, _) = serve(&kv, &format!("/search?q={q}"), Some("application/json"));
+            let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
+            assert_eq!((v["total"].as_u64(), v["results"].as_array().map(Vec::len)), (Some(0), Some(0)), "{q}");
+        }
         let v: serde_json::Value =
             serde_json::from_slice(&serve(&kv, "/", Some("application/json")).0.body).expect("JSON");
         assert_eq!(v["total"], 7, "the total does not count the scheduled release");
@@ -388,5 +395,75 @@ mod crawlers {
             .expect("selector");
         let values: Vec<&str> = doc.select(&og).filter_map(|m| m.value().attr("content")).collect();
         assert_eq!(values, ["article", "2024-11-27T00:00:00+02:00"]);
+    }
+}
+
+mod search {
+    use super::*;
+
+    fn json(kv: &std::collections::HashMap<String, Vec<u8>>, path: &str) -> (serde_json::Value, usize) {
+        let (r, reads) = serve(kv, path, Some("application/json"));
+        assert_eq!(r.status, 200, "{path}: {}", text(&r));
+        (serde_json::from_slice(&r.body).expect("JSON"), reads)
+    }
+
+    fn slugs(v: &serde_json::Value) -> Vec<String> {
+        v["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter_map(|r| r["slug"].as_str().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn finnish_prefixes_titles_first_then_newest() {
+        let kv = store(&seed_site());
+        let (v, reads) = json(&kv, "/search?q=hyvinvointialue");
+        assert!(reads <= 4, "{reads} reads");
+        // Title hits (hyvinvointialueen, hyvinvointialue, hyvinvointialueelta) newest first, then
+        // the release that has the word only in its lead.
+        let expected = [
+            "2025-06-23-diagnoositiedot",
+            "2025-06-10-yhteistoimintaneuvottelut",
+            "2024-11-27-ohjausneuvottelut",
+            "2025-06-16-aluehallituksen-jaostot",
+        ];
+        let found = slugs(&v);
+        assert_eq!(found, expected);
+        assert_eq!(v["total"].as_u64(), Some(found.len() as u64));
+        assert!(v["results"][1]["title_html"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("<mark>Hyvinvointialue</mark> aloittaa"));
+    }
+
+    #[test]
+    fn diacritics_case_and_filters() {
+        let kv = store(&seed_site());
+        assert_eq!(slugs(&json(&kv, "/search?q=P%C3%84IVYSTYKSISS%C3%84").0), ["2025-06-23-juhannus-paivystyksissa"]);
+        assert_eq!(slugs(&json(&kv, "/search?q=paivystyksissa").0), ["2025-06-23-juhannus-paivystyksissa"]);
+        assert_eq!(slugs(&json(&kv, "/search?q=sote&publisher=kymsote").0), ["2018-11-30-kymsote-kehitysohjelma"]);
+        assert_eq!(slugs(&json(&kv, "/search?year=2018").0), ["2018-11-30-kymsote-kehitysohjelma"]);
+        assert_eq!(slugs(&json(&kv, "/search?keyword=ohjausneuvottelut").0), ["2024-11-27-ohjausneuvottelut"]);
+        assert_eq!(json(&kv, "/search?q=olematonsana").0["total"], 0);
+        // Body text is indexed too (a quote in the ohjausneuvottelut release).
+        assert_eq!(slugs(&json(&kv, "/search?q=talousraportoinneissa").0), ["2024-11-27-ohjausneuvottelut"]);
+    }
+
+    #[test]
+    fn the_empty_search_is_a_form_and_bad_input_is_400() {
+        let kv = store(&seed_site());
+        let (r, reads) = serve(&kv, "/search", None);
+        assert_eq!((r.status, reads), (200, 0));
+        assert!(text(&r).contains("name=\"q\""));
+        for bad in
+            ["/search?q=aa+bb+cc+dd+ee+ff", "/search?year=abc", "/search?publisher=%3Cx%3E", "/search?q=sote&page=0"]
+        {
+            assert_eq!(serve(&kv, bad, None).0.status, 400, "{bad}");
+        }
+        assert_eq!(serve(&kv, "/search?q=sote&page=9", None).0.status, 404);
+        let (html, _) = serve(&kv, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", None);
+        assert!(!text(&html).contains("<script>"), "the query is escaped");
     }
 }

@@ -440,3 +440,19 @@ fn crawlers_find_sitemaps_and_article_metadata() {
     assert_eq!(v["headline"], FULL_TITLE);
     assert_eq!(attrs(&page, "meta[property='og:type']", "content"), ["article"]);
 }
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn search_from_the_edge() {
+    let r = get("/search?q=p%C3%A4ivystyksiss%C3%A4");
+    assert_eq!(r.status, 200);
+    let doc = r.html();
+    assert_eq!(texts(&doc, "main li h3"), ["Juhannus sujui Kymenlaakson päivystyksissä rauhallisissa merkeissä"]);
+    assert_eq!(texts(&doc, "main li h3 mark"), ["päivystyksissä"]);
+    let v = get_json("/search?q=hyvinvointialue&year=2025").json();
+    assert_eq!(v["total"], 3);
+    let reads: usize =
+        get_json("/search?q=sote+palvelut").header("x-kv-reads").and_then(|n| n.parse().ok()).unwrap_or(99);
+    assert!(reads <= 4, "{reads} KV reads");
+    assert_eq!(request("GET", "/search?q=sote&page=0", None).status, 400);
+}

@@ -11,7 +11,8 @@ use crate::route::{feed_file, keyword_path, publisher_path, release_path};
 use crate::time;
 
 pub use pages::{
-    archive_page, error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page, year_page,
+    archive_page, error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page, search_page,
+    year_page,
 };
 
 const STYLE: &str = include_str!("style.css");
@@ -45,12 +46,13 @@ pub struct Pager<'a> {
 }
 
 impl Pager<'_> {
-    /// Path of page `n`.
+    /// Path of page `n` (the list path may carry a query already, as search does).
     pub fn href(&self, n: usize) -> String {
+        let sep = if self.path.contains('?') { '&' } else { '?' };
         if n <= 1 {
             self.path.to_string()
         } else {
-            format!("{}?page={n}", self.path)
+            format!("{}{sep}page={n}", self.path)
         }
     }
 
@@ -105,7 +107,17 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
             }
             body {
                 a.skip href="#main" { (labels.skip) }
-                header.site { a href="/" { (labels.site) } }
+                header.site {
+                    a href="/" { (labels.site) }
+                    " "
+                    form.search action="/search" method="get" role="search" {
+                        label for="site-q" { (labels.search) }
+                        " "
+                        input #site-q type="search" name="q";
+                        " "
+                        button type="submit" { (labels.search_button) }
+                    }
+                }
                 main #main { (main) }
                 footer.site {
                     @if let Some((base, _)) = &head.feeds {

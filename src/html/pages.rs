@@ -8,6 +8,7 @@ use crate::i18n::{labels, Labels};
 use crate::json::NewsArticle;
 use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseRecord, Summary};
 use crate::route::{keyword_path, publisher_path, release_path};
+use crate::search::{highlight, SearchResults};
 use crate::time::rfc3339;
 
 /// `/releases/{slug}`: the full release, contacts, boilerplate and more from the publisher.
@@ -241,6 +242,54 @@ pub fn error_page(e: &HttpError, lang: &str) -> String {
         h1 { (l.error) " " (e.status()) }
         p lang="en" { (e.to_string()) }
         p { a href="/" { (l.back_home) } }
+    };
+    layout(&head, l, main)
+}
+
+/// `/search`: the form, then ranked results with highlighted titles and leads.
+pub fn search_page(r: &SearchResults, pager: &Pager, origin: &str, lang: &str) -> String {
+    let l = labels(lang);
+    let title = if r.q.is_empty() {
+        format!("{} | {}", l.search, l.site)
+    } else {
+        format!("{}: {} | {}", l.search, r.q, l.site)
+    };
+    let head = Head {
+        lang,
+        title: &title,
+        description: Some(l.search),
+        canonical: Some(format!("{origin}{}", pager.href(pager.page))),
+        feeds: None,
+        pager: Some(pager),
+        extra: Some(html! { meta name="robots" content="noindex"; }),
+    };
+    let main = html! {
+        h1 { (l.search) }
+        form action="/search" method="get" role="search" {
+            label for="q" { (l.search) } " "
+            input #q type="search" name="q" value=(r.q);
+            @if let Some(p) = &r.query.publisher { input type="hidden" name="publisher" value=(p); }
+            @if let Some(k) = &r.query.keyword { input type="hidden" name="keyword" value=(k); }
+            @if let Some(y) = r.query.year { input type="hidden" name="year" value=(y); }
+            " " button type="submit" { (l.search_button) }
+        }
+        @if !r.query.is_empty() {
+            p.meta { (r.total) " " (l.results) }
+            @if r.hits.is_empty() { p { (l.no_results) } }
+            ul.cards {
+                @for d in &r.hits {
+                    li lang=[(d.lang != lang).then_some(d.lang.as_str())] {
+                        p.meta {
+                            a href=(publisher_path(&d.publisher.slug)) { (d.publisher.name) }
+                            " · " (time_tag(&d.published))
+                        }
+                        h3 { a href=(release_path(&d.slug)) { (PreEscaped(highlight(&d.title, &r.query.terms))) } }
+                        p { (PreEscaped(highlight(&d.lead, &r.query.terms))) }
+                    }
+                }
+            }
+            (pager_nav(pager, l))
+        }
     };
     layout(&head, l, main)
 }

@@ -1,0 +1,312 @@
+//! Search at the edge: an inverted index built by `newsroom build`, sharded in KV by the
+//! first two letters of each term, read by the worker a bounded number of values at a time
+//! (`docs/kv-layout.md`). Finnish-aware in the simple ways that matter: case and diacritics
+//! are folded (ä→a, ö→o, å→a) and query terms match as prefixes, so `hyvinvointialue`
+//! finds `hyvinvointialueen`. Ranking: releases with a hit in the title first, then newest.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pulldown_cmark::{Event, Parser};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{PublisherRef, Timestamp};
+use crate::slug::words;
+
+/// Documents per `search:docs:{n}` record.
+pub const DOCS_PER_CHUNK: usize = 500;
+/// Publication times kept in `search:meta` (the newest documents), to hide scheduled ones.
+pub const RECENT: usize = 1000;
+/// Most terms a query may have.
+pub const MAX_TERMS: usize = 5;
+/// Results per page.
+pub const PAGE_LEN: usize = 20;
+
+/// A term hit in the title.
+pub const IN_TITLE: u8 = 1;
+/// A term hit in the keywords.
+pub const IN_KEYWORDS: u8 = 2;
+/// A term hit in the lead or body.
+pub const IN_TEXT: u8 = 4;
+
+/// Folded search terms of `text`: lowercase, transliterated, 2–40 characters.
+pub fn terms(text: &str) -> impl Iterator<Item = String> {
+    words(text).into_iter().filter(|t| (2..=40).contains(&t.len()))
+}
+
+/// The shard a term lives in: its first two characters.
+pub fn shard_of(term: &str) -> &str {
+    let end = term.char_indices().nth(2).map_or(term.len(), |(i, _)| i);
+    &term[..end]
+}
+
+/// Plain text of Markdown (for indexing).
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            out.push_str(&t);
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// `search:meta`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MetaRecord {
+    /// Schema version.
+    pub v: u32,
+    /// Number of documents.
+    pub docs: usize,
+    /// Publication times (Unix seconds) of the newest [`RECENT`] documents, by id.
+    pub recent: Vec<i64>,
+}
+
+/// `search:shard:{ab}`: each term starting with `ab` and its postings `[doc id, flags]`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct ShardRecord {
+    /// Schema version.
+    pub v: u32,
+    /// Term → postings, ids ascending.
+    pub terms: BTreeMap<String, Vec<[u32; 2]>>,
+}
+
+/// `search:filter:{p|k|y}:{value}`: ids of the documents of a publisher, keyword or year.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FilterRecord {
+    /// Schema version.
+    pub v: u32,
+    /// Ids, ascending.
+    pub ids: Vec<u32>,
+}
+
+/// What a result shows.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Release slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: PublisherRef,
+    /// Publication time.
+    pub published: Timestamp,
+    /// Language.
+    pub lang: String,
+    /// Lead (the snippet).
+    pub lead: String,
+}
+
+/// `search:docs:{n}`: documents `n * DOCS_PER_CHUNK ..`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DocsRecord {
+    /// Schema version.
+    pub v: u32,
+    /// Documents in id order.
+    pub docs: Vec<SearchDoc>,
+}
+
+/// What a search page shows.
+#[derive(Debug)]
+pub struct SearchResults<'a> {
+    /// The parsed query.
+    pub query: &'a Query,
+    /// The `q` text as typed.
+    pub q: &'a str,
+    /// Matching published releases.
+    pub total: usize,
+    /// This page's hits, ranked.
+    pub hits: Vec<SearchDoc>,
+}
+
+/// A parsed, validated query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    /// Folded terms, at most [`MAX_TERMS`].
+    pub terms: Vec<String>,
+    /// `publisher=` slug.
+    pub publisher: Option<String>,
+    /// `keyword=` slug.
+    pub keyword: Option<String>,
+    /// `year=`.
+    pub year: Option<i32>,
+}
+
+impl Query {
+    /// Parses `q`, `publisher`, `keyword` and `year` from a decoded query string.
+    pub fn parse(params: &[(String, String)]) -> Result<Query, String> {
+        let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+        let mut query = Query::default();
+        if let Some(q) = get("q") {
+            if q.chars().count() > 200 {
+                return Err("The search `q` may be at most 200 characters.".into());
+            }
+            let mut seen = BTreeSet::new();
+            query.terms = terms(q).filter(|t| seen.insert(t.clone())).collect();
+            if query.terms.len() > MAX_TERMS {
+                return Err(format!("Use at most {MAX_TERMS} search words."));
+            }
+        }
+        let slug = |name: &str| -> Result<Option<String>, String> {
+            match get(name).filter(|v| !v.is_empty()) {
+                Some(v) if crate::slug::is_valid(v) => Ok(Some(v.to_string())),
+                Some(_) => Err(format!("`{name}` must be a slug such as `kymsote`.")),
+                None => Ok(None),
+            }
+        };
+        query.publisher = slug("publisher")?;
+        query.keyword = slug("keyword")?;
+        query.year = match get("year").filter(|v| !v.is_empty()) {
+            Some(v) => {
+                Some(v.parse().ok().filter(|y| (1900..3000).contains(y)).ok_or("`year` must be a year such as 2025.")?)
+            }
+            None => None,
+        };
+        Ok(query)
+    }
+
+    /// True when there is nothing to search for (the search page shows its form only).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.publisher.is_none() && self.keyword.is_none() && self.year.is_none()
+    }
+
+    /// KV keys of the term shards and filters this query reads.
+    pub fn keys(&self) -> Vec<String> {
+        let shards: BTreeSet<&str> = self.terms.iter().map(|t| shard_of(t)).collect();
+        let mut keys: Vec<String> = shards.into_iter().map(shard_key).collect();
+        keys.extend(self.publisher.as_ref().map(|p| filter_key('p', p)));
+        keys.extend(self.keyword.as_ref().map(|k| filter_key('k', k)));
+        keys.extend(self.year.map(|y| filter_key('y', &y.to_string())));
+        keys
+    }
+}
+
+/// Key of the search metadata.
+pub const META_KEY: &str = "search:meta";
+
+/// Key of a term shard.
+pub fn shard_key(shard: &str) -> String {
+    format!("search:shard:{shard}")
+}
+
+/// Key of a filter (`p` publisher, `k` keyword, `y` year).
+pub fn filter_key(kind: char, value: &str) -> String {
+    format!("search:filter:{kind}:{value}")
+}
+
+/// Key of a documents chunk.
+pub fn docs_key(chunk: usize) -> String {
+    format!("search:docs:{chunk}")
+}
+
+/// Matching ids, ranked: title hits first, then newest (lowest id). Every term must match
+/// (as a prefix of an indexed term); every filter must hold.
+pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[FilterRecord]) -> Vec<u32> {
+    let mut hits: Option<BTreeMap<u32, u8>> = None;
+    for term in &query.terms {
+        let mut this: BTreeMap<u32, u8> = BTreeMap::new();
+        if let Some(shard) = shards.get(shard_of(term)) {
+            for (_, postings) in shard.terms.range(term.clone()..).take_while(|(t, _)| t.starts_with(term.as_str())) {
+                for [id, flags] in postings {
+                    *this.entry(*id).or_default() |= *flags as u8;
+                }
+            }
+        }
+        hits = Some(match hits {
+            None => this,
+            Some(prev) => prev.into_iter().filter_map(|(id, f)| this.get(&id).map(|g| (id, f | g))).collect(),
+        });
+    }
+    let mut ids: Vec<(bool, u32)> = match hits {
+        Some(h) => h.into_iter().map(|(id, f)| (f & IN_TITLE == 0, id)).collect(),
+        None => {
+            // Filters only: every document of the (first) filter, newest first.
+            filters.first().map(|f| f.ids.iter().map(|id| (true, *id)).collect()).unwrap_or_default()
+        }
+    };
+    for f in filters {
+        let allowed: BTreeSet<u32> = f.ids.iter().copied().collect();
+        ids.retain(|(_, id)| allowed.contains(id));
+    }
+    ids.sort();
+    ids.into_iter().map(|(_, id)| id).collect()
+}
+
+/// Wraps the words of `text` that start with a query term in `<mark>`, escaping the rest.
+pub fn highlight(text: &str, terms: &[String]) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        let hit = words(word).iter().any(|f| terms.iter().any(|t| f.starts_with(t.as_str())));
+        if hit {
+            out.push_str("<mark>");
+        }
+        crate::feed::escape(word, out);
+        if hit {
+            out.push_str("</mark>");
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '-' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            crate::feed::escape(&c.to_string(), &mut out);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(q: &str) -> Vec<(String, String)> {
+        form_urlencoded::parse(q.as_bytes()).into_owned().collect()
+    }
+
+    #[test]
+    fn terms_are_folded() {
+        let t: Vec<String> = terms("Hyvinvointialueen SOTE-palvelut – Kymenlaakso, ä ö").collect();
+        assert_eq!(t, ["hyvinvointialueen", "sote", "palvelut", "kymenlaakso"]);
+        assert_eq!(shard_of("hyvinvointi"), "hy");
+    }
+
+    #[test]
+    fn queries_parse_and_validate() {
+        let q = Query::parse(&params("q=Hyvinvointialue+S%C3%B6te&publisher=kymsote&year=2018")).unwrap();
+        assert_eq!(q.terms, ["hyvinvointialue", "sote"]);
+        assert_eq!((q.publisher.as_deref(), q.year), (Some("kymsote"), Some(2018)));
+        assert_eq!(q.keys(), ["search:shard:hy", "search:shard:so", "search:filter:p:kymsote", "search:filter:y:2018"]);
+        assert!(Query::parse(&params("q=a+b+c+d+e+f")).unwrap().terms.is_empty(), "one-letter words are ignored");
+        assert!(Query::parse(&params("q=aa+bb+cc+dd+ee+ff")).is_err());
+        assert!(Query::parse(&params("year=20x")).is_err());
+        assert!(Query::parse(&params("publisher=Bad%20Slug")).is_err());
+        assert!(Query::parse(&params("")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn ranking_prefers_title_hits_then_newest() {
+        let mut shard = ShardRecord::default();
+        shard.terms.insert("hyvinvointialue".into(), vec![[0, 4], [3, 1]]);
+        shard.terms.insert("hyvinvointialueen".into(), vec![[1, 4], [2, 1]]);
+        let shards = BTreeMap::from([("hy".to_string(), shard)]);
+        let q = Query { terms: vec!["hyvinvointialue".into()], ..Query::default() };
+        assert_eq!(rank(&q, &shards, &[]), [2, 3, 0, 1]);
+        let only = FilterRecord { v: 1, ids: vec![1, 3] };
+        assert_eq!(rank(&q, &shards, &[only]), [3, 1]);
+    }
+
+    #[test]
+    fn highlighting_escapes() {
+        assert_eq!(
+            highlight("Sote & <talous>, sote-palvelut", &["sote".into()]),
+            "<mark>Sote</mark> &amp; &lt;talous&gt;, <mark>sote-palvelut</mark>"
+        );
+    }
+}
