@@ -3,12 +3,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv dev test lint unit e2e size
+.PHONY: help setup build kv dev test lint unit e2e size bench
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
 	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd"
 	@echo "make size  - wasm size as wrangler would upload it (gzip)"
+	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000 releases -> BENCHMARKS.md"
 
 setup:
 	scripts/setup.sh
@@ -34,6 +35,9 @@ e2e: build
 	scripts/e2e.sh
 
 test: lint unit e2e
+
+bench: build
+	scripts/bench.sh
 
 size: build
 	source scripts/env.sh && npx wrangler deploy --dry-run --outdir target/dry-run 2>&1 | grep -i "upload"

@@ -16,7 +16,9 @@ const MAX_ROUNDS: usize = 4;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let facts = facts(&req)?;
-    let key = cache_key(&facts);
+    // `CACHE = "off"` (a wrangler var) bypasses the Cache API, e.g. to benchmark rendering.
+    let use_cache = env.var("CACHE").map_or(true, |v| v.to_string() != "off");
+    let key = cache_key(&facts).filter(|_| use_cache);
     if let Some(key) = &key {
         if let Some(hit) = Cache::default().get(key.as_str(), true).await? {
             return deliver(&facts, hit, "hit", 0).await;

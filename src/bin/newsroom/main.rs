@@ -1,5 +1,7 @@
 //! `newsroom`: the publisher CLI. Checks `content/` and builds the KV upload files.
 
+mod gen;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +44,29 @@ enum Command {
         #[arg(long, default_value = "build/kv")]
         out: PathBuf,
     },
+    /// Generate synthetic content for benchmarks (never into content/).
+    ///
+    /// Example: newsroom gen --releases 10000 --publishers 20 --seed 1 --out target/bench/content
+    Gen {
+        /// Number of releases.
+        #[arg(long, default_value_t = 1000)]
+        releases: usize,
+        /// Number of publishers.
+        #[arg(long, default_value_t = 10)]
+        publishers: usize,
+        /// Seed: the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Smallest body in bytes.
+        #[arg(long, default_value_t = 2048)]
+        min_body: usize,
+        /// Largest body in bytes.
+        #[arg(long, default_value_t = 8192)]
+        max_body: usize,
+        /// Output folder; replaced if it was made by `newsroom gen`.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -81,7 +106,41 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             Err(count) => Ok(failed(count)),
         },
+        Command::Gen { releases, publishers, seed, min_body, max_body, out } => {
+            let spec = gen::Spec {
+                releases,
+                publishers: publishers.max(1),
+                seed,
+                body_bytes: (min_body, max_body.max(min_body)),
+            };
+            generate_into(&out, &spec)?;
+            eprintln!("generated {releases} releases of {} publishers into {}", spec.publishers, out.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Marks a folder as made by `newsroom gen`, so a later run may replace it.
+const GEN_MARKER: &str = ".newsroom-gen";
+
+fn generate_into(out: &Path, spec: &gen::Spec) -> Result<()> {
+    if out.exists() {
+        anyhow::ensure!(
+            out.join(GEN_MARKER).exists(),
+            "{} exists and was not made by `newsroom gen`; refusing to replace it",
+            out.display()
+        );
+        fs::remove_dir_all(out).with_context(|| format!("cannot remove {}", out.display()))?;
+    }
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    fs::write(out.join(GEN_MARKER), "").with_context(|| format!("cannot write into {}", out.display()))?;
+    gen::generate(spec, |rel, text| {
+        let path = out.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+    })
 }
 
 fn failed(count: usize) -> ExitCode {

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# `make bench`: synthetic content at several sizes, loaded into local KV, served by the
+# release worker in workerd, measured with wrk next to a constant-response baseline worker.
+# Writes BENCHMARKS.md. Not part of `make test` (it takes minutes and needs a quiet machine).
+#
+#   BENCH_SIZES="10 1000 10000" BENCH_SECONDS=5 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+sizes="${BENCH_SIZES:-10 1000 10000}"
+secs="${BENCH_SECONDS:-5}"
+wrk_args=(-t2 -c16 "-d${secs}s")
+work=target/bench
+mkdir -p "$work"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+sh scripts/build-worker.sh
+cargo build --quiet --release --bin newsroom
+newsroom=target/release/newsroom
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+serve() { # dir port persist [extra args...]
+  local dir=$1 port=$2 persist=$3; shift 3
+  # `exec setsid` keeps the job's pid as the session leader, so `kill -- -pid` stops workerd too.
+  (cd "$dir" && exec setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$persist" \
+      --show-interactive-dev-session=false --log-level warn "$@" >"$OLDPWD/$work/wrangler-$port.log" 2>&1) &
+  pids+=($!)
+  for _ in $(seq 1 120); do curl -fso /dev/null "http://127.0.0.1:$port/" && return 0; sleep 1; done
+  echo "server on $port did not start" >&2; cat "$work/wrangler-$port.log" >&2; exit 1
+}
+stop_last() { kill -- "-${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; sleep 1; }
+rps() { wrk "${wrk_args[@]}" "$1" | awk '/Requests\/sec/ {print $2}'; }
+reads() { curl -fsSI "$1" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-kv-reads" {print $2}'; }
+
+serve bench/baseline 8790 "$PWD/$work/baseline-state"
+baseline_url=http://127.0.0.1:8790/
+
+results="$work/results.md"
+: >"$results"
+for n in $sizes; do
+  content="$work/content-$n" kv="$work/kv-$n" state="$PWD/$work/state-$n"
+  body_args=()
+  [ "$n" -ge 100000 ] && body_args=(--min-body 512 --max-body 1024)
+  $newsroom gen --releases "$n" --publishers 20 --seed 1 "${body_args[@]}" --out "$content" 2>/dev/null
+  start=$(date +%s.%N)
+  $newsroom build "$content" --out "$kv" 2>/dev/null
+  build_s=$(echo "$(date +%s.%N) - $start" | bc)
+  rm -rf "$state"
+  for f in "$kv/kv-1-releases.json" "$kv/kv-2-indexes.json"; do
+    python3 - "$f" <<'PY'
+import json, sys
+pairs = json.load(open(sys.argv[1]))
+for i in range(0, len(pairs), 5000):
+    json.dump(pairs[i:i + 5000], open(f"{sys.argv[1]}.part{i // 5000:04d}", "w"))
+PY
+    for part in "$f".part*; do
+      npx wrangler kv bulk put "$part" --binding RELEASES --local --persist-to "$state" >/dev/null 2>&1
+      rm -f "$part"
+    done
+  done
+  file=$(find "$content/releases" -name '*.md' | sort | sed -n 1p)
+  slug=$(basename "$file" .md)
+  year=$(ls "$content/releases" | tail -n1)
+  keyword=$(sed -n 's/^keywords = \["\([^"]*\)".*/\1/p' "$file" |
+    python3 -c "import sys; print(sys.stdin.read().strip().lower().translate(str.maketrans('äöå', 'aoa')).replace(' ', '-'))")
+  routes=(
+    "release page|/releases/$slug"
+    "release JSON|/releases/$slug?format=json"
+    "front page|/"
+    "publisher page|/publishers/gen-0"
+    "keyword page|/keywords/$keyword"
+    "archive year|/archive/$year"
+    "search|/search?q=sairaala+talous"
+    "RSS|/feed.xml"
+    "Atom|/atom.xml"
+    "JSON Feed|/feed.json"
+  )
+  index_bytes=$(python3 -c "import json,sys; print(sum(len(p['key'])+len(p['value']) for p in json.load(open(sys.argv[1])) if p['key'].startswith('search:')))" "$kv/kv-2-indexes.json")
+  {
+    echo "### $n releases"
+    echo
+    echo "\`newsroom build\`: $(printf '%.2f' "$build_s") s ($(echo "$n / $build_s" | bc) releases/s); search index $((index_bytes / 1024)) KiB."
+    echo
+    echo "| route | KV reads (miss) | miss req/s | miss / baseline | hit req/s | hit / baseline |"
+    echo "|---|---|---|---|---|---|"
+  } >>"$results"
+  declare -A miss hit kvr
+  for mode in off on; do
+    serve . 8791 "$state" --var "CACHE:$mode"
+    for r in "${routes[@]}"; do
+      name=${r%%|*} path=${r#*|} url="http://127.0.0.1:8791${r#*|}"
+      [ "$mode" = off ] && kvr[$name]=$(reads "$url")
+      curl -fso /dev/null "$url"
+      v=$(rps "$url")
+      if [ "$mode" = off ]; then miss[$name]=$v; else hit[$name]=$v; fi
+    done
+    if [ "$mode" = on ]; then
+      etag=$(curl -fsSI "http://127.0.0.1:8791/releases/$slug" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag" {print $2}')
+      hit["304 revalidation"]=$(wrk "${wrk_args[@]}" -H "If-None-Match: $etag" "http://127.0.0.1:8791/releases/$slug" | awk '/Requests\/sec/ {print $2}')
+    fi
+    stop_last
+  done
+  base=$(rps "$baseline_url")
+  for r in "${routes[@]}"; do
+    name=${r%%|*}
+    printf '| %s | %s | %s | %.2f | %s | %.2f |\n' "$name" "${kvr[$name]}" "${miss[$name]}" \
+      "$(echo "${miss[$name]} / $base" | bc -l)" "${hit[$name]}" "$(echo "${hit[$name]} / $base" | bc -l)" >>"$results"
+  done
+  printf '| 304 revalidation (If-None-Match) | 0 | – | – | %s | %.2f |\n' "${hit["304 revalidation"]}" \
+    "$(echo "${hit["304 revalidation"]} / $base" | bc -l)" >>"$results"
+  printf '| baseline (constant JS worker) | 0 | %s | 1.00 | | |\n\n' "$base" >>"$results"
+  unset miss hit kvr
+done
+
+size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'Total Upload.*')
+{
+  echo "# Benchmarks"
+  echo
+  echo "Made by \`make bench\` (\`scripts/bench.sh\`) on $(date -u +%Y-%m-%d): $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo),"
+  echo "$(rustc --version), wrangler $(npx wrangler --version 2>/dev/null | tail -n1), wrk \`${wrk_args[*]}\` per figure, wrangler dev \`--log-level warn\`."
+  echo "Synthetic content: \`newsroom gen --releases N --publishers 20 --seed 1\` (bodies 2–8 KB; 512 B–1 KB at 100,000)."
+  echo "These machines are shared and noisy: read the ratios to the baseline (a constant-response JS"
+  echo "worker measured in the same run), not the absolute figures. \"Miss\" runs with \`--var CACHE:off\`"
+  echo "(every request reads KV and renders); \"hit\" with the Cache API on (a warm URL reads nothing)."
+  echo
+  echo "Worker size: $size."
+  echo
+  cat "$results"
+} >BENCHMARKS.md
+echo "wrote BENCHMARKS.md" >&2
