@@ -3,11 +3,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv dev test lint unit e2e size bench
+.PHONY: help setup build kv publish dev test lint unit e2e size bench
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
 	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd"
+	@echo "make publish [REMOTE=1] [DRY_RUN=1] - upload content/ to local (or remote) KV in the safe order"
 	@echo "make size  - wasm size as wrangler would upload it (gzip)"
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000 releases -> BENCHMARKS.md"
 
@@ -18,7 +19,12 @@ build: setup
 	sh scripts/build-worker.sh
 
 kv: setup
-	scripts/load-kv.sh .wrangler/state
+	scripts/publish.sh .wrangler/state
+
+# Publish content/ to local KV, or with REMOTE=1 to the namespace in wrangler.toml
+# (releases, then indexes, then deletions; DRY_RUN=1 only builds and reports).
+publish: setup
+	scripts/publish.sh $(if $(DRY_RUN),--dry-run) $(if $(REMOTE),--remote,.wrangler/state)
 
 dev: build kv
 	source scripts/env.sh && npx wrangler dev $(WRANGLER_DEV_FLAGS)

@@ -14,11 +14,20 @@ if up; then
 fi
 rm -rf "$state"
 sh scripts/build-worker.sh
-scripts/load-kv.sh "$state" tests/fixtures/kv-damaged.json
+# Publish twice, as a publisher would: first with both fixture releases, then without the
+# "removed" one, so the real publish path deletes its record and leaves a 410 tombstone.
+content=target/e2e-content
+rm -rf "$content" && cp -r content "$content"
+cp tests/fixtures/e2e-releases/*.md "$content/releases/"
+CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
+rm "$content/releases/e2e-removed-fixture.md"
+CONTENT="$content" scripts/publish.sh "$state"
+# The preview secret the tests sign their tokens with (a test value, not a real secret).
+secret=e2e-preview-secret-0123456789abcdef0123456789
 log=target/e2e-wrangler.log
 # Own session, so the whole tree (npx → wrangler → workerd) can be stopped as one group.
 setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
-  --show-interactive-dev-session=false --log-level warn >"$log" 2>&1 &
+  --show-interactive-dev-session=false --log-level warn --var "PREVIEW_SECRET:$secret" >"$log" 2>&1 &
 pid=$!
 trap 'kill -- -$pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
@@ -26,4 +35,4 @@ for _ in $(seq 1 120); do
   kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
   sleep 1
 done
-NEWSROOM_E2E_URL="$url" cargo test --test e2e -- --ignored --test-threads 4
+NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" cargo test --test e2e -- --ignored --test-threads 4

@@ -32,3 +32,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   log "npm ci"
   npm ci --no-audit --no-fund
 fi
+
+if [ ! -f .dev.vars ]; then
+  log "creating .dev.vars with a random PREVIEW_SECRET for local previews (git-ignored)"
+  printf 'PREVIEW_SECRET=%s\n' "$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" >.dev.vars
+fi

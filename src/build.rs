@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::content::{Publisher, Release, Site};
 use crate::i18n::labels;
 use crate::kv::{self, KvPair, ListScope};
+use crate::manifest::{self, Changes, Manifest, ReleaseStub};
 use crate::markdown;
 use crate::model::{
     Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord, SitemapEntry,
@@ -36,6 +37,11 @@ pub struct Records {
     pub indexes: Vec<KvPair>,
     /// Drafts that were left out, by slug.
     pub drafts: Vec<String>,
+    /// What changed since the previous build: keys to delete after the upload (stage 3).
+    pub changes: Changes,
+    /// `build:manifest`, uploaded last (stage 4), after the deletions: an interrupted
+    /// publish leaves the old manifest, so running it again repeats every step.
+    pub manifest: Vec<KvPair>,
 }
 
 /// A release with its summary and rendered body.
@@ -48,8 +54,9 @@ struct Built<'a> {
 /// Releases grouped by slug (label from the newest release), each group newest first.
 type Groups<'a> = BTreeMap<String, (String, Vec<&'a Built<'a>>)>;
 
-/// Builds every record; deterministic (same site, same bytes). Drafts are left out.
-pub fn build(site: &Site) -> Records {
+/// Builds every record; deterministic (same site and previous manifest, same bytes). Drafts
+/// are left out; releases in `previous` but no longer in `site` get `gone:*` tombstones.
+pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
     let mut records = Records::default();
     let mut built: Vec<Built> = Vec::new();
     for r in &site.releases {
@@ -106,6 +113,15 @@ pub fn build(site: &Site) -> Records {
     push_pages(&mut records, &ListScope::Latest, "", &all);
     push_sitemaps(&mut records, site, &all, &by_keyword, &by_year);
     push_search(&mut records, &all);
+    let published = built
+        .iter()
+        .map(|b| ReleaseStub {
+            slug: b.summary.slug.clone(),
+            title: b.summary.title.clone(),
+            publisher: b.summary.publisher.clone(),
+        })
+        .collect();
+    records.changes = manifest::finish(&mut records, published, previous);
     records
 }
 
@@ -212,7 +228,12 @@ fn push_pages(records: &mut Records, scope: &ListScope, label: &str, items: &[&B
 fn counts(groups: &Groups, reversed: bool) -> CountsRecord {
     let mut counts: Vec<Count> = groups
         .iter()
-        .map(|(slug, (label, items))| Count { slug: slug.clone(), label: label.clone(), count: items.len() })
+        .map(|(slug, (label, items))| Count {
+            slug: slug.clone(),
+            label: label.clone(),
+            count: items.len(),
+            newest: items.iter().take(PAGE_LEN).map(|b| b.release.published.at.timestamp()).collect(),
+        })
         .collect();
     if reversed {
         counts.reverse();
@@ -248,6 +269,7 @@ fn release_record(b: &Built) -> ReleaseRecord {
         v: SCHEMA_VERSION,
         summary: b.summary.clone(),
         updated: r.updated.clone(),
+        correction: r.correction.clone(),
         lead_only: r.lead_only,
         body_markdown: r.body.clone(),
         body_html: b.body_html.clone(),
@@ -285,7 +307,7 @@ fn feed_record(title: String, description: String, lang: &str, items: &[&Built])
     FeedRecord { v: SCHEMA_VERSION, title, description, lang: lang.to_string(), items }
 }
 
-fn pair<T: Serialize>(key: String, record: &T) -> KvPair {
+pub(crate) fn pair<T: Serialize>(key: String, record: &T) -> KvPair {
     // Serializing these plain structs cannot fail: no maps with non-string keys, no custom impls.
     let value = serde_json::to_string(record).unwrap_or_else(|e| unreachable!("record serializes: {e}"));
     KvPair { key, value }

@@ -16,6 +16,8 @@ pub enum CacheKind {
     ClientError,
     /// A 5xx answer: never cached.
     ServerError,
+    /// Meant for one person (a secret preview): never stored anywhere.
+    Private,
 }
 
 impl CacheKind {
@@ -26,13 +28,16 @@ impl CacheKind {
             Self::List => 60,
             Self::Feed => 300,
             Self::ClientError => 60,
-            Self::ServerError => 0,
+            Self::ServerError | Self::Private => 0,
         }
     }
 }
 
 /// The `Cache-Control` value, with max-age cut to `cap_seconds` when a scheduled change is near.
 pub fn cache_control(kind: CacheKind, cap_seconds: Option<u32>) -> String {
+    if kind == CacheKind::Private {
+        return "private, no-store".into();
+    }
     let age = cap_seconds.map_or(kind.max_age(), |cap| cap.min(kind.max_age()));
     if age == 0 {
         return "no-store".into();
@@ -66,6 +71,7 @@ mod tests {
         assert_eq!(cache_control(CacheKind::List, Some(10)), "public, max-age=10, s-maxage=10");
         assert_eq!(cache_control(CacheKind::List, Some(1000)), "public, max-age=60, s-maxage=60");
         assert_eq!(cache_control(CacheKind::ServerError, None), "no-store");
+        assert_eq!(cache_control(CacheKind::Private, Some(10)), "private, no-store");
         assert_eq!(cache_control(CacheKind::ClientError, None), "public, max-age=60, s-maxage=60");
     }
 

@@ -23,6 +23,9 @@ pub enum HttpError {
     /// A release scheduled for later: answered exactly like a missing one, so it does not leak.
     #[error("Nothing is published at {0}.")]
     Scheduled(String, DateTime<FixedOffset>),
+    /// A release its publisher removed: its title and publisher's name.
+    #[error("The release “{0}” has been removed by {1} and is no longer available.")]
+    Gone(String, String),
     /// The method is not supported here.
     #[error("The method {0} is not allowed here; use GET, HEAD or OPTIONS.")]
     MethodNotAllowed(String),
@@ -49,6 +52,7 @@ impl HttpError {
             Self::BadRequest(_) => 400,
             Self::NotFound(_) | Self::Scheduled(..) => 404,
             Self::MethodNotAllowed(_) => 405,
+            Self::Gone(..) => 410,
             Self::NotAcceptable(_) => 406,
             Self::BadData(_) => 500,
         }
@@ -60,6 +64,7 @@ impl HttpError {
             Self::BadRequest(_) => "bad_request",
             Self::NotFound(_) | Self::Scheduled(..) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
+            Self::Gone(..) => "gone",
             Self::NotAcceptable(_) => "not_acceptable",
             Self::BadData(_) => "damaged_record",
         }

@@ -22,6 +22,8 @@ pub struct RequestFacts {
     pub if_modified_since: Option<String>,
     /// The current time: releases scheduled after it are invisible.
     pub now: DateTime<Utc>,
+    /// The deployment's `PREVIEW_SECRET` (not from the request); `None` disables previews.
+    pub preview_secret: Option<String>,
 }
 
 impl RequestFacts {
@@ -40,6 +42,7 @@ impl RequestFacts {
             if_none_match: None,
             if_modified_since: None,
             now,
+            preview_secret: None,
         }
     }
 

@@ -27,6 +27,10 @@ pub struct Labels {
     pub publisher: &'static str,
     /// "Updated".
     pub updated: &'static str,
+    /// "Correction" (before the correction note).
+    pub correction: &'static str,
+    /// Preview banner: "Embargoed until" (the time follows).
+    pub embargoed_until: &'static str,
     /// "Phone".
     pub phone: &'static str,
     /// "E-mail".
@@ -79,6 +83,8 @@ const FI: Labels = Labels {
     more_from: "Lue lisää julkaisijalta",
     publisher: "Julkaisija",
     updated: "Päivitetty",
+    correction: "Korjaus",
+    embargoed_until: "Esikatselu: embargo päättyy",
     phone: "Puh.",
     email: "Sähköposti",
     website: "Verkkosivut",
@@ -112,6 +118,8 @@ const SV: Labels = Labels {
     more_from: "Läs mer från utgivaren",
     publisher: "Utgivare",
     updated: "Uppdaterad",
+    correction: "Rättelse",
+    embargoed_until: "Förhandsvisning: embargo till",
     phone: "Tfn",
     email: "E-post",
     website: "Webbplats",
@@ -145,6 +153,8 @@ const EN: Labels = Labels {
     more_from: "More from",
     publisher: "Publisher",
     updated: "Updated",
+    correction: "Correction",
+    embargoed_until: "Preview: embargoed until",
     phone: "Phone",
     email: "E-mail",
     website: "Website",

@@ -78,6 +78,8 @@ pub struct ReleaseView<'a> {
     summary: SummaryView<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     updated_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction: Option<&'a str>,
     lead_only: bool,
     body_html: &'a str,
     body_markdown: &'a str,
@@ -99,6 +101,7 @@ impl<'a> ReleaseView<'a> {
             api_version: API_VERSION,
             summary: SummaryView::new(&r.summary, origin),
             updated_at: r.updated.as_ref().map(rfc3339),
+            correction: r.correction.as_deref(),
             lead_only: r.lead_only,
             body_html: &r.body_html,
             body_markdown: &r.body_markdown,

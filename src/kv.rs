@@ -14,6 +14,14 @@ pub fn sitemap_key(n: usize) -> String {
     format!("sitemap:{n}")
 }
 
+/// Key of the build manifest (what the last build wrote; never served).
+pub const MANIFEST_KEY: &str = "build:manifest";
+
+/// Key of the tombstone of a removed release.
+pub fn gone_key(slug: &str) -> String {
+    format!("gone:{slug}")
+}
+
 /// Key of the site-wide feed items.
 pub const SITE_FEED_KEY: &str = "feed:site";
 

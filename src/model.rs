@@ -130,6 +130,9 @@ pub struct ReleaseRecord {
     /// Last update, if the release was updated after publication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<Timestamp>,
+    /// What the last update corrected, shown on the page (plain text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
     /// True when the source gave only the lead: the body is that lead, nothing more.
     #[serde(default)]
     pub lead_only: bool,
@@ -230,8 +233,20 @@ pub struct Count {
     pub slug: String,
     /// Label.
     pub label: String,
-    /// Releases carrying it.
+    /// Releases carrying it (scheduled ones included).
     pub count: usize,
+    /// Publication times (Unix seconds) of its newest releases, newest first, at most
+    /// [`crate::build::PAGE_LEN`]: scheduled releases are among them, so the worker can
+    /// leave them out of the count until they are public.
+    #[serde(default)]
+    pub newest: Vec<i64>,
+}
+
+impl Count {
+    /// How many of its releases are public at `now` (Unix seconds).
+    pub fn visible(&self, now: i64) -> usize {
+        self.count.saturating_sub(self.newest.iter().filter(|&&t| t > now).count())
+    }
 }
 
 /// Every keyword (`index:keywords`) or year (`index:years`) with its count.

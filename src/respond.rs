@@ -20,12 +20,14 @@ use crate::html::Pager;
 use crate::http::{HttpResponse, RequestFacts};
 use crate::json::{self, CountsView, ErrorView, ListView, PublisherView, ReleaseView, SearchView};
 use crate::kv::{self, ListScope};
+use crate::manifest::GoneRecord;
 use crate::markdown::release_document;
 use crate::model::{
     CountsRecord, FeedItem, FeedRecord, Keyword, PageRecord, PublisherRecord, ReleaseRecord, SitemapIndexRecord,
     SitemapRecord, Summary, SCHEMA_VERSION,
 };
 use crate::negotiate::{negotiate, Format};
+use crate::preview;
 use crate::route::{keyword_path, FeedScope, Parsed, Route};
 use crate::search::{self, Query, SearchResults};
 use crate::sitemap;
@@ -77,6 +79,8 @@ struct Target {
     format: Format,
     limit: usize,
     page: usize,
+    /// A preview token (`?preview=`) for a release page.
+    preview: Option<String>,
 }
 
 /// Answers that need no KV read.
@@ -175,10 +179,22 @@ pub fn finalize(req: &RequestFacts, mut response: HttpResponse) -> HttpResponse 
 /// The Cache API key for this request's full response, if it may be cached: the canonical
 /// URL plus the chosen representation and the parameters that change the body.
 pub fn cache_key(req: &RequestFacts) -> Option<String> {
-    let target = resolve(req).ok()?;
-    let limit =
-        if matches!(target.route, Route::Feed(..)) { format!("&limit={}", target.limit) } else { String::new() };
-    Some(format!("{}{}?format={}{limit}", req.origin, target.route.path(), target.format.query_name()))
+    let target = resolve(req).ok().filter(|t| t.preview.is_none())?;
+    let mut key = format!("{}{}?format={}", req.origin, target.route.path(), target.format.query_name());
+    if matches!(target.route, Route::Feed(..)) {
+        key.push_str(&format!("&limit={}", target.limit));
+    }
+    if target.route == Route::Search {
+        let qs = search_query_string(&search_params(req));
+        if !qs.is_empty() {
+            key.push('&');
+            key.push_str(&qs);
+        }
+    }
+    if target.page > 1 {
+        key.push_str(&format!("&page={}", target.page));
+    }
+    Some(key)
 }
 
 /// Drives [`respond`] and [`finalize`] with a synchronous `get` (tests, benchmarks, tools);
@@ -221,7 +237,11 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
         (true, Some(text)) => parse_number("page", text, MAX_PAGE).map_err(Early::Fail)?,
         _ => 1,
     };
-    Ok(Target { route, format, limit, page })
+    let preview = match (&route, req.query_param("preview")) {
+        (Route::Release(_), Some(token)) => Some(token.to_string()),
+        _ => None,
+    };
+    Ok(Target { route, format, limit, page, preview })
 }
 
 /// `?format=` wins over `Accept`; a feed file name fixes its format.
@@ -323,20 +343,32 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 Route::Keywords => (kv::KEYWORDS_KEY, keyword_path),
                 _ => (kv::YEARS_KEY, |y| format!("/archive/{y}")),
             };
-            let counts: CountsRecord =
+            let stored: CountsRecord =
                 record(loaded, key.into())?.unwrap_or(CountsRecord { v: SCHEMA_VERSION, counts: vec![] });
+            let (counts, next) = public_counts(stored, req.now.timestamp());
             let body = match (t.format, &t.route) {
                 (Format::Json, _) => json::to_bytes(&CountsView::new(&counts, path_of, origin)),
                 (_, Route::Keywords) => html::keywords_page(&counts, origin, SITE_LANG).into_bytes(),
                 _ => html::archive_page(&counts, origin, SITE_LANG).into_bytes(),
             };
-            Ok(list_rendered(body, SITE_LANG, &[], None))
+            Ok(list_rendered(body, SITE_LANG, &[], next))
         }
-        Route::Release(slug) => render_release(slug, t.format, req, loaded),
+        Route::Release(slug) => render_release(slug, t.format, t.preview.as_deref(), req, loaded),
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
         Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => render_crawler(t, req, loaded),
         Route::Search => render_search(t, req, loaded),
     }
+}
+
+/// Counts of what is public at `now` (names with only scheduled releases left out), and
+/// when the next scheduled release changes them.
+fn public_counts(mut c: CountsRecord, now: i64) -> (CountsRecord, Option<DateTime<FixedOffset>>) {
+    let next = c.counts.iter().flat_map(|c| &c.newest).filter(|&&t| t > now).min().copied();
+    for count in &mut c.counts {
+        count.count = count.visible(now);
+    }
+    c.counts.retain(|c| c.count > 0);
+    (c, next.and_then(|t| DateTime::from_timestamp(t, 0)).map(|t| t.fixed_offset()))
 }
 
 /// The decoded search parameters of a request.
@@ -476,13 +508,35 @@ fn list_page_record(loaded: &Loaded, scope: &ListScope, n: usize, req: &RequestF
     }
 }
 
-fn render_release(slug: &str, format: Format, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+/// True when `token` is a valid, unexpired preview token for `slug` (every failure is a 404).
+fn preview_opens(slug: &str, token: Option<&str>, req: &RequestFacts) -> bool {
+    match (token, &req.preview_secret) {
+        (Some(token), Some(secret)) => preview::verify(secret.as_bytes(), slug, token, req.now).is_ok(),
+        _ => false,
+    }
+}
+
+fn render_release(
+    slug: &str,
+    format: Format,
+    preview: Option<&str>,
+    req: &RequestFacts,
+    loaded: &Loaded,
+) -> Result<Rendered, Halt> {
     let key = kv::release_key(slug);
-    let r: ReleaseRecord = record(loaded, key.clone())?.ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
+    let Some(r) = record::<ReleaseRecord>(loaded, key.clone())? else {
+        // Missing: a removed release leaves a tombstone (410), anything else is a 404.
+        return Err(match record::<GoneRecord>(loaded, kv::gone_key(slug))? {
+            Some(g) => HttpError::Gone(g.release.title, g.release.publisher.name),
+            None => HttpError::NotFound(req.path.clone()),
+        }
+        .into());
+    };
     if r.summary.slug != slug {
         return Err(HttpError::BadData(damaged(&key, "its slug field names another release")).into());
     }
-    if r.summary.published.at > req.now {
+    let embargoed = r.summary.published.at > req.now;
+    if embargoed && !preview_opens(slug, preview, req) {
         // Embargoed: indistinguishable from a missing release, cached only until it lifts.
         return Err(HttpError::Scheduled(req.path.clone(), r.summary.published.at).into());
     }
@@ -502,13 +556,13 @@ fn render_release(slug: &str, format: Format, req: &RequestFacts, loaded: &Loade
     let body = match format {
         Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_ref(), &more, origin)),
         Format::Markdown => release_document(&r).into_bytes(),
-        _ => html::release_page(&r, publisher.as_ref(), &more, origin).into_bytes(),
+        _ => html::release_page(&r, publisher.as_ref(), &more, origin, embargoed).into_bytes(),
     };
     let changed = r.updated.as_ref().unwrap_or(&r.summary.published).at;
     Ok(Rendered {
         body,
         lang: r.summary.lang.clone(),
-        kind: CacheKind::Release,
+        kind: if embargoed { CacheKind::Private } else { CacheKind::Release },
         last_modified: Some(changed),
         next_change: next,
         log,
@@ -702,6 +756,7 @@ fn set_header(response: &mut HttpResponse, name: &'static str, value: String) {
 /// The headers every response carries; validators for successful ones.
 fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered) -> HttpResponse {
     let cap = seconds_until(req.now, page.next_change);
+    let private = page.kind == CacheKind::Private;
     let mut headers = vec![
         ("content-type", format.content_type()),
         ("vary", "Accept".to_string()),
@@ -714,6 +769,10 @@ fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered
     if let Some(lm) = page.last_modified {
         headers.push(("last-modified", http_date(&lm)));
     }
+    if private {
+        // A secret preview: for the holder of the link only, never indexed or shared.
+        headers.push(("x-robots-tag", "noindex, nofollow".into()));
+    }
     if format == Format::Html {
         headers.push((
             "content-security-policy",
@@ -721,7 +780,7 @@ fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered
         ));
         headers.push(("x-frame-options", "DENY".into()));
         headers.push(("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()".into()));
-    } else {
+    } else if !private {
         headers.push(("access-control-allow-origin", "*".into()));
         headers.push(("access-control-expose-headers", "ETag, Last-Modified, Link".into()));
     }

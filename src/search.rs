@@ -13,7 +13,7 @@ use crate::model::{PublisherRef, Timestamp};
 use crate::slug::words;
 
 /// Documents per `search:docs:{n}` record.
-pub const DOCS_PER_CHUNK: usize = 500;
+pub const DOCS_PER_CHUNK: usize = 100;
 /// Publication times kept in `search:meta` (the newest documents), to hide scheduled ones.
 pub const RECENT: usize = 1000;
 /// Most terms a query may have.

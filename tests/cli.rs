@@ -5,7 +5,12 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn newsroom(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsroom")).args(args).current_dir(dir).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .env_remove("PREVIEW_SECRET")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("runs")
 }
 
 fn write(root: &Path, rel: &str, text: &[u8]) {
@@ -86,4 +91,79 @@ fn usage_and_io_errors_exit_2() {
     let tmp = tempfile::tempdir().expect("tmp");
     assert_eq!(newsroom(&["check", "nowhere"], tmp.path()).status.code(), Some(2));
     assert_eq!(newsroom(&["frobnicate"], tmp.path()).status.code(), Some(2));
+}
+
+fn kv_value(out: &Path, file: &str, key: &str) -> Option<String> {
+    let pairs: Vec<serde_json::Value> = serde_json::from_slice(&fs::read(out.join(file)).expect("read")).expect("JSON");
+    pairs.iter().find(|p| p["key"] == key).and_then(|p| p["value"].as_str().map(str::to_string))
+}
+
+#[test]
+fn removing_a_release_deletes_its_keys_after_upload_and_leaves_a_tombstone() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/p.toml", PUBLISHER.as_bytes());
+    let release = |title: &str| {
+        format!("+++\ntitle = \"{title}\"\npublisher = \"p\"\npublished_at = 2025-01-02T10:00:00\nlead = \"L.\"\nkeywords = [\"{title}\"]\n+++\n\nB.\n")
+    };
+    write(root, "content/releases/a.md", release("aa").as_bytes());
+    write(root, "content/releases/b.md", release("bb").as_bytes());
+    assert!(newsroom(&["build", "content", "--out", "one"], root).status.success());
+    let manifest = kv_value(&root.join("one"), "kv-4-manifest.json", "build:manifest").expect("manifest uploaded");
+    fs::write(root.join("previous.json"), manifest).expect("write");
+    assert_eq!(fs::read_to_string(root.join("one/kv-3-delete.json")).expect("read").trim(), "[]");
+
+    fs::remove_file(root.join("content/releases/b.md")).expect("rm");
+    let o = newsroom(&["build", "content", "--out", "two", "--previous", "previous.json"], root);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("removed `b`: it will answer 410 Gone"), "{stderr}");
+    assert!(stderr.contains("0 new, 1 removed, 5 stale keys to delete"), "{stderr}");
+    let deletions: Vec<String> =
+        serde_json::from_slice(&fs::read(root.join("two/kv-3-delete.json")).expect("read")).expect("JSON");
+    // The release, and what only it used: its keyword's list, feed and search entries.
+    assert_eq!(
+        deletions,
+        ["feed:keyword:bb", "page:keyword:bb:1", "release:b", "search:filter:k:bb", "search:shard:bb"]
+    );
+    let gone = kv_value(&root.join("two"), "kv-2-indexes.json", "gone:b").expect("tombstone");
+    assert!(gone.contains("\"title\":\"bb\""), "{gone}");
+
+    // A damaged previous manifest stops the build before anything is written.
+    fs::write(root.join("bad.json"), "Value not found").expect("write");
+    let o = newsroom(&["build", "content", "--out", "three", "--previous", "bad.json"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.json: unusable previous manifest"));
+    assert!(!root.join("three").exists());
+}
+
+#[test]
+fn preview_prints_a_signed_url_and_needs_a_long_secret() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/p.toml", PUBLISHER.as_bytes());
+    write(
+        root,
+        "content/releases/later.md",
+        b"+++\ntitle = \"T\"\npublisher = \"p\"\npublished_at = 2099-01-01T10:00:00\nlead = \"L.\"\n+++\n\nB.\n",
+    );
+    let secret = "0123456789abcdef0123456789abcdef";
+    write(root, ".dev.vars", format!("OTHER=1\nPREVIEW_SECRET = \"{secret}\"\n").as_bytes());
+    let o = newsroom(&["preview", "later", "--hours", "2", "--base-url", "https://news.example.fi/"], root);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let url = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let token = url.strip_prefix("https://news.example.fi/releases/later?preview=").expect("URL shape");
+    let now = chrono::DateTime::from_timestamp(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64,
+        0,
+    )
+    .expect("now");
+    assert!(newsroom::preview::verify(secret.as_bytes(), "later", token, now).is_ok());
+    assert!(newsroom::preview::verify(secret.as_bytes(), "later", token, now + chrono::Duration::hours(3)).is_err());
+
+    write(root, ".dev.vars", b"PREVIEW_SECRET=short\n");
+    let o = newsroom(&["preview", "later"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("32 bytes"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(newsroom(&["preview", "missing"], root).status.code(), Some(2));
 }

@@ -214,6 +214,7 @@ mod embargo {
             "/releases/2018-11-30-kymsote-kehitysohjelma",
             "/sitemaps/0.xml",
             "/sitemaps/1.xml",
+            "/keywords",
         ];
         for path in paths {
             for accept in [None, Some("application/json")] {
@@ -247,6 +248,45 @@ mod embargo {
         let v: serde_json::Value =
             serde_json::from_slice(&serve(&kv, "/", Some("application/json")).0.body).expect("JSON");
         assert_eq!(v["total"], 7, "the total does not count the scheduled release");
+        let (archive, _) = serve(&kv, "/archive", Some("application/json"));
+        assert!(!text(&archive).contains("2026"), "the archive lists a year with only a scheduled release");
+        let max_age = archive.header("cache-control").unwrap_or_default();
+        assert!(max_age.contains("max-age=3600") || max_age.contains("max-age=60"), "{max_age}");
+        let keywords: serde_json::Value =
+            serde_json::from_slice(&serve(&kv, "/keywords", Some("application/json")).0.body).expect("JSON");
+        let sote = keywords["items"].as_array().and_then(|a| a.iter().find(|k| k["slug"] == "sote")).cloned();
+        let public_sote = serve(&store(&seed_site()), "/keywords/sote", Some("application/json")).0;
+        let public_sote: serde_json::Value = serde_json::from_slice(&public_sote.body).expect("JSON");
+        assert_eq!(sote.map(|k| k["count"].clone()), Some(public_sote["total"].clone()), "scheduled not counted");
+    }
+
+    const SECRET: &str = "a test secret of at least 32 bytes!!";
+
+    fn preview(kv: &std::collections::HashMap<String, Vec<u8>>, token: &str) -> newsroom::http::HttpResponse {
+        let mut req = RequestFacts::get(&format!("/releases/2026-11-23-salainen?preview={token}"), None, now());
+        req.preview_secret = Some(SECRET.into());
+        serve_req(kv, &req)
+    }
+
+    #[test]
+    fn a_preview_token_shows_the_scheduled_release_privately() {
+        let kv = kv();
+        let token = newsroom::preview::sign(SECRET.as_bytes(), "2026-11-23-salainen", now() + Duration::hours(3))
+            .expect("signed");
+        let r = preview(&kv, &token);
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("cache-control"), Some("private, no-store"));
+        assert_eq!(r.header("x-robots-tag"), Some("noindex, nofollow"));
+        assert!(text(&r).contains("Esikatselu: embargo päättyy"));
+        let other = newsroom::preview::sign(SECRET.as_bytes(), "another", now() + Duration::hours(3)).expect("signed");
+        let expired = newsroom::preview::sign(SECRET.as_bytes(), "2026-11-23-salainen", now()).expect("signed");
+        for bad in [other.as_str(), expired.as_str(), "", "1.2"] {
+            assert_eq!(preview(&kv, bad).status, 404, "{bad}");
+        }
+        // Without a secret on the worker no token opens anything.
+        let req = RequestFacts::get(&format!("/releases/2026-11-23-salainen?preview={token}"), None, now());
+        assert_eq!(serve_req(&kv, &req).status, 404);
+        assert_eq!(newsroom::cache_key(&req), None, "previews bypass the Cache API");
     }
 
     #[test]
@@ -465,5 +505,60 @@ mod search {
         assert_eq!(serve(&kv, "/search?q=sote&page=9", None).0.status, 404);
         let (html, _) = serve(&kv, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", None);
         assert!(!text(&html).contains("<script>"), "the query is escaped");
+    }
+}
+
+mod lifecycle {
+    use super::*;
+
+    #[test]
+    fn cache_keys_tell_pages_and_searches_apart() {
+        let key = |path: &str| newsroom::cache_key(&RequestFacts::get(path, None, now()));
+        assert_ne!(key("/"), key("/?page=2"));
+        assert_eq!(key("/"), key("/?page=1"));
+        assert_ne!(key("/search?q=sote"), key("/search?q=talous"));
+        assert_ne!(key("/search?q=sote"), key("/search?q=sote&year=2025"));
+        assert_eq!(key("/search?q=sote&year=2025"), key("/search?year=2025&q=sote&utm_source=x"));
+        assert_eq!(key("/search?q=sote&page=0"), None, "bad requests are not cached");
+    }
+
+    #[test]
+    fn a_removed_release_answers_410_and_others_404() {
+        let mut kv = store(&seed_site());
+        let stub =
+            r#"{"v":1,"slug":"poistettu","title":"Poistettu tiedote","publisher":{"slug":"kymsote","name":"Kymsote"}}"#;
+        kv.insert("gone:poistettu".into(), stub.as_bytes().to_vec());
+        let (r, reads) = serve(&kv, "/releases/poistettu", None);
+        assert_eq!((r.status, reads), (410, 2));
+        assert!(text(&r).contains("Poistettu tiedote"));
+        let (r, _) = serve(&kv, "/releases/poistettu", Some("application/json"));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
+        assert_eq!(v["error"]["code"], "gone");
+        assert_eq!(serve(&kv, "/releases/never-was", None).0.status, 404);
+    }
+
+    #[test]
+    fn a_correction_note_is_shown_and_changes_the_etag() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let publishers = common::read_dir(&root.join("publishers"), "toml");
+        let mut releases = common::read_dir(&root.join("releases"), "md");
+        let before = store(&newsroom::content::load_site(&publishers, &releases).expect("valid"));
+        let full = releases.iter_mut().find(|f| f.path.ends_with("2024-11-27-ohjausneuvottelut.md")).expect("seed");
+        // Top-level keys go first: the front matter ends with `[[contacts]]` tables.
+        full.text = full.text.replacen(
+            "+++\n",
+            "+++\nupdated_at = 2024-11-28T09:00:00\ncorrection = \"Test fixture: a corrected date.\"\n",
+            1,
+        );
+        let after = store(&newsroom::content::load_site(&publishers, &releases).expect("valid"));
+        let path = "/releases/2024-11-27-ohjausneuvottelut";
+        let (old, new) = (serve(&before, path, None).0, serve(&after, path, None).0);
+        assert!(text(&new).contains("Korjaus: </strong>Test fixture: a corrected date."), "{}", text(&new));
+        assert!(text(&new).contains("Päivitetty"));
+        assert_ne!(old.header("etag"), new.header("etag"));
+        let v: serde_json::Value =
+            serde_json::from_slice(&serve(&after, path, Some("application/json")).0.body).expect("JSON");
+        assert_eq!(v["correction"], "Test fixture: a corrected date.");
+        assert_eq!(v["updated_at"], "2024-11-28T09:00:00+02:00");
     }
 }

@@ -456,3 +456,61 @@ fn search_from_the_edge() {
     assert!(reads <= 4, "{reads} KV reads");
     assert_eq!(request("GET", "/search?q=sote&page=0", None).status, 400);
 }
+
+const SCHEDULED: &str = "/releases/e2e-scheduled-fixture";
+
+fn preview_token(slug: &str, hours: i64) -> String {
+    let secret = std::env::var("NEWSROOM_E2E_PREVIEW_SECRET").expect("set by scripts/e2e.sh");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970");
+    let now = chrono::DateTime::from_timestamp(now.as_secs() as i64, 0).expect("clock in range");
+    let expires = now + chrono::Duration::hours(hours);
+    newsroom::preview::sign(secret.as_bytes(), slug, expires).expect("long enough test secret")
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_scheduled_release_is_hidden_but_opens_with_a_valid_preview_token() {
+    assert_eq!(get(SCHEDULED).status, 404);
+    assert!(!get("/").body.contains("e2e-scheduled-fixture"));
+    assert!(!get("/feed.xml").body.contains("e2e-scheduled-fixture"));
+
+    let token = preview_token("e2e-scheduled-fixture", 1);
+    let r = get(&format!("{SCHEDULED}?preview={token}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("cache-control"), Some("private, no-store"));
+    assert_eq!(r.header("x-robots-tag"), Some("noindex, nofollow"));
+    assert_eq!(r.header("x-cache"), Some("miss"));
+    let doc = r.html();
+    assert_eq!(texts(&doc, "h1"), ["Testiaineisto: ajastettu tiedote"]);
+    let banner = texts(&doc, ".embargo");
+    assert_eq!(banner.len(), 1);
+    assert!(banner[0].starts_with("Esikatselu: embargo päättyy 1.1.2099"), "{banner:?}");
+
+    // Tampered, expired, for another release, or malformed: the same 404 as no token.
+    let mut tampered = token.clone();
+    let last = if tampered.ends_with('0') { "1" } else { "0" };
+    tampered.replace_range(tampered.len() - 1.., last);
+    let other = preview_token("2024-11-27-ohjausneuvottelut", 1);
+    let expired = preview_token("e2e-scheduled-fixture", -1);
+    for bad in [tampered.as_str(), other.as_str(), expired.as_str(), "x", ""] {
+        let r = get(&format!("{SCHEDULED}?preview={bad}"));
+        assert_eq!(r.status, 404, "token {bad}");
+        assert!(!r.body.contains("ajastettu"), "token {bad} leaked the release");
+    }
+    // A token never makes a preview cacheable: the next plain request is still a 404.
+    assert_eq!(get(SCHEDULED).status, 404);
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_removed_release_answers_410_gone() {
+    // scripts/e2e.sh published it, then published again without it.
+    let r = get("/releases/e2e-removed-fixture");
+    assert_eq!(r.status, 410);
+    let doc = r.html();
+    assert!(texts(&doc, "main").join(" ").contains("Testiaineisto: poistettu tiedote"), "{}", r.body);
+    let v = get_json("/releases/e2e-removed-fixture").json();
+    assert_eq!(v["error"]["code"], "gone");
+    assert!(!get("/archive/2019").body.contains("e2e-removed-fixture"));
+    assert_eq!(get("/releases/never-existed").status, 404);
+}

@@ -81,6 +81,8 @@ pub struct Release {
     pub published: Timestamp,
     /// Last update, if any.
     pub updated: Option<Timestamp>,
+    /// What was corrected at the last update, if anything (plain text).
+    pub correction: Option<String>,
     /// Kind of release.
     pub kind: ReleaseKind,
     /// Language (front matter, or the publisher's default).

@@ -29,6 +29,7 @@ pub fn parse_release(
     let publisher_slug = f.string("publisher", true);
     let published_at = f.time("published_at", true);
     let updated_at = f.time("updated_at", false);
+    let correction = f.paragraph("correction", false, 1000);
     let kind_id = f.string("type", false);
     let lang = f.string("language", false);
     let lead = f.paragraph("lead", true, 2000);
@@ -78,6 +79,9 @@ pub fn parse_release(
             f.error(*line, "`updated_at` is before `published_at`");
         }
     }
+    if let (Some((line, _)), None) = (&correction, &updated_at) {
+        f.error(*line, "a `correction` needs `updated_at`: the time the release was corrected");
+    }
     check_body(parts.body, body_line, lead_only, &mut f);
 
     let errors = f.finish();
@@ -90,6 +94,7 @@ pub fn parse_release(
                 publisher: publisher.slug.clone(),
                 published,
                 updated,
+                correction: correction.map(|c| c.1),
                 kind,
                 lang: lang.map_or_else(|| publisher.lang.clone(), |l| l.1),
                 lead,

@@ -12,7 +12,13 @@ use crate::search::{highlight, SearchResults};
 use crate::time::rfc3339;
 
 /// `/releases/{slug}`: the full release, contacts, boilerplate and more from the publisher.
-pub fn release_page(r: &ReleaseRecord, publisher: Option<&PublisherRecord>, more: &[&Summary], origin: &str) -> String {
+pub fn release_page(
+    r: &ReleaseRecord,
+    publisher: Option<&PublisherRecord>,
+    more: &[&Summary],
+    origin: &str,
+    preview: bool,
+) -> String {
     let s = &r.summary;
     let l = labels(&s.lang);
     let title = format!("{} | {}", s.title, s.publisher.name);
@@ -27,12 +33,14 @@ pub fn release_page(r: &ReleaseRecord, publisher: Option<&PublisherRecord>, more
     };
     let main = html! {
         article {
+            @if preview { p.notice.embargo role="status" { (l.embargoed_until) " " (time_tag(&s.published)) } }
             p.meta {
                 a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
                 " · " (time_tag(&s.published)) " · " (l.kind(s.kind))
             }
             h1 { (s.title) }
             @if let Some(u) = &r.updated { p.meta { (l.updated) " " (time_tag(u)) } }
+            @if let Some(c) = &r.correction { p.notice.correction { strong { (l.correction) ": " } (c) } }
             p.lead { (s.lead) }
             @if r.lead_only {
                 p.notice { (l.lead_only) }

@@ -41,7 +41,7 @@ pub fn seed_site() -> Site {
 
 /// An in-memory KV holding every record of `site`.
 pub fn store(site: &Site) -> HashMap<String, Vec<u8>> {
-    let records = build(site);
+    let records = build(site, None);
     records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
 }
 

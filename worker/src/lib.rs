@@ -15,7 +15,8 @@ const MAX_ROUNDS: usize = 4;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let facts = facts(&req)?;
+    let mut facts = facts(&req)?;
+    facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
     // `CACHE = "off"` (a wrangler var) bypasses the Cache API, e.g. to benchmark rendering.
     let use_cache = env.var("CACHE").map_or(true, |v| v.to_string() != "off");
     let key = cache_key(&facts).filter(|_| use_cache);
@@ -70,6 +71,7 @@ fn facts(req: &Request) -> Result<RequestFacts> {
         if_none_match: headers.get("if-none-match")?,
         if_modified_since: headers.get("if-modified-since")?,
         now: DateTime::from_timestamp_millis(millis).unwrap_or_default(),
+        preview_secret: None,
     })
 }
 

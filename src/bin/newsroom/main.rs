@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use newsroom::build::{build, Records};
 use newsroom::content::{load_site, Diagnostic, Site, SourceFile};
-use newsroom::kv::KvPair;
+use newsroom::manifest::Manifest;
+use newsroom::preview;
 
 /// Publish press releases to the edge newsroom.
 #[derive(Parser)]
@@ -32,10 +33,14 @@ enum Command {
     },
     /// Check, then write the KV records for `wrangler kv bulk put`.
     ///
-    /// Writes OUT/kv-1-releases.json (upload first) and OUT/kv-2-indexes.json (upload
-    /// second), so no index ever points to a release that is not uploaded yet.
+    /// Writes OUT/kv-1-releases.json (upload first), OUT/kv-2-indexes.json (upload second),
+    /// OUT/kv-3-delete.json (keys for `wrangler kv bulk delete`, third) and
+    /// OUT/kv-4-manifest.json (upload last), so no index ever points to a missing record and
+    /// an interrupted publish can simply be run again. Stale keys and removed releases (which then answer 410
+    /// Gone) are found by comparing with the manifest of the previous build, as stored in KV
+    /// under `build:manifest` (`scripts/publish.sh` fetches it).
     ///
-    /// Example: newsroom build content --out build/kv
+    /// Example: newsroom build content --out build/kv --previous build/previous-manifest.json
     Build {
         /// The content folder (holding `publishers/` and `releases/`).
         #[arg(default_value = "content")]
@@ -43,6 +48,30 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "build/kv")]
         out: PathBuf,
+        /// The previous build's manifest (the value of `build:manifest`); without it nothing
+        /// is deleted.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+    },
+    /// Print a secret preview URL for a scheduled release.
+    ///
+    /// The token is an HMAC-SHA256 over the slug and the expiry, keyed with PREVIEW_SECRET
+    /// (from the environment, else from `.dev.vars`); set the same secret on the worker with
+    /// `npx wrangler secret put PREVIEW_SECRET`. At least 32 bytes.
+    ///
+    /// Example: newsroom preview 2026-12-01-talousarvio --hours 48
+    Preview {
+        /// Slug of the release (its file name without `.md`).
+        slug: String,
+        /// The content folder, to check that the release exists.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Hours the link stays valid (at most 90 days).
+        #[arg(long, default_value_t = 72)]
+        hours: i64,
+        /// Origin of the newsroom.
+        #[arg(long, default_value = "http://127.0.0.1:8787")]
+        base_url: String,
     },
     /// Generate synthetic content for benchmarks (never into content/).
     ///
@@ -89,23 +118,19 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             Err(count) => failed(count),
         }),
-        Command::Build { content, out } => match checked(&content)? {
-            Ok(site) => {
-                let records = build(&site);
-                write_records(&out, &records)?;
-                for slug in &records.drafts {
-                    eprintln!("skipped draft `{slug}` (remove `draft = true` to publish it)");
+        Command::Build { content, out, previous } => {
+            let previous = previous.as_deref().map(read_manifest).transpose()?;
+            match checked(&content)? {
+                Ok(site) => {
+                    let records = build(&site, previous.as_ref());
+                    write_records(&out, &records)?;
+                    report(&records, &out, previous.is_some());
+                    Ok(ExitCode::SUCCESS)
                 }
-                eprintln!(
-                    "built {} release records and {} index records into {}",
-                    records.releases.len(),
-                    records.indexes.len(),
-                    out.display()
-                );
-                Ok(ExitCode::SUCCESS)
+                Err(count) => Ok(failed(count)),
             }
-            Err(count) => Ok(failed(count)),
-        },
+        }
+        Command::Preview { slug, content, hours, base_url } => preview_url(&slug, &content, hours, &base_url),
         Command::Gen { releases, publishers, seed, min_body, max_body, out } => {
             let spec = gen::Spec {
                 releases,
@@ -118,6 +143,90 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Reads a previous build manifest; a missing or foreign one stops the build (exit 2).
+fn read_manifest(path: &Path) -> Result<Manifest> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Manifest::parse(&bytes).with_context(|| format!("{}: unusable previous manifest", path.display()))
+}
+
+fn report(records: &Records, out: &Path, had_previous: bool) {
+    for slug in &records.drafts {
+        eprintln!("skipped draft `{slug}` (remove `draft = true` to publish it)");
+    }
+    let c = &records.changes;
+    for slug in &c.removed {
+        eprintln!("removed `{slug}`: it will answer 410 Gone");
+    }
+    eprintln!(
+        "built {} release records and {} index records into {}",
+        records.releases.len(),
+        records.indexes.len(),
+        out.display()
+    );
+    if had_previous {
+        eprintln!(
+            "since the previous build: {} new, {} removed, {} stale keys to delete",
+            c.added.len(),
+            c.removed.len(),
+            c.deletions.len()
+        );
+    } else {
+        eprintln!("no previous manifest given: nothing will be deleted");
+    }
+}
+
+/// Prints the preview URL of `slug`, valid for `hours`.
+fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Result<ExitCode> {
+    anyhow::ensure!(
+        (1..=preview::MAX_VALID_DAYS * 24).contains(&hours),
+        "--hours must be from 1 to {}",
+        preview::MAX_VALID_DAYS * 24
+    );
+    let site = match checked(content)? {
+        Ok(site) => site,
+        Err(count) => return Ok(failed(count)),
+    };
+    let release = site.releases.iter().find(|r| r.slug == slug);
+    let Some(release) = release else {
+        anyhow::bail!("no release `{slug}` in {}", content.display());
+    };
+    let secret = preview_secret()?;
+    let now = now()?;
+    let expires = now + chrono::Duration::hours(hours);
+    let token = preview::sign(secret.as_bytes(), slug, expires).context("cannot sign the preview token")?;
+    if release.published.at <= now {
+        eprintln!("note: `{slug}` is already public; the link shows the public page");
+    } else if release.draft {
+        eprintln!(
+            "note: `{slug}` is a draft: it is not uploaded, so the link answers 404 until you remove `draft = true`"
+        );
+    }
+    println!("{}/releases/{slug}?preview={token}", base_url.trim_end_matches('/'));
+    eprintln!("valid until {} (UTC)", expires.format("%Y-%m-%d %H:%M"));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The current time (chrono's clock feature is left out of the core's dependencies).
+fn now() -> Result<chrono::DateTime<chrono::Utc>> {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("clock before 1970")?;
+    chrono::DateTime::from_timestamp(i64::try_from(secs.as_secs())?, 0).context("clock out of range")
+}
+
+/// PREVIEW_SECRET from the environment, else from `.dev.vars` (what `wrangler dev` reads).
+fn preview_secret() -> Result<String> {
+    if let Ok(secret) = std::env::var("PREVIEW_SECRET") {
+        return Ok(secret);
+    }
+    let text = fs::read_to_string(".dev.vars")
+        .context("PREVIEW_SECRET is not set and .dev.vars cannot be read (`make dev` creates one)")?;
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("PREVIEW_SECRET"))
+        .filter_map(|rest| rest.trim_start().strip_prefix('='))
+        .map(|value| value.trim().trim_matches('"').to_string())
+        .next()
+        .context(".dev.vars has no PREVIEW_SECRET line")
 }
 
 /// Marks a folder as made by `newsroom gen`, so a later run may replace it.
@@ -222,11 +331,13 @@ fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
 fn write_records(out: &Path, records: &Records) -> Result<()> {
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     write_json(&out.join("kv-1-releases.json"), &records.releases)?;
-    write_json(&out.join("kv-2-indexes.json"), &records.indexes)
+    write_json(&out.join("kv-2-indexes.json"), &records.indexes)?;
+    write_json(&out.join("kv-3-delete.json"), &records.changes.deletions)?;
+    write_json(&out.join("kv-4-manifest.json"), &records.manifest)
 }
 
-fn write_json(path: &Path, pairs: &[KvPair]) -> Result<()> {
-    let text = serde_json::to_string_pretty(pairs).context("cannot serialize KV pairs")?;
+fn write_json<T: serde::Serialize>(path: &Path, items: &[T]) -> Result<()> {
+    let text = serde_json::to_string_pretty(items).context("cannot serialize KV pairs")?;
     let tmp = path.with_extension("json.tmp");
     fs::write(&tmp, text + "\n").with_context(|| format!("cannot write {}", tmp.display()))?;
     fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
