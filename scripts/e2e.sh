@@ -19,6 +19,20 @@ sh scripts/build-worker.sh
 content=target/e2e-content
 rm -rf "$content" && cp -r content "$content"
 cp tests/fixtures/e2e-releases/*.md "$content/releases/"
+# A release that goes public while the tests run, with no upload in between.
+lift=$(date -u -d "+${E2E_LIFT_SECONDS:-75} seconds" +%Y-%m-%dT%H:%M:%SZ)
+cat >"$content/releases/e2e-lift-fixture.md" <<EOF
++++
+# Test fixture written by scripts/e2e.sh: public at $lift, a little after the tests start.
+title = "Testiaineisto: testin aikana julkaistava tiedote"
+publisher = "kymsote"
+published_at = "$lift"
+lead = "Testiaineisto. Tämä tiedote tulee näkyviin testin aikana ilman uutta latausta."
+keywords = ["e2e-testiaineisto"]
++++
+
+Testiaineisto.
+EOF
 CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
 rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
@@ -35,4 +49,4 @@ for _ in $(seq 1 120); do
   kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
   sleep 1
 done
-NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" cargo test --test e2e -- --ignored --test-threads 4
+NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="$lift" cargo test --test e2e -- --ignored --test-threads 4

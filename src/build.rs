@@ -150,6 +150,7 @@ fn push_search(records: &mut Records, all: &[&Built]) {
             filters.entry(search::filter_key('k', &k.slug)).or_default().push(id);
         }
         filters.entry(search::filter_key('y', &r.published.at.year().to_string())).or_default().push(id);
+        filters.entry(search::filter_key('t', r.kind.id())).or_default().push(id);
     }
     for (shard, mut record) in shards {
         record.v = SCHEMA_VERSION;

@@ -67,8 +67,10 @@ pub struct Labels {
     pub error: &'static str,
     /// Link back to the front page.
     pub back_home: &'static str,
-    /// Kind names: press release, news, article.
-    pub kinds: [&'static str; 3],
+    /// "Type" (of release), and "all types".
+    pub kind_filter: [&'static str; 2],
+    /// Kind names: press release, news, article, event, blog post.
+    pub kinds: [&'static str; 5],
 }
 
 const FI: Labels = Labels {
@@ -103,7 +105,8 @@ const FI: Labels = Labels {
     no_results: "Ei hakutuloksia.",
     error: "Virhe",
     back_home: "Etusivulle",
-    kinds: ["Tiedote", "Uutinen", "Artikkeli"],
+    kind_filter: ["Tyyppi", "Kaikki tyypit"],
+    kinds: ["Tiedote", "Uutinen", "Artikkeli", "Tapahtuma", "Blogi"],
 };
 
 const SV: Labels = Labels {
@@ -138,7 +141,8 @@ const SV: Labels = Labels {
     no_results: "Inga träffar.",
     error: "Fel",
     back_home: "Till startsidan",
-    kinds: ["Pressmeddelande", "Nyhet", "Artikel"],
+    kind_filter: ["Typ", "Alla typer"],
+    kinds: ["Pressmeddelande", "Nyhet", "Artikel", "Evenemang", "Blogg"],
 };
 
 const EN: Labels = Labels {
@@ -173,7 +177,8 @@ const EN: Labels = Labels {
     no_results: "No results.",
     error: "Error",
     back_home: "Front page",
-    kinds: ["Press release", "News", "Article"],
+    kind_filter: ["Type", "All types"],
+    kinds: ["Press release", "News", "Article", "Event", "Blog post"],
 };
 
 /// Labels for a BCP 47 tag: Finnish and Swedish by primary subtag, English otherwise.
@@ -192,6 +197,8 @@ impl Labels {
             ReleaseKind::Tiedote => self.kinds[0],
             ReleaseKind::Uutinen => self.kinds[1],
             ReleaseKind::Artikkeli => self.kinds[2],
+            ReleaseKind::Tapahtuma => self.kinds[3],
+            ReleaseKind::Blogi => self.kinds[4],
         }
     }
 }

@@ -355,6 +355,8 @@ struct SearchQueryView<'a> {
     keyword: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     year: Option<i32>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -393,6 +395,7 @@ impl<'a> SearchView<'a> {
             publisher: r.query.publisher.as_deref(),
             keyword: r.query.keyword.as_deref(),
             year: r.query.year,
+            kind: r.query.kind.map(|k| k.id()),
         };
         Self { api_version: API_VERSION, query, total: r.total, paging: Paging::new(pager, origin), results }
     }

@@ -42,11 +42,15 @@ pub enum ReleaseKind {
     Uutinen,
     /// An article (artikkeli).
     Artikkeli,
+    /// An event announcement (tapahtuma).
+    Tapahtuma,
+    /// A blog post (blogi).
+    Blogi,
 }
 
 impl ReleaseKind {
     /// Every kind, in the order documented in `content/README.md`.
-    pub const ALL: [ReleaseKind; 3] = [Self::Tiedote, Self::Uutinen, Self::Artikkeli];
+    pub const ALL: [ReleaseKind; 5] = [Self::Tiedote, Self::Uutinen, Self::Artikkeli, Self::Tapahtuma, Self::Blogi];
 
     /// The identifier used in front matter and JSON.
     pub fn id(self) -> &'static str {
@@ -54,12 +58,23 @@ impl ReleaseKind {
             Self::Tiedote => "tiedote",
             Self::Uutinen => "uutinen",
             Self::Artikkeli => "artikkeli",
+            Self::Tapahtuma => "tapahtuma",
+            Self::Blogi => "blogi",
         }
     }
 
-    /// Parses a front-matter identifier.
+    /// Parses a front-matter identifier, or its English alias (`press_release`, `news`,
+    /// `article`, `event`, `blog_post`).
     pub fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.id() == id)
+        let alias = match id {
+            "press_release" => "tiedote",
+            "news" => "uutinen",
+            "article" => "artikkeli",
+            "event" => "tapahtuma",
+            "blog_post" => "blogi",
+            other => other,
+        };
+        Self::ALL.into_iter().find(|k| k.id() == alias)
     }
 }
 

@@ -311,7 +311,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             let (items, next) = published(&page.releases, req.now);
             if items.is_empty() {
                 // Only scheduled releases carry it: the keyword does not exist yet.
-                return Err(HttpError::NotFound(req.path.clone()).into());
+                return Err(not_yet(req, next).into());
             }
             let total = visible_total(page.total, page.releases.len(), items.len());
             let keyword = Keyword { slug: slug.clone(), label: page.label.clone() };
@@ -327,7 +327,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             let page = list_page_record(loaded, &ListScope::Year(*year), t.page, req)?;
             let (items, next) = published(&page.releases, req.now);
             if items.is_empty() {
-                return Err(HttpError::NotFound(req.path.clone()).into());
+                return Err(not_yet(req, next).into());
             }
             let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
@@ -360,6 +360,14 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
     }
 }
 
+/// The 404 of a list whose releases are all scheduled: cached only until the first goes public.
+fn not_yet(req: &RequestFacts, next: Option<DateTime<FixedOffset>>) -> HttpError {
+    match next {
+        Some(at) => HttpError::Scheduled(req.path.clone(), at),
+        None => HttpError::NotFound(req.path.clone()),
+    }
+}
+
 /// Counts of what is public at `now` (names with only scheduled releases left out), and
 /// when the next scheduled release changes them.
 fn public_counts(mut c: CountsRecord, now: i64) -> (CountsRecord, Option<DateTime<FixedOffset>>) {
@@ -379,7 +387,7 @@ fn search_params(req: &RequestFacts) -> Vec<(String, String)> {
 /// The search parameters re-encoded in a fixed order (for links and cache keys), without `page`.
 fn search_query_string(params: &[(String, String)]) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
-    for name in ["q", "publisher", "keyword", "year"] {
+    for name in ["q", "publisher", "keyword", "year", "type"] {
         if let Some((_, v)) = params.iter().find(|(k, v)| k == name && !v.trim().is_empty()) {
             out.append_pair(name, v.trim());
         }
@@ -396,6 +404,7 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
     let path = if qs.is_empty() { "/search".to_string() } else { format!("/search?{qs}") };
     let mut results = SearchResults { query: &query, q: q_text, total: 0, hits: Vec::new() };
     let mut pager = Pager { page: 1, pages: 1, path: &path };
+    let mut next = None;
     if !query.is_empty() {
         let keys: Vec<String> = std::iter::once(search::META_KEY.to_string()).chain(query.keys()).collect();
         need_all(loaded, &keys)?;
@@ -414,6 +423,8 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         }
         let recent = meta.map(|m| m.recent).unwrap_or_default();
         let now = req.now.timestamp();
+        // Results change when the next scheduled release goes public: cache until then.
+        next = recent.iter().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
         let ids: Vec<u32> = search::rank(&query, &shards, &filters)
             .into_iter()
             .filter(|id| recent.get(*id as usize).is_none_or(|at| *at <= now))
@@ -422,7 +433,8 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         pager.pages = ids.len().div_ceil(search::PAGE_LEN).max(1);
         pager.page = t.page;
         if t.page > pager.pages {
-            return Err(HttpError::NotFound(format!("{path} (page {})", t.page)).into());
+            let shown = HttpError::NotFound(format!("{path} (page {})", t.page));
+            return Err(next.map_or(shown, |at| HttpError::Scheduled(path.clone(), at.fixed_offset())).into());
         }
         let page_ids: Vec<usize> =
             ids.iter().skip((t.page - 1) * search::PAGE_LEN).take(search::PAGE_LEN).map(|id| *id as usize).collect();
@@ -445,7 +457,7 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         Format::Json => json::to_bytes(&SearchView::new(&results, &pager, &req.origin)),
         _ => html::search_page(&results, &pager, &req.origin, SITE_LANG).into_bytes(),
     };
-    Ok(list_rendered(body, SITE_LANG, &[], None))
+    Ok(list_rendered(body, SITE_LANG, &[], next.map(|at| at.fixed_offset())))
 }
 
 /// Asks for every key of `keys` not read yet, in one round.

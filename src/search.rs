@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use pulldown_cmark::{Event, Parser};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{PublisherRef, Timestamp};
+use crate::model::{PublisherRef, ReleaseKind, Timestamp};
 use crate::slug::words;
 
 /// Documents per `search:docs:{n}` record.
@@ -130,6 +130,8 @@ pub struct Query {
     pub keyword: Option<String>,
     /// `year=`.
     pub year: Option<i32>,
+    /// `type=`: a release kind.
+    pub kind: Option<ReleaseKind>,
 }
 
 impl Query {
@@ -156,6 +158,13 @@ impl Query {
         };
         query.publisher = slug("publisher")?;
         query.keyword = slug("keyword")?;
+        query.kind = match get("type").filter(|v| !v.is_empty()) {
+            Some(v) => Some(ReleaseKind::from_id(v).ok_or_else(|| {
+                let ids: Vec<&str> = ReleaseKind::ALL.iter().map(|k| k.id()).collect();
+                format!("`type` must be one of {}.", ids.join(", "))
+            })?),
+            None => None,
+        };
         query.year = match get("year").filter(|v| !v.is_empty()) {
             Some(v) => {
                 Some(v.parse().ok().filter(|y| (1900..3000).contains(y)).ok_or("`year` must be a year such as 2025.")?)
@@ -167,7 +176,11 @@ impl Query {
 
     /// True when there is nothing to search for (the search page shows its form only).
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.publisher.is_none() && self.keyword.is_none() && self.year.is_none()
+        self.terms.is_empty()
+            && self.publisher.is_none()
+            && self.keyword.is_none()
+            && self.year.is_none()
+            && self.kind.is_none()
     }
 
     /// KV keys of the term shards and filters this query reads.
@@ -177,6 +190,7 @@ impl Query {
         keys.extend(self.publisher.as_ref().map(|p| filter_key('p', p)));
         keys.extend(self.keyword.as_ref().map(|k| filter_key('k', k)));
         keys.extend(self.year.map(|y| filter_key('y', &y.to_string())));
+        keys.extend(self.kind.map(|k| filter_key('t', k.id())));
         keys
     }
 }
@@ -189,7 +203,7 @@ pub fn shard_key(shard: &str) -> String {
     format!("search:shard:{shard}")
 }
 
-/// Key of a filter (`p` publisher, `k` keyword, `y` year).
+/// Key of a filter (`p` publisher, `k` keyword, `y` year, `t` type).
 pub fn filter_key(kind: char, value: &str) -> String {
     format!("search:filter:{kind}:{value}")
 }

@@ -506,6 +506,21 @@ mod search {
         let (html, _) = serve(&kv, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", None);
         assert!(!text(&html).contains("<script>"), "the query is escaped");
     }
+
+    #[test]
+    fn release_types_filter_search_and_accept_english_names() {
+        let kv = store(&seed_site());
+        let (v, _) = json(&kv, "/search?type=artikkeli");
+        assert_eq!(slugs(&v), ["2018-11-30-kymsote-kehitysohjelma"]);
+        assert_eq!(v["query"]["type"], "artikkeli");
+        let (v, _) = json(&kv, "/search?q=sote&type=article");
+        assert_eq!(slugs(&v), ["2018-11-30-kymsote-kehitysohjelma"]);
+        let (v, _) = json(&kv, "/search?type=event");
+        assert_eq!(v["total"], 0);
+        assert_eq!(serve(&kv, "/search?type=memo", None).0.status, 400);
+        let (html, _) = serve(&kv, "/search?q=sote&type=artikkeli", None);
+        assert!(text(&html).contains("<option value=\"artikkeli\" selected>Artikkeli</option>"), "{}", text(&html));
+    }
 }
 
 mod lifecycle {

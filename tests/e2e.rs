@@ -514,3 +514,49 @@ fn a_removed_release_answers_410_gone() {
     assert!(!get("/archive/2019").body.contains("e2e-removed-fixture"));
     assert_eq!(get("/releases/never-existed").status, 404);
 }
+
+fn utc_now() -> chrono::DateTime<chrono::Utc> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970");
+    chrono::DateTime::from_timestamp_millis(now.as_millis() as i64).expect("clock in range")
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
+    let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
+    let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
+    let slug = "e2e-lift-fixture";
+    let paths = [
+        format!("/releases/{slug}"),
+        "/".into(),
+        "/publishers/kymsote".into(),
+        "/keywords/e2e-testiaineisto".into(),
+        "/keywords".into(),
+        format!("/archive/{}", lift.format("%Y")),
+        "/feed.xml".into(),
+        "/atom.xml".into(),
+        "/publishers/kymsote/feed.json".into(),
+        "/search?q=testin+aikana".into(),
+        "/news-sitemap.xml".into(),
+    ];
+    let left = (lift - utc_now()).num_seconds();
+    assert!(left > 3, "scripts/e2e.sh took too long to start: the lift time has passed; raise E2E_LIFT_SECONDS");
+    for path in &paths {
+        let r = get(path);
+        assert!(r.status == 404 || !r.body.contains(slug) && !r.body.contains("e2e-testiaineisto"), "{path} leaks");
+        let max_age: i64 = r
+            .header("cache-control")
+            .and_then(|c| c.split("max-age=").nth(1))
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        assert!(max_age <= left + 1, "{path} may be cached for {max_age}s, past the lift in {left}s");
+    }
+    let wait = (lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500);
+    std::thread::sleep(wait);
+    for path in &paths {
+        let r = get(path);
+        assert_eq!(r.status, 200, "{path} after the lift");
+        assert!(r.body.contains(slug) || r.body.contains("e2e-testiaineisto"), "{path} still hides it after the lift");
+    }
+}

@@ -6,7 +6,7 @@ use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time
 use crate::error::HttpError;
 use crate::i18n::{labels, Labels};
 use crate::json::NewsArticle;
-use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseRecord, Summary};
+use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseKind, ReleaseRecord, Summary};
 use crate::route::{keyword_path, publisher_path, release_path};
 use crate::search::{highlight, SearchResults};
 use crate::time::rfc3339;
@@ -279,6 +279,13 @@ pub fn search_page(r: &SearchResults, pager: &Pager, origin: &str, lang: &str) -
             @if let Some(p) = &r.query.publisher { input type="hidden" name="publisher" value=(p); }
             @if let Some(k) = &r.query.keyword { input type="hidden" name="keyword" value=(k); }
             @if let Some(y) = r.query.year { input type="hidden" name="year" value=(y); }
+            " " label for="type" { (l.kind_filter[0]) } " "
+            select #type name="type" {
+                option value="" { (l.kind_filter[1]) }
+                @for k in ReleaseKind::ALL {
+                    option value=(k.id()) selected[r.query.kind == Some(k)] { (l.kind(k)) }
+                }
+            }
             " " button type="submit" { (l.search_button) }
         }
         @if !r.query.is_empty() {
