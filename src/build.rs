@@ -12,7 +12,7 @@ use crate::manifest::{self, Changes, Manifest, ReleaseStub};
 use crate::markdown;
 use crate::model::{
     Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord, SitemapEntry,
-    SitemapIndexRecord, SitemapRecord, Summary, SCHEMA_VERSION,
+    SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
 use crate::respond::SITE_LANG;
 use crate::route;
@@ -71,8 +71,10 @@ pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
     built.sort_by(|a, b| {
         b.release.published.at.cmp(&a.release.published.at).then_with(|| a.release.slug.cmp(&b.release.slug))
     });
+    let mut groups = translation_groups(&built);
     for b in &built {
-        records.releases.push(pair(kv::release_key(&b.release.slug), &release_record(b)));
+        let translations = groups.remove(b.release.slug.as_str()).unwrap_or_default();
+        records.releases.push(pair(kv::release_key(&b.release.slug), &release_record(b, translations)));
     }
 
     for publisher in site.publishers.values() {
@@ -123,6 +125,37 @@ pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
         .collect();
     records.changes = manifest::finish(&mut records, published, previous);
     records
+}
+
+/// Each release's translations: the releases it names and those that name it (both ways,
+/// drafts left out), ordered by language.
+fn translation_groups<'a>(built: &'a [Built<'a>]) -> BTreeMap<&'a str, Vec<Translation>> {
+    let by_slug: BTreeMap<&str, &Built> = built.iter().map(|b| (b.release.slug.as_str(), b)).collect();
+    let mut linked: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for b in built {
+        for other in b.release.translations.1.iter().filter_map(|s| by_slug.get(s.as_str())) {
+            let (a, z) = (b.release.slug.as_str(), other.release.slug.as_str());
+            linked.entry(a).or_default().insert(z);
+            linked.entry(z).or_default().insert(a);
+        }
+    }
+    linked
+        .into_iter()
+        .map(|(slug, others)| {
+            let mut list: Vec<Translation> = others
+                .into_iter()
+                .filter_map(|s| by_slug.get(s))
+                .map(|o| Translation {
+                    slug: o.release.slug.clone(),
+                    lang: o.release.lang.clone(),
+                    title: o.release.title.clone(),
+                    published: o.release.published.clone(),
+                })
+                .collect();
+            list.sort_by(|a, b| (&a.lang, &a.slug).cmp(&(&b.lang, &b.slug)));
+            (slug, list)
+        })
+        .collect()
 }
 
 /// The search index: term shards, filters, document chunks and metadata (`src/search.rs`).
@@ -264,9 +297,10 @@ fn summary(r: &Release, p: &Publisher) -> Summary {
     }
 }
 
-fn release_record(b: &Built) -> ReleaseRecord {
+fn release_record(b: &Built, translations: Vec<Translation>) -> ReleaseRecord {
     let r = b.release;
     ReleaseRecord {
+        translations,
         v: SCHEMA_VERSION,
         summary: b.summary.clone(),
         updated: r.updated.clone(),

@@ -27,6 +27,8 @@ pub struct Labels {
     pub publisher: &'static str,
     /// "Updated".
     pub updated: &'static str,
+    /// "In other languages" (before links to translations).
+    pub translations: &'static str,
     /// "Correction" (before the correction note).
     pub correction: &'static str,
     /// Preview banner: "Embargoed until" (the time follows).
@@ -86,6 +88,7 @@ const FI: Labels = Labels {
     publisher: "Julkaisija",
     updated: "Päivitetty",
     correction: "Korjaus",
+    translations: "Muilla kielillä",
     embargoed_until: "Esikatselu: embargo päättyy",
     phone: "Puh.",
     email: "Sähköposti",
@@ -122,6 +125,7 @@ const SV: Labels = Labels {
     publisher: "Utgivare",
     updated: "Uppdaterad",
     correction: "Rättelse",
+    translations: "På andra språk",
     embargoed_until: "Förhandsvisning: embargo till",
     phone: "Tfn",
     email: "E-post",
@@ -158,6 +162,7 @@ const EN: Labels = Labels {
     publisher: "Publisher",
     updated: "Updated",
     correction: "Correction",
+    translations: "In other languages",
     embargoed_until: "Preview: embargoed until",
     phone: "Phone",
     email: "E-mail",

@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use crate::error::HttpError;
 use crate::html::Pager;
-use crate::model::{Contact, CountsRecord, Keyword, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary};
+use crate::model::{
+    Contact, CountsRecord, Keyword, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary, Translation,
+};
 use crate::route::{publisher_path, release_path};
 use crate::search::{highlight, SearchResults};
 use crate::time::rfc3339;
@@ -87,6 +89,16 @@ pub struct ReleaseView<'a> {
     contacts: &'a [Contact],
     publisher_details: Option<PublisherBrief<'a>>,
     more_from_publisher: Vec<SummaryView<'a>>,
+    translations: Vec<TranslationView<'a>>,
+}
+
+/// A link to the same release in another language.
+#[derive(Serialize)]
+struct TranslationView<'a> {
+    slug: &'a str,
+    url: String,
+    language: &'a str,
+    title: &'a str,
 }
 
 impl<'a> ReleaseView<'a> {
@@ -95,9 +107,19 @@ impl<'a> ReleaseView<'a> {
         r: &'a ReleaseRecord,
         publisher: Option<&'a PublisherRecord>,
         more: &[&'a Summary],
+        translations: &[&'a Translation],
         origin: &str,
     ) -> Self {
         Self {
+            translations: translations
+                .iter()
+                .map(|t| TranslationView {
+                    slug: &t.slug,
+                    url: format!("{origin}{}", release_path(&t.slug)),
+                    language: &t.lang,
+                    title: &t.title,
+                })
+                .collect(),
             api_version: API_VERSION,
             summary: SummaryView::new(&r.summary, origin),
             updated_at: r.updated.as_ref().map(rfc3339),

@@ -115,6 +115,19 @@ pub struct PublisherRef {
     pub name: String,
 }
 
+/// A translation of a release: enough to link to it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Translation {
+    /// Its slug.
+    pub slug: String,
+    /// Its language.
+    pub lang: String,
+    /// Its title.
+    pub title: String,
+    /// Its publication time (a scheduled translation is not linked before it).
+    pub published: Timestamp,
+}
+
 /// What lists show of a release.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Summary {
@@ -148,6 +161,9 @@ pub struct ReleaseRecord {
     /// What the last update corrected, shown on the page (plain text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<String>,
+    /// The same release in other languages, by language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
     /// True when the source gave only the lead: the body is that lead, nothing more.
     #[serde(default)]
     pub lead_only: bool,

@@ -24,7 +24,7 @@ use crate::manifest::GoneRecord;
 use crate::markdown::release_document;
 use crate::model::{
     CountsRecord, FeedItem, FeedRecord, Keyword, PageRecord, PublisherRecord, ReleaseRecord, SitemapIndexRecord,
-    SitemapRecord, Summary, SCHEMA_VERSION,
+    SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
 use crate::negotiate::{negotiate, Format};
 use crate::preview;
@@ -81,6 +81,8 @@ struct Target {
     page: usize,
     /// A preview token (`?preview=`) for a release page.
     preview: Option<String>,
+    /// The language asked for with `?lang=` on a release page.
+    lang: Option<String>,
 }
 
 /// Answers that need no KV read.
@@ -94,6 +96,8 @@ enum Early {
 enum Halt {
     Need(Vec<String>),
     Fail(HttpError),
+    /// `302 Found` to this path (a translation chosen by `?lang=`).
+    Found(String),
 }
 
 impl From<HttpError> for Halt {
@@ -124,6 +128,7 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
     match render(&target, req, loaded) {
         Ok(page) => Outcome::Done(full_response(req, 200, target.format, page)),
         Err(Halt::Need(keys)) => Outcome::Fetch(keys),
+        Err(Halt::Found(location)) => Outcome::Done(found(&location)),
         Err(Halt::Fail(e)) => {
             let cap = match &e {
                 HttpError::Scheduled(_, at) => seconds_until(req.now, Some(*at)),
@@ -179,7 +184,7 @@ pub fn finalize(req: &RequestFacts, mut response: HttpResponse) -> HttpResponse 
 /// The Cache API key for this request's full response, if it may be cached: the canonical
 /// URL plus the chosen representation and the parameters that change the body.
 pub fn cache_key(req: &RequestFacts) -> Option<String> {
-    let target = resolve(req).ok().filter(|t| t.preview.is_none())?;
+    let target = resolve(req).ok().filter(|t| t.preview.is_none() && t.lang.is_none())?;
     let mut key = format!("{}{}?format={}", req.origin, target.route.path(), target.format.query_name());
     if matches!(target.route, Route::Feed(..)) {
         key.push_str(&format!("&limit={}", target.limit));
@@ -241,7 +246,17 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
         (Route::Release(_), Some(token)) => Some(token.to_string()),
         _ => None,
     };
-    Ok(Target { route, format, limit, page, preview })
+    let lang = match (&route, req.query_param("lang")) {
+        (Route::Release(_), Some(tag)) if crate::content::is_language_tag(tag) => Some(tag.to_ascii_lowercase()),
+        (Route::Release(_), Some(tag)) => {
+            let shown: String = tag.chars().take(20).collect();
+            return Err(Early::Fail(HttpError::BadRequest(format!(
+                "`lang={shown}` must be a language tag such as fi, sv or en."
+            ))));
+        }
+        _ => None,
+    };
+    Ok(Target { route, format, limit, page, preview, lang })
 }
 
 /// `?format=` wins over `Accept`; a feed file name fixes its format.
@@ -353,7 +368,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             };
             Ok(list_rendered(body, SITE_LANG, &[], next))
         }
-        Route::Release(slug) => render_release(slug, t.format, t.preview.as_deref(), req, loaded),
+        Route::Release(slug) => render_release(slug, t, req, loaded),
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
         Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => render_crawler(t, req, loaded),
         Route::Search => render_search(t, req, loaded),
@@ -528,13 +543,8 @@ fn preview_opens(slug: &str, token: Option<&str>, req: &RequestFacts) -> bool {
     }
 }
 
-fn render_release(
-    slug: &str,
-    format: Format,
-    preview: Option<&str>,
-    req: &RequestFacts,
-    loaded: &Loaded,
-) -> Result<Rendered, Halt> {
+fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let (format, preview) = (t.format, t.preview.as_deref());
     let key = kv::release_key(slug);
     let Some(r) = record::<ReleaseRecord>(loaded, key.clone())? else {
         // Missing: a removed release leaves a tombstone (410), anything else is a 404.
@@ -552,6 +562,13 @@ fn render_release(
         // Embargoed: indistinguishable from a missing release, cached only until it lifts.
         return Err(HttpError::Scheduled(req.path.clone(), r.summary.published.at).into());
     }
+    let translations: Vec<&Translation> = r.translations.iter().filter(|t| t.published.at <= req.now).collect();
+    if let Some(lang) = t.lang.as_deref().filter(|l| !l.eq_ignore_ascii_case(&r.summary.lang)) {
+        // `?lang=`: the translation in that language, or this page when there is none.
+        if let Some(other) = translations.iter().find(|t| t.lang.eq_ignore_ascii_case(lang)) {
+            return Err(Halt::Found(crate::route::release_path(&other.slug)));
+        }
+    }
     // The publisher record adds boilerplate and "more from"; a damaged one only loses those.
     let mut log = Vec::new();
     let publisher: Option<PublisherRecord> = match record(loaded, kv::publisher_key(&r.summary.publisher.slug)) {
@@ -566,9 +583,9 @@ fn render_release(
     let more: Vec<&Summary> = others.into_iter().filter(|s| s.slug != r.summary.slug).take(MORE_LEN).collect();
     let origin = &req.origin;
     let body = match format {
-        Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_ref(), &more, origin)),
+        Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_ref(), &more, &translations, origin)),
         Format::Markdown => release_document(&r).into_bytes(),
-        _ => html::release_page(&r, publisher.as_ref(), &more, origin, embargoed).into_bytes(),
+        _ => html::release_page(&r, publisher.as_ref(), &more, &translations, origin, embargoed).into_bytes(),
     };
     let changed = r.updated.as_ref().unwrap_or(&r.summary.published).at;
     Ok(Rendered {
@@ -699,6 +716,16 @@ fn redirect(req: &RequestFacts, path: &str) -> HttpResponse {
         ("content-type", "text/plain; charset=utf-8".into()),
     ];
     HttpResponse { status: 308, headers, body: b"Moved permanently to the canonical URL.\n".to_vec(), log: vec![] }
+}
+
+/// `302 Found`: the same resource in the language asked for.
+fn found(location: &str) -> HttpResponse {
+    let headers = vec![
+        ("location", location.to_string()),
+        ("cache-control", cache_control(CacheKind::ClientError, None)),
+        ("content-type", "text/plain; charset=utf-8".into()),
+    ];
+    HttpResponse { status: 302, headers, body: b"This release in the language asked for.\n".to_vec(), log: vec![] }
 }
 
 /// `OPTIONS`: what the resource allows, and CORS preflight answers.

@@ -75,10 +75,19 @@ fn pin(at: &DateTime<FixedOffset>, zone: Tz, precision: Precision) -> Timestamp 
 /// Formats for readers the way Finnish newsrooms do: `25.6.2025 10:02:11 EEST`,
 /// or `27.11.2024` when only the date is known.
 pub fn display(ts: &Timestamp) -> String {
-    let at = ts.at;
+    display_in(ts, "fi")
+}
+
+/// Formats for readers of `lang`: day.month.year in Finnish and Swedish, `27 November 2024`
+/// in English (and any other language), with the local time and zone when known.
+pub fn display_in(ts: &Timestamp, lang: &str) -> String {
+    let date = match lang.split('-').next() {
+        Some("fi" | "sv") => "%-d.%-m.%Y",
+        _ => "%-d %B %Y",
+    };
     match ts.precision {
-        Precision::Day => at.format("%-d.%-m.%Y").to_string(),
-        Precision::Second => format!("{} {}", at.format("%-d.%-m.%Y %H:%M:%S"), ts.zone),
+        Precision::Day => ts.at.format(date).to_string(),
+        Precision::Second => format!("{} {}", ts.at.format(&format!("{date} %H:%M:%S")), ts.zone),
     }
 }
 
@@ -122,6 +131,8 @@ mod tests {
         let ts = parse_time("2018-11-30", helsinki()).unwrap();
         assert_eq!(ts.precision, Precision::Day);
         assert_eq!(display(&ts), "30.11.2018");
+        assert_eq!(display_in(&ts, "sv"), "30.11.2018");
+        assert_eq!(display_in(&ts, "en"), "30 November 2018");
         assert_eq!(machine(&ts), "2018-11-30");
         assert_eq!(rfc3339(&ts), "2018-11-30T00:00:00+02:00");
     }

@@ -577,3 +577,87 @@ mod lifecycle {
         assert_eq!(v["updated_at"], "2024-11-28T09:00:00+02:00");
     }
 }
+
+mod languages {
+    use super::*;
+    use newsroom::content::{load_site, Diagnostic, SourceFile};
+
+    const FI: &str = "2024-11-27-ohjausneuvottelut";
+
+    /// The seed site plus test translations (clearly fixtures, never in content/).
+    fn load(extra: &[(&str, &str)]) -> Result<newsroom::content::Site, Vec<Diagnostic>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut releases = common::read_dir(&root.join("releases"), "md");
+        for (slug, front) in extra {
+            let text = format!("+++\npublisher = \"kymenlaakson-hyvinvointialue\"\npublished_at = 2024-11-27\nlead = \"Test fixture.\"\n{front}\n+++\nTest fixture.\n");
+            releases.push(SourceFile { path: format!("content/releases/{slug}.md"), text });
+        }
+        load_site(&common::read_dir(&root.join("publishers"), "toml"), &releases)
+    }
+
+    #[test]
+    fn translations_link_each_other_both_ways() {
+        let site = load(&[
+            ("fixture-sv", "title = \"Testfixtur på svenska\"\nlanguage = \"sv\"\ntranslations = [\"2024-11-27-ohjausneuvottelut\"]"),
+            ("fixture-en", "title = \"Test fixture in English\"\nlanguage = \"en\"\ntranslations = [\"fixture-sv\"]"),
+        ])
+        .expect("valid");
+        let kv = store(&site);
+        let (fi, _) = serve(&kv, &format!("/releases/{FI}"), None);
+        let page = scraper::Html::parse_document(&text(&fi));
+        let sel = |css: &str| scraper::Selector::parse(css).expect("selector");
+        let hreflangs: Vec<_> =
+            page.select(&sel("link[rel=alternate][hreflang]")).filter_map(|e| e.value().attr("hreflang")).collect();
+        assert_eq!(hreflangs, ["fi", "sv"], "the Finnish page names itself and its Swedish translation");
+        let links: Vec<_> = page.select(&sel("nav.translations a")).filter_map(|e| e.value().attr("href")).collect();
+        assert_eq!(links, ["/releases/fixture-sv"]);
+
+        let (sv, _) = serve(&kv, "/releases/fixture-sv", Some("application/json"));
+        let v: serde_json::Value = serde_json::from_slice(&sv.body).expect("JSON");
+        let langs: Vec<_> =
+            v["translations"].as_array().expect("array").iter().map(|t| t["language"].clone()).collect();
+        assert_eq!(langs, ["en", "fi"]);
+        assert_eq!(sv.header("content-language"), Some("sv"));
+        let (sv_html, _) = serve(&kv, "/releases/fixture-sv", None);
+        assert!(text(&sv_html).contains(">27.11.2024</time>"));
+        assert!(text(&sv_html).contains("<html lang=\"sv\""));
+        let (en_html, _) = serve(&kv, "/releases/fixture-en", None);
+        assert!(text(&en_html).contains(">27 November 2024</time>"), "{}", text(&en_html));
+        assert!(text(&en_html).contains("In other languages"));
+    }
+
+    #[test]
+    fn lang_picks_a_translation() {
+        let site = load(&[(
+            "fixture-sv",
+            "title = \"Testfixtur\"\nlanguage = \"sv\"\ntranslations = [\"2024-11-27-ohjausneuvottelut\"]",
+        )])
+        .expect("valid");
+        let kv = store(&site);
+        let (r, _) = serve(&kv, &format!("/releases/{FI}?lang=sv"), None);
+        assert_eq!((r.status, r.header("location")), (302, Some("/releases/fixture-sv")));
+        assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=fi"), None).0.status, 200);
+        assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=de"), None).0.status, 200, "no German: this page");
+        assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=%3Cx%3E"), None).0.status, 400);
+        assert_eq!(newsroom::cache_key(&RequestFacts::get(&format!("/releases/{FI}?lang=sv"), None, now())), None);
+    }
+
+    #[test]
+    fn bad_translations_are_reported_with_their_line() {
+        let errors = load(&[
+            ("fixture-missing", "title = \"T\"\nlanguage = \"sv\"\ntranslations = [\"no-such-release\"]"),
+            ("fixture-same", "title = \"T\"\ntranslations = [\"2024-11-27-ohjausneuvottelut\"]"),
+            ("fixture-self", "title = \"T\"\nlanguage = \"en\"\ntranslations = [\"fixture-self\"]"),
+        ])
+        .expect_err("invalid");
+        let shown: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "content/releases/fixture-missing.md:7: translation `no-such-release` is not a release in content/releases",
+                "content/releases/fixture-same.md:6: translation `2024-11-27-ohjausneuvottelut` is in the same language (`fi`) as this release",
+                "content/releases/fixture-self.md:7: `translations` names this release itself (`fixture-self`)",
+            ]
+        );
+    }
+}

@@ -99,6 +99,8 @@ pub struct Release {
     pub contacts: Vec<Contact>,
     /// Drafts are checked but never built.
     pub draft: bool,
+    /// Slugs of the same release in other languages, with the front-matter line naming them.
+    pub translations: (usize, Vec<String>),
 }
 
 /// All publishers and releases of a content tree, checked.
@@ -150,11 +152,32 @@ pub fn load_site(publisher_files: &[SourceFile], release_files: &[SourceFile]) -
             Err(errors) => diags.extend(at(file, errors)),
         }
     }
+    check_translations(&site, release_files, &mut diags);
     if diags.is_empty() {
         Ok(site)
     } else {
         sort(&mut diags);
         Err(diags)
+    }
+}
+
+/// Every translation names another release, in another language.
+fn check_translations(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+    let by_slug: BTreeMap<&str, &Release> = site.releases.iter().map(|r| (r.slug.as_str(), r)).collect();
+    for r in &site.releases {
+        let (line, slugs) = &r.translations;
+        for slug in slugs {
+            let message = match by_slug.get(slug.as_str()) {
+                _ if slug == &r.slug => format!("`translations` names this release itself (`{slug}`)"),
+                None if files.iter().any(|f| slug_of(&f.path, ".md").is_ok_and(|s| &s == slug)) => continue,
+                None => format!("translation `{slug}` is not a release in content/releases"),
+                Some(t) if t.lang == r.lang => {
+                    format!("translation `{slug}` is in the same language (`{}`) as this release", r.lang)
+                }
+                Some(_) => continue,
+            };
+            diags.push(Diagnostic { path: r.path.clone(), line: *line, message });
+        }
     }
 }
 

@@ -35,6 +35,10 @@ pub fn parse_release(
     let lead = f.paragraph("lead", true, 2000);
     let lead_only = f.flag("lead_only");
     let draft = f.flag("draft");
+    let translations = f.string_list("translations");
+    if let Some(bad) = translations.1.iter().find(|s| !crate::slug::is_valid(s)) {
+        f.error(translations.0, format!("translation `{bad}` is not a release slug (its file name without `.md`)"));
+    }
     let keywords = keywords(&mut f);
     let contacts = f.contacts("contacts");
 
@@ -103,6 +107,7 @@ pub fn parse_release(
                 keywords,
                 contacts,
                 draft,
+                translations,
             })
         }
         _ => Err(errors),

@@ -151,8 +151,8 @@ fn pager_nav(p: &Pager<'_>, labels: &Labels) -> Markup {
 }
 
 /// `<time>` with a machine-readable value and the Finnish-style display.
-fn time_tag(ts: &Timestamp) -> Markup {
-    html! { time datetime=(time::machine(ts)) { (time::display(ts)) } }
+fn time_tag(ts: &Timestamp, lang: &str) -> Markup {
+    html! { time datetime=(time::machine(ts)) { (time::display_in(ts, lang)) } }
 }
 
 /// Keywords as links to their pages.
@@ -171,7 +171,7 @@ fn summary_cards(items: &[&Summary], page_lang: &str, labels: &Labels) -> Markup
                     li lang=[(s.lang != page_lang).then_some(s.lang.as_str())] {
                         p.meta {
                             a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
-                            " · " (time_tag(&s.published)) " · " (labels.kind(s.kind))
+                            " · " (time_tag(&s.published, &s.lang)) " · " (labels.kind(s.kind))
                         }
                         h3 { a href=(release_path(&s.slug)) { (s.title) } }
                         p { (s.lead) }

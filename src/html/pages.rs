@@ -6,7 +6,7 @@ use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time
 use crate::error::HttpError;
 use crate::i18n::{labels, Labels};
 use crate::json::NewsArticle;
-use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseKind, ReleaseRecord, Summary};
+use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseKind, ReleaseRecord, Summary, Translation};
 use crate::route::{keyword_path, publisher_path, release_path};
 use crate::search::{highlight, SearchResults};
 use crate::time::rfc3339;
@@ -16,6 +16,7 @@ pub fn release_page(
     r: &ReleaseRecord,
     publisher: Option<&PublisherRecord>,
     more: &[&Summary],
+    translations: &[&Translation],
     origin: &str,
     preview: bool,
 ) -> String {
@@ -29,18 +30,33 @@ pub fn release_page(
         canonical: Some(format!("{origin}{}", release_path(&s.slug))),
         feeds: Some((publisher_path(&s.publisher.slug), s.publisher.name.clone())),
         pager: None,
-        extra: Some(article_meta(r, origin)),
+        extra: Some(html! {
+            (article_meta(r, origin))
+            @if !translations.is_empty() {
+                link rel="alternate" hreflang=(s.lang) href={(origin)(release_path(&s.slug))};
+                @for t in translations { link rel="alternate" hreflang=(t.lang) href={(origin)(release_path(&t.slug))}; }
+            }
+        }),
     };
     let main = html! {
         article {
-            @if preview { p.notice.embargo role="status" { (l.embargoed_until) " " (time_tag(&s.published)) } }
+            @if preview { p.notice.embargo role="status" { (l.embargoed_until) " " (time_tag(&s.published, &s.lang)) } }
             p.meta {
                 a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
-                " · " (time_tag(&s.published)) " · " (l.kind(s.kind))
+                " · " (time_tag(&s.published, &s.lang)) " · " (l.kind(s.kind))
             }
             h1 { (s.title) }
-            @if let Some(u) = &r.updated { p.meta { (l.updated) " " (time_tag(u)) } }
+            @if let Some(u) = &r.updated { p.meta { (l.updated) " " (time_tag(u, &s.lang)) } }
             @if let Some(c) = &r.correction { p.notice.correction { strong { (l.correction) ": " } (c) } }
+            @if !translations.is_empty() {
+                nav.translations aria-label=(l.translations) {
+                    (l.translations) ": "
+                    @for (i, t) in translations.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href=(release_path(&t.slug)) hreflang=(t.lang) lang=(t.lang) { (t.title) }
+                    }
+                }
+            }
             p.lead { (s.lead) }
             @if r.lead_only {
                 p.notice { (l.lead_only) }
@@ -296,7 +312,7 @@ pub fn search_page(r: &SearchResults, pager: &Pager, origin: &str, lang: &str) -
                     li lang=[(d.lang != lang).then_some(d.lang.as_str())] {
                         p.meta {
                             a href=(publisher_path(&d.publisher.slug)) { (d.publisher.name) }
-                            " · " (time_tag(&d.published))
+                            " · " (time_tag(&d.published, &d.lang))
                         }
                         h3 { a href=(release_path(&d.slug)) { (PreEscaped(highlight(&d.title, &r.query.terms))) } }
                         p { (PreEscaped(highlight(&d.lead, &r.query.terms))) }
