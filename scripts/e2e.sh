@@ -19,6 +19,7 @@ sh scripts/build-worker.sh
 content=target/e2e-content
 rm -rf "$content" && cp -r content "$content"
 cp tests/fixtures/e2e-releases/*.md "$content/releases/"
+mkdir -p "$content/media" && cp tests/fixtures/e2e-media/* "$content/media/"
 # A release that goes public while the tests run, with no upload in between.
 lift=$(date -u -d "+${E2E_LIFT_SECONDS:-75} seconds" +%Y-%m-%dT%H:%M:%SZ)
 cat >"$content/releases/e2e-lift-fixture.md" <<EOF

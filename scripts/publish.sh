@@ -35,6 +35,17 @@ if [ "$dry" = 1 ]; then
   echo "[publish] dry run: would upload $out/kv-1-releases.json, $out/kv-2-indexes.json $*, then delete $(grep -c '"' "$out/kv-3-delete.json" || true) keys" >&2
   exit 0
 fi
+# Stage 0, media. Remote KV decodes base64 values itself; local `kv bulk put` corrupts them
+# (cloudflare/workers-sdk#15192, fixed after the wrangler we pin), so locally each file is
+# put from its bytes.
+if [ "${where[0]}" = --remote ]; then
+  kv bulk put "$out/kv-0-media.json" >/dev/null
+else
+  for file in "$out"/media/*; do
+    [ -f "$file" ] || continue
+    kv key put "media:$(basename "$file")" --path "$file" >/dev/null
+  done
+fi
 for file in "$out/kv-1-releases.json" "$out/kv-2-indexes.json" "$@"; do
   echo "[publish] put $file (${where[*]})" >&2
   kv bulk put "$file" >/dev/null

@@ -1,6 +1,6 @@
 //! Turns a checked [`Site`] into KV records, in upload order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -10,6 +10,7 @@ use crate::i18n::labels;
 use crate::kv::{self, KvPair, ListScope};
 use crate::manifest::{self, Changes, Manifest, ReleaseStub};
 use crate::markdown;
+use crate::media::{self, Media, MediaFile};
 use crate::model::{
     Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord, SitemapEntry,
     SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
@@ -17,6 +18,7 @@ use crate::model::{
 use crate::respond::SITE_LANG;
 use crate::route;
 use crate::search;
+use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 
 /// How many summaries a publisher record holds (for "more from this publisher").
 pub const LIST_LEN: usize = 50;
@@ -30,6 +32,8 @@ pub const FEED_LEN: usize = 50;
 /// KV records of a site, split into the two upload stages.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Records {
+    /// Media files that releases and publishers use: uploaded first of all (stage 0).
+    pub media: Vec<MediaFile>,
     /// `release:*` records: uploaded first, so that nothing points to a missing record.
     pub releases: Vec<KvPair>,
     /// Lists and feeds (`publisher:*`, `page:*`, `feed:*`, `index:*`): uploaded after the
@@ -71,6 +75,7 @@ pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
     built.sort_by(|a, b| {
         b.release.published.at.cmp(&a.release.published.at).then_with(|| a.release.slug.cmp(&b.release.slug))
     });
+    records.media = used_media(site, &built);
     let mut groups = translation_groups(&built);
     for b in &built {
         let translations = groups.remove(b.release.slug.as_str()).unwrap_or_default();
@@ -241,7 +246,10 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
     parts.extend(releases.chunks(SITEMAP_LEN).map(<[SitemapEntry]>::to_vec));
     let mut index = SitemapIndexRecord { v: SCHEMA_VERSION, parts: Vec::new() };
     for (n, entries) in parts.into_iter().enumerate() {
-        index.parts.push(entries.iter().map(|e| e.lastmod).max());
+        let mut newest: Vec<_> = entries.iter().map(|e| (e.lastmod, e.from)).collect();
+        newest.sort_by(|a, b| b.cmp(a));
+        newest.truncate(PAGE_LEN);
+        index.parts.push(newest);
         records.indexes.push(pair(kv::sitemap_key(n), &SitemapRecord { v: SCHEMA_VERSION, entries }));
     }
     records.indexes.push(pair(kv::SITEMAPS_KEY.to_string(), &index));
@@ -310,6 +318,8 @@ fn release_record(b: &Built, translations: Vec<Translation>) -> ReleaseRecord {
         body_html: b.body_html.clone(),
         keywords: r.keywords.clone(),
         contacts: r.contacts.clone(),
+        images: r.images.clone(),
+        attachments: r.attachments.clone(),
     }
 }
 
@@ -323,6 +333,8 @@ fn publisher_record(p: &Publisher, releases: &[&Built]) -> PublisherRecord {
         lang: p.lang.clone(),
         time_zone: p.zone.name().to_string(),
         contacts: p.contacts.clone(),
+        logo: p.logo.clone(),
+        media_terms: p.media_terms.clone(),
         total: releases.len(),
         releases: releases.iter().take(LIST_LEN).map(|b| b.summary.clone()).collect(),
     }
@@ -337,13 +349,38 @@ fn feed_record(title: String, description: String, lang: &str, items: &[&Built])
             updated: b.release.updated.clone(),
             body_html: b.body_html.clone(),
             keywords: b.release.keywords.clone(),
+            enclosures: enclosures(b.release),
         })
         .collect();
     FeedRecord { v: SCHEMA_VERSION, title, description, lang: lang.to_string(), items }
 }
 
+/// A release's images, then its attachments.
+fn enclosures(r: &Release) -> Vec<Media> {
+    r.images.iter().map(|i| i.media.clone()).chain(r.attachments.iter().map(|a| a.media.clone())).collect()
+}
+
+/// Every media file a built release or a publisher uses (unused files are not uploaded),
+/// by name: the same bytes under two file names are uploaded once.
+fn used_media(site: &Site, built: &[Built]) -> Vec<MediaFile> {
+    let logos = site.publishers.values().filter_map(|p| p.logo.clone());
+    let used: BTreeSet<String> =
+        built.iter().flat_map(|b| enclosures(b.release)).chain(logos).map(|m| m.name).collect();
+    let files: BTreeMap<&str, &MediaFile> =
+        site.media.values().filter(|f| used.contains(&f.media.name)).map(|f| (f.media.name.as_str(), f)).collect();
+    files.into_values().cloned().collect()
+}
+
+/// `media:*` pairs for `wrangler kv bulk put`, base64 with `"base64": true`.
+pub fn media_pairs(files: &[MediaFile]) -> Vec<KvPair> {
+    files
+        .iter()
+        .map(|f| KvPair { key: media::key(&f.media.name), value: BASE64.encode(&f.data), base64: true })
+        .collect()
+}
+
 pub(crate) fn pair<T: Serialize>(key: String, record: &T) -> KvPair {
     // Serializing these plain structs cannot fail: no maps with non-string keys, no custom impls.
     let value = serde_json::to_string(record).unwrap_or_else(|e| unreachable!("record serializes: {e}"));
-    KvPair { key, value }
+    KvPair { key, value, base64: false }
 }

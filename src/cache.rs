@@ -18,6 +18,8 @@ pub enum CacheKind {
     ServerError,
     /// Meant for one person (a secret preview): never stored anywhere.
     Private,
+    /// A content-hashed media file: the same URL never changes.
+    Immutable,
 }
 
 impl CacheKind {
@@ -29,14 +31,17 @@ impl CacheKind {
             Self::Feed => 300,
             Self::ClientError => 60,
             Self::ServerError | Self::Private => 0,
+            Self::Immutable => 31_536_000,
         }
     }
 }
 
 /// The `Cache-Control` value, with max-age cut to `cap_seconds` when a scheduled change is near.
 pub fn cache_control(kind: CacheKind, cap_seconds: Option<u32>) -> String {
-    if kind == CacheKind::Private {
-        return "private, no-store".into();
+    match kind {
+        CacheKind::Private => return "private, no-store".into(),
+        CacheKind::Immutable => return "public, max-age=31536000, immutable".into(),
+        _ => {}
     }
     let age = cap_seconds.map_or(kind.max_age(), |cap| cap.min(kind.max_age()));
     if age == 0 {
@@ -49,6 +54,16 @@ pub fn cache_control(kind: CacheKind, cap_seconds: Option<u32>) -> String {
         }
         _ => format!("public, max-age={age}, s-maxage={age}"),
     }
+}
+
+/// Header the adapter stores with a Cache API copy: when it was stored (Unix seconds).
+pub const STORED_AT: &str = "x-stored-at";
+
+/// The `Age` of a copy stored at `stored_at` (a [`STORED_AT`] value), so that downstream
+/// caches count its `max-age` from when it was rendered, not from when it was served again.
+pub fn age(stored_at: Option<&str>, now: DateTime<Utc>) -> Option<String> {
+    let stored: i64 = stored_at?.trim().parse().ok()?;
+    Some((now.timestamp() - stored).max(0).to_string())
 }
 
 /// Seconds from `now` until `next` (a scheduled release), at least 1; `None` without one.
@@ -73,6 +88,16 @@ mod tests {
         assert_eq!(cache_control(CacheKind::ServerError, None), "no-store");
         assert_eq!(cache_control(CacheKind::Private, Some(10)), "private, no-store");
         assert_eq!(cache_control(CacheKind::ClientError, None), "public, max-age=60, s-maxage=60");
+    }
+
+    #[test]
+    fn cached_copies_carry_their_age() {
+        let now = DateTime::parse_from_rfc3339("2025-01-01T00:01:00Z").unwrap().with_timezone(&Utc);
+        let stored = (now.timestamp() - 42).to_string();
+        assert_eq!(age(Some(&stored), now).as_deref(), Some("42"));
+        assert_eq!(age(Some("9999999999"), now).as_deref(), Some("0"), "a clock step back is age 0");
+        assert_eq!(age(Some("x"), now), None);
+        assert_eq!(age(None, now), None);
     }
 
     #[test]

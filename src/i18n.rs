@@ -27,6 +27,8 @@ pub struct Labels {
     pub publisher: &'static str,
     /// "Updated".
     pub updated: &'static str,
+    /// "Attachments".
+    pub attachments: &'static str,
     /// "In other languages" (before links to translations).
     pub translations: &'static str,
     /// "Correction" (before the correction note).
@@ -89,6 +91,7 @@ const FI: Labels = Labels {
     updated: "Päivitetty",
     correction: "Korjaus",
     translations: "Muilla kielillä",
+    attachments: "Liitteet",
     embargoed_until: "Esikatselu: embargo päättyy",
     phone: "Puh.",
     email: "Sähköposti",
@@ -126,6 +129,7 @@ const SV: Labels = Labels {
     updated: "Uppdaterad",
     correction: "Rättelse",
     translations: "På andra språk",
+    attachments: "Bilagor",
     embargoed_until: "Förhandsvisning: embargo till",
     phone: "Tfn",
     email: "E-post",
@@ -163,6 +167,7 @@ const EN: Labels = Labels {
     updated: "Updated",
     correction: "Correction",
     translations: "In other languages",
+    attachments: "Attachments",
     embargoed_until: "Preview: embargoed until",
     phone: "Phone",
     email: "E-mail",

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::media::Media;
+
 use crate::error::HttpError;
 use crate::html::Pager;
 use crate::model::{
@@ -90,6 +92,38 @@ pub struct ReleaseView<'a> {
     publisher_details: Option<PublisherBrief<'a>>,
     more_from_publisher: Vec<SummaryView<'a>>,
     translations: Vec<TranslationView<'a>>,
+    images: Vec<MediaView<'a>>,
+    attachments: Vec<MediaView<'a>>,
+}
+
+/// An image or attachment: its absolute URL, type, size and texts.
+#[derive(Serialize)]
+struct MediaView<'a> {
+    url: String,
+    content_type: &'a str,
+    bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alt: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caption: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+}
+
+impl<'a> MediaView<'a> {
+    fn new(m: &'a Media, origin: &str) -> Self {
+        Self {
+            url: format!("{origin}{}", m.path()),
+            content_type: &m.content_type,
+            bytes: m.bytes,
+            alt: None,
+            caption: None,
+            credit: None,
+            title: None,
+        }
+    }
 }
 
 /// A link to the same release in another language.
@@ -111,6 +145,21 @@ impl<'a> ReleaseView<'a> {
         origin: &str,
     ) -> Self {
         Self {
+            images: r
+                .images
+                .iter()
+                .map(|i| MediaView {
+                    alt: Some(&i.alt),
+                    caption: i.caption.as_deref(),
+                    credit: i.credit.as_deref(),
+                    ..MediaView::new(&i.media, origin)
+                })
+                .collect(),
+            attachments: r
+                .attachments
+                .iter()
+                .map(|a| MediaView { title: Some(&a.title), ..MediaView::new(&a.media, origin) })
+                .collect(),
             translations: translations
                 .iter()
                 .map(|t| TranslationView {
@@ -314,6 +363,8 @@ pub struct NewsArticle<'a> {
     keywords: Vec<&'a str>,
     author: Organization<'a>,
     publisher: Organization<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -322,19 +373,23 @@ struct Organization<'a> {
     kind: &'static str,
     name: &'a str,
     url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<String>,
 }
 
 impl<'a> NewsArticle<'a> {
-    /// The article of release `r` on `origin`.
-    pub fn new(r: &'a ReleaseRecord, origin: &str) -> Self {
+    /// The article of release `r` on `origin`; `logo` is the publisher's.
+    pub fn new(r: &'a ReleaseRecord, logo: Option<&Media>, origin: &str) -> Self {
         let s = &r.summary;
         let url = format!("{origin}{}", release_path(&s.slug));
         let org = Organization {
             kind: "Organization",
             name: &s.publisher.name,
             url: format!("{origin}{}", publisher_path(&s.publisher.slug)),
+            logo: logo.map(|m| format!("{origin}{}", m.path())),
         };
         Self {
+            image: r.images.iter().map(|i| format!("{origin}{}", i.media.path())).collect(),
             context: "https://schema.org",
             kind: "NewsArticle",
             headline: &s.title,

@@ -17,6 +17,11 @@ pub fn sitemap_key(n: usize) -> String {
 /// Key of the build manifest (what the last build wrote; never served).
 pub const MANIFEST_KEY: &str = "build:manifest";
 
+/// Key of a media file.
+pub fn media_key(name: &str) -> String {
+    crate::media::key(name)
+}
+
 /// Key of the tombstone of a removed release.
 pub fn gone_key(slug: &str) -> String {
     format!("gone:{slug}")
@@ -73,6 +78,9 @@ pub fn keyword_feed_key(slug: &str) -> String {
 pub struct KvPair {
     /// Key.
     pub key: String,
-    /// Value (JSON text of a record).
+    /// Value (JSON text of a record, or base64 of a media file).
     pub value: String,
+    /// True when `value` is base64 (`wrangler kv bulk put` decodes it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub base64: bool,
 }

@@ -19,6 +19,7 @@ pub mod json;
 pub mod kv;
 pub mod manifest;
 pub mod markdown;
+pub mod media;
 pub mod model;
 pub mod negotiate;
 pub mod preview;

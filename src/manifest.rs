@@ -92,6 +92,7 @@ pub fn finish(records: &mut Records, published: Vec<ReleaseStub>, previous: Opti
         records.indexes.push(pair(kv::gone_key(&stub.slug), &GoneRecord { v: SCHEMA_VERSION, release: stub.clone() }));
     }
     let mut keys: Vec<String> = records.releases.iter().chain(&records.indexes).map(|p| p.key.clone()).collect();
+    keys.extend(records.media.iter().map(|f| kv::media_key(&f.media.name)));
     keys.push(kv::MANIFEST_KEY.to_string());
     keys.sort();
     let written: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
@@ -121,7 +122,7 @@ mod tests {
     }
 
     fn records(slugs: &[&str], extra: &[&str]) -> Records {
-        let kv = |key: String| KvPair { key, value: "{}".into() };
+        let kv = |key: String| KvPair { key, value: "{}".into(), base64: false };
         Records {
             releases: slugs.iter().map(|s| kv(kv::release_key(s))).collect(),
             indexes: extra.iter().map(|k| kv(k.to_string())).collect(),

@@ -6,6 +6,8 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+use crate::media::Media;
+
 /// Version of the stored record layout. Bump it when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -115,6 +117,32 @@ pub struct PublisherRef {
     pub name: String,
 }
 
+/// An image shown in a release.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// The file.
+    #[serde(flatten)]
+    pub media: Media,
+    /// Alternative text (required).
+    pub alt: String,
+    /// Caption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Photographer or source, e.g. `Kuva: Etunimi Sukunimi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+/// A downloadable file (a PDF) attached to a release.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file.
+    #[serde(flatten)]
+    pub media: Media,
+    /// Link text.
+    pub title: String,
+}
+
 /// A translation of a release: enough to link to it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Translation {
@@ -161,6 +189,12 @@ pub struct ReleaseRecord {
     /// What the last update corrected, shown on the page (plain text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<String>,
+    /// Images, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
+    /// Attachments, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
     /// The same release in other languages, by language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub translations: Vec<Translation>,
@@ -203,6 +237,12 @@ pub struct PublisherRecord {
     /// Press contacts.
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Media>,
+    /// Terms of use shown next to the publisher's images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_terms: Option<String>,
     /// Number of published releases.
     pub total: usize,
     /// Newest releases first, at most [`crate::build::LIST_LEN`].
@@ -240,6 +280,9 @@ pub struct FeedItem {
     /// Keywords, as feed categories.
     #[serde(default)]
     pub keywords: Vec<Keyword>,
+    /// Images and attachments, as enclosures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enclosures: Vec<Media>,
 }
 
 /// The newest items of one feed (site, publisher or keyword), stored under `feed:*`.
@@ -314,6 +357,19 @@ pub struct SitemapRecord {
 pub struct SitemapIndexRecord {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub v: u32,
-    /// Newest `lastmod` per part, part 0 first (`None` for an empty part).
-    pub parts: Vec<Option<DateTime<FixedOffset>>>,
+    /// Per part, part 0 first: its newest `(lastmod, visible from)` pairs, newest first, at
+    /// most [`crate::build::PAGE_LEN`], so the worker can skip scheduled entries.
+    pub parts: Vec<Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)>>,
+}
+
+impl SitemapIndexRecord {
+    /// Each part's `lastmod` at `now` (`None`: nothing visible yet), and when that changes.
+    pub fn at(
+        &self,
+        now: DateTime<chrono::Utc>,
+    ) -> (Vec<Option<DateTime<FixedOffset>>>, Option<DateTime<FixedOffset>>) {
+        let lastmods = self.parts.iter().map(|p| p.iter().find(|(_, from)| *from <= now).map(|(at, _)| *at)).collect();
+        let next = self.parts.iter().flatten().map(|(_, from)| *from).filter(|from| *from > now).min();
+        (lastmods, next)
+    }
 }

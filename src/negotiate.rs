@@ -19,6 +19,8 @@ pub enum Format {
     Xml,
     /// `robots.txt`, `text/plain`.
     Text,
+    /// A media file in its own type (never negotiated, not in [`Format::ALL`]).
+    File,
 }
 
 impl Format {
@@ -37,6 +39,7 @@ impl Format {
             Self::JsonFeed => "application/feed+json",
             Self::Xml => "application/xml",
             Self::Text => "text/plain",
+            Self::File => "application/octet-stream",
         }
     }
 
@@ -56,6 +59,7 @@ impl Format {
             Self::JsonFeed => "jsonfeed",
             Self::Xml => "xml",
             Self::Text => "txt",
+            Self::File => "file",
         }
     }
 

@@ -263,7 +263,12 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
 fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format, HttpError> {
     let offered = route.formats();
     if let (
-        Route::Feed(_, Some(_)) | Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots,
+        Route::Feed(_, Some(_))
+        | Route::Sitemap
+        | Route::SitemapPart(_)
+        | Route::NewsSitemap
+        | Route::Robots
+        | Route::Media(_),
         [only],
     ) = (route, offered)
     {
@@ -372,6 +377,19 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
         Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => render_crawler(t, req, loaded),
         Route::Search => render_search(t, req, loaded),
+        Route::Media(name) => {
+            let key = crate::media::key(name);
+            let body = loaded.values.get(&key).ok_or_else(|| Halt::Need(vec![key.clone()]))?;
+            let body = body.clone().ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
+            Ok(Rendered {
+                body,
+                lang: String::new(),
+                kind: CacheKind::Immutable,
+                last_modified: None,
+                next_change: None,
+                log: Vec::new(),
+            })
+        }
     }
 }
 
@@ -492,7 +510,8 @@ fn render_crawler(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Ren
         Route::Sitemap => {
             let index: SitemapIndexRecord = record(loaded, kv::SITEMAPS_KEY.into())?
                 .unwrap_or(SitemapIndexRecord { v: SCHEMA_VERSION, parts: vec![] });
-            (sitemap::index(origin, &index), None)
+            let (lastmods, next) = index.at(now);
+            (sitemap::index(origin, &lastmods), next)
         }
         Route::SitemapPart(n) => {
             let part: SitemapRecord =
@@ -796,8 +815,13 @@ fn set_header(response: &mut HttpResponse, name: &'static str, value: String) {
 fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered) -> HttpResponse {
     let cap = seconds_until(req.now, page.next_change);
     let private = page.kind == CacheKind::Private;
+    let content_type = match format {
+        // Media names end in an allow-listed extension (`route.rs`), which fixes their type.
+        Format::File => crate::media::type_of(&req.path).map_or("application/octet-stream", |t| t.1).to_string(),
+        f => f.content_type(),
+    };
     let mut headers = vec![
-        ("content-type", format.content_type()),
+        ("content-type", content_type),
         ("vary", "Accept".to_string()),
         ("cache-control", cache_control(page.kind, cap)),
         ("content-language", page.lang),
@@ -805,6 +829,7 @@ fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered
         ("x-content-type-options", "nosniff".to_string()),
         ("referrer-policy", "strict-origin-when-cross-origin".to_string()),
     ];
+    headers.retain(|(name, value)| *name != "content-language" || !value.is_empty());
     if let Some(lm) = page.last_modified {
         headers.push(("last-modified", http_date(&lm)));
     }

@@ -54,6 +54,8 @@ pub enum Route {
     Robots,
     /// `feed.xml`, `atom.xml`, `feed.json` (a fixed format) or `feed` (negotiated) under a scope.
     Feed(FeedScope, Option<Format>),
+    /// `/media/{name}`: an image or attachment.
+    Media(String),
 }
 
 /// What a path means.
@@ -104,6 +106,7 @@ impl Route {
             ["archive"] => Some(Route::Archive),
             ["archive", year] => parse_year(year).map(Route::Year),
             ["search"] => Some(Route::Search),
+            ["media", name] if crate::media::is_name(name) => Some(Route::Media((*name).to_string())),
             ["sitemap.xml"] => Some(Route::Sitemap),
             ["news-sitemap.xml"] => Some(Route::NewsSitemap),
             ["robots.txt"] => Some(Route::Robots),
@@ -134,6 +137,7 @@ impl Route {
             Route::SitemapPart(n) => format!("/sitemaps/{n}.xml"),
             Route::NewsSitemap => "/news-sitemap.xml".into(),
             Route::Robots => "/robots.txt".into(),
+            Route::Media(name) => format!("/media/{name}"),
             Route::Feed(scope, format) => format!("{}/{}", scope.base_path(), feed_file(*format)),
         }
     }
@@ -148,6 +152,7 @@ impl Route {
             Route::Feed(_, None) => &[Format::Rss, Format::Atom, Format::JsonFeed],
             Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap => &[Format::Xml],
             Route::Robots => &[Format::Text],
+            Route::Media(_) => &[Format::File],
             _ => &[Format::Html, Format::Json],
         }
     }

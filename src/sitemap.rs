@@ -1,9 +1,9 @@
 //! Sitemaps (sitemaps.org 0.9), the Google News sitemap and `robots.txt`.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 
 use crate::feed::xml::Xml;
-use crate::model::{FeedItem, SitemapEntry, SitemapIndexRecord};
+use crate::model::{FeedItem, SitemapEntry};
 use crate::route::release_path;
 
 const NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
@@ -16,10 +16,10 @@ fn w3c(at: &DateTime<chrono::FixedOffset>) -> String {
 }
 
 /// `/sitemap.xml`: the index of every non-empty part.
-pub fn index(origin: &str, index: &SitemapIndexRecord) -> String {
+pub fn index(origin: &str, lastmods: &[Option<DateTime<FixedOffset>>]) -> String {
     let mut x = Xml::new();
     x.open("sitemapindex", &[("xmlns", NS)]);
-    for (n, lastmod) in index.parts.iter().enumerate() {
+    for (n, lastmod) in lastmods.iter().enumerate() {
         let Some(lastmod) = lastmod else { continue };
         x.open("sitemap", &[]);
         x.text("loc", &[], &format!("{origin}/sitemaps/{n}.xml"));

@@ -290,6 +290,48 @@ mod embargo {
     }
 
     #[test]
+    fn nothing_is_cached_past_the_lift() {
+        let kv = kv();
+        let soon = now() + Duration::minutes(59) + Duration::seconds(30);
+        // The scheduled release lifts at now + 1 h: 30 s after `soon`.
+        let paths = [
+            "/releases/2026-11-23-salainen",
+            "/",
+            "/publishers/kymsote",
+            "/keywords/salainen",
+            "/keywords/sote",
+            "/keywords",
+            "/archive",
+            "/archive/2026",
+            "/feed.xml",
+            "/atom.xml",
+            "/publishers/kymsote/feed.json",
+            "/keywords/salainen/feed.xml",
+            "/search?q=salainen",
+            "/search?q=sote",
+            "/news-sitemap.xml",
+            "/sitemap.xml",
+            "/sitemaps/0.xml",
+        ];
+        let mut too_long = Vec::new();
+        for path in paths {
+            for accept in [None, Some("application/json")] {
+                let r = serve_req(&kv, &RequestFacts::get(path, accept, soon));
+                let max_age: i64 = r
+                    .header("cache-control")
+                    .and_then(|c| c.split("max-age=").nth(1))
+                    .and_then(|v| v.split(',').next())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                if max_age > 30 {
+                    too_long.push(format!("{path} {accept:?} ({}): {max_age}s", r.status));
+                }
+            }
+        }
+        assert!(too_long.is_empty(), "cached past the lift in 30 s: {too_long:#?}");
+    }
+
+    #[test]
     fn it_appears_when_the_embargo_lifts() {
         let kv = kv();
         let later = now() + Duration::hours(2);
@@ -659,5 +701,113 @@ mod languages {
                 "content/releases/fixture-self.md:7: `translations` names this release itself (`fixture-self`)",
             ]
         );
+    }
+}
+
+mod media {
+    use super::*;
+    use newsroom::content::{load_site_with_media, Diagnostic, Site, SourceFile, SourceMedia};
+
+    /// Not a real picture: the worker serves bytes as stored, by the allow-listed extension.
+    const PIXEL: &[u8] = b"\x89PNG\r\n\x1a\n test fixture bytes";
+
+    fn load(front: &str, media: &[(&str, &[u8])]) -> Result<Site, Vec<Diagnostic>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut releases = common::read_dir(&root.join("releases"), "md");
+        let text = format!("+++\ntitle = \"Test fixture with media\"\npublisher = \"kymsote\"\npublished_at = 2019-01-02\nlead = \"Test fixture.\"\n{front}\n+++\nTest fixture.\n");
+        releases.push(SourceFile { path: "content/releases/fixture-media.md".into(), text });
+        let media: Vec<SourceMedia> = media
+            .iter()
+            .map(|(name, data)| SourceMedia {
+                path: format!("content/media/{name}"),
+                name: name.to_string(),
+                data: data.to_vec(),
+            })
+            .collect();
+        load_site_with_media(&common::read_dir(&root.join("publishers"), "toml"), &releases, &media)
+    }
+
+    const GOOD: &str = "[[images]]\nfile = \"kuvat/pixel.png\"\nalt = \"Testikuva\"\ncaption = \"Kuvateksti\"\ncredit = \"Kuva: Testi\"\n\n[[attachments]]\nfile = \"liite.pdf\"\ntitle = \"Liite\"";
+
+    #[test]
+    fn images_and_attachments_are_served_shown_and_enclosed() {
+        let site = load(GOOD, &[("kuvat/pixel.png", PIXEL), ("liite.pdf", b"%PDF-1.4 test"), ("unused.png", b"x")])
+            .expect("valid");
+        let kv = store(&site);
+        let image = site.media["kuvat/pixel.png"].media.clone();
+        assert!(
+            !kv.contains_key(&newsroom::media::key(&site.media["unused.png"].media.name)),
+            "unused files stay home"
+        );
+
+        let (r, reads) = serve(&kv, &image.path(), None);
+        assert_eq!((r.status, reads), (200, 1));
+        assert_eq!(r.body, PIXEL);
+        assert_eq!(r.header("content-type"), Some("image/png"));
+        assert_eq!(r.header("cache-control"), Some("public, max-age=31536000, immutable"));
+        assert!(r.header("etag").is_some() && r.header("content-language").is_none());
+        assert_eq!(serve(&kv, "/media/0123456789abcdef.png", None).0.status, 404);
+        assert_eq!(serve(&kv, "/media/..%2Fx.png", None).0.status, 404);
+
+        let (page, _) = serve(&kv, "/releases/fixture-media", None);
+        let doc = scraper::Html::parse_document(&text(&page));
+        let sel = |css: &str| scraper::Selector::parse(css).expect("selector");
+        let img = doc.select(&sel("figure img")).next().expect("figure");
+        assert_eq!(
+            (img.value().attr("src"), img.value().attr("alt")),
+            (Some(image.path().as_str()), Some("Testikuva"))
+        );
+        let caption: String = doc.select(&sel("figcaption")).flat_map(|e| e.text()).collect();
+        assert_eq!(caption, "Kuvateksti Kuva: Testi");
+        let og = doc.select(&sel("meta[property='og:image']")).next().and_then(|e| e.value().attr("content"));
+        assert_eq!(og, Some(format!("http://127.0.0.1:8787{}", image.path()).as_str()));
+        assert!(text(&page).contains("(PDF, 13 B)"), "{}", text(&page));
+
+        let v: serde_json::Value =
+            serde_json::from_slice(&serve(&kv, "/releases/fixture-media", Some("application/json")).0.body)
+                .expect("JSON");
+        assert_eq!(v["images"][0]["alt"], "Testikuva");
+        assert_eq!(v["attachments"][0]["content_type"], "application/pdf");
+
+        let rss = rss::Channel::read_from(&serve(&kv, "/publishers/kymsote/feed.xml", None).0.body[..]).expect("RSS");
+        let item = rss.items().iter().find(|i| i.title() == Some("Test fixture with media")).expect("item");
+        let enclosure = item.enclosure().expect("enclosure");
+        assert_eq!((enclosure.mime_type(), enclosure.length()), ("image/png", PIXEL.len().to_string().as_str()));
+        let atom = atom_syndication::Feed::read_from(&serve(&kv, "/publishers/kymsote/atom.xml", None).0.body[..])
+            .expect("Atom");
+        let entry = atom.entries().iter().find(|e| e.title().as_str() == "Test fixture with media").expect("entry");
+        assert_eq!(entry.links().iter().filter(|l| l.rel() == "enclosure").count(), 2);
+        let jf: serde_json::Value =
+            serde_json::from_slice(&serve(&kv, "/publishers/kymsote/feed.json", None).0.body).expect("JSON");
+        let item = jf["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|i| i["title"] == "Test fixture with media"))
+            .expect("item");
+        assert_eq!(item["attachments"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn check_refuses_missing_alt_missing_files_and_wrong_types() {
+        let cases = [
+            ("[[images]]\nfile = \"pixel.png\"", "`images[0]`: missing `alt`"),
+            ("[[images]]\nfile = \"nowhere.png\"\nalt = \"A\"", "`images[0]`: `nowhere.png` is not in content/media/"),
+            ("[[images]]\nfile = \"liite.pdf\"\nalt = \"A\"", "`images[0]`: `liite.pdf` is not an image"),
+            ("[[attachments]]\nfile = \"pixel.png\"\ntitle = \"T\"", "`attachments[0]`: `pixel.png` is not a PDF"),
+            (
+                "[[images]]\nfile = \"pixel.png\"\nalt = \"A\"\ncredits = \"x\"",
+                "unknown field `credits` (did you mean `credit`?)",
+            ),
+        ];
+        for (front, wanted) in cases {
+            let errors = load(front, &[("pixel.png", PIXEL), ("liite.pdf", b"%PDF")]).expect_err(front);
+            let shown: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+            assert_eq!(shown.len(), 1, "{shown:?}");
+            assert!(shown[0].starts_with("content/releases/fixture-media.md:6: "), "{shown:?}");
+            assert!(shown[0].contains(wanted), "{shown:?} should say {wanted}");
+        }
+        let errors = load("", &[("evil.svg", b"<svg onload=alert(1)>")]).expect_err("svg");
+        assert!(errors[0]
+            .to_string()
+            .starts_with("content/media/evil.svg:1: `evil.svg` is not a JPEG, PNG, WebP, GIF or PDF"));
     }
 }

@@ -145,6 +145,25 @@ impl<'a> Fields<'a> {
         (line, out)
     }
 
+    /// An array of tables (`[[key]]`) and the line of its first one; empty when absent.
+    pub fn tables(&mut self, key: &str) -> (usize, Vec<toml::Table>) {
+        let Some((line, value)) = self.take(key) else {
+            return (self.first_line, Vec::new());
+        };
+        let Value::Array(items) = value else {
+            self.error(line, format!("`{key}` must be an array of tables (`[[{key}]]`)"));
+            return (line, Vec::new());
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            match item {
+                Value::Table(t) => out.push(t),
+                other => self.error(line, format!("`{key}[{i}]` must be a table, found {}", other.type_str())),
+            }
+        }
+        (line, out)
+    }
+
     /// An array of contact tables (`[[contacts]]`), empty when absent.
     pub fn contacts(&mut self, key: &str) -> Vec<Contact> {
         let Some((line, value)) = self.take(key) else {

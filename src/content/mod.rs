@@ -6,6 +6,7 @@
 
 pub mod fields;
 pub mod frontmatter;
+mod media;
 mod publisher;
 mod release;
 
@@ -14,7 +15,8 @@ use std::fmt;
 
 use chrono_tz::Tz;
 
-use crate::model::{Contact, Keyword, ReleaseKind, Timestamp};
+use crate::media::{Media, MediaFile};
+use crate::model::{Attachment, Contact, Image, Keyword, ReleaseKind, Timestamp};
 
 pub use publisher::parse_publisher;
 pub use release::parse_release;
@@ -64,6 +66,10 @@ pub struct Publisher {
     pub zone: Tz,
     /// Press contacts.
     pub contacts: Vec<Contact>,
+    /// Logo.
+    pub logo: Option<Media>,
+    /// Terms of use shown next to the publisher's images.
+    pub media_terms: Option<String>,
 }
 
 /// A release as written in its Markdown file.
@@ -101,6 +107,10 @@ pub struct Release {
     pub draft: bool,
     /// Slugs of the same release in other languages, with the front-matter line naming them.
     pub translations: (usize, Vec<String>),
+    /// Images.
+    pub images: Vec<Image>,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
 }
 
 /// All publishers and releases of a content tree, checked.
@@ -110,6 +120,22 @@ pub struct Site {
     pub publishers: BTreeMap<String, Publisher>,
     /// Releases, in no particular order.
     pub releases: Vec<Release>,
+    /// Files under `content/media/`, by path relative to it.
+    pub media: MediaFiles,
+}
+
+/// Media files by their path relative to `content/media/` (`kuvat/sairaala.jpg`).
+pub type MediaFiles = BTreeMap<String, MediaFile>;
+
+/// A file under `content/media/` as read from disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceMedia {
+    /// Path as shown in messages.
+    pub path: String,
+    /// Path relative to `content/media/`, with `/` separators: what front matter names.
+    pub name: String,
+    /// Contents.
+    pub data: Vec<u8>,
 }
 
 /// The slug a file name gives: its stem, checked with [`crate::slug::is_valid`].
@@ -128,10 +154,27 @@ pub fn slug_of(path: &str, extension: &str) -> Result<String, String> {
 
 /// Parses and cross-checks everything; returns every problem found, sorted by file and line.
 pub fn load_site(publisher_files: &[SourceFile], release_files: &[SourceFile]) -> Result<Site, Vec<Diagnostic>> {
+    load_site_with_media(publisher_files, release_files, &[])
+}
+
+/// [`load_site`] with the files of `content/media/`, which front matter may name.
+pub fn load_site_with_media(
+    publisher_files: &[SourceFile],
+    release_files: &[SourceFile],
+    media_files: &[SourceMedia],
+) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut site = Site::default();
+    for file in media_files {
+        match crate::media::store(&file.name, file.data.clone()) {
+            Ok(m) => {
+                site.media.insert(file.name.clone(), m);
+            }
+            Err(message) => diags.push(Diagnostic { path: file.path.clone(), line: 1, message }),
+        }
+    }
     for file in publisher_files {
-        match parse_publisher(&file.path, &file.text) {
+        match parse_publisher(&file.path, &file.text, &site.media) {
             Ok(p) => {
                 site.publishers.insert(p.slug.clone(), p);
             }
@@ -147,7 +190,7 @@ pub fn load_site(publisher_files: &[SourceFile], release_files: &[SourceFile]) -
                 diags.push(Diagnostic { path: file.path.clone(), line: 1, message });
             }
         }
-        match parse_release(&file.path, &file.text, &site.publishers) {
+        match parse_release(&file.path, &file.text, &site.publishers, &site.media) {
             Ok(r) => site.releases.push(r),
             Err(errors) => diags.extend(at(file, errors)),
         }

@@ -1,11 +1,11 @@
 //! `content/publishers/<slug>.toml`.
 
 use super::fields::{Fields, LineError};
-use super::{is_language_tag, is_web_url, slug_of, Publisher};
+use super::{is_language_tag, is_web_url, slug_of, MediaFiles, Publisher};
 use crate::time::parse_zone;
 
 /// Parses a publisher file; `path` gives the slug.
-pub fn parse_publisher(path: &str, text: &str) -> Result<Publisher, Vec<LineError>> {
+pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Publisher, Vec<LineError>> {
     let slug = slug_of(path, ".toml").map_err(|e| vec![(1, e)])?;
     let mut f = Fields::parse(text.strip_prefix('\u{feff}').unwrap_or(text), 1).map_err(|e| vec![e])?;
     let name = f.line_text("name", true, 200);
@@ -15,6 +15,8 @@ pub fn parse_publisher(path: &str, text: &str) -> Result<Publisher, Vec<LineErro
     let lang = f.string("language", true);
     let zone_name = f.string("time_zone", true);
     let contacts = f.contacts("contacts");
+    let logo = super::media::logo(&mut f, media);
+    let media_terms = f.paragraph("media_terms", false, 500);
 
     if let Some((line, url)) = &website {
         if !is_web_url(url) {
@@ -44,6 +46,8 @@ pub fn parse_publisher(path: &str, text: &str) -> Result<Publisher, Vec<LineErro
             description: description.map(|d| d.1),
             boilerplate: boilerplate.map(|b| b.1),
             website: website.map(|w| w.1),
+            logo,
+            media_terms: media_terms.map(|m| m.1),
             lang,
             zone,
             contacts,
@@ -59,14 +63,14 @@ mod tests {
     #[test]
     fn a_complete_publisher() {
         let text = "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\nwebsite = \"https://example.fi\"\n\n[[contacts]]\nname = \"A B\"\nphone = \"020 1234\"\n";
-        let p = parse_publisher("content/publishers/testi.toml", text).unwrap();
+        let p = parse_publisher("content/publishers/testi.toml", text, &Default::default()).unwrap();
         assert_eq!((p.slug.as_str(), p.name.as_str(), p.contacts.len()), ("testi", "Testi", 1));
     }
 
     #[test]
     fn every_problem_is_reported() {
         let text = "nme = \"Testi\"\nlanguage = \"FI\"\ntime_zone = \"Mars/Base\"\nwebsite = \"ftp://x\"\n";
-        let errors = parse_publisher("content/publishers/testi.toml", text).unwrap_err();
+        let errors = parse_publisher("content/publishers/testi.toml", text, &Default::default()).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.0).collect();
         assert_eq!(lines, vec![1, 1, 2, 3, 4], "{errors:?}");
         assert!(errors.iter().any(|e| e.1.contains("did you mean `name`")));

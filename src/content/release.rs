@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::fields::{check_text, is_forbidden, Fields, LineError};
 use super::frontmatter::split;
-use super::{is_language_tag, slug_of, Publisher, Release};
+use super::{is_language_tag, slug_of, MediaFiles, Publisher, Release};
 use crate::model::{Keyword, ReleaseKind};
 use crate::slug::{is_valid, slugify};
 use crate::time::{parse_shape, parse_time};
@@ -19,6 +19,7 @@ pub fn parse_release(
     path: &str,
     text: &str,
     publishers: &BTreeMap<String, Publisher>,
+    media: &MediaFiles,
 ) -> Result<Release, Vec<LineError>> {
     let slug = slug_of(path, ".md").map_err(|e| vec![(1, e)])?;
     let parts = split(text).map_err(|e| vec![(1, e.to_string())])?;
@@ -41,6 +42,8 @@ pub fn parse_release(
     }
     let keywords = keywords(&mut f);
     let contacts = f.contacts("contacts");
+    let images = super::media::images(&mut f, media);
+    let attachments = super::media::attachments(&mut f, media);
 
     let publisher = publisher_slug.as_ref().and_then(|(line, slug)| {
         let found = publishers.get(slug);
@@ -108,6 +111,8 @@ pub fn parse_release(
                 contacts,
                 draft,
                 translations,
+                images,
+                attachments,
             })
         }
         _ => Err(errors),
@@ -160,9 +165,12 @@ mod tests {
     use crate::content::parse_publisher;
 
     fn publishers() -> BTreeMap<String, Publisher> {
-        let p =
-            parse_publisher("p/testi.toml", "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n")
-                .unwrap();
+        let p = parse_publisher(
+            "p/testi.toml",
+            "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n",
+            &Default::default(),
+        )
+        .unwrap();
         BTreeMap::from([(p.slug.clone(), p)])
     }
 
@@ -170,7 +178,7 @@ mod tests {
 
     #[test]
     fn a_good_release() {
-        let r = parse_release("content/releases/otsikko.md", GOOD, &publishers()).unwrap();
+        let r = parse_release("content/releases/otsikko.md", GOOD, &publishers(), &Default::default()).unwrap();
         assert_eq!(r.slug, "otsikko");
         assert_eq!(crate::time::display(&r.published), "25.6.2025 10:02:11 EEST");
         assert_eq!(r.lang, "fi");
@@ -182,7 +190,7 @@ mod tests {
     #[test]
     fn every_problem_has_its_line() {
         let text = "+++\ntitel = \"Otsikko\"\npublisher = \"nobody\"\npublished_at = \"yesterday\"\nlead = \"\"\ntype = \"memo\"\n+++\n\n";
-        let errors = parse_release("content/releases/x.md", text, &publishers()).unwrap_err();
+        let errors = parse_release("content/releases/x.md", text, &publishers(), &Default::default()).unwrap_err();
         let got: Vec<(usize, bool)> = errors.iter().map(|(l, m)| (*l, m.is_empty())).collect();
         assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![2, 2, 3, 4, 5, 6, 8], "{errors:#?}");
         let text_of = |line| errors.iter().find(|e| e.0 == line).unwrap().1.clone();
@@ -194,7 +202,7 @@ mod tests {
     #[test]
     fn lead_only_must_have_no_body_and_times_are_ordered() {
         let text = GOOD.replace("+++\n\n", "lead_only = true\nupdated_at = 2025-01-01\n+++\n\n");
-        let errors = parse_release("content/releases/x.md", &text, &publishers()).unwrap_err();
+        let errors = parse_release("content/releases/x.md", &text, &publishers(), &Default::default()).unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].1.contains("before `published_at`"));
         assert!(errors[1].1.contains("lead_only"));
@@ -203,12 +211,12 @@ mod tests {
 
     #[test]
     fn structural_problems() {
-        assert_eq!(parse_release("x.md", "no fences", &publishers()).unwrap_err()[0].0, 1);
-        let errors = parse_release("x.md", "+++\ntitle = \"a\n+++\n", &publishers()).unwrap_err();
+        assert_eq!(parse_release("x.md", "no fences", &publishers(), &Default::default()).unwrap_err()[0].0, 1);
+        let errors = parse_release("x.md", "+++\ntitle = \"a\n+++\n", &publishers(), &Default::default()).unwrap_err();
         assert!(errors[0].1.starts_with("invalid TOML"), "{errors:?}");
         let dup = GOOD.replace("[\"Sote\", \"hyvinvointialue\"]", "[\"Sote\", \"sote\"]");
-        assert!(parse_release("x.md", &dup, &publishers()).unwrap_err()[0].1.contains("twice"));
+        assert!(parse_release("x.md", &dup, &publishers(), &Default::default()).unwrap_err()[0].1.contains("twice"));
         let ctrl = GOOD.replace("Leipäteksti.", "Leipä\u{1b}teksti.");
-        assert_eq!(parse_release("x.md", &ctrl, &publishers()).unwrap_err()[0].0, 9);
+        assert_eq!(parse_release("x.md", &ctrl, &publishers(), &Default::default()).unwrap_err()[0].0, 9);
     }
 }

@@ -86,6 +86,12 @@ pub fn rss(meta: &FeedMeta, items: &[&FeedItem]) -> String {
         for k in &item.keywords {
             x.text("category", &[], &k.label);
         }
+        // RSS 2.0 allows one enclosure per item: the first image or attachment.
+        if let Some(m) = item.enclosures.first() {
+            let len = m.bytes.to_string();
+            let href = format!("{}{}", meta.origin, m.path());
+            x.empty("enclosure", &[("url", &href), ("length", &len), ("type", &m.content_type)]);
+        }
         x.text("description", &[], &s.lead);
         x.text("content:encoded", &[], &content_html(item));
         x.close("item");
@@ -123,6 +129,10 @@ pub fn atom(meta: &FeedMeta, items: &[&FeedItem], fallback_updated: &str) -> Str
         for k in &item.keywords {
             x.empty("category", &[("term", &k.slug), ("label", &k.label)]);
         }
+        for m in &item.enclosures {
+            let (len, href) = (m.bytes.to_string(), format!("{}{}", meta.origin, m.path()));
+            x.empty("link", &[("rel", "enclosure"), ("type", &m.content_type), ("length", &len), ("href", &href)]);
+        }
         x.text("summary", &[], &s.lead);
         x.text("content", &[("type", "html")], &content_html(item));
         x.close("entry");
@@ -155,6 +165,17 @@ struct JsonItem<'a> {
     authors: [JsonAuthor<'a>; 1],
     tags: Vec<&'a str>,
     language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<JsonAttachment<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAttachment<'a> {
+    url: String,
+    mime_type: &'a str,
+    size_in_bytes: u64,
 }
 
 #[derive(Serialize)]
@@ -191,6 +212,20 @@ pub fn json_feed(meta: &FeedMeta, items: &[&FeedItem]) -> Vec<u8> {
                     }],
                     tags: item.keywords.iter().map(|k| k.label.as_str()).collect(),
                     language: &s.lang,
+                    image: item
+                        .enclosures
+                        .iter()
+                        .find(|m| m.content_type.starts_with("image/"))
+                        .map(|m| format!("{}{}", meta.origin, m.path())),
+                    attachments: item
+                        .enclosures
+                        .iter()
+                        .map(|m| JsonAttachment {
+                            url: format!("{}{}", meta.origin, m.path()),
+                            mime_type: &m.content_type,
+                            size_in_bytes: m.bytes,
+                        })
+                        .collect(),
                 }
             })
             .collect(),

@@ -6,6 +6,7 @@ use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time
 use crate::error::HttpError;
 use crate::i18n::{labels, Labels};
 use crate::json::NewsArticle;
+use crate::media::{human_size, Media};
 use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseKind, ReleaseRecord, Summary, Translation};
 use crate::route::{keyword_path, publisher_path, release_path};
 use crate::search::{highlight, SearchResults};
@@ -31,7 +32,7 @@ pub fn release_page(
         feeds: Some((publisher_path(&s.publisher.slug), s.publisher.name.clone())),
         pager: None,
         extra: Some(html! {
-            (article_meta(r, origin))
+            (article_meta(r, publisher.and_then(|p| p.logo.as_ref()), origin))
             @if !translations.is_empty() {
                 link rel="alternate" hreflang=(s.lang) href={(origin)(release_path(&s.slug))};
                 @for t in translations { link rel="alternate" hreflang=(t.lang) href={(origin)(release_path(&t.slug))}; }
@@ -63,6 +64,30 @@ pub fn release_page(
             } @else {
                 (PreEscaped(&r.body_html))
             }
+            @for i in &r.images {
+                figure {
+                    img src=(i.media.path()) alt=(i.alt) loading="lazy";
+                    @if i.caption.is_some() || i.credit.is_some() {
+                        figcaption {
+                            @if let Some(c) = &i.caption { (c) }
+                            @if let Some(c) = &i.credit { " " span.credit { (c) } }
+                        }
+                    }
+                }
+            }
+            @if let (false, Some(terms)) = (r.images.is_empty(), publisher.and_then(|p| p.media_terms.as_ref())) {
+                p.meta.media-terms { (terms) }
+            }
+            @if !r.attachments.is_empty() {
+                section aria-labelledby="attachments" {
+                    h2 #attachments { (l.attachments) }
+                    ul {
+                        @for a in &r.attachments {
+                            li { a href=(a.media.path()) download { (a.title) } " (PDF, " (human_size(a.media.bytes)) ")" }
+                        }
+                    }
+                }
+            }
             @if !r.keywords.is_empty() {
                 section aria-labelledby="keywords" {
                     h2 #keywords { (l.keywords) }
@@ -88,14 +113,19 @@ pub fn release_page(
 }
 
 /// OpenGraph article tags and the JSON-LD `NewsArticle`.
-fn article_meta(r: &ReleaseRecord, origin: &str) -> Markup {
+fn article_meta(r: &ReleaseRecord, logo: Option<&Media>, origin: &str) -> Markup {
     let s = &r.summary;
     html! {
         meta property="og:type" content="article";
+        @if let Some(i) = r.images.first() {
+            meta property="og:image" content={(origin)(i.media.path())};
+            meta property="og:image:alt" content=(i.alt);
+            meta name="twitter:card" content="summary_large_image";
+        }
         meta property="article:published_time" content=(rfc3339(&s.published));
         @if let Some(u) = &r.updated { meta property="article:modified_time" content=(rfc3339(u)); }
         @for k in &r.keywords { meta property="article:tag" content=(k.label); }
-        script type="application/ld+json" { (PreEscaped(NewsArticle::new(r, origin).to_script_json())) }
+        script type="application/ld+json" { (PreEscaped(NewsArticle::new(r, logo, origin).to_script_json())) }
     }
 }
 
@@ -147,6 +177,7 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
     };
     let main = html! {
         p.meta { (l.publisher) }
+        @if let Some(logo) = &p.logo { img.logo src=(logo.path()) alt={"Logo: " (p.publisher.name)} height="64"; }
         h1 { (p.publisher.name) }
         @if let Some(d) = &p.description { p.lead { (d) } }
         @if let Some(b) = &p.boilerplate { p { (b) } }

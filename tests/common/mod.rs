@@ -42,7 +42,14 @@ pub fn seed_site() -> Site {
 /// An in-memory KV holding every record of `site`.
 pub fn store(site: &Site) -> HashMap<String, Vec<u8>> {
     let records = build(site, None);
-    records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
+    use base64::Engine as _;
+    let bytes = |p: newsroom::kv::KvPair| match p.base64 {
+        // As `wrangler kv bulk put` does with `"base64": true`.
+        true => base64::engine::general_purpose::STANDARD.decode(&p.value).expect("valid base64"),
+        false => p.value.into_bytes(),
+    };
+    let media = newsroom::build::media_pairs(&records.media);
+    media.into_iter().chain(records.releases).chain(records.indexes).map(|p| (p.key.clone(), bytes(p))).collect()
 }
 
 /// The fixed "now" of the native tests: after every seed release.

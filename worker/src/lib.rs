@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::DateTime;
+use newsroom::cache::{age, STORED_AT};
 use newsroom::http::{HttpResponse, RequestFacts};
 use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
 use worker::{console_error, console_warn, event, Cache, Context, Date, Env, Headers, Request, Response, Result};
@@ -29,7 +30,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let cacheable = full.status == 200 && full.header("cache-control").is_some_and(|c| c.starts_with("public"));
     let mut response = into_response(full)?;
     if let (Some(key), true) = (key, cacheable) {
-        let copy = response.cloned()?;
+        let mut copy = response.cloned()?;
+        copy.headers_mut().set(STORED_AT, &facts.now.timestamp().to_string())?;
         ctx.wait_until(async move {
             if let Err(e) = Cache::default().put(key.as_str(), copy).await {
                 console_warn!("cache put {key}: {e}");
@@ -94,7 +96,11 @@ async fn deliver(facts: &RequestFacts, mut full: Response, cache: &str, reads: u
     let how = delivery(facts, status, etag.as_deref(), last_modified.as_deref());
     let headers = Headers::new();
     for (name, value) in full.headers().entries() {
-        if how != Delivery::NotModified || !BODY_HEADERS.contains(&name.as_str()) {
+        if name == STORED_AT {
+            if let Some(age) = age(Some(&value), facts.now) {
+                headers.set("age", &age)?;
+            }
+        } else if how != Delivery::NotModified || !BODY_HEADERS.contains(&name.as_str()) {
             headers.append(&name, &value)?;
         }
     }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use newsroom::build::{build, Records};
-use newsroom::content::{load_site, Diagnostic, Site, SourceFile};
+use newsroom::content::{load_site_with_media, Diagnostic, Site, SourceFile, SourceMedia};
 use newsroom::manifest::Manifest;
 use newsroom::preview;
 
@@ -33,9 +33,10 @@ enum Command {
     },
     /// Check, then write the KV records for `wrangler kv bulk put`.
     ///
-    /// Writes OUT/kv-1-releases.json (upload first), OUT/kv-2-indexes.json (upload second),
-    /// OUT/kv-3-delete.json (keys for `wrangler kv bulk delete`, third) and
-    /// OUT/kv-4-manifest.json (upload last), so no index ever points to a missing record and
+    /// Writes OUT/kv-0-media.json (the media files, base64; also as plain files in
+    /// OUT/media/), OUT/kv-1-releases.json, OUT/kv-2-indexes.json,
+    /// OUT/kv-3-delete.json (keys for `wrangler kv bulk delete`) and OUT/kv-4-manifest.json,
+    /// to be applied in that order, so no index ever points to a missing record and
     /// an interrupted publish can simply be run again. Stale keys and removed releases (which then answer 410
     /// Gone) are found by comparing with the manifest of the previous build, as stored in KV
     /// under `build:manifest` (`scripts/publish.sh` fetches it).
@@ -263,7 +264,8 @@ fn checked(content: &Path) -> Result<Result<Site, usize>> {
     if releases.is_empty() && publishers.is_empty() && diags.is_empty() {
         anyhow::bail!("{} holds no publishers/*.toml or releases/**/*.md", content.display());
     }
-    let site = match load_site(&publishers, &releases) {
+    let media = read_media(&content.join("media"), &mut diags)?;
+    let site = match load_site_with_media(&publishers, &releases, &media) {
         Ok(site) => Some(site),
         Err(found) => {
             diags.extend(found);
@@ -306,7 +308,27 @@ fn read_tree(content: &Path) -> Result<Tree> {
     Ok((publishers, releases, diags))
 }
 
-/// Files under `dir` (recursively) with extension `ext`, sorted; a missing folder is empty.
+/// Every file under `content/media/` (front matter names them by their path relative to it).
+/// Oversized files are reported without being read.
+fn read_media(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<SourceMedia>> {
+    let mut out = Vec::new();
+    for path in list(dir, "")? {
+        let size = fs::metadata(&path).with_context(|| format!("cannot read {}", path.display()))?.len();
+        let shown = path.display().to_string();
+        if size > newsroom::media::MAX_BYTES as u64 {
+            let message = format!("the file is {size} bytes; the limit is {}", newsroom::media::MAX_BYTES);
+            diags.push(Diagnostic { path: shown, line: 1, message });
+            continue;
+        }
+        let data = fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
+        let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        out.push(SourceMedia { path: shown, name, data });
+    }
+    Ok(out)
+}
+
+/// Files under `dir` (recursively) with extension `ext` (any file for `""`), sorted; a
+/// missing folder is empty.
 fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     if !dir.exists() {
@@ -318,7 +340,7 @@ fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
             let path = entry.with_context(|| format!("cannot list {}", d.display()))?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == ext) {
+            } else if ext.is_empty() || path.extension().is_some_and(|e| e == ext) {
                 out.push(path);
             }
         }
@@ -330,10 +352,27 @@ fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
 /// Writes both upload files, each through a temporary file and a rename.
 fn write_records(out: &Path, records: &Records) -> Result<()> {
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    write_media(&out.join("media"), &records.media)?;
+    write_json(&out.join("kv-0-media.json"), &newsroom::build::media_pairs(&records.media))?;
     write_json(&out.join("kv-1-releases.json"), &records.releases)?;
     write_json(&out.join("kv-2-indexes.json"), &records.indexes)?;
     write_json(&out.join("kv-3-delete.json"), &records.changes.deletions)?;
     write_json(&out.join("kv-4-manifest.json"), &records.manifest)
+}
+
+/// The media files as plain files too: local KV takes binary values only from files
+/// (`wrangler kv key put --path`), because local `kv bulk put` corrupts base64 values
+/// (cloudflare/workers-sdk#15192, fixed after the wrangler version we pin).
+fn write_media(dir: &Path, files: &[newsroom::media::MediaFile]) -> Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for f in files {
+        let path = dir.join(&f.media.name);
+        fs::write(&path, &f.data).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn write_json<T: serde::Serialize>(path: &Path, items: &[T]) -> Result<()> {

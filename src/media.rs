@@ -1,0 +1,125 @@
+//! Media files (images, attachments, logos): stored in KV under content-hashed names and
+//! served at `/media/{name}` with immutable caching.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Largest media file accepted (KV values may be 25 MiB; readers on phones pay for every byte).
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// A media file as pages, JSON and feeds refer to it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Media {
+    /// `{16 hex digits of SHA-256}.{ext}`: the URL `/media/{name}` and the KV key `media:{name}`.
+    pub name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+impl Media {
+    /// Its path, `/media/{name}`.
+    pub fn path(&self) -> String {
+        format!("/media/{}", self.name)
+    }
+}
+
+/// A media file with its bytes, ready for upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaFile {
+    /// What pages refer to.
+    pub media: Media,
+    /// The file's bytes.
+    pub data: Vec<u8>,
+}
+
+/// What a file may be: images are shown, attachments (PDF) are linked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaKind {
+    /// JPEG, PNG, WebP or GIF (never SVG: it can carry scripts).
+    Image,
+    /// A PDF document.
+    Document,
+}
+
+/// The extension, MIME type and kind of a file name, if it is a type we serve.
+pub fn type_of(file: &str) -> Option<(&'static str, &'static str, MediaKind)> {
+    let ext = file.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" => ("jpg", "image/jpeg", MediaKind::Image),
+        "png" => ("png", "image/png", MediaKind::Image),
+        "webp" => ("webp", "image/webp", MediaKind::Image),
+        "gif" => ("gif", "image/gif", MediaKind::Image),
+        "pdf" => ("pdf", "application/pdf", MediaKind::Document),
+        _ => return None,
+    })
+}
+
+/// Names and checks a file; the error says why it cannot be served.
+pub fn store(file: &str, data: Vec<u8>) -> Result<MediaFile, String> {
+    let (ext, content_type, _) = type_of(file)
+        .ok_or_else(|| format!("`{file}` is not a JPEG, PNG, WebP, GIF or PDF file (by its extension)"))?;
+    if data.is_empty() {
+        return Err(format!("`{file}` is empty"));
+    }
+    if data.len() > MAX_BYTES {
+        return Err(format!("`{file}` is {} bytes; the limit is {MAX_BYTES}", data.len()));
+    }
+    let digest = Sha256::digest(&data);
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let media = Media { name: format!("{hash}.{ext}"), content_type: content_type.into(), bytes: data.len() as u64 };
+    Ok(MediaFile { media, data })
+}
+
+/// True for a `/media/` name this build could have written: 16 hex digits and a known extension.
+pub fn is_name(name: &str) -> bool {
+    match name.split_once('.') {
+        Some((hash, ext)) => {
+            hash.len() == 16
+                && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                && type_of(name).is_some_and(|(e, ..)| e == ext)
+        }
+        None => false,
+    }
+}
+
+/// Key of a media file.
+pub fn key(name: &str) -> String {
+    format!("media:{name}")
+}
+
+/// Human size for links: `120 kB`, `1.4 MB`.
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1000 => format!("{b} B"),
+        b if b < 1_000_000 => format!("{} kB", b.div_ceil(1000)),
+        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_content_hashes_and_types_are_allow_listed() {
+        let a = store("kuva.JPG", b"abc".to_vec()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.media.name, "ba7816bf8f01cfea.jpg");
+        assert_eq!((a.media.content_type.as_str(), a.media.bytes), ("image/jpeg", 3));
+        assert!(is_name(&a.media.name));
+        for bad in ["x.svg", "x.html", "x", "x.exe"] {
+            assert!(store(bad, b"a".to_vec()).is_err(), "{bad}");
+        }
+        assert!(store("x.png", Vec::new()).is_err());
+        assert!(store("x.png", vec![0; MAX_BYTES + 1]).is_err());
+        for bad in ["ba7816bf8f01cfea.svg", "BA7816BF8F01CFEA.jpg", "ba7816bf.jpg", "../x.jpg", "ba7816bf8f01cfea.jpeg"]
+        {
+            assert!(!is_name(bad), "{bad}");
+        }
+        assert_eq!(
+            (human_size(999), human_size(120_000), human_size(1_400_000)),
+            ("999 B".into(), "120 kB".into(), "1.4 MB".into())
+        );
+    }
+}
