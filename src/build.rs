@@ -171,7 +171,9 @@ fn push_search(records: &mut Records, all: &[&Built]) {
         let r = b.release;
         let mut flags: BTreeMap<String, u8> = BTreeMap::new();
         let keywords: String = r.keywords.iter().map(|k| k.label.as_str()).collect::<Vec<_>>().join(" ");
-        let text = format!("{} {}", r.lead, search::plain_text(&r.body));
+        // Contacts too: journalists search by the person they want to reach.
+        let contacts: Vec<&str> = r.contacts.iter().map(|c| c.name.as_str()).collect();
+        let text = format!("{} {} {}", r.lead, search::plain_text(&r.body), contacts.join(" "));
         for (field, flag) in
             [(r.title.as_str(), search::IN_TITLE), (&keywords, search::IN_KEYWORDS), (&text, search::IN_TEXT)]
         {

@@ -94,7 +94,8 @@ pub fn human_size(bytes: u64) -> String {
     match bytes {
         b if b < 1000 => format!("{b} B"),
         b if b < 1_000_000 => format!("{} kB", b.div_ceil(1000)),
-        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        // Integer arithmetic: float formatting would add kilobytes to the wasm.
+        b => format!("{}.{} MB", b / 1_000_000, (b % 1_000_000) / 100_000),
     }
 }
 

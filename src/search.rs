@@ -213,6 +213,20 @@ pub fn docs_key(chunk: usize) -> String {
     format!("search:docs:{chunk}")
 }
 
+/// The prefixes a folded query term matches: itself, and for the commonest Finnish nominative
+/// endings the stem its inflected forms share (`paivystys` → `paivystyks-`, as in
+/// `päivystyksissä`; `suomalainen` → `suomalais-`). Every stem shares the term's shard.
+pub fn stems(term: &str) -> Vec<String> {
+    let mut out = vec![term.to_string()];
+    if term.len() >= 5 && term.ends_with('s') && !term.ends_with("ks") {
+        out.push(format!("{}ks", &term[..term.len() - 1]));
+    }
+    if term.len() >= 6 && term.ends_with("nen") {
+        out.push(format!("{}s", &term[..term.len() - 3]));
+    }
+    out
+}
+
 /// Matching ids, ranked: title hits first, then newest (lowest id). Every term must match
 /// (as a prefix of an indexed term); every filter must hold.
 pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[FilterRecord]) -> Vec<u32> {
@@ -220,9 +234,12 @@ pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[Fi
     for term in &query.terms {
         let mut this: BTreeMap<u32, u8> = BTreeMap::new();
         if let Some(shard) = shards.get(shard_of(term)) {
-            for (_, postings) in shard.terms.range(term.clone()..).take_while(|(t, _)| t.starts_with(term.as_str())) {
-                for [id, flags] in postings {
-                    *this.entry(*id).or_default() |= *flags as u8;
+            for stem in stems(term) {
+                for (_, postings) in shard.terms.range(stem.clone()..).take_while(|(t, _)| t.starts_with(stem.as_str()))
+                {
+                    for [id, flags] in postings {
+                        *this.entry(*id).or_default() |= *flags as u8;
+                    }
                 }
             }
         }
@@ -254,7 +271,7 @@ pub fn highlight(text: &str, terms: &[String]) -> String {
         if word.is_empty() {
             return;
         }
-        let hit = words(word).iter().any(|f| terms.iter().any(|t| f.starts_with(t.as_str())));
+        let hit = words(word).iter().any(|f| terms.iter().flat_map(|t| stems(t)).any(|t| f.starts_with(t.as_str())));
         if hit {
             out.push_str("<mark>");
         }
@@ -314,6 +331,14 @@ mod tests {
         assert_eq!(rank(&q, &shards, &[]), [2, 3, 0, 1]);
         let only = FilterRecord { v: 1, ids: vec![1, 3] };
         assert_eq!(rank(&q, &shards, &[only]), [3, 1]);
+    }
+
+    #[test]
+    fn finnish_nominatives_find_their_inflected_forms() {
+        assert_eq!(stems("paivystys"), ["paivystys", "paivystyks"]);
+        assert_eq!(stems("suomalainen"), ["suomalainen", "suomalais"]);
+        assert_eq!(stems("sote"), ["sote"]);
+        assert_eq!(highlight("päivystyksissä", &["paivystys".into()]), "<mark>päivystyksissä</mark>");
     }
 
     #[test]

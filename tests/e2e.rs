@@ -455,6 +455,11 @@ fn search_from_the_edge() {
         get_json("/search?q=sote+palvelut").header("x-kv-reads").and_then(|n| n.parse().ok()).unwrap_or(99);
     assert!(reads <= 4, "{reads} KV reads");
     assert_eq!(request("GET", "/search?q=sote&page=0", None).status, 400);
+    let first = |q: &str| get_json(&format!("/search?q={q}")).json()["results"][0]["slug"].clone();
+    assert_eq!(first("digitaalisten"), "2024-11-27-ohjausneuvottelut");
+    assert_eq!(first("Hagman"), "2024-11-27-ohjausneuvottelut");
+    assert_eq!(first("konttisairaala"), "2025-06-25-konttisairaala");
+    assert_eq!(first("paivystys"), "2025-06-23-juhannus-paivystyksissa", "folded: päivystyksissä");
 }
 
 const SCHEDULED: &str = "/releases/e2e-scheduled-fixture";
@@ -538,6 +543,7 @@ fn a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
         "/publishers/kymsote/feed.json".into(),
         "/search?q=testin+aikana".into(),
         "/news-sitemap.xml".into(),
+        "/sitemaps/1.xml".into(),
     ];
     let left = (lift - utc_now()).num_seconds();
     assert!(left > 3, "scripts/e2e.sh took too long to start: the lift time has passed; raise E2E_LIFT_SECONDS");

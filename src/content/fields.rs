@@ -74,20 +74,17 @@ impl<'a> Fields<'a> {
 
     /// A single-line text field: no line breaks, no control characters, at most `max` characters.
     pub fn line_text(&mut self, key: &str, required: bool, max: usize) -> Option<(usize, String)> {
-        let (line, text) = self.string(key, required)?;
-        match check_text(&text, max, false) {
-            Ok(()) => Some((line, text.trim().to_string())),
-            Err(why) => {
-                self.error(line, format!("`{key}` {why}"));
-                None
-            }
-        }
+        self.text(key, required, max, false)
     }
 
     /// A paragraph field: like [`Self::line_text`] but line breaks are allowed.
     pub fn paragraph(&mut self, key: &str, required: bool, max: usize) -> Option<(usize, String)> {
+        self.text(key, required, max, true)
+    }
+
+    fn text(&mut self, key: &str, required: bool, max: usize, multiline: bool) -> Option<(usize, String)> {
         let (line, text) = self.string(key, required)?;
-        match check_text(&text, max, true) {
+        match check_text(&text, max, multiline) {
             Ok(()) => Some((line, text.trim().to_string())),
             Err(why) => {
                 self.error(line, format!("`{key}` {why}"));

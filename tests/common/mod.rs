@@ -71,3 +71,12 @@ pub fn serve_req(kv: &HashMap<String, Vec<u8>>, req: &RequestFacts) -> HttpRespo
 pub fn text(r: &HttpResponse) -> String {
     String::from_utf8(r.body.clone()).expect("UTF-8 body")
 }
+
+/// The `max-age` of a response's `Cache-Control` (0 when there is none).
+pub fn max_age(r: &HttpResponse) -> i64 {
+    r.header("cache-control")
+        .and_then(|c| c.split("max-age=").nth(1))
+        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
