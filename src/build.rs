@@ -86,7 +86,8 @@ pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
         let theirs: Vec<&Built> = built.iter().filter(|b| b.release.publisher == publisher.slug).collect();
         records.indexes.push(pair(kv::publisher_key(&publisher.slug), &publisher_record(publisher, &theirs)));
         let description = publisher.description.clone().unwrap_or_else(|| publisher.name.clone());
-        let feed = feed_record(publisher.name.clone(), description, &publisher.lang, &theirs);
+        let mut feed = feed_record(publisher.name.clone(), description, &publisher.lang, &theirs);
+        feed.logo = publisher.logo.clone();
         records.indexes.push(pair(kv::publisher_feed_key(&publisher.slug), &feed));
         push_pages(&mut records, &ListScope::Publisher(publisher.slug.clone()), &publisher.name, &theirs);
     }
@@ -354,7 +355,7 @@ fn feed_record(title: String, description: String, lang: &str, items: &[&Built])
             enclosures: enclosures(b.release),
         })
         .collect();
-    FeedRecord { v: SCHEMA_VERSION, title, description, lang: lang.to_string(), items }
+    FeedRecord { v: SCHEMA_VERSION, title, description, lang: lang.to_string(), items, logo: None }
 }
 
 /// A release's images, then its attachments.

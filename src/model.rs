@@ -298,6 +298,9 @@ pub struct FeedRecord {
     pub lang: String,
     /// Newest first, at most [`crate::build::FEED_LEN`], including scheduled ones.
     pub items: Vec<FeedItem>,
+    /// The publisher's logo, for a publisher's feed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Media>,
 }
 
 /// A name and how many releases carry it (a keyword, a year).

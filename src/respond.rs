@@ -632,6 +632,7 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
             description: String::new(),
             lang: SITE_LANG.into(),
             items: vec![],
+            logo: None,
         },
         (None, _) => return Err(HttpError::NotFound(req.path.clone()).into()),
     };
@@ -647,6 +648,7 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
         self_url: format!("{}{}", req.origin, t.route.path()),
         origin: &req.origin,
         ttl_minutes: CacheKind::Feed.max_age() / 60,
+        logo_url: f.logo.as_ref().map(|m| format!("{}{}", req.origin, m.path())),
     };
     let body = match t.format {
         Format::Atom => feed::atom(&meta, &items, &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).into_bytes(),

@@ -831,3 +831,38 @@ mod media {
             .starts_with("content/media/evil.svg:1: `evil.svg` is not a JPEG, PNG, WebP, GIF or PDF"));
     }
 }
+
+mod logo {
+    use super::*;
+    use newsroom::content::{load_site_with_media, SourceMedia};
+
+    #[test]
+    fn a_publisher_logo_shows_on_its_page_in_json_ld_and_in_its_feeds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut publishers = common::read_dir(&root.join("publishers"), "toml");
+        let kymsote = publishers.iter_mut().find(|p| p.path.ends_with("kymsote.toml")).expect("seed");
+        kymsote.text = format!("logo = \"logo.png\"\n{}", kymsote.text);
+        let media = [SourceMedia {
+            path: "content/media/logo.png".into(),
+            name: "logo.png".into(),
+            data: b"test fixture".to_vec(),
+        }];
+        let site =
+            load_site_with_media(&publishers, &common::read_dir(&root.join("releases"), "md"), &media).expect("valid");
+        let kv = store(&site);
+        let logo = format!("http://127.0.0.1:8787{}", site.media["logo.png"].media.path());
+        assert!(text(&serve(&kv, "/publishers/kymsote", None).0)
+            .contains(&format!("src=\"{}\"", site.media["logo.png"].media.path())));
+        let rss = rss::Channel::read_from(&serve(&kv, "/publishers/kymsote/feed.xml", None).0.body[..]).expect("RSS");
+        assert_eq!(rss.image().map(|i| i.url()), Some(logo.as_str()));
+        let atom = atom_syndication::Feed::read_from(&serve(&kv, "/publishers/kymsote/atom.xml", None).0.body[..])
+            .expect("Atom");
+        assert_eq!(atom.logo(), Some(logo.as_str()));
+        let jf: serde_json::Value =
+            serde_json::from_slice(&serve(&kv, "/publishers/kymsote/feed.json", None).0.body).expect("JSON");
+        assert_eq!(jf["icon"], logo.as_str());
+        let page = text(&serve(&kv, "/releases/2018-11-30-kymsote-kehitysohjelma", None).0);
+        assert!(page.contains(&format!("\"logo\":\"{logo}\"")), "JSON-LD publisher logo");
+        assert!(rss::Channel::read_from(&serve(&kv, "/feed.xml", None).0.body[..]).expect("RSS").image().is_none());
+    }
+}

@@ -31,6 +31,8 @@ pub struct FeedMeta<'a> {
     pub origin: &'a str,
     /// Minutes a reader may cache the feed (RSS `ttl`).
     pub ttl_minutes: u32,
+    /// Absolute URL of the publisher's logo, if any.
+    pub logo_url: Option<String>,
 }
 
 /// The newest change among `items`: their updated or published times.
@@ -73,6 +75,13 @@ pub fn rss(meta: &FeedMeta, items: &[&FeedItem]) -> String {
     x.text("generator", &[], GENERATOR);
     x.text("ttl", &[], &meta.ttl_minutes.to_string());
     x.empty("atom:link", &[("href", &meta.self_url), ("rel", "self"), ("type", "application/rss+xml")]);
+    if let Some(logo) = &meta.logo_url {
+        x.open("image", &[]);
+        x.text("url", &[], logo);
+        x.text("title", &[], &meta.title);
+        x.text("link", &[], &meta.home_url);
+        x.close("image");
+    }
     for item in items {
         let s = &item.summary;
         let url = format!("{}{}", meta.origin, release_path(&s.slug));
@@ -113,6 +122,9 @@ pub fn atom(meta: &FeedMeta, items: &[&FeedItem], fallback_updated: &str) -> Str
     let updated = newest(items).map_or_else(|| fallback_updated.to_string(), |t| rfc3339(&t));
     x.text("updated", &[], &updated);
     x.text("generator", &[("version", env!("CARGO_PKG_VERSION"))], "newsroom");
+    if let Some(logo) = &meta.logo_url {
+        x.text("logo", &[], logo);
+    }
     for item in items {
         let s = &item.summary;
         let url = format!("{}{}", meta.origin, release_path(&s.slug));
@@ -149,6 +161,8 @@ struct JsonFeed<'a> {
     feed_url: &'a str,
     description: &'a str,
     language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icon: Option<&'a str>,
     items: Vec<JsonItem<'a>>,
 }
 
@@ -193,6 +207,7 @@ pub fn json_feed(meta: &FeedMeta, items: &[&FeedItem]) -> Vec<u8> {
         feed_url: &meta.self_url,
         description: &meta.description,
         language: meta.lang,
+        icon: meta.logo_url.as_deref(),
         items: items
             .iter()
             .map(|item| {
