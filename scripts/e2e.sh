@@ -1,30 +1,70 @@
 #!/usr/bin/env bash
 # End-to-end tests: the compiled wasm in workerd (wrangler dev) with local KV loaded from
-# content/ plus damaged fixtures, exercised over real HTTP by tests/e2e.rs.
+# content/ plus fixtures, exercised over real HTTP by tests/e2e.rs. Two runs, each with its
+# own KV state: every test but one against content/ and the fixtures; then the embargo-lift
+# test against a state where one release goes public a minute after the server starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 port="${E2E_PORT:-8799}"
-state=target/e2e-state
 url="http://127.0.0.1:$port"
+# The preview secret the tests sign their tokens with (a test value, not a real secret).
+secret=e2e-preview-secret-0123456789abcdef0123456789
 up() { node -e "fetch('$url/').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"; }
 if up; then
   echo "[e2e] something already answers on $url; stop it or set E2E_PORT" >&2
   exit 1
 fi
-rm -rf "$state"
 sh scripts/build-worker.sh
-# Publish twice, as a publisher would: first with both fixture releases, then without the
-# "removed" one, so the real publish path deletes its record and leaves a 410 tombstone.
-content=target/e2e-content
-rm -rf "$content" && cp -r content "$content"
-cp tests/fixtures/e2e-releases/*.md "$content/releases/"
-mkdir -p "$content/media" && cp tests/fixtures/e2e-media/* "$content/media/"
-# A release that goes public while the tests run, with no upload in between.
-lift=$(date -u -d "+${E2E_LIFT_SECONDS:-75} seconds" +%Y-%m-%dT%H:%M:%SZ)
+cargo test --no-run --quiet --test e2e
+
+# content/ plus the fixture releases and media, in a scratch folder.
+fixture_content() {
+  rm -rf "$1" && cp -r content "$1"
+  cp tests/fixtures/e2e-releases/*.md "$1/releases/"
+  mkdir -p "$1/media" && cp tests/fixtures/e2e-media/* "$1/media/"
+}
+
+# Serves STATE on $port while `cargo test --test e2e -- --ignored ARGS...` runs.
+serve_and_test() {
+  local state=$1; shift
+  local log=target/e2e-wrangler.log
+  # Own session, so the whole tree (npx → wrangler → workerd) can be stopped as one group.
+  setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
+    --show-interactive-dev-session=false --log-level warn --var "PREVIEW_SECRET:$secret" >"$log" 2>&1 &
+  pid=$!
+  trap 'kill -- -$pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+  for _ in $(seq 1 120); do
+    if up; then break; fi
+    kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
+    sleep 1
+  done
+  NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" \
+    cargo test --test e2e -- --ignored "$@"
+  kill -- -$pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+  trap - EXIT
+}
+
+# Run 1. Publish twice, as a publisher would: first with every fixture release, then without
+# the "removed" one, so the real publish path deletes its record and leaves a 410 tombstone.
+state=target/e2e-state content=target/e2e-content
+rm -rf "$state"
+fixture_content "$content"
+CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
+rm "$content/releases/e2e-removed-fixture.md"
+CONTENT="$content" scripts/publish.sh "$state"
+serve_and_test "$state" --test-threads 4 --skip a_scheduled_release_appears_at_its_lift_time
+
+# Run 2. A release that goes public while the test runs, with no upload in between. The lift
+# leaves time to publish and start the server (E2E_LIFT_SECONDS on a slow machine).
+state=target/e2e-state-lift content=target/e2e-content-lift
+rm -rf "$state"
+fixture_content "$content"
+lift=$(date -u -d "+${E2E_LIFT_SECONDS:-60} seconds" +%Y-%m-%dT%H:%M:%SZ)
 cat >"$content/releases/e2e-lift-fixture.md" <<EOF
 +++
-# Test fixture written by scripts/e2e.sh: public at $lift, a little after the tests start.
+# Test fixture written by scripts/e2e.sh: public at $lift, a little after the server starts.
 title = "Testiaineisto: testin aikana julkaistava tiedote"
 publisher = "kymsote"
 published_at = "$lift"
@@ -34,20 +74,5 @@ keywords = ["e2e-testiaineisto"]
 
 Testiaineisto.
 EOF
-CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
-rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
-# The preview secret the tests sign their tokens with (a test value, not a real secret).
-secret=e2e-preview-secret-0123456789abcdef0123456789
-log=target/e2e-wrangler.log
-# Own session, so the whole tree (npx → wrangler → workerd) can be stopped as one group.
-setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
-  --show-interactive-dev-session=false --log-level warn --var "PREVIEW_SECRET:$secret" >"$log" 2>&1 &
-pid=$!
-trap 'kill -- -$pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  if up; then break; fi
-  kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
-  sleep 1
-done
-NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="$lift" cargo test --test e2e -- --ignored --test-threads 4
+serve_and_test "$state" a_scheduled_release_appears_at_its_lift_time_without_an_upload --exact
