@@ -15,7 +15,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-installed_version() { "$CARGO_BIN/$1" --version 2>/dev/null | awk '{print $2}'; }
+installed_version() { "$CARGO_BIN/$1" --version 2>/dev/null | awk '{print $NF}'; }  # "wasm-bindgen 0.2.130", "0.8.7"
 
 if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~2 min)"
