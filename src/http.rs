@@ -16,6 +16,8 @@ pub struct RequestFacts {
     pub query: Option<String>,
     /// The `Accept` header.
     pub accept: Option<String>,
+    /// The `Accept-Language` header (chooses among a release's translations).
+    pub accept_language: Option<String>,
     /// The `If-None-Match` header.
     pub if_none_match: Option<String>,
     /// The `If-Modified-Since` header.
@@ -39,6 +41,7 @@ impl RequestFacts {
             path: path.into(),
             query,
             accept: accept.map(str::to_string),
+            accept_language: None,
             if_none_match: None,
             if_modified_since: None,
             now,

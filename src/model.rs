@@ -78,6 +78,14 @@ impl ReleaseKind {
         };
         Self::ALL.into_iter().find(|k| k.id() == alias)
     }
+
+    /// Parses a `type=` query value, with the message a reader sees when it is unknown.
+    pub fn from_param(value: &str) -> Result<Self, String> {
+        Self::from_id(value).ok_or_else(|| {
+            let ids: Vec<&str> = Self::ALL.iter().map(|k| k.id()).collect();
+            format!("`type` must be one of {}.", ids.join(", "))
+        })
+    }
 }
 
 /// A person to contact about a release or a publisher.

@@ -168,6 +168,40 @@ pub fn negotiate(accept: Option<&str>, available: &[Format]) -> Option<Format> {
     best.map(|(_, f)| f)
 }
 
+/// Most languages of an `Accept-Language` ranking that count (more only split caches).
+const MAX_LANGUAGES: usize = 4;
+
+/// The primary language subtags an `Accept-Language` header (RFC 9110 §12.5.4) asks for,
+/// best first: lower case, without `q=0` ones, `*` or malformed parts, each once, at most
+/// [`MAX_LANGUAGES`]. Equal weights keep the header's order. Never an error.
+pub fn language_ranking(header: Option<&str>) -> Vec<String> {
+    let mut weighted: Vec<(u16, String)> = Vec::new();
+    for part in header.unwrap_or("").split(',').take(64) {
+        let mut pieces = part.split(';').map(str::trim);
+        let tag = pieces.next().unwrap_or("");
+        let q = match pieces.next().map(|p| p.split_once('=')) {
+            None => Some(1000),
+            Some(Some((name, value))) if name.trim().eq_ignore_ascii_case("q") => parse_q(value.trim()),
+            Some(_) => None,
+        };
+        let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        let valid = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+        match q {
+            Some(q) if q > 0 && valid && !weighted.iter().any(|(_, l)| *l == primary) => weighted.push((q, primary)),
+            _ => {}
+        }
+    }
+    weighted.sort_by_key(|w| std::cmp::Reverse(w.0));
+    weighted.into_iter().map(|(_, l)| l).take(MAX_LANGUAGES).collect()
+}
+
+/// The language from `available` that `ranking` puts first; `None` if it names none of them.
+pub fn preferred_language<'a>(ranking: &[String], available: &[&'a str]) -> Option<&'a str> {
+    ranking.iter().find_map(|want| {
+        available.iter().copied().find(|have| have.split('-').next().is_some_and(|p| p.eq_ignore_ascii_case(want)))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +268,21 @@ mod tests {
         for (accept, available, expected) in cases {
             assert_eq!(negotiate(Some(accept), available), *expected, "{accept}");
         }
+    }
+
+    #[test]
+    fn language_rankings() {
+        let r = |h: &str| language_ranking(Some(h));
+        assert_eq!(r("fi-FI,fi;q=0.9,en-US;q=0.8,en;q=0.7"), ["fi", "en"]);
+        assert_eq!(r("en;q=0.5, sv-FI"), ["sv", "en"]);
+        assert_eq!(r("*, de;q=0, sv;q=0.3, x-klingon, fi;q=abc, ENGLISH, en"), ["en", "sv"]);
+        assert_eq!(r("a,b,c"), Vec::<String>::new());
+        assert_eq!(r("fi,sv,en,de,fr,it"), ["fi", "sv", "en", "de"]);
+        assert!(language_ranking(None).is_empty());
+        assert!(r(&"de,".repeat(10_000)).len() == 1, "a huge header is cut, not parsed whole");
+        let ranking = r("sv, fi;q=0.5");
+        assert_eq!(preferred_language(&ranking, &["fi", "sv-FI"]), Some("sv-FI"));
+        assert_eq!(preferred_language(&ranking, &["en"]), None);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::model::{
     CountsRecord, FeedItem, FeedRecord, Keyword, PageRecord, PublisherRecord, ReleaseRecord, SitemapIndexRecord,
     SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
-use crate::negotiate::{negotiate, Format};
+use crate::negotiate::{language_ranking, negotiate, preferred_language, Format};
 use crate::preview;
 use crate::route::{keyword_path, FeedScope, Parsed, Route};
 use crate::search::{self, Query, SearchResults};
@@ -83,12 +83,17 @@ struct Target {
     preview: Option<String>,
     /// The language asked for with `?lang=` on a release page.
     lang: Option<String>,
+    /// The reader's languages (`Accept-Language`), best first, for an HTML release page
+    /// without `?lang=`: they choose among its translations.
+    languages: Vec<String>,
 }
 
 /// Answers that need no KV read.
 enum Early {
     Fail(HttpError),
     Redirect(String),
+    /// `302 Found` to this URL (a list filtered by type is a search).
+    Found(String),
     Options(&'static [Format]),
 }
 
@@ -96,7 +101,7 @@ enum Early {
 enum Halt {
     Need(Vec<String>),
     Fail(HttpError),
-    /// `302 Found` to this path (a translation chosen by `?lang=`).
+    /// `302 Found` to this path: a translation chosen by `?lang=` or `Accept-Language`.
     Found(String),
 }
 
@@ -123,12 +128,17 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
         Ok(t) => t,
         Err(Early::Fail(e)) => return Outcome::Done(error_response(req, &e, None)),
         Err(Early::Redirect(path)) => return Outcome::Done(redirect(req, &path)),
+        Err(Early::Found(location)) => return Outcome::Done(found(&location, "Accept")),
         Err(Early::Options(formats)) => return Outcome::Done(options(formats)),
     };
     match render(&target, req, loaded) {
-        Ok(page) => Outcome::Done(full_response(req, 200, target.format, page)),
+        Ok(page) => {
+            let mut response = full_response(req, 200, target.format, page);
+            set_header(&mut response, "vary", vary(&target).into());
+            Outcome::Done(response)
+        }
         Err(Halt::Need(keys)) => Outcome::Fetch(keys),
-        Err(Halt::Found(location)) => Outcome::Done(found(&location)),
+        Err(Halt::Found(location)) => Outcome::Done(found(&location, vary(&target))),
         Err(Halt::Fail(e)) => {
             let cap = match &e {
                 HttpError::Scheduled(_, at) => seconds_until(req.now, Some(*at)),
@@ -184,8 +194,14 @@ pub fn finalize(req: &RequestFacts, mut response: HttpResponse) -> HttpResponse 
 /// The Cache API key for this request's full response, if it may be cached: the canonical
 /// URL plus the chosen representation and the parameters that change the body.
 pub fn cache_key(req: &RequestFacts) -> Option<String> {
-    let target = resolve(req).ok().filter(|t| t.preview.is_none() && t.lang.is_none())?;
+    let target = resolve(req).ok().filter(|t| t.preview.is_none())?;
     let mut key = format!("{}{}?format={}", req.origin, target.route.path(), target.format.query_name());
+    if let Some(lang) = &target.lang {
+        key.push_str(&format!("&lang={lang}"));
+    }
+    if !target.languages.is_empty() {
+        key.push_str(&format!("&accept-language={}", target.languages.join(".")));
+    }
     if matches!(target.route, Route::Feed(..)) {
         key.push_str(&format!("&limit={}", target.limit));
     }
@@ -232,6 +248,9 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
         other => return Err(Early::Fail(HttpError::MethodNotAllowed(other.chars().take(20).collect()))),
     }
     let format = choose_format(req, &route).map_err(Early::Fail)?;
+    if let (Some(scope), Some(kind)) = (list_scope(&route), req.query_param("type")) {
+        return Err(filtered_list(&scope, kind, format));
+    }
     let limit = match (&route, req.query_param("limit")) {
         (Route::Feed(..), Some(text)) => parse_number("limit", text, FEED_LEN).map_err(Early::Fail)?,
         _ => FEED_LEN,
@@ -256,7 +275,35 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
         }
         _ => None,
     };
-    Ok(Target { route, format, limit, page, preview, lang })
+    let languages = match (&route, format, &lang) {
+        (Route::Release(_), Format::Html, None) => language_ranking(req.accept_language.as_deref()),
+        _ => Vec::new(),
+    };
+    Ok(Target { route, format, limit, page, preview, lang, languages })
+}
+
+/// `?type=` on a list: the search for that type within the list's scope, which pages
+/// through exactly the matching releases.
+fn filtered_list(scope: &str, kind: &str, format: Format) -> Early {
+    match crate::model::ReleaseKind::from_param(kind) {
+        Ok(kind) => {
+            let format =
+                if format == Format::Html { String::new() } else { format!("&format={}", format.query_name()) };
+            Early::Found(format!("/search?{scope}type={}{format}", kind.id()))
+        }
+        Err(message) => Early::Fail(HttpError::BadRequest(message)),
+    }
+}
+
+/// The search parameters that stand for a list page's scope (`publisher=x&`), if it is a list.
+fn list_scope(route: &Route) -> Option<String> {
+    match route {
+        Route::Latest => Some(String::new()),
+        Route::Publisher(slug) => Some(format!("publisher={slug}&")),
+        Route::Keyword(slug) => Some(format!("keyword={slug}&")),
+        Route::Year(year) => Some(format!("year={year}&")),
+        _ => None,
+    }
 }
 
 /// `?format=` wins over `Accept`; a feed file name fixes its format.
@@ -582,11 +629,8 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
         return Err(HttpError::Scheduled(req.path.clone(), r.summary.published.at).into());
     }
     let translations: Vec<&Translation> = r.translations.iter().filter(|t| t.published.at <= req.now).collect();
-    if let Some(lang) = t.lang.as_deref().filter(|l| !l.eq_ignore_ascii_case(&r.summary.lang)) {
-        // `?lang=`: the translation in that language, or this page when there is none.
-        if let Some(other) = translations.iter().find(|t| t.lang.eq_ignore_ascii_case(lang)) {
-            return Err(Halt::Found(crate::route::release_path(&other.slug)));
-        }
+    if let Some(other) = chosen_translation(t, &r.summary.lang, &translations) {
+        return Err(Halt::Found(other));
     }
     // The publisher record adds boilerplate and "more from"; a damaged one only loses those.
     let mut log = Vec::new();
@@ -615,6 +659,23 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
         next_change: next,
         log,
     })
+}
+
+/// The path of the translation the reader asked for: the one in the `?lang=` language, or
+/// the one their `Accept-Language` ranks above this release's own language. The language
+/// switcher links with `?lang=`, so a reader's explicit choice is never overridden.
+fn chosen_translation(t: &Target, own: &str, translations: &[&Translation]) -> Option<String> {
+    let other = match t.lang.as_deref() {
+        Some(lang) => translations.iter().find(|tr| tr.lang.eq_ignore_ascii_case(lang)),
+        None if translations.is_empty() => None,
+        None => {
+            let mut langs: Vec<&str> = vec![own];
+            langs.extend(translations.iter().map(|tr| tr.lang.as_str()));
+            let best = preferred_language(&t.languages, &langs).filter(|l| !l.eq_ignore_ascii_case(own))?;
+            translations.iter().find(|tr| tr.lang == best)
+        }
+    };
+    other.filter(|tr| !tr.lang.eq_ignore_ascii_case(own)).map(|tr| crate::route::release_path(&tr.slug))
 }
 
 fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
@@ -740,9 +801,10 @@ fn redirect(req: &RequestFacts, path: &str) -> HttpResponse {
 }
 
 /// `302 Found`: the same resource in the language asked for.
-fn found(location: &str) -> HttpResponse {
+fn found(location: &str, vary: &str) -> HttpResponse {
     let headers = vec![
         ("location", location.to_string()),
+        ("vary", vary.into()),
         ("cache-control", cache_control(CacheKind::ClientError, None)),
         ("content-type", "text/plain; charset=utf-8".into()),
     ];
@@ -806,6 +868,14 @@ fn alternates(req: &RequestFacts, offered: &[Format]) -> String {
         .map(|f| format!("<{}?format={}>; rel=\"alternate\"; type=\"{}\"", req.path, f.query_name(), f.media_type()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The request headers a response depends on: `Accept-Language` picks an HTML release's translation.
+fn vary(t: &Target) -> &'static str {
+    match (&t.route, t.format, &t.lang) {
+        (Route::Release(_), Format::Html, None) => "Accept, Accept-Language",
+        _ => "Accept",
+    }
 }
 
 fn set_header(response: &mut HttpResponse, name: &'static str, value: String) {

@@ -159,10 +159,7 @@ impl Query {
         query.publisher = slug("publisher")?;
         query.keyword = slug("keyword")?;
         query.kind = match get("type").filter(|v| !v.is_empty()) {
-            Some(v) => Some(ReleaseKind::from_id(v).ok_or_else(|| {
-                let ids: Vec<&str> = ReleaseKind::ALL.iter().map(|k| k.id()).collect();
-                format!("`type` must be one of {}.", ids.join(", "))
-            })?),
+            Some(v) => Some(ReleaseKind::from_param(v)?),
             None => None,
         };
         query.year = match get("year").filter(|v| !v.is_empty()) {

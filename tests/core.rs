@@ -554,6 +554,37 @@ mod search {
     }
 
     #[test]
+    fn lists_filter_by_type_through_search() {
+        let kv = store(&seed_site());
+        let publisher = "/publishers/kymsote";
+        let (r, reads) = serve(&kv, &format!("{publisher}?type=article"), None);
+        assert_eq!((r.status, reads), (302, 0), "decided before any KV read");
+        let location = r.header("location").expect("location").to_string();
+        assert_eq!(location, "/search?publisher=kymsote&type=artikkeli");
+        assert_eq!(slugs(&json(&kv, &location).0), ["2018-11-30-kymsote-kehitysohjelma"]);
+        let (r, _) = serve(&kv, "/?type=tiedote&format=json", None);
+        let location = r.header("location").expect("location").to_string();
+        assert_eq!(location, "/search?type=tiedote&format=json");
+        let (v, _) = json(&kv, &location);
+        assert_eq!(v["total"], 6, "every seed release but the kymsote article");
+        assert!(!slugs(&v).contains(&"2018-11-30-kymsote-kehitysohjelma".to_string()));
+        for path in ["/keywords/sote?type=event", "/archive/2025?type=news"] {
+            assert_eq!(serve(&kv, path, None).0.status, 302, "{path}");
+        }
+        let (r, _) = serve(&kv, "/?type=%3Cscript%3E", None);
+        assert_eq!(r.status, 400);
+        assert!(text(&r).contains("`type` must be one of tiedote, uutinen"), "{}", text(&r));
+        assert_eq!(serve(&kv, "/keywords?type=news", None).0.status, 200, "not a list of releases: ignored");
+
+        let (page, _) = serve(&kv, publisher, None);
+        let html = scraper::Html::parse_document(&text(&page));
+        let sel = scraper::Selector::parse("nav.filter a").expect("selector");
+        let links: Vec<_> = html.select(&sel).filter_map(|a| a.value().attr("href")).collect();
+        assert_eq!(links.len(), 5, "one link per release type");
+        assert_eq!(links[2], "/search?publisher=kymsote&type=artikkeli");
+    }
+
+    #[test]
     fn the_empty_search_is_a_form_and_bad_input_is_400() {
         let kv = store(&seed_site());
         let (r, reads) = serve(&kv, "/search", None);
@@ -672,7 +703,7 @@ mod languages {
             page.select(&sel("link[rel=alternate][hreflang]")).filter_map(|e| e.value().attr("hreflang")).collect();
         assert_eq!(hreflangs, ["fi", "sv"], "the Finnish page names itself and its Swedish translation");
         let links: Vec<_> = page.select(&sel("nav.translations a")).filter_map(|e| e.value().attr("href")).collect();
-        assert_eq!(links, ["/releases/fixture-sv"]);
+        assert_eq!(links, ["/releases/fixture-sv?lang=sv"], "an explicit choice, kept over Accept-Language");
 
         let (sv, _) = serve(&kv, "/releases/fixture-sv", Some("application/json"));
         let v: serde_json::Value = serde_json::from_slice(&sv.body).expect("JSON");
@@ -701,7 +732,45 @@ mod languages {
         assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=fi"), None).0.status, 200);
         assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=de"), None).0.status, 200, "no German: this page");
         assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=%3Cx%3E"), None).0.status, 400);
-        assert_eq!(newsroom::cache_key(&RequestFacts::get(&format!("/releases/{FI}?lang=sv"), None, now())), None);
+        let key = newsroom::cache_key(&RequestFacts::get(&format!("/releases/{FI}?lang=sv"), None, now()));
+        assert!(key.is_some_and(|k| k.ends_with("&lang=sv")), "each explicit choice is its own cache entry");
+    }
+
+    #[test]
+    fn accept_language_picks_a_translation_for_browsers() {
+        let site = load(&[
+            ("fixture-sv", "title = \"Testfixtur\"\nlanguage = \"sv\"\ntranslations = [\"2024-11-27-ohjausneuvottelut\"]"),
+            ("fixture-en", "title = \"Test fixture\"\nlanguage = \"en\"\ntranslations = [\"fixture-sv\", \"2024-11-27-ohjausneuvottelut\"]"),
+        ])
+        .expect("valid");
+        let kv = store(&site);
+        let ask = |path: &str, languages: &str, accept: Option<&str>| {
+            let mut req = RequestFacts::get(path, accept, now());
+            req.accept_language = Some(languages.into());
+            (serve_req(&kv, &req), newsroom::cache_key(&req))
+        };
+        let fi = format!("/releases/{FI}");
+        let (r, _) = ask(&fi, "sv-FI, fi;q=0.8", None);
+        assert_eq!((r.status, r.header("location")), (302, Some("/releases/fixture-sv")));
+        assert_eq!(r.header("vary"), Some("Accept, Accept-Language"));
+        let (r, _) = ask(&fi, "de, en;q=0.5", None);
+        assert_eq!(r.header("location"), Some("/releases/fixture-en"), "the reader's first language we have");
+        for (languages, why) in
+            [("fi, sv", "the page's own language comes first"), ("de", "no translation in German"), ("", "no header")]
+        {
+            let (r, _) = ask(&fi, languages, None);
+            assert_eq!(r.status, 200, "{why}");
+            assert_eq!(r.header("vary"), Some("Accept, Accept-Language"));
+        }
+        let (r, _) = ask("/releases/fixture-sv?lang=sv", "fi", None);
+        assert_eq!(r.status, 200, "the switcher's explicit choice wins");
+        let (r, _) = ask(&fi, "sv", Some("application/json"));
+        assert_eq!((r.status, r.header("vary")), (200, Some("Accept")), "machines get the URL they asked for");
+        let (_, sv_key) = ask(&fi, "sv, fi", None);
+        let (_, fi_key) = ask(&fi, "fi, sv", None);
+        assert_ne!(sv_key, fi_key, "a cached page never reaches a reader who would be sent elsewhere");
+        let (_, plain_key) = ask(&fi, "", None);
+        assert_eq!(plain_key, newsroom::cache_key(&RequestFacts::get(&fi, None, now())));
     }
 
     #[test]

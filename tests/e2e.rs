@@ -527,7 +527,7 @@ fn utc_now() -> chrono::DateTime<chrono::Utc> {
 
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
-fn a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
+fn run2_a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
     let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
     let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
     let slug = "e2e-lift-fixture";
@@ -569,6 +569,51 @@ fn a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
         assert_eq!(r.status, 200, "{path} after the lift");
         assert!(r.body.contains(slug) || r.body.contains("e2e-testiaineisto"), "{path} still hides it after the lift");
     }
+}
+
+/// A GET that does not follow redirects, with extra headers.
+fn get_unfollowed(path: &str, headers: &[(&str, &str)]) -> ureq::Response {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let mut req = agent.get(&format!("{}{path}", base()));
+    for (name, value) in headers {
+        req = req.set(name, value);
+    }
+    match req.call() {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("GET {path}: {e}"),
+    }
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh (second run)"]
+fn run2_accept_language_chooses_a_translation_even_when_the_page_is_cached() {
+    let (fi, sv) = ("/releases/2018-11-30-kymsote-kehitysohjelma", "/releases/e2e-translation-fixture");
+    // A Finnish reader, twice: the second answer comes from the Cache API.
+    let finnish = [("Accept-Language", "fi-FI,fi;q=0.9,en;q=0.5")];
+    let first = get_unfollowed(fi, &finnish);
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.header("vary"), Some("Accept, Accept-Language"));
+    let mut hit = get_unfollowed(fi, &finnish);
+    for _ in 0..20 {
+        if hit.header("x-cache") == Some("hit") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        hit = get_unfollowed(fi, &finnish);
+    }
+    assert_eq!(hit.header("x-cache"), Some("hit"));
+    let doc = Html::parse_document(&hit.into_string().expect("body"));
+    assert_eq!(attrs(&doc, "nav.translations a", "href"), [format!("{sv}?lang=sv")]);
+    // A Swedish reader is sent to the translation, not served the cached Finnish page.
+    let swedish = get_unfollowed(fi, &[("Accept-Language", "sv-FI, sv;q=0.9, fi;q=0.8")]);
+    assert_eq!((swedish.status(), swedish.header("location")), (302, Some(sv)));
+    // The switcher's explicit choice wins over the reader's languages, both ways.
+    let chosen = get_unfollowed(&format!("{sv}?lang=sv"), &finnish);
+    assert_eq!((chosen.status(), chosen.header("content-language")), (200, Some("sv")));
+    let back = get_unfollowed(&format!("{fi}?lang=fi"), &[("Accept-Language", "sv")]);
+    assert_eq!((back.status(), back.header("content-language")), (200, Some("fi")));
+    // Without the header, nobody is redirected.
+    assert_eq!(get_unfollowed(fi, &[]).status(), 200);
 }
 
 #[test]

@@ -54,7 +54,8 @@ pub fn release_page(
                     (l.translations) ": "
                     @for (i, t) in translations.iter().enumerate() {
                         @if i > 0 { ", " }
-                        a href=(release_path(&t.slug)) hreflang=(t.lang) lang=(t.lang) { (t.title) }
+                        // `?lang=` marks an explicit choice that `Accept-Language` must not undo.
+                        a href={(release_path(&t.slug)) "?lang=" (t.lang)} hreflang=(t.lang) lang=(t.lang) { (t.title) }
                     }
                 }
             }
@@ -156,6 +157,7 @@ pub fn latest_page(total: usize, items: &[&Summary], pager: &Pager, origin: &str
     let main = html! {
         h1 { (l.latest) }
         p.meta { (total) " " (l.total) " · " a href="/archive" { (l.archive) } " · " a href="/keywords" { (l.keywords) } }
+        (kind_filter(None, l))
         (summary_cards(items, lang, l))
         (pager_nav(pager, l))
     };
@@ -191,6 +193,7 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
         section aria-labelledby="releases" {
             h2 #releases { (l.releases) }
             p.meta { (total) " " (l.total) }
+            (kind_filter(Some(("publisher", &p.publisher.slug)), l))
             (summary_cards(items, &p.lang, l))
             (pager_nav(pager, l))
         }
@@ -198,11 +201,26 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
     layout(&head, l, main)
 }
 
+/// Links to this list's releases of one type (a search filtered by the list's scope).
+fn kind_filter(scope: Option<(&str, &str)>, l: &Labels) -> Markup {
+    let scope = scope.map_or(String::new(), |(name, value)| format!("{name}={value}&"));
+    html! {
+        nav.filter aria-label=(l.kind_filter[0]) {
+            (l.kind_filter[0]) ": "
+            @for (i, k) in ReleaseKind::ALL.iter().enumerate() {
+                @if i > 0 { " · " }
+                a href={"/search?" (scope) "type=" (k.id())} { (l.kind(*k)) }
+            }
+        }
+    }
+}
+
 /// A titled list page: one keyword's or one year's releases.
 #[allow(clippy::too_many_arguments)]
 fn titled_list(
     heading: &str,
     up: (&str, &str),
+    scope: (&str, &str),
     feeds: Option<String>,
     total: usize,
     items: &[&Summary],
@@ -225,6 +243,7 @@ fn titled_list(
         p.meta { a href=(up.0) { (up.1) } }
         h1 { (heading) }
         p.meta { (total) " " (l.total) }
+        (kind_filter(Some(scope), l))
         (summary_cards(items, lang, l))
         (pager_nav(pager, l))
     };
@@ -236,14 +255,16 @@ pub fn keyword_page(k: &Keyword, total: usize, items: &[&Summary], pager: &Pager
     let l = labels(lang);
     let heading = format!("{}: {}", l.keyword, k.label);
     let feeds = Some(keyword_path(&k.slug));
-    titled_list(&heading, ("/keywords", l.keywords), feeds, total, items, pager, origin, lang)
+    let scope = ("keyword", k.slug.as_str());
+    titled_list(&heading, ("/keywords", l.keywords), scope, feeds, total, items, pager, origin, lang)
 }
 
 /// `/archive/{year}`: releases of one year.
 pub fn year_page(year: i32, total: usize, items: &[&Summary], pager: &Pager, origin: &str, lang: &str) -> String {
     let l = labels(lang);
     let heading = format!("{} {year}", l.archive);
-    titled_list(&heading, ("/archive", l.archive), None, total, items, pager, origin, lang)
+    let year = year.to_string();
+    titled_list(&heading, ("/archive", l.archive), ("year", &year), None, total, items, pager, origin, lang)
 }
 
 /// A page of counted links (keywords, years).
