@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv publish dev test lint unit e2e size bench
+.PHONY: help setup build kv publish dev test lint unit e2e size bench screenshots
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
@@ -11,6 +11,7 @@ help:
 	@echo "make publish [REMOTE=1] [DRY_RUN=1] - upload content/ to local (or remote) KV in the safe order"
 	@echo "make size  - wasm size as wrangler would upload it (gzip)"
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000 releases -> BENCHMARKS.md"
+	@echo "make screenshots - run the end-to-end and browser checks, copy their screenshots to docs/screenshots"
 
 setup:
 	scripts/setup.sh
@@ -41,6 +42,11 @@ e2e: build
 	scripts/e2e.sh
 
 test: lint unit e2e
+
+# The browser checks run inside e2e (scripts/browser-test.sh); this keeps their screenshots.
+screenshots: e2e
+	mkdir -p docs/screenshots
+	cp target/screenshots/*.png docs/screenshots/
 
 bench: build
 	scripts/bench.sh

@@ -17,6 +17,14 @@ if up; then
 fi
 sh scripts/build-worker.sh
 cargo test --no-run --quiet --test e2e
+# Browser checks (HTML validity, axe, screenshots) need Chromium and Java: installed when
+# possible, else skipped with a warning, unless REQUIRE_BROWSER=1 (CI) makes that an error.
+browser=1
+scripts/setup-browser.sh || {
+  [ "${REQUIRE_BROWSER:-0}" = 1 ] && { echo "[e2e] browser checks required but not installable" >&2; exit 1; }
+  echo "[e2e] WARNING: skipping the browser checks (no Chromium/Java)" >&2
+  browser=0
+}
 
 # content/ plus the fixture releases and media, in a scratch folder.
 fixture_content() {
@@ -41,6 +49,10 @@ serve_and_test() {
   done
   NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" \
     cargo test --test e2e -- --ignored "$@"
+  if [ "${with_browser:-0}" = 1 ]; then
+    preview=$(PREVIEW_SECRET=$secret cargo run --quiet -- preview e2e-media-fixture --content "$content" --base-url "")
+    scripts/browser-test.sh "$url" "$preview"
+  fi
   kill -- -$pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
   trap - EXIT
@@ -54,7 +66,7 @@ fixture_content "$content"
 CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
 rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
-serve_and_test "$state" --test-threads 4 --skip run2_
+with_browser=$browser serve_and_test "$state" --test-threads 4 --skip run2_
 
 # Run 2 (tests named `run2_*`). A release that goes public while the test runs, with no upload
 # in between; the lift leaves time to publish and start the server (E2E_LIFT_SECONDS on a slow

@@ -107,19 +107,19 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
             }
             body {
                 a.skip href="#main" { (labels.skip) }
-                header.site {
+                header.site { div.wrap {
                     a href="/" { (labels.site) }
                     " "
                     form.search action="/search" method="get" role="search" {
                         label for="site-q" { (labels.search) }
                         " "
-                        input #site-q type="search" name="q";
+                        input #site-q type="search" name="q" placeholder=(labels.search);
                         " "
                         button type="submit" { (labels.search_button) }
                     }
-                }
+                } }
                 main #main { (main) }
-                footer.site {
+                footer.site { div.wrap {
                     @if let Some((base, _)) = &head.feeds {
                         p.feeds {
                             (labels.subscribe) ": "
@@ -130,7 +130,7 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
                         }
                     }
                     @if head.canonical.is_some() { p { a.alt href="?format=json" { (labels.as_json) } } }
-                }
+                } }
             }
         }
     }
@@ -171,7 +171,7 @@ fn summary_cards(items: &[&Summary], page_lang: &str, labels: &Labels) -> Markup
                     li lang=[(s.lang != page_lang).then_some(s.lang.as_str())] {
                         p.meta {
                             a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
-                            " · " (time_tag(&s.published, &s.lang)) " · " (labels.kind(s.kind))
+                            " · " (time_tag(&s.published, &s.lang)) " · " span.kind { (labels.kind(s.kind)) }
                         }
                         h3 { a href=(release_path(&s.slug)) { (s.title) } }
                         p { (s.lead) }

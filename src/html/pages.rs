@@ -44,7 +44,7 @@ pub fn release_page(
             @if preview { p.notice.embargo role="status" { (l.embargoed_until) " " (time_tag(&s.published, &s.lang)) } }
             p.meta {
                 a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
-                " · " (time_tag(&s.published, &s.lang)) " · " (l.kind(s.kind))
+                " · " (time_tag(&s.published, &s.lang)) " · " span.kind { (l.kind(s.kind)) }
             }
             h1 { (s.title) }
             @if let Some(u) = &r.updated { p.meta { (l.updated) " " (time_tag(u, &s.lang)) } }
@@ -207,9 +207,8 @@ fn kind_filter(scope: Option<(&str, &str)>, l: &Labels) -> Markup {
     html! {
         nav.filter aria-label=(l.kind_filter[0]) {
             (l.kind_filter[0]) ": "
-            @for (i, k) in ReleaseKind::ALL.iter().enumerate() {
-                @if i > 0 { " · " }
-                a href={"/search?" (scope) "type=" (k.id())} { (l.kind(*k)) }
+            @for k in ReleaseKind::ALL {
+                " " a href={"/search?" (scope) "type=" (k.id())} { (l.kind(k)) }
             }
         }
     }

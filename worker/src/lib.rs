@@ -70,6 +70,7 @@ fn facts(req: &Request) -> Result<RequestFacts> {
         path: url.path().to_string(),
         query: url.query().map(str::to_string),
         accept: headers.get("accept")?,
+        accept_language: headers.get("accept-language")?,
         if_none_match: headers.get("if-none-match")?,
         if_modified_since: headers.get("if-modified-since")?,
         now: DateTime::from_timestamp_millis(millis).unwrap_or_default(),

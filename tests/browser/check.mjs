@@ -1,0 +1,125 @@
+// Readers' checks in a real browser (Debian's Chromium through puppeteer-core): every page
+// type is saved for the Nu Html Checker, audited with axe-core for WCAG 2.1 A/AA, checked for
+// third-party requests and page weight, and screenshotted at phone and desktop sizes.
+//
+//   node tests/browser/check.mjs BASE_URL HTML_DIR SHOT_DIR  (PREVIEW_PATH: a preview link)
+//
+// Exits 1 listing every violation; prints one line per page otherwise.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import puppeteer from "puppeteer-core";
+
+const [base, htmlDir, shotDir] = process.argv.slice(2);
+if (!base || !htmlDir || !shotDir) {
+  console.error("usage: check.mjs BASE_URL HTML_DIR SHOT_DIR");
+  process.exit(2);
+}
+// Evaluated through DevTools, which the page's CSP (no scripts at all) does not govern, so
+// the pages are checked under their real CSP: a blocked image or style would show.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
+
+/** Every page type: [name, path, expected status, screenshot?]. */
+const pages = [
+  ["latest", "/", 200, true],
+  ["release", "/releases/2024-11-27-ohjausneuvottelut", 200, true],
+  ["release-lead-only", "/releases/2025-06-23-juhannus-paivystyksissa", 200, false],
+  ["publisher", "/publishers/kymenlaakson-hyvinvointialue", 200, true],
+  ["keyword", "/keywords/sote", 200, false],
+  ["keywords", "/keywords", 200, false],
+  ["search", "/search?q=hyvinvointialue", 200, true],
+  ["search-form", "/search", 200, false],
+  ["archive", "/archive", 200, false],
+  ["year", "/archive/2025", 200, false],
+  ["not-found", "/releases/no-such-release", 404, false],
+  ["gone", "/releases/e2e-removed-fixture", 410, false],
+  ["bad-request", "/?page=0", 400, false],
+];
+if (process.env.PREVIEW_PATH) pages.push(["preview", process.env.PREVIEW_PATH, 200, true]);
+
+/** WCAG 2.1 A and AA rules. */
+const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+/** HTML + CSS of a release page, uncompressed (the issue's budget). */
+const RELEASE_BUDGET = 30 * 1024;
+const viewports = [
+  { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  { width: 1280, height: 800, deviceScaleFactor: 1 },
+];
+
+mkdirSync(htmlDir, { recursive: true });
+mkdirSync(shotDir, { recursive: true });
+const failures = [];
+const browser = await puppeteer.launch({
+  executablePath: chromium,
+  headless: true,
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--font-render-hinting=none"],
+});
+try {
+  // A canary first: axe must find the missing alt text, or this check proves nothing.
+  const canary = await browser.newPage();
+  await canary.setContent('<!DOCTYPE html><html lang="en"><title>canary</title><main><img src="data:,"></main></html>');
+  await canary.evaluate(axeSource);
+  const found = await canary.evaluate(() => globalThis.axe.run(document).then((r) => r.violations.map((v) => v.id)));
+  if (!found.includes("image-alt")) failures.push(`axe canary: expected image-alt, got ${found.join(", ")}`);
+  await canary.close();
+
+  for (const [name, path, status, shoot] of pages) {
+    const response = await fetch(base + path, { headers: { accept: "text/html" }, redirect: "manual" });
+    const html = await response.text();
+    writeFileSync(`${htmlDir}/${name}.html`, html);
+    if (response.status !== status) failures.push(`${name} ${path}: status ${response.status}, expected ${status}`);
+    if (name.startsWith("release") && html.length > RELEASE_BUDGET) {
+      failures.push(`${name}: ${html.length} bytes of HTML+CSS, budget ${RELEASE_BUDGET}`);
+    }
+    const page = await browser.newPage();
+    const foreign = [];
+    page.on("request", (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith("data:")) foreign.push(r.url());
+    });
+    const blocked = [];
+    page.on("console", (m) => m.text().includes("Content Security Policy") && blocked.push(m.text()));
+    await page.setViewport(viewports[1]);
+    await page.goto(base + path, { waitUntil: "load" });
+    await page.evaluate(axeSource);
+    const broken = await page.evaluate(() =>
+      [...document.images].filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
+    );
+    if (broken.length) failures.push(`${name}: images not shown: ${broken.join(", ")}`);
+    if (blocked.length) failures.push(`${name}: CSP blocked: ${blocked.join(" | ")}`);
+    // Light and dark colour schemes: contrast must hold in both.
+    const violations = [];
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+      const result = await page.evaluate(
+        (tags) => globalThis.axe.run(document, { runOnly: { type: "tag", values: tags } }),
+        tags,
+      );
+      for (const v of result.violations) {
+        const where = v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(", ");
+        violations.push(`${name} (${scheme}): axe ${v.id} (${v.impact}): ${v.help} at ${where}`);
+      }
+    }
+    failures.push(...violations);
+    if (foreign.length) failures.push(`${name}: third-party requests ${foreign.join(", ")}`);
+    const kb = (html.length / 1024).toFixed(1);
+    console.log(`[browser] ${name} ${response.status} ${kb} KiB, axe (light, dark): ${violations.length} violations`);
+    if (shoot) {
+      for (const [scheme, vps] of [["light", viewports], ["dark", name === "release" ? [viewports[0]] : []]]) {
+        await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+        for (const vp of vps) {
+          await page.setViewport(vp);
+          const suffix = scheme === "dark" ? "-dark" : "";
+          await page.screenshot({ path: `${shotDir}/${name}${suffix}-${vp.width}x${vp.height}.png` });
+        }
+      }
+    }
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(failures.map((f) => `[browser] FAIL ${f}`).join("\n"));
+  process.exit(1);
+}
+console.log(`[browser] ${pages.length} pages: 0 axe violations, no third-party requests`);
