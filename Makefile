@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv publish dev test lint unit e2e size bench screenshots
+.PHONY: help setup build kv publish dev test lint unit e2e size bench bench-native screenshots
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
@@ -11,6 +11,7 @@ help:
 	@echo "make publish [REMOTE=1] [DRY_RUN=1] - upload content/ to local (or remote) KV in the safe order"
 	@echo "make size  - wasm size as wrangler would upload it (gzip)"
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000 releases -> BENCHMARKS.md"
+	@echo "make bench-native - criterion micro-benchmarks of the core -> BENCHMARKS.md (native section)"
 	@echo "make screenshots - run the end-to-end and browser checks, copy their screenshots to docs/screenshots"
 
 setup:
@@ -50,6 +51,10 @@ screenshots: e2e
 
 bench: build
 	scripts/bench.sh
+
+# Criterion micro-benchmarks of the core only (also part of `make bench`).
+bench-native:
+	scripts/bench-native.sh
 
 size: build
 	source scripts/env.sh && npx wrangler deploy --dry-run --outdir target/dry-run 2>&1 | grep -i "upload"

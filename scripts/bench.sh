@@ -113,6 +113,7 @@ PY
   unset miss hit kvr
 done
 
+native=$(scripts/bench-native.sh --print)
 size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'Total Upload.*')
 {
   echo "# Benchmarks"
@@ -127,5 +128,7 @@ size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'To
   echo "Worker size: $size."
   echo
   cat "$results"
+  echo
+  echo "$native"
 } >BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2

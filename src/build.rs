@@ -170,7 +170,8 @@ fn push_search(records: &mut Records, all: &[&Built]) {
     let mut filters: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (id, b) in (0u32..).zip(all) {
         let r = b.release;
-        let mut flags: BTreeMap<String, u8> = BTreeMap::new();
+        // Order does not matter here: each term's postings are appended in id order.
+        let mut flags: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
         let keywords: String = r.keywords.iter().map(|k| k.label.as_str()).collect::<Vec<_>>().join(" ");
         // Contacts too: journalists search by the person they want to reach.
         let contacts: Vec<&str> = r.contacts.iter().map(|c| c.name.as_str()).collect();

@@ -3,7 +3,7 @@
 //! Content files are parsed and checked ([`content`]), turned into KV records ([`build`]),
 //! and served by [`respond`], a function from request facts plus the KV values it asked
 //! for to a response value. The wasm adapter (`worker/`) and the publisher CLI
-//! (`src/bin/newsroom.rs`) are thin shells around it.
+//! (`src/bin/newsroom/`) are thin shells around it.
 #![deny(missing_docs)]
 
 pub mod build;
@@ -12,6 +12,8 @@ pub mod conditional;
 pub mod content;
 pub mod error;
 pub mod feed;
+#[cfg(feature = "gen")]
+pub mod gen;
 pub mod html;
 pub mod http;
 pub mod i18n;

@@ -609,10 +609,23 @@ fn preview_opens(slug: &str, token: Option<&str>, req: &RequestFacts) -> bool {
     }
 }
 
+/// The fields of a release record that decide everything before its publisher's record is
+/// read: decoding only these (serde skips the rest) keeps the first round cheap, so the
+/// whole record is decoded once, in the last round.
+#[derive(serde::Deserialize)]
+struct ReleaseHead {
+    slug: String,
+    publisher: crate::model::PublisherRef,
+    published: crate::model::Timestamp,
+    lang: String,
+    #[serde(default)]
+    translations: Vec<Translation>,
+}
+
 fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let (format, preview) = (t.format, t.preview.as_deref());
     let key = kv::release_key(slug);
-    let Some(r) = record::<ReleaseRecord>(loaded, key.clone())? else {
+    let Some(head) = record::<ReleaseHead>(loaded, key.clone())? else {
         // Missing: a removed release leaves a tombstone (410), anything else is a 404.
         return Err(match record::<GoneRecord>(loaded, kv::gone_key(slug))? {
             Some(g) => HttpError::Gone(g.release.title, g.release.publisher.name),
@@ -620,21 +633,25 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
         }
         .into());
     };
-    if r.summary.slug != slug {
+    if head.slug != slug {
         return Err(HttpError::BadData(damaged(&key, "its slug field names another release")).into());
     }
-    let embargoed = r.summary.published.at > req.now;
+    let embargoed = head.published.at > req.now;
     if embargoed && !preview_opens(slug, preview, req) {
         // Embargoed: indistinguishable from a missing release, cached only until it lifts.
-        return Err(HttpError::Scheduled(req.path.clone(), r.summary.published.at).into());
+        return Err(HttpError::Scheduled(req.path.clone(), head.published.at).into());
     }
-    let translations: Vec<&Translation> = r.translations.iter().filter(|t| t.published.at <= req.now).collect();
-    if let Some(other) = chosen_translation(t, &r.summary.lang, &translations) {
+    let translations: Vec<&Translation> = head.translations.iter().filter(|t| t.published.at <= req.now).collect();
+    if let Some(other) = chosen_translation(t, &head.lang, &translations) {
         return Err(Halt::Found(other));
     }
+    let publisher_key = kv::publisher_key(&head.publisher.slug);
+    need_all(loaded, std::slice::from_ref(&publisher_key))?;
+    let not_found = || HttpError::BadData(damaged(&key, "vanished between two reads"));
+    let r: ReleaseRecord = record(loaded, key.clone())?.ok_or_else(not_found)?;
     // The publisher record adds boilerplate and "more from"; a damaged one only loses those.
     let mut log = Vec::new();
-    let publisher: Option<PublisherRecord> = match record(loaded, kv::publisher_key(&r.summary.publisher.slug)) {
+    let publisher: Option<PublisherRecord> = match record(loaded, publisher_key) {
         Ok(p) => p,
         Err(Halt::Fail(e)) => {
             log.push(e.to_string_for_log());
@@ -758,6 +775,9 @@ fn record<T: DeserializeOwned>(loaded: &Loaded, key: String) -> Result<Option<T>
     decode(&key, bytes).map(Some).map_err(|e| Halt::Fail(HttpError::BadData(e)))
 }
 
+/// [`SCHEMA_VERSION`] as written in records.
+const SCHEMA_VERSION_TEXT: &str = "1";
+
 /// Checks size, UTF-8, JSON shape and schema version, naming the key in every error.
 pub fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, DataError> {
     if bytes.len() > MAX_RECORD_BYTES {
@@ -766,20 +786,34 @@ pub fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, DataErr
             &format!("{} bytes, more than the {MAX_RECORD_BYTES} a record may have", bytes.len()),
         ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| damaged(key, &format!("not UTF-8 ({e})")))?;
-    #[derive(serde::Deserialize)]
-    struct Version {
-        v: Option<u32>,
-    }
-    match serde_json::from_str::<Version>(text) {
-        Err(e) => return Err(damaged(key, &format!("not a JSON object ({e})"))),
-        Ok(Version { v: Some(SCHEMA_VERSION) }) => {}
-        Ok(Version { v }) => {
-            let found = v.map_or("no".to_string(), |v| format!("version {v}"));
-            return Err(damaged(key, &format!("{found} schema; this worker reads version {SCHEMA_VERSION}")));
+    // `newsroom build` writes the version first (`{"v":1,...`): such records are parsed once,
+    // straight from the bytes (serde_json checks UTF-8 in the strings it reads). One reader
+    // type for every record keeps the wasm small: each one doubles serde's code.
+    let fast = bytes.strip_prefix(b"{\"v\":").and_then(|rest| rest.strip_prefix(SCHEMA_VERSION_TEXT.as_bytes()));
+    if !fast.is_some_and(|rest| rest.starts_with(b",")) {
+        #[derive(serde::Deserialize)]
+        struct Version {
+            v: Option<u32>,
+        }
+        match serde_json::from_slice::<Version>(bytes) {
+            Err(e) => return Err(unreadable(key, bytes, "not a JSON object", &e)),
+            Ok(Version { v: Some(SCHEMA_VERSION) }) => {}
+            Ok(Version { v }) => {
+                let found = v.map_or("no".to_string(), |v| format!("version {v}"));
+                return Err(damaged(key, &format!("{found} schema; this worker reads version {SCHEMA_VERSION}")));
+            }
         }
     }
-    serde_json::from_str(text).map_err(|e| damaged(key, &format!("does not match schema {SCHEMA_VERSION} ({e})")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| unreadable(key, bytes, &format!("does not match schema {SCHEMA_VERSION}"), &e))
+}
+
+/// A parse error, blamed on the encoding when the bytes are not UTF-8.
+fn unreadable(key: &str, bytes: &[u8], what: &str, e: &serde_json::Error) -> DataError {
+    match std::str::from_utf8(bytes) {
+        Err(utf8) => damaged(key, &format!("not UTF-8 ({utf8})")),
+        Ok(_) => damaged(key, &format!("{what} ({e})")),
+    }
 }
 
 fn damaged(key: &str, reason: &str) -> DataError {
@@ -924,4 +958,31 @@ fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered
         headers.push(("strict-transport-security", "max-age=31536000".into()));
     }
     HttpResponse { status, headers, body: page.body, log: page.log }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_fast_path_matches_the_schema_version() {
+        assert_eq!(SCHEMA_VERSION_TEXT, SCHEMA_VERSION.to_string());
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct R {
+            v: u32,
+            x: u8,
+        }
+        assert_eq!(decode::<R>("k", br#"{"v":1,"x":2}"#), Ok(R { v: 1, x: 2 }));
+        assert_eq!(decode::<R>("k", br#"{"x":2,"v":1}"#), Ok(R { v: 1, x: 2 }), "any field order");
+        let newer = decode::<R>("k", br#"{"v":12,"x":2}"#).expect_err("version 12");
+        assert!(newer.reason.contains("version 12 schema"), "{}", newer.reason);
+        let broken = decode::<R>("k", br#"{"v":1,"x":"#).expect_err("truncated");
+        assert!(broken.reason.contains("does not match schema 1 (EOF"), "{}", broken.reason);
+        let odd = decode::<R>("k", br#"[1, 2"#).expect_err("no object");
+        assert!(odd.reason.contains("not a JSON object"), "{}", odd.reason);
+        let wrong = decode::<R>("k", br#"{"v":1,"x":"two"}"#).expect_err("wrong type");
+        assert!(wrong.reason.contains("does not match schema 1"), "{}", wrong.reason);
+        let latin1 = decode::<R>("k", b"{\"v\":1,\"x\":\"\xe4\"}").expect_err("not UTF-8");
+        assert!(latin1.reason.contains("not UTF-8"), "{}", latin1.reason);
+    }
 }

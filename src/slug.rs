@@ -28,11 +28,19 @@ fn fold(c: char) -> char {
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
-    for c in text.chars().flat_map(char::to_lowercase).map(fold) {
+    let mut push = |c: char| {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             word.push(c);
         } else if !word.is_empty() {
             out.push(std::mem::take(&mut word));
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            // The common case, without Unicode case tables (`newsroom build` indexes every word).
+            push(c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().map(fold).for_each(&mut push);
         }
     }
     if !word.is_empty() {

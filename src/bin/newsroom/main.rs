@@ -1,7 +1,5 @@
 //! `newsroom`: the publisher CLI. Checks `content/` and builds the KV upload files.
 
-mod gen;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -133,7 +131,7 @@ fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Preview { slug, content, hours, base_url } => preview_url(&slug, &content, hours, &base_url),
         Command::Gen { releases, publishers, seed, min_body, max_body, out } => {
-            let spec = gen::Spec {
+            let spec = newsroom::gen::Spec {
                 releases,
                 publishers: publishers.max(1),
                 seed,
@@ -233,7 +231,7 @@ fn preview_secret() -> Result<String> {
 /// Marks a folder as made by `newsroom gen`, so a later run may replace it.
 const GEN_MARKER: &str = ".newsroom-gen";
 
-fn generate_into(out: &Path, spec: &gen::Spec) -> Result<()> {
+fn generate_into(out: &Path, spec: &newsroom::gen::Spec) -> Result<()> {
     if out.exists() {
         anyhow::ensure!(
             out.join(GEN_MARKER).exists(),
@@ -244,7 +242,7 @@ fn generate_into(out: &Path, spec: &gen::Spec) -> Result<()> {
     }
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     fs::write(out.join(GEN_MARKER), "").with_context(|| format!("cannot write into {}", out.display()))?;
-    gen::generate(spec, |rel, text| {
+    newsroom::gen::generate(spec, |rel, text| -> Result<()> {
         let path = out.join(rel);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -125,8 +125,8 @@ const KEYWORDS: &[&str] = &[
     "kuntoutus",
 ];
 
-/// Writes every file through `write(relative_path, text)`.
-pub fn generate(spec: &Spec, mut write: impl FnMut(String, String) -> anyhow::Result<()>) -> anyhow::Result<()> {
+/// Writes every file through `write(relative_path, text)` (paths relative to `content/`).
+pub fn generate<E>(spec: &Spec, mut write: impl FnMut(String, String) -> Result<(), E>) -> Result<(), E> {
     let mut rng = fastrand::Rng::with_seed(spec.seed);
     for p in 0..spec.publishers {
         let text = format!(
@@ -137,7 +137,7 @@ pub fn generate(spec: &Spec, mut write: impl FnMut(String, String) -> anyhow::Re
         write(format!("publishers/gen-{p}.toml"), text)?;
     }
     // Newest first, one every 37 minutes back from a fixed instant (UTC, so no DST gaps).
-    let base = chrono::DateTime::parse_from_rfc3339("2025-06-30T09:00:00Z").map_err(anyhow::Error::from)?;
+    let base = chrono::DateTime::from_timestamp(1_751_274_000, 0).unwrap_or_default(); // 2025-06-30T09:00:00Z
     for n in 0..spec.releases {
         let at = base - chrono::Duration::minutes(37 * n as i64);
         let publisher = rng.usize(0..spec.publishers.max(1));

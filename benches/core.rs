@@ -1,0 +1,94 @@
+//! Native micro-benchmarks of the pure core (issue 8 budgets): a release page, a 20-item
+//! list, a 50-item feed in each format, one search on a 10,000-release index, and
+//! `newsroom build` throughput. Content comes from the seeded generator (`newsroom gen`).
+//!
+//!   cargo bench --bench core            (or `make bench-native`)
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use newsroom::build::build;
+use newsroom::content::{load_site, Site, SourceFile};
+use newsroom::gen::{generate, Spec};
+use newsroom::http::RequestFacts;
+use newsroom::respond_with;
+
+/// Publisher and release files for `releases` synthetic releases (2–8 KB bodies, like `make bench`).
+fn files(releases: usize) -> (Vec<SourceFile>, Vec<SourceFile>) {
+    let spec = Spec { releases, publishers: 20, seed: 1, body_bytes: (2_000, 8_000) };
+    let (mut publishers, mut items) = (Vec::new(), Vec::new());
+    generate(&spec, |path, text| -> Result<(), ()> {
+        let file = SourceFile { path: format!("content/{path}"), text };
+        if path.starts_with("publishers/") { &mut publishers } else { &mut items }.push(file);
+        Ok(())
+    })
+    .expect("the generator writes to memory");
+    (publishers, items)
+}
+
+fn site(releases: usize) -> Site {
+    let (publishers, items) = files(releases);
+    load_site(&publishers, &items).unwrap_or_else(|d| panic!("generated content must check clean: {d:?}"))
+}
+
+/// Every record of `site`, as KV would hold it (no media here, so no base64).
+fn kv(site: &Site) -> HashMap<String, Vec<u8>> {
+    let records = build(site, None);
+    records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
+}
+
+/// After every generated release.
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default()
+}
+
+/// Serves `path` from `kv`, as the worker does on a cache miss (KV values decoded, page
+/// rendered, headers and ETag computed); panics unless the answer is 200.
+fn serve(kv: &HashMap<String, Vec<u8>>, path: &str, accept: Option<&str>) -> usize {
+    let (r, _) = respond_with(&RequestFacts::get(path, accept, now()), |k| kv.get(k).cloned());
+    assert_eq!(r.status, 200, "{path}");
+    r.body.len()
+}
+
+fn pages(c: &mut Criterion) {
+    let store = kv(&site(200));
+    let release = "/releases/gen-100";
+    let mut g = c.benchmark_group("page");
+    g.bench_function("release (HTML)", |b| b.iter(|| serve(&store, release, None)));
+    g.bench_function("release (JSON)", |b| b.iter(|| serve(&store, release, Some("application/json"))));
+    g.bench_function("20-item list (HTML)", |b| b.iter(|| serve(&store, "/", None)));
+    g.bench_function("20-item publisher list (HTML)", |b| b.iter(|| serve(&store, "/publishers/gen-3", None)));
+    g.finish();
+    let mut g = c.benchmark_group("feed, 50 items with full content");
+    for file in ["feed.xml", "atom.xml", "feed.json"] {
+        g.bench_function(file, |b| b.iter(|| serve(&store, &format!("/{file}"), None)));
+    }
+    g.finish();
+}
+
+fn search(c: &mut Criterion) {
+    let store = kv(&site(10_000));
+    let mut g = c.benchmark_group("search, 10,000 releases");
+    for q in ["sairaala", "hyvinvointialue palvelu", "päivys"] {
+        g.bench_function(q, |b| b.iter(|| serve(&store, &format!("/search?q={q}&format=json"), None)));
+    }
+    g.finish();
+}
+
+fn build_throughput(c: &mut Criterion) {
+    const N: usize = 1_000;
+    let (publishers, items) = files(N);
+    let mut g = c.benchmark_group("newsroom build");
+    g.throughput(Throughput::Elements(N as u64));
+    g.sample_size(10);
+    g.bench_function("check + build 1,000 releases", |b| {
+        b.iter(|| build(&load_site(&publishers, &items).expect("valid"), None).indexes.len())
+    });
+    let checked = site(N);
+    g.bench_function("build 1,000 checked releases", |b| b.iter(|| build(&checked, None).indexes.len()));
+    g.finish();
+}
+
+criterion_group!(benches, pages, search, build_throughput);
+criterion_main!(benches);
