@@ -3,11 +3,11 @@
 # release worker in workerd, measured with wrk next to a constant-response baseline worker.
 # Writes BENCHMARKS.md. Not part of `make test` (it takes minutes and needs a quiet machine).
 #
-#   BENCH_SIZES="10 1000 10000" BENCH_SECONDS=5 scripts/bench.sh
+#   BENCH_SIZES="10 1000 10000 100000" BENCH_SECONDS=5 scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-sizes="${BENCH_SIZES:-10 1000 10000}"
+sizes="${BENCH_SIZES:-10 1000 10000 100000}"
 secs="${BENCH_SECONDS:-5}"
 wrk_args=(-t2 -c16 "-d${secs}s")
 work=target/bench
@@ -30,7 +30,16 @@ serve() { # dir port persist [extra args...]
   echo "server on $port did not start" >&2; cat "$work/wrangler-$port.log" >&2; exit 1
 }
 stop_last() { kill -- "-${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; sleep 1; }
-rps() { wrk "${wrk_args[@]}" "$1" | awk '/Requests\/sec/ {print $2}'; }
+# "requests/s p50-ms" of one wrk run (extra wrk arguments before the URL).
+measure() {
+  wrk --latency "${wrk_args[@]}" "$@" | awk '
+    /Requests\/sec/ {r = $2}
+    /^ +50%/ {v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v)
+              p = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v}
+    END {printf "%s %.2f\n", r, p}'
+}
+rps() { measure "$1" | cut -d' ' -f1; }
+declare -A p50_miss  # "$n|$route" -> p50 in ms on a cache miss, for the scale comparison
 reads() { curl -fsSI "$1" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-kv-reads" {print $2}'; }
 
 serve bench/baseline 8790 "$PWD/$work/baseline-state"
@@ -82,38 +91,57 @@ PY
     echo
     echo "\`newsroom build\`: $(printf '%.2f' "$build_s") s ($(echo "$n / $build_s" | bc) releases/s); search index $((index_bytes / 1024)) KiB."
     echo
-    echo "| route | KV reads (miss) | miss req/s | miss / baseline | hit req/s | hit / baseline |"
-    echo "|---|---|---|---|---|---|"
+    echo "| route | KV reads (miss) | miss req/s | miss / baseline | miss p50 ms | hit req/s | hit / baseline | hit p50 ms |"
+    echo "|---|---|---|---|---|---|---|---|"
   } >>"$results"
-  declare -A miss hit kvr
+  declare -A miss hit kvr pmiss phit
   for mode in off on; do
     serve . 8791 "$state" --var "CACHE:$mode"
     for r in "${routes[@]}"; do
       name=${r%%|*} path=${r#*|} url="http://127.0.0.1:8791${r#*|}"
       [ "$mode" = off ] && kvr[$name]=$(reads "$url")
       curl -fso /dev/null "$url"
-      v=$(rps "$url")
-      if [ "$mode" = off ]; then miss[$name]=$v; else hit[$name]=$v; fi
+      read -r v p <<<"$(measure "$url")"
+      if [ "$mode" = off ]; then miss[$name]=$v pmiss[$name]=$p p50_miss["$n|$name"]=$p; else hit[$name]=$v phit[$name]=$p; fi
     done
     if [ "$mode" = on ]; then
       etag=$(curl -fsSI "http://127.0.0.1:8791/releases/$slug" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag" {print $2}')
-      hit["304 revalidation"]=$(wrk "${wrk_args[@]}" -H "If-None-Match: $etag" "http://127.0.0.1:8791/releases/$slug" | awk '/Requests\/sec/ {print $2}')
+      read -r v p <<<"$(measure -H "If-None-Match: $etag" "http://127.0.0.1:8791/releases/$slug")"
+      hit["304 revalidation"]=$v phit["304 revalidation"]=$p
     fi
     stop_last
   done
   base=$(rps "$baseline_url")
   for r in "${routes[@]}"; do
     name=${r%%|*}
-    printf '| %s | %s | %s | %.2f | %s | %.2f |\n' "$name" "${kvr[$name]}" "${miss[$name]}" \
-      "$(echo "${miss[$name]} / $base" | bc -l)" "${hit[$name]}" "$(echo "${hit[$name]} / $base" | bc -l)" >>"$results"
+    printf '| %s | %s | %s | %.2f | %s | %s | %.2f | %s |\n' "$name" "${kvr[$name]}" "${miss[$name]}" \
+      "$(echo "${miss[$name]} / $base" | bc -l)" "${pmiss[$name]}" "${hit[$name]}" \
+      "$(echo "${hit[$name]} / $base" | bc -l)" "${phit[$name]}" >>"$results"
   done
-  printf '| 304 revalidation (If-None-Match) | 0 | – | – | %s | %.2f |\n' "${hit["304 revalidation"]}" \
-    "$(echo "${hit["304 revalidation"]} / $base" | bc -l)" >>"$results"
-  printf '| baseline (constant JS worker) | 0 | %s | 1.00 | | |\n\n' "$base" >>"$results"
-  unset miss hit kvr
+  printf '| 304 revalidation (If-None-Match) | 0 | – | – | – | %s | %.2f | %s |\n' "${hit["304 revalidation"]}" \
+    "$(echo "${hit["304 revalidation"]} / $base" | bc -l)" "${phit["304 revalidation"]}" >>"$results"
+  printf '| baseline (constant JS worker) | 0 | %s | 1.00 | | | | |\n\n' "$base" >>"$results"
+  unset miss hit kvr pmiss phit
 done
 
+# Latency as the archive grows: p50 on a cache miss at the largest size over the smallest.
+read -r -a all <<<"$sizes"
+small=${all[0]} large=${all[-1]}
+{
+  echo "### p50 latency as the archive grows (cache miss)"
+  echo
+  echo "Budget: p50 at the largest size ≤ 1.2× the p50 at the smallest, for every route."
+  echo
+  echo "| route | p50 ms at $small | p50 ms at $large | ratio |"
+  echo "|---|---|---|---|"
+  for r in "${routes[@]}"; do
+    name=${r%%|*} a=${p50_miss["$small|${r%%|*}"]} b=${p50_miss["$large|${r%%|*}"]}
+    printf '| %s | %s | %s | %.2f |\n' "$name" "$a" "$b" "$(echo "$b / $a" | bc -l)"
+  done
+  echo
+} >>"$results"
 native=$(scripts/bench-native.sh --print)
+breakdown=$(scripts/wasm-breakdown.sh)
 size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'Total Upload.*')
 {
   echo "# Benchmarks"
@@ -125,7 +153,13 @@ size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'To
   echo "worker measured in the same run), not the absolute figures. \"Miss\" runs with \`--var CACHE:off\`"
   echo "(every request reads KV and renders); \"hit\" with the Cache API on (a warm URL reads nothing)."
   echo
-  echo "Worker size: $size."
+  echo "Worker size: $size (budget: 250 KB gzip)."
+  echo
+  echo "What each crate costs (\`scripts/wasm-breakdown.sh\`: twiggy on the wasm as rustc emitted it, before"
+  echo "wasm-bindgen and wasm-opt shrink it; inlined code counts for its caller, so serde's code for our"
+  echo "records is under \`newsroom\`):"
+  echo
+  echo "$breakdown"
   echo
   cat "$results"
   echo

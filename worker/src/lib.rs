@@ -7,7 +7,9 @@ use chrono::DateTime;
 use newsroom::cache::{age, STORED_AT};
 use newsroom::http::{HttpResponse, RequestFacts};
 use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
-use worker::{console_error, console_warn, event, Cache, Context, Date, Env, Headers, Request, Response, Result};
+use worker::{
+    console_error, console_warn, event, Cache, Context, Date, Env, Headers, Request, Response, ResponseBody, Result,
+};
 
 /// KV binding that holds the records written by `newsroom build`.
 const BINDING: &str = "RELEASES";
@@ -23,7 +25,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let key = cache_key(&facts).filter(|_| use_cache);
     if let Some(key) = &key {
         if let Some(hit) = Cache::default().get(key.as_str(), true).await? {
-            return deliver(&facts, hit, "hit", 0).await;
+            return deliver(&facts, hit, "hit", 0);
         }
     }
     let (full, reads) = serve(&facts, &env).await?;
@@ -38,7 +40,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             }
         });
     }
-    deliver(&facts, response, "miss", reads).await
+    deliver(&facts, response, "miss", reads)
 }
 
 /// Runs the core, reading from KV what it asks for; returns the response and the reads made.
@@ -91,7 +93,7 @@ fn into_response(r: HttpResponse) -> Result<Response> {
 
 /// Sends a full response as [`delivery`] decides, with `x-cache` and `x-kv-reads` for
 /// operators and benchmarks (cached responses have immutable headers, so headers are copied).
-async fn deliver(facts: &RequestFacts, mut full: Response, cache: &str, reads: usize) -> Result<Response> {
+fn deliver(facts: &RequestFacts, full: Response, cache: &str, reads: usize) -> Result<Response> {
     let status = full.status_code();
     let (etag, last_modified) = (full.headers().get("etag")?, full.headers().get("last-modified")?);
     let how = delivery(facts, status, etag.as_deref(), last_modified.as_deref());
@@ -107,10 +109,11 @@ async fn deliver(facts: &RequestFacts, mut full: Response, cache: &str, reads: u
     }
     headers.set("x-cache", cache)?;
     headers.set("x-kv-reads", &reads.to_string())?;
+    // A cached body is a stream: passed on as it is, never copied into wasm memory and back.
     let (status, body) = match how {
-        Delivery::Full => (status, full.bytes().await?),
-        Delivery::HeadersOnly => (status, Vec::new()),
-        Delivery::NotModified => (304, Vec::new()),
+        Delivery::Full => (status, full.body().clone()),
+        Delivery::HeadersOnly => (status, ResponseBody::Empty),
+        Delivery::NotModified => (304, ResponseBody::Empty),
     };
-    Ok(Response::from_bytes(body)?.with_status(status).with_headers(headers))
+    Ok(Response::from_body(body)?.with_status(status).with_headers(headers))
 }
