@@ -28,7 +28,7 @@ use crate::model::{
 };
 use crate::negotiate::{language_ranking, negotiate, preferred_language, Format};
 use crate::preview;
-use crate::route::{keyword_path, FeedScope, Parsed, Route};
+use crate::route::{keyword_path, search_scope, FeedScope, Parsed, Route};
 use crate::search::{self, Query, SearchResults};
 use crate::sitemap;
 
@@ -128,7 +128,9 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
         Ok(t) => t,
         Err(Early::Fail(e)) => return Outcome::Done(error_response(req, &e, None)),
         Err(Early::Redirect(path)) => return Outcome::Done(redirect(req, &path)),
-        Err(Early::Found(location)) => return Outcome::Done(found(&location, "Accept")),
+        Err(Early::Found(location)) => {
+            return Outcome::Done(found(&location, "Accept", "This list, filtered by type, as a search."))
+        }
         Err(Early::Options(formats)) => return Outcome::Done(options(formats)),
     };
     match render(&target, req, loaded) {
@@ -138,7 +140,9 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
             Outcome::Done(response)
         }
         Err(Halt::Need(keys)) => Outcome::Fetch(keys),
-        Err(Halt::Found(location)) => Outcome::Done(found(&location, vary(&target))),
+        Err(Halt::Found(location)) => {
+            Outcome::Done(found(&location, vary(&target), "This release in the language asked for."))
+        }
         Err(Halt::Fail(e)) => {
             let cap = match &e {
                 HttpError::Scheduled(_, at) => seconds_until(req.now, Some(*at)),
@@ -275,9 +279,9 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
         }
         _ => None,
     };
-    let languages = match (&route, format, &lang) {
-        (Route::Release(_), Format::Html, None) => language_ranking(req.accept_language.as_deref()),
-        _ => Vec::new(),
+    let languages = match negotiates_language(&route, format, lang.as_deref()) {
+        true => language_ranking(req.accept_language.as_deref()),
+        false => Vec::new(),
     };
     Ok(Target { route, format, limit, page, preview, lang, languages })
 }
@@ -299,9 +303,9 @@ fn filtered_list(scope: &str, kind: &str, format: Format) -> Early {
 fn list_scope(route: &Route) -> Option<String> {
     match route {
         Route::Latest => Some(String::new()),
-        Route::Publisher(slug) => Some(format!("publisher={slug}&")),
-        Route::Keyword(slug) => Some(format!("keyword={slug}&")),
-        Route::Year(year) => Some(format!("year={year}&")),
+        Route::Publisher(slug) => Some(search_scope("publisher", slug)),
+        Route::Keyword(slug) => Some(search_scope("keyword", slug)),
+        Route::Year(year) => Some(search_scope("year", &year.to_string())),
         _ => None,
     }
 }
@@ -682,17 +686,15 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
 /// the one their `Accept-Language` ranks above this release's own language. The language
 /// switcher links with `?lang=`, so a reader's explicit choice is never overridden.
 fn chosen_translation(t: &Target, own: &str, translations: &[&Translation]) -> Option<String> {
-    let other = match t.lang.as_deref() {
-        Some(lang) => translations.iter().find(|tr| tr.lang.eq_ignore_ascii_case(lang)),
-        None if translations.is_empty() => None,
+    let wanted = match t.lang.as_deref() {
+        Some(lang) => lang,
         None => {
-            let mut langs: Vec<&str> = vec![own];
-            langs.extend(translations.iter().map(|tr| tr.lang.as_str()));
-            let best = preferred_language(&t.languages, &langs).filter(|l| !l.eq_ignore_ascii_case(own))?;
-            translations.iter().find(|tr| tr.lang == best)
+            let langs: Vec<&str> = std::iter::once(own).chain(translations.iter().map(|tr| tr.lang.as_str())).collect();
+            preferred_language(&t.languages, &langs)?
         }
     };
-    other.filter(|tr| !tr.lang.eq_ignore_ascii_case(own)).map(|tr| crate::route::release_path(&tr.slug))
+    let other = translations.iter().find(|tr| tr.lang.eq_ignore_ascii_case(wanted))?;
+    (!other.lang.eq_ignore_ascii_case(own)).then(|| crate::route::release_path(&other.slug))
 }
 
 fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
@@ -834,15 +836,15 @@ fn redirect(req: &RequestFacts, path: &str) -> HttpResponse {
     HttpResponse { status: 308, headers, body: b"Moved permanently to the canonical URL.\n".to_vec(), log: vec![] }
 }
 
-/// `302 Found`: the same resource in the language asked for.
-fn found(location: &str, vary: &str) -> HttpResponse {
+/// `302 Found` to `location`, with a one-line `note` for people reading the body.
+fn found(location: &str, vary: &str, note: &str) -> HttpResponse {
     let headers = vec![
         ("location", location.to_string()),
         ("vary", vary.into()),
         ("cache-control", cache_control(CacheKind::ClientError, None)),
         ("content-type", "text/plain; charset=utf-8".into()),
     ];
-    HttpResponse { status: 302, headers, body: b"This release in the language asked for.\n".to_vec(), log: vec![] }
+    HttpResponse { status: 302, headers, body: format!("{note}\n").into_bytes(), log: vec![] }
 }
 
 /// `OPTIONS`: what the resource allows, and CORS preflight answers.
@@ -904,11 +906,16 @@ fn alternates(req: &RequestFacts, offered: &[Format]) -> String {
         .join(", ")
 }
 
-/// The request headers a response depends on: `Accept-Language` picks an HTML release's translation.
+/// True when `Accept-Language` chooses among translations: an HTML release page without `?lang=`.
+fn negotiates_language(route: &Route, format: Format, lang: Option<&str>) -> bool {
+    matches!(route, Route::Release(_)) && format == Format::Html && lang.is_none()
+}
+
+/// The request headers a response depends on.
 fn vary(t: &Target) -> &'static str {
-    match (&t.route, t.format, &t.lang) {
-        (Route::Release(_), Format::Html, None) => "Accept, Accept-Language",
-        _ => "Accept",
+    match negotiates_language(&t.route, t.format, t.lang.as_deref()) {
+        true => "Accept, Accept-Language",
+        false => "Accept",
     }
 }
 

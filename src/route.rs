@@ -184,6 +184,12 @@ fn parse_year(text: &str) -> Option<i32> {
     (1900..3000).contains(&year).then_some(year)
 }
 
+/// Search parameters that stand for one list's scope (`publisher=kymsote&`), which a
+/// `type=` is appended to.
+pub fn search_scope(name: &str, value: &str) -> String {
+    format!("{name}={value}&")
+}
+
 /// Path of a keyword page.
 pub fn keyword_path(slug: &str) -> String {
     format!("/keywords/{slug}")

@@ -18,10 +18,7 @@ pub fn escape(text: &str, out: &mut String) {
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
             b'\'' => ("&apos;", 1),
-            b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
+            // Tab, LF and CR are allowed and never get here ([`NOTABLE`] skips them).
             0..=0x1F | 0x7F => ("", 1),
             // U+0080..U+009F (C1 controls) are C2 80..C2 9F.
             0xC2 if matches!(bytes.get(i + 1), Some(0x80..=0x9F)) => ("", 2),

@@ -8,7 +8,7 @@ use crate::i18n::{labels, Labels};
 use crate::json::NewsArticle;
 use crate::media::{human_size, Media};
 use crate::model::{CountsRecord, Keyword, PublisherRecord, ReleaseKind, ReleaseRecord, Summary, Translation};
-use crate::route::{keyword_path, publisher_path, release_path};
+use crate::route::{keyword_path, publisher_path, release_path, search_scope};
 use crate::search::{highlight, SearchResults};
 use crate::time::rfc3339;
 
@@ -203,7 +203,7 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
 
 /// Links to this list's releases of one type (a search filtered by the list's scope).
 fn kind_filter(scope: Option<(&str, &str)>, l: &Labels) -> Markup {
-    let scope = scope.map_or(String::new(), |(name, value)| format!("{name}={value}&"));
+    let scope = scope.map_or(String::new(), |(name, value)| search_scope(name, value));
     html! {
         nav.filter aria-label=(l.kind_filter[0]) {
             (l.kind_filter[0]) ": "
