@@ -49,11 +49,23 @@ const viewports = [
 mkdirSync(htmlDir, { recursive: true });
 mkdirSync(shotDir, { recursive: true });
 const failures = [];
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  headless: true,
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--font-render-hinting=none"],
-});
+/** Starts Chromium; a start that crashes (seen once in CI, on a loaded machine) is retried twice. */
+async function launch() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await puppeteer.launch({
+        executablePath: chromium,
+        headless: true,
+        args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--font-render-hinting=none"],
+      });
+    } catch (e) {
+      if (attempt === 3) throw e;
+      console.error(`[browser] Chromium did not start (attempt ${attempt}): ${String(e).split("\n")[0]}; retrying`);
+      await new Promise((done) => setTimeout(done, 2000));
+    }
+  }
+}
+const browser = await launch();
 try {
   // A canary first: axe must find the missing alt text, or this check proves nothing.
   const canary = await browser.newPage();
