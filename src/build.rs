@@ -377,14 +377,11 @@ fn used_media(site: &Site, built: &[Built]) -> Vec<MediaFile> {
 
 /// `media:*` pairs for `wrangler kv bulk put`, base64 with `"base64": true`.
 pub fn media_pairs(files: &[MediaFile]) -> Vec<KvPair> {
-    files
-        .iter()
-        .map(|f| KvPair { key: media::key(&f.media.name), value: BASE64.encode(&f.data), base64: true })
-        .collect()
+    files.iter().map(|f| KvPair::new(media::key(&f.media.name), BASE64.encode(&f.data), true)).collect()
 }
 
 pub(crate) fn pair<T: Serialize>(key: String, record: &T) -> KvPair {
     // Serializing these plain structs cannot fail: no maps with non-string keys, no custom impls.
     let value = serde_json::to_string(record).unwrap_or_else(|e| unreachable!("record serializes: {e}"));
-    KvPair { key, value, base64: false }
+    KvPair::new(key, value, false)
 }

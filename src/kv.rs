@@ -83,4 +83,33 @@ pub struct KvPair {
     /// True when `value` is base64 (`wrangler kv bulk put` decodes it).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub base64: bool,
+    /// Stored as the key's KV metadata, which `wrangler kv key list` returns.
+    pub metadata: PairMeta,
+}
+
+/// The KV metadata of every key a build writes: a digest of its value, so `newsroom status`
+/// and `newsroom publish` tell changed keys from unchanged ones by listing keys, without
+/// reading a single value.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+pub struct PairMeta {
+    /// The first 16 bytes of the SHA-256 of the value as uploaded, in hex.
+    pub hash: String,
+}
+
+impl KvPair {
+    /// A pair with its [`PairMeta`] computed from `value`.
+    pub fn new(key: String, value: String, base64: bool) -> Self {
+        let metadata = PairMeta { hash: digest(value.as_bytes()) };
+        KvPair { key, value, base64, metadata }
+    }
+}
+
+/// The hex of the first 16 bytes of the SHA-256 of `bytes`.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    Sha256::digest(bytes).iter().take(16).fold(String::with_capacity(32), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }

@@ -30,6 +30,7 @@ pub mod route;
 pub mod search;
 pub mod sitemap;
 pub mod slug;
+pub mod sync;
 pub mod time;
 
 pub use respond::{cache_key, delivery, finalize, respond, respond_with, Delivery, Loaded, Outcome, BODY_HEADERS};

@@ -122,7 +122,7 @@ mod tests {
     }
 
     fn records(slugs: &[&str], extra: &[&str]) -> Records {
-        let kv = |key: String| KvPair { key, value: "{}".into(), base64: false };
+        let kv = |key: String| KvPair::new(key, "{}".into(), false);
         Records {
             releases: slugs.iter().map(|s| kv(kv::release_key(s))).collect(),
             indexes: extra.iter().map(|k| kv(k.to_string())).collect(),

@@ -45,7 +45,9 @@ fn every_problem_is_reported_with_path_and_line_and_nothing_is_written() {
         b"+++\ntitle = \"A2\"\npublisher = \"testi\"\npublished_at = 2025-06-25\nlead = \"L\"\n+++\nBody\n",
     );
     write(root, "content/releases/latin1.md", b"+++\ntitle = \"\xe4\"\n+++\n");
-    for args in [&["check", "content"][..], &["build", "content", "--out", "out"][..]] {
+    for args in
+        [&["check", "content", "--format", "short"][..], &["build", "content", "--out", "out", "--format=short"][..]]
+    {
         let out = newsroom(args, root);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -53,12 +55,12 @@ fn every_problem_is_reported_with_path_and_line_and_nothing_is_written() {
         assert_eq!(
             lines,
             [
-                "content/releases/Bad Name.md:1: file name `Bad Name.md` does not give a valid slug: use lowercase a-z, 0-9 and single hyphens (e.g. `bad-name.md`)",
-                "content/releases/a.md:6: unknown field `keyword` (did you mean `keywords`?)",
-                "content/releases/b.md:3: unknown publisher `nobody`; known: testi",
-                "content/releases/b.md:4: `eilen` is not a time: use RFC 3339 (2025-06-25T10:02:11+03:00), a local time (2025-06-25T10:02:11) or a date (2025-06-25)",
-                "content/releases/latin1.md:2: the file is not valid UTF-8",
-                "content/releases/sub/a.md:1: duplicate slug `a`: content/releases/a.md has the same file name",
+                "content/releases/Bad Name.md:1:1: file name `Bad Name.md` does not give a valid slug: use lowercase a-z, 0-9 and single hyphens (e.g. `bad-name.md`)",
+                "content/releases/a.md:6:1: unknown field `keyword` (did you mean `keywords`?)",
+                "content/releases/b.md:3:14: unknown publisher `nobody`; known: testi",
+                "content/releases/b.md:4:17: `eilen` is not a time: use RFC 3339 (2025-06-25T10:02:11+03:00), a local time (2025-06-25T10:02:11) or a date (2025-06-25)",
+                "content/releases/latin1.md:2:1: the file is not valid UTF-8",
+                "content/releases/sub/a.md:1:1: duplicate slug `a`: content/releases/a.md has the same file name",
             ],
             "{stdout}"
         );
@@ -118,7 +120,10 @@ fn removing_a_release_deletes_its_keys_after_upload_and_leaves_a_tombstone() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("removed `b`: it will answer 410 Gone"), "{stderr}");
-    assert!(stderr.contains("0 new, 1 removed, 5 stale keys to delete"), "{stderr}");
+    assert!(
+        stderr.contains("since the published build (--previous): 0 new, 1 removed, 5 stale keys to delete"),
+        "{stderr}"
+    );
     let deletions: Vec<String> =
         serde_json::from_slice(&fs::read(root.join("two/kv-3-delete.json")).expect("read")).expect("JSON");
     // The release, and what only it used: its keyword's list, feed and search entries.
@@ -166,4 +171,139 @@ fn preview_prints_a_signed_url_and_needs_a_long_secret() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("32 bytes"), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(newsroom(&["preview", "missing"], root).status.code(), Some(2));
+}
+
+/// One release with five different mistakes, as a publisher might make them.
+const FIVE_MISTAKES: &str = "+++
+title = \"Päivystys muuttaa\"
+publisher = \"testi\"
+published_at = \"ensi viikolla\"
+type = \"lehdistötiedote\"
+lead = \"Ingressi.\"
+keyword = [\"sote\"]
+
+[[contacts]]
+name = \"Maija Meikäläinen\"
+email = \"maija.meikalainen(at)example.fi\"
++++
+
+Teksti\u{202E} jossa on näkymätön ohjausmerkki.
+";
+
+fn five_mistakes() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(tmp.path(), "content/publishers/testi.toml", PUBLISHER.as_bytes());
+    write(tmp.path(), "content/releases/2026-11-23-paivystys.md", FIVE_MISTAKES.as_bytes());
+    tmp
+}
+
+#[test]
+fn check_shows_each_mistake_like_rustc_without_colour_when_piped() {
+    let tmp = five_mistakes();
+    let out = newsroom(&["check"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(!stdout.contains('\u{1b}'), "no colour codes when stdout is not a terminal");
+    insta::assert_snapshot!(stdout);
+    let coloured = newsroom(&["check", "--color", "always"], tmp.path());
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}["), "--color always colours");
+}
+
+#[test]
+fn check_json_is_one_document_for_editors() {
+    let tmp = five_mistakes();
+    let out = newsroom(&["check", "--format", "json"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    assert_eq!((doc["ok"].as_bool(), doc["errors"].as_u64()), (Some(false), Some(5)));
+    let d = &doc["diagnostics"];
+    let at: Vec<(u64, u64)> =
+        (0..5).map(|i| (d[i]["line"].as_u64().unwrap_or(0), d[i]["column"].as_u64().unwrap_or(0))).collect();
+    assert_eq!(at, [(4, 17), (5, 9), (7, 1), (11, 10), (14, 7)], "{doc:#}");
+    assert_eq!(d[2]["help"], "did you mean `keywords`?");
+    assert!(d.as_array().expect("array").iter().all(|x| x["severity"] == "error" && x["path"].is_string()));
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ok: serde_json::Value =
+        serde_json::from_slice(&newsroom(&["check", "--format", "json"], root).stdout).expect("JSON when clean too");
+    assert_eq!((ok["ok"].as_bool(), ok["errors"].as_u64()), (Some(true), Some(0)));
+}
+
+#[test]
+fn new_scaffolds_a_draft_named_and_timed_for_its_publisher() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
+    let out =
+        newsroom(&["new", "--publisher", "testi", "--type", "uutinen", "Äänestys Åbossa: työ & \"hyvinvointi\""], root);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = String::from_utf8(out.stdout).expect("UTF-8").trim().to_string();
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Helsinki).format("%Y-%m-%d").to_string();
+    assert_eq!(path, format!("content/releases/{today}-aanestys-abossa-tyo-hyvinvointi.md"));
+    let text = fs::read_to_string(root.join(&path)).expect("written");
+    assert!(text.contains("title = \"Äänestys Åbossa: työ & \\\"hyvinvointi\\\"\"\n"), "{text}");
+    assert!(
+        text.contains("type = \"uutinen\"\n")
+            && text.contains("language = \"fi\"\n")
+            && text.contains("draft = true\n")
+    );
+    assert!(text.contains(&format!("published_at = {today}T")), "{text}");
+
+    // What is left to write is exactly what `check` asks for.
+    let check = newsroom(&["check", "--format", "short"], root);
+    assert_eq!(check.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    let messages: Vec<&str> = stdout.lines().map(|l| l.splitn(4, ':').nth(3).unwrap_or(l).trim()).collect();
+    assert_eq!(
+        messages,
+        ["`lead` is empty", "the body is empty; write the release below the closing `+++`, or set `lead_only = true`"]
+    );
+
+    // Never overwrites; unknown publishers and types are usage errors.
+    let again =
+        newsroom(&["new", "--publisher", "testi", "--type", "uutinen", "Äänestys Åbossa: työ & \"hyvinvointi\""], root);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let unknown = newsroom(&["new", "--publisher", "muu", "Otsikko"], root);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no publisher `muu`"));
+    assert_eq!(newsroom(&["new", "--publisher", "testi", "--type", "juttu", "Otsikko"], root).status.code(), Some(2));
+}
+
+#[test]
+fn build_summarises_and_says_what_changed_since_the_last_build() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let content = tmp.path().join("content");
+    fs::create_dir_all(&content).expect("mkdir");
+    for dir in ["publishers", "releases"] {
+        for entry in fs::read_dir(root.join("content").join(dir)).expect("seed content") {
+            let from = entry.expect("entry").path();
+            write(
+                &content,
+                &format!("{dir}/{}", from.file_name().expect("name").to_string_lossy()),
+                &fs::read(&from).expect("read"),
+            );
+        }
+    }
+    let build = || newsroom(&["build", "content", "--out", "out"], tmp.path());
+    let first = build();
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(stderr.contains("built 7 releases of 2 publishers"), "{stderr}");
+    assert!(!stderr.contains("since the last build"), "no earlier build yet: {stderr}");
+    let bytes = |name: &str| fs::read(tmp.path().join("out").join(name)).expect("written");
+    let before = bytes("kv-2-indexes.json");
+    let second = build();
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("0 keys new, 0 changed"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(before, bytes("kv-2-indexes.json"), "same input, same bytes");
+
+    let release = content.join("releases/2018-11-30-kymsote-kehitysohjelma.md");
+    let text = fs::read_to_string(&release).expect("read");
+    fs::write(&release, text + "\nMuutettu testissä.\n").expect("write");
+    let third = build();
+    let stderr = String::from_utf8_lossy(&third.stderr);
+    assert!(stderr.contains("since the last build in out: 0 keys new, ") && !stderr.contains(" 0 changed"), "{stderr}");
 }

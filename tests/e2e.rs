@@ -636,3 +636,71 @@ fn an_image_is_shown_and_served_byte_for_byte_with_immutable_caching() {
     assert_eq!(bytes, fixture, "the bytes survive base64 upload and the worker");
     assert_eq!(get("/media/0123456789abcdef.png").status, 404);
 }
+
+/// Runs the publisher CLI from the repository root (where wrangler.toml and node_modules are).
+fn newsroom_cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs")
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs wrangler: run scripts/e2e.sh"]
+fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
+    let _ = base(); // only under scripts/e2e.sh, where wrangler is installed
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = tmp.path().join("content");
+    copy_tree(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), &content);
+    let state = tmp.path().join("state");
+    let out = tmp.path().join("out");
+    let (content, state, out) =
+        (content.to_str().expect("UTF-8"), state.to_str().expect("UTF-8"), out.to_str().expect("UTF-8"));
+    let ok = |args: &[&str]| {
+        let o = newsroom_cli(args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+    };
+    let publish =
+        |extra: &[&str]| ok(&[&["publish", content, "--local", "--persist-to", state, "--out", out], extra].concat());
+    let status = || ok(&["status", content, "--persist-to", state]);
+
+    let (stdout, _) = status();
+    assert!(
+        stdout.lines().all(|l| l.starts_with("new ")) && stdout.contains("new      release:2025-06-25-konttisairaala")
+    );
+    let (stdout, stderr) = publish(&["--dry-run"]);
+    assert!(stderr.contains("dry run: nothing uploaded") && stdout.contains("new      build:manifest"), "{stderr}");
+    assert!(status().0.contains("new      release:"), "a dry run uploads nothing");
+    let (_, stderr) = publish(&[]);
+    assert!(stderr.contains("0 changed, 0 unchanged; 0 to delete"), "{stderr}");
+    let (stdout, stderr) = status();
+    assert_eq!(stdout, "", "published: nothing differs");
+    assert!(stderr.contains("holds exactly what content/ builds"), "{stderr}");
+    let (_, stderr) = publish(&[]);
+    assert!(stderr.contains(": 0 keys new, 0 changed,") && stderr.contains("done: 0 keys written"), "{stderr}");
+
+    std::fs::remove_file(std::path::Path::new(content).join("releases/2025-06-23-diagnoositiedot.md")).expect("rm");
+    let (stdout, _) = status();
+    assert!(stdout.lines().any(|l| l == "stale    release:2025-06-23-diagnoositiedot"), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "new      gone:2025-06-23-diagnoositiedot"), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "changed  page:latest:1"), "{stdout}");
+    let (_, stderr) = publish(&[]);
+    assert!(stderr.contains("delete ") && stderr.contains("stale keys"), "{stderr}");
+    let (stdout, _) = status();
+    assert_eq!(stdout, "", "after publishing the removal nothing differs");
+}

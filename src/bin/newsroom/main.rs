@@ -1,47 +1,140 @@
-//! `newsroom`: the publisher CLI. Checks `content/` and builds the KV upload files.
+//! `newsroom`: the publisher CLI. Scaffolds, checks, builds, previews and publishes the
+//! releases under `content/`.
 
-use std::fs;
+mod files;
+mod generate;
+mod output;
+mod preview;
+mod publish;
+mod report;
+mod scaffold;
+mod wrangler;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use newsroom::build::{build, Records};
-use newsroom::content::{load_site_with_media, Diagnostic, Site, SourceFile, SourceMedia};
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use newsroom::build::build;
+use newsroom::content::Site;
 use newsroom::manifest::Manifest;
-use newsroom::preview;
+use newsroom::model::ReleaseKind;
+
+use report::{Color, Format};
+use wrangler::{Kv, Target};
 
 /// Publish press releases to the edge newsroom.
+///
+/// Publishers write Markdown files under content/releases/ (one per release) and TOML files
+/// under content/publishers/; `newsroom` checks them and uploads them to Workers KV through
+/// wrangler. Nothing is uploaded unless every file checks clean.
+///
+/// Exit codes: 0 success; 1 content errors (nothing was written or uploaded); 2 usage,
+/// I/O or wrangler errors.
 #[derive(Parser)]
-#[command(version, about, long_about = None)]
+#[command(version, about, long_about, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+const EXAMPLES: &str = "\
+Examples:
+  newsroom new --publisher kymenlaakson-hyvinvointialue \"Päivystys muuttaa\"
+  newsroom check
+  newsroom check --format json
+  newsroom status
+  newsroom publish --dry-run
+  newsroom publish --remote";
+
+/// How content problems are shown.
+#[derive(Args, Clone, Copy, Default)]
+struct Diagnostics {
+    /// `human` (rustc-style, with the source line), `short` (`path:line:column: message`)
+    /// or `json` (one document on stdout, for editors and CI).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Colours in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+}
+
+/// Which KV namespace to talk to.
+#[derive(Args, Clone)]
+struct Namespace {
+    /// Local KV, as `make dev` serves it (the default).
+    #[arg(long, conflicts_with = "remote")]
+    local: bool,
+    /// The namespace on Cloudflare (needs CLOUDFLARE_API_TOKEN and the id in wrangler.toml).
+    #[arg(long)]
+    remote: bool,
+    /// Folder of local KV state (`wrangler dev --persist-to`).
+    #[arg(long, default_value = ".wrangler/state", conflicts_with = "remote")]
+    persist_to: PathBuf,
+    /// The KV binding in wrangler.toml.
+    #[arg(long, default_value = "RELEASES")]
+    binding: String,
+    /// A wrangler.toml environment, e.g. `staging` or `production`.
+    #[arg(long)]
+    env: Option<String>,
+}
+
+impl Namespace {
+    fn kv(&self) -> Kv {
+        let target = if self.remote { Target::Remote } else { Target::Local(self.persist_to.clone()) };
+        Kv { target, binding: self.binding.clone(), env: self.env.clone() }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Check every publisher and release; print `path:line: message` for each problem.
+    /// Create a release file to fill in: content/releases/<date>-<title-words>.md.
     ///
-    /// Exit code 0: all good; 1: content errors (nothing written); 2: usage or I/O errors.
-    Check {
-        /// The content folder (holding `publishers/` and `releases/`).
-        #[arg(default_value = "content")]
+    /// The date and time are now, in the publisher's time zone; the language is the
+    /// publisher's. The file is a draft (`draft = true`) with an empty lead and body, so
+    /// `newsroom check` tells what is still to write. Never overwrites a file.
+    #[command(
+        after_help = "Example:\n  newsroom new --publisher kymenlaakson-hyvinvointialue \"Päivystys muuttaa Kotkassa\""
+    )]
+    New {
+        /// The publisher's slug (its file name in content/publishers/ without `.toml`).
+        #[arg(long)]
+        publisher: String,
+        /// The headline, as it will be published.
+        title: String,
+        /// Type: tiedote, uutinen, artikkeli, tapahtuma or blogi.
+        #[arg(long = "type", default_value = "tiedote")]
+        kind: String,
+        /// The content folder.
+        #[arg(long, default_value = "content")]
         content: PathBuf,
     },
-    /// Check, then write the KV records for `wrangler kv bulk put`.
+    /// Check every publisher and release and show each problem with its file, line and column.
+    #[command(
+        after_help = "Examples:\n  newsroom check\n  newsroom check --format short\n  newsroom check --format json > problems.json"
+    )]
+    Check {
+        /// The content folder (holding `publishers/`, `releases/` and `media/`).
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        #[command(flatten)]
+        diagnostics: Diagnostics,
+    },
+    /// Check, then write the KV upload files for `wrangler kv bulk put`.
     ///
     /// Writes OUT/kv-0-media.json (the media files, base64; also as plain files in
     /// OUT/media/), OUT/kv-1-releases.json, OUT/kv-2-indexes.json,
     /// OUT/kv-3-delete.json (keys for `wrangler kv bulk delete`) and OUT/kv-4-manifest.json,
     /// to be applied in that order, so no index ever points to a missing record and
-    /// an interrupted publish can simply be run again. Stale keys and removed releases (which then answer 410
-    /// Gone) are found by comparing with the manifest of the previous build, as stored in KV
-    /// under `build:manifest` (`scripts/publish.sh` fetches it).
-    ///
-    /// Example: newsroom build content --out build/kv --previous build/previous-manifest.json
+    /// an interrupted publish can simply be run again. Stale keys and removed releases (which
+    /// then answer 410 Gone) are found by comparing with the manifest of the previous build,
+    /// as stored in KV under `build:manifest`. The same input gives byte-identical files.
+    /// `newsroom publish` does all of this and the upload.
+    #[command(
+        after_help = "Example:\n  newsroom build content --out build/kv --previous build/previous-manifest.json"
+    )]
     Build {
-        /// The content folder (holding `publishers/` and `releases/`).
+        /// The content folder.
         #[arg(default_value = "content")]
         content: PathBuf,
         /// Output folder.
@@ -51,14 +144,60 @@ enum Command {
         /// is deleted.
         #[arg(long)]
         previous: Option<PathBuf>,
+        #[command(flatten)]
+        diagnostics: Diagnostics,
+    },
+    /// Check, build and upload to KV through `npx wrangler`, in the safe order.
+    ///
+    /// Media, then releases, then lists and feeds, then deletion of keys that only the
+    /// previous build wrote, then the build manifest: readers never meet a link to a missing
+    /// release, and a publish that is interrupted completes when run again. Only new and
+    /// changed keys are uploaded (compared by the digest each key carries as KV metadata), in
+    /// bulk files within KV's limits (10,000 pairs). Content errors stop it before anything
+    /// is uploaded.
+    #[command(
+        after_help = "Examples:\n  newsroom publish                 # local KV, as `make dev` serves it\n  newsroom publish --dry-run       # what would change\n  newsroom publish --remote        # Cloudflare (CLOUDFLARE_API_TOKEN)\n  newsroom publish --remote --env staging"
+    )]
+    Publish {
+        /// The content folder.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        #[command(flatten)]
+        namespace: Namespace,
+        /// Build and compare, print what would change, upload nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Folder for the upload files.
+        #[arg(long, default_value = "build/kv")]
+        out: PathBuf,
+        /// A bulk file uploaded as it is, with the lists (test fixtures).
+        #[arg(long, hide = true)]
+        extra: Vec<PathBuf>,
+        #[command(flatten)]
+        diagnostics: Diagnostics,
+    },
+    /// Compare content/ with what the KV namespace holds: new, changed and stale keys.
+    ///
+    /// Reads only the key list (`wrangler kv key list`), never the values. Prints one line
+    /// per key that differs (`new`, `changed`, `stale`) on stdout and a summary on stderr.
+    #[command(after_help = "Examples:\n  newsroom status\n  newsroom status --remote")]
+    Status {
+        /// The content folder.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        #[command(flatten)]
+        namespace: Namespace,
+        #[command(flatten)]
+        diagnostics: Diagnostics,
     },
     /// Print a secret preview URL for a scheduled release.
     ///
     /// The token is an HMAC-SHA256 over the slug and the expiry, keyed with PREVIEW_SECRET
     /// (from the environment, else from `.dev.vars`); set the same secret on the worker with
     /// `npx wrangler secret put PREVIEW_SECRET`. At least 32 bytes.
-    ///
-    /// Example: newsroom preview 2026-12-01-talousarvio --hours 48
+    #[command(
+        after_help = "Example:\n  newsroom preview 2026-12-01-talousarvio --hours 48 --base-url https://uutiset.example.fi"
+    )]
     Preview {
         /// Slug of the release (its file name without `.md`).
         slug: String,
@@ -73,8 +212,9 @@ enum Command {
         base_url: String,
     },
     /// Generate synthetic content for benchmarks (never into content/).
-    ///
-    /// Example: newsroom gen --releases 10000 --publishers 20 --seed 1 --out target/bench/content
+    #[command(
+        after_help = "Example:\n  newsroom gen --releases 10000 --publishers 20 --seed 1 --out target/bench/content"
+    )]
     Gen {
         /// Number of releases.
         #[arg(long, default_value_t = 1000)]
@@ -110,26 +250,41 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Check { content } => Ok(match checked(&content)? {
-            Ok(site) => {
+        Command::New { publisher, title, kind, content } => new_release(&content, &publisher, &title, &kind),
+        Command::Check { content, diagnostics } => Ok(match checked(&content, diagnostics)? {
+            Some(site) => {
                 eprintln!("ok: {} publishers, {} releases", site.publishers.len(), site.releases.len());
                 ExitCode::SUCCESS
             }
-            Err(count) => failed(count),
+            None => ExitCode::from(1),
         }),
-        Command::Build { content, out, previous } => {
+        Command::Build { content, out, previous, diagnostics } => {
             let previous = previous.as_deref().map(read_manifest).transpose()?;
-            match checked(&content)? {
-                Ok(site) => {
-                    let records = build(&site, previous.as_ref());
-                    write_records(&out, &records)?;
-                    report(&records, &out, previous.is_some());
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(count) => Ok(failed(count)),
-            }
+            let Some(site) = checked(&content, diagnostics)? else {
+                return Ok(ExitCode::from(1));
+            };
+            let records = build(&site, previous.as_ref());
+            let since = output::since_last(&records, output::previous_output(&out));
+            output::write_records(&out, &records)?;
+            output::summary(&site, &records, &out, previous.is_some(), since.as_ref());
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Preview { slug, content, hours, base_url } => preview_url(&slug, &content, hours, &base_url),
+        Command::Publish { content, namespace, dry_run, out, extra, diagnostics } => {
+            let Some(site) = checked(&content, diagnostics)? else {
+                return Ok(ExitCode::from(1));
+            };
+            publish::clear_uploads(&out)?;
+            publish::publish(&site, &namespace.kv(), &publish::Publish { out, dry_run, extra })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Status { content, namespace, diagnostics } => {
+            let Some(site) = checked(&content, diagnostics)? else {
+                return Ok(ExitCode::from(1));
+            };
+            publish::status(&site, &namespace.kv())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Preview { slug, content, hours, base_url } => preview::preview_url(&slug, &content, hours, &base_url),
         Command::Gen { releases, publishers, seed, min_body, max_body, out } => {
             let spec = newsroom::gen::Spec {
                 releases,
@@ -137,245 +292,47 @@ fn run(command: Command) -> Result<ExitCode> {
                 seed,
                 body_bytes: (min_body, max_body.max(min_body)),
             };
-            generate_into(&out, &spec)?;
+            generate::generate_into(&out, &spec)?;
             eprintln!("generated {releases} releases of {} publishers into {}", spec.publishers, out.display());
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-/// Reads a previous build manifest; a missing or foreign one stops the build (exit 2).
-fn read_manifest(path: &Path) -> Result<Manifest> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Manifest::parse(&bytes).with_context(|| format!("{}: unusable previous manifest", path.display()))
-}
-
-fn report(records: &Records, out: &Path, had_previous: bool) {
-    for slug in &records.drafts {
-        eprintln!("skipped draft `{slug}` (remove `draft = true` to publish it)");
-    }
-    let c = &records.changes;
-    for slug in &c.removed {
-        eprintln!("removed `{slug}`: it will answer 410 Gone");
-    }
+/// `newsroom new`: checks the publisher, then writes the scaffold.
+fn new_release(content: &Path, publisher: &str, title: &str, kind: &str) -> Result<ExitCode> {
+    let kind = ReleaseKind::from_param(kind).map_err(|e| anyhow::anyhow!("--type: {e}"))?;
+    let loaded = files::load_publishers(content)?;
+    let Some(p) = loaded.get(publisher) else {
+        let known: Vec<&str> = loaded.keys().map(String::as_str).collect();
+        anyhow::bail!("no publisher `{publisher}` in {}/publishers; known: {}", content.display(), known.join(", "));
+    };
+    let new = scaffold::NewRelease { publisher: p, title, kind, now: preview::now()? };
+    let path = scaffold::create(content, &new)?;
+    println!("{}", path.display());
     eprintln!(
-        "built {} release records and {} index records into {}",
-        records.releases.len(),
-        records.indexes.len(),
-        out.display()
+        "created {}: write the lead and the body, delete `draft = true`, then run `newsroom check`",
+        path.display()
     );
-    if had_previous {
-        eprintln!(
-            "since the previous build: {} new, {} removed, {} stale keys to delete",
-            c.added.len(),
-            c.removed.len(),
-            c.deletions.len()
-        );
-    } else {
-        eprintln!("no previous manifest given: nothing will be deleted");
-    }
-}
-
-/// Prints the preview URL of `slug`, valid for `hours`.
-fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Result<ExitCode> {
-    anyhow::ensure!(
-        (1..=preview::MAX_VALID_DAYS * 24).contains(&hours),
-        "--hours must be from 1 to {}",
-        preview::MAX_VALID_DAYS * 24
-    );
-    let site = match checked(content)? {
-        Ok(site) => site,
-        Err(count) => return Ok(failed(count)),
-    };
-    let release = site.releases.iter().find(|r| r.slug == slug);
-    let Some(release) = release else {
-        anyhow::bail!("no release `{slug}` in {}", content.display());
-    };
-    let secret = preview_secret()?;
-    let now = now()?;
-    let expires = now + chrono::Duration::hours(hours);
-    let token = preview::sign(secret.as_bytes(), slug, expires).context("cannot sign the preview token")?;
-    if release.published.at <= now {
-        eprintln!("note: `{slug}` is already public; the link shows the public page");
-    } else if release.draft {
-        eprintln!(
-            "note: `{slug}` is a draft: it is not uploaded, so the link answers 404 until you remove `draft = true`"
-        );
-    }
-    println!("{}/releases/{slug}?preview={token}", base_url.trim_end_matches('/'));
-    eprintln!("valid until {} (UTC)", expires.format("%Y-%m-%d %H:%M"));
     Ok(ExitCode::SUCCESS)
 }
 
-/// The current time (chrono's clock feature is left out of the core's dependencies).
-fn now() -> Result<chrono::DateTime<chrono::Utc>> {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("clock before 1970")?;
-    chrono::DateTime::from_timestamp(i64::try_from(secs.as_secs())?, 0).context("clock out of range")
+/// Reads a previous build manifest; a missing or foreign one stops the build (exit 2).
+fn read_manifest(path: &Path) -> Result<Manifest> {
+    use anyhow::Context;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Manifest::parse(&bytes).with_context(|| format!("{}: unusable previous manifest", path.display()))
 }
 
-/// PREVIEW_SECRET from the environment, else from `.dev.vars` (what `wrangler dev` reads).
-fn preview_secret() -> Result<String> {
-    if let Ok(secret) = std::env::var("PREVIEW_SECRET") {
-        return Ok(secret);
+/// Loads and checks the content tree; problems are printed and the site is `None`.
+fn checked(content: &Path, diagnostics: Diagnostics) -> Result<Option<Site>> {
+    let loaded = files::load(content)?;
+    let count = loaded.diagnostics.len();
+    if count > 0 || diagnostics.format == Format::Json {
+        report::print(&loaded.diagnostics, &loaded.texts, diagnostics.format, diagnostics.color);
     }
-    let text = fs::read_to_string(".dev.vars")
-        .context("PREVIEW_SECRET is not set and .dev.vars cannot be read (`make dev` creates one)")?;
-    text.lines()
-        .filter_map(|line| line.trim().strip_prefix("PREVIEW_SECRET"))
-        .filter_map(|rest| rest.trim_start().strip_prefix('='))
-        .map(|value| value.trim().trim_matches('"').to_string())
-        .next()
-        .context(".dev.vars has no PREVIEW_SECRET line")
-}
-
-/// Marks a folder as made by `newsroom gen`, so a later run may replace it.
-const GEN_MARKER: &str = ".newsroom-gen";
-
-fn generate_into(out: &Path, spec: &newsroom::gen::Spec) -> Result<()> {
-    if out.exists() {
-        anyhow::ensure!(
-            out.join(GEN_MARKER).exists(),
-            "{} exists and was not made by `newsroom gen`; refusing to replace it",
-            out.display()
-        );
-        fs::remove_dir_all(out).with_context(|| format!("cannot remove {}", out.display()))?;
+    if count > 0 {
+        eprintln!("error: {count} problem{} found; nothing was written", if count == 1 { "" } else { "s" });
     }
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    fs::write(out.join(GEN_MARKER), "").with_context(|| format!("cannot write into {}", out.display()))?;
-    newsroom::gen::generate(spec, |rel, text| -> Result<()> {
-        let path = out.join(rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
-    })
-}
-
-fn failed(count: usize) -> ExitCode {
-    eprintln!("error: {count} problem{} found; nothing was written", if count == 1 { "" } else { "s" });
-    ExitCode::from(1)
-}
-
-/// Loads and checks the content tree; content problems are printed and counted.
-fn checked(content: &Path) -> Result<Result<Site, usize>> {
-    let (publishers, releases, mut diags) = read_tree(content)?;
-    if releases.is_empty() && publishers.is_empty() && diags.is_empty() {
-        anyhow::bail!("{} holds no publishers/*.toml or releases/**/*.md", content.display());
-    }
-    let media = read_media(&content.join("media"), &mut diags)?;
-    let site = match load_site_with_media(&publishers, &releases, &media) {
-        Ok(site) => Some(site),
-        Err(found) => {
-            diags.extend(found);
-            None
-        }
-    };
-    newsroom::content::sort(&mut diags);
-    for d in &diags {
-        println!("{d}");
-    }
-    Ok(match site {
-        Some(site) if diags.is_empty() => Ok(site),
-        _ => Err(diags.len()),
-    })
-}
-
-type Tree = (Vec<SourceFile>, Vec<SourceFile>, Vec<Diagnostic>);
-
-/// Reads `publishers/*.toml` and `releases/**/*.md`; files that are not UTF-8 become diagnostics.
-fn read_tree(content: &Path) -> Result<Tree> {
-    let mut diags = Vec::new();
-    let mut read_all = |dir: &Path, ext: &str| -> Result<Vec<SourceFile>> {
-        let mut files = Vec::new();
-        for path in list(dir, ext)? {
-            let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            let shown = path.display().to_string();
-            match String::from_utf8(bytes) {
-                Ok(text) => files.push(SourceFile { path: shown, text }),
-                Err(e) => {
-                    let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                    let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
-                    diags.push(Diagnostic { path: shown, line, message: "the file is not valid UTF-8".into() });
-                }
-            }
-        }
-        Ok(files)
-    };
-    let publishers = read_all(&content.join("publishers"), "toml")?;
-    let releases = read_all(&content.join("releases"), "md")?;
-    Ok((publishers, releases, diags))
-}
-
-/// Every file under `content/media/` (front matter names them by their path relative to it).
-/// Oversized files are reported without being read.
-fn read_media(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<SourceMedia>> {
-    let mut out = Vec::new();
-    for path in list(dir, "")? {
-        let size = fs::metadata(&path).with_context(|| format!("cannot read {}", path.display()))?.len();
-        let shown = path.display().to_string();
-        if size > newsroom::media::MAX_BYTES as u64 {
-            let message = format!("the file is {size} bytes; the limit is {}", newsroom::media::MAX_BYTES);
-            diags.push(Diagnostic { path: shown, line: 1, message });
-            continue;
-        }
-        let data = fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
-        let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        out.push(SourceMedia { path: shown, name, data });
-    }
-    Ok(out)
-}
-
-/// Files under `dir` (recursively) with extension `ext` (any file for `""`), sorted; a
-/// missing folder is empty.
-fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    if !dir.exists() {
-        return Ok(out);
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
-            let path = entry.with_context(|| format!("cannot list {}", d.display()))?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if ext.is_empty() || path.extension().is_some_and(|e| e == ext) {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// Writes both upload files, each through a temporary file and a rename.
-fn write_records(out: &Path, records: &Records) -> Result<()> {
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    write_media(&out.join("media"), &records.media)?;
-    write_json(&out.join("kv-0-media.json"), &newsroom::build::media_pairs(&records.media))?;
-    write_json(&out.join("kv-1-releases.json"), &records.releases)?;
-    write_json(&out.join("kv-2-indexes.json"), &records.indexes)?;
-    write_json(&out.join("kv-3-delete.json"), &records.changes.deletions)?;
-    write_json(&out.join("kv-4-manifest.json"), &records.manifest)
-}
-
-/// The media files as plain files too: local KV takes binary values only from files
-/// (`wrangler kv key put --path`), because local `kv bulk put` corrupts base64 values
-/// (cloudflare/workers-sdk#15192, fixed after the wrangler version we pin).
-fn write_media(dir: &Path, files: &[newsroom::media::MediaFile]) -> Result<()> {
-    if dir.exists() {
-        fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
-    }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for f in files {
-        let path = dir.join(&f.media.name);
-        fs::write(&path, &f.data).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
-}
-
-fn write_json<T: serde::Serialize>(path: &Path, items: &[T]) -> Result<()> {
-    let text = serde_json::to_string_pretty(items).context("cannot serialize KV pairs")?;
-    let tmp = path.with_extension("json.tmp");
-    fs::write(&tmp, text + "\n").with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
+    Ok(loaded.site)
 }

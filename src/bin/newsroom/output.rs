@@ -1,0 +1,124 @@
+//! The upload files of `newsroom build`, and what it says about them.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use newsroom::build::{media_pairs, Records};
+use newsroom::content::Site;
+use newsroom::kv::KvPair;
+use newsroom::sync::{compare, Comparison, ListedKey};
+
+/// The upload files, in upload order (`kv-3-delete.json` holds keys, not pairs).
+pub const PAIR_FILES: [&str; 4] = ["kv-0-media.json", "kv-1-releases.json", "kv-2-indexes.json", "kv-4-manifest.json"];
+
+/// Every pair of `records`, in upload order.
+pub fn all_pairs(records: &Records) -> Vec<KvPair> {
+    let mut pairs = media_pairs(&records.media);
+    pairs.extend(records.releases.iter().chain(&records.indexes).chain(&records.manifest).cloned());
+    pairs
+}
+
+/// Writes the upload files, each through a temporary file and a rename.
+pub fn write_records(out: &Path, records: &Records) -> Result<()> {
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    write_media(&out.join("media"), &records.media)?;
+    write_json(&out.join(PAIR_FILES[0]), &media_pairs(&records.media))?;
+    write_json(&out.join(PAIR_FILES[1]), &records.releases)?;
+    write_json(&out.join(PAIR_FILES[2]), &records.indexes)?;
+    write_json(&out.join("kv-3-delete.json"), &records.changes.deletions)?;
+    write_json(&out.join(PAIR_FILES[3]), &records.manifest)
+}
+
+/// The keys (with digests) of the upload files a previous build left in `out`, if any.
+pub fn previous_output(out: &Path) -> Option<Vec<ListedKey>> {
+    let mut listed = Vec::new();
+    for name in PAIR_FILES {
+        let bytes = fs::read(out.join(name)).ok()?;
+        let pairs: Vec<KvPair> = serde_json::from_slice(&bytes).ok()?;
+        listed.extend(pairs.into_iter().map(|p| ListedKey { name: p.key, metadata: Some(p.metadata) }));
+    }
+    Some(listed)
+}
+
+/// The media files as plain files too: local KV takes binary values only from files
+/// (`wrangler kv key put --path`), because local `kv bulk put` corrupts base64 values
+/// (cloudflare/workers-sdk#15192, fixed after the wrangler version we pin).
+fn write_media(dir: &Path, files: &[newsroom::media::MediaFile]) -> Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for f in files {
+        let path = dir.join(&f.media.name);
+        fs::write(&path, &f.data).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes `items` as pretty JSON through a temporary file and a rename.
+pub fn write_json<T: serde::Serialize>(path: &Path, items: &[T]) -> Result<()> {
+    let text = serde_json::to_string_pretty(items).context("cannot serialize KV pairs")?;
+    let tmp = path.with_extension("json.tmp");
+    fs::write(&tmp, text + "\n").with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
+}
+
+/// Prints what a build holds and what changed, to stderr.
+pub fn summary(site: &Site, records: &Records, out: &Path, had_previous: bool, since: Option<&Comparison>) {
+    for slug in &records.drafts {
+        eprintln!("skipped draft `{slug}` (remove `draft = true` to publish it)");
+    }
+    for slug in &records.changes.removed {
+        eprintln!("removed `{slug}`: it will answer 410 Gone");
+    }
+    let pairs = all_pairs(records);
+    let bytes: usize = pairs.iter().map(|p| p.value.len()).sum();
+    let keywords: BTreeSet<&str> = site.releases.iter().flat_map(|r| &r.keywords).map(|k| k.slug.as_str()).collect();
+    eprintln!(
+        "built {} releases of {} publishers, {} keywords, {} media files: {} KV records ({}) in {}",
+        records.releases.len(),
+        site.publishers.len(),
+        keywords.len(),
+        records.media.len(),
+        pairs.len(),
+        human_bytes(bytes),
+        out.display()
+    );
+    let c = &records.changes;
+    if had_previous {
+        eprintln!(
+            "since the published build (--previous): {} new, {} removed, {} stale keys to delete",
+            c.added.len(),
+            c.removed.len(),
+            c.deletions.len()
+        );
+    } else {
+        eprintln!("no previous manifest given: nothing will be deleted");
+    }
+    if let Some(s) = since {
+        eprintln!(
+            "since the last build in {}: {} keys new, {} changed, {} unchanged, {} gone",
+            out.display(),
+            s.new.len(),
+            s.changed.len(),
+            s.unchanged,
+            s.stale.len()
+        );
+    }
+}
+
+/// Compares a build with the files a previous build left in `out`.
+pub fn since_last(records: &Records, previous: Option<Vec<ListedKey>>) -> Option<Comparison> {
+    previous.map(|listed| compare(&all_pairs(records), &listed))
+}
+
+/// `1.2 MB`, `340 KB`, `12 B`.
+pub fn human_bytes(n: usize) -> String {
+    match n {
+        0..=999 => format!("{n} B"),
+        1_000..=999_999 => format!("{:.1} KB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}

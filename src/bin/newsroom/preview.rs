@@ -1,0 +1,61 @@
+//! `newsroom preview`: the secret link to a scheduled release.
+
+use std::fs;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use newsroom::preview;
+
+use crate::{checked, Diagnostics};
+
+/// Prints the preview URL of `slug`, valid for `hours`.
+pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Result<ExitCode> {
+    anyhow::ensure!(
+        (1..=preview::MAX_VALID_DAYS * 24).contains(&hours),
+        "--hours must be from 1 to {}",
+        preview::MAX_VALID_DAYS * 24
+    );
+    let Some(site) = checked(content, Diagnostics::default())? else {
+        return Ok(ExitCode::from(1));
+    };
+    let release = site.releases.iter().find(|r| r.slug == slug);
+    let Some(release) = release else {
+        anyhow::bail!("no release `{slug}` in {}", content.display());
+    };
+    let secret = preview_secret()?;
+    let now = now()?;
+    let expires = now + chrono::Duration::hours(hours);
+    let token = preview::sign(secret.as_bytes(), slug, expires).context("cannot sign the preview token")?;
+    if release.published.at <= now {
+        eprintln!("note: `{slug}` is already public; the link shows the public page");
+    } else if release.draft {
+        eprintln!(
+            "note: `{slug}` is a draft: it is not uploaded, so the link answers 404 until you remove `draft = true`"
+        );
+    }
+    println!("{}/releases/{slug}?preview={token}", base_url.trim_end_matches('/'));
+    eprintln!("valid until {} (UTC)", expires.format("%Y-%m-%d %H:%M"));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The current time (chrono's clock feature is left out of the core's dependencies).
+pub fn now() -> Result<chrono::DateTime<chrono::Utc>> {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("clock before 1970")?;
+    chrono::DateTime::from_timestamp(i64::try_from(secs.as_secs())?, 0).context("clock out of range")
+}
+
+/// PREVIEW_SECRET from the environment, else from `.dev.vars` (what `wrangler dev` reads).
+fn preview_secret() -> Result<String> {
+    if let Ok(secret) = std::env::var("PREVIEW_SECRET") {
+        return Ok(secret);
+    }
+    let text = fs::read_to_string(".dev.vars")
+        .context("PREVIEW_SECRET is not set and .dev.vars cannot be read (`make dev` creates one)")?;
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("PREVIEW_SECRET"))
+        .filter_map(|rest| rest.trim_start().strip_prefix('='))
+        .map(|value| value.trim().trim_matches('"').to_string())
+        .next()
+        .context(".dev.vars has no PREVIEW_SECRET line")
+}

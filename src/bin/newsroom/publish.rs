@@ -1,0 +1,155 @@
+//! `newsroom publish` and `newsroom status`: the build compared with a KV namespace, and
+//! uploaded in the safe order (media, releases, indexes, deletions, manifest).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use newsroom::build::{build, media_pairs, Records};
+use newsroom::content::Site;
+use newsroom::kv::KvPair;
+use newsroom::sync::{compare, Comparison};
+
+use crate::output::{all_pairs, write_json, write_records};
+use crate::wrangler::{chunks, Kv};
+
+/// What `newsroom publish` was asked for.
+pub struct Publish {
+    /// Where the upload files are written.
+    pub out: PathBuf,
+    /// Only report what would change.
+    pub dry_run: bool,
+    /// Bulk files uploaded as they are, with the indexes (test fixtures).
+    pub extra: Vec<PathBuf>,
+}
+
+/// The build of `site` for `kv`, with what the namespace holds now.
+struct Plan {
+    records: Records,
+    comparison: Comparison,
+    deletions: Vec<String>,
+}
+
+fn plan(site: &Site, kv: &Kv) -> Result<Plan> {
+    let previous = kv.manifest()?;
+    let records = build(site, previous.as_ref());
+    let listed = kv.list()?;
+    let comparison = compare(&all_pairs(&records), &listed);
+    // Only keys the previous build wrote are ever deleted; keys put there by hand stay.
+    let held: std::collections::BTreeSet<&str> = listed.iter().map(|k| k.name.as_str()).collect();
+    let deletions = records.changes.deletions.iter().filter(|k| held.contains(k.as_str())).cloned().collect();
+    Ok(Plan { records, comparison, deletions })
+}
+
+/// Uploads what changed; every stage completes before the next starts.
+pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
+    let Plan { records, comparison, deletions } = plan(site, kv)?;
+    write_records(&how.out, &records)?;
+    let c = &comparison;
+    eprintln!(
+        "{}: {} keys new, {} changed, {} unchanged; {} to delete",
+        where_(kv),
+        c.new.len(),
+        c.changed.len(),
+        c.unchanged,
+        deletions.len()
+    );
+    if how.dry_run {
+        c.new.iter().for_each(|k| println!("new      {k}"));
+        c.changed.iter().for_each(|k| println!("changed  {k}"));
+        deletions.iter().for_each(|k| println!("delete   {k}"));
+        eprintln!("dry run: nothing uploaded");
+        return Ok(());
+    }
+    let pending = |pairs: &[KvPair]| -> Vec<KvPair> { pairs.iter().filter(|p| c.needs_upload(p)).cloned().collect() };
+    upload_media(kv, &how.out, &records, &pending(&media_pairs(&records.media)))?;
+    upload(kv, &how.out, "releases", &pending(&records.releases))?;
+    upload(kv, &how.out, "indexes", &pending(&records.indexes))?;
+    for file in &how.extra {
+        eprintln!("[publish] put {}", file.display());
+        kv.bulk_put(file)?;
+    }
+    if !deletions.is_empty() {
+        let file = how.out.join("upload-delete.json");
+        write_json(&file, &deletions)?;
+        eprintln!("[publish] delete {} stale keys", deletions.len());
+        kv.bulk_delete(&file)?;
+    }
+    // Last: until the new manifest is up, running this again repeats every step.
+    upload(kv, &how.out, "manifest", &pending(&records.manifest))?;
+    eprintln!("[publish] done: {} keys written, {} deleted", c.new.len() + c.changed.len(), deletions.len());
+    Ok(())
+}
+
+/// Uploads `pairs` in bulk files within KV's limits.
+fn upload(kv: &Kv, out: &Path, stage: &str, pairs: &[KvPair]) -> Result<()> {
+    for (i, chunk) in chunks(pairs).into_iter().enumerate() {
+        let file = out.join(format!("upload-{stage}-{i}.json"));
+        write_json(&file, chunk)?;
+        eprintln!("[publish] put {} {stage} keys", chunk.len());
+        kv.bulk_put(&file).with_context(|| format!("uploading {}", file.display()))?;
+    }
+    Ok(())
+}
+
+/// Media go up from their bytes locally: local `kv bulk put` corrupts base64 values
+/// (cloudflare/workers-sdk#15192, fixed after the wrangler version we pin).
+fn upload_media(kv: &Kv, out: &Path, records: &Records, pending: &[KvPair]) -> Result<()> {
+    if !kv.is_local() {
+        return upload(kv, out, "media", pending);
+    }
+    for file in &records.media {
+        let key = newsroom::media::key(&file.media.name);
+        if pending.iter().any(|p| p.key == key) {
+            eprintln!("[publish] put {key}");
+            kv.put_file(&key, &out.join("media").join(&file.media.name))?;
+        }
+    }
+    Ok(())
+}
+
+/// Lists what `content/` would change in the namespace, like `git status`.
+pub fn status(site: &Site, kv: &Kv) -> Result<()> {
+    let Plan { comparison: c, .. } = plan(site, kv)?;
+    c.new.iter().for_each(|k| println!("new      {k}"));
+    c.changed.iter().for_each(|k| println!("changed  {k}"));
+    c.stale.iter().for_each(|k| println!("stale    {k}"));
+    if c.is_clean() {
+        eprintln!("{} holds exactly what content/ builds ({} keys)", where_(kv), c.unchanged);
+    } else {
+        let releases = |keys: &[String]| keys.iter().filter(|k| k.starts_with("release:")).count();
+        eprintln!(
+            "releases: {} new, {} changed, {} stale (removed from content/; publishing turns them into 410 Gone)",
+            releases(&c.new),
+            releases(&c.changed),
+            releases(&c.stale)
+        );
+        eprintln!(
+            "{}: {} new, {} changed, {} stale, {} unchanged; `newsroom publish` uploads the new and changed keys and deletes stale keys that an earlier build wrote",
+            where_(kv),
+            c.new.len(),
+            c.changed.len(),
+            c.stale.len(),
+            c.unchanged
+        );
+    }
+    Ok(())
+}
+
+fn where_(kv: &Kv) -> String {
+    match &kv.target {
+        crate::wrangler::Target::Local(dir) => format!("local KV in {}", dir.display()),
+        crate::wrangler::Target::Remote => format!("remote KV (binding {})", kv.binding),
+    }
+}
+
+/// Removes the upload files of an earlier publish, so `out` holds only this one's.
+pub fn clear_uploads(out: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(out) else { return Ok(()) };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with("upload-") {
+            fs::remove_file(entry.path()).with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
