@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv publish dev test lint unit e2e size bench bench-native screenshots
+.PHONY: help setup build kv publish dev test lint unit e2e size bench bench-native screenshots fuzz soak
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
@@ -12,6 +12,7 @@ help:
 	@echo "make size  - wasm size as wrangler would upload it (gzip)"
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000 releases -> BENCHMARKS.md"
 	@echo "make bench-native - criterion micro-benchmarks of the core -> BENCHMARKS.md (native section)"
+	@echo "make fuzz  - the property tests of tests/security.rs with FUZZ_CASES (default 50,000) cases each"
 	@echo "make screenshots - run the end-to-end and browser checks, copy their screenshots to docs/screenshots"
 
 setup:
@@ -51,6 +52,10 @@ screenshots: e2e
 
 bench: build
 	scripts/bench.sh
+
+# The property tests (tests/security.rs) for longer than `make test` runs them (256 cases each).
+fuzz:
+	PROPTEST_CASES=$${FUZZ_CASES:-50000} cargo test --release --test security -- --nocapture
 
 # Criterion micro-benchmarks of the core only (also part of `make bench`).
 bench-native:

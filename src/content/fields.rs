@@ -207,6 +207,9 @@ pub fn check_text(text: &str, max_chars: usize, multiline: bool) -> Result<(), S
     if text.trim().is_empty() {
         return Err("is empty".into());
     }
+    if text.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+        return Err("has only invisible characters (zero-width spaces or joiners)".into());
+    }
     if let Some(c) = text.chars().find(|&c| is_forbidden(c, multiline)) {
         return Err(format!("contains the forbidden character U+{:04X}", c as u32));
     }
@@ -215,6 +218,12 @@ pub fn check_text(text: &str, max_chars: usize, multiline: bool) -> Result<(), S
         return Err(format!("is {n} characters long; the limit is {max_chars}"));
     }
     Ok(())
+}
+
+/// Characters that take no space on the page: zero-width space, joiners, word joiner, BOM,
+/// soft hyphen. Allowed inside text (Finnish compounds use soft hyphens), never as all of it.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// Control characters (line breaks only where allowed) and bidi overrides, which can disguise text.
@@ -325,6 +334,8 @@ mod tests {
         assert!(check_text("a\u{7}b", 10, true).is_err());
         assert!(check_text("abc", 2, true).is_err());
         assert!(check_text("  ", 2, true).is_err());
+        assert!(check_text("\u{200B}\u{FEFF} ", 10, true).is_err());
+        assert!(check_text("sote\u{00AD}uudistus\u{200B}", 20, true).is_ok());
     }
 
     #[test]

@@ -173,12 +173,20 @@ pub fn load_site_with_media(
             Err(message) => diags.push(Diagnostic { path: file.path.clone(), line: 1, message }),
         }
     }
+    // Publishers whose files have problems, by slug: their releases say so instead of
+    // calling the publisher unknown.
+    let mut broken = BTreeMap::new();
     for file in publisher_files {
         match parse_publisher(&file.path, &file.text, &site.media) {
             Ok(p) => {
                 site.publishers.insert(p.slug.clone(), p);
             }
-            Err(errors) => diags.extend(at(file, errors)),
+            Err(errors) => {
+                if let Ok(slug) = slug_of(&file.path, ".toml") {
+                    broken.insert(slug, file.path.as_str());
+                }
+                diags.extend(at(file, errors));
+            }
         }
     }
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
@@ -192,7 +200,7 @@ pub fn load_site_with_media(
         }
         match parse_release(&file.path, &file.text, &site.publishers, &site.media) {
             Ok(r) => site.releases.push(r),
-            Err(errors) => diags.extend(at(file, errors)),
+            Err(errors) => diags.extend(at(file, errors).map(|d| blame_broken_publisher(d, &broken))),
         }
     }
     check_translations(&site, release_files, &mut diags);
@@ -202,6 +210,16 @@ pub fn load_site_with_media(
         sort(&mut diags);
         Err(diags)
     }
+}
+
+/// "unknown publisher `x`" when `x`'s file exists but has problems: points there instead.
+fn blame_broken_publisher(mut d: Diagnostic, broken: &BTreeMap<String, &str>) -> Diagnostic {
+    let named = d.message.strip_prefix("unknown publisher `").and_then(|rest| rest.split('`').next());
+    if let Some(path) = named.and_then(|slug| broken.get(slug)) {
+        d.message =
+            format!("publisher `{}` cannot be used until the problems in {path} are fixed", named.unwrap_or(""));
+    }
+    d
 }
 
 /// Every translation names another release, in another language.

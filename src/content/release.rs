@@ -49,7 +49,8 @@ pub fn parse_release(
         let found = publishers.get(slug);
         if found.is_none() {
             let known: Vec<&str> = publishers.keys().map(String::as_str).collect();
-            f.error(*line, format!("unknown publisher `{slug}`; known: {}", known.join(", ")));
+            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+            f.error(*line, format!("unknown publisher `{slug}`; known: {known}"));
         }
         found
     });
