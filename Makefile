@@ -13,6 +13,7 @@ help:
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000 releases -> BENCHMARKS.md"
 	@echo "make bench-native - criterion micro-benchmarks of the core -> BENCHMARKS.md (native section)"
 	@echo "make fuzz  - the property tests of tests/security.rs with FUZZ_CASES (default 50,000) cases each"
+	@echo "make soak  - 60 s, 64 connections of mixed routes in workerd, must be error-free -> BENCHMARKS.md"
 	@echo "make screenshots - run the end-to-end and browser checks, copy their screenshots to docs/screenshots"
 
 setup:
@@ -56,6 +57,10 @@ bench: build
 # The property tests (tests/security.rs) for longer than `make test` runs them (256 cases each).
 fuzz:
 	PROPTEST_CASES=$${FUZZ_CASES:-50000} cargo test --release --test security -- --nocapture
+
+# 60 s, 64 connections of mixed routes against workerd; zero 4xx/5xx/socket errors -> BENCHMARKS.md.
+soak: build
+	scripts/soak-report.sh
 
 # Criterion micro-benchmarks of the core only (also part of `make bench`).
 bench-native:

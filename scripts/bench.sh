@@ -142,6 +142,8 @@ small=${all[0]} large=${all[-1]}
 } >>"$results"
 native=$(scripts/bench-native.sh --print)
 breakdown=$(scripts/wasm-breakdown.sh)
+# The soak section (`make soak`) is kept as it is.
+soak=$(sed -n '/<!-- soak:start -->/,/<!-- soak:end -->/p' BENCHMARKS.md 2>/dev/null || true)
 size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'Total Upload.*')
 {
   echo "# Benchmarks"
@@ -164,5 +166,6 @@ size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'To
   cat "$results"
   echo
   echo "$native"
+  if [ -n "$soak" ]; then echo; echo "$soak"; fi
 } >BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2

@@ -53,6 +53,17 @@ serve_and_test() {
     preview=$(PREVIEW_SECRET=$secret cargo run --quiet -- preview e2e-media-fixture --content "$content" --base-url "")
     scripts/browser-test.sh "$url" "$preview"
   fi
+  if [ "${with_soak:-0}" = 1 ]; then
+    # A short load run (make soak runs 60 s): mixed routes and 304s, no 4xx/5xx/socket errors.
+    scripts/soak.sh "$url" "${E2E_SOAK_SECONDS:-5}" 16 || {
+      rc=$?
+      if [ $rc = 3 ] && [ "${REQUIRE_BROWSER:-0}" != 1 ]; then
+        echo "[e2e] WARNING: skipping the soak run (no wrk)" >&2
+      else
+        exit $rc
+      fi
+    }
+  fi
   kill -- -$pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
   trap - EXIT
@@ -66,7 +77,7 @@ fixture_content "$content"
 CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
 rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
-with_browser=$browser serve_and_test "$state" --test-threads 4 --skip run2_
+with_browser=$browser with_soak=1 serve_and_test "$state" --test-threads 4 --skip run2_
 
 # Run 2 (tests named `run2_*`). A release that goes public while the test runs, with no upload
 # in between; the lift leaves time to publish and start the server (E2E_LIFT_SECONDS on a slow

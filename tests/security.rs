@@ -213,6 +213,8 @@ proptest! {
             }
         };
         prop_assert!(response.status < 500, "{} {path}: {}", req.method, response.status);
+        let secret = req.preview_secret.as_deref().unwrap_or_default();
+        prop_assert!(response.log.iter().chain(response.headers.iter().map(|(_, v)| v)).all(|l| !l.contains(secret)), "the secret leaked");
     }
 
     /// Preview tokens from anywhere: refused, never a panic, never accepted for another slug.

@@ -16,8 +16,32 @@ const BINDING: &str = "RELEASES";
 /// Rounds of KV reads a request may take; the core needs at most two.
 const MAX_ROUNDS: usize = 4;
 
+/// Every request gets an answer: a failure of KV, the Cache API or the runtime is logged
+/// (method and path only, never the query, which may hold a preview token) and answered with
+/// a `503` that tells the reader to retry, never an unhandled exception.
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let (method, path) = (req.method().to_string(), req.path());
+    match handle(req, env, ctx).await {
+        Ok(response) => Ok(response),
+        Err(e) => {
+            console_error!("{method} {path}: {e}");
+            unavailable()
+        }
+    }
+}
+
+fn unavailable() -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "text/plain; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    headers.set("retry-after", "30")?;
+    let body =
+        "503 Service Unavailable: the newsroom cannot reach its storage right now. Please try again in a minute.\n";
+    Ok(Response::ok(body)?.with_status(503).with_headers(headers))
+}
+
+async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let mut facts = facts(&req)?;
     facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
     // `CACHE = "off"` (a wrangler var) bypasses the Cache API, e.g. to benchmark rendering.

@@ -173,6 +173,9 @@ enum Command {
         /// A bulk file uploaded as it is, with the lists (test fixtures).
         #[arg(long, hide = true)]
         extra: Vec<PathBuf>,
+        /// Stop after a stage (media, releases, indexes, deletions), as an interrupted publish would (tests).
+        #[arg(long, hide = true, value_parser = ["media", "releases", "indexes", "deletions"])]
+        stop_after: Option<String>,
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
@@ -269,12 +272,12 @@ fn run(command: Command) -> Result<ExitCode> {
             output::summary(&site, &records, &out, previous.is_some(), since.as_ref());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Publish { content, namespace, dry_run, out, extra, diagnostics } => {
+        Command::Publish { content, namespace, dry_run, out, extra, stop_after, diagnostics } => {
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
             publish::clear_uploads(&out)?;
-            publish::publish(&site, &namespace.kv(), &publish::Publish { out, dry_run, extra })?;
+            publish::publish(&site, &namespace.kv(), &publish::Publish { out, dry_run, extra, stop_after })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { content, namespace, diagnostics } => {

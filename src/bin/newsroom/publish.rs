@@ -21,6 +21,8 @@ pub struct Publish {
     pub dry_run: bool,
     /// Bulk files uploaded as they are, with the indexes (test fixtures).
     pub extra: Vec<PathBuf>,
+    /// Stop after this stage, as an interrupted publish would (tests).
+    pub stop_after: Option<String>,
 }
 
 /// The build of `site` for `kv`, with what the namespace holds now.
@@ -62,18 +64,37 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
         return Ok(());
     }
     let pending = |pairs: &[KvPair]| -> Vec<KvPair> { pairs.iter().filter(|p| c.needs_upload(p)).cloned().collect() };
+    let stop = |stage: &str| {
+        let stop = how.stop_after.as_deref() == Some(stage);
+        if stop {
+            eprintln!("[publish] stopped after {stage}, as asked: run it again to complete");
+        }
+        stop
+    };
     upload_media(kv, &how.out, &records, &pending(&media_pairs(&records.media)))?;
+    if stop("media") {
+        return Ok(());
+    }
     upload(kv, &how.out, "releases", &pending(&records.releases))?;
+    if stop("releases") {
+        return Ok(());
+    }
     upload(kv, &how.out, "indexes", &pending(&records.indexes))?;
     for file in &how.extra {
         eprintln!("[publish] put {}", file.display());
         kv.bulk_put(file)?;
+    }
+    if stop("indexes") {
+        return Ok(());
     }
     if !deletions.is_empty() {
         let file = how.out.join("upload-delete.json");
         write_json(&file, &deletions)?;
         eprintln!("[publish] delete {} stale keys", deletions.len());
         kv.bulk_delete(&file)?;
+    }
+    if stop("deletions") {
+        return Ok(());
     }
     // Last: until the new manifest is up, running this again repeats every step.
     upload(kv, &how.out, "manifest", &pending(&records.manifest))?;
