@@ -66,6 +66,15 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
+/// A spinner on stderr while a long step runs (drawn only on a terminal); clear it with
+/// `finish_and_clear`.
+pub fn spinner(message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// Reads UTF-8 files; a file that is not UTF-8 becomes a diagnostic at its first bad line.
 fn read_texts(paths: &[PathBuf], diags: &mut Vec<Diagnostic>, progress: &ProgressBar) -> Result<Vec<SourceFile>> {
     progress.inc_length(paths.len() as u64);

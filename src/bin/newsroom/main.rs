@@ -266,7 +266,9 @@ fn run(command: Command) -> Result<ExitCode> {
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
+            let building = files::spinner("building the KV records");
             let records = build(&site, previous.as_ref());
+            building.finish_and_clear();
             let since = output::since_last(&records, output::previous_output(&out));
             output::write_records(&out, &records)?;
             output::summary(&site, &records, &out, previous.is_some(), since.as_ref());

@@ -20,8 +20,30 @@ pub fn all_pairs(records: &Records) -> Vec<KvPair> {
     pairs
 }
 
-/// Writes the upload files, each through a temporary file and a rename.
+/// KV's limits per pair: key bytes, value bytes, metadata bytes (as JSON).
+pub const KV_LIMITS: (usize, usize, usize) = (512, 25 * 1024 * 1024, 1024);
+
+/// Refuses a build with a pair that KV would reject, naming the key (before anything is written).
+pub fn check_limits(pairs: &[KvPair]) -> Result<()> {
+    let (key_max, value_max, meta_max) = KV_LIMITS;
+    for p in pairs {
+        let meta = serde_json::to_string(&p.metadata).map_or(0, |m| m.len());
+        let key: String = p.key.chars().take(80).collect();
+        anyhow::ensure!(p.key.len() <= key_max, "KV key `{key}…` is {} bytes; KV takes at most {key_max}", p.key.len());
+        anyhow::ensure!(
+            p.value.len() <= value_max,
+            "the value of `{key}` is {}; KV takes at most 25 MiB (fewer or shorter releases in one feed or list)",
+            human_bytes(p.value.len())
+        );
+        anyhow::ensure!(meta <= meta_max, "the metadata of `{key}` is {meta} bytes; KV takes at most {meta_max}");
+    }
+    Ok(())
+}
+
+/// Writes the upload files, each through a temporary file and a rename, after checking
+/// every pair against KV's limits.
 pub fn write_records(out: &Path, records: &Records) -> Result<()> {
+    check_limits(&all_pairs(records))?;
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     write_media(&out.join("media"), &records.media)?;
     write_json(&out.join(PAIR_FILES[0]), &media_pairs(&records.media))?;
@@ -120,5 +142,20 @@ pub fn human_bytes(n: usize) -> String {
         0..=999 => format!("{n} B"),
         1_000..=999_999 => format!("{:.1} KB", n as f64 / 1e3),
         _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_over_kv_limits_are_refused_by_name() {
+        let ok = KvPair::new("release:a".into(), "{}".into(), false);
+        assert!(check_limits(std::slice::from_ref(&ok)).is_ok());
+        let long_key = KvPair::new("k".repeat(513), "{}".into(), false);
+        assert!(check_limits(&[ok.clone(), long_key]).unwrap_err().to_string().contains("513 bytes"));
+        let big = KvPair::new("feed:site".into(), "x".repeat(KV_LIMITS.1 + 1), false);
+        assert!(check_limits(&[big]).unwrap_err().to_string().contains("`feed:site`"));
     }
 }

@@ -34,7 +34,9 @@ struct Plan {
 
 fn plan(site: &Site, kv: &Kv) -> Result<Plan> {
     let previous = kv.manifest()?;
+    let building = crate::files::spinner("building the KV records");
     let records = build(site, previous.as_ref());
+    building.finish_and_clear();
     let listed = kv.list()?;
     let comparison = compare(&all_pairs(&records), &listed);
     // Only keys the previous build wrote are ever deleted; keys put there by hand stay.
