@@ -21,11 +21,10 @@ const MAX_ROUNDS: usize = 4;
 /// a `503` that tells the reader to retry, never an unhandled exception.
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let (method, path) = (req.method().to_string(), req.path());
-    match handle(req, env, ctx).await {
+    match handle(&req, env, ctx).await {
         Ok(response) => Ok(response),
         Err(e) => {
-            console_error!("{method} {path}: {e}");
+            console_error!("{} {}: {e}", req.method(), req.path());
             unavailable()
         }
     }
@@ -41,8 +40,8 @@ fn unavailable() -> Result<Response> {
     Ok(Response::ok(body)?.with_status(503).with_headers(headers))
 }
 
-async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let mut facts = facts(&req)?;
+async fn handle(req: &Request, env: Env, ctx: Context) -> Result<Response> {
+    let mut facts = facts(req)?;
     facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
     // `CACHE = "off"` (a wrangler var) bypasses the Cache API, e.g. to benchmark rendering.
     let use_cache = env.var("CACHE").map_or(true, |v| v.to_string() != "off");

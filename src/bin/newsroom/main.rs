@@ -269,9 +269,10 @@ fn run(command: Command) -> Result<ExitCode> {
             let building = files::spinner("building the KV records");
             let records = build(&site, previous.as_ref());
             building.finish_and_clear();
-            let since = output::since_last(&records, output::previous_output(&out));
-            output::write_records(&out, &records)?;
-            output::summary(&site, &records, &out, previous.is_some(), since.as_ref());
+            let media = newsroom::build::media_pairs(&records.media);
+            let since = output::since_last(&records, &media, output::previous_output(&out));
+            output::write_records(&out, &records, &media)?;
+            output::summary(&site, &records, &media, &out, previous.is_some(), since.as_ref());
             Ok(ExitCode::SUCCESS)
         }
         Command::Publish { content, namespace, dry_run, out, extra, stop_after, diagnostics } => {

@@ -5,26 +5,26 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use newsroom::build::{media_pairs, Records};
+use newsroom::build::Records;
 use newsroom::content::Site;
 use newsroom::kv::KvPair;
+use newsroom::media::human_size;
 use newsroom::sync::{compare, Comparison, ListedKey};
 
 /// The upload files, in upload order (`kv-3-delete.json` holds keys, not pairs).
 pub const PAIR_FILES: [&str; 4] = ["kv-0-media.json", "kv-1-releases.json", "kv-2-indexes.json", "kv-4-manifest.json"];
 
-/// Every pair of `records`, in upload order.
-pub fn all_pairs(records: &Records) -> Vec<KvPair> {
-    let mut pairs = media_pairs(&records.media);
-    pairs.extend(records.releases.iter().chain(&records.indexes).chain(&records.manifest).cloned());
-    pairs
+/// Every pair of `records`, in upload order, borrowed (a large build's values run to hundreds
+/// of megabytes). `media` is `media_pairs(&records.media)`, encoded once by the caller.
+pub fn all_pairs<'a>(records: &'a Records, media: &'a [KvPair]) -> impl Iterator<Item = &'a KvPair> {
+    media.iter().chain(&records.releases).chain(&records.indexes).chain(&records.manifest)
 }
 
 /// KV's limits per pair: key bytes, value bytes, metadata bytes (as JSON).
 pub const KV_LIMITS: (usize, usize, usize) = (512, 25 * 1024 * 1024, 1024);
 
 /// Refuses a build with a pair that KV would reject, naming the key (before anything is written).
-pub fn check_limits(pairs: &[KvPair]) -> Result<()> {
+pub fn check_limits<'a>(pairs: impl IntoIterator<Item = &'a KvPair>) -> Result<()> {
     let (key_max, value_max, meta_max) = KV_LIMITS;
     for p in pairs {
         let meta = serde_json::to_string(&p.metadata).map_or(0, |m| m.len());
@@ -33,7 +33,7 @@ pub fn check_limits(pairs: &[KvPair]) -> Result<()> {
         anyhow::ensure!(
             p.value.len() <= value_max,
             "the value of `{key}` is {}; KV takes at most 25 MiB (fewer or shorter releases in one feed or list)",
-            human_bytes(p.value.len())
+            human_size(p.value.len() as u64)
         );
         anyhow::ensure!(meta <= meta_max, "the metadata of `{key}` is {meta} bytes; KV takes at most {meta_max}");
     }
@@ -42,11 +42,11 @@ pub fn check_limits(pairs: &[KvPair]) -> Result<()> {
 
 /// Writes the upload files, each through a temporary file and a rename, after checking
 /// every pair against KV's limits.
-pub fn write_records(out: &Path, records: &Records) -> Result<()> {
-    check_limits(&all_pairs(records))?;
+pub fn write_records(out: &Path, records: &Records, media: &[KvPair]) -> Result<()> {
+    check_limits(all_pairs(records, media))?;
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     write_media(&out.join("media"), &records.media)?;
-    write_json(&out.join(PAIR_FILES[0]), &media_pairs(&records.media))?;
+    write_json(&out.join(PAIR_FILES[0]), media)?;
     write_json(&out.join(PAIR_FILES[1]), &records.releases)?;
     write_json(&out.join(PAIR_FILES[2]), &records.indexes)?;
     write_json(&out.join("kv-3-delete.json"), &records.changes.deletions)?;
@@ -88,15 +88,21 @@ pub fn write_json<T: serde::Serialize>(path: &Path, items: &[T]) -> Result<()> {
 }
 
 /// Prints what a build holds and what changed, to stderr.
-pub fn summary(site: &Site, records: &Records, out: &Path, had_previous: bool, since: Option<&Comparison>) {
+pub fn summary(
+    site: &Site,
+    records: &Records,
+    media: &[KvPair],
+    out: &Path,
+    had_previous: bool,
+    since: Option<&Comparison>,
+) {
     for slug in &records.drafts {
         eprintln!("skipped draft `{slug}` (remove `draft = true` to publish it)");
     }
     for slug in &records.changes.removed {
         eprintln!("removed `{slug}`: it will answer 410 Gone");
     }
-    let pairs = all_pairs(records);
-    let bytes: usize = pairs.iter().map(|p| p.value.len()).sum();
+    let (count, bytes) = all_pairs(records, media).fold((0, 0), |(n, b), p| (n + 1, b + p.value.len()));
     let keywords: BTreeSet<&str> = site.releases.iter().flat_map(|r| &r.keywords).map(|k| k.slug.as_str()).collect();
     eprintln!(
         "built {} releases of {} publishers, {} keywords, {} media files: {} KV records ({}) in {}",
@@ -104,8 +110,8 @@ pub fn summary(site: &Site, records: &Records, out: &Path, had_previous: bool, s
         site.publishers.len(),
         keywords.len(),
         records.media.len(),
-        pairs.len(),
-        human_bytes(bytes),
+        count,
+        human_size(bytes as u64),
         out.display()
     );
     let c = &records.changes;
@@ -132,17 +138,8 @@ pub fn summary(site: &Site, records: &Records, out: &Path, had_previous: bool, s
 }
 
 /// Compares a build with the files a previous build left in `out`.
-pub fn since_last(records: &Records, previous: Option<Vec<ListedKey>>) -> Option<Comparison> {
-    previous.map(|listed| compare(&all_pairs(records), &listed))
-}
-
-/// `1.2 MB`, `340 KB`, `12 B`.
-pub fn human_bytes(n: usize) -> String {
-    match n {
-        0..=999 => format!("{n} B"),
-        1_000..=999_999 => format!("{:.1} KB", n as f64 / 1e3),
-        _ => format!("{:.1} MB", n as f64 / 1e6),
-    }
+pub fn since_last(records: &Records, media: &[KvPair], previous: Option<Vec<ListedKey>>) -> Option<Comparison> {
+    previous.map(|listed| compare(all_pairs(records, media), &listed))
 }
 
 #[cfg(test)]
@@ -152,9 +149,9 @@ mod tests {
     #[test]
     fn pairs_over_kv_limits_are_refused_by_name() {
         let ok = KvPair::new("release:a".into(), "{}".into(), false);
-        assert!(check_limits(std::slice::from_ref(&ok)).is_ok());
+        assert!(check_limits([&ok]).is_ok());
         let long_key = KvPair::new("k".repeat(513), "{}".into(), false);
-        assert!(check_limits(&[ok.clone(), long_key]).unwrap_err().to_string().contains("513 bytes"));
+        assert!(check_limits([&ok, &long_key]).unwrap_err().to_string().contains("513 bytes"));
         let big = KvPair::new("feed:site".into(), "x".repeat(KV_LIMITS.1 + 1), false);
         assert!(check_limits(&[big]).unwrap_err().to_string().contains("`feed:site`"));
     }

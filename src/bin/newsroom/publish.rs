@@ -28,6 +28,8 @@ pub struct Publish {
 /// The build of `site` for `kv`, with what the namespace holds now.
 struct Plan {
     records: Records,
+    /// `media_pairs(&records.media)`, encoded once.
+    media: Vec<KvPair>,
     comparison: Comparison,
     deletions: Vec<String>,
 }
@@ -38,17 +40,18 @@ fn plan(site: &Site, kv: &Kv) -> Result<Plan> {
     let records = build(site, previous.as_ref());
     building.finish_and_clear();
     let listed = kv.list()?;
-    let comparison = compare(&all_pairs(&records), &listed);
+    let media = media_pairs(&records.media);
+    let comparison = compare(all_pairs(&records, &media), &listed);
     // Only keys the previous build wrote are ever deleted; keys put there by hand stay.
     let held: std::collections::BTreeSet<&str> = listed.iter().map(|k| k.name.as_str()).collect();
     let deletions = records.changes.deletions.iter().filter(|k| held.contains(k.as_str())).cloned().collect();
-    Ok(Plan { records, comparison, deletions })
+    Ok(Plan { records, media, comparison, deletions })
 }
 
 /// Uploads what changed; every stage completes before the next starts.
 pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
-    let Plan { records, comparison, deletions } = plan(site, kv)?;
-    write_records(&how.out, &records)?;
+    let Plan { records, media, comparison, deletions } = plan(site, kv)?;
+    write_records(&how.out, &records, &media)?;
     let c = &comparison;
     eprintln!(
         "{}: {} keys new, {} changed, {} unchanged; {} to delete",
@@ -73,7 +76,7 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
         }
         stop
     };
-    upload_media(kv, &how.out, &records, &pending(&media_pairs(&records.media)))?;
+    upload_media(kv, &how.out, &records, &pending(&media))?;
     if stop("media") {
         return Ok(());
     }
