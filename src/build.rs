@@ -263,9 +263,16 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
 fn push_pages(records: &mut Records, scope: &ListScope, label: &str, items: &[&Built]) {
     let pages = items.len().div_ceil(PAGE_LEN).max(1);
     for page in 1..=pages {
-        let releases = items.iter().skip((page - 1) * PAGE_LEN).take(PAGE_LEN).map(|b| b.summary.clone()).collect();
-        let record =
-            PageRecord { v: SCHEMA_VERSION, label: label.to_string(), total: items.len(), page, pages, releases };
+        let releases: Vec<Summary> =
+            items.iter().skip((page - 1) * PAGE_LEN).take(PAGE_LEN).map(|b| b.summary.clone()).collect();
+        let record = PageRecord {
+            v: SCHEMA_VERSION,
+            label: label.to_string(),
+            total: items.len(),
+            page,
+            pages,
+            releases: releases.into(),
+        };
         records.indexes.push(pair(kv::page_key(scope, page), &record));
     }
 }
@@ -340,12 +347,12 @@ fn publisher_record(p: &Publisher, releases: &[&Built]) -> PublisherRecord {
         logo: p.logo.clone(),
         media_terms: p.media_terms.clone(),
         total: releases.len(),
-        releases: releases.iter().take(LIST_LEN).map(|b| b.summary.clone()).collect(),
+        releases: releases.iter().take(LIST_LEN).map(|b| b.summary.clone()).collect::<Vec<_>>().into(),
     }
 }
 
 fn feed_record(title: String, description: String, lang: &str, items: &[&Built]) -> FeedRecord {
-    let items = items
+    let items: Vec<FeedItem> = items
         .iter()
         .take(FEED_LEN)
         .map(|b| FeedItem {
@@ -356,7 +363,7 @@ fn feed_record(title: String, description: String, lang: &str, items: &[&Built])
             enclosures: enclosures(b.release),
         })
         .collect();
-    FeedRecord { v: SCHEMA_VERSION, title, description, lang: lang.to_string(), items, logo: None }
+    FeedRecord { v: SCHEMA_VERSION, title, description, lang: lang.to_string(), items: items.into(), logo: None }
 }
 
 /// A release's images, then its attachments.

@@ -33,4 +33,6 @@ pub mod slug;
 pub mod sync;
 pub mod time;
 
-pub use respond::{cache_key, delivery, finalize, respond, respond_with, Delivery, Loaded, Outcome, BODY_HEADERS};
+pub use respond::{
+    cache_key, delivery, finalize, respond, respond_with, Delivery, Loaded, Outcome, BODY_HEADERS, MAX_RECORD_BYTES,
+};

@@ -11,6 +11,61 @@ use crate::media::Media;
 /// Version of the stored record layout. Bump it when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The entries of a list record (a page, a publisher's newest, a feed). Stored as a plain
+/// JSON array; when read, an entry that does not match the schema is left out and its
+/// reason kept in [`Listed::skipped`], so one damaged entry costs the list that entry only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed<T> {
+    items: Vec<T>,
+    /// Why each left-out entry could not be read, by position.
+    pub skipped: Vec<String>,
+}
+
+impl<T> Default for Listed<T> {
+    fn default() -> Self {
+        Vec::new().into()
+    }
+}
+
+impl<T> From<Vec<T>> for Listed<T> {
+    fn from(items: Vec<T>) -> Self {
+        Self { items, skipped: Vec::new() }
+    }
+}
+
+impl<T> std::ops::Deref for Listed<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+impl<T> std::ops::DerefMut for Listed<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.items
+    }
+}
+
+impl<T: Serialize> Serialize for Listed<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(s)
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Listed<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Vec::<Box<serde_json::value::RawValue>>::deserialize(d)?;
+        let mut listed = Listed { items: Vec::with_capacity(raw.len()), skipped: Vec::new() };
+        for (n, entry) in raw.iter().enumerate() {
+            match serde_json::from_slice(entry.get().as_bytes()) {
+                Ok(item) => listed.items.push(item),
+                Err(e) => listed.skipped.push(format!("entry {n}: {e}")),
+            }
+        }
+        Ok(listed)
+    }
+}
+
 /// How precisely the source gives a time: some seeds give only the date.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -254,7 +309,7 @@ pub struct PublisherRecord {
     /// Number of published releases.
     pub total: usize,
     /// Newest releases first, at most [`crate::build::LIST_LEN`].
-    pub releases: Vec<Summary>,
+    pub releases: Listed<Summary>,
 }
 
 /// One page of a list (site, publisher, keyword or year), stored under `page:{scope}:{n}`.
@@ -271,7 +326,7 @@ pub struct PageRecord {
     /// Number of pages.
     pub pages: usize,
     /// Newest first, at most [`crate::build::PAGE_LEN`].
-    pub releases: Vec<Summary>,
+    pub releases: Listed<Summary>,
 }
 
 /// One item of a feed: a summary plus what feed readers show in full.
@@ -305,7 +360,7 @@ pub struct FeedRecord {
     /// Feed language.
     pub lang: String,
     /// Newest first, at most [`crate::build::FEED_LEN`], including scheduled ones.
-    pub items: Vec<FeedItem>,
+    pub items: Listed<FeedItem>,
     /// The publisher's logo, for a publisher's feed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<Media>,

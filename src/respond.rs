@@ -23,8 +23,8 @@ use crate::kv::{self, ListScope};
 use crate::manifest::GoneRecord;
 use crate::markdown::release_document;
 use crate::model::{
-    CountsRecord, FeedItem, FeedRecord, Keyword, PageRecord, PublisherRecord, ReleaseRecord, SitemapIndexRecord,
-    SitemapRecord, Summary, Translation, SCHEMA_VERSION,
+    CountsRecord, FeedItem, FeedRecord, Keyword, Listed, PageRecord, PublisherRecord, ReleaseRecord,
+    SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
 use crate::negotiate::{language_ranking, negotiate, preferred_language, Format};
 use crate::preview;
@@ -120,6 +120,14 @@ struct Rendered {
     /// When a scheduled release becomes public, so caches expire by then.
     next_change: Option<DateTime<FixedOffset>>,
     log: Vec<String>,
+}
+
+impl Rendered {
+    /// Adds a warning to the log for each entry of `list` (read from `key`) that was left out.
+    fn warn<T>(mut self, key: &str, list: &Listed<T>) -> Self {
+        self.log.extend(list.skipped.iter().map(|why| format!("{key}: left out damaged {why}")));
+        self
+    }
 }
 
 /// Answers a request, or asks for the KV values it needs.
@@ -363,7 +371,8 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 Format::Json => json::to_bytes(&ListView::new((None, None), total, &items, &pager(&page), origin)),
                 _ => html::latest_page(total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
             };
-            Ok(list_rendered(body, SITE_LANG, &items, next))
+            Ok(list_rendered(body, SITE_LANG, &items, next)
+                .warn(&kv::page_key(&ListScope::Latest, t.page), &page.releases))
         }
         Route::Publisher(slug) => {
             let not_found = || HttpError::NotFound(req.path.clone());
@@ -375,7 +384,8 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 Format::Json => json::to_bytes(&PublisherView::new(&p, total, &items, &pager(&page), origin)),
                 _ => html::publisher_page(&p, total, &items, &pager(&page), origin).into_bytes(),
             };
-            Ok(list_rendered(body, &p.lang, &items, next))
+            Ok(list_rendered(body, &p.lang, &items, next)
+                .warn(&kv::page_key(&ListScope::Publisher(slug.clone()), t.page), &page.releases))
         }
         Route::Keyword(slug) => {
             let page = list_page_record(loaded, &ListScope::Keyword(slug.clone()), t.page, req)?;
@@ -392,7 +402,8 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 }
                 _ => html::keyword_page(&keyword, total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
             };
-            Ok(list_rendered(body, SITE_LANG, &items, next))
+            Ok(list_rendered(body, SITE_LANG, &items, next)
+                .warn(&kv::page_key(&ListScope::Keyword(slug.clone()), t.page), &page.releases))
         }
         Route::Year(year) => {
             let page = list_page_record(loaded, &ListScope::Year(*year), t.page, req)?;
@@ -407,7 +418,8 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 }
                 _ => html::year_page(*year, total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
             };
-            Ok(list_rendered(body, SITE_LANG, &items, next))
+            Ok(list_rendered(body, SITE_LANG, &items, next)
+                .warn(&kv::page_key(&ListScope::Year(*year), t.page), &page.releases))
         }
         Route::Keywords | Route::Archive => {
             let (key, path_of): (&str, fn(&str) -> String) = match t.route {
@@ -594,9 +606,14 @@ fn render_crawler(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Ren
 fn list_page_record(loaded: &Loaded, scope: &ListScope, n: usize, req: &RequestFacts) -> Result<PageRecord, Halt> {
     match record(loaded, kv::page_key(scope, n))? {
         Some(page) => Ok(page),
-        None if n == 1 && matches!(scope, ListScope::Latest | ListScope::Publisher(_)) => {
-            Ok(PageRecord { v: SCHEMA_VERSION, label: String::new(), total: 0, page: 1, pages: 1, releases: vec![] })
-        }
+        None if n == 1 && matches!(scope, ListScope::Latest | ListScope::Publisher(_)) => Ok(PageRecord {
+            v: SCHEMA_VERSION,
+            label: String::new(),
+            total: 0,
+            page: 1,
+            pages: 1,
+            releases: Default::default(),
+        }),
         None => Err(HttpError::NotFound(match n {
             1 => req.path.clone(),
             n => format!("{}?page={n}", req.path),
@@ -655,7 +672,7 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
     let r: ReleaseRecord = record(loaded, key.clone())?.ok_or_else(not_found)?;
     // The publisher record adds boilerplate and "more from"; a damaged one only loses those.
     let mut log = Vec::new();
-    let publisher: Option<PublisherRecord> = match record(loaded, publisher_key) {
+    let publisher: Option<PublisherRecord> = match record(loaded, publisher_key.clone()) {
         Ok(p) => p,
         Err(Halt::Fail(e)) => {
             log.push(e.to_string_for_log());
@@ -672,13 +689,17 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
         _ => html::release_page(&r, publisher.as_ref(), &more, &translations, origin, embargoed).into_bytes(),
     };
     let changed = r.updated.as_ref().unwrap_or(&r.summary.published).at;
-    Ok(Rendered {
+    let rendered = Rendered {
         body,
         lang: r.summary.lang.clone(),
         kind: if embargoed { CacheKind::Private } else { CacheKind::Release },
         last_modified: Some(changed),
         next_change: next,
         log,
+    };
+    Ok(match &publisher {
+        Some(p) => rendered.warn(&publisher_key, &p.releases),
+        None => rendered,
     })
 }
 
@@ -703,7 +724,7 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
         FeedScope::Publisher(slug) => kv::publisher_feed_key(slug),
         FeedScope::Keyword(slug) => kv::keyword_feed_key(slug),
     };
-    let record: Option<FeedRecord> = record(loaded, key)?;
+    let record: Option<FeedRecord> = record(loaded, key.clone())?;
     let f = match (record, scope) {
         (Some(f), _) => f,
         (None, FeedScope::Site) => FeedRecord {
@@ -711,7 +732,7 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
             title: String::new(),
             description: String::new(),
             lang: SITE_LANG.into(),
-            items: vec![],
+            items: Default::default(),
             logo: None,
         },
         (None, _) => return Err(HttpError::NotFound(req.path.clone()).into()),
@@ -735,14 +756,15 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
         Format::JsonFeed => feed::json_feed(&meta, &items),
         _ => feed::rss(&meta, &items).into_bytes(),
     };
-    Ok(Rendered {
+    let rendered = Rendered {
         body,
         lang: f.lang.clone(),
         kind: CacheKind::Feed,
         last_modified: feed::newest(&items).map(|t| t.at),
         next_change: next,
         log: Vec::new(),
-    })
+    };
+    Ok(rendered.warn(&key, &f.items))
 }
 
 /// A list page's headers: last modified by its newest visible item.

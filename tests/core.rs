@@ -80,6 +80,80 @@ fn damaged_records_name_their_key_in_the_log_only() {
     assert!(!String::from_utf8_lossy(&r.body).contains("version 7"), "internals stay out of public bodies");
 }
 
+/// Rewrites the JSON record at `key` with `edit`.
+fn edit_record(
+    kv: &mut std::collections::HashMap<String, Vec<u8>>,
+    key: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) {
+    let mut v: serde_json::Value = serde_json::from_slice(&kv[key]).expect(key);
+    edit(&mut v);
+    kv.insert(key.into(), serde_json::to_vec(&v).expect("json"));
+}
+
+#[test]
+fn a_record_missing_a_field_or_too_large_fails_alone_with_its_key_logged() {
+    let key = "release:2025-06-25-konttisairaala";
+    let mut kv = store(&seed_site());
+    edit_record(&mut kv, key, |v| {
+        v.as_object_mut().expect("object").remove("title");
+    });
+    let (r, _) = serve(&kv, "/releases/2025-06-25-konttisairaala", None);
+    assert_eq!((r.status, r.header("cache-control")), (500, Some("no-store")));
+    assert!(r.log[0].contains(key) && r.log[0].contains("missing field `title`"), "{:?}", r.log);
+
+    let mut huge = kv[key].clone();
+    huge.extend(std::iter::repeat_n(b' ', newsroom::MAX_RECORD_BYTES));
+    kv.insert(key.into(), huge);
+    let (r, _) = serve(&kv, "/releases/2025-06-25-konttisairaala", Some("application/json"));
+    assert_eq!(r.status, 500);
+    assert!(r.log[0].contains(key) && r.log[0].contains("more than the"), "{:?}", r.log);
+    assert_eq!(serve(&kv, "/releases/2024-11-27-ohjausneuvottelut", None).0.status, 200, "others unaffected");
+}
+
+#[test]
+fn a_damaged_list_entry_is_left_out_with_a_warning_and_the_rest_is_shown() {
+    let mut kv = store(&seed_site());
+    let page = "page:latest:1";
+    let slug_of = |kv: &std::collections::HashMap<String, Vec<u8>>, n: usize| -> String {
+        let v: serde_json::Value = serde_json::from_slice(&kv[page]).expect("page");
+        v["releases"][n]["slug"].as_str().expect("slug").to_string()
+    };
+    let (first, second) = (slug_of(&kv, 0), slug_of(&kv, 1));
+    edit_record(&mut kv, page, |v| {
+        v["releases"][0].as_object_mut().expect("summary").remove("published");
+    });
+    let (r, _) = serve(&kv, "/", Some("application/json"));
+    assert_eq!(r.status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
+    let shown: Vec<&str> = v["releases"].as_array().expect("list").iter().filter_map(|s| s["slug"].as_str()).collect();
+    assert!(!shown.contains(&first.as_str()) && shown.contains(&second.as_str()), "{shown:?}");
+    assert_eq!(r.log.len(), 1, "{:?}", r.log);
+    assert!(r.log[0].starts_with("page:latest:1: left out damaged entry 0") && r.log[0].contains("published"));
+
+    // The same in a feed.
+    let items = |r: &newsroom::http::HttpResponse| rss::Channel::read_from(&r.body[..]).expect("rss").items().len();
+    let before = items(&serve(&kv, "/feed.xml", None).0);
+    edit_record(&mut kv, "feed:site", |v| v["items"][1]["title"] = serde_json::json!(7));
+    let (r, _) = serve(&kv, "/feed.xml", None);
+    assert_eq!(r.status, 200);
+    assert!(r.log[0].starts_with("feed:site: left out damaged entry 1"), "{:?}", r.log);
+    assert_eq!(items(&r), before - 1);
+}
+
+#[test]
+fn a_listed_release_that_is_missing_answers_404_and_the_list_still_renders() {
+    let mut kv = store(&seed_site());
+    let gone = "2024-11-27-ohjausneuvottelut";
+    kv.remove(&format!("release:{gone}"));
+    let (list, _) = serve(&kv, "/", None);
+    assert_eq!(list.status, 200);
+    assert!(text(&list).contains(&format!("/releases/{gone}")), "the list is denormalised: it still links it");
+    let (r, _) = serve(&kv, &format!("/releases/{gone}"), None);
+    assert_eq!(r.status, 404, "a clear 404, not a 500");
+    assert!(r.log.is_empty());
+}
+
 #[test]
 fn conditional_requests_answer_304_with_the_same_validators() {
     let kv = store(&seed_site());

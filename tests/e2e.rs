@@ -266,7 +266,7 @@ fn head_has_headers_and_no_body() {
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn damaged_records_fail_alone() {
-    for slug in ["broken-json", "future-schema", "wrong-shape", "not-utf8", "other-slug"] {
+    for slug in ["broken-json", "future-schema", "wrong-shape", "not-utf8", "other-slug", "missing-fields"] {
         let r = get_json(&format!("/releases/{slug}"));
         assert_eq!(r.status, 500, "{slug}: {}", r.body);
         assert_eq!(r.header("cache-control"), Some("no-store"));
