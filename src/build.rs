@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Datelike;
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::content::{Publisher, Release, Site};
 use crate::i18n::labels;
 use crate::kv::{self, KvPair, ListScope};
@@ -12,22 +13,20 @@ use crate::manifest::{self, Changes, Manifest, ReleaseStub};
 use crate::markdown;
 use crate::media::{self, Media, MediaFile};
 use crate::model::{
-    Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord, SitemapEntry,
-    SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
+    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord,
+    SitemapEntry, SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
-use crate::respond::SITE_LANG;
 use crate::route;
 use crate::search;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 
 /// How many summaries a publisher record holds (for "more from this publisher").
 pub const LIST_LEN: usize = 50;
-/// Releases per page of a list.
+/// How many of a list's newest publication times sitemaps and counts keep (scheduled
+/// releases are among them).
 pub const PAGE_LEN: usize = 20;
 /// URLs per sitemap part (the protocol allows 50,000; smaller parts keep KV values small).
 pub const SITEMAP_LEN: usize = 10_000;
-/// How many items a feed record holds (the largest `?limit=`).
-pub const FEED_LEN: usize = 50;
 
 /// KV records of a site, split into the two upload stages.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -58,9 +57,16 @@ struct Built<'a> {
 /// Releases grouped by slug (label from the newest release), each group newest first.
 type Groups<'a> = BTreeMap<String, (String, Vec<&'a Built<'a>>)>;
 
-/// Builds every record; deterministic (same site and previous manifest, same bytes). Drafts
-/// are left out; releases in `previous` but no longer in `site` get `gone:*` tombstones.
+/// [`build_with`] the default [`Config`].
 pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
+    build_with(site, previous, &Config::default())
+}
+
+/// Builds every record; deterministic (same site, previous manifest and config, same bytes).
+/// Drafts are left out; releases in `previous` but no longer in `site` get `gone:*`
+/// tombstones. `config` gives the site's name and language, page and feed sizes.
+pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> Records {
+    let (page, feed_size, site_lang) = (config.page_size, config.feed_size, config.lang.as_str());
     let mut records = Records::default();
     let mut built: Vec<Built> = Vec::new();
     for r in &site.releases {
@@ -86,20 +92,21 @@ pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
         let theirs: Vec<&Built> = built.iter().filter(|b| b.release.publisher == publisher.slug).collect();
         records.indexes.push(pair(kv::publisher_key(&publisher.slug), &publisher_record(publisher, &theirs)));
         let description = publisher.description.clone().unwrap_or_else(|| publisher.name.clone());
-        let mut feed = feed_record(publisher.name.clone(), description, &publisher.lang, &theirs);
+        let mut feed = feed_record(publisher.name.clone(), description, &publisher.lang, &theirs, feed_size);
         feed.logo = publisher.logo.clone();
         records.indexes.push(pair(kv::publisher_feed_key(&publisher.slug), &feed));
-        push_pages(&mut records, &ListScope::Publisher(publisher.slug.clone()), &publisher.name, &theirs);
+        push_pages(&mut records, &ListScope::Publisher(publisher.slug.clone()), &publisher.name, &theirs, page);
     }
 
-    let l = labels(SITE_LANG);
+    let l = labels(site_lang);
+    let site_name = config.site_name(site_lang);
     let by_keyword =
         group_by(&built, |b| b.release.keywords.iter().map(|k| (k.slug.clone(), k.label.clone())).collect());
     for (slug, (label, items)) in &by_keyword {
         let title = format!("{}: {label}", l.keyword);
-        let feed = feed_record(title.clone(), format!("{} – {title}", l.site), SITE_LANG, items);
+        let feed = feed_record(title.clone(), format!("{site_name} – {title}"), site_lang, items, feed_size);
         records.indexes.push(pair(kv::keyword_feed_key(slug), &feed));
-        push_pages(&mut records, &ListScope::Keyword(slug.clone()), label, items);
+        push_pages(&mut records, &ListScope::Keyword(slug.clone()), label, items, page);
     }
     records.indexes.push(pair(kv::KEYWORDS_KEY.to_string(), &counts(&by_keyword, false)));
 
@@ -110,17 +117,28 @@ pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
     });
     for (slug, (label, items)) in &by_year {
         if let Ok(year) = slug.parse() {
-            push_pages(&mut records, &ListScope::Year(year), label, items);
+            push_pages(&mut records, &ListScope::Year(year), label, items, page);
         }
     }
     records.indexes.push(pair(kv::YEARS_KEY.to_string(), &counts(&by_year, true)));
 
     let all: Vec<&Built> = built.iter().collect();
-    let site_feed = feed_record(format!("{} – {}", l.site, l.latest), l.latest.to_string(), SITE_LANG, &all);
+    let title = format!("{site_name} – {}", l.latest);
+    let site_feed = feed_record(title, l.latest.to_string(), site_lang, &all, feed_size);
     records.indexes.push(pair(kv::SITE_FEED_KEY.to_string(), &site_feed));
-    push_pages(&mut records, &ListScope::Latest, "", &all);
+    push_pages(&mut records, &ListScope::Latest, "", &all, page);
     push_sitemaps(&mut records, site, &all, &by_keyword, &by_year);
     push_search(&mut records, &all);
+    let info = BuildInfo {
+        v: SCHEMA_VERSION,
+        releases: built.len(),
+        publishers: site.publishers.len(),
+        page_size: page,
+        feed_size,
+        lang: site_lang.to_string(),
+        site_name: config.site_name.clone(),
+    };
+    records.indexes.push(pair(kv::BUILD_INFO_KEY.to_string(), &info));
     let published = built
         .iter()
         .map(|b| ReleaseStub {
@@ -260,11 +278,11 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
 }
 
 /// Writes every page of one list; an empty list still gets its (empty) first page.
-fn push_pages(records: &mut Records, scope: &ListScope, label: &str, items: &[&Built]) {
-    let pages = items.len().div_ceil(PAGE_LEN).max(1);
+fn push_pages(records: &mut Records, scope: &ListScope, label: &str, items: &[&Built], size: usize) {
+    let pages = items.len().div_ceil(size).max(1);
     for page in 1..=pages {
         let releases: Vec<Summary> =
-            items.iter().skip((page - 1) * PAGE_LEN).take(PAGE_LEN).map(|b| b.summary.clone()).collect();
+            items.iter().skip((page - 1) * size).take(size).map(|b| b.summary.clone()).collect();
         let record = PageRecord {
             v: SCHEMA_VERSION,
             label: label.to_string(),
@@ -351,10 +369,10 @@ fn publisher_record(p: &Publisher, releases: &[&Built]) -> PublisherRecord {
     }
 }
 
-fn feed_record(title: String, description: String, lang: &str, items: &[&Built]) -> FeedRecord {
+fn feed_record(title: String, description: String, lang: &str, items: &[&Built], size: usize) -> FeedRecord {
     let items: Vec<FeedItem> = items
         .iter()
-        .take(FEED_LEN)
+        .take(size)
         .map(|b| FeedItem {
             summary: b.summary.clone(),
             updated: b.release.updated.clone(),

@@ -20,39 +20,58 @@ pub enum CacheKind {
     Private,
     /// A content-hashed media file: the same URL never changes.
     Immutable,
+    /// Must be answered fresh every time (the health check): never stored.
+    Live,
 }
 
-impl CacheKind {
-    /// Seconds browsers and the CDN may reuse the response, before any cap.
-    pub fn max_age(self) -> u32 {
-        match self {
-            Self::Release => 300,
-            Self::List => 60,
-            Self::Feed => 300,
-            Self::ClientError => 60,
-            Self::ServerError | Self::Private => 0,
-            Self::Immutable => 31_536_000,
-        }
+/// Seconds each kind of page may be reused: `RELEASE_TTL`, `LIST_TTL`, `FEED_TTL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ttls {
+    /// Release pages.
+    pub release: u32,
+    /// List pages.
+    pub list: u32,
+    /// Feeds, sitemaps and `robots.txt`.
+    pub feed: u32,
+}
+
+impl Default for Ttls {
+    fn default() -> Self {
+        Self { release: 300, list: 60, feed: 300 }
     }
 }
 
-/// The `Cache-Control` value, with max-age cut to `cap_seconds` when a scheduled change is near.
-pub fn cache_control(kind: CacheKind, cap_seconds: Option<u32>) -> String {
-    match kind {
-        CacheKind::Private => return "private, no-store".into(),
-        CacheKind::Immutable => return "public, max-age=31536000, immutable".into(),
-        _ => {}
-    }
-    let age = cap_seconds.map_or(kind.max_age(), |cap| cap.min(kind.max_age()));
-    if age == 0 {
-        return "no-store".into();
-    }
-    match kind {
-        // A stale copy may be shown briefly while a fresh one is fetched, never past a cap.
-        CacheKind::Release | CacheKind::List | CacheKind::Feed if cap_seconds.is_none() => {
-            format!("public, max-age={age}, s-maxage={age}, stale-while-revalidate={}", age * 2)
+impl Ttls {
+    /// Seconds browsers and the CDN may reuse a response of `kind`, before any cap.
+    pub fn max_age(&self, kind: CacheKind) -> u32 {
+        match kind {
+            CacheKind::Release => self.release,
+            CacheKind::List => self.list,
+            CacheKind::Feed => self.feed,
+            CacheKind::ClientError => 60,
+            CacheKind::ServerError | CacheKind::Private | CacheKind::Live => 0,
+            CacheKind::Immutable => 31_536_000,
         }
-        _ => format!("public, max-age={age}, s-maxage={age}"),
+    }
+
+    /// The `Cache-Control` value, with max-age cut to `cap_seconds` when a scheduled change is near.
+    pub fn cache_control(&self, kind: CacheKind, cap_seconds: Option<u32>) -> String {
+        match kind {
+            CacheKind::Private => return "private, no-store".into(),
+            CacheKind::Immutable => return "public, max-age=31536000, immutable".into(),
+            _ => {}
+        }
+        let age = cap_seconds.map_or(self.max_age(kind), |cap| cap.min(self.max_age(kind)));
+        if age == 0 {
+            return "no-store".into();
+        }
+        match kind {
+            // A stale copy may be shown briefly while a fresh one is fetched, never past a cap.
+            CacheKind::Release | CacheKind::List | CacheKind::Feed if cap_seconds.is_none() => {
+                format!("public, max-age={age}, s-maxage={age}, stale-while-revalidate={}", age * 2)
+            }
+            _ => format!("public, max-age={age}, s-maxage={age}"),
+        }
     }
 }
 
@@ -77,8 +96,19 @@ pub fn seconds_until(now: DateTime<Utc>, next: Option<DateTime<FixedOffset>>) ->
 mod tests {
     use super::*;
 
+    fn cache_control(kind: CacheKind, cap: Option<u32>) -> String {
+        Ttls::default().cache_control(kind, cap)
+    }
+
     #[test]
     fn policies() {
+        let short = Ttls { release: 30, list: 0, feed: 10 };
+        assert_eq!(
+            short.cache_control(CacheKind::Release, None),
+            "public, max-age=30, s-maxage=30, stale-while-revalidate=60"
+        );
+        assert_eq!(short.cache_control(CacheKind::List, None), "no-store");
+        assert_eq!(short.cache_control(CacheKind::Feed, Some(5)), "public, max-age=5, s-maxage=5");
         assert_eq!(
             cache_control(CacheKind::Release, None),
             "public, max-age=300, s-maxage=300, stale-while-revalidate=600"

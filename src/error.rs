@@ -35,6 +35,12 @@ pub enum HttpError {
     /// No representation matches `Accept`; the formats on offer.
     #[error("None of the available representations is acceptable. Available: {}.", list(.0))]
     NotAcceptable(&'static [Format]),
+    /// A `wrangler.toml` variable has a value the newsroom cannot use.
+    #[error("The newsroom is misconfigured: {0}. The operators must fix wrangler.toml and deploy again.")]
+    Config(crate::config::ConfigError),
+    /// KV or the Cache API failed; the reader should retry.
+    #[error("The newsroom cannot reach its storage right now. Please try again in a minute.")]
+    Unavailable(String),
     /// A stored record is damaged.
     #[error("This resource cannot be shown because its stored data is damaged. The operators have been notified.")]
     BadData(DataError),
@@ -54,7 +60,8 @@ impl HttpError {
             Self::MethodNotAllowed(_) => 405,
             Self::Gone(..) => 410,
             Self::NotAcceptable(_) => 406,
-            Self::BadData(_) => 500,
+            Self::BadData(_) | Self::Config(_) => 500,
+            Self::Unavailable(_) => 503,
         }
     }
 
@@ -67,6 +74,8 @@ impl HttpError {
             Self::Gone(..) => "gone",
             Self::NotAcceptable(_) => "not_acceptable",
             Self::BadData(_) => "damaged_record",
+            Self::Config(_) => "bad_configuration",
+            Self::Unavailable(_) => "unavailable",
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::config::Config;
+
 /// The parts of an HTTP request that the core looks at.
 #[derive(Debug, Clone)]
 pub struct RequestFacts {
@@ -26,6 +28,8 @@ pub struct RequestFacts {
     pub now: DateTime<Utc>,
     /// The deployment's `PREVIEW_SECRET` (not from the request); `None` disables previews.
     pub preview_secret: Option<String>,
+    /// The deployment's settings (`wrangler.toml` `[vars]`).
+    pub config: Config,
 }
 
 impl RequestFacts {
@@ -46,6 +50,7 @@ impl RequestFacts {
             if_modified_since: None,
             now,
             preview_secret: None,
+            config: Config::default(),
         }
     }
 

@@ -8,7 +8,8 @@ use crate::media::Media;
 use crate::error::HttpError;
 use crate::html::Pager;
 use crate::model::{
-    Contact, CountsRecord, Keyword, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary, Translation,
+    BuildInfo, Contact, CountsRecord, Keyword, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary,
+    Translation,
 };
 use crate::route::{publisher_path, release_path};
 use crate::search::{highlight, SearchResults};
@@ -19,6 +20,7 @@ pub const API_VERSION: u32 = 1;
 
 /// A publisher as referenced from a release.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct PublisherLink<'a> {
     slug: &'a str,
     name: &'a str,
@@ -33,6 +35,7 @@ impl<'a> PublisherLink<'a> {
 
 /// A release in a list.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct SummaryView<'a> {
     slug: &'a str,
     url: String,
@@ -65,6 +68,7 @@ impl<'a> SummaryView<'a> {
 
 /// Publisher details shown with a release.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct PublisherBrief<'a> {
     #[serde(flatten)]
     link: PublisherLink<'a>,
@@ -76,6 +80,7 @@ pub struct PublisherBrief<'a> {
 
 /// `GET /releases/{slug}` as JSON.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct ReleaseView<'a> {
     api_version: u32,
     #[serde(flatten)]
@@ -98,6 +103,7 @@ pub struct ReleaseView<'a> {
 
 /// An image or attachment: its absolute URL, type, size and texts.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 struct MediaView<'a> {
     url: String,
     content_type: &'a str,
@@ -128,6 +134,7 @@ impl<'a> MediaView<'a> {
 
 /// A link to the same release in another language.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 struct TranslationView<'a> {
     slug: &'a str,
     url: String,
@@ -190,6 +197,7 @@ impl<'a> ReleaseView<'a> {
 
 /// Where a list page sits: page numbers and absolute links to its neighbours.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Paging {
     page: usize,
     pages: usize,
@@ -213,6 +221,7 @@ impl Paging {
 
 /// A list page (`/`, `/keywords/{slug}`, `/archive/{year}`) as JSON.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct ListView<'a> {
     api_version: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -241,6 +250,7 @@ impl<'a> ListView<'a> {
 
 /// `GET /keywords` and `GET /archive` as JSON.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct CountsView<'a> {
     api_version: u32,
     #[serde(rename = "items")]
@@ -248,6 +258,7 @@ pub struct CountsView<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 struct CountView<'a> {
     slug: &'a str,
     label: &'a str,
@@ -274,6 +285,7 @@ impl<'a> CountsView<'a> {
 
 /// `GET /publishers/{slug}` as JSON.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct PublisherView<'a> {
     api_version: u32,
     #[serde(flatten)]
@@ -314,12 +326,14 @@ impl<'a> PublisherView<'a> {
 
 /// Error body: `{"api_version":1,"error":{"status":404,"code":"not_found","message":"..."}}`.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct ErrorView {
     api_version: u32,
     error: ErrorDetail,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 struct ErrorDetail {
     status: u16,
     code: &'static str,
@@ -333,6 +347,26 @@ impl ErrorView {
             api_version: API_VERSION,
             error: ErrorDetail { status: e.status(), code: e.code(), message: e.to_string() },
         }
+    }
+}
+
+/// `GET /healthz`.
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct HealthView<'a> {
+    api_version: u32,
+    /// `ok`: configuration valid and KV answering (problems are answered 500 or 503).
+    status: &'static str,
+    /// What the last build published, if anything.
+    build: Option<&'a BuildInfo>,
+    /// Things an operator should look at that do not stop the newsroom.
+    warnings: Vec<String>,
+}
+
+impl<'a> HealthView<'a> {
+    /// A healthy newsroom with its last build and warnings.
+    pub fn new(build: Option<&'a BuildInfo>, warnings: Vec<String>) -> Self {
+        Self { api_version: API_VERSION, status: "ok", build, warnings }
     }
 }
 
@@ -413,6 +447,7 @@ impl<'a> NewsArticle<'a> {
 
 /// `GET /search` as JSON.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct SearchView<'a> {
     api_version: u32,
     query: SearchQueryView<'a>,
@@ -423,6 +458,7 @@ pub struct SearchView<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 struct SearchQueryView<'a> {
     q: &'a str,
     terms: &'a [String],
@@ -437,6 +473,7 @@ struct SearchQueryView<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 struct SearchHitView<'a> {
     slug: &'a str,
     url: String,

@@ -9,6 +9,7 @@
 pub mod build;
 pub mod cache;
 pub mod conditional;
+pub mod config;
 pub mod content;
 pub mod error;
 pub mod feed;
@@ -24,6 +25,9 @@ pub mod markdown;
 pub mod media;
 pub mod model;
 pub mod negotiate;
+pub mod observe;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openapi;
 pub mod preview;
 pub mod respond;
 pub mod route;
@@ -32,6 +36,7 @@ pub mod sitemap;
 pub mod slug;
 pub mod sync;
 pub mod time;
+pub mod websub;
 
 pub use respond::{
     cache_key, delivery, finalize, respond, respond_with, Delivery, Loaded, Outcome, BODY_HEADERS, MAX_RECORD_BYTES,

@@ -67,6 +67,7 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Listed<T> {
 }
 
 /// How precisely the source gives a time: some seeds give only the date.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
@@ -144,6 +145,7 @@ impl ReleaseKind {
 }
 
 /// A person to contact about a release or a publisher.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Contact {
     /// Full name.
@@ -163,6 +165,7 @@ pub struct Contact {
 }
 
 /// A keyword: its URL slug and the label as the publisher wrote it.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Keyword {
     /// URL slug, e.g. `sote`.
@@ -325,7 +328,7 @@ pub struct PageRecord {
     pub page: usize,
     /// Number of pages.
     pub pages: usize,
-    /// Newest first, at most [`crate::build::PAGE_LEN`].
+    /// Newest first, at most `PAGE_SIZE` ([`crate::config::Config::page_size`]).
     pub releases: Listed<Summary>,
 }
 
@@ -359,7 +362,7 @@ pub struct FeedRecord {
     pub description: String,
     /// Feed language.
     pub lang: String,
-    /// Newest first, at most [`crate::build::FEED_LEN`], including scheduled ones.
+    /// Newest first, at most `FEED_SIZE` ([`crate::config::Config::feed_size`]), including scheduled ones.
     pub items: Listed<FeedItem>,
     /// The publisher's logo, for a publisher's feed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,4 +441,25 @@ impl SitemapIndexRecord {
         let next = self.parts.iter().flatten().map(|(_, from)| *from).filter(|from| *from > now).min();
         (lastmods, next)
     }
+}
+
+/// `build:info`: what the last build published and with which settings, for `/healthz`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct BuildInfo {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Published releases.
+    pub releases: usize,
+    /// Publishers.
+    pub publishers: usize,
+    /// `PAGE_SIZE` the lists were built with.
+    pub page_size: usize,
+    /// `FEED_SIZE` the feeds were built with.
+    pub feed_size: usize,
+    /// `DEFAULT_LANG` the site-wide lists and feeds were built in.
+    pub lang: String,
+    /// `SITE_NAME` in the feed titles, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
 }

@@ -10,20 +10,19 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::de::DeserializeOwned;
 
-use crate::build::FEED_LEN;
-use crate::cache::{cache_control, seconds_until, CacheKind};
+use crate::cache::{seconds_until, CacheKind, Ttls};
 use crate::conditional::{etag, http_date, is_not_modified};
 use crate::error::{DataError, HttpError};
 use crate::feed::{self, FeedMeta};
 use crate::html;
-use crate::html::Pager;
+use crate::html::{Pager, Site};
 use crate::http::{HttpResponse, RequestFacts};
 use crate::json::{self, CountsView, ErrorView, ListView, PublisherView, ReleaseView, SearchView};
 use crate::kv::{self, ListScope};
 use crate::manifest::GoneRecord;
 use crate::markdown::release_document;
 use crate::model::{
-    CountsRecord, FeedItem, FeedRecord, Keyword, Listed, PageRecord, PublisherRecord, ReleaseRecord,
+    BuildInfo, CountsRecord, FeedItem, FeedRecord, Keyword, Listed, PageRecord, PublisherRecord, ReleaseRecord,
     SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
 use crate::negotiate::{language_ranking, negotiate, preferred_language, Format};
@@ -32,8 +31,6 @@ use crate::route::{keyword_path, search_scope, FeedScope, Parsed, Route};
 use crate::search::{self, Query, SearchResults};
 use crate::sitemap;
 
-/// Language of pages that belong to no publisher (front page, keywords, errors).
-pub const SITE_LANG: &str = "fi";
 /// How many other releases "more from this publisher" shows.
 pub const MORE_LEN: usize = 5;
 /// Highest `?page=` accepted (20 releases a page: two million releases).
@@ -145,6 +142,9 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
         Ok(page) => {
             let mut response = full_response(req, 200, target.format, page);
             set_header(&mut response, "vary", vary(&target).into());
+            if let Some(link) = links(&target, req) {
+                response.headers.push(("link", link));
+            }
             Outcome::Done(response)
         }
         Err(Halt::Need(keys)) => Outcome::Fetch(keys),
@@ -159,6 +159,70 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
             Outcome::Done(error_response(req, &e, cap))
         }
     }
+}
+
+/// `Link` header of a successful response: the API description for JSON, the WebSub hub
+/// and topic for a feed (so subscribers find them without parsing the body).
+fn links(t: &Target, req: &RequestFacts) -> Option<String> {
+    match (&t.route, t.format, req.config.websub_hub.as_deref()) {
+        (_, Format::Json, _) => Some(format!("<{OPENAPI_PATH}>; rel=\"service-desc\"")),
+        (Route::Feed(..), _, Some(hub)) => {
+            Some(format!("<{hub}>; rel=\"hub\", <{}{}>; rel=\"self\"", req.origin, t.route.path()))
+        }
+        _ => None,
+    }
+}
+
+/// Where the OpenAPI description of the JSON API is served.
+pub const OPENAPI_PATH: &str = "/openapi.json";
+
+/// The OpenAPI 3.1 description, generated from the view types by `newsroom openapi`
+/// (a test fails when this copy differs from what the code generates).
+pub const OPENAPI: &str = include_str!("../docs/openapi.json");
+
+/// `/healthz`: the configuration was valid (or this would be a 500 naming the variable), KV
+/// answered; reports the last build and any setting the content was built with differently.
+fn render_health(req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let info: Option<BuildInfo> = record(loaded, kv::BUILD_INFO_KEY.into())?;
+    let c = &req.config;
+    let mut warnings = Vec::new();
+    match &info {
+        None => warnings.push("KV holds no build:info: nothing is published yet (run `make publish`).".to_string()),
+        Some(b) => {
+            let differs = [
+                ("PAGE_SIZE", b.page_size.to_string(), c.page_size.to_string()),
+                ("FEED_SIZE", b.feed_size.to_string(), c.feed_size.to_string()),
+                ("DEFAULT_LANG", b.lang.clone(), c.lang.clone()),
+                ("SITE_NAME", b.site_name.clone().unwrap_or_default(), c.site_name.clone().unwrap_or_default()),
+            ];
+            for (var, built, now) in differs.into_iter().filter(|(_, b, n)| b != n) {
+                warnings
+                    .push(format!("content was built with {var}={built:?} but the worker has {now:?}: publish again."));
+            }
+        }
+    }
+    let view = json::HealthView::new(info.as_ref(), warnings);
+    Ok(Rendered {
+        body: json::to_bytes(&view),
+        lang: String::new(),
+        kind: CacheKind::Live,
+        last_modified: None,
+        next_change: None,
+        log: Vec::new(),
+    })
+}
+
+/// The answer when the configuration is invalid: a `500` naming the variable.
+pub fn config_error(req: &RequestFacts, e: &crate::config::ConfigError) -> HttpResponse {
+    finalize(req, error_response(req, &HttpError::Config(e.clone()), None))
+}
+
+/// The answer when KV or the cache failed (`what`, for the log only): a `503` with
+/// `Retry-After`, in the format the client accepts.
+pub fn unavailable(req: &RequestFacts, what: &str) -> HttpResponse {
+    let mut response = error_response(req, &HttpError::Unavailable(what.to_string()), None);
+    response.headers.push(("retry-after", "30".into()));
+    finalize(req, response)
 }
 
 /// How a full response reaches this client.
@@ -206,7 +270,7 @@ pub fn finalize(req: &RequestFacts, mut response: HttpResponse) -> HttpResponse 
 /// The Cache API key for this request's full response, if it may be cached: the canonical
 /// URL plus the chosen representation and the parameters that change the body.
 pub fn cache_key(req: &RequestFacts) -> Option<String> {
-    let target = resolve(req).ok().filter(|t| t.preview.is_none())?;
+    let target = resolve(req).ok().filter(|t| t.preview.is_none() && t.route != Route::Health)?;
     let mut key = format!("{}{}?format={}", req.origin, target.route.path(), target.format.query_name());
     if let Some(lang) = &target.lang {
         key.push_str(&format!("&lang={lang}"));
@@ -264,8 +328,8 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
         return Err(filtered_list(&scope, kind, format));
     }
     let limit = match (&route, req.query_param("limit")) {
-        (Route::Feed(..), Some(text)) => parse_number("limit", text, FEED_LEN).map_err(Early::Fail)?,
-        _ => FEED_LEN,
+        (Route::Feed(..), Some(text)) => parse_number("limit", text, req.config.feed_size).map_err(Early::Fail)?,
+        _ => req.config.feed_size,
     };
     let paged =
         matches!(route, Route::Latest | Route::Publisher(_) | Route::Keyword(_) | Route::Year(_) | Route::Search);
@@ -327,7 +391,9 @@ fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format, HttpError>
         | Route::SitemapPart(_)
         | Route::NewsSitemap
         | Route::Robots
-        | Route::Media(_),
+        | Route::Media(_)
+        | Route::OpenApi
+        | Route::Health,
         [only],
     ) = (route, offered)
     {
@@ -359,6 +425,7 @@ fn names(formats: &[Format], sep: &str) -> String {
 }
 
 fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let lang = req.config.lang.as_str();
     let origin = &req.origin;
     let path = t.route.path();
     let pager = |page: &PageRecord| Pager { page: page.page, pages: page.pages, path: &path };
@@ -369,10 +436,9 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
                 Format::Json => json::to_bytes(&ListView::new((None, None), total, &items, &pager(&page), origin)),
-                _ => html::latest_page(total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
+                _ => html::latest_page(total, &items, &pager(&page), &site(req), lang).into_bytes(),
             };
-            Ok(list_rendered(body, SITE_LANG, &items, next)
-                .warn(&kv::page_key(&ListScope::Latest, t.page), &page.releases))
+            Ok(list_rendered(body, lang, &items, next).warn(&kv::page_key(&ListScope::Latest, t.page), &page.releases))
         }
         Route::Publisher(slug) => {
             let not_found = || HttpError::NotFound(req.path.clone());
@@ -382,7 +448,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
                 Format::Json => json::to_bytes(&PublisherView::new(&p, total, &items, &pager(&page), origin)),
-                _ => html::publisher_page(&p, total, &items, &pager(&page), origin).into_bytes(),
+                _ => html::publisher_page(&p, total, &items, &pager(&page), &site(req)).into_bytes(),
             };
             Ok(list_rendered(body, &p.lang, &items, next)
                 .warn(&kv::page_key(&ListScope::Publisher(slug.clone()), t.page), &page.releases))
@@ -400,9 +466,9 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 Format::Json => {
                     json::to_bytes(&ListView::new((Some(&keyword), None), total, &items, &pager(&page), origin))
                 }
-                _ => html::keyword_page(&keyword, total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
+                _ => html::keyword_page(&keyword, total, &items, &pager(&page), &site(req), lang).into_bytes(),
             };
-            Ok(list_rendered(body, SITE_LANG, &items, next)
+            Ok(list_rendered(body, lang, &items, next)
                 .warn(&kv::page_key(&ListScope::Keyword(slug.clone()), t.page), &page.releases))
         }
         Route::Year(year) => {
@@ -416,9 +482,9 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 Format::Json => {
                     json::to_bytes(&ListView::new((None, Some(*year)), total, &items, &pager(&page), origin))
                 }
-                _ => html::year_page(*year, total, &items, &pager(&page), origin, SITE_LANG).into_bytes(),
+                _ => html::year_page(*year, total, &items, &pager(&page), &site(req), lang).into_bytes(),
             };
-            Ok(list_rendered(body, SITE_LANG, &items, next)
+            Ok(list_rendered(body, lang, &items, next)
                 .warn(&kv::page_key(&ListScope::Year(*year), t.page), &page.releases))
         }
         Route::Keywords | Route::Archive => {
@@ -431,15 +497,24 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             let (counts, next) = public_counts(stored, req.now.timestamp());
             let body = match (t.format, &t.route) {
                 (Format::Json, _) => json::to_bytes(&CountsView::new(&counts, path_of, origin)),
-                (_, Route::Keywords) => html::keywords_page(&counts, origin, SITE_LANG).into_bytes(),
-                _ => html::archive_page(&counts, origin, SITE_LANG).into_bytes(),
+                (_, Route::Keywords) => html::keywords_page(&counts, &site(req), lang).into_bytes(),
+                _ => html::archive_page(&counts, &site(req), lang).into_bytes(),
             };
-            Ok(list_rendered(body, SITE_LANG, &[], next))
+            Ok(list_rendered(body, lang, &[], next))
         }
         Route::Release(slug) => render_release(slug, t, req, loaded),
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
         Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => render_crawler(t, req, loaded),
         Route::Search => render_search(t, req, loaded),
+        Route::OpenApi => Ok(Rendered {
+            body: OPENAPI.as_bytes().to_vec(),
+            lang: String::new(),
+            kind: CacheKind::List,
+            last_modified: None,
+            next_change: None,
+            log: Vec::new(),
+        }),
+        Route::Health => render_health(req, loaded),
         Route::Media(name) => {
             let key = crate::media::key(name);
             let body = loaded.values.get(&key).ok_or_else(|| Halt::Need(vec![key.clone()]))?;
@@ -493,6 +568,7 @@ fn search_query_string(params: &[(String, String)]) -> String {
 
 /// `/search`: reads the metadata, term shards and filters, then the documents of one page.
 fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let lang = req.config.lang.as_str();
     let params = search_params(req);
     let query = Query::parse(&params).map_err(HttpError::BadRequest)?;
     let q_text = params.iter().find(|(k, _)| k == "q").map_or("", |(_, v)| v.trim());
@@ -526,14 +602,18 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
             .filter(|id| recent.get(*id as usize).is_none_or(|at| *at <= now))
             .collect();
         results.total = ids.len();
-        pager.pages = ids.len().div_ceil(search::PAGE_LEN).max(1);
+        pager.pages = ids.len().div_ceil(req.config.page_size).max(1);
         pager.page = t.page;
         if t.page > pager.pages {
             let shown = HttpError::NotFound(format!("{path} (page {})", t.page));
             return Err(next.map_or(shown, |at| HttpError::Scheduled(path.clone(), at.fixed_offset())).into());
         }
-        let page_ids: Vec<usize> =
-            ids.iter().skip((t.page - 1) * search::PAGE_LEN).take(search::PAGE_LEN).map(|id| *id as usize).collect();
+        let page_ids: Vec<usize> = ids
+            .iter()
+            .skip((t.page - 1) * req.config.page_size)
+            .take(req.config.page_size)
+            .map(|id| *id as usize)
+            .collect();
         let chunk_keys: Vec<String> = page_ids
             .iter()
             .map(|id| search::docs_key(id / search::DOCS_PER_CHUNK))
@@ -551,9 +631,9 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
     }
     let body = match t.format {
         Format::Json => json::to_bytes(&SearchView::new(&results, &pager, &req.origin)),
-        _ => html::search_page(&results, &pager, &req.origin, SITE_LANG).into_bytes(),
+        _ => html::search_page(&results, &pager, &site(req), lang).into_bytes(),
     };
-    Ok(list_rendered(body, SITE_LANG, &[], next.map(|at| at.fixed_offset())))
+    Ok(list_rendered(body, lang, &[], next.map(|at| at.fixed_offset())))
 }
 
 /// Asks for every key of `keys` not read yet, in one round.
@@ -568,6 +648,7 @@ fn need_all(loaded: &Loaded, keys: &[String]) -> Result<(), Halt> {
 
 /// Sitemaps and `robots.txt`.
 fn render_crawler(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let lang = req.config.lang.as_str();
     let (origin, now) = (&req.origin, req.now);
     let (body, next) = match t.route {
         Route::Sitemap => {
@@ -593,12 +674,17 @@ fn render_crawler(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Ren
     let kind = CacheKind::Feed;
     Ok(Rendered {
         body: body.into_bytes(),
-        lang: SITE_LANG.into(),
+        lang: lang.into(),
         kind,
         last_modified: None,
         next_change: next,
         log: vec![],
     })
+}
+
+/// The origin and name pages speak with.
+fn site(req: &RequestFacts) -> Site<'_> {
+    Site { origin: &req.origin, name: req.config.site_name.as_deref() }
 }
 
 /// Page `n` of a list: a missing first page of the site or a publisher is an empty list,
@@ -686,7 +772,7 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
     let body = match format {
         Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_ref(), &more, &translations, origin)),
         Format::Markdown => release_document(&r).into_bytes(),
-        _ => html::release_page(&r, publisher.as_ref(), &more, &translations, origin, embargoed).into_bytes(),
+        _ => html::release_page(&r, publisher.as_ref(), &more, &translations, &site(req), embargoed).into_bytes(),
     };
     let changed = r.updated.as_ref().unwrap_or(&r.summary.published).at;
     let rendered = Rendered {
@@ -719,6 +805,7 @@ fn chosen_translation(t: &Target, own: &str, translations: &[&Translation]) -> O
 }
 
 fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let lang = req.config.lang.as_str();
     let key = match scope {
         FeedScope::Site => kv::SITE_FEED_KEY.to_string(),
         FeedScope::Publisher(slug) => kv::publisher_feed_key(slug),
@@ -731,7 +818,7 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
             v: SCHEMA_VERSION,
             title: String::new(),
             description: String::new(),
-            lang: SITE_LANG.into(),
+            lang: lang.into(),
             items: Default::default(),
             logo: None,
         },
@@ -748,8 +835,9 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
         home_url: format!("{}{}", req.origin, if base.is_empty() { "/" } else { &base }),
         self_url: format!("{}{}", req.origin, t.route.path()),
         origin: &req.origin,
-        ttl_minutes: CacheKind::Feed.max_age() / 60,
+        ttl_minutes: req.config.ttls.max_age(CacheKind::Feed) / 60,
         logo_url: f.logo.as_ref().map(|m| format!("{}{}", req.origin, m.path())),
+        hub: req.config.websub_hub.as_deref(),
     };
     let body = match t.format {
         Format::Atom => feed::atom(&meta, &items, &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).into_bytes(),
@@ -852,7 +940,7 @@ fn redirect(req: &RequestFacts, path: &str) -> HttpResponse {
     };
     let headers = vec![
         ("location", location),
-        ("cache-control", cache_control(CacheKind::ClientError, None)),
+        ("cache-control", Ttls::default().cache_control(CacheKind::ClientError, None)),
         ("content-type", "text/plain; charset=utf-8".into()),
     ];
     HttpResponse { status: 308, headers, body: b"Moved permanently to the canonical URL.\n".to_vec(), log: vec![] }
@@ -863,7 +951,7 @@ fn found(location: &str, vary: &str, note: &str) -> HttpResponse {
     let headers = vec![
         ("location", location.to_string()),
         ("vary", vary.into()),
-        ("cache-control", cache_control(CacheKind::ClientError, None)),
+        ("cache-control", Ttls::default().cache_control(CacheKind::ClientError, None)),
         ("content-type", "text/plain; charset=utf-8".into()),
     ];
     HttpResponse { status: 302, headers, body: format!("{note}\n").into_bytes(), log: vec![] }
@@ -877,7 +965,7 @@ fn options(formats: &[Format]) -> HttpResponse {
         ("access-control-allow-methods", "GET, HEAD, OPTIONS".into()),
         ("access-control-allow-headers", "Accept, If-None-Match, If-Modified-Since".into()),
         ("access-control-max-age", "86400".into()),
-        ("cache-control", cache_control(CacheKind::ClientError, None)),
+        ("cache-control", Ttls::default().cache_control(CacheKind::ClientError, None)),
         ("x-available-formats", names(formats, ", ")),
     ];
     HttpResponse { status: 204, headers, body: vec![], log: vec![] }
@@ -888,6 +976,7 @@ impl HttpError {
     fn to_string_for_log(&self) -> String {
         match self {
             HttpError::BadData(d) => d.to_string(),
+            HttpError::Unavailable(what) => format!("storage unavailable: {what}"),
             other => other.to_string(),
         }
     }
@@ -895,18 +984,20 @@ impl HttpError {
 
 /// An error in the format the client accepts (JSON if it takes JSON and not HTML).
 fn error_response(req: &RequestFacts, e: &HttpError, cap: Option<u32>) -> HttpResponse {
+    let lang = req.config.lang.as_str();
     let format = match req.query_param("format").and_then(Format::from_query) {
         Some(f @ (Format::Json | Format::Html)) => f,
+        _ if matches!(Route::parse(&req.path), Parsed::Found(Route::Health | Route::OpenApi)) => Format::Json,
         _ => negotiate(req.accept.as_deref(), &[Format::Html, Format::Json]).unwrap_or(Format::Html),
     };
     let body = match format {
         Format::Json => json::to_bytes(&ErrorView::new(e)),
-        _ => html::error_page(e, SITE_LANG).into_bytes(),
+        _ => html::error_page(e, &site(req), lang).into_bytes(),
     };
     let kind = if e.status() >= 500 { CacheKind::ServerError } else { CacheKind::ClientError };
-    let page = Rendered { body, lang: SITE_LANG.into(), kind, last_modified: None, next_change: None, log: vec![] };
+    let page = Rendered { body, lang: lang.into(), kind, last_modified: None, next_change: None, log: vec![] };
     let mut response = full_response(req, e.status(), format, page);
-    set_header(&mut response, "cache-control", cache_control(kind, cap));
+    set_header(&mut response, "cache-control", req.config.ttls.cache_control(kind, cap));
     response.headers.retain(|(n, _)| *n != "etag");
     match e {
         HttpError::MethodNotAllowed(_) => response.headers.push(("allow", "GET, HEAD, OPTIONS".into())),
@@ -958,7 +1049,7 @@ fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered
     let mut headers = vec![
         ("content-type", content_type),
         ("vary", "Accept".to_string()),
-        ("cache-control", cache_control(page.kind, cap)),
+        ("cache-control", req.config.ttls.cache_control(page.kind, cap)),
         ("content-language", page.lang),
         ("etag", etag(&page.body)),
         ("x-content-type-options", "nosniff".to_string()),

@@ -56,6 +56,10 @@ pub enum Route {
     Feed(FeedScope, Option<Format>),
     /// `/media/{name}`: an image or attachment.
     Media(String),
+    /// `/openapi.json`: the OpenAPI description of the JSON API.
+    OpenApi,
+    /// `/healthz`: configuration, KV binding and the last build, for monitoring.
+    Health,
 }
 
 /// What a path means.
@@ -110,6 +114,8 @@ impl Route {
             ["sitemap.xml"] => Some(Route::Sitemap),
             ["news-sitemap.xml"] => Some(Route::NewsSitemap),
             ["robots.txt"] => Some(Route::Robots),
+            ["openapi.json"] => Some(Route::OpenApi),
+            ["healthz"] => Some(Route::Health),
             ["sitemaps", part] => part
                 .strip_suffix(".xml")
                 .filter(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
@@ -138,6 +144,8 @@ impl Route {
             Route::NewsSitemap => "/news-sitemap.xml".into(),
             Route::Robots => "/robots.txt".into(),
             Route::Media(name) => format!("/media/{name}"),
+            Route::OpenApi => crate::respond::OPENAPI_PATH.into(),
+            Route::Health => "/healthz".into(),
             Route::Feed(scope, format) => format!("{}/{}", scope.base_path(), feed_file(*format)),
         }
     }
@@ -153,6 +161,7 @@ impl Route {
             Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap => &[Format::Xml],
             Route::Robots => &[Format::Text],
             Route::Media(_) => &[Format::File],
+            Route::OpenApi | Route::Health => &[Format::Json],
             _ => &[Format::Html, Format::Json],
         }
     }

@@ -18,8 +18,6 @@ pub const DOCS_PER_CHUNK: usize = 100;
 pub const RECENT: usize = 1000;
 /// Most terms a query may have.
 pub const MAX_TERMS: usize = 5;
-/// Results per page.
-pub const PAGE_LEN: usize = 20;
 
 /// A term hit in the title.
 pub const IN_TITLE: u8 = 1;

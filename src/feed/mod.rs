@@ -33,6 +33,8 @@ pub struct FeedMeta<'a> {
     pub ttl_minutes: u32,
     /// Absolute URL of the publisher's logo, if any.
     pub logo_url: Option<String>,
+    /// The WebSub hub that delivers this feed's updates (`WEBSUB_HUB`), if any.
+    pub hub: Option<&'a str>,
 }
 
 /// The newest change among `items`: their updated or published times.
@@ -75,6 +77,9 @@ pub fn rss(meta: &FeedMeta, items: &[&FeedItem]) -> String {
     x.text("generator", &[], GENERATOR);
     x.text("ttl", &[], &meta.ttl_minutes.to_string());
     x.empty("atom:link", &[("href", &meta.self_url), ("rel", "self"), ("type", "application/rss+xml")]);
+    if let Some(hub) = meta.hub {
+        x.empty("atom:link", &[("href", hub), ("rel", "hub")]);
+    }
     if let Some(logo) = &meta.logo_url {
         x.open("image", &[]);
         x.text("url", &[], logo);
@@ -118,6 +123,9 @@ pub fn atom(meta: &FeedMeta, items: &[&FeedItem], fallback_updated: &str) -> Str
     x.text("subtitle", &[], &meta.description);
     x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &meta.home_url)]);
     x.empty("link", &[("rel", "self"), ("type", "application/atom+xml"), ("href", &meta.self_url)]);
+    if let Some(hub) = meta.hub {
+        x.empty("link", &[("rel", "hub"), ("href", hub)]);
+    }
     x.text("id", &[], &meta.self_url);
     let updated = newest(items).map_or_else(|| fallback_updated.to_string(), |t| rfc3339(&t));
     x.text("updated", &[], &updated);
@@ -163,6 +171,8 @@ struct JsonFeed<'a> {
     language: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     icon: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hubs: Option<[JsonHub<'a>; 1]>,
     items: Vec<JsonItem<'a>>,
 }
 
@@ -183,6 +193,14 @@ struct JsonItem<'a> {
     image: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attachments: Vec<JsonAttachment<'a>>,
+}
+
+/// JSON Feed's `hubs` entry.
+#[derive(Serialize)]
+struct JsonHub<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -208,6 +226,7 @@ pub fn json_feed(meta: &FeedMeta, items: &[&FeedItem]) -> Vec<u8> {
         description: &meta.description,
         language: meta.lang,
         icon: meta.logo_url.as_deref(),
+        hubs: meta.hub.map(|url| [JsonHub { kind: "WebSub", url }]),
         items: items
             .iter()
             .map(|item| {

@@ -35,6 +35,22 @@ pub struct Head<'a> {
     pub extra: Option<Markup>,
 }
 
+/// Who is speaking: the origin for absolute URLs and the configured site name.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    /// Scheme and host, e.g. `https://uutiset.example.fi`.
+    pub origin: &'a str,
+    /// `SITE_NAME`, if set; otherwise the word for "newsroom" in the page's language.
+    pub name: Option<&'a str>,
+}
+
+impl Site<'_> {
+    /// The site's name on a page with labels `l`.
+    pub fn name<'b>(&'b self, l: &'b Labels) -> &'b str {
+        self.name.unwrap_or(l.site)
+    }
+}
+
 /// A page's place in a paged list.
 pub struct Pager<'a> {
     /// This page, from 1.
@@ -71,7 +87,7 @@ impl Pager<'_> {
 const FEEDS: [(Format, &str); 3] = [(Format::Rss, "RSS"), (Format::Atom, "Atom"), (Format::JsonFeed, "JSON Feed")];
 
 /// The page frame: head, skip link, site header, `main`, footer with feed links.
-fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
+fn layout(head: &Head<'_>, labels: &Labels, site: &Site, main: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang=(head.lang) {
@@ -95,7 +111,7 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
                     @if let Some(n) = p.next() { link rel="next" href=(p.href(n)); }
                 }
                 @if let Some(c) = &head.canonical {
-                    meta property="og:site_name" content=(labels.site);
+                    meta property="og:site_name" content=(site.name(labels));
                     meta property="og:title" content=(head.title);
                     meta property="og:url" content=(c);
                     @if let Some(d) = head.description { meta property="og:description" content=(d); }
@@ -108,7 +124,7 @@ fn layout(head: &Head<'_>, labels: &Labels, main: Markup) -> String {
             body {
                 a.skip href="#main" { (labels.skip) }
                 header.site { div.wrap {
-                    a href="/" { (labels.site) }
+                    a href="/" { (site.name(labels)) }
                     " "
                     form.search action="/search" method="get" role="search" {
                         label for="site-q" { (labels.search) }

@@ -2,7 +2,7 @@
 
 use maud::{html, Markup, PreEscaped};
 
-use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time_tag, Head, Pager};
+use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time_tag, Head, Pager, Site};
 use crate::error::HttpError;
 use crate::i18n::{labels, Labels};
 use crate::json::NewsArticle;
@@ -18,7 +18,7 @@ pub fn release_page(
     publisher: Option<&PublisherRecord>,
     more: &[&Summary],
     translations: &[&Translation],
-    origin: &str,
+    site: &Site,
     preview: bool,
 ) -> String {
     let s = &r.summary;
@@ -28,14 +28,14 @@ pub fn release_page(
         lang: &s.lang,
         title: &title,
         description: Some(&s.lead),
-        canonical: Some(format!("{origin}{}", release_path(&s.slug))),
+        canonical: Some(format!("{}{}", site.origin, release_path(&s.slug))),
         feeds: Some((publisher_path(&s.publisher.slug), s.publisher.name.clone())),
         pager: None,
         extra: Some(html! {
-            (article_meta(r, publisher.and_then(|p| p.logo.as_ref()), origin))
+            (article_meta(r, publisher.and_then(|p| p.logo.as_ref()), site.origin))
             @if !translations.is_empty() {
-                link rel="alternate" hreflang=(s.lang) href={(origin)(release_path(&s.slug))};
-                @for t in translations { link rel="alternate" hreflang=(t.lang) href={(origin)(release_path(&t.slug))}; }
+                link rel="alternate" hreflang=(s.lang) href={(site.origin)(release_path(&s.slug))};
+                @for t in translations { link rel="alternate" hreflang=(t.lang) href={(site.origin)(release_path(&t.slug))}; }
             }
         }),
     };
@@ -110,7 +110,7 @@ pub fn release_page(
             }
         }
     };
-    layout(&head, l, main)
+    layout(&head, l, site, main)
 }
 
 /// OpenGraph article tags and the JSON-LD `NewsArticle`.
@@ -143,14 +143,14 @@ fn boilerplate(p: &PublisherRecord, l: &Labels) -> Markup {
 }
 
 /// `/`: the newest releases of every publisher.
-pub fn latest_page(total: usize, items: &[&Summary], pager: &Pager, origin: &str, lang: &str) -> String {
+pub fn latest_page(total: usize, items: &[&Summary], pager: &Pager, site: &Site, lang: &str) -> String {
     let l = labels(lang);
     let head = Head {
         lang,
-        title: l.site,
+        title: site.name(l),
         description: Some(l.latest),
-        canonical: Some(format!("{origin}{}", pager.href(pager.page))),
-        feeds: Some((String::new(), format!("{} – {}", l.site, l.latest))),
+        canonical: Some(format!("{}{}", site.origin, pager.href(pager.page))),
+        feeds: Some((String::new(), format!("{} – {}", site.name(l), l.latest))),
         pager: Some(pager),
         extra: None,
     };
@@ -161,18 +161,18 @@ pub fn latest_page(total: usize, items: &[&Summary], pager: &Pager, origin: &str
         (summary_cards(items, lang, l))
         (pager_nav(pager, l))
     };
-    layout(&head, l, main)
+    layout(&head, l, site, main)
 }
 
 /// `/publishers/{slug}`: description, boilerplate, contacts and releases.
-pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pager: &Pager, origin: &str) -> String {
+pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pager: &Pager, site: &Site) -> String {
     let l = labels(&p.lang);
-    let title = format!("{} | {}", p.publisher.name, l.site);
+    let title = format!("{} | {}", p.publisher.name, site.name(l));
     let head = Head {
         lang: &p.lang,
         title: &title,
         description: p.description.as_deref(),
-        canonical: Some(format!("{origin}{}", pager.href(pager.page))),
+        canonical: Some(format!("{}{}", site.origin, pager.href(pager.page))),
         feeds: Some((publisher_path(&p.publisher.slug), p.publisher.name.clone())),
         pager: Some(pager),
         extra: None,
@@ -198,7 +198,7 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
             (pager_nav(pager, l))
         }
     };
-    layout(&head, l, main)
+    layout(&head, l, site, main)
 }
 
 /// Links to this list's releases of one type (a search filtered by the list's scope).
@@ -224,16 +224,16 @@ fn titled_list(
     total: usize,
     items: &[&Summary],
     pager: &Pager,
-    origin: &str,
+    site: &Site,
     lang: &str,
 ) -> String {
     let l = labels(lang);
-    let title = format!("{heading} | {}", l.site);
+    let title = format!("{heading} | {}", site.name(l));
     let head = Head {
         lang,
         title: &title,
         description: Some(heading),
-        canonical: Some(format!("{origin}{}", pager.href(pager.page))),
+        canonical: Some(format!("{}{}", site.origin, pager.href(pager.page))),
         feeds: feeds.map(|base| (base, heading.to_string())),
         pager: Some(pager),
         extra: None,
@@ -246,24 +246,24 @@ fn titled_list(
         (summary_cards(items, lang, l))
         (pager_nav(pager, l))
     };
-    layout(&head, l, main)
+    layout(&head, l, site, main)
 }
 
 /// `/keywords/{slug}`: releases with one keyword.
-pub fn keyword_page(k: &Keyword, total: usize, items: &[&Summary], pager: &Pager, origin: &str, lang: &str) -> String {
+pub fn keyword_page(k: &Keyword, total: usize, items: &[&Summary], pager: &Pager, site: &Site, lang: &str) -> String {
     let l = labels(lang);
     let heading = format!("{}: {}", l.keyword, k.label);
     let feeds = Some(keyword_path(&k.slug));
     let scope = ("keyword", k.slug.as_str());
-    titled_list(&heading, ("/keywords", l.keywords), scope, feeds, total, items, pager, origin, lang)
+    titled_list(&heading, ("/keywords", l.keywords), scope, feeds, total, items, pager, site, lang)
 }
 
 /// `/archive/{year}`: releases of one year.
-pub fn year_page(year: i32, total: usize, items: &[&Summary], pager: &Pager, origin: &str, lang: &str) -> String {
+pub fn year_page(year: i32, total: usize, items: &[&Summary], pager: &Pager, site: &Site, lang: &str) -> String {
     let l = labels(lang);
     let heading = format!("{} {year}", l.archive);
     let year = year.to_string();
-    titled_list(&heading, ("/archive", l.archive), ("year", &year), None, total, items, pager, origin, lang)
+    titled_list(&heading, ("/archive", l.archive), ("year", &year), None, total, items, pager, site, lang)
 }
 
 /// A page of counted links (keywords, years).
@@ -272,16 +272,16 @@ fn counts_page(
     path: &str,
     counts: &CountsRecord,
     href: impl Fn(&str) -> String,
-    origin: &str,
+    site: &Site,
     lang: &str,
 ) -> String {
     let l = labels(lang);
-    let title = format!("{heading} | {}", l.site);
+    let title = format!("{heading} | {}", site.name(l));
     let head = Head {
         lang,
         title: &title,
         description: Some(heading),
-        canonical: Some(format!("{origin}{path}")),
+        canonical: Some(format!("{}{path}", site.origin)),
         feeds: None,
         pager: None,
         extra: None,
@@ -295,45 +295,45 @@ fn counts_page(
             }
         }
     };
-    layout(&head, l, main)
+    layout(&head, l, site, main)
 }
 
 /// `/keywords`: every keyword with its number of releases.
-pub fn keywords_page(k: &CountsRecord, origin: &str, lang: &str) -> String {
-    counts_page(labels(lang).keywords, "/keywords", k, keyword_path, origin, lang)
+pub fn keywords_page(k: &CountsRecord, site: &Site, lang: &str) -> String {
+    counts_page(labels(lang).keywords, "/keywords", k, keyword_path, site, lang)
 }
 
 /// `/archive`: every year with its number of releases.
-pub fn archive_page(years: &CountsRecord, origin: &str, lang: &str) -> String {
-    counts_page(labels(lang).archive, "/archive", years, |y| format!("/archive/{y}"), origin, lang)
+pub fn archive_page(years: &CountsRecord, site: &Site, lang: &str) -> String {
+    counts_page(labels(lang).archive, "/archive", years, |y| format!("/archive/{y}"), site, lang)
 }
 
 /// An error page with the status, the explanation and a way back.
-pub fn error_page(e: &HttpError, lang: &str) -> String {
+pub fn error_page(e: &HttpError, site: &Site, lang: &str) -> String {
     let l = labels(lang);
-    let title = format!("{} {} | {}", l.error, e.status(), l.site);
+    let title = format!("{} {} | {}", l.error, e.status(), site.name(l));
     let head = Head { lang, title: &title, description: None, canonical: None, feeds: None, pager: None, extra: None };
     let main = html! {
         h1 { (l.error) " " (e.status()) }
         p lang="en" { (e.to_string()) }
         p { a href="/" { (l.back_home) } }
     };
-    layout(&head, l, main)
+    layout(&head, l, site, main)
 }
 
 /// `/search`: the form, then ranked results with highlighted titles and leads.
-pub fn search_page(r: &SearchResults, pager: &Pager, origin: &str, lang: &str) -> String {
+pub fn search_page(r: &SearchResults, pager: &Pager, site: &Site, lang: &str) -> String {
     let l = labels(lang);
     let title = if r.q.is_empty() {
-        format!("{} | {}", l.search, l.site)
+        format!("{} | {}", l.search, site.name(l))
     } else {
-        format!("{}: {} | {}", l.search, r.q, l.site)
+        format!("{}: {} | {}", l.search, r.q, site.name(l))
     };
     let head = Head {
         lang,
         title: &title,
         description: Some(l.search),
-        canonical: Some(format!("{origin}{}", pager.href(pager.page))),
+        canonical: Some(format!("{}{}", site.origin, pager.href(pager.page))),
         feeds: None,
         pager: Some(pager),
         extra: Some(html! { meta name="robots" content="noindex"; }),
@@ -373,5 +373,5 @@ pub fn search_page(r: &SearchResults, pager: &Pager, origin: &str, lang: &str) -
             (pager_nav(pager, l))
         }
     };
-    layout(&head, l, main)
+    layout(&head, l, site, main)
 }

@@ -5,53 +5,76 @@
 
 use chrono::DateTime;
 use newsroom::cache::{age, STORED_AT};
+use newsroom::config::Config;
 use newsroom::http::{HttpResponse, RequestFacts};
+use newsroom::observe::{log_line, server_timing, Timing};
+use newsroom::respond::{config_error, unavailable};
 use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
-use worker::{
-    console_error, console_warn, event, Cache, Context, Date, Env, Headers, Request, Response, ResponseBody, Result,
-};
+use worker::{console_log, event, Cache, Context, Date, Env, Headers, Request, Response, ResponseBody, Result};
 
 /// KV binding that holds the records written by `newsroom build`.
 const BINDING: &str = "RELEASES";
-/// Rounds of KV reads a request may take; the core needs at most two.
+/// Rounds of KV reads a request may take; the core needs at most three.
 const MAX_ROUNDS: usize = 4;
 
-/// Every request gets an answer: a failure of KV, the Cache API or the runtime is logged
-/// (method and path only, never the query, which may hold a preview token) and answered with
-/// a `503` that tells the reader to retry, never an unhandled exception.
+/// Every request gets an answer and one JSON log line: a failure of KV, the Cache API or the
+/// runtime is answered with a `503` that tells the reader to retry, never an unhandled
+/// exception; the log names the method and path only, never the query (it may hold a
+/// preview token).
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    match handle(&req, env, ctx).await {
-        Ok(response) => Ok(response),
+    let started = now_ms();
+    let mut timing = Timing { cache: "bypass", ..Timing::default() };
+    let mut warnings = Vec::new();
+    let facts = facts(&req)?;
+    let mut response = match handle(facts.clone(), &env, ctx, &mut timing, &mut warnings).await {
+        Ok(response) => response,
         Err(e) => {
-            console_error!("{} {}: {e}", req.method(), req.path());
-            unavailable()
+            warnings.push(e.to_string());
+            into_response(unavailable(&facts, &e.to_string()))?
         }
+    };
+    timing.total_ms = now_ms() - started;
+    let headers = response.headers_mut();
+    headers.set("server-timing", &server_timing(&timing))?;
+    headers.set("x-cache", if timing.cache == "hit" { "hit" } else { "miss" })?;
+    headers.set("x-kv-reads", &timing.kv_reads.to_string())?;
+    let content_type = response.headers().get("content-type")?;
+    console_log!(
+        "{}",
+        log_line(&facts.method, &facts.path, response.status_code(), content_type.as_deref(), &timing, &warnings)
+    );
+    Ok(response)
+}
+
+async fn handle(
+    mut facts: RequestFacts,
+    env: &Env,
+    ctx: Context,
+    timing: &mut Timing,
+    warnings: &mut Vec<String>,
+) -> Result<Response> {
+    facts.config = match Config::from_vars(|name| env.var(name).ok().map(|v| v.to_string())) {
+        Ok(config) => config,
+        Err(e) => {
+            warnings.push(e.to_string());
+            return into_response(config_error(&facts, &e));
+        }
+    };
+    if let Some(base) = &facts.config.base_url {
+        facts.origin = base.clone();
     }
-}
-
-fn unavailable() -> Result<Response> {
-    let headers = Headers::new();
-    headers.set("content-type", "text/plain; charset=utf-8")?;
-    headers.set("cache-control", "no-store")?;
-    headers.set("retry-after", "30")?;
-    let body =
-        "503 Service Unavailable: the newsroom cannot reach its storage right now. Please try again in a minute.\n";
-    Ok(Response::ok(body)?.with_status(503).with_headers(headers))
-}
-
-async fn handle(req: &Request, env: Env, ctx: Context) -> Result<Response> {
-    let mut facts = facts(req)?;
     facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
-    // `CACHE = "off"` (a wrangler var) bypasses the Cache API, e.g. to benchmark rendering.
-    let use_cache = env.var("CACHE").map_or(true, |v| v.to_string() != "off");
-    let key = cache_key(&facts).filter(|_| use_cache);
+    let key = cache_key(&facts).filter(|_| facts.config.use_cache);
     if let Some(key) = &key {
+        timing.cache = "miss";
         if let Some(hit) = Cache::default().get(key.as_str(), true).await? {
-            return deliver(&facts, hit, "hit", 0);
+            timing.cache = "hit";
+            return deliver(&facts, hit);
         }
     }
-    let (full, reads) = serve(&facts, &env).await?;
+    let full = serve(&facts, env, timing).await?;
+    warnings.extend(full.log.iter().cloned());
     let cacheable = full.status == 200 && full.header("cache-control").is_some_and(|c| c.starts_with("public"));
     let mut response = into_response(full)?;
     if let (Some(key), true) = (key, cacheable) {
@@ -59,30 +82,41 @@ async fn handle(req: &Request, env: Env, ctx: Context) -> Result<Response> {
         copy.headers_mut().set(STORED_AT, &facts.now.timestamp().to_string())?;
         ctx.wait_until(async move {
             if let Err(e) = Cache::default().put(key.as_str(), copy).await {
-                console_warn!("cache put {key}: {e}");
+                console_log!("{{\"warning\":\"cache put failed\",\"error\":{:?}}}", e.to_string());
             }
         });
     }
-    deliver(&facts, response, "miss", reads)
+    deliver(&facts, response)
 }
 
-/// Runs the core, reading from KV what it asks for; returns the response and the reads made.
-async fn serve(facts: &RequestFacts, env: &Env) -> Result<(HttpResponse, usize)> {
+/// Runs the core, reading from KV what it asks for, and times the reads and the rendering.
+async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing) -> Result<HttpResponse> {
     let kv = env.kv(BINDING)?;
     let mut loaded = Loaded::default();
     for _ in 0..MAX_ROUNDS {
-        match respond(facts, &loaded) {
-            Outcome::Done(response) => return Ok((response, loaded.len())),
+        let rendering = now_ms();
+        let outcome = respond(facts, &loaded);
+        timing.render_ms += now_ms() - rendering;
+        match outcome {
+            Outcome::Done(response) => {
+                timing.kv_reads = loaded.len();
+                return Ok(response);
+            }
             Outcome::Fetch(keys) => {
+                let reading = now_ms();
                 for key in keys {
                     let value = kv.get(&key).bytes().await?;
                     loaded.insert(key, value);
                 }
+                timing.kv_ms += now_ms() - reading;
             }
         }
     }
-    console_error!("{} {}: gave up after {MAX_ROUNDS} rounds of KV reads", facts.method, facts.path);
-    Err(worker::Error::RustError("too many storage reads".into()))
+    Err(worker::Error::RustError(format!("gave up after {MAX_ROUNDS} rounds of KV reads")))
+}
+
+fn now_ms() -> f64 {
+    Date::now().as_millis() as f64
 }
 
 fn facts(req: &Request) -> Result<RequestFacts> {
@@ -100,13 +134,12 @@ fn facts(req: &Request) -> Result<RequestFacts> {
         if_modified_since: headers.get("if-modified-since")?,
         now: DateTime::from_timestamp_millis(millis).unwrap_or_default(),
         preview_secret: None,
+        config: Config::default(),
     })
 }
 
+/// A core response as the runtime's (already final: `finalize` was applied or not needed).
 fn into_response(r: HttpResponse) -> Result<Response> {
-    for line in &r.log {
-        console_warn!("{line}");
-    }
     let headers = Headers::new();
     for (name, value) in &r.headers {
         headers.append(name, value)?;
@@ -114,9 +147,9 @@ fn into_response(r: HttpResponse) -> Result<Response> {
     Ok(Response::from_bytes(r.body)?.with_status(r.status).with_headers(headers))
 }
 
-/// Sends a full response as [`delivery`] decides, with `x-cache` and `x-kv-reads` for
-/// operators and benchmarks (cached responses have immutable headers, so headers are copied).
-fn deliver(facts: &RequestFacts, full: Response, cache: &str, reads: usize) -> Result<Response> {
+/// Sends a full response as [`delivery`] decides (cached responses have immutable headers,
+/// so headers are copied; `fetch` adds `Server-Timing`, `x-cache` and `x-kv-reads`).
+fn deliver(facts: &RequestFacts, full: Response) -> Result<Response> {
     let status = full.status_code();
     let (etag, last_modified) = (full.headers().get("etag")?, full.headers().get("last-modified")?);
     let how = delivery(facts, status, etag.as_deref(), last_modified.as_deref());
@@ -130,8 +163,6 @@ fn deliver(facts: &RequestFacts, full: Response, cache: &str, reads: usize) -> R
             headers.append(&name, &value)?;
         }
     }
-    headers.set("x-cache", cache)?;
-    headers.set("x-kv-reads", &reads.to_string())?;
     // A cached body is a stream: passed on as it is, never copied into wasm memory and back.
     let (status, body) = match how {
         Delivery::Full => (status, full.body().clone()),

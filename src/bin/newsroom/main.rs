@@ -8,6 +8,7 @@ mod preview;
 mod publish;
 mod report;
 mod scaffold;
+mod settings;
 mod wrangler;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-use newsroom::build::build;
+use newsroom::build::build_with;
 use newsroom::content::Site;
 use newsroom::manifest::Manifest;
 use newsroom::model::ReleaseKind;
@@ -77,6 +78,23 @@ struct Namespace {
     /// A wrangler.toml environment, e.g. `staging` or `production`.
     #[arg(long)]
     env: Option<String>,
+    #[command(flatten)]
+    deployment: Deployment,
+}
+
+/// Where the deployment's settings (`[vars]`) are read from.
+#[derive(Args, Clone)]
+struct Deployment {
+    /// The wrangler configuration whose `[vars]` (or `[env.NAME.vars]`) set page and feed
+    /// sizes, the site's name and language, BASE_URL and WEBSUB_HUB.
+    #[arg(long, default_value = "wrangler.toml")]
+    wrangler_config: PathBuf,
+}
+
+impl Deployment {
+    fn config(&self, env: Option<&str>, overrides: &[(&str, &str)]) -> Result<newsroom::config::Config> {
+        settings::load(&self.wrangler_config, env, overrides)
+    }
 }
 
 impl Namespace {
@@ -144,6 +162,11 @@ enum Command {
         /// is deleted.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// A wrangler.toml environment whose `[vars]` to build with.
+        #[arg(long)]
+        env: Option<String>,
+        #[command(flatten)]
+        deployment: Deployment,
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
@@ -176,6 +199,12 @@ enum Command {
         /// Stop after a stage (media, releases, indexes, deletions), as an interrupted publish would (tests).
         #[arg(long, hide = true, value_parser = ["media", "releases", "indexes", "deletions"])]
         stop_after: Option<String>,
+        /// The WebSub hub to ping for every changed feed (default: WEBSUB_HUB of wrangler.toml).
+        #[arg(long)]
+        websub_hub: Option<String>,
+        /// The newsroom's public URL, naming the feeds in pings (default: BASE_URL of wrangler.toml).
+        #[arg(long)]
+        base_url: Option<String>,
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
@@ -214,6 +243,10 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8787")]
         base_url: String,
     },
+    /// Print the OpenAPI 3.1 description of the JSON API, generated from the view types
+    /// (the worker serves the copy in docs/openapi.json; a test keeps the two equal).
+    #[command(after_help = "Example:\n  newsroom openapi > docs/openapi.json")]
+    Openapi,
     /// Generate synthetic content for benchmarks (never into content/).
     #[command(
         after_help = "Example:\n  newsroom gen --releases 10000 --publishers 20 --seed 1 --out target/bench/content"
@@ -261,13 +294,14 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             None => ExitCode::from(1),
         }),
-        Command::Build { content, out, previous, diagnostics } => {
+        Command::Build { content, out, previous, env, deployment, diagnostics } => {
+            let config = deployment.config(env.as_deref(), &[])?;
             let previous = previous.as_deref().map(read_manifest).transpose()?;
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
             let building = files::spinner("building the KV records");
-            let records = build(&site, previous.as_ref());
+            let records = build_with(&site, previous.as_ref(), &config);
             building.finish_and_clear();
             let media = newsroom::build::media_pairs(&records.media);
             let since = output::since_last(&records, &media, output::previous_output(&out));
@@ -275,22 +309,31 @@ fn run(command: Command) -> Result<ExitCode> {
             output::summary(&site, &records, &media, &out, previous.is_some(), since.as_ref());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Publish { content, namespace, dry_run, out, extra, stop_after, diagnostics } => {
+        Command::Publish { content, namespace, dry_run, out, extra, stop_after, websub_hub, base_url, diagnostics } => {
+            let flags = [("WEBSUB_HUB", websub_hub.as_deref()), ("BASE_URL", base_url.as_deref())];
+            let overrides: Vec<(&str, &str)> = flags.iter().filter_map(|(k, v)| Some((*k, (*v)?))).collect();
+            let config = namespace.deployment.config(namespace.env.as_deref(), &overrides)?;
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
             publish::clear_uploads(&out)?;
-            publish::publish(&site, &namespace.kv(), &publish::Publish { out, dry_run, extra, stop_after })?;
+            let how = publish::Publish { out, dry_run, extra, stop_after, config };
+            publish::publish(&site, &namespace.kv(), &how)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { content, namespace, diagnostics } => {
+            let config = namespace.deployment.config(namespace.env.as_deref(), &[])?;
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
-            publish::status(&site, &namespace.kv())?;
+            publish::status(&site, &namespace.kv(), &config)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Preview { slug, content, hours, base_url } => preview::preview_url(&slug, &content, hours, &base_url),
+        Command::Openapi => {
+            print!("{}", newsroom::openapi::document_text());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Gen { releases, publishers, seed, min_body, max_body, out } => {
             let spec = newsroom::gen::Spec {
                 releases,

@@ -5,7 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use newsroom::build::{build, media_pairs, Records};
+use newsroom::build::{build_with, media_pairs, Records};
+use newsroom::config::Config;
 use newsroom::content::Site;
 use newsroom::kv::KvPair;
 use newsroom::sync::{compare, Comparison};
@@ -23,6 +24,8 @@ pub struct Publish {
     pub extra: Vec<PathBuf>,
     /// Stop after this stage, as an interrupted publish would (tests).
     pub stop_after: Option<String>,
+    /// The deployment's settings (page and feed sizes, site name, WebSub hub).
+    pub config: Config,
 }
 
 /// The build of `site` for `kv`, with what the namespace holds now.
@@ -34,10 +37,10 @@ struct Plan {
     deletions: Vec<String>,
 }
 
-fn plan(site: &Site, kv: &Kv) -> Result<Plan> {
+fn plan(site: &Site, kv: &Kv, config: &Config) -> Result<Plan> {
     let previous = kv.manifest()?;
     let building = crate::files::spinner("building the KV records");
-    let records = build(site, previous.as_ref());
+    let records = build_with(site, previous.as_ref(), config);
     building.finish_and_clear();
     let listed = kv.list()?;
     let media = media_pairs(&records.media);
@@ -50,7 +53,7 @@ fn plan(site: &Site, kv: &Kv) -> Result<Plan> {
 
 /// Uploads what changed; every stage completes before the next starts.
 pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
-    let Plan { records, media, comparison, deletions } = plan(site, kv)?;
+    let Plan { records, media, comparison, deletions } = plan(site, kv, &how.config)?;
     write_records(&how.out, &records, &media)?;
     let c = &comparison;
     eprintln!(
@@ -104,7 +107,34 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
     // Last: until the new manifest is up, running this again repeats every step.
     upload(kv, &how.out, "manifest", &pending(&records.manifest))?;
     eprintln!("[publish] done: {} keys written, {} deleted", c.new.len() + c.changed.len(), deletions.len());
+    let changed = c.new.iter().chain(&c.changed).map(String::as_str);
+    notify_hub(&how.config, changed);
     Ok(())
+}
+
+/// Tells the WebSub hub (`WEBSUB_HUB`) about every feed this publish changed, so subscribers
+/// get the new releases at once. The content is already published: a failed ping is a warning.
+fn notify_hub<'a>(config: &Config, changed: impl Iterator<Item = &'a str>) {
+    let Some(hub) = &config.websub_hub else { return };
+    let Some(base) = &config.base_url else {
+        eprintln!(
+            "[publish] warning: WEBSUB_HUB is set but BASE_URL is not, so the feeds' URLs are unknown: no hub pinged"
+        );
+        return;
+    };
+    let topics = newsroom::websub::topics(changed, base);
+    let mut failed = 0;
+    for topic in &topics {
+        let sent = ureq::post(hub)
+            .timeout(std::time::Duration::from_secs(10))
+            .set("content-type", "application/x-www-form-urlencoded")
+            .send_string(&newsroom::websub::ping_body(topic));
+        if let Err(e) = sent {
+            failed += 1;
+            eprintln!("[publish] warning: the hub {hub} refused {topic}: {e}");
+        }
+    }
+    eprintln!("[publish] WebSub: {} of {} changed feed URLs announced to {hub}", topics.len() - failed, topics.len());
 }
 
 /// Uploads `pairs` in bulk files within KV's limits.
@@ -135,8 +165,8 @@ fn upload_media(kv: &Kv, out: &Path, records: &Records, pending: &[KvPair]) -> R
 }
 
 /// Lists what `content/` would change in the namespace, like `git status`.
-pub fn status(site: &Site, kv: &Kv) -> Result<()> {
-    let Plan { comparison: c, .. } = plan(site, kv)?;
+pub fn status(site: &Site, kv: &Kv, config: &Config) -> Result<()> {
+    let Plan { comparison: c, .. } = plan(site, kv, config)?;
     c.new.iter().for_each(|k| println!("new      {k}"));
     c.changed.iter().for_each(|k| println!("changed  {k}"));
     c.stale.iter().for_each(|k| println!("stale    {k}"));
