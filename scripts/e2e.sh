@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests: the compiled wasm in workerd (wrangler dev) with local KV loaded from
 # content/ plus fixtures, exercised over real HTTP by tests/e2e.rs. Two runs, each with its
-# own KV state: every test but one against content/ and the fixtures; then the embargo-lift
-# test against a state where one release goes public a minute after the server starts.
+# own KV state: every test but a few against content/ and the fixtures; then the embargo-lift
+# test against a state where one release goes public a minute after the server starts; then
+# the worker with a bad setting (run3_*) and without its KV binding (run4_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -10,7 +11,8 @@ port="${E2E_PORT:-8799}"
 url="http://127.0.0.1:$port"
 # The preview secret the tests sign their tokens with (a test value, not a real secret).
 secret=e2e-preview-secret-0123456789abcdef0123456789
-up() { node -e "fetch('$url/').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"; }
+# Any HTTP answer counts: runs 3 and 4 answer every request with a 500 or 503.
+up() { node -e "fetch('$url/').then(()=>process.exit(0),()=>process.exit(1))"; }
 if up; then
   echo "[e2e] something already answers on $url; stop it or set E2E_PORT" >&2
   exit 1
@@ -31,15 +33,19 @@ fixture_content() {
   rm -rf "$1" && cp -r content "$1"
   cp tests/fixtures/e2e-releases/*.md "$1/releases/"
   mkdir -p "$1/media" && cp tests/fixtures/e2e-media/* "$1/media/"
+  # Kymsote's own newsroom host name (tests send it as the Host header).
+  sed -i '1i hostnames = ["uutiset.kymsote.test"]' "$1/publishers/kymsote.toml"
 }
 
-# Serves STATE on $port while `cargo test --test e2e -- --ignored ARGS...` runs.
+# Serves STATE on $port while `cargo test --test e2e -- --ignored ARGS...` runs; the words of
+# $wrangler_args (e.g. `--var NAME:VALUE`, `--config FILE`) go to `wrangler dev`.
 serve_and_test() {
   local state=$1; shift
   local log=target/e2e-wrangler.log
   # Own session, so the whole tree (npx → wrangler → workerd) can be stopped as one group.
+  # shellcheck disable=SC2086
   setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
-    --show-interactive-dev-session=false --log-level warn --var "PREVIEW_SECRET:$secret" >"$log" 2>&1 &
+    --show-interactive-dev-session=false --log-level warn --var "PREVIEW_SECRET:$secret" ${wrangler_args:-} >"$log" 2>&1 &
   pid=$!
   trap 'kill -- -$pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
   for _ in $(seq 1 120); do
@@ -77,7 +83,9 @@ fixture_content "$content"
 CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
 rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
-with_browser=$browser with_soak=1 serve_and_test "$state" --test-threads 4 --skip run2_
+# Feeds advertise a WebSub hub (nothing listens there: only the links are checked).
+with_browser=$browser with_soak=1 wrangler_args="--var WEBSUB_HUB:https://hub.example.test/" \
+  serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_
 
 # Run 2 (tests named `run2_*`). A release that goes public while the test runs, with no upload
 # in between; the lift leaves time to publish and start the server (E2E_LIFT_SECONDS on a slow
@@ -101,3 +109,10 @@ Testiaineisto.
 EOF
 CONTENT="$content" scripts/publish.sh "$state"
 serve_and_test "$state" run2_
+
+# Run 3: a setting the worker cannot use; every request answers 500 naming it.
+wrangler_args="--var PAGE_SIZE:zero" serve_and_test "$state" run3_
+# Run 4: no KV binding (tests/fixtures/wrangler-no-kv.toml): every request answers 503. Its
+# own empty state, so no Cache API copy from an earlier run answers instead.
+rm -rf target/e2e-state-no-kv
+wrangler_args="--config tests/fixtures/wrangler-no-kv.toml" serve_and_test target/e2e-state-no-kv run4_

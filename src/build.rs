@@ -13,8 +13,8 @@ use crate::manifest::{self, Changes, Manifest, ReleaseStub};
 use crate::markdown;
 use crate::media::{self, Media, MediaFile};
 use crate::model::{
-    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, PageRecord, PublisherRecord, PublisherRef, ReleaseRecord,
-    SitemapEntry, SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
+    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, HostEntry, HostsRecord, PageRecord, PublisherRecord,
+    PublisherRef, ReleaseRecord, SitemapEntry, SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
 use crate::route;
 use crate::search;
@@ -139,6 +139,7 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
         site_name: config.site_name.clone(),
     };
     records.indexes.push(pair(kv::BUILD_INFO_KEY.to_string(), &info));
+    records.indexes.push(pair(kv::HOSTS_KEY.to_string(), &hosts_record(site)));
     let published = built
         .iter()
         .map(|b| ReleaseStub {
@@ -350,6 +351,22 @@ fn release_record(b: &Built, translations: Vec<Translation>) -> ReleaseRecord {
         images: r.images.clone(),
         attachments: r.attachments.clone(),
     }
+}
+
+/// Every publisher host name, sorted.
+fn hosts_record(site: &Site) -> HostsRecord {
+    let mut hosts: Vec<HostEntry> = site
+        .publishers
+        .values()
+        .flat_map(|p| {
+            p.hostnames.iter().map(|(_, host)| HostEntry {
+                host: host.clone(),
+                publisher: PublisherRef { slug: p.slug.clone(), name: p.name.clone() },
+            })
+        })
+        .collect();
+    hosts.sort_by(|a, b| a.host.cmp(&b.host));
+    HostsRecord { v: SCHEMA_VERSION, hosts }
 }
 
 fn publisher_record(p: &Publisher, releases: &[&Built]) -> PublisherRecord {

@@ -17,6 +17,9 @@ pub fn sitemap_key(n: usize) -> String {
 /// Key of the build manifest (what the last build wrote; never served).
 pub const MANIFEST_KEY: &str = "build:manifest";
 
+/// Key of the host names of publishers' own newsrooms.
+pub const HOSTS_KEY: &str = "index:hosts";
+
 /// Key of the build's summary and settings (read by `/healthz`).
 pub const BUILD_INFO_KEY: &str = "build:info";
 

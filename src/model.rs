@@ -463,3 +463,22 @@ pub struct BuildInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_name: Option<String>,
 }
+
+/// `index:hosts`: the publishers that have their own newsroom host names.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostsRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Host name → publisher, sorted by host name.
+    pub hosts: Vec<HostEntry>,
+}
+
+/// One host name of a publisher's newsroom.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct HostEntry {
+    /// Host name, e.g. `uutiset.example.fi`.
+    pub host: String,
+    /// The publisher it belongs to.
+    #[serde(flatten)]
+    pub publisher: PublisherRef,
+}

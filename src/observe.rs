@@ -3,26 +3,27 @@
 
 use serde::Serialize;
 
-/// Where a request's time went, as measured by the adapter.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// Where a request's time went, as measured by the adapter, in whole milliseconds (the
+/// resolution of the Workers clock; integers also keep float formatting out of the wasm).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Timing {
     /// `hit` or `miss` of the Cache API, or `bypass` when it is off or not used for the route.
     pub cache: &'static str,
     /// Milliseconds waiting for KV.
-    pub kv_ms: f64,
+    pub kv_ms: u64,
     /// KV values read.
     pub kv_reads: usize,
     /// Milliseconds in the core (rendering). Workers advance the clock only across I/O, so
     /// on Cloudflare this reads 0 unless rendering waited on something.
-    pub render_ms: f64,
+    pub render_ms: u64,
     /// Milliseconds from the request's arrival to the response.
-    pub total_ms: f64,
+    pub total_ms: u64,
 }
 
-/// The `Server-Timing` value: `cache;desc=hit, kv;dur=1.0;desc="2 reads", render;dur=0.0, total;dur=1.0`.
+/// The `Server-Timing` value: `cache;desc=hit, kv;dur=1;desc="2 reads", render;dur=0, total;dur=1`.
 pub fn server_timing(t: &Timing) -> String {
     format!(
-        "cache;desc={}, kv;dur={:.1};desc=\"{} reads\", render;dur={:.1}, total;dur={:.1}",
+        "cache;desc={}, kv;dur={};desc=\"{} reads\", render;dur={}, total;dur={}",
         t.cache, t.kv_ms, t.kv_reads, t.render_ms, t.total_ms
     )
 }
@@ -36,8 +37,8 @@ struct LogLine<'a> {
     representation: &'a str,
     cache: &'static str,
     kv_reads: usize,
-    kv_ms: f64,
-    duration_ms: f64,
+    kv_ms: u64,
+    duration_ms: u64,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     warnings: &'a [String],
 }
@@ -79,8 +80,8 @@ mod tests {
 
     #[test]
     fn the_header_and_the_log_line_say_the_same() {
-        let t = Timing { cache: "miss", kv_ms: 3.25, kv_reads: 2, render_ms: 0.5, total_ms: 4.0 };
-        assert_eq!(server_timing(&t), "cache;desc=miss, kv;dur=3.2;desc=\"2 reads\", render;dur=0.5, total;dur=4.0");
+        let t = Timing { cache: "miss", kv_ms: 3, kv_reads: 2, render_ms: 1, total_ms: 4 };
+        assert_eq!(server_timing(&t), "cache;desc=miss, kv;dur=3;desc=\"2 reads\", render;dur=1, total;dur=4");
         let line = log_line("GET", "/releases/x", 200, Some("text/html; charset=utf-8"), &t, &[]);
         let v: serde_json::Value = serde_json::from_str(&line).expect("one JSON object");
         assert_eq!(v["representation"], "text/html");

@@ -22,8 +22,8 @@ use crate::kv::{self, ListScope};
 use crate::manifest::GoneRecord;
 use crate::markdown::release_document;
 use crate::model::{
-    BuildInfo, CountsRecord, FeedItem, FeedRecord, Keyword, Listed, PageRecord, PublisherRecord, ReleaseRecord,
-    SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
+    BuildInfo, CountsRecord, FeedItem, FeedRecord, HostsRecord, Keyword, Listed, PageRecord, PublisherRecord,
+    PublisherRef, ReleaseRecord, SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
 use crate::negotiate::{language_ranking, negotiate, preferred_language, Format};
 use crate::preview;
@@ -70,9 +70,20 @@ pub enum Outcome {
     Done(HttpResponse),
 }
 
+/// Whose newsroom a request is on: the main site, or a publisher's own host name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Home {
+    Main,
+    Publisher(PublisherRef),
+}
+
 /// A resolved request: which resource, in which representation.
 struct Target {
     route: Route,
+    /// The canonical path of the resource on this host (`/` for a publisher's page on its
+    /// own host, where `route` is that publisher's page).
+    path: String,
+    home: Home,
     format: Format,
     limit: usize,
     page: usize,
@@ -129,12 +140,25 @@ impl Rendered {
 
 /// Answers a request, or asks for the KV values it needs.
 pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
-    let target = match resolve(req) {
+    let home = match home(req, loaded) {
+        Ok(home) => home,
+        Err(keys) => return Outcome::Fetch(keys),
+    };
+    // Canonical links on the main site use BASE_URL, whichever host the request came to.
+    let canonical;
+    let req = match (&home, &req.config.base_url) {
+        (Home::Main, Some(base)) if *base != req.origin => {
+            canonical = RequestFacts { origin: base.clone(), ..req.clone() };
+            &canonical
+        }
+        _ => req,
+    };
+    let target = match resolve(req, home) {
         Ok(t) => t,
         Err(Early::Fail(e)) => return Outcome::Done(error_response(req, &e, None)),
         Err(Early::Redirect(path)) => return Outcome::Done(redirect(req, &path)),
         Err(Early::Found(location)) => {
-            return Outcome::Done(found(&location, "Accept", "This list, filtered by type, as a search."))
+            return Outcome::Done(found(&location, "Accept", "This list, filtered, as a search."))
         }
         Err(Early::Options(formats)) => return Outcome::Done(options(formats)),
     };
@@ -167,7 +191,7 @@ fn links(t: &Target, req: &RequestFacts) -> Option<String> {
     match (&t.route, t.format, req.config.websub_hub.as_deref()) {
         (_, Format::Json, _) => Some(format!("<{OPENAPI_PATH}>; rel=\"service-desc\"")),
         (Route::Feed(..), _, Some(hub)) => {
-            Some(format!("<{hub}>; rel=\"hub\", <{}{}>; rel=\"self\"", req.origin, t.route.path()))
+            Some(format!("<{hub}>; rel=\"hub\", <{}{}>; rel=\"self\"", req.origin, t.path))
         }
         _ => None,
     }
@@ -225,6 +249,60 @@ pub fn unavailable(req: &RequestFacts, what: &str) -> HttpResponse {
     finalize(req, response)
 }
 
+/// The host name of an origin (`https://host:port` → `host`).
+fn host_of(origin: &str) -> &str {
+    let rest = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    match rest.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => rest.split(':').next().unwrap_or(""),
+    }
+}
+
+/// The main site answers without a lookup on `BASE_URL`'s host and on this machine; any other
+/// host name is looked up in `index:hosts` (one small read, on a cache miss only).
+fn home(req: &RequestFacts, loaded: &Loaded) -> Result<Home, Vec<String>> {
+    let host = host_of(&req.origin);
+    let main = req.config.base_url.as_deref().map(host_of);
+    if main == Some(host) || matches!(host, "127.0.0.1" | "localhost" | "::1" | "") {
+        return Ok(Home::Main);
+    }
+    let hosts: Option<HostsRecord> = match record(loaded, kv::HOSTS_KEY.into()) {
+        Ok(hosts) => hosts,
+        Err(Halt::Need(keys)) => return Err(keys),
+        // Damaged: every host shows the main site rather than failing.
+        Err(_) => None,
+    };
+    let entry = hosts.and_then(|h| h.hosts.into_iter().find(|e| e.host == host));
+    Ok(entry.map_or(Home::Main, |e| Home::Publisher(e.publisher)))
+}
+
+/// A route as a publisher's own host serves it: the publisher's page and feeds at the root,
+/// its keyword and year pages as searches within it; what is not its own lives on the main
+/// site (a redirect there with `BASE_URL`, else 404).
+fn on_publisher_host(route: Route, slug: &str, req: &RequestFacts) -> Result<Route, Early> {
+    let path = route.path();
+    let elsewhere = || match &req.config.base_url {
+        Some(base) => Early::Redirect(format!("{base}{path}")),
+        None => Early::Fail(HttpError::NotFound(req.path.clone())),
+    };
+    let own = |s: &str| s == slug;
+    match route {
+        Route::Latest => Ok(Route::Publisher(slug.to_string())),
+        Route::Feed(FeedScope::Site, format) => Ok(Route::Feed(FeedScope::Publisher(slug.to_string()), format)),
+        Route::Publisher(s) if own(&s) => Err(Early::Redirect("/".into())),
+        Route::Keyword(k) => Err(Early::Found(format!("/search?keyword={k}"))),
+        Route::Year(y) => Err(Early::Found(format!("/search?year={y}"))),
+        Route::Feed(FeedScope::Publisher(s), _) | Route::Publisher(s) if !own(&s) => Err(elsewhere()),
+        Route::Keywords
+        | Route::Archive
+        | Route::Feed(FeedScope::Keyword(_), _)
+        | Route::Sitemap
+        | Route::SitemapPart(_)
+        | Route::NewsSitemap => Err(elsewhere()),
+        other => Ok(other),
+    }
+}
+
 /// How a full response reaches this client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
@@ -270,8 +348,9 @@ pub fn finalize(req: &RequestFacts, mut response: HttpResponse) -> HttpResponse 
 /// The Cache API key for this request's full response, if it may be cached: the canonical
 /// URL plus the chosen representation and the parameters that change the body.
 pub fn cache_key(req: &RequestFacts) -> Option<String> {
-    let target = resolve(req).ok().filter(|t| t.preview.is_none() && t.route != Route::Health)?;
-    let mut key = format!("{}{}?format={}", req.origin, target.route.path(), target.format.query_name());
+    // The key needs no KV read: the origin tells hosts apart, so the main site is assumed.
+    let target = resolve(req, Home::Main).ok().filter(|t| t.preview.is_none() && t.route != Route::Health)?;
+    let mut key = format!("{}{}?format={}", req.origin, target.path, target.format.query_name());
     if let Some(lang) = &target.lang {
         key.push_str(&format!("&lang={lang}"));
     }
@@ -312,11 +391,16 @@ pub fn respond_with(req: &RequestFacts, mut get: impl FnMut(&str) -> Option<Vec<
 }
 
 /// Method, route, representation and query, all checked before any KV read.
-fn resolve(req: &RequestFacts) -> Result<Target, Early> {
+fn resolve(req: &RequestFacts, home: Home) -> Result<Target, Early> {
     let route = match Route::parse(&req.path) {
         Parsed::Found(route) => route,
         Parsed::Redirect(path) => return Err(Early::Redirect(path)),
         Parsed::NotFound => return Err(Early::Fail(HttpError::NotFound(req.path.clone()))),
+    };
+    let path = route.path();
+    let route = match &home {
+        Home::Main => route,
+        Home::Publisher(p) => on_publisher_host(route, &p.slug, req)?,
     };
     match req.method.as_str() {
         "GET" | "HEAD" => {}
@@ -355,7 +439,7 @@ fn resolve(req: &RequestFacts) -> Result<Target, Early> {
         true => language_ranking(req.accept_language.as_deref()),
         false => Vec::new(),
     };
-    Ok(Target { route, format, limit, page, preview, lang, languages })
+    Ok(Target { route, path, home, format, limit, page, preview, lang, languages })
 }
 
 /// `?type=` on a list: the search for that type within the list's scope, which pages
@@ -427,7 +511,7 @@ fn names(formats: &[Format], sep: &str) -> String {
 fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let lang = req.config.lang.as_str();
     let origin = &req.origin;
-    let path = t.route.path();
+    let path = t.path.clone();
     let pager = |page: &PageRecord| Pager { page: page.page, pages: page.pages, path: &path };
     match &t.route {
         Route::Latest => {
@@ -436,7 +520,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
                 Format::Json => json::to_bytes(&ListView::new((None, None), total, &items, &pager(&page), origin)),
-                _ => html::latest_page(total, &items, &pager(&page), &site(req), lang).into_bytes(),
+                _ => html::latest_page(total, &items, &pager(&page), &site(req, &t.home), lang).into_bytes(),
             };
             Ok(list_rendered(body, lang, &items, next).warn(&kv::page_key(&ListScope::Latest, t.page), &page.releases))
         }
@@ -448,7 +532,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
                 Format::Json => json::to_bytes(&PublisherView::new(&p, total, &items, &pager(&page), origin)),
-                _ => html::publisher_page(&p, total, &items, &pager(&page), &site(req)).into_bytes(),
+                _ => html::publisher_page(&p, total, &items, &pager(&page), &site(req, &t.home)).into_bytes(),
             };
             Ok(list_rendered(body, &p.lang, &items, next)
                 .warn(&kv::page_key(&ListScope::Publisher(slug.clone()), t.page), &page.releases))
@@ -466,7 +550,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 Format::Json => {
                     json::to_bytes(&ListView::new((Some(&keyword), None), total, &items, &pager(&page), origin))
                 }
-                _ => html::keyword_page(&keyword, total, &items, &pager(&page), &site(req), lang).into_bytes(),
+                _ => html::keyword_page(&keyword, total, &items, &pager(&page), &site(req, &t.home), lang).into_bytes(),
             };
             Ok(list_rendered(body, lang, &items, next)
                 .warn(&kv::page_key(&ListScope::Keyword(slug.clone()), t.page), &page.releases))
@@ -482,7 +566,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
                 Format::Json => {
                     json::to_bytes(&ListView::new((None, Some(*year)), total, &items, &pager(&page), origin))
                 }
-                _ => html::year_page(*year, total, &items, &pager(&page), &site(req), lang).into_bytes(),
+                _ => html::year_page(*year, total, &items, &pager(&page), &site(req, &t.home), lang).into_bytes(),
             };
             Ok(list_rendered(body, lang, &items, next)
                 .warn(&kv::page_key(&ListScope::Year(*year), t.page), &page.releases))
@@ -497,8 +581,8 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             let (counts, next) = public_counts(stored, req.now.timestamp());
             let body = match (t.format, &t.route) {
                 (Format::Json, _) => json::to_bytes(&CountsView::new(&counts, path_of, origin)),
-                (_, Route::Keywords) => html::keywords_page(&counts, &site(req), lang).into_bytes(),
-                _ => html::archive_page(&counts, &site(req), lang).into_bytes(),
+                (_, Route::Keywords) => html::keywords_page(&counts, &site(req, &t.home), lang).into_bytes(),
+                _ => html::archive_page(&counts, &site(req, &t.home), lang).into_bytes(),
             };
             Ok(list_rendered(body, lang, &[], next))
         }
@@ -569,7 +653,12 @@ fn search_query_string(params: &[(String, String)]) -> String {
 /// `/search`: reads the metadata, term shards and filters, then the documents of one page.
 fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let lang = req.config.lang.as_str();
-    let params = search_params(req);
+    let mut params = search_params(req);
+    if let Home::Publisher(p) = &t.home {
+        // A publisher's own newsroom searches its releases only.
+        params.retain(|(k, _)| k != "publisher");
+        params.push(("publisher".into(), p.slug.clone()));
+    }
     let query = Query::parse(&params).map_err(HttpError::BadRequest)?;
     let q_text = params.iter().find(|(k, _)| k == "q").map_or("", |(_, v)| v.trim());
     let qs = search_query_string(&params);
@@ -631,7 +720,7 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
     }
     let body = match t.format {
         Format::Json => json::to_bytes(&SearchView::new(&results, &pager, &req.origin)),
-        _ => html::search_page(&results, &pager, &site(req), lang).into_bytes(),
+        _ => html::search_page(&results, &pager, &site(req, &t.home), lang).into_bytes(),
     };
     Ok(list_rendered(body, lang, &[], next.map(|at| at.fixed_offset())))
 }
@@ -683,8 +772,12 @@ fn render_crawler(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Ren
 }
 
 /// The origin and name pages speak with.
-fn site(req: &RequestFacts) -> Site<'_> {
-    Site { origin: &req.origin, name: req.config.site_name.as_deref() }
+fn site<'a>(req: &'a RequestFacts, home: &'a Home) -> Site<'a> {
+    let name = match home {
+        Home::Publisher(p) => Some(p.name.as_str()),
+        Home::Main => req.config.site_name.as_deref(),
+    };
+    Site { origin: &req.origin, name }
 }
 
 /// Page `n` of a list: a missing first page of the site or a publisher is an empty list,
@@ -743,6 +836,10 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
     if head.slug != slug {
         return Err(HttpError::BadData(damaged(&key, "its slug field names another release")).into());
     }
+    if matches!(&t.home, Home::Publisher(p) if p.slug != head.publisher.slug) {
+        // Another publisher's release is not part of this publisher's own newsroom.
+        return Err(HttpError::NotFound(req.path.clone()).into());
+    }
     let embargoed = head.published.at > req.now;
     if embargoed && !preview_opens(slug, preview, req) {
         // Embargoed: indistinguishable from a missing release, cached only until it lifts.
@@ -772,7 +869,8 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
     let body = match format {
         Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_ref(), &more, &translations, origin)),
         Format::Markdown => release_document(&r).into_bytes(),
-        _ => html::release_page(&r, publisher.as_ref(), &more, &translations, &site(req), embargoed).into_bytes(),
+        _ => html::release_page(&r, publisher.as_ref(), &more, &translations, &site(req, &t.home), embargoed)
+            .into_bytes(),
     };
     let changed = r.updated.as_ref().unwrap_or(&r.summary.published).at;
     let rendered = Rendered {
@@ -833,7 +931,7 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
         description: f.description.clone(),
         lang: &f.lang,
         home_url: format!("{}{}", req.origin, if base.is_empty() { "/" } else { &base }),
-        self_url: format!("{}{}", req.origin, t.route.path()),
+        self_url: format!("{}{}", req.origin, t.path),
         origin: &req.origin,
         ttl_minutes: req.config.ttls.max_age(CacheKind::Feed) / 60,
         logo_url: f.logo.as_ref().map(|m| format!("{}{}", req.origin, m.path())),
@@ -992,7 +1090,7 @@ fn error_response(req: &RequestFacts, e: &HttpError, cap: Option<u32>) -> HttpRe
     };
     let body = match format {
         Format::Json => json::to_bytes(&ErrorView::new(e)),
-        _ => html::error_page(e, &site(req), lang).into_bytes(),
+        _ => html::error_page(e, &site(req, &Home::Main), lang).into_bytes(),
     };
     let kind = if e.status() >= 500 { CacheKind::ServerError } else { CacheKind::ClientError };
     let page = Rendered { body, lang: lang.into(), kind, last_modified: None, next_change: None, log: vec![] };

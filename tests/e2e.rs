@@ -4,6 +4,9 @@
 //! `tests/fixtures/kv-damaged.json` into KV and sets `NEWSROOM_E2E_URL`. They are `#[ignore]`d
 //! so that a plain `cargo test` stays native; without the variable they fail, never pass.
 
+#[path = "common/openapi.rs"]
+mod openapi;
+
 use std::collections::BTreeSet;
 
 use scraper::{Html, Selector};
@@ -659,6 +662,37 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// A WebSub hub stand-in: records the body of every POST it receives (the topics pinged).
+fn hub_stub() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/", listener.local_addr().expect("addr"));
+    let pings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = pings.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let topic = form_urlencoded::parse(&body).find(|(k, _)| k == "hub.url").map(|(_, v)| v.into_owned());
+            seen.lock().expect("lock").push(topic.unwrap_or_default());
+            let _ =
+                reader.get_mut().write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (url, pings)
+}
+
 #[test]
 #[ignore = "needs wrangler: run scripts/e2e.sh"]
 fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
@@ -675,8 +709,13 @@ fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
         assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
         (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
     };
-    let publish =
-        |extra: &[&str]| ok(&[&["publish", content, "--local", "--persist-to", state, "--out", out], extra].concat());
+    let (hub, pings) = hub_stub();
+    let taken = || std::mem::take(&mut *pings.lock().expect("lock"));
+    let site = "https://uutiset.example.fi";
+    let publish = |extra: &[&str]| {
+        let args = ["publish", content, "--local", "--persist-to", state, "--out", out, "--websub-hub", &hub];
+        ok(&[&args[..], &["--base-url", site], extra].concat())
+    };
     let status = || ok(&["status", content, "--persist-to", state]);
 
     let (stdout, _) = status();
@@ -686,13 +725,21 @@ fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
     let (stdout, stderr) = publish(&["--dry-run"]);
     assert!(stderr.contains("dry run: nothing uploaded") && stdout.contains("new      build:manifest"), "{stderr}");
     assert!(status().0.contains("new      release:"), "a dry run uploads nothing");
+    assert!(taken().is_empty(), "a dry run pings nothing");
     let (_, stderr) = publish(&[]);
     assert!(stderr.contains("0 changed, 0 unchanged; 0 to delete"), "{stderr}");
+    let first = taken();
+    for topic in
+        ["/feed.xml", "/atom.xml", "/feed.json", "/feed", "/publishers/kymsote/feed.xml", "/keywords/sote/atom.xml"]
+    {
+        assert!(first.contains(&format!("{site}{topic}")), "{topic} not pinged: {first:?}");
+    }
     let (stdout, stderr) = status();
     assert_eq!(stdout, "", "published: nothing differs");
     assert!(stderr.contains("holds exactly what content/ builds"), "{stderr}");
     let (_, stderr) = publish(&[]);
     assert!(stderr.contains(": 0 keys new, 0 changed,") && stderr.contains("done: 0 keys written"), "{stderr}");
+    assert!(taken().is_empty(), "nothing changed: no feed pinged");
 
     std::fs::remove_file(std::path::Path::new(content).join("releases/2025-06-23-diagnoositiedot.md")).expect("rm");
     let (stdout, _) = status();
@@ -703,8 +750,13 @@ fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
     let (_, stderr) = publish(&["--stop-after", "releases"]);
     assert!(stderr.contains("stopped after releases"), "{stderr}");
     assert!(status().0.lines().any(|l| l == "stale    release:2025-06-23-diagnoositiedot"), "not deleted yet");
+    assert!(taken().is_empty(), "an interrupted publish pings nothing yet");
     let (_, stderr) = publish(&[]);
     assert!(stderr.contains("delete ") && stderr.contains("stale keys"), "{stderr}");
+    let after_removal = taken();
+    assert!(after_removal.contains(&format!("{site}/feed.xml")), "{after_removal:?}");
+    assert!(after_removal.contains(&format!("{site}/publishers/kymenlaakson-hyvinvointialue/atom.xml")));
+    assert!(!after_removal.iter().any(|t| t.contains("/publishers/kymsote/")), "kymsote's feed did not change");
     let (stdout, _) = status();
     assert_eq!(stdout, "", "after publishing the removal nothing differs");
 }
@@ -753,5 +805,131 @@ fn hostile_requests_get_a_4xx_never_a_5xx() {
         let r = request(method, "/releases/2025-06-25-konttisairaala", None);
         assert_eq!(r.status, 405, "{method}");
         assert!(r.header("allow").is_some_and(|a| a.contains("GET")), "{method}: Allow");
+    }
+}
+
+/// A GET to this worker as if it were at `host` (DNS resolved to the test server).
+fn get_on_host(host: &str, path: &str, accept: &str) -> Reply {
+    let port: u16 = base().rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in NEWSROOM_E2E_URL");
+    let agent = ureq::AgentBuilder::new()
+        .redirects(0)
+        .resolver(move |_: &str| Ok(vec![std::net::SocketAddr::from(([127, 0, 0, 1], port))]))
+        .build();
+    let resp = match agent.get(&format!("http://{host}:{port}{path}")).set("Accept", accept).call() {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("GET {host}{path}: {e}"),
+    };
+    let status = resp.status();
+    let headers =
+        resp.headers_names().into_iter().map(|n| (n.clone(), resp.header(&n).unwrap_or("").to_string())).collect();
+    Reply { status, headers, body: resp.into_string().expect("UTF-8 body") }
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_publisher_host_serves_its_own_newsroom_and_the_main_host_everyone() {
+    let host = "uutiset.kymsote.test";
+    let origin = format!("http://{host}:{}", base().rsplit(':').next().expect("port"));
+    let home = get_on_host(host, "/", "text/html");
+    assert_eq!(home.status, 200, "{}", home.body);
+    let doc = home.html();
+    assert_eq!(texts(&doc, "h1"), ["Kymsote"]);
+    assert_eq!(texts(&doc, "header.site a"), ["Kymsote"]);
+    assert_eq!(attrs(&doc, "link[rel=canonical]", "href"), [format!("{origin}/")]);
+    let feed = get_on_host(host, "/feed.xml", "application/rss+xml");
+    let channel = rss::Channel::read_from(feed.body.as_bytes()).expect("RSS");
+    assert!(!channel.items().is_empty());
+    assert!(channel.items().iter().all(|i| i.dublin_core_ext().is_some_and(|dc| dc.creators() == ["Kymsote"])));
+    let release = get_on_host(host, "/releases/2018-11-30-kymsote-kehitysohjelma", "text/html");
+    assert_eq!(release.status, 200);
+    assert_eq!(
+        attrs(&release.html(), "link[rel=canonical]", "href"),
+        [format!("{origin}/releases/2018-11-30-kymsote-kehitysohjelma")]
+    );
+    assert_eq!(get_on_host(host, FULL, "text/html").status, 404, "another publisher's release");
+    let moved = get_on_host(host, "/publishers/kymsote", "text/html");
+    assert_eq!((moved.status, moved.header("location")), (308, Some("/")));
+    // The main host is unchanged: everyone's releases.
+    let main = get("/");
+    let publishers: BTreeSet<String> = texts(&main.html(), "ul.cards li p.meta a").into_iter().collect();
+    assert!(publishers.len() > 1, "{publishers:?}");
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn openapi_is_served_and_every_json_response_matches_it() {
+    let served = request("GET", "/openapi.json", None);
+    assert_eq!(served.status, 200);
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json")).expect("file");
+    assert_eq!(served.body, committed);
+    let doc = openapi::committed();
+    let cases = [
+        ("/", "/", 200),
+        (FULL, "/releases/{slug}", 200),
+        ("/releases/2018-11-30-kymsote-kehitysohjelma", "/releases/{slug}", 200),
+        ("/publishers/kymsote", "/publishers/{slug}", 200),
+        ("/keywords", "/keywords", 200),
+        ("/keywords/sote", "/keywords/{slug}", 200),
+        ("/archive", "/archive", 200),
+        ("/archive/2025", "/archive/{year}", 200),
+        ("/search?q=sote+palvelut", "/search", 200),
+        ("/healthz", "/healthz", 200),
+        ("/releases/broken-json", "/releases/{slug}", 500),
+        ("/releases/nothing-here", "/releases/{slug}", 404),
+        ("/?page=x", "/", 400),
+    ];
+    for (path, template, status) in cases {
+        let r = get_json(path);
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        openapi::validate(&doc, template, status, &r.json()).unwrap_or_else(|e| panic!("{e}"));
+        if status == 200 {
+            assert_eq!(r.header("link"), Some("</openapi.json>; rel=\"service-desc\""), "{path}");
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn health_check_server_timing_and_hub_links() {
+    let health = request("GET", "/healthz", None);
+    assert_eq!((health.status, health.header("cache-control")), (200, Some("no-store")));
+    let v = health.json();
+    assert_eq!(v["status"], "ok");
+    assert!(v["build"]["releases"].as_u64().is_some_and(|n| n > 5), "{v}");
+    for path in ["/", FULL, "/feed.xml", "/nothing-here"] {
+        let r = get(path);
+        let timing = r.header("server-timing").unwrap_or_else(|| panic!("{path}: no Server-Timing"));
+        assert!(timing.starts_with("cache;desc=") && timing.contains("kv;dur=") && timing.contains("total;dur="));
+    }
+    let again = get("/");
+    assert!(again.header("server-timing").is_some_and(|t| t.starts_with("cache;desc=")));
+    // WEBSUB_HUB is set for this run (scripts/e2e.sh): feeds name the hub and themselves.
+    let feed = request("GET", "/publishers/kymsote/atom.xml", None);
+    let atom = atom_syndication::Feed::read_from(feed.body.as_bytes()).expect("Atom");
+    let links: Vec<(&str, &str)> = atom.links().iter().map(|l| (l.rel(), l.href())).collect();
+    assert!(links.contains(&("hub", "https://hub.example.test/")), "{links:?}");
+    assert!(links.contains(&("self", &format!("{}/publishers/kymsote/atom.xml", base()))), "{links:?}");
+    assert!(feed.header("link").is_some_and(|l| l.contains("rel=\"hub\"")));
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn run3_a_bad_setting_answers_500_naming_the_variable() {
+    let page = get("/");
+    assert_eq!((page.status, page.header("cache-control")), (500, Some("no-store")));
+    assert!(page.body.contains("PAGE_SIZE") && page.body.contains("zero"), "{}", page.body);
+    let health = request("GET", "/healthz", None);
+    assert_eq!(health.status, 500);
+    assert_eq!(health.json()["error"]["code"], "bad_configuration");
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn run4_without_kv_every_request_is_a_503_to_retry() {
+    for path in ["/", FULL, "/feed.xml", "/healthz"] {
+        let r = get_json(path);
+        assert_eq!((r.status, r.header("retry-after")), (503, Some("30")), "{path}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], "unavailable");
+        assert!(r.header("server-timing").is_some());
     }
 }

@@ -70,6 +70,8 @@ pub struct Publisher {
     pub logo: Option<Media>,
     /// Terms of use shown next to the publisher's images.
     pub media_terms: Option<String>,
+    /// Host names on which this publisher's own newsroom answers, with their line.
+    pub hostnames: Vec<(usize, String)>,
 }
 
 /// A release as written in its Markdown file.
@@ -189,6 +191,7 @@ pub fn load_site_with_media(
             }
         }
     }
+    check_hostnames_unique(&site, publisher_files, &mut diags);
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for file in release_files {
         // Duplicates are found by file name, whether or not the files parse.
@@ -209,6 +212,21 @@ pub fn load_site_with_media(
     } else {
         sort(&mut diags);
         Err(diags)
+    }
+}
+
+/// A host name may belong to one publisher only.
+fn check_hostnames_unique(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for p in site.publishers.values() {
+        for (line, host) in &p.hostnames {
+            if let Some(first) = owner.insert(host, &p.slug) {
+                let path =
+                    files.iter().find(|f| slug_of(&f.path, ".toml").as_deref() == Ok(&p.slug)).map_or("", |f| &f.path);
+                let message = format!("hostname `{host}` is already the newsroom of publisher `{first}`");
+                diags.push(Diagnostic { path: path.to_string(), line: *line, message });
+            }
+        }
     }
 }
 

@@ -17,6 +17,12 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
     let contacts = f.contacts("contacts");
     let logo = super::media::logo(&mut f, media);
     let media_terms = f.paragraph("media_terms", false, 500);
+    let (hosts_line, hostnames) = f.string_list("hostnames");
+    for host in &hostnames {
+        if let Err(why) = check_hostname(host) {
+            f.error(hosts_line, format!("`hostnames` `{host}` {why}"));
+        }
+    }
 
     if let Some((line, url)) = &website {
         if !is_web_url(url) {
@@ -51,8 +57,24 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
             lang,
             zone,
             contacts,
+            hostnames: hostnames.into_iter().map(|h| (hosts_line, h)).collect(),
         }),
         _ => Err(errors),
+    }
+}
+
+/// A host name a publisher's newsroom may answer on: lower-case DNS labels, at least two.
+fn check_hostname(host: &str) -> Result<(), &'static str> {
+    let labels: Vec<&str> = host.split('.').collect();
+    let label_ok = |l: &&str| {
+        (1..=63).contains(&l.len())
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    match (host.len() <= 253, labels.len() >= 2, labels.iter().all(label_ok)) {
+        (true, true, true) => Ok(()),
+        _ => Err("is not a host name such as `uutiset.example.fi` (lower case, no scheme, port or path)"),
     }
 }
 
@@ -65,6 +87,20 @@ mod tests {
         let text = "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\nwebsite = \"https://example.fi\"\n\n[[contacts]]\nname = \"A B\"\nphone = \"020 1234\"\n";
         let p = parse_publisher("content/publishers/testi.toml", text, &Default::default()).unwrap();
         assert_eq!((p.slug.as_str(), p.name.as_str(), p.contacts.len()), ("testi", "Testi", 1));
+    }
+
+    #[test]
+    fn hostnames_must_be_host_names() {
+        let base = "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n";
+        let ok = format!("{base}hostnames = [\"uutiset.testi.fi\", \"tiedotteet.testi.fi\"]\n");
+        let p = parse_publisher("content/publishers/testi.toml", &ok, &Default::default()).expect("valid");
+        assert_eq!(p.hostnames, vec![(4, "uutiset.testi.fi".to_string()), (4, "tiedotteet.testi.fi".to_string())]);
+        for bad in ["https://uutiset.testi.fi", "Uutiset.testi.fi", "testi", "uutiset.testi.fi:8080", "a..fi"] {
+            let text = format!("{base}hostnames = [\"{bad}\"]\n");
+            let errors = parse_publisher("content/publishers/testi.toml", &text, &Default::default()).expect_err(bad);
+            assert_eq!(errors[0].0, 4, "{bad}");
+            assert!(errors[0].1.contains("is not a host name"), "{errors:?}");
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             into_response(unavailable(&facts, &e.to_string()))?
         }
     };
-    timing.total_ms = now_ms() - started;
+    timing.total_ms = now_ms().saturating_sub(started);
     let headers = response.headers_mut();
     headers.set("server-timing", &server_timing(&timing))?;
     headers.set("x-cache", if timing.cache == "hit" { "hit" } else { "miss" })?;
@@ -61,9 +61,6 @@ async fn handle(
             return into_response(config_error(&facts, &e));
         }
     };
-    if let Some(base) = &facts.config.base_url {
-        facts.origin = base.clone();
-    }
     facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
     let key = cache_key(&facts).filter(|_| facts.config.use_cache);
     if let Some(key) = &key {
@@ -96,7 +93,7 @@ async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing) -> Result<H
     for _ in 0..MAX_ROUNDS {
         let rendering = now_ms();
         let outcome = respond(facts, &loaded);
-        timing.render_ms += now_ms() - rendering;
+        timing.render_ms += now_ms().saturating_sub(rendering);
         match outcome {
             Outcome::Done(response) => {
                 timing.kv_reads = loaded.len();
@@ -108,15 +105,15 @@ async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing) -> Result<H
                     let value = kv.get(&key).bytes().await?;
                     loaded.insert(key, value);
                 }
-                timing.kv_ms += now_ms() - reading;
+                timing.kv_ms += now_ms().saturating_sub(reading);
             }
         }
     }
     Err(worker::Error::RustError(format!("gave up after {MAX_ROUNDS} rounds of KV reads")))
 }
 
-fn now_ms() -> f64 {
-    Date::now().as_millis() as f64
+fn now_ms() -> u64 {
+    Date::now().as_millis()
 }
 
 fn facts(req: &Request) -> Result<RequestFacts> {

@@ -1,0 +1,221 @@
+//! What operators configure and observe, natively: `[vars]` settings, publisher newsrooms on
+//! their own host names, WebSub discovery, `/healthz`, and the 500/503 pages.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{now, seed_site, serve_req, store, text};
+use newsroom::build::build_with;
+use newsroom::config::Config;
+use newsroom::http::{HttpResponse, RequestFacts};
+use newsroom::respond_with;
+use scraper::{Html, Selector};
+
+const KYMSOTE_HOST: &str = "uutiset.kymsote.test";
+const KYMSOTE_RELEASE: &str = "/releases/2018-11-30-kymsote-kehitysohjelma";
+const OTHER_RELEASE: &str = "/releases/2025-06-25-konttisairaala";
+
+fn config(vars: &[(&str, &str)]) -> Config {
+    Config::from_vars(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())).expect("valid")
+}
+
+fn request(origin: &str, path: &str, accept: Option<&str>, config: &Config) -> RequestFacts {
+    let mut req = RequestFacts::get(path, accept, now());
+    req.origin = origin.to_string();
+    req.config = config.clone();
+    req
+}
+
+fn select(r: &HttpResponse, css: &str) -> Vec<String> {
+    let doc = Html::parse_document(&text(r));
+    let selector = Selector::parse(css).expect("selector");
+    doc.select(&selector).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+}
+
+fn attr(r: &HttpResponse, css: &str, name: &str) -> Option<String> {
+    let doc = Html::parse_document(&text(r));
+    let selector = Selector::parse(css).expect("selector");
+    doc.select(&selector).next().and_then(|e| e.value().attr(name)).map(str::to_string)
+}
+
+/// The seed content with kymsote's own host name, built with `config`.
+fn hosted_kv(config: &Config) -> HashMap<String, Vec<u8>> {
+    let mut site = seed_site();
+    site.publishers.get_mut("kymsote").expect("kymsote").hostnames = vec![(1, KYMSOTE_HOST.into())];
+    let records = build_with(&site, None, config);
+    records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
+}
+
+#[test]
+fn settings_change_names_languages_sizes_and_cache_lifetimes() {
+    let c = config(&[
+        ("SITE_NAME", "Kaakon uutiset"),
+        ("DEFAULT_LANG", "sv"),
+        ("PAGE_SIZE", "2"),
+        ("FEED_SIZE", "3"),
+        ("LIST_TTL", "15"),
+        ("RELEASE_TTL", "600"),
+        ("BASE_URL", "https://uutiset.example.fi"),
+    ]);
+    let records = build_with(&seed_site(), None, &c);
+    let kv: HashMap<String, Vec<u8>> =
+        records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect();
+    let front = serve_req(&kv, &request("http://127.0.0.1:8787", "/", None, &c));
+    assert_eq!(attr(&front, "html", "lang").as_deref(), Some("sv"));
+    assert_eq!(select(&front, "header.site a"), ["Kaakon uutiset"]);
+    assert_eq!(select(&front, "ul.cards > li").len(), 2, "PAGE_SIZE");
+    assert_eq!(front.header("cache-control"), Some("public, max-age=15, s-maxage=15, stale-while-revalidate=30"));
+    assert_eq!(
+        attr(&front, "link[rel=canonical]", "href").as_deref(),
+        Some("https://uutiset.example.fi/"),
+        "BASE_URL names the canonical host whatever host was asked"
+    );
+    let release = serve_req(&kv, &request("http://127.0.0.1:8787", OTHER_RELEASE, None, &c));
+    assert!(release.header("cache-control").is_some_and(|v| v.starts_with("public, max-age=600,")));
+    let feed = serve_req(&kv, &request("http://127.0.0.1:8787", "/feed.xml", None, &c));
+    let channel = rss::Channel::read_from(&feed.body[..]).expect("RSS");
+    assert_eq!(channel.items().len(), 3, "FEED_SIZE");
+    assert!(channel.title().starts_with("Kaakon uutiset – "), "{}", channel.title());
+    let over = serve_req(&kv, &request("http://127.0.0.1:8787", "/feed.xml?limit=4", None, &c));
+    assert_eq!(over.status, 400, "?limit= is capped by FEED_SIZE");
+}
+
+#[test]
+fn a_bad_variable_is_a_500_naming_it_in_html_and_json() {
+    let e = Config::from_vars(|name| (name == "PAGE_SIZE").then(|| "twenty".to_string())).expect_err("invalid");
+    let req = RequestFacts::get("/", None, now());
+    let html = newsroom::respond::config_error(&req, &e);
+    assert_eq!((html.status, html.header("cache-control")), (500, Some("no-store")));
+    assert!(text(&html).contains("PAGE_SIZE") && text(&html).contains("from 1 to 100"), "{}", text(&html));
+    let health = newsroom::respond::config_error(&RequestFacts::get("/healthz", None, now()), &e);
+    let v: serde_json::Value = serde_json::from_slice(&health.body).expect("/healthz errors are JSON");
+    assert_eq!((v["error"]["code"].as_str(), health.status), (Some("bad_configuration"), 500));
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("PAGE_SIZE = \"twenty\"")));
+}
+
+#[test]
+fn storage_failures_are_503_with_retry_after_and_no_detail() {
+    let r = newsroom::respond::unavailable(&RequestFacts::get("/", Some("application/json"), now()), "KV said: boom");
+    assert_eq!((r.status, r.header("retry-after"), r.header("cache-control")), (503, Some("30"), Some("no-store")));
+    assert!(!text(&r).contains("boom"), "internals stay in the log");
+    assert!(r.log.iter().any(|l| l.contains("boom")));
+}
+
+#[test]
+fn a_publisher_host_shows_that_publishers_newsroom_at_the_root() {
+    let c = Config::default();
+    let kv = hosted_kv(&c);
+    let on_host = |path: &str, accept: Option<&str>| {
+        respond_with(&request(&format!("https://{KYMSOTE_HOST}"), path, accept, &c), |k| kv.get(k).cloned())
+    };
+    let (home, reads) = on_host("/", None);
+    assert_eq!(home.status, 200);
+    assert_eq!(select(&home, "h1"), ["Kymsote"]);
+    assert_eq!(select(&home, "header.site a"), ["Kymsote"], "the site is the publisher's");
+    assert_eq!(attr(&home, "link[rel=canonical]", "href"), Some(format!("https://{KYMSOTE_HOST}/")));
+    assert_eq!(reads, 3, "the host list, then the publisher and its page");
+    let (json, _) = on_host("/", Some("application/json"));
+    let v: serde_json::Value = serde_json::from_slice(&json.body).expect("JSON");
+    assert_eq!(v["slug"], "kymsote");
+
+    let (feed, _) = on_host("/feed.xml", None);
+    let channel = rss::Channel::read_from(&feed.body[..]).expect("RSS");
+    assert_eq!(channel.items().len(), 1, "only kymsote's release");
+    assert_eq!(channel.items()[0].link(), Some(format!("https://{KYMSOTE_HOST}{KYMSOTE_RELEASE}").as_str()));
+
+    let (release, _) = on_host(KYMSOTE_RELEASE, None);
+    assert_eq!(release.status, 200);
+    assert_eq!(attr(&release, "link[rel=canonical]", "href"), Some(format!("https://{KYMSOTE_HOST}{KYMSOTE_RELEASE}")));
+    assert_eq!(on_host(OTHER_RELEASE, None).0.status, 404, "another publisher's release");
+
+    let (search, _) = on_host("/search?q=kymenlaakso&publisher=kymenlaakson-hyvinvointialue", Some("application/json"));
+    let v: serde_json::Value = serde_json::from_slice(&search.body).expect("JSON");
+    let publishers: Vec<&str> =
+        v["results"].as_array().expect("results").iter().filter_map(|r| r["publisher"]["slug"].as_str()).collect();
+    assert!(!publishers.is_empty() && publishers.iter().all(|p| *p == "kymsote"), "{publishers:?}");
+
+    let (own_page, _) = on_host("/publishers/kymsote", None);
+    assert_eq!((own_page.status, own_page.header("location")), (308, Some("/")));
+    let (keyword, _) = on_host("/keywords/sote", None);
+    assert_eq!((keyword.status, keyword.header("location")), (302, Some("/search?keyword=sote")));
+    assert_eq!(on_host("/publishers/kymenlaakson-hyvinvointialue", None).0.status, 404);
+
+    // The main site keeps showing everyone, without reading the host list.
+    let (main, reads) = respond_with(&request("http://127.0.0.1:8787", "/", None, &c), |k| kv.get(k).cloned());
+    assert!(select(&main, "ul.cards > li").len() > 1);
+    assert_eq!(reads, 1);
+    // An unknown host is the main site.
+    let unknown = serve_req(&kv, &request("https://muu.example.fi", "/", None, &c));
+    assert!(select(&unknown, "ul.cards > li").len() > 1);
+}
+
+#[test]
+fn with_base_url_what_a_publisher_host_does_not_hold_redirects_to_the_main_site() {
+    let c = config(&[("BASE_URL", "https://uutiset.example.fi")]);
+    let kv = hosted_kv(&c);
+    let r = serve_req(&kv, &request(&format!("https://{KYMSOTE_HOST}"), "/keywords", None, &c));
+    assert_eq!((r.status, r.header("location")), (308, Some("https://uutiset.example.fi/keywords")));
+    let main = respond_with(&request("https://uutiset.example.fi", "/", None, &c), |k| kv.get(k).cloned());
+    assert_eq!(main.1, 1, "BASE_URL's host needs no host lookup");
+}
+
+#[test]
+fn hostnames_are_checked_for_clashes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut publishers = common::read_dir(&root.join("publishers"), "toml");
+    for p in &mut publishers {
+        p.text.insert_str(0, "hostnames = [\"uutiset.example.fi\"]\n");
+    }
+    let releases = common::read_dir(&root.join("releases"), "md");
+    let errors = newsroom::content::load_site(&publishers, &releases).expect_err("same host twice");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].message.contains("hostname `uutiset.example.fi` is already the newsroom of publisher"));
+}
+
+#[test]
+fn feeds_advertise_the_websub_hub_in_the_body_and_the_link_header() {
+    let c = config(&[("WEBSUB_HUB", "https://hub.example.fi/")]);
+    let kv = store(&seed_site());
+    let rss_feed = serve_req(&kv, &request("http://127.0.0.1:8787", "/feed.xml", None, &c));
+    assert_eq!(
+        rss_feed.header("link"),
+        Some("<https://hub.example.fi/>; rel=\"hub\", <http://127.0.0.1:8787/feed.xml>; rel=\"self\"")
+    );
+    rss::Channel::read_from(&rss_feed.body[..]).expect("RSS");
+    let xml = text(&rss_feed);
+    let doc = roxmltree::Document::parse(&xml).expect("XML");
+    let atom_links: Vec<(&str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://www.w3.org/2005/Atom", "link")))
+        .filter_map(|n| Some((n.attribute("rel")?, n.attribute("href")?)))
+        .collect();
+    assert!(atom_links.contains(&("hub", "https://hub.example.fi/")), "{atom_links:?}");
+    assert!(atom_links.contains(&("self", "http://127.0.0.1:8787/feed.xml")), "{atom_links:?}");
+    let atom = serve_req(&kv, &request("http://127.0.0.1:8787", "/atom.xml", None, &c));
+    let feed = atom_syndication::Feed::read_from(&atom.body[..]).expect("Atom");
+    assert!(feed.links().iter().any(|l| l.rel() == "hub" && l.href() == "https://hub.example.fi/"));
+    let json = serve_req(&kv, &request("http://127.0.0.1:8787", "/feed.json", None, &c));
+    let v: serde_json::Value = serde_json::from_slice(&json.body).expect("JSON Feed");
+    assert_eq!(v["hubs"][0], serde_json::json!({"type": "WebSub", "url": "https://hub.example.fi/"}));
+    let without = serve_req(&kv, &request("http://127.0.0.1:8787", "/feed.xml", None, &Config::default()));
+    assert!(!text(&without).contains("rel=\"hub\"") && without.header("link").is_none());
+}
+
+#[test]
+fn health_reports_the_build_and_settings_it_differs_in() {
+    let kv = store(&seed_site());
+    let (r, reads) = respond_with(&RequestFacts::get("/healthz", None, now()), |k| kv.get(k).cloned());
+    assert_eq!((r.status, reads, r.header("cache-control")), (200, 1, Some("no-store")));
+    let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["build"]["releases"].as_u64(), Some(seed_site().releases.len() as u64));
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    let c = config(&[("PAGE_SIZE", "10")]);
+    let r = serve_req(&kv, &request("http://127.0.0.1:8787", "/healthz", None, &c));
+    let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
+    assert!(v["warnings"][0].as_str().is_some_and(|w| w.contains("PAGE_SIZE=\"20\"")), "{v}");
+    let empty = serve_req(&HashMap::new(), &RequestFacts::get("/healthz", None, now()));
+    let v: serde_json::Value = serde_json::from_slice(&empty.body).expect("JSON");
+    assert!(v["build"].is_null() && v["warnings"][0].as_str().is_some_and(|w| w.contains("nothing is published")));
+}
