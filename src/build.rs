@@ -140,6 +140,8 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
     };
     records.indexes.push(pair(kv::BUILD_INFO_KEY.to_string(), &info));
     records.indexes.push(pair(kv::HOSTS_KEY.to_string(), &hosts_record(site)));
+    #[cfg(not(target_arch = "wasm32"))]
+    records.indexes.push(KvPair::new(kv::OPENAPI_KEY.into(), crate::openapi::document_compact(), false));
     let published = built
         .iter()
         .map(|b| ReleaseStub {

@@ -20,6 +20,10 @@ pub const MANIFEST_KEY: &str = "build:manifest";
 /// Key of the host names of publishers' own newsrooms.
 pub const HOSTS_KEY: &str = "index:hosts";
 
+/// Key of the OpenAPI description of the JSON API (written by the native build, so the
+/// worker's wasm does not carry it).
+pub const OPENAPI_KEY: &str = "api:openapi";
+
 /// Key of the build's summary and settings (read by `/healthz`).
 pub const BUILD_INFO_KEY: &str = "build:info";
 

@@ -197,12 +197,8 @@ fn links(t: &Target, req: &RequestFacts) -> Option<String> {
     }
 }
 
-/// Where the OpenAPI description of the JSON API is served.
+/// Where the OpenAPI description of the JSON API is served (from `api:openapi`).
 pub const OPENAPI_PATH: &str = "/openapi.json";
-
-/// The OpenAPI 3.1 description, generated from the view types by `newsroom openapi`
-/// (a test fails when this copy differs from what the code generates).
-pub const OPENAPI: &str = include_str!("../docs/openapi.json");
 
 /// `/healthz`: the configuration was valid (or this would be a 500 naming the variable), KV
 /// answered; reports the last build and any setting the content was built with differently.
@@ -590,14 +586,19 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
         Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => render_crawler(t, req, loaded),
         Route::Search => render_search(t, req, loaded),
-        Route::OpenApi => Ok(Rendered {
-            body: OPENAPI.as_bytes().to_vec(),
-            lang: String::new(),
-            kind: CacheKind::List,
-            last_modified: None,
-            next_change: None,
-            log: Vec::new(),
-        }),
+        Route::OpenApi => {
+            let key = kv::OPENAPI_KEY.to_string();
+            let body = loaded.values.get(&key).ok_or_else(|| Halt::Need(vec![key.clone()]))?;
+            let body = body.clone().ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
+            Ok(Rendered {
+                body,
+                lang: String::new(),
+                kind: CacheKind::List,
+                last_modified: None,
+                next_change: None,
+                log: Vec::new(),
+            })
+        }
         Route::Health => render_health(req, loaded),
         Route::Media(name) => {
             let key = crate::media::key(name);
