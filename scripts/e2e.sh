@@ -45,7 +45,8 @@ serve_and_test() {
   # Own session, so the whole tree (npx → wrangler → workerd) can be stopped as one group.
   # shellcheck disable=SC2086
   setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
-    --show-interactive-dev-session=false --log-level warn --var "PREVIEW_SECRET:$secret" ${wrangler_args:-} >"$log" 2>&1 &
+    --show-interactive-dev-session=false --log-level "${log_level:-warn}" --var "PREVIEW_SECRET:$secret" \
+    ${wrangler_args:-} >"$log" 2>&1 &
   pid=$!
   trap 'kill -- -$pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
   for _ in $(seq 1 120); do
@@ -53,7 +54,7 @@ serve_and_test() {
     kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
     sleep 1
   done
-  NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" \
+  NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" NEWSROOM_E2E_LOG="$log" \
     cargo test --test e2e -- --ignored "$@"
   if [ "${with_browser:-0}" = 1 ]; then
     preview=$(PREVIEW_SECRET=$secret cargo run --quiet -- preview e2e-media-fixture --content "$content" --base-url "")
@@ -115,4 +116,5 @@ wrangler_args="--var PAGE_SIZE:zero" serve_and_test "$state" run3_
 # Run 4: no KV binding (tests/fixtures/wrangler-no-kv.toml): every request answers 503. Its
 # own empty state, so no Cache API copy from an earlier run answers instead.
 rm -rf target/e2e-state-no-kv
-wrangler_args="--config tests/fixtures/wrangler-no-kv.toml" serve_and_test target/e2e-state-no-kv run4_
+# `log` level: the test reads the worker's JSON log lines.
+log_level=log wrangler_args="--config tests/fixtures/wrangler-no-kv.toml" serve_and_test target/e2e-state-no-kv run4_

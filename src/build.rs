@@ -187,12 +187,14 @@ fn translation_groups<'a>(built: &'a [Built<'a>]) -> BTreeMap<&'a str, Vec<Trans
 
 /// The search index: term shards, filters, document chunks and metadata (`src/search.rs`).
 fn push_search(records: &mut Records, all: &[&Built]) {
-    let mut shards: BTreeMap<String, search::ShardRecord> = BTreeMap::new();
+    let mut terms: BTreeMap<String, BTreeMap<String, Vec<(u32, u8)>>> = BTreeMap::new();
     let mut filters: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (id, b) in (0u32..).zip(all) {
+    // Ids count up from the oldest release: a new release is appended, and leaves the
+    // postings of every other release (and the shards that hold only them) unchanged.
+    let oldest_first: Vec<&Built> = all.iter().rev().copied().collect();
+    for (id, b) in (0u32..).zip(&oldest_first) {
         let r = b.release;
-        // Order does not matter here: each term's postings are appended in id order.
-        let mut flags: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
+        let mut flags: BTreeMap<String, u8> = BTreeMap::new();
         let keywords: String = r.keywords.iter().map(|k| k.label.as_str()).collect::<Vec<_>>().join(" ");
         // Contacts too: journalists search by the person they want to reach.
         let contacts: Vec<&str> = r.contacts.iter().map(|c| c.name.as_str()).collect();
@@ -205,8 +207,8 @@ fn push_search(records: &mut Records, all: &[&Built]) {
             }
         }
         for (term, flag) in flags {
-            let shard = shards.entry(search::shard_of(&term).to_string()).or_default();
-            shard.terms.entry(term).or_default().push([id, u32::from(flag)]);
+            let shard = terms.entry(search::shard_of(&term).to_string()).or_default();
+            shard.entry(term).or_default().push((id, flag));
         }
         filters.entry(search::filter_key('p', &r.publisher)).or_default().push(id);
         for k in &r.keywords {
@@ -215,14 +217,14 @@ fn push_search(records: &mut Records, all: &[&Built]) {
         filters.entry(search::filter_key('y', &r.published.at.year().to_string())).or_default().push(id);
         filters.entry(search::filter_key('t', r.kind.id())).or_default().push(id);
     }
-    for (shard, mut record) in shards {
-        record.v = SCHEMA_VERSION;
-        records.indexes.push(pair(search::shard_key(&shard), &record));
+    for (shard, shard_terms) in terms {
+        let terms = shard_terms.into_iter().map(|(t, postings)| (t, search::encode_postings(&postings))).collect();
+        records.indexes.push(pair(search::shard_key(&shard), &search::ShardRecord { v: SCHEMA_VERSION, terms }));
     }
     for (key, ids) in filters {
         records.indexes.push(pair(key, &search::FilterRecord { v: SCHEMA_VERSION, ids }));
     }
-    for (n, chunk) in all.chunks(search::DOCS_PER_CHUNK).enumerate() {
+    for (n, chunk) in oldest_first.chunks(search::DOCS_PER_CHUNK).enumerate() {
         let docs = chunk
             .iter()
             .map(|b| search::SearchDoc {
@@ -236,7 +238,8 @@ fn push_search(records: &mut Records, all: &[&Built]) {
             .collect();
         records.indexes.push(pair(search::docs_key(n), &search::DocsRecord { v: SCHEMA_VERSION, docs }));
     }
-    let recent = all.iter().take(search::RECENT).map(|b| b.release.published.at.timestamp()).collect();
+    let newest = oldest_first.len().saturating_sub(search::RECENT);
+    let recent = oldest_first[newest..].iter().map(|b| b.release.published.at.timestamp()).collect();
     let meta = search::MetaRecord { v: SCHEMA_VERSION, docs: all.len(), recent };
     records.indexes.push(pair(search::META_KEY.to_string(), &meta));
 }

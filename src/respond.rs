@@ -683,13 +683,13 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
             filters
                 .push(record(loaded, key.clone())?.unwrap_or(search::FilterRecord { v: SCHEMA_VERSION, ids: vec![] }));
         }
-        let recent = meta.map(|m| m.recent).unwrap_or_default();
+        let meta = meta.unwrap_or(search::MetaRecord { v: SCHEMA_VERSION, docs: 0, recent: Vec::new() });
         let now = req.now.timestamp();
         // Results change when the next scheduled release goes public: cache until then.
-        next = recent.iter().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
+        next = meta.recent.iter().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
         let ids: Vec<u32> = search::rank(&query, &shards, &filters)
             .into_iter()
-            .filter(|id| recent.get(*id as usize).is_none_or(|at| *at <= now))
+            .filter(|id| meta.published(*id).is_none_or(|at| at <= now))
             .collect();
         results.total = ids.len();
         pager.pages = ids.len().div_ceil(req.config.page_size).max(1);
@@ -711,11 +711,16 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
             .into_iter()
             .collect();
         need_all(loaded, &chunk_keys)?;
+        // Each chunk decoded once, however many of the page's results it holds.
+        let mut chunks = std::collections::BTreeMap::new();
+        for key in chunk_keys {
+            let chunk: Option<search::DocsRecord> = record(loaded, key.clone())?;
+            chunks.insert(key, chunk.map(|c| c.docs).unwrap_or_default());
+        }
         for id in page_ids {
-            let key = search::docs_key(id / search::DOCS_PER_CHUNK);
-            let chunk: Option<search::DocsRecord> = record(loaded, key)?;
-            if let Some(doc) = chunk.and_then(|c| c.docs.into_iter().nth(id % search::DOCS_PER_CHUNK)) {
-                results.hits.push(doc);
+            let docs = chunks.get(&search::docs_key(id / search::DOCS_PER_CHUNK));
+            if let Some(doc) = docs.and_then(|d| d.get(id % search::DOCS_PER_CHUNK)) {
+                results.hits.push(doc.clone());
             }
         }
     }

@@ -1,6 +1,8 @@
 //! Search at the edge: an inverted index built by `newsroom build`, sharded in KV by the
-//! first two letters of each term, read by the worker a bounded number of values at a time
-//! (`docs/kv-layout.md`). Finnish-aware in the simple ways that matter: case and diacritics
+//! first three letters of each term, read by the worker a bounded number of values at a time
+//! (`docs/kv-layout.md`). Document ids count up from the oldest release, so a new release
+//! changes only the shards of its own terms; postings are stored compactly (delta-coded
+//! varints in base64), so a worker decodes only the postings of the terms it matches. Finnish-aware in the simple ways that matter: case and diacritics
 //! are folded (ä→a, ö→o, å→a) and query terms match as prefixes, so `hyvinvointialue`
 //! finds `hyvinvointialueen`. Ranking: releases with a hit in the title first, then newest.
 
@@ -31,10 +33,53 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> {
     words(text).into_iter().filter(|t| (2..=40).contains(&t.len()))
 }
 
-/// The shard a term lives in: its first two characters.
+/// The shard a term lives in: its first three characters (a two-letter term is its own
+/// shard, so two-letter query words match exactly, longer ones as prefixes).
 pub fn shard_of(term: &str) -> &str {
-    let end = term.char_indices().nth(2).map_or(term.len(), |(i, _)| i);
+    let end = term.char_indices().nth(3).map_or(term.len(), |(i, _)| i);
     &term[..end]
+}
+
+/// Postings `(doc id, where)` in ascending id order as stored: each entry a LEB128 varint
+/// of `(id - previous id) << 3 | where`, the bytes in unpadded URL-safe base64.
+pub fn encode_postings(postings: &[(u32, u8)]) -> String {
+    use base64::Engine as _;
+    let mut bytes = Vec::with_capacity(postings.len() * 2);
+    let mut previous = 0;
+    for &(id, flags) in postings {
+        let mut v = (u64::from(id - previous) << 3) | u64::from(flags & 7);
+        previous = id;
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                bytes.push(byte);
+                break;
+            }
+            bytes.push(byte | 0x80);
+        }
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes [`encode_postings`]; damaged text yields the entries before the damage.
+pub fn decode_postings(text: &str) -> Vec<(u32, u8)> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).unwrap_or_default();
+    let (mut out, mut id, mut v, mut shift) = (Vec::new(), 0u32, 0u64, 0);
+    for byte in bytes {
+        v |= u64::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            let Some(next) = u32::try_from(v >> 3).ok().and_then(|d| id.checked_add(d)) else { break };
+            id = next;
+            out.push((id, (v & 7) as u8));
+            (v, shift) = (0, 0);
+        } else if shift > 35 {
+            break;
+        }
+    }
+    out
 }
 
 /// Plain text of Markdown (for indexing).
@@ -56,17 +101,26 @@ pub struct MetaRecord {
     pub v: u32,
     /// Number of documents.
     pub docs: usize,
-    /// Publication times (Unix seconds) of the newest [`RECENT`] documents, by id.
+    /// Publication times (Unix seconds) of the newest [`RECENT`] documents, in id order: the
+    /// last one is id `docs - 1`.
     pub recent: Vec<i64>,
 }
 
-/// `search:shard:{ab}`: each term starting with `ab` and its postings `[doc id, flags]`.
+impl MetaRecord {
+    /// The publication time of document `id`, if it is among the newest [`RECENT`].
+    pub fn published(&self, id: u32) -> Option<i64> {
+        let first = self.docs.checked_sub(self.recent.len())?;
+        self.recent.get((id as usize).checked_sub(first)?).copied()
+    }
+}
+
+/// `search:shard:{abc}`: each term starting with `abc` and its postings ([`encode_postings`]).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct ShardRecord {
     /// Schema version.
     pub v: u32,
-    /// Term → postings, ids ascending.
-    pub terms: BTreeMap<String, Vec<[u32; 2]>>,
+    /// Term → encoded postings, ids ascending.
+    pub terms: BTreeMap<String, String>,
 }
 
 /// `search:filter:{p|k|y}:{value}`: ids of the documents of a publisher, keyword or year.
@@ -222,7 +276,7 @@ pub fn stems(term: &str) -> Vec<String> {
     out
 }
 
-/// Matching ids, ranked: title hits first, then newest (lowest id). Every term must match
+/// Matching ids, ranked: title hits first, then newest (highest id). Every term must match
 /// (as a prefix of an indexed term); every filter must hold.
 pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[FilterRecord]) -> Vec<u32> {
     let mut hits: Option<BTreeMap<u32, u8>> = None;
@@ -232,8 +286,8 @@ pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[Fi
             for stem in stems(term) {
                 for (_, postings) in shard.terms.range(stem.clone()..).take_while(|(t, _)| t.starts_with(stem.as_str()))
                 {
-                    for [id, flags] in postings {
-                        *this.entry(*id).or_default() |= *flags as u8;
+                    for (id, flags) in decode_postings(postings) {
+                        *this.entry(id).or_default() |= flags;
                     }
                 }
             }
@@ -254,7 +308,7 @@ pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[Fi
         let allowed: BTreeSet<u32> = f.ids.iter().copied().collect();
         ids.retain(|(_, id)| allowed.contains(id));
     }
-    ids.sort();
+    ids.sort_by_key(|&(not_in_title, id)| (not_in_title, std::cmp::Reverse(id)));
     ids.into_iter().map(|(_, id)| id).collect()
 }
 
@@ -300,7 +354,7 @@ mod tests {
     fn terms_are_folded() {
         let t: Vec<String> = terms("Hyvinvointialueen SOTE-palvelut – Kymenlaakso, ä ö").collect();
         assert_eq!(t, ["hyvinvointialueen", "sote", "palvelut", "kymenlaakso"]);
-        assert_eq!(shard_of("hyvinvointi"), "hy");
+        assert_eq!((shard_of("hyvinvointi"), shard_of("eu")), ("hyv", "eu"));
     }
 
     #[test]
@@ -308,7 +362,10 @@ mod tests {
         let q = Query::parse(&params("q=Hyvinvointialue+S%C3%B6te&publisher=kymsote&year=2018")).unwrap();
         assert_eq!(q.terms, ["hyvinvointialue", "sote"]);
         assert_eq!((q.publisher.as_deref(), q.year), (Some("kymsote"), Some(2018)));
-        assert_eq!(q.keys(), ["search:shard:hy", "search:shard:so", "search:filter:p:kymsote", "search:filter:y:2018"]);
+        assert_eq!(
+            q.keys(),
+            ["search:shard:hyv", "search:shard:sot", "search:filter:p:kymsote", "search:filter:y:2018"]
+        );
         assert!(Query::parse(&params("q=a+b+c+d+e+f")).unwrap().terms.is_empty(), "one-letter words are ignored");
         assert!(Query::parse(&params("q=aa+bb+cc+dd+ee+ff")).is_err());
         assert!(Query::parse(&params("year=20x")).is_err());
@@ -319,13 +376,32 @@ mod tests {
     #[test]
     fn ranking_prefers_title_hits_then_newest() {
         let mut shard = ShardRecord::default();
-        shard.terms.insert("hyvinvointialue".into(), vec![[0, 4], [3, 1]]);
-        shard.terms.insert("hyvinvointialueen".into(), vec![[1, 4], [2, 1]]);
-        let shards = BTreeMap::from([("hy".to_string(), shard)]);
+        shard.terms.insert("hyvinvointialue".into(), encode_postings(&[(0, 4), (3, 1)]));
+        shard.terms.insert("hyvinvointialueen".into(), encode_postings(&[(1, 4), (2, 1)]));
+        let shards = BTreeMap::from([("hyv".to_string(), shard)]);
         let q = Query { terms: vec!["hyvinvointialue".into()], ..Query::default() };
-        assert_eq!(rank(&q, &shards, &[]), [2, 3, 0, 1]);
+        assert_eq!(rank(&q, &shards, &[]), [3, 2, 1, 0]);
         let only = FilterRecord { v: 1, ids: vec![1, 3] };
         assert_eq!(rank(&q, &shards, &[only]), [3, 1]);
+    }
+
+    #[test]
+    fn postings_round_trip_compactly_and_damage_stops_decoding() {
+        let postings: Vec<(u32, u8)> = vec![(0, 1), (1, 4), (130, 7), (70_000, 2), (4_000_000_000, 5)];
+        let text = encode_postings(&postings);
+        assert_eq!(decode_postings(&text), postings);
+        assert!(encode_postings(&[(5, 4), (6, 4), (7, 4)]).len() <= 4, "small gaps take a byte each");
+        assert_eq!(decode_postings("not base64!"), []);
+        assert_eq!(decode_postings(&"_".repeat(20)), [], "an endless varint");
+    }
+
+    #[test]
+    fn the_newest_documents_carry_their_times() {
+        let meta = MetaRecord { v: 1, docs: 10, recent: vec![100, 200, 300] };
+        assert_eq!(
+            (meta.published(6), meta.published(7), meta.published(9), meta.published(10)),
+            (None, Some(100), Some(300), None)
+        );
     }
 
     #[test]

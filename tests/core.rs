@@ -1009,3 +1009,24 @@ mod logo {
         assert!(rss::Channel::read_from(&serve(&kv, "/feed.xml", None).0.body[..]).expect("RSS").image().is_none());
     }
 }
+
+#[test]
+fn a_new_release_changes_only_the_search_shards_of_its_own_words() {
+    use std::collections::BTreeMap;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let publishers = common::read_dir(&root.join("publishers"), "toml");
+    let mut releases = common::read_dir(&root.join("releases"), "md");
+    let shards = |releases: &[newsroom::content::SourceFile]| -> BTreeMap<String, String> {
+        let site = newsroom::content::load_site(&publishers, releases).expect("valid");
+        let records = newsroom::build::build(&site, None);
+        records.indexes.into_iter().filter(|p| p.key.starts_with("search:shard:")).map(|p| (p.key, p.value)).collect()
+    };
+    let before = shards(&releases);
+    releases.push(newsroom::content::SourceFile {
+        path: "content/releases/2026-01-02-uusi.md".into(),
+        text: "+++\ntitle = \"Testi uutuus\"\npublisher = \"kymsote\"\npublished_at = \"2026-01-02T10:00:00+02:00\"\nlead = \"Testi.\"\n+++\n\nTesti.\n".into(),
+    });
+    let after = shards(&releases);
+    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    assert_eq!(changed, ["search:shard:tes", "search:shard:uut"], "only the shards of `testi` and `uutuus`");
+}

@@ -931,4 +931,16 @@ fn run4_without_kv_every_request_is_a_503_to_retry() {
         assert_eq!(r.json()["error"]["code"], "unavailable");
         assert!(r.header("server-timing").is_some());
     }
+    // One JSON log line per request, with the failure, never the query (a preview token).
+    assert_eq!(get("/releases/x?preview=SECRET-TOKEN-123").status, 503);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let log = std::fs::read_to_string(std::env::var("NEWSROOM_E2E_LOG").expect("set by scripts/e2e.sh")).expect("log");
+    assert!(!log.contains("SECRET-TOKEN-123"), "the query string reached the log");
+    let lines: Vec<Value> = log.lines().filter_map(|l| serde_json::from_str::<Value>(l.trim()).ok()).collect();
+    let line = lines.iter().find(|v| v["path"] == "/releases/x").unwrap_or_else(|| panic!("no log line:\n{log}"));
+    assert_eq!((line["method"].as_str(), line["status"].as_u64()), (Some("GET"), Some(503)));
+    assert_eq!(line["representation"], "text/html");
+    assert!(line["warnings"][0].as_str().is_some_and(|w| w.contains("RELEASES")), "{line}");
+    assert!(line["duration_ms"].is_u64() && line["kv_reads"].is_u64());
+    assert!(lines.len() >= 5, "a line for every request: {}", lines.len());
 }

@@ -239,9 +239,14 @@ enum Command {
         /// Hours the link stays valid (at most 90 days).
         #[arg(long, default_value_t = 72)]
         hours: i64,
-        /// Origin of the newsroom.
-        #[arg(long, default_value = "http://127.0.0.1:8787")]
-        base_url: String,
+        /// Origin of the newsroom (default: BASE_URL of wrangler.toml, else the local server).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// A wrangler.toml environment whose BASE_URL to use.
+        #[arg(long)]
+        env: Option<String>,
+        #[command(flatten)]
+        deployment: Deployment,
     },
     /// Print the OpenAPI 3.1 description of the JSON API, generated from the view types
     /// (the worker serves the copy in docs/openapi.json; a test keeps the two equal).
@@ -329,7 +334,15 @@ fn run(command: Command) -> Result<ExitCode> {
             publish::status(&site, &namespace.kv(), &config)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Preview { slug, content, hours, base_url } => preview::preview_url(&slug, &content, hours, &base_url),
+        Command::Preview { slug, content, hours, base_url, env, deployment } => {
+            let base_url = match base_url {
+                Some(url) => url,
+                None => {
+                    deployment.config(env.as_deref(), &[])?.base_url.unwrap_or_else(|| "http://127.0.0.1:8787".into())
+                }
+            };
+            preview::preview_url(&slug, &content, hours, &base_url)
+        }
         Command::Openapi => {
             print!("{}", newsroom::openapi::document_text());
             Ok(ExitCode::SUCCESS)
