@@ -40,9 +40,12 @@ pub fn shard_of(term: &str) -> &str {
     &term[..end]
 }
 
+/// A document id and where a term occurs in it ([`IN_TITLE`] | [`IN_KEYWORDS`] | [`IN_TEXT`]).
+pub type Posting = (u32, u8);
+
 /// Postings `(doc id, where)` in ascending id order as stored: each entry a LEB128 varint
 /// of `(id - previous id) << 3 | where`, the bytes in unpadded URL-safe base64.
-pub fn encode_postings(postings: &[(u32, u8)]) -> String {
+pub fn encode_postings(postings: &[Posting]) -> String {
     use base64::Engine as _;
     let mut bytes = Vec::with_capacity(postings.len() * 2);
     let mut previous = 0;
@@ -63,7 +66,7 @@ pub fn encode_postings(postings: &[(u32, u8)]) -> String {
 }
 
 /// Decodes [`encode_postings`]; damaged text yields the entries before the damage.
-pub fn decode_postings(text: &str) -> Vec<(u32, u8)> {
+pub fn decode_postings(text: &str) -> Vec<Posting> {
     use base64::Engine as _;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).unwrap_or_default();
     let (mut out, mut id, mut v, mut shift) = (Vec::new(), 0u32, 0u64, 0);
@@ -277,39 +280,102 @@ pub fn stems(term: &str) -> Vec<String> {
 }
 
 /// Matching ids, ranked: title hits first, then newest (highest id). Every term must match
-/// (as a prefix of an indexed term); every filter must hold.
+/// (as a prefix of an indexed term); every filter must hold. Works on id-sorted vectors
+/// (postings and filters are stored in id order), so no maps and no sorting of the hits.
 pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[FilterRecord]) -> Vec<u32> {
-    let mut hits: Option<BTreeMap<u32, u8>> = None;
+    let mut hits: Option<Vec<Posting>> = None;
     for term in &query.terms {
-        let mut this: BTreeMap<u32, u8> = BTreeMap::new();
-        if let Some(shard) = shards.get(shard_of(term)) {
-            for stem in stems(term) {
-                for (_, postings) in shard.terms.range(stem.clone()..).take_while(|(t, _)| t.starts_with(stem.as_str()))
-                {
-                    for (id, flags) in decode_postings(postings) {
-                        *this.entry(id).or_default() |= flags;
-                    }
-                }
-            }
-        }
+        let this = term_postings(term, shards);
         hits = Some(match hits {
             None => this,
-            Some(prev) => prev.into_iter().filter_map(|(id, f)| this.get(&id).map(|g| (id, f | g))).collect(),
+            Some(prev) => intersect(&prev, &this),
         });
     }
-    let mut ids: Vec<(bool, u32)> = match hits {
-        Some(h) => h.into_iter().map(|(id, f)| (f & IN_TITLE == 0, id)).collect(),
-        None => {
-            // Filters only: every document of the (first) filter, newest first.
-            filters.first().map(|f| f.ids.iter().map(|id| (true, *id)).collect()).unwrap_or_default()
-        }
+    let mut hits = match hits {
+        Some(h) => h,
+        // Filters only: every document of the (first) filter.
+        None => filters.first().map(|f| f.ids.iter().map(|id| (*id, 0)).collect()).unwrap_or_default(),
     };
     for f in filters {
-        let allowed: BTreeSet<u32> = f.ids.iter().copied().collect();
-        ids.retain(|(_, id)| allowed.contains(id));
+        let mut allowed = f.ids.iter().peekable();
+        hits.retain(|(id, _)| {
+            while allowed.next_if(|a| *a < id).is_some() {}
+            allowed.peek() == Some(&id)
+        });
     }
-    ids.sort_by_key(|&(not_in_title, id)| (not_in_title, std::cmp::Reverse(id)));
-    ids.into_iter().map(|(_, id)| id).collect()
+    let (title, rest): (Vec<Posting>, Vec<Posting>) = hits.into_iter().partition(|(_, f)| f & IN_TITLE != 0);
+    title.into_iter().rev().chain(rest.into_iter().rev()).map(|(id, _)| id).collect()
+}
+
+/// The postings of every indexed term `term` (or one of its stems) is a prefix of, merged
+/// into one id-sorted list with the places of each id combined.
+fn term_postings(term: &str, shards: &BTreeMap<String, ShardRecord>) -> Vec<Posting> {
+    let Some(shard) = shards.get(shard_of(term)) else { return Vec::new() };
+    let mut lists: Vec<Vec<Posting>> = Vec::new();
+    for stem in stems(term) {
+        for (_, postings) in shard.terms.range(stem.clone()..).take_while(|(t, _)| t.starts_with(stem.as_str())) {
+            lists.push(decode_postings(postings));
+        }
+    }
+    // A few lists merge in linear passes; many (a short prefix) are cheaper sorted once.
+    if lists.len() <= 4 {
+        return lists.iter().fold(Vec::new(), |all, list| union(&all, list));
+    }
+    let mut all: Vec<Posting> = lists.concat();
+    all.sort_unstable_by_key(|(id, _)| *id);
+    all.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 |= later.1;
+        }
+        same
+    });
+    all
+}
+
+/// The ids in either id-sorted list, with their places combined.
+fn union(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
+    if a.is_empty() {
+        return b.to_vec();
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::with_capacity(a.len() + b.len()));
+    loop {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                out.push((x.0, x.1 | y.1));
+                (i, j) = (i + 1, j + 1);
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                out.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                out.push(*y);
+                j += 1;
+            }
+            (Some(x), None) => {
+                out.push(*x);
+                i += 1;
+            }
+            (None, None) => return out,
+        }
+    }
+}
+
+/// The ids in both id-sorted lists, with their places combined.
+fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.0.cmp(&y.0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push((x.0, x.1 | y.1));
+                (i, j) = (i + 1, j + 1);
+            }
+        }
+    }
+    out
 }
 
 /// Wraps the words of `text` that start with a query term in `<mark>`, escaping the rest.
@@ -386,8 +452,39 @@ mod tests {
     }
 
     #[test]
+    fn every_term_and_every_filter_must_hold() {
+        let mut hyv = ShardRecord::default();
+        hyv.terms.insert("hyvinvointi".into(), encode_postings(&[(1, 4), (2, 4), (5, 1), (9, 4)]));
+        hyv.terms.insert("hyvinvointialue".into(), encode_postings(&[(2, 1), (7, 4)]));
+        let mut sot = ShardRecord::default();
+        sot.terms.insert("sote".into(), encode_postings(&[(2, 4), (5, 4), (7, 4), (8, 1)]));
+        let shards = BTreeMap::from([("hyv".to_string(), hyv), ("sot".to_string(), sot)]);
+        let q = Query { terms: vec!["hyvinvointi".into(), "sote".into()], ..Query::default() };
+        assert_eq!(rank(&q, &shards, &[]), [5, 2, 7], "title hits (2 via hyvinvointialue, 5) first, newest first");
+        let filter = FilterRecord { v: 1, ids: vec![0, 2, 3, 7, 10] };
+        assert_eq!(rank(&q, &shards, std::slice::from_ref(&filter)), [2, 7]);
+        assert_eq!(rank(&Query::default(), &shards, &[filter]), [10, 7, 3, 2, 0], "filters only: newest first");
+    }
+
+    #[test]
+    fn a_short_prefix_merges_many_terms() {
+        let mut pai = ShardRecord::default();
+        for (n, term) in
+            ["paivys", "paivystys", "paivystyksen", "paivystyksessa", "paivystykseen", "paivitys"].iter().enumerate()
+        {
+            let n = n as u32;
+            pai.terms.insert(term.to_string(), encode_postings(&[(n, 4), (n + 10, 1), (20, 4)]));
+        }
+        let shards = BTreeMap::from([("pai".to_string(), pai)]);
+        let q = Query { terms: vec!["paivys".into()], ..Query::default() };
+        assert_eq!(rank(&q, &shards, &[]), [14, 13, 12, 11, 10, 20, 4, 3, 2, 1, 0], "five terms: sorted, deduplicated");
+        let q = Query { terms: vec!["paivystyks".into()], ..Query::default() };
+        assert_eq!(rank(&q, &shards, &[]), [14, 13, 12, 20, 4, 3, 2], "three terms: merged");
+    }
+
+    #[test]
     fn postings_round_trip_compactly_and_damage_stops_decoding() {
-        let postings: Vec<(u32, u8)> = vec![(0, 1), (1, 4), (130, 7), (70_000, 2), (4_000_000_000, 5)];
+        let postings: Vec<Posting> = vec![(0, 1), (1, 4), (130, 7), (70_000, 2), (4_000_000_000, 5)];
         let text = encode_postings(&postings);
         assert_eq!(decode_postings(&text), postings);
         assert!(encode_postings(&[(5, 4), (6, 4), (7, 4)]).len() <= 4, "small gaps take a byte each");
