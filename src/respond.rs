@@ -586,34 +586,17 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         Route::Feed(scope, _) => render_feed(scope, t, req, loaded),
         Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => render_crawler(t, req, loaded),
         Route::Search => render_search(t, req, loaded),
-        Route::OpenApi => {
-            let key = kv::OPENAPI_KEY.to_string();
-            let body = loaded.values.get(&key).ok_or_else(|| Halt::Need(vec![key.clone()]))?;
-            let body = body.clone().ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
-            Ok(Rendered {
-                body,
-                lang: String::new(),
-                kind: CacheKind::List,
-                last_modified: None,
-                next_change: None,
-                log: Vec::new(),
-            })
-        }
+        Route::OpenApi => raw_value(kv::OPENAPI_KEY.into(), CacheKind::List, req, loaded),
         Route::Health => render_health(req, loaded),
-        Route::Media(name) => {
-            let key = crate::media::key(name);
-            let body = loaded.values.get(&key).ok_or_else(|| Halt::Need(vec![key.clone()]))?;
-            let body = body.clone().ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
-            Ok(Rendered {
-                body,
-                lang: String::new(),
-                kind: CacheKind::Immutable,
-                last_modified: None,
-                next_change: None,
-                log: Vec::new(),
-            })
-        }
+        Route::Media(name) => raw_value(crate::media::key(name), CacheKind::Immutable, req, loaded),
     }
+}
+
+/// A KV value served as it is stored (a media file, the OpenAPI document); absent: 404.
+fn raw_value(key: String, kind: CacheKind, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let body = loaded.values.get(&key).ok_or_else(|| Halt::Need(vec![key.clone()]))?;
+    let body = body.clone().ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
+    Ok(Rendered { body, lang: String::new(), kind, last_modified: None, next_change: None, log: Vec::new() })
 }
 
 /// The 404 of a list whose releases are all scheduled: cached only until the first goes public.
