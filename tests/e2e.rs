@@ -944,3 +944,62 @@ fn run4_without_kv_every_request_is_a_503_to_retry() {
     assert!(line["duration_ms"].is_u64() && line["kv_reads"].is_u64());
     assert!(lines.len() >= 5, "a line for every request: {}", lines.len());
 }
+
+#[test]
+#[ignore = "needs wrangler: run scripts/e2e.sh"]
+fn a_publish_overtaken_by_another_stops_before_deleting_what_the_other_needs() {
+    let _ = base(); // only under scripts/e2e.sh, where wrangler is installed
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    for dir in [&a, &b, &c] {
+        copy_tree(&root.join("content"), dir);
+    }
+    let removed = "releases/2025-06-23-diagnoositiedot.md";
+    std::fs::remove_file(b.join(removed)).expect("rm"); // B removes a release: it would delete it
+    let edited = c.join("releases/2018-11-30-kymsote-kehitysohjelma.md");
+    let text = std::fs::read_to_string(&edited).expect("read");
+    std::fs::write(&edited, text + "\nMuutettu testissä.\n").expect("write"); // C keeps it
+    let state = tmp.path().join("state");
+    let s = |p: &std::path::Path| p.to_str().expect("UTF-8").to_string();
+    let publish_args = |content: &std::path::Path, out: &str| {
+        let out = s(&tmp.path().join(out));
+        vec!["publish".to_string(), s(content), "--local".into(), "--persist-to".into(), s(&state), "--out".into(), out]
+    };
+    let run = |args: &[String]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        newsroom_cli(&args)
+    };
+    assert!(run(&publish_args(&a, "out-a")).status.success(), "publish A");
+
+    // B plans against A's manifest, uploads its releases and lists, then waits...
+    let resume = tmp.path().join("resume");
+    let mut b_args = publish_args(&b, "out-b");
+    b_args.extend(["--pause-before-deletions".into(), s(&resume)]);
+    let slow = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
+        .args(&b_args)
+        .current_dir(root)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let paused = resume.with_extension("paused");
+    for _ in 0..1200 {
+        if paused.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(paused.exists(), "publish B never reached its deletions");
+    // ...while C publishes completely (it still has the release B removes).
+    let c_run = run(&publish_args(&c, "out-c"));
+    assert!(c_run.status.success(), "publish C: {}", String::from_utf8_lossy(&c_run.stderr));
+    std::fs::write(&resume, b"").expect("resume");
+    let b_done = slow.wait_with_output().expect("B ends");
+    let stderr = String::from_utf8_lossy(&b_done.stderr);
+    assert_eq!(b_done.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("another publish replaced build:manifest"), "{stderr}");
+    // C's release is still there: B deleted nothing.
+    let status = run(&["status".into(), s(&c), "--persist-to".into(), s(&state)]);
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(!stdout.contains("release:2025-06-23-diagnoositiedot"), "{stdout}");
+}

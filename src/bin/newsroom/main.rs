@@ -199,6 +199,9 @@ enum Command {
         /// Stop after a stage (media, releases, indexes, deletions), as an interrupted publish would (tests).
         #[arg(long, hide = true, value_parser = ["media", "releases", "indexes", "deletions"])]
         stop_after: Option<String>,
+        /// Wait before the deletions until this file exists (tests of concurrent publishes).
+        #[arg(long, hide = true)]
+        pause_before_deletions: Option<PathBuf>,
         /// The WebSub hub to ping for every changed feed (default: WEBSUB_HUB of wrangler.toml).
         #[arg(long)]
         websub_hub: Option<String>,
@@ -314,7 +317,18 @@ fn run(command: Command) -> Result<ExitCode> {
             output::summary(&site, &records, &media, &out, previous.is_some(), since.as_ref());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Publish { content, namespace, dry_run, out, extra, stop_after, websub_hub, base_url, diagnostics } => {
+        Command::Publish {
+            content,
+            namespace,
+            dry_run,
+            out,
+            extra,
+            stop_after,
+            pause_before_deletions,
+            websub_hub,
+            base_url,
+            diagnostics,
+        } => {
             let flags = [("WEBSUB_HUB", websub_hub.as_deref()), ("BASE_URL", base_url.as_deref())];
             let overrides: Vec<(&str, &str)> = flags.iter().filter_map(|(k, v)| Some((*k, (*v)?))).collect();
             let config = namespace.deployment.config(namespace.env.as_deref(), &overrides)?;
@@ -322,7 +336,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             publish::clear_uploads(&out)?;
-            let how = publish::Publish { out, dry_run, extra, stop_after, config };
+            let how = publish::Publish { out, dry_run, extra, stop_after, config, pause_before_deletions };
             publish::publish(&site, &namespace.kv(), &how)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -9,6 +9,7 @@ use newsroom::build::{build_with, media_pairs, Records};
 use newsroom::config::Config;
 use newsroom::content::Site;
 use newsroom::kv::KvPair;
+use newsroom::manifest::Manifest;
 use newsroom::sync::{compare, Comparison};
 
 use crate::output::{all_pairs, write_json, write_records};
@@ -26,6 +27,8 @@ pub struct Publish {
     pub stop_after: Option<String>,
     /// The deployment's settings (page and feed sizes, site name, WebSub hub).
     pub config: Config,
+    /// Wait before the deletions until this file exists, as a slow publish would (tests).
+    pub pause_before_deletions: Option<PathBuf>,
 }
 
 /// The build of `site` for `kv`, with what the namespace holds now.
@@ -35,6 +38,8 @@ struct Plan {
     media: Vec<KvPair>,
     comparison: Comparison,
     deletions: Vec<String>,
+    /// The namespace's `build:manifest` this plan was made against.
+    previous: Option<Manifest>,
 }
 
 fn plan(site: &Site, kv: &Kv, config: &Config) -> Result<Plan> {
@@ -48,12 +53,12 @@ fn plan(site: &Site, kv: &Kv, config: &Config) -> Result<Plan> {
     // Only keys the previous build wrote are ever deleted; keys put there by hand stay.
     let held: std::collections::BTreeSet<&str> = listed.iter().map(|k| k.name.as_str()).collect();
     let deletions = records.changes.deletions.iter().filter(|k| held.contains(k.as_str())).cloned().collect();
-    Ok(Plan { records, media, comparison, deletions })
+    Ok(Plan { records, media, comparison, deletions, previous })
 }
 
 /// Uploads what changed; every stage completes before the next starts.
 pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
-    let Plan { records, media, comparison, deletions } = plan(site, kv, &how.config)?;
+    let Plan { records, media, comparison, deletions, previous } = plan(site, kv, &how.config)?;
     write_records(&how.out, &records, &media)?;
     let c = &comparison;
     eprintln!(
@@ -95,6 +100,12 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
     if stop("indexes") {
         return Ok(());
     }
+    if let Some(resume) = &how.pause_before_deletions {
+        pause_until(resume)?;
+    }
+    // Deleting, then replacing the manifest, are the steps that could undo another publish
+    // that finished meanwhile (removing keys its lists need): stop instead.
+    still_current(kv, previous.as_ref())?;
     if !deletions.is_empty() {
         let file = how.out.join("upload-delete.json");
         write_json(&file, &deletions)?;
@@ -105,6 +116,7 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
         return Ok(());
     }
     // Last: until the new manifest is up, running this again repeats every step.
+    still_current(kv, previous.as_ref())?;
     upload(kv, &how.out, "manifest", &pending(&records.manifest))?;
     eprintln!("[publish] done: {} keys written, {} deleted", c.new.len() + c.changed.len(), deletions.len());
     let changed = c.new.iter().chain(&c.changed).map(String::as_str);
@@ -135,6 +147,32 @@ fn notify_hub<'a>(config: &Config, changed: impl Iterator<Item = &'a str>) {
         }
     }
     eprintln!("[publish] WebSub: {} of {} changed feed URLs announced to {hub}", topics.len() - failed, topics.len());
+}
+
+/// Fails when the namespace's manifest is no longer the one this publish planned against:
+/// another publish finished in between, and this one must not delete or overwrite its work.
+fn still_current(kv: &Kv, planned: Option<&Manifest>) -> Result<()> {
+    if kv.manifest()?.as_ref() != planned {
+        anyhow::bail!(
+            "another publish replaced build:manifest while this one ran: stopped before deleting anything; \
+             nothing it uploaded points to a missing record. Run `newsroom publish` again (one at a time)"
+        );
+    }
+    Ok(())
+}
+
+/// Creates `RESUME.paused`, then waits (at most 5 minutes) until `RESUME` exists.
+fn pause_until(resume: &Path) -> Result<()> {
+    let marker = resume.with_extension("paused");
+    fs::write(&marker, b"").with_context(|| format!("cannot write {}", marker.display()))?;
+    eprintln!("[publish] paused before the deletions until {} exists", resume.display());
+    for _ in 0..3000 {
+        if resume.exists() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    anyhow::bail!("{} did not appear within 5 minutes", resume.display())
 }
 
 /// Uploads `pairs` in bulk files within KV's limits.
