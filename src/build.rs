@@ -217,12 +217,23 @@ fn push_search(records: &mut Records, all: &[&Built]) {
         filters.entry(search::filter_key('y', &r.published.at.year().to_string())).or_default().push(id);
         filters.entry(search::filter_key('t', r.kind.id())).or_default().push(id);
     }
+    // The newest documents' publication times, carried by every shard and filter that
+    // lists them: the worker hides scheduled releases with no other read.
+    let window = (oldest_first.len().saturating_sub(search::RECENT)) as u32;
+    let time_of = |id: u32| oldest_first[id as usize].release.published.at.timestamp();
+    let recent = |ids: &mut dyn Iterator<Item = u32>| -> Vec<[i64; 2]> {
+        let newest: BTreeSet<u32> = ids.filter(|id| *id >= window).collect();
+        newest.into_iter().map(|id| [i64::from(id), time_of(id)]).collect()
+    };
     for (shard, shard_terms) in terms {
+        let recent = recent(&mut shard_terms.values().flatten().map(|(id, _)| *id));
         let terms = shard_terms.into_iter().map(|(t, postings)| (t, search::encode_postings(&postings))).collect();
-        records.indexes.push(pair(search::shard_key(&shard), &search::ShardRecord { v: SCHEMA_VERSION, terms }));
+        let record = search::ShardRecord { v: SCHEMA_VERSION, terms, recent };
+        records.indexes.push(pair(search::shard_key(&shard), &record));
     }
     for (key, ids) in filters {
-        records.indexes.push(pair(key, &search::FilterRecord { v: SCHEMA_VERSION, ids }));
+        let recent = recent(&mut ids.iter().copied());
+        records.indexes.push(pair(key, &search::FilterRecord { v: SCHEMA_VERSION, ids, recent }));
     }
     for (n, chunk) in oldest_first.chunks(search::DOCS_PER_CHUNK).enumerate() {
         let docs = chunk
@@ -238,10 +249,6 @@ fn push_search(records: &mut Records, all: &[&Built]) {
             .collect();
         records.indexes.push(pair(search::docs_key(n), &search::DocsRecord { v: SCHEMA_VERSION, docs }));
     }
-    let newest = oldest_first.len().saturating_sub(search::RECENT);
-    let recent = oldest_first[newest..].iter().map(|b| b.release.published.at.timestamp()).collect();
-    let meta = search::MetaRecord { v: SCHEMA_VERSION, docs: all.len(), recent };
-    records.indexes.push(pair(search::META_KEY.to_string(), &meta));
 }
 
 /// Sitemap part 0 (front page, publishers, keywords, years) and release parts, then the index.

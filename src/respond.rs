@@ -651,9 +651,8 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
     let mut pager = Pager { page: 1, pages: 1, path: &path };
     let mut next = None;
     if !query.is_empty() {
-        let keys: Vec<String> = std::iter::once(search::META_KEY.to_string()).chain(query.keys()).collect();
+        let keys = query.keys();
         need_all(loaded, &keys)?;
-        let meta: Option<search::MetaRecord> = record(loaded, search::META_KEY.into())?;
         let mut shards = std::collections::BTreeMap::new();
         for term in &query.terms {
             let shard = search::shard_of(term);
@@ -663,16 +662,22 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         }
         let mut filters = Vec::new();
         for key in keys.iter().filter(|k| k.starts_with("search:filter:")) {
-            filters
-                .push(record(loaded, key.clone())?.unwrap_or(search::FilterRecord { v: SCHEMA_VERSION, ids: vec![] }));
+            let empty = search::FilterRecord { v: SCHEMA_VERSION, ids: vec![], recent: vec![] };
+            filters.push(record(loaded, key.clone())?.unwrap_or(empty));
         }
-        let meta = meta.unwrap_or(search::MetaRecord { v: SCHEMA_VERSION, docs: 0, recent: Vec::new() });
+        // Publication times of the newest documents, as the records read carry them.
+        let recent: std::collections::BTreeMap<i64, i64> = shards
+            .values()
+            .flat_map(|s| &s.recent)
+            .chain(filters.iter().flat_map(|f| &f.recent))
+            .map(|[id, at]| (*id, *at))
+            .collect();
         let now = req.now.timestamp();
         // Results change when the next scheduled release goes public: cache until then.
-        next = meta.recent.iter().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
+        next = recent.values().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
         let ids: Vec<u32> = search::rank(&query, &shards, &filters)
             .into_iter()
-            .filter(|id| meta.published(*id).is_none_or(|at| at <= now))
+            .filter(|id| recent.get(&i64::from(*id)).is_none_or(|at| *at <= now))
             .collect();
         results.total = ids.len();
         pager.pages = ids.len().div_ceil(req.config.page_size).max(1);
@@ -702,7 +707,10 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         }
         for id in page_ids {
             let docs = chunks.get(&search::docs_key(id / search::DOCS_PER_CHUNK));
-            if let Some(doc) = docs.and_then(|d| d.get(id % search::DOCS_PER_CHUNK)) {
+            // Never shown before its time, even beyond the window of known times.
+            if let Some(doc) =
+                docs.and_then(|d| d.get(id % search::DOCS_PER_CHUNK)).filter(|d| d.published.at <= req.now)
+            {
                 results.hits.push(doc.clone());
             }
         }

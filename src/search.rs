@@ -16,8 +16,11 @@ use crate::slug::words;
 
 /// Documents per `search:docs:{n}` record.
 pub const DOCS_PER_CHUNK: usize = 100;
-/// Publication times kept in `search:meta` (the newest documents), to hide scheduled ones.
-pub const RECENT: usize = 1000;
+/// How many of the newest documents carry their publication time in the shards and filters
+/// that list them, so the worker can hide scheduled ones without another read. Scheduled
+/// releases are always the newest (ids follow publication time); a result beyond this
+/// window that is still scheduled is dropped when its document is read, never shown.
+pub const RECENT: usize = 100;
 /// Most terms a query may have.
 pub const MAX_TERMS: usize = 5;
 
@@ -97,26 +100,6 @@ pub fn plain_text(markdown: &str) -> String {
     out
 }
 
-/// `search:meta`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct MetaRecord {
-    /// Schema version.
-    pub v: u32,
-    /// Number of documents.
-    pub docs: usize,
-    /// Publication times (Unix seconds) of the newest [`RECENT`] documents, in id order: the
-    /// last one is id `docs - 1`.
-    pub recent: Vec<i64>,
-}
-
-impl MetaRecord {
-    /// The publication time of document `id`, if it is among the newest [`RECENT`].
-    pub fn published(&self, id: u32) -> Option<i64> {
-        let first = self.docs.checked_sub(self.recent.len())?;
-        self.recent.get((id as usize).checked_sub(first)?).copied()
-    }
-}
-
 /// `search:shard:{abc}`: each term starting with `abc` and its postings ([`encode_postings`]).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct ShardRecord {
@@ -124,6 +107,9 @@ pub struct ShardRecord {
     pub v: u32,
     /// Term → encoded postings, ids ascending.
     pub terms: BTreeMap<String, String>,
+    /// `[id, publication time]` of the newest [`RECENT`] documents this shard lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent: Vec<[i64; 2]>,
 }
 
 /// `search:filter:{p|k|y}:{value}`: ids of the documents of a publisher, keyword or year.
@@ -133,6 +119,9 @@ pub struct FilterRecord {
     pub v: u32,
     /// Ids, ascending.
     pub ids: Vec<u32>,
+    /// `[id, publication time]` of the newest [`RECENT`] documents this filter lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent: Vec<[i64; 2]>,
 }
 
 /// What a result shows.
@@ -235,7 +224,7 @@ impl Query {
             && self.kind.is_none()
     }
 
-    /// KV keys of the term shards and filters this query reads.
+    /// KV keys of the term shards and filters this query reads (everything ranking needs).
     pub fn keys(&self) -> Vec<String> {
         let shards: BTreeSet<&str> = self.terms.iter().map(|t| shard_of(t)).collect();
         let mut keys: Vec<String> = shards.into_iter().map(shard_key).collect();
@@ -246,9 +235,6 @@ impl Query {
         keys
     }
 }
-
-/// Key of the search metadata.
-pub const META_KEY: &str = "search:meta";
 
 /// Key of a term shard.
 pub fn shard_key(shard: &str) -> String {
@@ -447,7 +433,7 @@ mod tests {
         let shards = BTreeMap::from([("hyv".to_string(), shard)]);
         let q = Query { terms: vec!["hyvinvointialue".into()], ..Query::default() };
         assert_eq!(rank(&q, &shards, &[]), [3, 2, 1, 0]);
-        let only = FilterRecord { v: 1, ids: vec![1, 3] };
+        let only = FilterRecord { v: 1, ids: vec![1, 3], recent: vec![] };
         assert_eq!(rank(&q, &shards, &[only]), [3, 1]);
     }
 
@@ -461,7 +447,7 @@ mod tests {
         let shards = BTreeMap::from([("hyv".to_string(), hyv), ("sot".to_string(), sot)]);
         let q = Query { terms: vec!["hyvinvointi".into(), "sote".into()], ..Query::default() };
         assert_eq!(rank(&q, &shards, &[]), [5, 2, 7], "title hits (2 via hyvinvointialue, 5) first, newest first");
-        let filter = FilterRecord { v: 1, ids: vec![0, 2, 3, 7, 10] };
+        let filter = FilterRecord { v: 1, ids: vec![0, 2, 3, 7, 10], recent: vec![] };
         assert_eq!(rank(&q, &shards, std::slice::from_ref(&filter)), [2, 7]);
         assert_eq!(rank(&Query::default(), &shards, &[filter]), [10, 7, 3, 2, 0], "filters only: newest first");
     }
@@ -490,15 +476,6 @@ mod tests {
         assert!(encode_postings(&[(5, 4), (6, 4), (7, 4)]).len() <= 4, "small gaps take a byte each");
         assert_eq!(decode_postings("not base64!"), []);
         assert_eq!(decode_postings(&"_".repeat(20)), [], "an endless varint");
-    }
-
-    #[test]
-    fn the_newest_documents_carry_their_times() {
-        let meta = MetaRecord { v: 1, docs: 10, recent: vec![100, 200, 300] };
-        assert_eq!(
-            (meta.published(6), meta.published(7), meta.published(9), meta.published(10)),
-            (None, Some(100), Some(300), None)
-        );
     }
 
     #[test]
