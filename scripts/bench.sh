@@ -96,7 +96,7 @@ PY
   } >>"$results"
   declare -A miss hit kvr pmiss phit
   for mode in off on; do
-    serve . 8791 "$state" --var "CACHE:$mode"
+    serve . 8791 "$state" --var "CACHE:$mode" --var LOG_REQUESTS:errors
     for r in "${routes[@]}"; do
       name=${r%%|*} path=${r#*|} url="http://127.0.0.1:8791${r#*|}"
       [ "$mode" = off ] && kvr[$name]=$(reads "$url")

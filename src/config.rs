@@ -5,7 +5,7 @@
 use crate::cache::Ttls;
 
 /// Every variable the newsroom reads, with what it means (shown in errors and docs).
-pub const VARS: [(&str, &str); 10] = [
+pub const VARS: [(&str, &str); 11] = [
     ("SITE_NAME", "the newsroom's name in page headers, titles and feed titles"),
     ("BASE_URL", "the main host's absolute URL, e.g. https://uutiset.example.fi, for canonical links and pings"),
     ("DEFAULT_LANG", "language of pages that belong to no publisher (fi, sv, en, ...)"),
@@ -16,6 +16,7 @@ pub const VARS: [(&str, &str); 10] = [
     ("FEED_TTL", "seconds browsers, the CDN and feed readers may reuse a feed"),
     ("WEBSUB_HUB", "URL of a WebSub hub that feeds advertise and `newsroom publish` pings"),
     ("CACHE", "`off` bypasses the Cache API (to benchmark rendering)"),
+    ("LOG_REQUESTS", "`all`: a JSON log line per request; `errors`: only for 5xx answers and warnings"),
 ];
 
 /// Largest `PAGE_SIZE`.
@@ -44,6 +45,8 @@ pub struct Config {
     pub websub_hub: Option<String>,
     /// `CACHE` is not `off`.
     pub use_cache: bool,
+    /// `LOG_REQUESTS` is `all` (the default), not `errors`.
+    pub log_every_request: bool,
 }
 
 impl Default for Config {
@@ -57,6 +60,7 @@ impl Default for Config {
             ttls: Ttls::default(),
             websub_hub: None,
             use_cache: true,
+            log_every_request: true,
         }
     }
 }
@@ -97,6 +101,11 @@ impl Config {
                 None | Some("on") => true,
                 Some("off") => false,
                 Some(other) => return Err(invalid("CACHE", other, "`on` or `off`")),
+            },
+            log_every_request: match var("LOG_REQUESTS").as_deref() {
+                None | Some("all") => true,
+                Some("errors") => false,
+                Some(other) => return Err(invalid("LOG_REQUESTS", other, "`all` or `errors`")),
             },
         })
     }
@@ -180,6 +189,7 @@ mod tests {
             ("FEED_TTL", "120"),
             ("WEBSUB_HUB", "https://pubsubhubbub.appspot.com/"),
             ("CACHE", "off"),
+            ("LOG_REQUESTS", "errors"),
         ])
         .expect("valid");
         assert_eq!(c.site_name("fi"), "Kymenlaakson uutiset");
@@ -187,7 +197,7 @@ mod tests {
         assert_eq!((c.lang.as_str(), c.page_size, c.feed_size), ("sv", 10, 25));
         assert_eq!(c.ttls, Ttls { release: 600, list: 0, feed: 120 });
         assert_eq!(c.websub_hub.as_deref(), Some("https://pubsubhubbub.appspot.com/"));
-        assert!(!c.use_cache);
+        assert!(!c.use_cache && !c.log_every_request);
     }
 
     #[test]
@@ -203,6 +213,7 @@ mod tests {
             ("DEFAULT_LANG", "Finnish", "language tag"),
             ("SITE_NAME", "a\u{7}b", "control"),
             ("CACHE", "yes", "`on` or `off`"),
+            ("LOG_REQUESTS", "some", "`all` or `errors`"),
         ];
         for (var, value, expected) in cases {
             let e = with(&[(var, value)]).expect_err(var);

@@ -24,36 +24,41 @@ const MAX_ROUNDS: usize = 4;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let started = now_ms();
-    let mut timing = Timing { cache: "bypass", ..Timing::default() };
-    let mut warnings = Vec::new();
+    let mut seen =
+        Observed { timing: Timing { cache: "bypass", ..Timing::default() }, warnings: Vec::new(), log_all: true };
     let facts = facts(&req)?;
-    let mut response = match handle(facts.clone(), &env, ctx, &mut timing, &mut warnings).await {
+    let mut response = match handle(facts.clone(), &env, ctx, &mut seen).await {
         Ok(response) => response,
         Err(e) => {
-            warnings.push(e.to_string());
+            seen.warnings.push(e.to_string());
             into_response(unavailable(&facts, &e.to_string()))?
         }
     };
+    let Observed { mut timing, warnings, log_all } = seen;
     timing.total_ms = now_ms().saturating_sub(started);
     let headers = response.headers_mut();
     headers.set("server-timing", &server_timing(&timing))?;
     headers.set("x-cache", if timing.cache == "hit" { "hit" } else { "miss" })?;
     headers.set("x-kv-reads", &timing.kv_reads.to_string())?;
-    let content_type = response.headers().get("content-type")?;
-    console_log!(
-        "{}",
-        log_line(&facts.method, &facts.path, response.status_code(), content_type.as_deref(), &timing, &warnings)
-    );
+    // `LOG_REQUESTS = "errors"` keeps only the lines an operator must see.
+    if log_all || response.status_code() >= 500 || !warnings.is_empty() {
+        let content_type = response.headers().get("content-type")?;
+        let status = response.status_code();
+        console_log!("{}", log_line(&facts.method, &facts.path, status, content_type.as_deref(), &timing, &warnings));
+    }
     Ok(response)
 }
 
-async fn handle(
-    mut facts: RequestFacts,
-    env: &Env,
-    ctx: Context,
-    timing: &mut Timing,
-    warnings: &mut Vec<String>,
-) -> Result<Response> {
+/// What the log line and `Server-Timing` report of one request.
+struct Observed {
+    timing: Timing,
+    warnings: Vec<String>,
+    /// `LOG_REQUESTS` is `all`.
+    log_all: bool,
+}
+
+async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Observed) -> Result<Response> {
+    let (timing, warnings) = (&mut seen.timing, &mut seen.warnings);
     facts.config = match Config::from_vars(|name| env.var(name).ok().map(|v| v.to_string())) {
         Ok(config) => config,
         Err(e) => {
@@ -61,6 +66,7 @@ async fn handle(
             return into_response(config_error(&facts, &e));
         }
     };
+    seen.log_all = facts.config.log_every_request;
     facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
     let key = cache_key(&facts).filter(|_| facts.config.use_cache);
     if let Some(key) = &key {
