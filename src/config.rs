@@ -4,21 +4,6 @@
 
 use crate::cache::Ttls;
 
-/// Every variable the newsroom reads, with what it means (shown in errors and docs).
-pub const VARS: [(&str, &str); 11] = [
-    ("SITE_NAME", "the newsroom's name in page headers, titles and feed titles"),
-    ("BASE_URL", "the main host's absolute URL, e.g. https://uutiset.example.fi, for canonical links and pings"),
-    ("DEFAULT_LANG", "language of pages that belong to no publisher (fi, sv, en, ...)"),
-    ("PAGE_SIZE", "releases per list or search page"),
-    ("FEED_SIZE", "items in a feed"),
-    ("RELEASE_TTL", "seconds browsers and the CDN may reuse a release page"),
-    ("LIST_TTL", "seconds browsers and the CDN may reuse a list page"),
-    ("FEED_TTL", "seconds browsers, the CDN and feed readers may reuse a feed"),
-    ("WEBSUB_HUB", "URL of a WebSub hub that feeds advertise and `newsroom publish` pings"),
-    ("CACHE", "`off` bypasses the Cache API (to benchmark rendering)"),
-    ("LOG_REQUESTS", "`all`: a JSON log line per request; `errors`: only for 5xx answers and warnings"),
-];
-
 /// Largest `PAGE_SIZE`.
 pub const MAX_PAGE_SIZE: usize = 100;
 /// Largest `FEED_SIZE`.
@@ -120,11 +105,14 @@ fn invalid(var: &'static str, value: &str, expected: &str) -> ConfigError {
     ConfigError { var, value: value.chars().take(80).collect(), expected: expected.to_string() }
 }
 
+/// `text` as a whole number from `min` to `max`, written plainly (no sign): the one rule for
+/// numbers in settings and in query strings.
+pub fn whole_number(text: &str, min: usize, max: usize) -> Option<usize> {
+    text.parse::<usize>().ok().filter(|n| (min..=max).contains(n) && !text.starts_with('+'))
+}
+
 fn number(var: &'static str, v: &str, min: usize, max: usize) -> Result<usize, ConfigError> {
-    match v.parse::<usize>() {
-        Ok(n) if (min..=max).contains(&n) && !v.starts_with('+') => Ok(n),
-        _ => Err(invalid(var, v, &format!("a whole number from {min} to {max}"))),
-    }
+    whole_number(v, min, max).ok_or_else(|| invalid(var, v, &format!("a whole number from {min} to {max}")))
 }
 
 fn site_name(v: &str) -> Result<String, ConfigError> {

@@ -490,13 +490,10 @@ fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format, HttpError>
 
 /// A whole number from 1 to `max` for query parameter `name`.
 fn parse_number(name: &str, text: &str, max: usize) -> Result<usize, HttpError> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) && !text.starts_with('+') => Ok(n),
-        _ => {
-            let shown: String = text.chars().take(20).collect();
-            Err(HttpError::BadRequest(format!("`{name}={shown}` must be a whole number from 1 to {max}.")))
-        }
-    }
+    crate::config::whole_number(text, 1, max).ok_or_else(|| {
+        let shown: String = text.chars().take(20).collect();
+        HttpError::BadRequest(format!("`{name}={shown}` must be a whole number from 1 to {max}."))
+    })
 }
 
 /// `?format=` names joined by `sep`.
@@ -1082,7 +1079,8 @@ fn error_response(req: &RequestFacts, e: &HttpError, cap: Option<u32>) -> HttpRe
     let lang = req.config.lang.as_str();
     let format = match req.query_param("format").and_then(Format::from_query) {
         Some(f @ (Format::Json | Format::Html)) => f,
-        _ if matches!(Route::parse(&req.path), Parsed::Found(Route::Health | Route::OpenApi)) => Format::Json,
+        // A resource that is JSON only (the health check, the API description) errs in JSON.
+        _ if matches!(Route::parse(&req.path), Parsed::Found(r) if r.formats() == [Format::Json]) => Format::Json,
         _ => negotiate(req.accept.as_deref(), &[Format::Html, Format::Json]).unwrap_or(Format::Html),
     };
     let body = match format {

@@ -74,7 +74,7 @@ pub enum Parsed {
 }
 
 /// Feed file names and the format each fixes (`None`: negotiated).
-const FEED_FILES: [(&str, Option<Format>); 4] = [
+pub const FEED_FILES: [(&str, Option<Format>); 4] = [
     ("feed.xml", Some(Format::Rss)),
     ("atom.xml", Some(Format::Atom)),
     ("feed.json", Some(Format::JsonFeed)),

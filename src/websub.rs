@@ -2,7 +2,7 @@
 //! the notification a hub expects (`hub.mode=publish`). Feeds advertise the hub themselves
 //! (`rel="hub"` and `rel="self"`, see [`crate::feed`]); `newsroom publish` sends the pings.
 
-use crate::route::{feed_file, FeedScope};
+use crate::route::{FeedScope, FEED_FILES};
 
 /// The feed URLs (absolute, on `base_url`) whose content the changed KV keys carry: every
 /// file name of each changed feed (`feed.xml`, `atom.xml`, `feed.json` and negotiated `feed`),
@@ -13,21 +13,13 @@ pub fn topics<'a>(changed_keys: impl IntoIterator<Item = &'a str>, base_url: &st
         .filter_map(scope_of)
         .flat_map(|scope| {
             let base = scope.base_path();
-            FORMATS.iter().map(move |f| format!("{base_url}{base}/{}", feed_file(*f)))
+            FEED_FILES.iter().map(move |(file, _)| format!("{base_url}{base}/{file}"))
         })
         .collect();
     topics.sort();
     topics.dedup();
     topics
 }
-
-/// The formats a feed is published in (`None`: the negotiated `feed`).
-const FORMATS: [Option<crate::negotiate::Format>; 4] = [
-    Some(crate::negotiate::Format::Rss),
-    Some(crate::negotiate::Format::Atom),
-    Some(crate::negotiate::Format::JsonFeed),
-    None,
-];
 
 /// The feed a KV key holds, if it is a feed record (`feed:site`, `feed:publisher:x`, `feed:keyword:x`).
 fn scope_of(key: &str) -> Option<FeedScope> {

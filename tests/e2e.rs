@@ -47,10 +47,14 @@ fn request_with(method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
     for (name, value) in headers {
         req = req.set(name, value);
     }
-    let resp = match req.call() {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {path}: {e}"),
+    reply(method, path, req.call())
+}
+
+/// The status, headers and body of an answer (an HTTP error status is an answer too).
+fn reply(method: &str, what: &str, answer: Result<ureq::Response, ureq::Error>) -> Reply {
+    let resp = match answer {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {what}: {e}"),
     };
     let status = resp.status();
     let headers =
@@ -815,14 +819,11 @@ fn get_on_host(host: &str, path: &str, accept: &str) -> Reply {
         .redirects(0)
         .resolver(move |_: &str| Ok(vec![std::net::SocketAddr::from(([127, 0, 0, 1], port))]))
         .build();
-    let resp = match agent.get(&format!("http://{host}:{port}{path}")).set("Accept", accept).call() {
-        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("GET {host}{path}: {e}"),
-    };
-    let status = resp.status();
-    let headers =
-        resp.headers_names().into_iter().map(|n| (n.clone(), resp.header(&n).unwrap_or("").to_string())).collect();
-    Reply { status, headers, body: resp.into_string().expect("UTF-8 body") }
+    reply(
+        "GET",
+        &format!("{host}{path}"),
+        agent.get(&format!("http://{host}:{port}{path}")).set("Accept", accept).call(),
+    )
 }
 
 #[test]

@@ -6,7 +6,6 @@ mod common;
 use std::collections::HashMap;
 
 use common::{now, seed_site, serve_req, store, text};
-use newsroom::build::build_with;
 use newsroom::config::Config;
 use newsroom::http::{HttpResponse, RequestFacts};
 use newsroom::respond_with;
@@ -43,8 +42,7 @@ fn attr(r: &HttpResponse, css: &str, name: &str) -> Option<String> {
 fn hosted_kv(config: &Config) -> HashMap<String, Vec<u8>> {
     let mut site = seed_site();
     site.publishers.get_mut("kymsote").expect("kymsote").hostnames = vec![(1, KYMSOTE_HOST.into())];
-    let records = build_with(&site, None, config);
-    records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
+    common::store_with(&site, config)
 }
 
 #[test]
@@ -58,9 +56,7 @@ fn settings_change_names_languages_sizes_and_cache_lifetimes() {
         ("RELEASE_TTL", "600"),
         ("BASE_URL", "https://uutiset.example.fi"),
     ]);
-    let records = build_with(&seed_site(), None, &c);
-    let kv: HashMap<String, Vec<u8>> =
-        records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect();
+    let kv = common::store_with(&seed_site(), &c);
     let front = serve_req(&kv, &request("http://127.0.0.1:8787", "/", None, &c));
     assert_eq!(attr(&front, "html", "lang").as_deref(), Some("sv"));
     assert_eq!(select(&front, "header.site a"), ["Kaakon uutiset"]);

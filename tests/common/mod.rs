@@ -8,7 +8,6 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use newsroom::build::build;
 use newsroom::content::{load_site, Site, SourceFile};
 use newsroom::http::{HttpResponse, RequestFacts};
 use newsroom::respond_with;
@@ -41,7 +40,12 @@ pub fn seed_site() -> Site {
 
 /// An in-memory KV holding every record of `site`.
 pub fn store(site: &Site) -> HashMap<String, Vec<u8>> {
-    let records = build(site, None);
+    store_with(site, &newsroom::config::Config::default())
+}
+
+/// An in-memory KV holding every record of `site` built with `config`.
+pub fn store_with(site: &Site, config: &newsroom::config::Config) -> HashMap<String, Vec<u8>> {
+    let records = newsroom::build::build_with(site, None, config);
     use base64::Engine as _;
     let bytes = |p: newsroom::kv::KvPair| match p.base64 {
         // As `wrangler kv bulk put` does with `"base64": true`.

@@ -26,7 +26,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let started = now_ms();
     let mut seen =
         Observed { timing: Timing { cache: "bypass", ..Timing::default() }, warnings: Vec::new(), log_all: true };
-    let facts = facts(&req)?;
+    let facts = facts(&req, started)?;
     let mut response = match handle(facts.clone(), &env, ctx, &mut seen).await {
         Ok(response) => response,
         Err(e) => {
@@ -122,10 +122,11 @@ fn now_ms() -> u64 {
     Date::now().as_millis()
 }
 
-fn facts(req: &Request) -> Result<RequestFacts> {
+/// The request as the core sees it, at `now_ms` (the adapter reads the clock once).
+fn facts(req: &Request, now_ms: u64) -> Result<RequestFacts> {
     let url = req.url()?;
     let headers = req.headers();
-    let millis = i64::try_from(Date::now().as_millis()).unwrap_or(i64::MAX);
+    let millis = i64::try_from(now_ms).unwrap_or(i64::MAX);
     Ok(RequestFacts {
         method: req.method().to_string(),
         origin: url.origin().ascii_serialization(),
