@@ -32,6 +32,20 @@ pub struct RequestFacts {
     pub config: Config,
 }
 
+/// An absolute URL as the runtime hands it over (already parsed and normalised by it),
+/// split into origin, path and query; `None` if it is not `scheme://authority/...`.
+pub fn split_url(url: &str) -> Option<(&str, &str, Option<&str>)> {
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    let authority_start = url.find("://")? + 3;
+    let path_start = url[authority_start..].find(['/', '?']).map_or(url.len(), |i| authority_start + i);
+    let (origin, rest) = url.split_at(path_start);
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    Some((origin, if path.is_empty() { "/" } else { path }, query))
+}
+
 impl RequestFacts {
     /// A GET request for `path_and_query` at `now` (handy in tests and tools).
     pub fn get(path_and_query: &str, accept: Option<&str>, now: DateTime<Utc>) -> Self {
@@ -82,5 +96,23 @@ impl HttpResponse {
     /// The first value of header `name` (lower case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_url;
+
+    #[test]
+    fn runtime_urls_split_into_origin_path_and_query() {
+        assert_eq!(split_url("https://news.example.fi/"), Some(("https://news.example.fi", "/", None)));
+        assert_eq!(
+            split_url("http://127.0.0.1:8787/search?q=a%20b&page=2#top"),
+            Some(("http://127.0.0.1:8787", "/search", Some("q=a%20b&page=2")))
+        );
+        assert_eq!(split_url("https://x.fi?q=1"), Some(("https://x.fi", "/", Some("q=1"))));
+        assert_eq!(split_url("https://x.fi"), Some(("https://x.fi", "/", None)));
+        assert_eq!(split_url("https://x.fi/a?"), Some(("https://x.fi", "/a", Some(""))));
+        assert_eq!(split_url("/relative/only"), None);
     }
 }

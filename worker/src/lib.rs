@@ -124,14 +124,18 @@ fn now_ms() -> u64 {
 
 /// The request as the core sees it, at `now_ms` (the adapter reads the clock once).
 fn facts(req: &Request, now_ms: u64) -> Result<RequestFacts> {
-    let url = req.url()?;
+    // The runtime's own URL string, split by the core: `Request::url` parses it again with the
+    // `url` crate, whose IDNA tables alone cost 65 KiB of the gzipped worker.
+    let url = req.inner().url();
+    let (origin, path, query) =
+        newsroom::http::split_url(&url).ok_or_else(|| worker::Error::RustError(format!("not a URL: {url}")))?;
     let headers = req.headers();
     let millis = i64::try_from(now_ms).unwrap_or(i64::MAX);
     Ok(RequestFacts {
         method: req.method().to_string(),
-        origin: url.origin().ascii_serialization(),
-        path: url.path().to_string(),
-        query: url.query().map(str::to_string),
+        origin: origin.to_string(),
+        path: path.to_string(),
+        query: query.map(str::to_string),
         accept: headers.get("accept")?,
         accept_language: headers.get("accept-language")?,
         if_none_match: headers.get("if-none-match")?,
