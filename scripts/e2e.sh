@@ -109,7 +109,8 @@ keywords = ["e2e-testiaineisto"]
 Testiaineisto.
 EOF
 CONTENT="$content" scripts/publish.sh "$state"
-serve_and_test "$state" run2_
+# `CACHE=shared`: no copies in the isolate's memory, so repeated requests reach the Cache API.
+wrangler_args="--var CACHE:shared" serve_and_test "$state" run2_
 
 # Run 3: a setting the worker cannot use; every request answers 500 naming it.
 wrangler_args="--var PAGE_SIZE:zero" serve_and_test "$state" run3_

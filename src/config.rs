@@ -28,8 +28,11 @@ pub struct Config {
     pub ttls: Ttls,
     /// `WEBSUB_HUB`.
     pub websub_hub: Option<String>,
-    /// `CACHE` is not `off`.
+    /// `CACHE` is not `off`: responses are kept in the Cache API.
     pub use_cache: bool,
+    /// `CACHE` is `on` (not `shared` or `off`): each isolate also keeps what it rendered in
+    /// memory ([`crate::memory_cache`]).
+    pub use_memory_cache: bool,
     /// `LOG_REQUESTS` is `all` (the default), not `errors`.
     pub log_every_request: bool,
 }
@@ -45,6 +48,7 @@ impl Default for Config {
             ttls: Ttls::default(),
             websub_hub: None,
             use_cache: true,
+            use_memory_cache: true,
             log_every_request: true,
         }
     }
@@ -70,6 +74,11 @@ impl Config {
         let ttl = |name: &'static str, default: u32| {
             var(name).map_or(Ok(default), |v| number(name, &v, 0, MAX_TTL as usize).map(|n| n as u32))
         };
+        let cache = var("CACHE");
+        let cache = match cache.as_deref() {
+            None | Some("on" | "shared" | "off") => cache.as_deref(),
+            Some(other) => return Err(invalid("CACHE", other, "`on`, `shared` or `off`")),
+        };
         Ok(Config {
             site_name: var("SITE_NAME").map(|v| site_name(&v)).transpose()?,
             base_url: var("BASE_URL").map(|v| base_url("BASE_URL", &v)).transpose()?,
@@ -82,11 +91,8 @@ impl Config {
                 feed: ttl("FEED_TTL", d.ttls.feed)?,
             },
             websub_hub: var("WEBSUB_HUB").map(|v| base_url("WEBSUB_HUB", &v).map(|_| v)).transpose()?,
-            use_cache: match var("CACHE").as_deref() {
-                None | Some("on") => true,
-                Some("off") => false,
-                Some(other) => return Err(invalid("CACHE", other, "`on` or `off`")),
-            },
+            use_cache: cache != Some("off"),
+            use_memory_cache: cache.is_none() || cache == Some("on"),
             log_every_request: match var("LOG_REQUESTS").as_deref() {
                 None | Some("all") => true,
                 Some("errors") => false,
@@ -185,7 +191,11 @@ mod tests {
         assert_eq!((c.lang.as_str(), c.page_size, c.feed_size), ("sv", 10, 25));
         assert_eq!(c.ttls, Ttls { release: 600, list: 0, feed: 120 });
         assert_eq!(c.websub_hub.as_deref(), Some("https://pubsubhubbub.appspot.com/"));
-        assert!(!c.use_cache && !c.log_every_request);
+        assert!(!c.use_cache && !c.use_memory_cache && !c.log_every_request);
+        let shared = with(&[("CACHE", "shared")]).expect("valid");
+        assert!(shared.use_cache && !shared.use_memory_cache);
+        let on = with(&[("CACHE", "on")]).expect("valid");
+        assert!(on.use_cache && on.use_memory_cache);
     }
 
     #[test]
@@ -200,7 +210,7 @@ mod tests {
             ("WEBSUB_HUB", "ftp://hub", "absolute https://"),
             ("DEFAULT_LANG", "Finnish", "language tag"),
             ("SITE_NAME", "a\u{7}b", "control"),
-            ("CACHE", "yes", "`on` or `off`"),
+            ("CACHE", "yes", "`on`, `shared` or `off`"),
             ("LOG_REQUESTS", "some", "`all` or `errors`"),
         ];
         for (var, value, expected) in cases {

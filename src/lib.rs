@@ -23,6 +23,7 @@ pub mod kv;
 pub mod manifest;
 pub mod markdown;
 pub mod media;
+pub mod memory_cache;
 pub mod model;
 pub mod negotiate;
 pub mod observe;

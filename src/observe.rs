@@ -7,7 +7,8 @@ use serde::Serialize;
 /// resolution of the Workers clock; integers also keep float formatting out of the wasm).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Timing {
-    /// `hit` or `miss` of the Cache API, or `bypass` when it is off or not used for the route.
+    /// `memory` (this isolate's [`crate::memory_cache`]), `hit` or `miss` of the Cache API, or
+    /// `bypass` when caching is off or not used for the route.
     pub cache: &'static str,
     /// Milliseconds waiting for KV.
     pub kv_ms: u64,

@@ -3,19 +3,27 @@
 //! as the request's conditional headers and method require. Every `await` lives here.
 #![cfg(target_arch = "wasm32")]
 
+use std::cell::RefCell;
+
 use chrono::DateTime;
 use newsroom::cache::{age, STORED_AT};
 use newsroom::config::Config;
 use newsroom::http::{HttpResponse, RequestFacts};
+use newsroom::memory_cache::{MemoryCache, DEFAULT_BUDGET};
 use newsroom::observe::{log_line, server_timing, Timing};
 use newsroom::respond::{config_error, unavailable};
-use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
+use newsroom::{cache_key, delivery, finalize, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
 use worker::{console_log, event, Cache, Context, Date, Env, Headers, Request, Response, ResponseBody, Result};
 
 /// KV binding that holds the records written by `newsroom build`.
 const BINDING: &str = "RELEASES";
 /// Rounds of KV reads a request may take; the core needs at most three.
 const MAX_ROUNDS: usize = 4;
+
+thread_local! {
+    /// Responses this isolate rendered, served again without leaving it while fresh.
+    static MEMORY: RefCell<MemoryCache> = RefCell::new(MemoryCache::new(DEFAULT_BUDGET));
+}
 
 /// Every request gets an answer and one JSON log line: a failure of KV, the Cache API or the
 /// runtime is answered with a `503` that tells the reader to retry, never an unhandled
@@ -38,7 +46,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     timing.total_ms = now_ms().saturating_sub(started);
     let headers = response.headers_mut();
     headers.set("server-timing", &server_timing(&timing))?;
-    headers.set("x-cache", if timing.cache == "hit" { "hit" } else { "miss" })?;
+    headers.set("x-cache", if matches!(timing.cache, "hit" | "memory") { "hit" } else { "miss" })?;
     headers.set("x-kv-reads", &timing.kv_reads.to_string())?;
     // `LOG_REQUESTS = "errors"` keeps only the lines an operator must see.
     if log_all || response.status_code() >= 500 || !warnings.is_empty() {
@@ -70,6 +78,11 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
     facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
     let key = cache_key(&facts).filter(|_| facts.config.use_cache);
     if let Some(key) = &key {
+        let remembered = facts.config.use_memory_cache.then(|| MEMORY.with(|m| m.borrow_mut().get(key, facts.now)));
+        if let Some(hit) = remembered.flatten() {
+            timing.cache = "memory";
+            return into_response(finalize(&facts, hit));
+        }
         timing.cache = "miss";
         if let Some(hit) = Cache::default().get(key.as_str(), true).await? {
             timing.cache = "hit";
@@ -79,6 +92,9 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
     let full = serve(&facts, env, timing).await?;
     warnings.extend(full.log.iter().cloned());
     let cacheable = full.status == 200 && full.header("cache-control").is_some_and(|c| c.starts_with("public"));
+    if let (Some(key), true) = (&key, cacheable && facts.config.use_memory_cache) {
+        MEMORY.with(|m| m.borrow_mut().put(key, &full, facts.now));
+    }
     let mut response = into_response(full)?;
     if let (Some(key), true) = (key, cacheable) {
         let mut copy = response.cloned()?;
