@@ -81,8 +81,13 @@ pub const STORED_AT: &str = "x-stored-at";
 /// The `Age` of a copy stored at `stored_at` (a [`STORED_AT`] value), so that downstream
 /// caches count its `max-age` from when it was rendered, not from when it was served again.
 pub fn age(stored_at: Option<&str>, now: DateTime<Utc>) -> Option<String> {
-    let stored: i64 = stored_at?.trim().parse().ok()?;
-    Some((now.timestamp() - stored).max(0).to_string())
+    let stored = self::stored_at(stored_at?)?;
+    Some((now - stored).num_seconds().max(0).to_string())
+}
+
+/// The time a [`STORED_AT`] value names.
+pub fn stored_at(value: &str) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(value.trim().parse().ok()?, 0)
 }
 
 /// Seconds from `now` until `next` (a scheduled release), at least 1; `None` without one.

@@ -329,16 +329,27 @@ pub const BODY_HEADERS: [&str; 2] = ["content-type", "content-language"];
 
 /// Applies [`delivery`] to a full response.
 pub fn finalize(req: &RequestFacts, mut response: HttpResponse) -> HttpResponse {
-    match delivery(req, response.status, response.header("etag"), response.header("last-modified")) {
+    deliver_parts(req, &mut response.status, &mut response.headers, &mut response.body);
+    response
+}
+
+/// Applies [`delivery`] to a full response given as its parts (any header name type).
+pub fn deliver_parts<N: AsRef<str>>(
+    req: &RequestFacts,
+    status: &mut u16,
+    headers: &mut Vec<(N, String)>,
+    body: &mut Vec<u8>,
+) {
+    let header = |name: &str| headers.iter().find(|(n, _)| n.as_ref() == name).map(|(_, v)| v.as_str());
+    match delivery(req, *status, header("etag"), header("last-modified")) {
         Delivery::Full => {}
-        Delivery::HeadersOnly => response.body.clear(),
+        Delivery::HeadersOnly => body.clear(),
         Delivery::NotModified => {
-            response.status = 304;
-            response.headers.retain(|(name, _)| !BODY_HEADERS.contains(name));
-            response.body.clear();
+            *status = 304;
+            headers.retain(|(name, _)| !BODY_HEADERS.contains(&name.as_ref()));
+            body.clear();
         }
     }
-    response
 }
 
 /// The Cache API key for this request's full response, if it may be cached: the canonical

@@ -536,7 +536,7 @@ fn run2_a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
     let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
     let slug = "e2e-lift-fixture";
     let paths = [
-        format!("/releases/{slug}"),
+        LIFTED.to_string(),
         "/".into(),
         "/publishers/kymsote".into(),
         "/keywords/e2e-testiaineisto".into(),
@@ -586,6 +586,28 @@ fn get_unfollowed(path: &str, headers: &[(&str, &str)]) -> ureq::Response {
         Ok(r) | Err(ureq::Error::Status(_, r)) => r,
         Err(e) => panic!("GET {path}: {e}"),
     }
+}
+
+/// The release run 2 reads after its lift time, when nothing scheduled cuts its lifetime:
+/// the Cache API holds it for `RELEASE_TTL` (300 s).
+const LIFTED: &str = "/releases/e2e-lift-fixture";
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh (fifth run)"]
+fn run5_a_new_isolate_reads_a_cache_api_copy_into_memory() {
+    let first = get_unfollowed(LIFTED, &[]);
+    let timing = |r: &ureq::Response| r.header("server-timing").unwrap_or_default().to_string();
+    assert!(timing(&first).starts_with("cache;desc=hit"), "run 2 left it in the Cache API: {}", timing(&first));
+    let age: u64 = first.header("age").and_then(|a| a.parse().ok()).expect("a copy says its age");
+    assert!(age >= 1, "counted from when run 2 stored it");
+    let etag = first.header("etag").map(str::to_string);
+    let body = first.into_string().expect("body");
+    let second = get_unfollowed(LIFTED, &[]);
+    assert!(timing(&second).starts_with("cache;desc=memory"), "{}", timing(&second));
+    assert_eq!(second.header("etag").map(str::to_string), etag);
+    assert!(second.header("age").and_then(|a| a.parse::<u64>().ok()).is_some_and(|a| a >= age));
+    assert_eq!(second.header("x-kv-reads"), Some("0"));
+    assert_eq!(second.into_string().expect("body"), body);
 }
 
 #[test]

@@ -6,13 +6,13 @@
 use std::cell::RefCell;
 
 use chrono::DateTime;
-use newsroom::cache::{age, STORED_AT};
+use newsroom::cache::{age, stored_at, STORED_AT};
 use newsroom::config::Config;
 use newsroom::http::{HttpResponse, RequestFacts};
-use newsroom::memory_cache::{MemoryCache, DEFAULT_BUDGET};
+use newsroom::memory_cache::{MemoryCache, Stored, DEFAULT_BUDGET};
 use newsroom::observe::{log_line, server_timing, Timing};
 use newsroom::respond::{config_error, unavailable};
-use newsroom::{cache_key, delivery, finalize, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
+use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
 use worker::{console_log, event, Cache, Context, Date, Env, Headers, Request, Response, ResponseBody, Result};
 
 /// KV binding that holds the records written by `newsroom build`.
@@ -77,23 +77,24 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
     seen.log_all = facts.config.log_every_request;
     facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
     let key = cache_key(&facts).filter(|_| facts.config.use_cache);
+    let memory = facts.config.use_memory_cache;
     if let Some(key) = &key {
-        let remembered = facts.config.use_memory_cache.then(|| MEMORY.with(|m| m.borrow_mut().get(key, facts.now)));
-        if let Some(hit) = remembered.flatten() {
+        let remembered = if memory { MEMORY.with(|m| m.borrow_mut().get(key, facts.now)) } else { None };
+        if let Some(hit) = remembered {
             timing.cache = "memory";
-            return into_response(finalize(&facts, hit));
+            return stored_response(hit.deliver(&facts));
         }
         timing.cache = "miss";
         if let Some(hit) = Cache::default().get(key.as_str(), true).await? {
             timing.cache = "hit";
-            return deliver(&facts, hit);
+            return if memory { remember(&facts, key, hit).await } else { deliver(&facts, hit) };
         }
     }
     let full = serve(&facts, env, timing).await?;
     warnings.extend(full.log.iter().cloned());
     let cacheable = full.status == 200 && full.header("cache-control").is_some_and(|c| c.starts_with("public"));
-    if let (Some(key), true) = (&key, cacheable && facts.config.use_memory_cache) {
-        MEMORY.with(|m| m.borrow_mut().put(key, &full, facts.now));
+    if let (Some(key), true) = (&key, cacheable && memory) {
+        MEMORY.with(|m| m.borrow_mut().put(key, Stored::from_response(&full), facts.now, facts.now));
     }
     let mut response = into_response(full)?;
     if let (Some(key), true) = (key, cacheable) {
@@ -162,13 +163,45 @@ fn facts(req: &Request, now_ms: u64) -> Result<RequestFacts> {
     })
 }
 
+/// Reads a Cache API copy into this isolate's memory, so the next request for it stays
+/// here, and delivers it (counting its age from when it was first stored).
+async fn remember(facts: &RequestFacts, key: &str, mut hit: Response) -> Result<Response> {
+    let body = hit.bytes().await?;
+    let (mut headers, mut stored) = (Vec::new(), facts.now);
+    for (name, value) in hit.headers().entries() {
+        match stored_at(&value).filter(|_| name == STORED_AT) {
+            Some(at) => stored = at,
+            // Counted below from the storage time, whatever the runtime added.
+            None if name == "age" => {}
+            None => headers.push((name, value)),
+        }
+    }
+    let mut copy = Stored { status: hit.status_code(), headers, body };
+    MEMORY.with(|m| m.borrow_mut().put(key, copy.clone(), stored, facts.now));
+    copy.headers.push(("age".into(), (facts.now - stored).num_seconds().max(0).to_string()));
+    stored_response(copy.deliver(facts))
+}
+
 /// A core response as the runtime's (already final: `finalize` was applied or not needed).
 fn into_response(r: HttpResponse) -> Result<Response> {
+    response_from(r.status, r.headers.iter().map(|(n, v)| (*n, v.as_str())), r.body)
+}
+
+/// A stored copy, as delivered, as the runtime's response.
+fn stored_response(r: Stored) -> Result<Response> {
+    response_from(r.status, r.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())), r.body)
+}
+
+fn response_from<'a>(
+    status: u16,
+    header_list: impl Iterator<Item = (&'a str, &'a str)>,
+    body: Vec<u8>,
+) -> Result<Response> {
     let headers = Headers::new();
-    for (name, value) in &r.headers {
+    for (name, value) in header_list {
         headers.append(name, value)?;
     }
-    Ok(Response::from_bytes(r.body)?.with_status(r.status).with_headers(headers))
+    Ok(Response::from_bytes(body)?.with_status(status).with_headers(headers))
 }
 
 /// Sends a full response as [`delivery`] decides (cached responses have immutable headers,
