@@ -5,7 +5,9 @@
 //! after at most two reads). The response it gets is the full representation, fit for the
 //! Cache API; [`finalize`] then turns it into what this request gets (`304`, `HEAD`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::de::DeserializeOwned;
@@ -42,12 +44,22 @@ pub const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Debug, Default, Clone)]
 pub struct Loaded {
     values: HashMap<String, Option<Vec<u8>>>,
+    /// The last search ranked from these values, by the keys it read and the time it was
+    /// ranked at: a search takes two rounds of reads (index, then the page's documents) and
+    /// must not rank twice.
+    ranked: RefCell<Option<(Vec<String>, i64, Ranked)>>,
 }
+
+/// Ranked result ids of a search and when they change next (a scheduled release).
+type Ranked = (Rc<Vec<u32>>, Option<DateTime<Utc>>);
 
 impl Loaded {
     /// Records the value of `key` (`None` if KV has no such key).
     pub fn insert(&mut self, key: String, value: Option<Vec<u8>>) {
-        self.values.insert(key, value);
+        if self.values.insert(key, value).is_some() {
+            // A value changed under the ranking: rank again.
+            self.ranked.take();
+        }
     }
 
     /// How many keys were read.
@@ -661,32 +673,18 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
     if !query.is_empty() {
         let keys = query.keys();
         need_all(loaded, &keys)?;
-        let mut shards = std::collections::BTreeMap::new();
-        for term in &query.terms {
-            let shard = search::shard_of(term);
-            if let Some(r) = record::<search::ShardRecord>(loaded, search::shard_key(shard))? {
-                shards.insert(shard.to_string(), r);
+        let at = req.now.timestamp();
+        let memo =
+            loaded.ranked.borrow().as_ref().filter(|(read, t, _)| *read == keys && *t == at).map(|m| m.2.clone());
+        let (ids, scheduled_next) = match memo {
+            Some(ranked) => ranked,
+            None => {
+                let ranked = rank_search(req, loaded, &query, &keys)?;
+                *loaded.ranked.borrow_mut() = Some((keys, at, ranked.clone()));
+                ranked
             }
-        }
-        let mut filters = Vec::new();
-        for key in keys.iter().filter(|k| k.starts_with("search:filter:")) {
-            let empty = search::FilterRecord { v: SCHEMA_VERSION, ids: vec![], recent: vec![] };
-            filters.push(record(loaded, key.clone())?.unwrap_or(empty));
-        }
-        // Publication times of the newest documents, as the records read carry them.
-        let recent: std::collections::BTreeMap<i64, i64> = shards
-            .values()
-            .flat_map(|s| &s.recent)
-            .chain(filters.iter().flat_map(|f| &f.recent))
-            .map(|[id, at]| (*id, *at))
-            .collect();
-        let now = req.now.timestamp();
-        // Results change when the next scheduled release goes public: cache until then.
-        next = recent.values().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
-        let ids: Vec<u32> = search::rank(&query, &shards, &filters)
-            .into_iter()
-            .filter(|id| recent.get(&i64::from(*id)).is_none_or(|at| *at <= now))
-            .collect();
+        };
+        next = scheduled_next;
         results.total = ids.len();
         pager.pages = ids.len().div_ceil(req.config.page_size).max(1);
         pager.page = t.page;
@@ -728,6 +726,40 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         _ => html::search_page(&results, &pager, &site(req, &t.home), lang).into_bytes(),
     };
     Ok(list_rendered(body, lang, &[], next.map(|at| at.fixed_offset())))
+}
+
+/// Ranks a search from its index records (all read): matching ids, best first, without the
+/// ones still scheduled, and when the next scheduled one goes public.
+fn rank_search(req: &RequestFacts, loaded: &Loaded, query: &Query, keys: &[String]) -> Result<Ranked, Halt> {
+    let mut shards = std::collections::BTreeMap::new();
+    for term in &query.terms {
+        let shard = search::shard_of(term);
+        if let Some(r) = record::<search::ShardRecord>(loaded, search::shard_key(shard))? {
+            shards.insert(shard.to_string(), r);
+        }
+    }
+    let mut filters = Vec::new();
+    for key in keys.iter().filter(|k| k.starts_with("search:filter:")) {
+        let empty = search::FilterRecord { v: SCHEMA_VERSION, ids: vec![], recent: vec![] };
+        filters.push(record(loaded, key.clone())?.unwrap_or(empty));
+    }
+    // Publication times of the newest documents, as the records read carry them.
+    let recent: std::collections::BTreeMap<i64, i64> = shards
+        .values()
+        .flat_map(|s| &s.recent)
+        .chain(filters.iter().flat_map(|f| &f.recent))
+        .map(|[id, at]| (*id, *at))
+        .collect();
+    let now = req.now.timestamp();
+    // Results change when the next scheduled release goes public: cache until then.
+    let next = recent.values().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
+    let scheduled: Vec<u32> =
+        recent.iter().filter(|(_, at)| **at > now).filter_map(|(id, _)| u32::try_from(*id).ok()).collect();
+    let mut ids = search::rank(query, &shards, &filters);
+    if !scheduled.is_empty() {
+        ids.retain(|id| !scheduled.contains(id));
+    }
+    Ok((Rc::new(ids), next))
 }
 
 /// Asks for every key of `keys` not read yet, in one round.
@@ -1187,6 +1219,52 @@ fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "gen")]
+    #[test]
+    fn a_search_ranks_once_over_its_two_rounds_of_reads() {
+        use crate::content::{load_site, SourceFile};
+        let spec = crate::gen::Spec { releases: 150, publishers: 2, seed: 3, body_bytes: (200, 400) };
+        let (mut publishers, mut releases) = (Vec::new(), Vec::new());
+        crate::gen::generate(&spec, |path, text| -> Result<(), ()> {
+            let file = SourceFile { path: format!("content/{path}"), text };
+            if path.starts_with("publishers/") { &mut publishers } else { &mut releases }.push(file);
+            Ok(())
+        })
+        .expect("in memory");
+        let site = load_site(&publishers, &releases).expect("generated content is valid");
+        let records = crate::build::build(&site, None);
+        let kv: HashMap<String, Vec<u8>> = records.indexes.into_iter().map(|p| (p.key, p.value.into_bytes())).collect();
+        let now = DateTime::from_timestamp(1_900_000_000, 0).unwrap_or_default();
+        let req = RequestFacts::get("/search?q=sairaala&format=json", None, now);
+        let mut loaded = Loaded::default();
+        let mut rounds = 0;
+        let body = loop {
+            rounds += 1;
+            match respond(&req, &loaded) {
+                Outcome::Done(r) => break r.body,
+                Outcome::Fetch(keys) => {
+                    if keys.iter().any(|k| k.starts_with("search:docs:")) {
+                        assert!(loaded.ranked.borrow().is_some(), "ranked before asking for documents");
+                        // Were it ranked again, this shard would now fail the request.
+                        let (key, _) =
+                            loaded.values.iter().find(|(k, _)| k.starts_with("search:shard:")).expect("shard");
+                        let memo = loaded.ranked.take();
+                        loaded.insert(key.clone(), Some(b"damaged".to_vec()));
+                        assert!(loaded.ranked.borrow().is_none(), "a changed value drops the ranking");
+                        *loaded.ranked.borrow_mut() = memo;
+                    }
+                    for k in keys {
+                        let value = kv.get(&k).cloned();
+                        loaded.insert(k, value);
+                    }
+                }
+            }
+        };
+        assert_eq!(rounds, 3);
+        let view: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        assert!(view["total"].as_u64().is_some_and(|n| n > 0), "{view}");
+    }
 
     #[test]
     fn the_version_fast_path_matches_the_schema_version() {

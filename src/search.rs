@@ -72,7 +72,8 @@ pub fn encode_postings(postings: &[Posting]) -> String {
 pub fn decode_postings(text: &str) -> Vec<Posting> {
     use base64::Engine as _;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).unwrap_or_default();
-    let (mut out, mut id, mut v, mut shift) = (Vec::new(), 0u32, 0u64, 0);
+    // Most entries take one byte.
+    let (mut out, mut id, mut v, mut shift) = (Vec::with_capacity(bytes.len()), 0u32, 0u64, 0);
     for byte in bytes {
         v |= u64::from(byte & 0x7f) << shift;
         shift += 7;
@@ -289,8 +290,12 @@ pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[Fi
             allowed.peek() == Some(&id)
         });
     }
-    let (title, rest): (Vec<Posting>, Vec<Posting>) = hits.into_iter().partition(|(_, f)| f & IN_TITLE != 0);
-    title.into_iter().rev().chain(rest.into_iter().rev()).map(|(id, _)| id).collect()
+    let in_title = |(_, f): &&Posting| f & IN_TITLE != 0;
+    let title = hits.iter().rev().filter(in_title);
+    let rest = hits.iter().rev().filter(|p| !in_title(p));
+    let mut ranked = Vec::with_capacity(hits.len());
+    ranked.extend(title.chain(rest).map(|(id, _)| *id));
+    ranked
 }
 
 /// The postings of every indexed term `term` (or one of its stems) is a prefix of, merged
@@ -305,7 +310,7 @@ fn term_postings(term: &str, shards: &BTreeMap<String, ShardRecord>) -> Vec<Post
     }
     // A few lists merge in linear passes; many (a short prefix) are cheaper sorted once.
     if lists.len() <= 4 {
-        return lists.iter().fold(Vec::new(), |all, list| union(&all, list));
+        return lists.into_iter().reduce(|all, list| union(&all, &list)).unwrap_or_default();
     }
     let mut all: Vec<Posting> = lists.concat();
     all.sort_unstable_by_key(|(id, _)| *id);
@@ -350,7 +355,7 @@ fn union(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
 
 /// The ids in both id-sorted lists, with their places combined.
 fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    let (mut i, mut j, mut out) = (0, 0, Vec::with_capacity(a.len().min(b.len())));
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
         match x.0.cmp(&y.0) {
             std::cmp::Ordering::Less => i += 1,
