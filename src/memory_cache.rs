@@ -39,6 +39,13 @@ impl Stored {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
+    /// With its `age` header: seconds from `stored_at` to `now` (a stale `age` is replaced).
+    pub fn aged(mut self, stored_at: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        self.headers.retain(|(n, _)| n != "age");
+        self.headers.push(("age".into(), (now - stored_at).num_seconds().max(0).to_string()));
+        self
+    }
+
     /// As delivered to `req`: whole, headers only (`HEAD`) or `304` (see [`crate::delivery`]).
     pub fn deliver(mut self, req: &RequestFacts) -> Self {
         deliver_parts(req, &mut self.status, &mut self.headers, &mut self.body);
@@ -83,20 +90,18 @@ impl MemoryCache {
 
     /// The response stored under `key` if still fresh at `now`, with its `age` header set.
     pub fn get(&mut self, key: &str, now: DateTime<Utc>) -> Option<Stored> {
-        let now = now.timestamp();
         let entry = self.entries.get(key)?;
-        if now >= entry.expires_at {
+        if now.timestamp() >= entry.expires_at {
             self.remove(key);
             return None;
         }
         let used = self.tick();
         let entry = self.entries.get_mut(key)?;
         let old = std::mem::replace(&mut entry.used, used);
-        let mut response = entry.response.clone();
-        response.headers.push(("age".into(), (now - entry.stored_at).max(0).to_string()));
+        let (response, stored_at) = (entry.response.clone(), entry.stored_at);
         let key = self.recency.remove(&old)?;
         self.recency.insert(used, key);
-        Some(response)
+        Some(response.aged(DateTime::from_timestamp(stored_at, 0)?, now))
     }
 
     /// Stores `response`, rendered at `stored_at`, under `key` if a shared cache may keep it
@@ -205,6 +210,11 @@ mod tests {
         assert_eq!(cache.get("k", at(60)), None, "expires 60 s after it was rendered, not after it was read");
         cache.put("late", page("public, max-age=60", "x"), at(0), at(61));
         assert!(cache.is_empty(), "already stale when read back: not kept");
+        let mut copy = page("public, max-age=60", "x");
+        copy.headers.push(("age".into(), "0".into()));
+        let aged = copy.aged(at(0), at(7));
+        let ages: Vec<&str> = aged.headers.iter().filter(|(n, _)| n == "age").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(ages, ["7"], "the runtime's own age is replaced, not repeated");
     }
 
     #[test]

@@ -169,17 +169,15 @@ async fn remember(facts: &RequestFacts, key: &str, mut hit: Response) -> Result<
     let body = hit.bytes().await?;
     let (mut headers, mut stored) = (Vec::new(), facts.now);
     for (name, value) in hit.headers().entries() {
-        match stored_at(&value).filter(|_| name == STORED_AT) {
-            Some(at) => stored = at,
-            // Counted below from the storage time, whatever the runtime added.
-            None if name == "age" => {}
-            None => headers.push((name, value)),
+        if name == STORED_AT {
+            stored = stored_at(&value).unwrap_or(stored);
+        } else {
+            headers.push((name, value));
         }
     }
-    let mut copy = Stored { status: hit.status_code(), headers, body };
+    let copy = Stored { status: hit.status_code(), headers, body };
     MEMORY.with(|m| m.borrow_mut().put(key, copy.clone(), stored, facts.now));
-    copy.headers.push(("age".into(), (facts.now - stored).num_seconds().max(0).to_string()));
-    stored_response(copy.deliver(facts))
+    stored_response(copy.aged(stored, facts.now).deliver(facts))
 }
 
 /// A core response as the runtime's (already final: `finalize` was applied or not needed).
