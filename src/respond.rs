@@ -44,10 +44,10 @@ pub const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Debug, Default, Clone)]
 pub struct Loaded {
     values: HashMap<String, Option<Vec<u8>>>,
-    /// The last search ranked from these values, by the keys it read and the time it was
-    /// ranked at: a search takes two rounds of reads (index, then the page's documents) and
-    /// must not rank twice.
-    ranked: RefCell<Option<(Vec<String>, i64, Ranked)>>,
+    /// The last search ranked from these values, by its query and the time it was ranked
+    /// at: a search takes two rounds of reads (index, then the page's documents) and must
+    /// not rank twice.
+    ranked: RefCell<Option<(Query, i64, Ranked)>>,
 }
 
 /// Ranked result ids of a search and when they change next (a scheduled release).
@@ -674,13 +674,12 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         let keys = query.keys();
         need_all(loaded, &keys)?;
         let at = req.now.timestamp();
-        let memo =
-            loaded.ranked.borrow().as_ref().filter(|(read, t, _)| *read == keys && *t == at).map(|m| m.2.clone());
+        let memo = loaded.ranked.borrow().as_ref().filter(|(q, t, _)| *q == query && *t == at).map(|m| m.2.clone());
         let (ids, scheduled_next) = match memo {
             Some(ranked) => ranked,
             None => {
                 let ranked = rank_search(req, loaded, &query, &keys)?;
-                *loaded.ranked.borrow_mut() = Some((keys, at, ranked.clone()));
+                *loaded.ranked.borrow_mut() = Some((query.clone(), at, ranked.clone()));
                 ranked
             }
         };
@@ -1264,6 +1263,10 @@ mod tests {
         assert_eq!(rounds, 3);
         let view: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
         assert!(view["total"].as_u64().is_some_and(|n| n > 0), "{view}");
+        // Another query of the same shard is ranked on its own, so it meets the damage.
+        let other = RequestFacts::get("/search?q=sairaalaxyz&format=json", None, now);
+        let Outcome::Done(r) = respond(&other, &loaded) else { panic!("the same shard is loaded") };
+        assert_eq!(r.status, 500, "{}", String::from_utf8_lossy(&r.body));
     }
 
     #[test]
