@@ -81,13 +81,30 @@ pub const STORED_AT: &str = "x-stored-at";
 /// The `Age` of a copy stored at `stored_at` (a [`STORED_AT`] value), so that downstream
 /// caches count its `max-age` from when it was rendered, not from when it was served again.
 pub fn age(stored_at: Option<&str>, now: DateTime<Utc>) -> Option<String> {
-    let stored = self::stored_at(stored_at?)?;
-    Some((now - stored).num_seconds().max(0).to_string())
+    Some(age_since(self::stored_at(stored_at?)?, now))
+}
+
+/// The `Age` value of a copy stored at `stored` (0 if the clock stepped back).
+pub fn age_since(stored: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    (now - stored).num_seconds().max(0).to_string()
 }
 
 /// The time a [`STORED_AT`] value names.
 pub fn stored_at(value: &str) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(value.trim().parse().ok()?, 0)
+}
+
+/// Seconds a shared cache may keep a response with `status` and `cache_control`: its
+/// `s-maxage`, else its `max-age`; `None` unless it is a `public` 200 with a positive lifetime.
+pub fn shared_lifetime(status: u16, cache_control: Option<&str>) -> Option<u32> {
+    let control = cache_control.filter(|_| status == 200)?;
+    let directives: Vec<&str> = control.split(',').map(str::trim).collect();
+    if !directives.contains(&"public") {
+        return None;
+    }
+    let seconds =
+        |name: &str| directives.iter().find_map(|d| d.strip_prefix(name)?.strip_prefix('=')?.parse::<u32>().ok());
+    seconds("s-maxage").or_else(|| seconds("max-age")).filter(|&s| s > 0)
 }
 
 /// Seconds from `now` until `next` (a scheduled release), at least 1; `None` without one.
@@ -143,5 +160,26 @@ mod tests {
         assert_eq!(seconds_until(now, None), None);
         let past = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").ok();
         assert_eq!(seconds_until(now, past), Some(1));
+    }
+
+    #[test]
+    fn reads_lifetimes_from_cache_control() {
+        let lifetime = |control: &str| shared_lifetime(200, Some(control));
+        assert_eq!(lifetime("public, max-age=300, s-maxage=300, stale-while-revalidate=600"), Some(300));
+        assert_eq!(lifetime("public,s-maxage=5,max-age=9"), Some(5));
+        assert_eq!(lifetime("public, max-age=31536000, immutable"), Some(31_536_000));
+        assert_eq!(lifetime("public, max-age=x"), None);
+        assert_eq!(lifetime("max-age=60"), None, "not marked public");
+        assert_eq!(shared_lifetime(404, Some("public, max-age=60")), None);
+        assert_eq!(shared_lifetime(200, None), None);
+        // Every policy above that a shared cache may store, and only those.
+        let t = Ttls::default();
+        for kind in [CacheKind::Release, CacheKind::List, CacheKind::Feed, CacheKind::Immutable] {
+            assert!(shared_lifetime(200, Some(&t.cache_control(kind, None))).is_some(), "{kind:?}");
+            assert!(shared_lifetime(200, Some(&t.cache_control(kind, Some(5)))).is_some(), "{kind:?} capped");
+        }
+        for kind in [CacheKind::Private, CacheKind::ServerError, CacheKind::Live] {
+            assert_eq!(shared_lifetime(200, Some(&t.cache_control(kind, None))), None, "{kind:?}");
+        }
     }
 }

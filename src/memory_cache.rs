@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
+use crate::cache::{age_since, shared_lifetime};
 use crate::http::{HttpResponse, RequestFacts};
 use crate::respond::deliver_parts;
 
@@ -42,7 +43,7 @@ impl Stored {
     /// With its `age` header: seconds from `stored_at` to `now` (a stale `age` is replaced).
     pub fn aged(mut self, stored_at: DateTime<Utc>, now: DateTime<Utc>) -> Self {
         self.headers.retain(|(n, _)| n != "age");
-        self.headers.push(("age".into(), (now - stored_at).num_seconds().max(0).to_string()));
+        self.headers.push(("age".into(), age_since(stored_at, now)));
         self
     }
 
@@ -155,19 +156,6 @@ impl MemoryCache {
     }
 }
 
-/// Seconds a shared cache may keep a response with `status` and `cache_control`: its
-/// `s-maxage`, else its `max-age`; `None` unless it is a `public` 200 with a positive lifetime.
-pub fn shared_lifetime(status: u16, cache_control: Option<&str>) -> Option<u32> {
-    let control = cache_control.filter(|_| status == 200)?;
-    let directives: Vec<&str> = control.split(',').map(str::trim).collect();
-    if !directives.contains(&"public") {
-        return None;
-    }
-    let seconds =
-        |name: &str| directives.iter().find_map(|d| d.strip_prefix(name)?.strip_prefix('=')?.parse::<u32>().ok());
-    seconds("s-maxage").or_else(|| seconds("max-age")).filter(|&s| s > 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,17 +257,5 @@ mod tests {
         let huge = "h".repeat(size * 2);
         put(&mut cache, "huge", page("public, max-age=60", &huge), at(2));
         assert!(cache.get("huge", at(2)).is_none(), "over an eighth of the budget: not kept");
-    }
-
-    #[test]
-    fn reads_lifetimes_from_cache_control() {
-        let lifetime = |control: &str| shared_lifetime(200, Some(control));
-        assert_eq!(lifetime("public, max-age=300, s-maxage=300, stale-while-revalidate=600"), Some(300));
-        assert_eq!(lifetime("public,s-maxage=5,max-age=9"), Some(5));
-        assert_eq!(lifetime("public, max-age=31536000, immutable"), Some(31_536_000));
-        assert_eq!(lifetime("public, max-age=x"), None);
-        assert_eq!(lifetime("max-age=60"), None, "not marked public");
-        assert_eq!(shared_lifetime(404, Some("public, max-age=60")), None);
-        assert_eq!(shared_lifetime(200, None), None);
     }
 }

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use chrono::DateTime;
-use newsroom::cache::{age, stored_at, STORED_AT};
+use newsroom::cache::{age, shared_lifetime, stored_at, STORED_AT};
 use newsroom::config::Config;
 use newsroom::http::{HttpResponse, RequestFacts};
 use newsroom::memory_cache::{MemoryCache, Stored, DEFAULT_BUDGET};
@@ -92,7 +92,7 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
     }
     let full = serve(&facts, env, timing).await?;
     warnings.extend(full.log.iter().cloned());
-    let cacheable = full.status == 200 && full.header("cache-control").is_some_and(|c| c.starts_with("public"));
+    let cacheable = shared_lifetime(full.status, full.header("cache-control")).is_some();
     if let (Some(key), true) = (&key, cacheable && memory) {
         MEMORY.with(|m| m.borrow_mut().put(key, Stored::from_response(&full), facts.now, facts.now));
     }
