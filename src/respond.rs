@@ -48,6 +48,9 @@ pub struct Loaded {
     /// at: a search takes two rounds of reads (index, then the page's documents) and must
     /// not rank twice.
     ranked: RefCell<Option<(Query, i64, Ranked)>>,
+    /// The release record a release page decoded in its first round, by key: the record
+    /// names the publisher whose record the second round reads, and is decoded only once.
+    release: RefCell<Option<(String, Rc<ReleaseRecord>)>>,
 }
 
 /// Ranked result ids of a search and when they change next (a scheduled release).
@@ -57,8 +60,9 @@ impl Loaded {
     /// Records the value of `key` (`None` if KV has no such key).
     pub fn insert(&mut self, key: String, value: Option<Vec<u8>>) {
         if self.values.insert(key, value).is_some() {
-            // A value changed under the ranking: rank again.
+            // A value changed under what was decoded from it: decode again.
             self.ranked.take();
+            self.release.take();
         }
     }
 
@@ -845,23 +849,10 @@ fn preview_opens(slug: &str, token: Option<&str>, req: &RequestFacts) -> bool {
     }
 }
 
-/// The fields of a release record that decide everything before its publisher's record is
-/// read: decoding only these (serde skips the rest) keeps the first round cheap, so the
-/// whole record is decoded once, in the last round.
-#[derive(serde::Deserialize)]
-struct ReleaseHead {
-    slug: String,
-    publisher: crate::model::PublisherRef,
-    published: crate::model::Timestamp,
-    lang: String,
-    #[serde(default)]
-    translations: Vec<Translation>,
-}
-
 fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let (format, preview) = (t.format, t.preview.as_deref());
     let key = kv::release_key(slug);
-    let Some(head) = record::<ReleaseHead>(loaded, key.clone())? else {
+    let Some(r) = release_record(loaded, &key)? else {
         // Missing: a removed release leaves a tombstone (410), anything else is a 404.
         return Err(match record::<GoneRecord>(loaded, kv::gone_key(slug))? {
             Some(g) => HttpError::Gone(g.release.title, g.release.publisher.name),
@@ -869,26 +860,25 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
         }
         .into());
     };
-    if head.slug != slug {
+    let summary = &r.summary;
+    if summary.slug != slug {
         return Err(HttpError::BadData(damaged(&key, "its slug field names another release")).into());
     }
-    if matches!(&t.home, Home::Publisher(p) if p.slug != head.publisher.slug) {
+    if matches!(&t.home, Home::Publisher(p) if p.slug != summary.publisher.slug) {
         // Another publisher's release is not part of this publisher's own newsroom.
         return Err(HttpError::NotFound(req.path.clone()).into());
     }
-    let embargoed = head.published.at > req.now;
+    let embargoed = summary.published.at > req.now;
     if embargoed && !preview_opens(slug, preview, req) {
         // Embargoed: indistinguishable from a missing release, cached only until it lifts.
-        return Err(HttpError::Scheduled(req.path.clone(), head.published.at).into());
+        return Err(HttpError::Scheduled(req.path.clone(), summary.published.at).into());
     }
-    let translations: Vec<&Translation> = head.translations.iter().filter(|t| t.published.at <= req.now).collect();
-    if let Some(other) = chosen_translation(t, &head.lang, &translations) {
+    let translations: Vec<&Translation> = r.translations.iter().filter(|t| t.published.at <= req.now).collect();
+    if let Some(other) = chosen_translation(t, &summary.lang, &translations) {
         return Err(Halt::Found(other));
     }
-    let publisher_key = kv::publisher_key(&head.publisher.slug);
+    let publisher_key = kv::publisher_key(&summary.publisher.slug);
     need_all(loaded, std::slice::from_ref(&publisher_key))?;
-    let not_found = || HttpError::BadData(damaged(&key, "vanished between two reads"));
-    let r: ReleaseRecord = record(loaded, key.clone())?.ok_or_else(not_found)?;
     // The publisher record adds boilerplate and "more from"; a damaged one only loses those.
     let mut log = Vec::new();
     let publisher: Option<PublisherRecord> = match record(loaded, publisher_key.clone()) {
@@ -900,7 +890,7 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
         Err(need) => return Err(need),
     };
     let (others, next) = publisher.as_ref().map_or((Vec::new(), None), |p| published(&p.releases, req.now));
-    let more: Vec<&Summary> = others.into_iter().filter(|s| s.slug != r.summary.slug).take(MORE_LEN).collect();
+    let more: Vec<&Summary> = others.into_iter().filter(|s| s.slug != summary.slug).take(MORE_LEN).collect();
     let origin = &req.origin;
     let body = match format {
         Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_ref(), &more, &translations, origin)),
@@ -921,6 +911,18 @@ fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -
         Some(p) => rendered.warn(&publisher_key, &p.releases),
         None => rendered,
     })
+}
+
+/// The release record under `key`, decoded once for both rounds of a release page.
+fn release_record(loaded: &Loaded, key: &str) -> Result<Option<Rc<ReleaseRecord>>, Halt> {
+    if let Some((k, r)) = loaded.release.borrow().as_ref() {
+        if k == key {
+            return Ok(Some(Rc::clone(r)));
+        }
+    }
+    let Some(r) = record::<ReleaseRecord>(loaded, key.to_string())?.map(Rc::new) else { return Ok(None) };
+    *loaded.release.borrow_mut() = Some((key.to_string(), Rc::clone(&r)));
+    Ok(Some(r))
 }
 
 /// The path of the translation the reader asked for: the one in the `?lang=` language, or
@@ -1219,21 +1221,54 @@ fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered
 mod tests {
     use super::*;
 
+    /// Every KV record of `releases` generated releases from two publishers.
     #[cfg(feature = "gen")]
-    #[test]
-    fn a_search_ranks_once_over_its_two_rounds_of_reads() {
+    fn generated_kv(releases: usize) -> HashMap<String, Vec<u8>> {
         use crate::content::{load_site, SourceFile};
-        let spec = crate::gen::Spec { releases: 150, publishers: 2, seed: 3, body_bytes: (200, 400) };
-        let (mut publishers, mut releases) = (Vec::new(), Vec::new());
+        let spec = crate::gen::Spec { releases, publishers: 2, seed: 3, body_bytes: (200, 400) };
+        let (mut publishers, mut items) = (Vec::new(), Vec::new());
         crate::gen::generate(&spec, |path, text| -> Result<(), ()> {
             let file = SourceFile { path: format!("content/{path}"), text };
-            if path.starts_with("publishers/") { &mut publishers } else { &mut releases }.push(file);
+            if path.starts_with("publishers/") { &mut publishers } else { &mut items }.push(file);
             Ok(())
         })
         .expect("in memory");
-        let site = load_site(&publishers, &releases).expect("generated content is valid");
+        let site = load_site(&publishers, &items).expect("generated content is valid");
         let records = crate::build::build(&site, None);
-        let kv: HashMap<String, Vec<u8>> = records.indexes.into_iter().map(|p| (p.key, p.value.into_bytes())).collect();
+        records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
+    }
+
+    #[cfg(feature = "gen")]
+    #[test]
+    fn a_release_page_decodes_its_record_once_over_its_two_rounds_of_reads() {
+        let kv = generated_kv(10);
+        let now = DateTime::from_timestamp(1_900_000_000, 0).unwrap_or_default();
+        let req = RequestFacts::get("/releases/gen-3", None, now);
+        let mut loaded = Loaded::default();
+        let key = kv::release_key("gen-3");
+        loaded.insert(key.clone(), kv.get(&key).cloned());
+        let Outcome::Fetch(keys) = respond(&req, &loaded) else { panic!("the publisher is read next") };
+        assert!(keys.iter().all(|k| k.starts_with("publisher:")), "{keys:?}");
+        assert!(loaded.release.borrow().is_some(), "decoded in the first round");
+        // Were the record decoded again, this would fail the request.
+        loaded.values.insert(key.clone(), Some(b"damaged".to_vec()));
+        for k in keys {
+            let value = kv.get(&k).cloned();
+            loaded.insert(k, value);
+        }
+        let Outcome::Done(r) = respond(&req, &loaded) else { panic!("two rounds") };
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        // A changed value drops the decoded record.
+        loaded.insert(key, Some(b"damaged".to_vec()));
+        assert!(loaded.release.borrow().is_none());
+        let Outcome::Done(r) = respond(&req, &loaded) else { panic!("everything is loaded") };
+        assert_eq!(r.status, 500);
+    }
+
+    #[cfg(feature = "gen")]
+    #[test]
+    fn a_search_ranks_once_over_its_two_rounds_of_reads() {
+        let kv = generated_kv(150);
         let now = DateTime::from_timestamp(1_900_000_000, 0).unwrap_or_default();
         let req = RequestFacts::get("/search?q=sairaala&format=json", None, now);
         let mut loaded = Loaded::default();
