@@ -227,13 +227,16 @@ fn push_search(records: &mut Records, all: &[&Built]) {
     };
     for (shard, shard_terms) in terms {
         let recent = recent(&mut shard_terms.values().flatten().map(|(id, _)| *id));
-        let terms = shard_terms.into_iter().map(|(t, postings)| (t, search::encode_postings(&postings))).collect();
-        let record = search::ShardRecord { v: SCHEMA_VERSION, terms, recent };
+        let terms = shard_terms.into_iter().map(|(t, postings)| (t, search::encode_term(&postings))).collect();
+        let record = search::ShardRecord { v: search::INDEX_VERSION, terms, recent };
         records.indexes.push(pair(search::shard_key(&shard), &record));
     }
     for (key, ids) in filters {
         let recent = recent(&mut ids.iter().copied());
-        records.indexes.push(pair(key, &search::FilterRecord { v: SCHEMA_VERSION, ids, recent }));
+        let docs = search::encode_ids(&ids);
+        records
+            .indexes
+            .push(pair(key, &search::FilterRecord { v: search::INDEX_VERSION, docs, recent, ..Default::default() }));
     }
     for (n, chunk) in oldest_first.chunks(search::DOCS_PER_CHUNK).enumerate() {
         let docs = chunk

@@ -53,8 +53,8 @@ pub struct Loaded {
     release: RefCell<Option<(String, Rc<ReleaseRecord>)>>,
 }
 
-/// Ranked result ids of a search and when they change next (a scheduled release).
-type Ranked = (Rc<Vec<u32>>, Option<DateTime<Utc>>);
+/// The ranked results of a search and when they change next (a scheduled release).
+type Ranked = (Rc<search::Ranking>, Option<DateTime<Utc>>);
 
 impl Loaded {
     /// Records the value of `key` (`None` if KV has no such key).
@@ -679,7 +679,7 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         need_all(loaded, &keys)?;
         let at = req.now.timestamp();
         let memo = loaded.ranked.borrow().as_ref().filter(|(q, t, _)| *q == query && *t == at).map(|m| m.2.clone());
-        let (ids, scheduled_next) = match memo {
+        let (ranking, scheduled_next) = match memo {
             Some(ranked) => ranked,
             None => {
                 let ranked = rank_search(req, loaded, &query, &keys)?;
@@ -688,19 +688,15 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
             }
         };
         next = scheduled_next;
-        results.total = ids.len();
-        pager.pages = ids.len().div_ceil(req.config.page_size).max(1);
+        results.total = ranking.total();
+        pager.pages = results.total.div_ceil(req.config.page_size).max(1);
         pager.page = t.page;
         if t.page > pager.pages {
             let shown = HttpError::NotFound(format!("{path} (page {})", t.page));
             return Err(next.map_or(shown, |at| HttpError::Scheduled(path.clone(), at.fixed_offset())).into());
         }
-        let page_ids: Vec<usize> = ids
-            .iter()
-            .skip((t.page - 1) * req.config.page_size)
-            .take(req.config.page_size)
-            .map(|id| *id as usize)
-            .collect();
+        let size = req.config.page_size;
+        let page_ids: Vec<usize> = ranking.page((t.page - 1) * size, size).into_iter().map(|id| id as usize).collect();
         let chunk_keys: Vec<String> = page_ids
             .iter()
             .map(|id| search::docs_key(id / search::DOCS_PER_CHUNK))
@@ -737,14 +733,14 @@ fn rank_search(req: &RequestFacts, loaded: &Loaded, query: &Query, keys: &[Strin
     let mut shards = std::collections::BTreeMap::new();
     for term in &query.terms {
         let shard = search::shard_of(term);
-        if let Some(r) = record::<search::ShardRecord>(loaded, search::shard_key(shard))? {
+        if let Some(r) = record_of::<search::ShardRecord>(loaded, search::shard_key(shard), INDEX_VERSIONS)? {
             shards.insert(shard.to_string(), r);
         }
     }
-    let mut filters = Vec::new();
+    let mut filters: Vec<search::FilterRecord> = Vec::new();
     for key in keys.iter().filter(|k| k.starts_with("search:filter:")) {
-        let empty = search::FilterRecord { v: SCHEMA_VERSION, ids: vec![], recent: vec![] };
-        filters.push(record(loaded, key.clone())?.unwrap_or(empty));
+        // A missing filter lets nothing through.
+        filters.push(record_of(loaded, key.clone(), INDEX_VERSIONS)?.unwrap_or_default());
     }
     // Publication times of the newest documents, as the records read carry them.
     let recent: std::collections::BTreeMap<i64, i64> = shards
@@ -758,12 +754,11 @@ fn rank_search(req: &RequestFacts, loaded: &Loaded, query: &Query, keys: &[Strin
     let next = recent.values().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
     let scheduled: Vec<u32> =
         recent.iter().filter(|(_, at)| **at > now).filter_map(|(id, _)| u32::try_from(*id).ok()).collect();
-    let mut ids = search::rank(query, &shards, &filters);
-    if !scheduled.is_empty() {
-        ids.retain(|id| !scheduled.contains(id));
-    }
-    Ok((Rc::new(ids), next))
+    Ok((Rc::new(search::rank(query, &shards, &filters, &scheduled)), next))
 }
+
+/// The versions of search shards and filters this worker reads.
+const INDEX_VERSIONS: &[u32] = &[1, search::INDEX_VERSION];
 
 /// Asks for every key of `keys` not read yet, in one round.
 fn need_all(loaded: &Loaded, keys: &[String]) -> Result<(), Halt> {
@@ -1016,18 +1011,25 @@ fn visible_total(total: usize, stored: usize, public: usize) -> usize {
 
 /// Decodes the record at `key`: `Need` if not read yet, `Ok(None)` if absent.
 fn record<T: DeserializeOwned>(loaded: &Loaded, key: String) -> Result<Option<T>, Halt> {
+    record_of(loaded, key, &[SCHEMA_VERSION])
+}
+
+/// [`record`] of a type whose schema versions are `versions`.
+fn record_of<T: DeserializeOwned>(loaded: &Loaded, key: String, versions: &[u32]) -> Result<Option<T>, Halt> {
     let Some(value) = loaded.values.get(&key) else {
         return Err(Halt::Need(vec![key]));
     };
     let Some(bytes) = value else { return Ok(None) };
-    decode(&key, bytes).map(Some).map_err(|e| Halt::Fail(HttpError::BadData(e)))
+    decode_of(&key, bytes, versions).map(Some).map_err(|e| Halt::Fail(HttpError::BadData(e)))
 }
-
-/// [`SCHEMA_VERSION`] as written in records.
-const SCHEMA_VERSION_TEXT: &str = "1";
 
 /// Checks size, UTF-8, JSON shape and schema version, naming the key in every error.
 pub fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, DataError> {
+    decode_of(key, bytes, &[SCHEMA_VERSION])
+}
+
+/// [`decode`] of a type whose schema versions are `versions`.
+fn decode_of<T: DeserializeOwned>(key: &str, bytes: &[u8], versions: &[u32]) -> Result<T, DataError> {
     if bytes.len() > MAX_RECORD_BYTES {
         return Err(damaged(
             key,
@@ -1037,23 +1039,32 @@ pub fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, DataErr
     // `newsroom build` writes the version first (`{"v":1,...`): such records are parsed once,
     // straight from the bytes (serde_json checks UTF-8 in the strings it reads). One reader
     // type for every record keeps the wasm small: each one doubles serde's code.
-    let fast = bytes.strip_prefix(b"{\"v\":").and_then(|rest| rest.strip_prefix(SCHEMA_VERSION_TEXT.as_bytes()));
-    if !fast.is_some_and(|rest| rest.starts_with(b",")) {
+    if leading_version(bytes).is_none_or(|v| !versions.contains(&v)) {
         #[derive(serde::Deserialize)]
         struct Version {
             v: Option<u32>,
         }
         match serde_json::from_slice::<Version>(bytes) {
             Err(e) => return Err(unreadable(key, bytes, "not a JSON object", &e)),
-            Ok(Version { v: Some(SCHEMA_VERSION) }) => {}
+            Ok(Version { v: Some(v) }) if versions.contains(&v) => {}
             Ok(Version { v }) => {
                 let found = v.map_or("no".to_string(), |v| format!("version {v}"));
-                return Err(damaged(key, &format!("{found} schema; this worker reads version {SCHEMA_VERSION}")));
+                let known = versions.iter().map(u32::to_string).collect::<Vec<_>>().join(" and ");
+                return Err(damaged(key, &format!("{found} schema; this worker reads version {known}")));
             }
         }
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| unreadable(key, bytes, &format!("does not match schema {SCHEMA_VERSION}"), &e))
+    serde_json::from_slice(bytes).map_err(|e| unreadable(key, bytes, "does not match its schema", &e))
+}
+
+/// The version of a record that starts `{"v":N,` (as `newsroom build` writes them).
+fn leading_version(bytes: &[u8]) -> Option<u32> {
+    let rest = bytes.strip_prefix(b"{\"v\":")?;
+    let digits = rest.iter().take(10).take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || rest.get(digits) != Some(&b',') {
+        return None;
+    }
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
 /// A parse error, blamed on the encoding when the bytes are not UTF-8.
@@ -1305,8 +1316,7 @@ mod tests {
     }
 
     #[test]
-    fn the_version_fast_path_matches_the_schema_version() {
-        assert_eq!(SCHEMA_VERSION_TEXT, SCHEMA_VERSION.to_string());
+    fn records_are_checked_against_their_schema_versions() {
         #[derive(serde::Deserialize, Debug, PartialEq)]
         struct R {
             v: u32,
@@ -1315,14 +1325,22 @@ mod tests {
         assert_eq!(decode::<R>("k", br#"{"v":1,"x":2}"#), Ok(R { v: 1, x: 2 }));
         assert_eq!(decode::<R>("k", br#"{"x":2,"v":1}"#), Ok(R { v: 1, x: 2 }), "any field order");
         let newer = decode::<R>("k", br#"{"v":12,"x":2}"#).expect_err("version 12");
-        assert!(newer.reason.contains("version 12 schema"), "{}", newer.reason);
+        assert!(newer.reason.contains("version 12 schema; this worker reads version 1"), "{}", newer.reason);
+        assert_eq!(decode_of::<R>("k", br#"{"v":2,"x":2}"#, &[1, 2]), Ok(R { v: 2, x: 2 }));
+        assert_eq!(decode_of::<R>("k", br#"{"x":2,"v":1}"#, &[1, 2]), Ok(R { v: 1, x: 2 }));
+        let both = decode_of::<R>("k", br#"{"v":3,"x":2}"#, &[1, 2]).expect_err("version 3");
+        assert!(both.reason.contains("reads version 1 and 2"), "{}", both.reason);
+        assert_eq!(decode::<R>("k", br#"{"v":2,"x":2}"#).map_err(|e| e.reason.contains("version 2 schema")), Err(true));
         let broken = decode::<R>("k", br#"{"v":1,"x":"#).expect_err("truncated");
-        assert!(broken.reason.contains("does not match schema 1 (EOF"), "{}", broken.reason);
+        assert!(broken.reason.contains("does not match its schema (EOF"), "{}", broken.reason);
         let odd = decode::<R>("k", br#"[1, 2"#).expect_err("no object");
         assert!(odd.reason.contains("not a JSON object"), "{}", odd.reason);
         let wrong = decode::<R>("k", br#"{"v":1,"x":"two"}"#).expect_err("wrong type");
-        assert!(wrong.reason.contains("does not match schema 1"), "{}", wrong.reason);
+        assert!(wrong.reason.contains("does not match its schema"), "{}", wrong.reason);
         let latin1 = decode::<R>("k", b"{\"v\":1,\"x\":\"\xe4\"}").expect_err("not UTF-8");
         assert!(latin1.reason.contains("not UTF-8"), "{}", latin1.reason);
+        assert_eq!(leading_version(br#"{"v":12,"#), Some(12));
+        assert_eq!(leading_version(br#"{"v":99999999999,"#), None);
+        assert_eq!(leading_version(br#"{"v":1}"#), None);
     }
 }

@@ -1043,3 +1043,52 @@ fn a_new_release_changes_only_the_search_shards_of_its_own_words() {
     let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
     assert_eq!(changed, ["search:shard:tes", "search:shard:uut"], "only the shards of `testi` and `uutuus`");
 }
+
+#[test]
+fn search_answers_alike_from_index_records_of_the_earlier_form() {
+    use newsroom::search::{encode_postings, FilterRecord, ShardRecord, TermDocs, IN_TEXT, IN_TITLE};
+    let kv = store(&seed_site());
+    // The same index as a build before the sets wrote it: version 1, postings lists, id arrays.
+    let mut earlier = kv.clone();
+    for (key, value) in earlier.iter_mut() {
+        if key.starts_with("search:shard:") {
+            let mut shard: ShardRecord = serde_json::from_slice(value).expect(key);
+            assert_eq!(shard.v, 2, "{key}");
+            for stored in shard.terms.values_mut() {
+                let mut docs = TermDocs::default();
+                docs.add_encoded(stored);
+                let mut ids = docs.any.newest(0, usize::MAX);
+                ids.reverse();
+                let flag = |id: &u32| if docs.title.contains(*id) { IN_TITLE | IN_TEXT } else { IN_TEXT };
+                *stored = encode_postings(&ids.iter().map(|id| (*id, flag(id))).collect::<Vec<_>>());
+            }
+            shard.v = 1;
+            *value = serde_json::to_vec(&shard).expect("JSON");
+        } else if key.starts_with("search:filter:") {
+            let filter: FilterRecord = serde_json::from_slice(value).expect(key);
+            let mut ids = filter.doc_set().newest(0, usize::MAX);
+            ids.reverse();
+            let old = FilterRecord { v: 1, ids, docs: String::new(), recent: filter.recent };
+            *value = serde_json::to_vec(&old).expect("JSON");
+        }
+    }
+    for q in [
+        "q=digitaalisten",
+        "q=Hagman",
+        "q=konttisairaala",
+        "q=paivystys",
+        "q=hyvinvointialue",
+        "q=kymenlaakson+hyvinvointialue",
+        "publisher=kymenlaakson-hyvinvointialue",
+        "q=hyvinvointialue&year=2024",
+    ] {
+        let path = format!("/search?{q}&format=json");
+        let (new, _) = serve(&kv, &path, None);
+        let (old, _) = serve(&earlier, &path, None);
+        assert_eq!(new.status, 200, "{q}: {}", text(&new));
+        assert_eq!(text(&new), text(&old), "{q}");
+    }
+    let (r, _) = serve(&kv, "/search?q=hyvinvointialue&format=json", None);
+    let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
+    assert!(v["total"].as_u64().is_some_and(|n| n >= 2), "{v}");
+}

@@ -14,6 +14,12 @@ use serde::{Deserialize, Serialize};
 use crate::model::{PublisherRef, ReleaseKind, Timestamp};
 use crate::slug::words;
 
+mod postings;
+pub use postings::{
+    decode_ids, decode_postings, encode_ids, encode_postings, encode_term, DocSet, Posting, TermDocs, IN_KEYWORDS,
+    IN_TEXT, IN_TITLE, MAX_DOCS,
+};
+
 /// Documents per `search:docs:{n}` record.
 pub const DOCS_PER_CHUNK: usize = 100;
 /// How many of the newest documents carry their publication time in the shards and filters
@@ -23,13 +29,6 @@ pub const DOCS_PER_CHUNK: usize = 100;
 pub const RECENT: usize = 100;
 /// Most terms a query may have.
 pub const MAX_TERMS: usize = 5;
-
-/// A term hit in the title.
-pub const IN_TITLE: u8 = 1;
-/// A term hit in the keywords.
-pub const IN_KEYWORDS: u8 = 2;
-/// A term hit in the lead or body.
-pub const IN_TEXT: u8 = 4;
 
 /// Folded search terms of `text`: lowercase, transliterated, 2–40 characters.
 pub fn terms(text: &str) -> impl Iterator<Item = String> {
@@ -41,52 +40,6 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> {
 pub fn shard_of(term: &str) -> &str {
     let end = term.char_indices().nth(3).map_or(term.len(), |(i, _)| i);
     &term[..end]
-}
-
-/// A document id and where a term occurs in it ([`IN_TITLE`] | [`IN_KEYWORDS`] | [`IN_TEXT`]).
-pub type Posting = (u32, u8);
-
-/// Postings `(doc id, where)` in ascending id order as stored: each entry a LEB128 varint
-/// of `(id - previous id) << 3 | where`, the bytes in unpadded URL-safe base64.
-pub fn encode_postings(postings: &[Posting]) -> String {
-    use base64::Engine as _;
-    let mut bytes = Vec::with_capacity(postings.len() * 2);
-    let mut previous = 0;
-    for &(id, flags) in postings {
-        let mut v = (u64::from(id - previous) << 3) | u64::from(flags & 7);
-        previous = id;
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                bytes.push(byte);
-                break;
-            }
-            bytes.push(byte | 0x80);
-        }
-    }
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Decodes [`encode_postings`]; damaged text yields the entries before the damage.
-pub fn decode_postings(text: &str) -> Vec<Posting> {
-    use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).unwrap_or_default();
-    // Most entries take one byte.
-    let (mut out, mut id, mut v, mut shift) = (Vec::with_capacity(bytes.len()), 0u32, 0u64, 0);
-    for byte in bytes {
-        v |= u64::from(byte & 0x7f) << shift;
-        shift += 7;
-        if byte & 0x80 == 0 {
-            let Some(next) = u32::try_from(v >> 3).ok().and_then(|d| id.checked_add(d)) else { break };
-            id = next;
-            out.push((id, (v & 7) as u8));
-            (v, shift) = (0, 0);
-        } else if shift > 35 {
-            break;
-        }
-    }
-    out
 }
 
 /// Plain text of Markdown (for indexing).
@@ -101,28 +54,46 @@ pub fn plain_text(markdown: &str) -> String {
     out
 }
 
-/// `search:shard:{abc}`: each term starting with `abc` and its postings ([`encode_postings`]).
+/// The version of the [`ShardRecord`]s and [`FilterRecord`]s `newsroom build` writes: 2
+/// since documents are stored as sets ([`encode_term`], [`encode_ids`]). A worker reads 1
+/// and 2; an older worker refuses 2 (a 500 naming the key) rather than misread it.
+pub const INDEX_VERSION: u32 = 2;
+
+/// `search:shard:{abc}`: each term starting with `abc` and its documents ([`encode_term`]).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct ShardRecord {
-    /// Schema version.
+    /// Schema version ([`INDEX_VERSION`]).
     pub v: u32,
-    /// Term → encoded postings, ids ascending.
+    /// Term → its stored documents.
     pub terms: BTreeMap<String, String>,
     /// `[id, publication time]` of the newest [`RECENT`] documents this shard lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent: Vec<[i64; 2]>,
 }
 
-/// `search:filter:{p|k|y}:{value}`: ids of the documents of a publisher, keyword or year.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+/// `search:filter:{p|k|y|t}:{value}`: the documents of a publisher, keyword, year or type.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct FilterRecord {
-    /// Schema version.
+    /// Schema version ([`INDEX_VERSION`]).
     pub v: u32,
-    /// Ids, ascending.
+    /// Ids, ascending (version 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<u32>,
+    /// The documents as a set ([`encode_ids`]; version 2).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub docs: String,
     /// `[id, publication time]` of the newest [`RECENT`] documents this filter lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent: Vec<[i64; 2]>,
+}
+
+impl FilterRecord {
+    /// The documents this filter lets through, in either stored form.
+    pub fn doc_set(&self) -> DocSet {
+        let mut set = decode_ids(&self.docs);
+        set.union_with(&DocSet::from_ids(self.ids.iter().copied()));
+        set
+    }
 }
 
 /// What a result shows.
@@ -266,107 +237,82 @@ pub fn stems(term: &str) -> Vec<String> {
     out
 }
 
-/// Matching ids, ranked: title hits first, then newest (highest id). Every term must match
-/// (as a prefix of an indexed term); every filter must hold. Works on id-sorted vectors
-/// (postings and filters are stored in id order), so no maps and no sorting of the hits.
-pub fn rank(query: &Query, shards: &BTreeMap<String, ShardRecord>, filters: &[FilterRecord]) -> Vec<u32> {
-    let mut hits: Option<Vec<Posting>> = None;
+/// The matches of a query, in two sets: those with a query term in the title, ranked
+/// first, and the rest; each newest (highest id) first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ranking {
+    title: DocSet,
+    rest: DocSet,
+    /// Sizes of `title` and `rest`.
+    counts: (usize, usize),
+}
+
+impl Ranking {
+    fn new(title: DocSet, rest: DocSet) -> Self {
+        let counts = (title.len(), rest.len());
+        Ranking { title, rest, counts }
+    }
+
+    /// How many documents match.
+    pub fn total(&self) -> usize {
+        self.counts.0 + self.counts.1
+    }
+
+    /// Up to `take` ids in rank order after the first `skip`.
+    pub fn page(&self, skip: usize, take: usize) -> Vec<u32> {
+        let mut ids = self.title.newest(skip, take);
+        let rest = self.rest.newest(skip.saturating_sub(self.counts.0), take - ids.len());
+        ids.extend(rest);
+        ids
+    }
+}
+
+/// Ranks the documents that match every term (as a prefix of an indexed term) and every
+/// filter, leaving out `hidden` ones: title hits first, then newest. Bitmap operations, so
+/// the work grows with the archive's size / 64, not with the number of matches.
+pub fn rank(
+    query: &Query,
+    shards: &BTreeMap<String, ShardRecord>,
+    filters: &[FilterRecord],
+    hidden: &[u32],
+) -> Ranking {
+    let mut hits: Option<DocSet> = None;
+    let mut title = DocSet::default();
     for term in &query.terms {
-        let this = term_postings(term, shards);
-        hits = Some(match hits {
-            None => this,
-            Some(prev) => intersect(&prev, &this),
-        });
+        let docs = term_docs(term, shards);
+        title.union_with(&docs.title);
+        match &mut hits {
+            Some(h) => h.intersect_with(&docs.any),
+            None => hits = Some(docs.any),
+        }
     }
-    let mut hits = match hits {
-        Some(h) => h,
-        // Filters only: every document of the (first) filter.
-        None => filters.first().map(|f| f.ids.iter().map(|id| (*id, 0)).collect()).unwrap_or_default(),
-    };
-    for f in filters {
-        let mut allowed = f.ids.iter().peekable();
-        hits.retain(|(id, _)| {
-            while allowed.next_if(|a| *a < id).is_some() {}
-            allowed.peek() == Some(&id)
-        });
+    let filter_sets: Vec<DocSet> = filters.iter().map(FilterRecord::doc_set).collect();
+    // Filters only: every document of the first filter.
+    let mut hits = hits.or_else(|| filter_sets.first().cloned()).unwrap_or_default();
+    for f in &filter_sets {
+        hits.intersect_with(f);
     }
-    let in_title = |(_, f): &&Posting| f & IN_TITLE != 0;
-    let title = hits.iter().rev().filter(in_title);
-    let rest = hits.iter().rev().filter(|p| !in_title(p));
-    let mut ranked = Vec::with_capacity(hits.len());
-    ranked.extend(title.chain(rest).map(|(id, _)| *id));
-    ranked
+    for id in hidden {
+        hits.remove(*id);
+    }
+    title.intersect_with(&hits);
+    let rest = hits.difference(&title);
+    Ranking::new(title, rest)
 }
 
-/// The postings of every indexed term `term` (or one of its stems) is a prefix of, merged
-/// into one id-sorted list with the places of each id combined.
-fn term_postings(term: &str, shards: &BTreeMap<String, ShardRecord>) -> Vec<Posting> {
-    let Some(shard) = shards.get(shard_of(term)) else { return Vec::new() };
-    let mut lists: Vec<Vec<Posting>> = Vec::new();
+/// The documents of every indexed term that `term` (or one of its stems) is a prefix of.
+fn term_docs(term: &str, shards: &BTreeMap<String, ShardRecord>) -> TermDocs {
+    let mut docs = TermDocs::default();
+    let Some(shard) = shards.get(shard_of(term)) else { return docs };
+    let mut matched = BTreeSet::new();
     for stem in stems(term) {
-        for (_, postings) in shard.terms.range(stem.clone()..).take_while(|(t, _)| t.starts_with(stem.as_str())) {
-            lists.push(decode_postings(postings));
-        }
-    }
-    // A few lists merge in linear passes; many (a short prefix) are cheaper sorted once.
-    if lists.len() <= 4 {
-        return lists.into_iter().reduce(|all, list| union(&all, &list)).unwrap_or_default();
-    }
-    let mut all: Vec<Posting> = lists.concat();
-    all.sort_unstable_by_key(|(id, _)| *id);
-    all.dedup_by(|later, kept| {
-        let same = later.0 == kept.0;
-        if same {
-            kept.1 |= later.1;
-        }
-        same
-    });
-    all
-}
-
-/// The ids in either id-sorted list, with their places combined.
-fn union(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
-    if a.is_empty() {
-        return b.to_vec();
-    }
-    let (mut i, mut j, mut out) = (0, 0, Vec::with_capacity(a.len() + b.len()));
-    loop {
-        match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                out.push((x.0, x.1 | y.1));
-                (i, j) = (i + 1, j + 1);
-            }
-            (Some(x), Some(y)) if x.0 < y.0 => {
-                out.push(*x);
-                i += 1;
-            }
-            (_, Some(y)) => {
-                out.push(*y);
-                j += 1;
-            }
-            (Some(x), None) => {
-                out.push(*x);
-                i += 1;
-            }
-            (None, None) => return out,
-        }
-    }
-}
-
-/// The ids in both id-sorted lists, with their places combined.
-fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::with_capacity(a.len().min(b.len())));
-    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-        match x.0.cmp(&y.0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push((x.0, x.1 | y.1));
-                (i, j) = (i + 1, j + 1);
+        for (t, stored) in shard.terms.range(stem.clone()..).take_while(|(t, _)| t.starts_with(stem.as_str())) {
+            if matched.insert(t) {
+                docs.add_encoded(stored);
             }
         }
     }
-    out
+    docs
 }
 
 /// Wraps the words of `text` that start with a query term in `<mark>`, escaping the rest.
@@ -403,6 +349,11 @@ pub fn highlight(text: &str, terms: &[String]) -> String {
 mod tests {
     use super::*;
 
+    /// Every id of `r`, in rank order.
+    fn all(r: &Ranking) -> Vec<u32> {
+        r.page(0, usize::MAX)
+    }
+
     fn params(q: &str) -> Vec<(String, String)> {
         form_urlencoded::parse(q.as_bytes()).into_owned().collect()
     }
@@ -437,9 +388,9 @@ mod tests {
         shard.terms.insert("hyvinvointialueen".into(), encode_postings(&[(1, 4), (2, 1)]));
         let shards = BTreeMap::from([("hyv".to_string(), shard)]);
         let q = Query { terms: vec!["hyvinvointialue".into()], ..Query::default() };
-        assert_eq!(rank(&q, &shards, &[]), [3, 2, 1, 0]);
-        let only = FilterRecord { v: 1, ids: vec![1, 3], recent: vec![] };
-        assert_eq!(rank(&q, &shards, &[only]), [3, 1]);
+        assert_eq!(all(&rank(&q, &shards, &[], &[])), [3, 2, 1, 0]);
+        let only = FilterRecord { v: 1, ids: vec![1, 3], ..FilterRecord::default() };
+        assert_eq!(all(&rank(&q, &shards, &[only], &[])), [3, 1]);
     }
 
     #[test]
@@ -451,10 +402,18 @@ mod tests {
         sot.terms.insert("sote".into(), encode_postings(&[(2, 4), (5, 4), (7, 4), (8, 1)]));
         let shards = BTreeMap::from([("hyv".to_string(), hyv), ("sot".to_string(), sot)]);
         let q = Query { terms: vec!["hyvinvointi".into(), "sote".into()], ..Query::default() };
-        assert_eq!(rank(&q, &shards, &[]), [5, 2, 7], "title hits (2 via hyvinvointialue, 5) first, newest first");
-        let filter = FilterRecord { v: 1, ids: vec![0, 2, 3, 7, 10], recent: vec![] };
-        assert_eq!(rank(&q, &shards, std::slice::from_ref(&filter)), [2, 7]);
-        assert_eq!(rank(&Query::default(), &shards, &[filter]), [10, 7, 3, 2, 0], "filters only: newest first");
+        assert_eq!(
+            all(&rank(&q, &shards, &[], &[])),
+            [5, 2, 7],
+            "title hits (2 via hyvinvointialue, 5) first, newest first"
+        );
+        let filter = FilterRecord { v: INDEX_VERSION, docs: encode_ids(&[0, 2, 3, 7, 10]), ..FilterRecord::default() };
+        assert_eq!(all(&rank(&q, &shards, std::slice::from_ref(&filter), &[])), [2, 7]);
+        assert_eq!(
+            all(&rank(&Query::default(), &shards, &[filter], &[])),
+            [10, 7, 3, 2, 0],
+            "filters only: newest first"
+        );
     }
 
     #[test]
@@ -468,19 +427,31 @@ mod tests {
         }
         let shards = BTreeMap::from([("pai".to_string(), pai)]);
         let q = Query { terms: vec!["paivys".into()], ..Query::default() };
-        assert_eq!(rank(&q, &shards, &[]), [14, 13, 12, 11, 10, 20, 4, 3, 2, 1, 0], "five terms: sorted, deduplicated");
+        assert_eq!(
+            all(&rank(&q, &shards, &[], &[])),
+            [14, 13, 12, 11, 10, 20, 4, 3, 2, 1, 0],
+            "five terms: sorted, deduplicated"
+        );
         let q = Query { terms: vec!["paivystyks".into()], ..Query::default() };
-        assert_eq!(rank(&q, &shards, &[]), [14, 13, 12, 20, 4, 3, 2], "three terms: merged");
+        assert_eq!(all(&rank(&q, &shards, &[], &[])), [14, 13, 12, 20, 4, 3, 2], "three terms: merged");
     }
 
     #[test]
-    fn postings_round_trip_compactly_and_damage_stops_decoding() {
-        let postings: Vec<Posting> = vec![(0, 1), (1, 4), (130, 7), (70_000, 2), (4_000_000_000, 5)];
-        let text = encode_postings(&postings);
-        assert_eq!(decode_postings(&text), postings);
-        assert!(encode_postings(&[(5, 4), (6, 4), (7, 4)]).len() <= 4, "small gaps take a byte each");
-        assert_eq!(decode_postings("not base64!"), []);
-        assert_eq!(decode_postings(&"_".repeat(20)), [], "an endless varint");
+    fn both_stored_forms_rank_alike_and_a_page_crosses_from_title_hits_to_the_rest() {
+        let postings: Vec<Posting> = (0..300).map(|id| (id, if id % 7 == 0 { IN_TITLE } else { IN_TEXT })).collect();
+        let q = Query { terms: vec!["sairaala".into()], ..Query::default() };
+        let shards = |text: String| {
+            let terms = BTreeMap::from([("sairaala".to_string(), text)]);
+            BTreeMap::from([("sai".to_string(), ShardRecord { v: INDEX_VERSION, terms, recent: vec![] })])
+        };
+        let sets = rank(&q, &shards(encode_term(&postings)), &[], &[294, 5]);
+        assert_eq!(sets, rank(&q, &shards(encode_postings(&postings)), &[], &[294, 5]));
+        assert_eq!(sets.total(), 298, "hidden ids are left out");
+        let title = (0..300).rev().filter(|id| id % 7 == 0 && *id != 294);
+        let expected: Vec<u32> = title.chain((0..300).rev().filter(|id| id % 7 != 0 && *id != 5)).collect();
+        assert_eq!(all(&sets), expected);
+        assert_eq!(sets.page(40, 20), expected[40..60], "42 title hits, then the rest");
+        assert_eq!(sets.page(290, 20), expected[290..]);
     }
 
     #[test]
