@@ -1,7 +1,8 @@
 //! The records stored in KV: what `newsroom build` writes and the worker reads.
 //!
-//! Every record carries `v`, the [`SCHEMA_VERSION`] it was written with; a worker refuses
-//! records of another version with a clear error instead of misreading them.
+//! Every record carries `v`, the [`SCHEMA_VERSION`] it was written with (search shards and
+//! filters: [`crate::search::INDEX_VERSION`]); a worker refuses records of a version it
+//! does not read with a clear error instead of misreading them.
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};

@@ -545,17 +545,19 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             Ok(list_rendered(body, lang, &items, next).warn(&kv::page_key(&ListScope::Latest, t.page), &page.releases))
         }
         Route::Publisher(slug) => {
+            let scope = ListScope::Publisher(slug.clone());
+            // Profile and page together: one round of reads, not two.
+            need_all(loaded, &[kv::publisher_key(slug), kv::page_key(&scope, t.page)])?;
             let not_found = || HttpError::NotFound(req.path.clone());
             let p: PublisherRecord = record(loaded, kv::publisher_key(slug))?.ok_or_else(not_found)?;
-            let page = list_page_record(loaded, &ListScope::Publisher(slug.clone()), t.page, req)?;
+            let page = list_page_record(loaded, &scope, t.page, req)?;
             let (items, next) = published(&page.releases, req.now);
             let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
                 Format::Json => json::to_bytes(&PublisherView::new(&p, total, &items, &pager(&page), origin)),
                 _ => html::publisher_page(&p, total, &items, &pager(&page), &site(req, &t.home)).into_bytes(),
             };
-            Ok(list_rendered(body, &p.lang, &items, next)
-                .warn(&kv::page_key(&ListScope::Publisher(slug.clone()), t.page), &page.releases))
+            Ok(list_rendered(body, &p.lang, &items, next).warn(&kv::page_key(&scope, t.page), &page.releases))
         }
         Route::Keyword(slug) => {
             let page = list_page_record(loaded, &ListScope::Keyword(slug.clone()), t.page, req)?;

@@ -1092,3 +1092,18 @@ fn search_answers_alike_from_index_records_of_the_earlier_form() {
     let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
     assert!(v["total"].as_u64().is_some_and(|n| n >= 2), "{v}");
 }
+
+#[test]
+fn a_publisher_page_reads_its_profile_and_its_page_in_one_round() {
+    use newsroom::{respond, Loaded, Outcome};
+    let kv = store(&seed_site());
+    let req = RequestFacts::get("/publishers/kymenlaakson-hyvinvointialue?page=1", None, now());
+    let Outcome::Fetch(keys) = respond(&req, &Loaded::default()) else { panic!("nothing read yet") };
+    assert_eq!(keys, ["publisher:kymenlaakson-hyvinvointialue", "page:publisher:kymenlaakson-hyvinvointialue:1"]);
+    let mut loaded = Loaded::default();
+    for key in keys {
+        loaded.insert(key.clone(), kv.get(&key).cloned());
+    }
+    let Outcome::Done(r) = respond(&req, &loaded) else { panic!("one round") };
+    assert_eq!(r.status, 200);
+}
