@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use crate::cache::{seconds_until, CacheKind, Ttls};
 use crate::conditional::{etag, http_date, is_not_modified};
@@ -706,19 +707,21 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
             .into_iter()
             .collect();
         need_all(loaded, &chunk_keys)?;
-        // Each chunk decoded once, however many of the page's results it holds.
+        // Each chunk is split once into its documents' JSON, and only this page's are decoded.
         let mut chunks = std::collections::BTreeMap::new();
         for key in chunk_keys {
-            let chunk: Option<search::DocsRecord> = record(loaded, key.clone())?;
+            let chunk: Option<RawDocs> = record_of(loaded, key.clone(), &[SCHEMA_VERSION])?;
             chunks.insert(key, chunk.map(|c| c.docs).unwrap_or_default());
         }
         for id in page_ids {
-            let docs = chunks.get(&search::docs_key(id / search::DOCS_PER_CHUNK));
+            let key = search::docs_key(id / search::DOCS_PER_CHUNK);
+            let Some(raw) = chunks.get(&key).and_then(|d| d.get(id % search::DOCS_PER_CHUNK)) else { continue };
+            let doc: search::SearchDoc = serde_json::from_str(raw.get()).map_err(|e| {
+                HttpError::BadData(damaged(&key, &format!("document {id} does not match its schema ({e})")))
+            })?;
             // Never shown before its time, even beyond the window of known times.
-            if let Some(doc) =
-                docs.and_then(|d| d.get(id % search::DOCS_PER_CHUNK)).filter(|d| d.published.at <= req.now)
-            {
-                results.hits.push(doc.clone());
+            if doc.published.at <= req.now {
+                results.hits.push(doc);
             }
         }
     }
@@ -727,6 +730,13 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         _ => html::search_page(&results, &pager, &site(req, &t.home), lang).into_bytes(),
     };
     Ok(list_rendered(body, lang, &[], next.map(|at| at.fixed_offset())))
+}
+
+/// A `search:docs:{n}` record ([`search::DocsRecord`]) with each document left as JSON.
+#[derive(serde::Deserialize)]
+struct RawDocs<'a> {
+    #[serde(borrow)]
+    docs: Vec<&'a serde_json::value::RawValue>,
 }
 
 /// Ranks a search from its index records (all read): matching ids, best first, without the
@@ -1016,8 +1026,8 @@ fn record<T: DeserializeOwned>(loaded: &Loaded, key: String) -> Result<Option<T>
     record_of(loaded, key, &[SCHEMA_VERSION])
 }
 
-/// [`record`] of a type whose schema versions are `versions`.
-fn record_of<T: DeserializeOwned>(loaded: &Loaded, key: String, versions: &[u32]) -> Result<Option<T>, Halt> {
+/// [`record`] of a type whose schema versions are `versions` (it may borrow from the value).
+fn record_of<'a, T: Deserialize<'a>>(loaded: &'a Loaded, key: String, versions: &[u32]) -> Result<Option<T>, Halt> {
     let Some(value) = loaded.values.get(&key) else {
         return Err(Halt::Need(vec![key]));
     };
@@ -1030,8 +1040,8 @@ pub fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, DataErr
     decode_of(key, bytes, &[SCHEMA_VERSION])
 }
 
-/// [`decode`] of a type whose schema versions are `versions`.
-fn decode_of<T: DeserializeOwned>(key: &str, bytes: &[u8], versions: &[u32]) -> Result<T, DataError> {
+/// [`decode`] of a type whose schema versions are `versions` (it may borrow from `bytes`).
+fn decode_of<'a, T: Deserialize<'a>>(key: &str, bytes: &'a [u8], versions: &[u32]) -> Result<T, DataError> {
     if bytes.len() > MAX_RECORD_BYTES {
         return Err(damaged(
             key,

@@ -1107,3 +1107,25 @@ fn a_publisher_page_reads_its_profile_and_its_page_in_one_round() {
     let Outcome::Done(r) = respond(&req, &loaded) else { panic!("one round") };
     assert_eq!(r.status, 200);
 }
+
+#[test]
+fn a_damaged_search_document_is_a_500_naming_its_chunk_and_only_when_shown() {
+    let kv = store(&seed_site());
+    let path = "/search?q=konttisairaala&format=json";
+    let (r, _) = serve(&kv, path, None);
+    let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
+    let slug = v["results"][0]["slug"].as_str().expect("a hit").to_string();
+    let mut chunk: serde_json::Value = serde_json::from_slice(&kv["search:docs:0"]).expect("JSON");
+    let docs = chunk["docs"].as_array_mut().expect("docs");
+    let hit = docs.iter().position(|d| d["slug"] == slug.as_str()).expect("the hit's document");
+    docs[hit]["published"] = serde_json::json!("yesterday");
+    let mut damaged = kv.clone();
+    damaged.insert("search:docs:0".into(), serde_json::to_vec(&chunk).expect("JSON"));
+    let (r, _) = serve(&damaged, path, None);
+    assert_eq!(r.status, 500, "{}", text(&r));
+    assert!(r.log.iter().any(|l| l.contains("search:docs:0") && l.contains(&format!("document {hit}"))), "{:?}", r.log);
+    // A query whose page does not show that document is not affected.
+    let (r, _) = serve(&damaged, "/search?q=hagman&format=json", None);
+    assert_eq!(r.status, 200, "{}", text(&r));
+    assert!(!text(&r).contains(&slug));
+}
