@@ -710,7 +710,7 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         // Each chunk is split once into its documents' JSON, and only this page's are decoded.
         let mut chunks = std::collections::BTreeMap::new();
         for key in chunk_keys {
-            let chunk: Option<RawDocs> = record_of(loaded, key.clone(), &[SCHEMA_VERSION])?;
+            let chunk: Option<search::RawDocsRecord> = record(loaded, key.clone())?;
             chunks.insert(key, chunk.map(|c| c.docs).unwrap_or_default());
         }
         for id in page_ids {
@@ -730,13 +730,6 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         _ => html::search_page(&results, &pager, &site(req, &t.home), lang).into_bytes(),
     };
     Ok(list_rendered(body, lang, &[], next.map(|at| at.fixed_offset())))
-}
-
-/// A `search:docs:{n}` record ([`search::DocsRecord`]) with each document left as JSON.
-#[derive(serde::Deserialize)]
-struct RawDocs<'a> {
-    #[serde(borrow)]
-    docs: Vec<&'a serde_json::value::RawValue>,
 }
 
 /// Ranks a search from its index records (all read): matching ids, best first, without the
@@ -1021,8 +1014,9 @@ fn visible_total(total: usize, stored: usize, public: usize) -> usize {
     total.saturating_sub(stored - public)
 }
 
-/// Decodes the record at `key`: `Need` if not read yet, `Ok(None)` if absent.
-fn record<T: DeserializeOwned>(loaded: &Loaded, key: String) -> Result<Option<T>, Halt> {
+/// Decodes the record at `key` (it may borrow from the value): `Need` if not read yet,
+/// `Ok(None)` if absent.
+fn record<'a, T: Deserialize<'a>>(loaded: &'a Loaded, key: String) -> Result<Option<T>, Halt> {
     record_of(loaded, key, &[SCHEMA_VERSION])
 }
 

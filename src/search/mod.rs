@@ -1,10 +1,11 @@
 //! Search at the edge: an inverted index built by `newsroom build`, sharded in KV by the
 //! first three letters of each term, read by the worker a bounded number of values at a time
 //! (`docs/kv-layout.md`). Document ids count up from the oldest release, so a new release
-//! changes only the shards of its own terms; postings are stored compactly (delta-coded
-//! varints in base64), so a worker decodes only the postings of the terms it matches. Finnish-aware in the simple ways that matter: case and diacritics
-//! are folded (ä→a, ö→o, å→a) and query terms match as prefixes, so `hyvinvointialue`
-//! finds `hyvinvointialueen`. Ranking: releases with a hit in the title first, then newest.
+//! changes only the shards of its own terms; each term's documents are stored as sets
+//! (`postings.rs`), and a worker decodes only the terms it matches. Finnish-aware in the
+//! simple ways that matter: case and diacritics are folded (ä→a, ö→o, å→a) and query terms
+//! match as prefixes, so `hyvinvointialue` finds `hyvinvointialueen`. Ranking: releases with
+//! a hit in the title first, then newest.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -120,6 +121,15 @@ pub struct DocsRecord {
     pub v: u32,
     /// Documents in id order.
     pub docs: Vec<SearchDoc>,
+}
+
+/// A [`DocsRecord`] as the worker reads it: each document left as its JSON, so only the
+/// ones a page shows are decoded.
+#[derive(Deserialize)]
+pub struct RawDocsRecord<'a> {
+    /// Documents in id order.
+    #[serde(borrow)]
+    pub docs: Vec<&'a serde_json::value::RawValue>,
 }
 
 /// What a search page shows.

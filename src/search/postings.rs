@@ -206,8 +206,7 @@ pub fn decode_ids(text: &str) -> DocSet {
 /// Appends a set: a varint of `payload length << 1 | is bitmap`, then the smaller payload.
 fn write_set(ids: &[u32], out: &mut Vec<u8>) {
     let list = list_bytes(ids);
-    let bitmap = bitmap_bytes(ids);
-    let (is_bitmap, payload) = if bitmap.len() < list.len() { (1, bitmap) } else { (0, list) };
+    let (is_bitmap, payload) = if bitmap_len(ids) < list.len() { (1, bitmap_bytes(ids)) } else { (0, list) };
     push_varint(out, (payload.len() as u64) << 1 | is_bitmap);
     out.extend(payload);
 }
@@ -241,9 +240,14 @@ fn list_bytes(ids: &[u32]) -> Vec<u8> {
     out
 }
 
+/// Bytes of the bitmap of ascending `ids`.
+fn bitmap_len(ids: &[u32]) -> usize {
+    ids.last().map_or(0, |max| *max as usize / 8 + 1)
+}
+
 /// Ids as bitmap bytes: bit `id % 8` of byte `id / 8`.
 fn bitmap_bytes(ids: &[u32]) -> Vec<u8> {
-    let mut out = vec![0u8; ids.last().map_or(0, |max| *max as usize / 8 + 1)];
+    let mut out = vec![0u8; bitmap_len(ids)];
     for &id in ids {
         out[id as usize / 8] |= 1 << (id % 8);
     }
