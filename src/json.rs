@@ -371,6 +371,11 @@ impl<'a> HealthView<'a> {
 }
 
 /// Serializes a view; our views contain only strings, numbers and lists, so this cannot fail.
+pub fn to_string<T: Serialize>(view: &T) -> String {
+    serde_json::to_string(view).unwrap_or_else(|e| unreachable!("views serialize: {e}"))
+}
+
+/// [`to_string`] as bytes.
 pub fn to_bytes<T: Serialize>(view: &T) -> Vec<u8> {
     serde_json::to_vec(view).unwrap_or_else(|e| unreachable!("views serialize: {e}"))
 }

@@ -975,11 +975,7 @@ fn render_feed(scope: &FeedScope, t: &Target, req: &RequestFacts, loaded: &Loade
         logo_url: f.logo.as_ref().map(|m| format!("{}{}", req.origin, m.path())),
         hub: req.config.websub_hub.as_deref(),
     };
-    let body = match t.format {
-        Format::Atom => feed::atom(&meta, &items, &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).into_bytes(),
-        Format::JsonFeed => feed::json_feed(&meta, &items),
-        _ => feed::rss(&meta, &items).into_bytes(),
-    };
+    let body = feed::render(t.format, &meta, &items, &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     let rendered = Rendered {
         body,
         lang: f.lang.clone(),

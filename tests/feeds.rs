@@ -150,3 +150,18 @@ fn hostile_titles_round_trip_through_every_format() {
         assert_eq!(got, expected, "{file}");
     }
 }
+
+/// Every feed of the seeds, byte for byte: the rendered-ahead and the rendered-now paths
+/// must both keep writing exactly these.
+#[test]
+fn feed_snapshots() {
+    let kv = store(&seed_site());
+    for scope in ["", "/publishers/kymsote", "/keywords/sote"] {
+        for file in ["feed.xml", "atom.xml", "feed.json"] {
+            let path = format!("{scope}/{file}");
+            let (r, _) = serve(&kv, &path, None);
+            assert_eq!(r.status, 200, "{path}");
+            insta::assert_snapshot!(format!("feed{}", path.replace('/', "_")), text(&r));
+        }
+    }
+}

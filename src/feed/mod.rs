@@ -6,6 +6,7 @@ pub(crate) mod xml;
 use serde::Serialize;
 
 use crate::model::{FeedItem, Timestamp};
+use crate::negotiate::Format;
 use crate::route::{publisher_path, release_path};
 use crate::time::rfc3339;
 
@@ -39,7 +40,12 @@ pub struct FeedMeta<'a> {
 
 /// The newest change among `items`: their updated or published times.
 pub fn newest(items: &[&FeedItem]) -> Option<Timestamp> {
-    items.iter().map(|i| i.updated.as_ref().unwrap_or(&i.summary.published)).max_by_key(|t| t.at).cloned()
+    newest_change(items.iter().map(|i| (&i.summary.published, i.updated.as_ref())))
+}
+
+/// The newest of (published, updated) times: each item's update, or its publication.
+pub fn newest_change<'a>(times: impl Iterator<Item = (&'a Timestamp, Option<&'a Timestamp>)>) -> Option<Timestamp> {
+    times.map(|(published, updated)| updated.unwrap_or(published)).max_by_key(|t| t.at).cloned()
 }
 
 /// Body HTML for readers: the release body, or the lead alone for lead-only releases.
@@ -54,8 +60,50 @@ fn content_html(item: &FeedItem) -> String {
     }
 }
 
-/// RSS 2.0 with `content:encoded`, `dc:creator`, `dc:language` and `atom:link rel="self"`.
-pub fn rss(meta: &FeedMeta, items: &[&FeedItem]) -> String {
+/// The feed in `format` (RSS 2.0 for anything but Atom and JSON Feed), its items rendered
+/// now; `fallback_updated` is Atom's `updated` of an empty feed.
+pub fn render(format: Format, meta: &FeedMeta, items: &[&FeedItem], fallback_updated: &str) -> Vec<u8> {
+    document(format, meta, newest(items).as_ref(), fallback_updated, |out, separator| {
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                out.push_str(separator);
+            }
+            out.push_str(&item_markup(format, meta.origin, item));
+        }
+    })
+}
+
+/// A feed document in `format` around items that `write_items` appends, each after the
+/// first preceded by the separator it is given; `newest` is the newest change among them.
+pub fn document(
+    format: Format,
+    meta: &FeedMeta,
+    newest: Option<&Timestamp>,
+    fallback_updated: &str,
+    write_items: impl FnOnce(&mut String, &str),
+) -> Vec<u8> {
+    let (mut out, separator, tail) = match format {
+        Format::Atom => (atom_head(meta, newest, fallback_updated), "", "</feed>\n"),
+        Format::JsonFeed => (json_feed_head(meta), ",", "]}"),
+        _ => (rss_head(meta, newest), "", "</channel>\n</rss>\n"),
+    };
+    write_items(&mut out, separator);
+    out.push_str(tail);
+    out.into_bytes()
+}
+
+/// One item of a feed in `format`, its links on `origin`.
+pub fn item_markup(format: Format, origin: &str, item: &FeedItem) -> String {
+    match format {
+        Format::Atom => atom_entry(origin, item),
+        Format::JsonFeed => crate::json::to_string(&json_item(origin, item)),
+        _ => rss_item(origin, item),
+    }
+}
+
+/// RSS 2.0 with `content:encoded`, `dc:creator`, `dc:language` and `atom:link rel="self"`:
+/// everything before the first item.
+fn rss_head(meta: &FeedMeta, newest: Option<&Timestamp>) -> String {
     let mut x = Xml::new();
     x.open(
         "rss",
@@ -71,7 +119,7 @@ pub fn rss(meta: &FeedMeta, items: &[&FeedItem]) -> String {
     x.text("link", &[], &meta.home_url);
     x.text("description", &[], &meta.description);
     x.text("language", &[], meta.lang);
-    if let Some(t) = newest(items) {
+    if let Some(t) = newest {
         x.text("lastBuildDate", &[], &t.at.to_rfc2822());
     }
     x.text("generator", &[], GENERATOR);
@@ -87,36 +135,38 @@ pub fn rss(meta: &FeedMeta, items: &[&FeedItem]) -> String {
         x.text("link", &[], &meta.home_url);
         x.close("image");
     }
-    for item in items {
-        let s = &item.summary;
-        let url = format!("{}{}", meta.origin, release_path(&s.slug));
-        x.open("item", &[]);
-        x.text("title", &[], &s.title);
-        x.text("link", &[], &url);
-        x.text("guid", &[("isPermaLink", "true")], &url);
-        x.text("pubDate", &[], &s.published.at.to_rfc2822());
-        x.text("dc:creator", &[], &s.publisher.name);
-        x.text("dc:language", &[], &s.lang);
-        for k in &item.keywords {
-            x.text("category", &[], &k.label);
-        }
-        // RSS 2.0 allows one enclosure per item: the first image or attachment.
-        if let Some(m) = item.enclosures.first() {
-            let len = m.bytes.to_string();
-            let href = format!("{}{}", meta.origin, m.path());
-            x.empty("enclosure", &[("url", &href), ("length", &len), ("type", &m.content_type)]);
-        }
-        x.text("description", &[], &s.lead);
-        x.text("content:encoded", &[], &content_html(item));
-        x.close("item");
-    }
-    x.close("channel");
-    x.close("rss");
     x.finish()
 }
 
-/// Atom (RFC 4287); `updated` of an empty feed is `fallback_updated`.
-pub fn atom(meta: &FeedMeta, items: &[&FeedItem], fallback_updated: &str) -> String {
+/// An RSS `<item>`.
+fn rss_item(origin: &str, item: &FeedItem) -> String {
+    let s = &item.summary;
+    let url = format!("{origin}{}", release_path(&s.slug));
+    let mut x = Xml::fragment();
+    x.open("item", &[]);
+    x.text("title", &[], &s.title);
+    x.text("link", &[], &url);
+    x.text("guid", &[("isPermaLink", "true")], &url);
+    x.text("pubDate", &[], &s.published.at.to_rfc2822());
+    x.text("dc:creator", &[], &s.publisher.name);
+    x.text("dc:language", &[], &s.lang);
+    for k in &item.keywords {
+        x.text("category", &[], &k.label);
+    }
+    // RSS 2.0 allows one enclosure per item: the first image or attachment.
+    if let Some(m) = item.enclosures.first() {
+        let len = m.bytes.to_string();
+        let href = format!("{origin}{}", m.path());
+        x.empty("enclosure", &[("url", &href), ("length", &len), ("type", &m.content_type)]);
+    }
+    x.text("description", &[], &s.lead);
+    x.text("content:encoded", &[], &content_html(item));
+    x.close("item");
+    x.finish()
+}
+
+/// Atom (RFC 4287) up to the first entry; `updated` of an empty feed is `fallback_updated`.
+fn atom_head(meta: &FeedMeta, newest: Option<&Timestamp>, fallback_updated: &str) -> String {
     let mut x = Xml::new();
     x.open("feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", meta.lang)]);
     x.text("title", &[], &meta.title);
@@ -127,37 +177,40 @@ pub fn atom(meta: &FeedMeta, items: &[&FeedItem], fallback_updated: &str) -> Str
         x.empty("link", &[("rel", "hub"), ("href", hub)]);
     }
     x.text("id", &[], &meta.self_url);
-    let updated = newest(items).map_or_else(|| fallback_updated.to_string(), |t| rfc3339(&t));
+    let updated = newest.map_or_else(|| fallback_updated.to_string(), rfc3339);
     x.text("updated", &[], &updated);
     x.text("generator", &[("version", env!("CARGO_PKG_VERSION"))], "newsroom");
     if let Some(logo) = &meta.logo_url {
         x.text("logo", &[], logo);
     }
-    for item in items {
-        let s = &item.summary;
-        let url = format!("{}{}", meta.origin, release_path(&s.slug));
-        x.open("entry", &[("xml:lang", &s.lang)]);
-        x.text("title", &[], &s.title);
-        x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &url)]);
-        x.text("id", &[], &url);
-        x.text("published", &[], &rfc3339(&s.published));
-        x.text("updated", &[], &rfc3339(item.updated.as_ref().unwrap_or(&s.published)));
-        x.open("author", &[]);
-        x.text("name", &[], &s.publisher.name);
-        x.text("uri", &[], &format!("{}{}", meta.origin, publisher_path(&s.publisher.slug)));
-        x.close("author");
-        for k in &item.keywords {
-            x.empty("category", &[("term", &k.slug), ("label", &k.label)]);
-        }
-        for m in &item.enclosures {
-            let (len, href) = (m.bytes.to_string(), format!("{}{}", meta.origin, m.path()));
-            x.empty("link", &[("rel", "enclosure"), ("type", &m.content_type), ("length", &len), ("href", &href)]);
-        }
-        x.text("summary", &[], &s.lead);
-        x.text("content", &[("type", "html")], &content_html(item));
-        x.close("entry");
+    x.finish()
+}
+
+/// An Atom `<entry>`.
+fn atom_entry(origin: &str, item: &FeedItem) -> String {
+    let s = &item.summary;
+    let url = format!("{origin}{}", release_path(&s.slug));
+    let mut x = Xml::fragment();
+    x.open("entry", &[("xml:lang", &s.lang)]);
+    x.text("title", &[], &s.title);
+    x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &url)]);
+    x.text("id", &[], &url);
+    x.text("published", &[], &rfc3339(&s.published));
+    x.text("updated", &[], &rfc3339(item.updated.as_ref().unwrap_or(&s.published)));
+    x.open("author", &[]);
+    x.text("name", &[], &s.publisher.name);
+    x.text("uri", &[], &format!("{origin}{}", publisher_path(&s.publisher.slug)));
+    x.close("author");
+    for k in &item.keywords {
+        x.empty("category", &[("term", &k.slug), ("label", &k.label)]);
     }
-    x.close("feed");
+    for m in &item.enclosures {
+        let (len, href) = (m.bytes.to_string(), format!("{origin}{}", m.path()));
+        x.empty("link", &[("rel", "enclosure"), ("type", &m.content_type), ("length", &len), ("href", &href)]);
+    }
+    x.text("summary", &[], &s.lead);
+    x.text("content", &[("type", "html")], &content_html(item));
+    x.close("entry");
     x.finish()
 }
 
@@ -173,7 +226,8 @@ struct JsonFeed<'a> {
     icon: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hubs: Option<[JsonHub<'a>; 1]>,
-    items: Vec<JsonItem<'a>>,
+    /// Always empty: [`json_feed_head`] leaves the array open for the items.
+    items: [JsonItem<'a>; 0],
 }
 
 #[derive(Serialize)]
@@ -216,8 +270,8 @@ struct JsonAuthor<'a> {
     url: String,
 }
 
-/// JSON Feed 1.1.
-pub fn json_feed(meta: &FeedMeta, items: &[&FeedItem]) -> Vec<u8> {
+/// JSON Feed 1.1 up to its first item: the feed object, its `items` array left open.
+fn json_feed_head(meta: &FeedMeta) -> String {
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: &meta.title,
@@ -227,42 +281,45 @@ pub fn json_feed(meta: &FeedMeta, items: &[&FeedItem]) -> Vec<u8> {
         language: meta.lang,
         icon: meta.logo_url.as_deref(),
         hubs: meta.hub.map(|url| [JsonHub { kind: "WebSub", url }]),
-        items: items
+        items: [],
+    };
+    let mut head = crate::json::to_string(&feed);
+    // `items` is the last member, serialized as `[]}`: keep the array open.
+    head.truncate(head.len() - "]}".len());
+    head
+}
+
+/// A JSON Feed item.
+fn json_item<'a>(origin: &str, item: &'a FeedItem) -> JsonItem<'a> {
+    let s = &item.summary;
+    let url = format!("{origin}{}", release_path(&s.slug));
+    JsonItem {
+        id: url.clone(),
+        url,
+        title: &s.title,
+        content_html: content_html(item),
+        summary: &s.lead,
+        date_published: rfc3339(&s.published),
+        date_modified: item.updated.as_ref().map(rfc3339),
+        authors: [JsonAuthor {
+            name: &s.publisher.name,
+            url: format!("{origin}{}", publisher_path(&s.publisher.slug)),
+        }],
+        tags: item.keywords.iter().map(|k| k.label.as_str()).collect(),
+        language: &s.lang,
+        image: item
+            .enclosures
             .iter()
-            .map(|item| {
-                let s = &item.summary;
-                let url = format!("{}{}", meta.origin, release_path(&s.slug));
-                JsonItem {
-                    id: url.clone(),
-                    url,
-                    title: &s.title,
-                    content_html: content_html(item),
-                    summary: &s.lead,
-                    date_published: rfc3339(&s.published),
-                    date_modified: item.updated.as_ref().map(rfc3339),
-                    authors: [JsonAuthor {
-                        name: &s.publisher.name,
-                        url: format!("{}{}", meta.origin, publisher_path(&s.publisher.slug)),
-                    }],
-                    tags: item.keywords.iter().map(|k| k.label.as_str()).collect(),
-                    language: &s.lang,
-                    image: item
-                        .enclosures
-                        .iter()
-                        .find(|m| m.content_type.starts_with("image/"))
-                        .map(|m| format!("{}{}", meta.origin, m.path())),
-                    attachments: item
-                        .enclosures
-                        .iter()
-                        .map(|m| JsonAttachment {
-                            url: format!("{}{}", meta.origin, m.path()),
-                            mime_type: &m.content_type,
-                            size_in_bytes: m.bytes,
-                        })
-                        .collect(),
-                }
+            .find(|m| m.content_type.starts_with("image/"))
+            .map(|m| format!("{origin}{}", m.path())),
+        attachments: item
+            .enclosures
+            .iter()
+            .map(|m| JsonAttachment {
+                url: format!("{origin}{}", m.path()),
+                mime_type: &m.content_type,
+                size_in_bytes: m.bytes,
             })
             .collect(),
-    };
-    crate::json::to_bytes(&feed)
+    }
 }

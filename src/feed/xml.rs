@@ -69,6 +69,11 @@ impl Xml {
         Self { out: String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n") }
     }
 
+    /// Starts a part of a document, without the declaration.
+    pub fn fragment() -> Self {
+        Self { out: String::new() }
+    }
+
     /// `<name a="v" ...>`.
     pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.tag_start(name, attrs);
