@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Publisher, Release, Site};
+use crate::feed;
 use crate::i18n::labels;
 use crate::kv::{self, KvPair, ListScope};
 use crate::manifest::{self, Changes, Manifest, ReleaseStub};
@@ -88,13 +89,14 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
         records.releases.push(pair(kv::release_key(&b.release.slug), &release_record(b, translations)));
     }
 
+    let mut ahead = feed::ahead::Renderer::default();
     for publisher in site.publishers.values() {
         let theirs: Vec<&Built> = built.iter().filter(|b| b.release.publisher == publisher.slug).collect();
         records.indexes.push(pair(kv::publisher_key(&publisher.slug), &publisher_record(publisher, &theirs)));
         let description = publisher.description.clone().unwrap_or_else(|| publisher.name.clone());
         let mut feed = feed_record(publisher.name.clone(), description, &publisher.lang, &theirs, feed_size);
         feed.logo = publisher.logo.clone();
-        records.indexes.push(pair(kv::publisher_feed_key(&publisher.slug), &feed));
+        push_feed(&mut records, &mut ahead, kv::publisher_feed_key(&publisher.slug), &feed);
         push_pages(&mut records, &ListScope::Publisher(publisher.slug.clone()), &publisher.name, &theirs, page);
     }
 
@@ -105,7 +107,7 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
     for (slug, (label, items)) in &by_keyword {
         let title = format!("{}: {label}", l.keyword);
         let feed = feed_record(title.clone(), format!("{site_name} – {title}"), site_lang, items, feed_size);
-        records.indexes.push(pair(kv::keyword_feed_key(slug), &feed));
+        push_feed(&mut records, &mut ahead, kv::keyword_feed_key(slug), &feed);
         push_pages(&mut records, &ListScope::Keyword(slug.clone()), label, items, page);
     }
     records.indexes.push(pair(kv::KEYWORDS_KEY.to_string(), &counts(&by_keyword, false)));
@@ -125,7 +127,7 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
     let all: Vec<&Built> = built.iter().collect();
     let title = format!("{site_name} – {}", l.latest);
     let site_feed = feed_record(title, l.latest.to_string(), site_lang, &all, feed_size);
-    records.indexes.push(pair(kv::SITE_FEED_KEY.to_string(), &site_feed));
+    push_feed(&mut records, &mut ahead, kv::SITE_FEED_KEY.to_string(), &site_feed);
     push_pages(&mut records, &ListScope::Latest, "", &all, page);
     push_sitemaps(&mut records, site, &all, &by_keyword, &by_year);
     push_search(&mut records, &all);
@@ -414,6 +416,16 @@ fn feed_record(title: String, description: String, lang: &str, items: &[&Built],
         })
         .collect();
     FeedRecord { v: SCHEMA_VERSION, title, description, lang: lang.to_string(), items: items.into(), logo: None }
+}
+
+/// A feed record under `key`, and its items rendered ahead in each format.
+fn push_feed(records: &mut Records, ahead: &mut feed::ahead::Renderer, key: String, feed: &FeedRecord) {
+    for format in feed::ahead::FORMATS {
+        if let Some(value) = ahead.encode(feed, format) {
+            records.indexes.push(KvPair::new(kv::ahead_feed_key(format, &key), value, false));
+        }
+    }
+    records.indexes.push(pair(key, feed));
 }
 
 /// A release's images, then its attachments.

@@ -83,6 +83,17 @@ pub fn keyword_feed_key(slug: &str) -> String {
     format!("feed:keyword:{slug}")
 }
 
+/// Key of a feed's items rendered ahead in `format` ([`crate::feed::ahead`]): the feed's
+/// key after the format's name (`rss:feed:site`).
+pub fn ahead_feed_key(format: crate::negotiate::Format, feed_key: &str) -> String {
+    let name = match format {
+        crate::negotiate::Format::Atom => "atom",
+        crate::negotiate::Format::JsonFeed => "jsonfeed",
+        _ => "rss",
+    };
+    format!("{name}:{feed_key}")
+}
+
 /// One entry of a `wrangler kv bulk put` file.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct KvPair {

@@ -121,15 +121,25 @@ fn removing_a_release_deletes_its_keys_after_upload_and_leaves_a_tombstone() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("removed `b`: it will answer 410 Gone"), "{stderr}");
     assert!(
-        stderr.contains("since the published build (--previous): 0 new, 1 removed, 5 stale keys to delete"),
+        stderr.contains("since the published build (--previous): 0 new, 1 removed, 8 stale keys to delete"),
         "{stderr}"
     );
     let deletions: Vec<String> =
         serde_json::from_slice(&fs::read(root.join("two/kv-3-delete.json")).expect("read")).expect("JSON");
-    // The release, and what only it used: its keyword's list, feed and search entries.
+    // The release, and what only it used: its keyword's list, feed (and the feed rendered
+    // ahead in each format) and search entries.
     assert_eq!(
         deletions,
-        ["feed:keyword:bb", "page:keyword:bb:1", "release:b", "search:filter:k:bb", "search:shard:bb"]
+        [
+            "atom:feed:keyword:bb",
+            "feed:keyword:bb",
+            "jsonfeed:feed:keyword:bb",
+            "page:keyword:bb:1",
+            "release:b",
+            "rss:feed:keyword:bb",
+            "search:filter:k:bb",
+            "search:shard:bb"
+        ]
     );
     let gone = kv_value(&root.join("two"), "kv-2-indexes.json", "gone:b").expect("tombstone");
     assert!(gone.contains("\"title\":\"bb\""), "{gone}");

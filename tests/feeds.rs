@@ -141,13 +141,23 @@ fn hostile_titles_round_trip_through_every_format() {
     feed.items[0].summary.title = title.to_string();
     feed.items[0].body_html = "<p>a &amp; b</p>".into();
     kv.insert(key.into(), serde_json::to_vec(&feed).expect("JSON"));
+    // Rendered ahead from the edited record, as `newsroom build` would.
+    let mut renderer = newsroom::feed::ahead::Renderer::default();
+    for format in newsroom::feed::ahead::FORMATS {
+        let value = renderer.encode(&feed, format).expect("renders ahead");
+        kv.insert(newsroom::kv::ahead_feed_key(format, key), value.into_bytes());
+    }
     let clean = title.replace('\u{1}', "");
-    for file in ["feed.xml", "atom.xml", "feed.json"] {
-        let (r, _) = serve(&kv, &format!("/{file}"), None);
-        let parsed = feed_rs::parser::parse(&r.body[..]).unwrap_or_else(|e| panic!("{file}: {e}\n{}", text(&r)));
-        let got = parsed.entries[0].title.as_ref().map(|t| t.content.clone()).expect("title");
-        let expected = if file == "feed.json" { title.to_string() } else { clean.clone() };
-        assert_eq!(got, expected, "{file}");
+    for ahead in [true, false] {
+        for file in ["feed.xml", "atom.xml", "feed.json"] {
+            let (r, reads) = serve(&kv, &format!("/{file}"), None);
+            assert_eq!(reads, if ahead { 1 } else { 2 });
+            let parsed = feed_rs::parser::parse(&r.body[..]).unwrap_or_else(|e| panic!("{file}: {e}\n{}", text(&r)));
+            let got = parsed.entries[0].title.as_ref().map(|t| t.content.clone()).expect("title");
+            let expected = if file == "feed.json" { title.to_string() } else { clean.clone() };
+            assert_eq!(got, expected, "{file}");
+        }
+        kv.retain(|k, _| k == key || !k.ends_with(key));
     }
 }
 
@@ -164,4 +174,89 @@ fn feed_snapshots() {
             insta::assert_snapshot!(format!("feed{}", path.replace('/', "_")), text(&r));
         }
     }
+}
+
+/// Generated releases, some with images, of two publishers.
+#[cfg(feature = "gen")]
+fn generated_site(releases: usize) -> Site {
+    use newsroom::content::{load_site, SourceFile};
+    let spec = newsroom::gen::Spec { releases, publishers: 2, seed: 5, body_bytes: (300, 900) };
+    let (mut publishers, mut items) = (Vec::new(), Vec::new());
+    newsroom::gen::generate(&spec, |path, text| -> Result<(), ()> {
+        let file = SourceFile { path: format!("content/{path}"), text };
+        if path.starts_with("publishers/") { &mut publishers } else { &mut items }.push(file);
+        Ok(())
+    })
+    .expect("in memory");
+    load_site(&publishers, &items).expect("generated content is valid")
+}
+
+/// A feed answers alike whether its items were rendered ahead (one read) or are rendered
+/// from its record (two reads: the rendered record is missing): same status, body and
+/// validators, on any origin, with scheduled items and `?limit=`.
+#[cfg(feature = "gen")]
+#[test]
+fn feeds_rendered_ahead_answer_as_feeds_rendered_from_their_records() {
+    use newsroom::http::RequestFacts;
+    let site = generated_site(80);
+    let ahead = store(&site);
+    let from_records: std::collections::HashMap<_, _> = ahead
+        .iter()
+        .filter(|(k, _)| !["rss:", "atom:", "jsonfeed:"].iter().any(|p| k.starts_with(p)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert!(ahead.contains_key("jsonfeed:feed:publisher:gen-1") && ahead.len() > from_records.len());
+    let mut times: Vec<_> = site.releases.iter().map(|r| r.published.at.to_utc()).collect();
+    times.sort();
+    // Now, after every release; and when the newest tenth and the newest half are scheduled.
+    let nows = [common::now(), times[times.len() * 9 / 10], times[times.len() / 2]];
+    let keyword = &site.releases[0].keywords[0].slug;
+    let scopes = [String::new(), "/publishers/gen-1".into(), format!("/keywords/{keyword}")];
+    let mut compared = 0;
+    for scope in &scopes {
+        for file in ["feed.xml", "atom.xml", "feed.json", "feed?limit=3"] {
+            for now in nows {
+                for origin in ["http://127.0.0.1:8787", "https://uutiset.example.fi"] {
+                    let mut req = RequestFacts::get(&format!("{scope}/{file}"), None, now);
+                    req.origin = origin.into();
+                    let (a, reads_a) = newsroom::respond_with(&req, |k| ahead.get(k).cloned());
+                    let (b, reads_b) = newsroom::respond_with(&req, |k| from_records.get(k).cloned());
+                    let what = format!("{scope}/{file} at {now} on {origin}");
+                    // The record costs one more read (another host name also reads the hosts).
+                    assert_eq!((a.status, reads_b), (200, reads_a + 1), "{what}");
+                    assert_eq!(text(&a), text(&b), "{what}");
+                    assert_eq!(a.headers, b.headers, "{what}");
+                    assert!(a.log.is_empty(), "{what}: {:?}", a.log);
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(compared, 3 * 4 * 3 * 2);
+}
+
+/// A damaged rendered feed is a 500 naming its key; one of another version is passed over
+/// for the feed's record.
+#[test]
+fn a_damaged_rendered_feed_names_its_key_and_another_version_is_passed_over() {
+    let mut kv = store(&seed_site());
+    let key = "atom:feed:site";
+    let good = kv[key].clone();
+    let (expected, _) = serve(&kv, "/atom.xml", None);
+    let mut cut = good.clone();
+    cut.truncate(good.len() - 10);
+    kv.insert(key.into(), cut);
+    let (r, _) = serve(&kv, "/atom.xml", None);
+    assert_eq!(r.status, 500);
+    assert!(r.log[0].contains(key) && r.log[0].contains("outside its markup"), "{:?}", r.log);
+    kv.insert(key.into(), b"{\"v\":1,\"title\":\"no line of items\"}".to_vec());
+    let (r, _) = serve(&kv, "/atom.xml", None);
+    assert!(r.status == 500 && r.log[0].contains(key), "{:?}", r.log);
+
+    let newer = String::from_utf8(good).expect("UTF-8").replacen("{\"v\":1,", "{\"v\":2,", 1);
+    kv.insert(key.into(), newer.into_bytes());
+    let (r, reads) = serve(&kv, "/atom.xml", None);
+    assert_eq!((r.status, reads), (200, 2));
+    assert_eq!(text(&r), text(&expected));
+    assert_eq!(serve(&kv, "/feed.xml", None).1, 1, "other formats unaffected");
 }

@@ -1,6 +1,7 @@
 //! Feeds: RSS 2.0, Atom (RFC 4287) and JSON Feed 1.1, written by hand to keep the wasm small
 //! and parsed back by the `rss`, `atom_syndication` and `feed-rs` crates in tests.
 
+pub mod ahead;
 pub(crate) mod xml;
 
 use serde::Serialize;
