@@ -21,8 +21,11 @@ use crate::route;
 use crate::search;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 
-/// How many summaries a publisher record holds (for "more from this publisher").
-pub const LIST_LEN: usize = 50;
+/// How many summaries a publisher record holds, for "more from this publisher": its
+/// [`crate::respond::MORE_LEN`] plus the release shown, with room for 14 scheduled releases
+/// ahead of them. Every release page reads this record: 50 summaries made it 27 KB, more
+/// than the release itself, to show five.
+pub const LIST_LEN: usize = 20;
 /// How many of a list's newest publication times sitemaps and counts keep (scheduled
 /// releases are among them).
 pub const PAGE_LEN: usize = 20;
