@@ -3,16 +3,16 @@
 //! as the request's conditional headers and method require. Every `await` lives here.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use chrono::DateTime;
 use newsroom::cache::{age, shared_lifetime, stored_at, STORED_AT};
-use newsroom::config::Config;
+use newsroom::config::{Config, ConfigError};
 use newsroom::http::{HttpResponse, RequestFacts};
 use newsroom::memory_cache::{MemoryCache, Stored, DEFAULT_BUDGET};
 use newsroom::observe::{log_line, server_timing, Timing};
 use newsroom::respond::{config_error, unavailable};
-use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
+use newsroom::{cache_key, delivery, finalize, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
 use worker::{console_log, event, Cache, Context, Date, Env, Headers, Request, Response, ResponseBody, Result};
 
 /// KV binding that holds the records written by `newsroom build`.
@@ -23,7 +23,13 @@ const MAX_ROUNDS: usize = 4;
 thread_local! {
     /// Responses this isolate rendered, served again without leaving it while fresh.
     static MEMORY: RefCell<MemoryCache> = RefCell::new(MemoryCache::new(DEFAULT_BUDGET));
+    /// The deployment's settings and preview secret, read once: an isolate serves one
+    /// version of the worker, whose variables and secrets do not change under it.
+    static SETTINGS: OnceCell<Settings> = const { OnceCell::new() };
 }
+
+/// The validated variables and the preview secret.
+type Settings = (std::result::Result<Config, ConfigError>, Option<String>);
 
 /// Every request gets an answer and one JSON log line: a failure of KV, the Cache API or the
 /// runtime is answered with a `503` that tells the reader to retry, never an unhandled
@@ -67,7 +73,14 @@ struct Observed {
 
 async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Observed) -> Result<Response> {
     let (timing, warnings) = (&mut seen.timing, &mut seen.warnings);
-    facts.config = match Config::from_vars(|name| env.var(name).ok().map(|v| v.to_string())) {
+    let (config, secret) = SETTINGS.with(|s| {
+        s.get_or_init(|| {
+            let config = Config::from_vars(|name| env.var(name).ok().map(|v| v.to_string()));
+            (config, env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string()))
+        })
+        .clone()
+    });
+    facts.config = match config {
         Ok(config) => config,
         Err(e) => {
             warnings.push(e.to_string());
@@ -75,7 +88,7 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
         }
     };
     seen.log_all = facts.config.log_every_request;
-    facts.preview_secret = env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string());
+    facts.preview_secret = secret;
     let key = cache_key(&facts).filter(|_| facts.config.use_cache);
     let memory = facts.config.use_memory_cache;
     if let Some(key) = &key {
@@ -96,9 +109,8 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
     if let (Some(key), true) = (&key, cacheable && memory) {
         MEMORY.with(|m| m.borrow_mut().put(key, Stored::from_response(&full), facts.now, facts.now));
     }
-    let mut response = into_response(full)?;
     if let (Some(key), true) = (key, cacheable) {
-        let mut copy = response.cloned()?;
+        let mut copy = into_response(full.clone())?;
         copy.headers_mut().set(STORED_AT, &facts.now.timestamp().to_string())?;
         ctx.wait_until(async move {
             if let Err(e) = Cache::default().put(key.as_str(), copy).await {
@@ -106,7 +118,8 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
             }
         });
     }
-    deliver(&facts, response)
+    // Delivered as the core decides, converted once: not converted, read back and rebuilt.
+    into_response(finalize(&facts, full))
 }
 
 /// Runs the core, reading from KV what it asks for, and times the reads and the rendering.
