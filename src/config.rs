@@ -35,6 +35,8 @@ pub struct Config {
     pub use_memory_cache: bool,
     /// `LOG_REQUESTS` is `all` (the default), not `errors`.
     pub log_every_request: bool,
+    /// `TRACE_KV` is `on`: responses name the KV keys they read (`x-kv-keys`), for benchmarks.
+    pub trace_kv: bool,
 }
 
 impl Default for Config {
@@ -50,6 +52,7 @@ impl Default for Config {
             use_cache: true,
             use_memory_cache: true,
             log_every_request: true,
+            trace_kv: false,
         }
     }
 }
@@ -97,6 +100,11 @@ impl Config {
                 None | Some("all") => true,
                 Some("errors") => false,
                 Some(other) => return Err(invalid("LOG_REQUESTS", other, "`all` or `errors`")),
+            },
+            trace_kv: match var("TRACE_KV").as_deref() {
+                None | Some("off") => false,
+                Some("on") => true,
+                Some(other) => return Err(invalid("TRACE_KV", other, "`on` or `off`")),
             },
         })
     }
@@ -184,6 +192,7 @@ mod tests {
             ("WEBSUB_HUB", "https://pubsubhubbub.appspot.com/"),
             ("CACHE", "off"),
             ("LOG_REQUESTS", "errors"),
+            ("TRACE_KV", "on"),
         ])
         .expect("valid");
         assert_eq!(c.site_name("fi"), "Kymenlaakson uutiset");
@@ -191,7 +200,8 @@ mod tests {
         assert_eq!((c.lang.as_str(), c.page_size, c.feed_size), ("sv", 10, 25));
         assert_eq!(c.ttls, Ttls { release: 600, list: 0, feed: 120 });
         assert_eq!(c.websub_hub.as_deref(), Some("https://pubsubhubbub.appspot.com/"));
-        assert!(!c.use_cache && !c.use_memory_cache && !c.log_every_request);
+        assert!(!c.use_cache && !c.use_memory_cache && !c.log_every_request && c.trace_kv);
+        assert!(!Config::default().trace_kv);
         let shared = with(&[("CACHE", "shared")]).expect("valid");
         assert!(shared.use_cache && !shared.use_memory_cache);
         let on = with(&[("CACHE", "on")]).expect("valid");
@@ -212,6 +222,7 @@ mod tests {
             ("SITE_NAME", "a\u{7}b", "control"),
             ("CACHE", "yes", "`on`, `shared` or `off`"),
             ("LOG_REQUESTS", "some", "`all` or `errors`"),
+            ("TRACE_KV", "yes", "`on` or `off`"),
         ];
         for (var, value, expected) in cases {
             let e = with(&[(var, value)]).expect_err(var);

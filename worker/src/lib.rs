@@ -6,6 +6,7 @@
 use std::cell::{OnceCell, RefCell};
 
 use chrono::DateTime;
+use futures_util::future::join_all;
 use newsroom::cache::{age, shared_lifetime, stored_at, STORED_AT};
 use newsroom::config::{Config, ConfigError};
 use newsroom::http::{HttpResponse, RequestFacts};
@@ -38,8 +39,12 @@ type Settings = (std::result::Result<Config, ConfigError>, Option<String>);
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let started = now_ms();
-    let mut seen =
-        Observed { timing: Timing { cache: "bypass", ..Timing::default() }, warnings: Vec::new(), log_all: true };
+    let mut seen = Observed {
+        timing: Timing { cache: "bypass", ..Timing::default() },
+        warnings: Vec::new(),
+        log_all: true,
+        kv_keys: Vec::new(),
+    };
     let facts = facts(&req, started)?;
     let mut response = match handle(facts.clone(), &env, ctx, &mut seen).await {
         Ok(response) => response,
@@ -48,12 +53,16 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             into_response(unavailable(&facts, &e.to_string()))?
         }
     };
-    let Observed { mut timing, warnings, log_all } = seen;
+    let Observed { mut timing, warnings, log_all, kv_keys } = seen;
     timing.total_ms = now_ms().saturating_sub(started);
     let headers = response.headers_mut();
     headers.set("server-timing", &server_timing(&timing))?;
     headers.set("x-cache", if matches!(timing.cache, "hit" | "memory") { "hit" } else { "miss" })?;
     headers.set("x-kv-reads", &timing.kv_reads.to_string())?;
+    if !kv_keys.is_empty() {
+        // `TRACE_KV = "on"` (benchmarks): the keys read, a round's separated by commas.
+        headers.set("x-kv-keys", &kv_keys.join(" "))?;
+    }
     // `LOG_REQUESTS = "errors"` keeps only the lines an operator must see.
     if log_all || response.status_code() >= 500 || !warnings.is_empty() {
         let content_type = response.headers().get("content-type")?;
@@ -69,10 +78,12 @@ struct Observed {
     warnings: Vec<String>,
     /// `LOG_REQUESTS` is `all`.
     log_all: bool,
+    /// With `TRACE_KV` on: the keys of each round of KV reads, comma-separated.
+    kv_keys: Vec<String>,
 }
 
 async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Observed) -> Result<Response> {
-    let (timing, warnings) = (&mut seen.timing, &mut seen.warnings);
+    let (timing, warnings, kv_keys) = (&mut seen.timing, &mut seen.warnings, &mut seen.kv_keys);
     let (config, secret) = SETTINGS.with(|s| {
         s.get_or_init(|| {
             let config = Config::from_vars(|name| env.var(name).ok().map(|v| v.to_string()));
@@ -103,7 +114,7 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
             return if memory { remember(&facts, key, hit).await } else { deliver(&facts, hit) };
         }
     }
-    let full = serve(&facts, env, timing).await?;
+    let full = serve(&facts, env, timing, kv_keys).await?;
     warnings.extend(full.log.iter().cloned());
     let cacheable = shared_lifetime(full.status, full.header("cache-control")).is_some();
     if let (Some(key), true) = (&key, cacheable && memory) {
@@ -123,7 +134,7 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
 }
 
 /// Runs the core, reading from KV what it asks for, and times the reads and the rendering.
-async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing) -> Result<HttpResponse> {
+async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing, trace: &mut Vec<String>) -> Result<HttpResponse> {
     let kv = env.kv(BINDING)?;
     let mut loaded = Loaded::default();
     for _ in 0..MAX_ROUNDS {
@@ -137,9 +148,14 @@ async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing) -> Result<H
             }
             Outcome::Fetch(keys) => {
                 let reading = now_ms();
-                for key in keys {
-                    let value = kv.get(&key).bytes().await?;
-                    loaded.insert(key, value);
+                // A round's keys are read together: a search's shards and filters, a
+                // publisher page's profile and page.
+                let values = join_all(keys.iter().map(|key| kv.get(key).bytes())).await;
+                if facts.config.trace_kv {
+                    trace.push(keys.join(","));
+                }
+                for (key, value) in keys.into_iter().zip(values) {
+                    loaded.insert(key, value?);
                 }
                 timing.kv_ms += now_ms().saturating_sub(reading);
             }
