@@ -10,21 +10,13 @@ use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsroom::build::build;
 use newsroom::content::{load_site, Site, SourceFile};
-use newsroom::gen::{generate, Spec};
+use newsroom::gen::{in_memory, Spec};
 use newsroom::http::RequestFacts;
 use newsroom::respond_with;
 
 /// Publisher and release files for `releases` synthetic releases (2–8 KB bodies, like `make bench`).
 fn files(releases: usize) -> (Vec<SourceFile>, Vec<SourceFile>) {
-    let spec = Spec { releases, publishers: 20, seed: 1, body_bytes: (2_000, 8_000) };
-    let (mut publishers, mut items) = (Vec::new(), Vec::new());
-    generate(&spec, |path, text| -> Result<(), ()> {
-        let file = SourceFile { path: format!("content/{path}"), text };
-        if path.starts_with("publishers/") { &mut publishers } else { &mut items }.push(file);
-        Ok(())
-    })
-    .expect("the generator writes to memory");
-    (publishers, items)
+    in_memory(&Spec { releases, publishers: 20, seed: 1, body_bytes: (2_000, 8_000) })
 }
 
 fn site(releases: usize) -> Site {

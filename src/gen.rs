@@ -125,6 +125,18 @@ const KEYWORDS: &[&str] = &[
     "kuntoutus",
 ];
 
+/// Every file in memory, as `content/…` source files: the publishers', then the releases'.
+pub fn in_memory(spec: &Spec) -> (Vec<crate::content::SourceFile>, Vec<crate::content::SourceFile>) {
+    let (mut publishers, mut releases) = (Vec::new(), Vec::new());
+    let written: Result<(), std::convert::Infallible> = generate(spec, |path, text| {
+        let file = crate::content::SourceFile { path: format!("content/{path}"), text };
+        if path.starts_with("publishers/") { &mut publishers } else { &mut releases }.push(file);
+        Ok(())
+    });
+    let Ok(()) = written;
+    (publishers, releases)
+}
+
 /// Writes every file through `write(relative_path, text)` (paths relative to `content/`).
 pub fn generate<E>(spec: &Spec, mut write: impl FnMut(String, String) -> Result<(), E>) -> Result<(), E> {
     let mut rng = fastrand::Rng::with_seed(spec.seed);

@@ -1305,16 +1305,9 @@ mod tests {
     /// Every KV record of `releases` generated releases from two publishers.
     #[cfg(feature = "gen")]
     fn generated_kv(releases: usize) -> HashMap<String, Vec<u8>> {
-        use crate::content::{load_site, SourceFile};
         let spec = crate::gen::Spec { releases, publishers: 2, seed: 3, body_bytes: (200, 400) };
-        let (mut publishers, mut items) = (Vec::new(), Vec::new());
-        crate::gen::generate(&spec, |path, text| -> Result<(), ()> {
-            let file = SourceFile { path: format!("content/{path}"), text };
-            if path.starts_with("publishers/") { &mut publishers } else { &mut items }.push(file);
-            Ok(())
-        })
-        .expect("in memory");
-        let site = load_site(&publishers, &items).expect("generated content is valid");
+        let (publishers, items) = crate::gen::in_memory(&spec);
+        let site = crate::content::load_site(&publishers, &items).expect("generated content is valid");
         let records = crate::build::build(&site, None);
         records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
     }

@@ -179,16 +179,9 @@ fn feed_snapshots() {
 /// Generated releases, some with images, of two publishers.
 #[cfg(feature = "gen")]
 fn generated_site(releases: usize) -> Site {
-    use newsroom::content::{load_site, SourceFile};
     let spec = newsroom::gen::Spec { releases, publishers: 2, seed: 5, body_bytes: (300, 900) };
-    let (mut publishers, mut items) = (Vec::new(), Vec::new());
-    newsroom::gen::generate(&spec, |path, text| -> Result<(), ()> {
-        let file = SourceFile { path: format!("content/{path}"), text };
-        if path.starts_with("publishers/") { &mut publishers } else { &mut items }.push(file);
-        Ok(())
-    })
-    .expect("in memory");
-    load_site(&publishers, &items).expect("generated content is valid")
+    let (publishers, items) = newsroom::gen::in_memory(&spec);
+    newsroom::content::load_site(&publishers, &items).expect("generated content is valid")
 }
 
 /// A feed answers alike whether its items were rendered ahead (one read) or are rendered
