@@ -423,12 +423,14 @@ fn feed_record(title: String, description: String, lang: &str, items: &[&Built],
 
 /// A feed record under `key`, and its items rendered ahead in each format.
 fn push_feed(records: &mut Records, ahead: &mut feed::ahead::Renderer, key: String, feed: &FeedRecord) {
+    let stored = pair(key, feed);
+    let free_of_marker = !stored.value.contains(feed::ahead::MARKER);
     for format in feed::ahead::FORMATS {
-        if let Some(value) = ahead.encode(feed, format) {
-            records.indexes.push(KvPair::new(kv::ahead_feed_key(format, &key), value, false));
+        if let Some(value) = ahead.encode(feed, free_of_marker, format) {
+            records.indexes.push(KvPair::new(kv::ahead_feed_key(format, &stored.key), value, false));
         }
     }
-    records.indexes.push(pair(key, feed));
+    records.indexes.push(stored);
 }
 
 /// A release's images, then its attachments.

@@ -144,7 +144,7 @@ fn hostile_titles_round_trip_through_every_format() {
     // Rendered ahead from the edited record, as `newsroom build` would.
     let mut renderer = newsroom::feed::ahead::Renderer::default();
     for format in newsroom::feed::ahead::FORMATS {
-        let value = renderer.encode(&feed, format).expect("renders ahead");
+        let value = renderer.encode(&feed, true, format).expect("renders ahead");
         kv.insert(newsroom::kv::ahead_feed_key(format, key), value.into_bytes());
     }
     let clean = title.replace('\u{1}', "");

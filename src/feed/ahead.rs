@@ -67,17 +67,35 @@ pub struct Markup {
     origins: Vec<usize>,
 }
 
+/// The origin [`Markup::of`] renders with when the item's text is known not to hold it.
+pub const MARKER: char = '\u{E000}';
+
 impl Markup {
-    /// Renders `item` in `format` twice: with an empty origin, and with a marker character
-    /// that the first rendering does not contain. Where the markers are is where the
-    /// origin goes. `None` only if the item holds every private-use character.
-    pub fn of(format: Format, item: &FeedItem) -> Option<Markup> {
-        let text = item_markup(format, "", item);
-        let marker = ('\u{E000}'..='\u{F8FF}').find(|c| !text.contains(*c))?;
-        let marked = item_markup(format, marker.encode_utf8(&mut [0; 4]), item);
-        let origins: Vec<usize> =
-            marked.match_indices(marker).enumerate().map(|(n, (at, _))| at - n * marker.len_utf8()).collect();
-        (marked.replace(marker, "") == text).then_some(Markup { text, origins })
+    /// Renders `item` in `format` with a marker character for its origin: where the markers
+    /// are is where the origin goes. `free_of_marker` says the item's text holds no
+    /// [`MARKER`] (its feed record does not): one rendering then suffices. Otherwise the
+    /// item is rendered with an empty origin first, and with a marker that rendering does not
+    /// contain. `None` only if the item holds every private-use character.
+    pub fn of(format: Format, item: &FeedItem, free_of_marker: bool) -> Option<Markup> {
+        if free_of_marker {
+            return Some(Self::unmarked(&item_markup(format, MARKER.encode_utf8(&mut [0; 4]), item), MARKER));
+        }
+        let plain = item_markup(format, "", item);
+        let marker = ('\u{E000}'..='\u{F8FF}').find(|c| !plain.contains(*c))?;
+        let markup = Self::unmarked(&item_markup(format, marker.encode_utf8(&mut [0; 4]), item), marker);
+        (markup.text == plain).then_some(markup)
+    }
+
+    /// `marked` without its markers, and where they were.
+    fn unmarked(marked: &str, marker: char) -> Markup {
+        let (mut text, mut origins) = (String::with_capacity(marked.len()), Vec::new());
+        for (n, part) in marked.split(marker).enumerate() {
+            if n > 0 {
+                origins.push(text.len());
+            }
+            text.push_str(part);
+        }
+        Markup { text, origins }
     }
 }
 
@@ -89,37 +107,40 @@ pub struct Renderer {
 
 impl Renderer {
     /// The value to store for `record` in `format`; `None` if an item could not be marked
-    /// (the worker then renders from `record` itself).
-    pub fn encode(&mut self, record: &FeedRecord, format: Format) -> Option<String> {
+    /// (the worker then renders from `record` itself). `free_of_marker`: the record as
+    /// stored holds no [`MARKER`] (serde_json writes it as it is), so each item is rendered once.
+    pub fn encode(&mut self, record: &FeedRecord, free_of_marker: bool, format: Format) -> Option<String> {
         let slot = FORMATS.iter().position(|f| *f == format)?;
-        let mut items = Vec::with_capacity(record.items.len());
-        let mut body = String::new();
+        let mut markups = Vec::with_capacity(record.items.len());
         for item in record.items.iter() {
             let markup = self
                 .markup
                 .entry((item.summary.slug.clone(), slot))
-                .or_insert_with(|| Markup::of(format, item).map(Rc::new))
+                .or_insert_with(|| Markup::of(format, item, free_of_marker).map(Rc::new))
                 .clone()?;
-            items.push(ItemHead {
-                published: item.summary.published.clone(),
-                updated: item.updated.clone(),
-                len: markup.text.len(),
-                origins: markup.origins.clone(),
-            });
-            body.push_str(&markup.text);
+            markups.push(markup);
         }
+        let items = record.items.iter().zip(&markups).map(|(item, markup)| ItemHead {
+            published: item.summary.published.clone(),
+            updated: item.updated.clone(),
+            len: markup.text.len(),
+            origins: markup.origins.clone(),
+        });
         let head = Head {
             v: AHEAD_VERSION,
             title: record.title.clone(),
             description: record.description.clone(),
             lang: record.lang.clone(),
             logo: record.logo.clone(),
-            items,
+            items: items.collect(),
         };
         // Compact JSON escapes every newline, so the first one ends the head.
         let mut value = serde_json::to_string(&head).ok()?;
+        value.reserve(markups.iter().map(|m| m.text.len()).sum::<usize>() + 1);
         value.push('\n');
-        value.push_str(&body);
+        for markup in &markups {
+            value.push_str(&markup.text);
+        }
         Some(value)
     }
 }
@@ -203,7 +224,7 @@ mod tests {
         FeedItem {
             summary: Summary {
                 slug: slug.into(),
-                title: "Otsikko \u{E000} & <b>".into(),
+                title: "Otsikko & <b>".into(),
                 publisher: PublisherRef { slug: "p".into(), name: "Julkaisija".into() },
                 published: Timestamp { at, zone: "EEST".into(), precision: Default::default() },
                 kind: ReleaseKind::Tiedote,
@@ -235,17 +256,26 @@ mod tests {
 
     #[test]
     fn items_written_with_an_origin_equal_items_rendered_with_it() {
-        // The body holds the first private-use character, so another one marks the origin.
-        let items = vec![item("a", "<p>\u{E000}\u{E001}</p>\n<pre>x\ny</pre>"), item("b", "")];
-        let rec = record(items.clone());
-        for format in FORMATS {
-            let value = Renderer::default().encode(&rec, format).expect("encodes");
-            let ahead = decode(&value);
-            for origin in ["https://example.fi", "http://127.0.0.1:8787", "https://a&b\"c"] {
-                for (n, item) in items.iter().enumerate() {
-                    let mut out = String::new();
-                    ahead.write_item(n, &escaped_origin(format, origin), &mut out);
-                    assert_eq!(out, item_markup(format, origin, item), "{format:?} {origin}");
+        // In the first feed the body holds the marker, so each item is rendered twice and
+        // another private-use character marks the origin; the second is rendered once.
+        let feeds = [
+            vec![item("a", "<p>\u{E000}\u{E001}</p>\n<pre>x\ny</pre>"), item("b", "")],
+            vec![item("c", "<p>ä &amp; ö</p>\n"), item("d", "")],
+        ];
+        for (n, items) in feeds.iter().enumerate() {
+            let rec = record(items.clone());
+            let stored = serde_json::to_string(&rec).expect("JSON");
+            assert_eq!(stored.contains(MARKER), n == 0);
+            for format in FORMATS {
+                let free = !stored.contains(MARKER);
+                let value = Renderer::default().encode(&rec, free, format).expect("encodes");
+                let ahead = decode(&value);
+                for origin in ["https://example.fi", "http://127.0.0.1:8787", "https://a&b\"c"] {
+                    for (n, item) in items.iter().enumerate() {
+                        let mut out = String::new();
+                        ahead.write_item(n, &escaped_origin(format, origin), &mut out);
+                        assert_eq!(out, item_markup(format, origin, item), "{format:?} {origin}");
+                    }
                 }
             }
         }
@@ -253,7 +283,8 @@ mod tests {
 
     #[test]
     fn damaged_markup_is_refused_with_a_reason() {
-        let value = Renderer::default().encode(&record(vec![item("a", "<p>ä</p>")]), Format::Rss).expect("encodes");
+        let value =
+            Renderer::default().encode(&record(vec![item("a", "<p>ä</p>")]), true, Format::Rss).expect("encodes");
         let (head, body) = Ahead::split(value.as_bytes()).expect("a head line");
         let head: Head = serde_json::from_slice(head).expect("head");
         let cut = &body[..body.len() - 1];
