@@ -13,7 +13,8 @@ export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-${CARGO_HOME:-$HOME/.cargo}/bin/was
 export ESBUILD_BIN="$root/node_modules/@esbuild/linux-x64/bin/esbuild"
 export WASM_OPT_BIN="$root/node_modules/.bin/wasm-opt"
 cd worker
-"${CARGO_HOME:-$HOME/.cargo}/bin/worker-build" --release
+# Optimised for size: Cargo.toml's release profile is for the native CLI's speed.
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z "${CARGO_HOME:-$HOME/.cargo}/bin/worker-build" --release
 # worker-build keeps the wasm names section (--debuginfo); dropping it saves ~13 % gzipped,
 # paid for by every cold start. Feature flags: the set worker-build itself enables.
 "$WASM_OPT_BIN" --strip-debug --strip-producers build/index_bg.wasm -o build/index_bg.wasm \

@@ -1,9 +1,10 @@
 //! Turns a checked [`Site`] into KV records, in upload order.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Datelike;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::config::Config;
 use crate::content::{Publisher, Release, Site};
@@ -92,14 +93,14 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
         records.releases.push(pair(kv::release_key(&b.release.slug), &release_record(b, translations)));
     }
 
-    let mut ahead = feed::ahead::Renderer::default();
+    let mut feeds = FeedWriter::default();
     for publisher in site.publishers.values() {
         let theirs: Vec<&Built> = built.iter().filter(|b| b.release.publisher == publisher.slug).collect();
         records.indexes.push(pair(kv::publisher_key(&publisher.slug), &publisher_record(publisher, &theirs)));
         let description = publisher.description.clone().unwrap_or_else(|| publisher.name.clone());
         let mut feed = feed_record(publisher.name.clone(), description, &publisher.lang, &theirs, feed_size);
         feed.logo = publisher.logo.clone();
-        push_feed(&mut records, &mut ahead, kv::publisher_feed_key(&publisher.slug), &feed);
+        feeds.push(&mut records, kv::publisher_feed_key(&publisher.slug), &feed);
         push_pages(&mut records, &ListScope::Publisher(publisher.slug.clone()), &publisher.name, &theirs, page);
     }
 
@@ -110,7 +111,7 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
     for (slug, (label, items)) in &by_keyword {
         let title = format!("{}: {label}", l.keyword);
         let feed = feed_record(title.clone(), format!("{site_name} – {title}"), site_lang, items, feed_size);
-        push_feed(&mut records, &mut ahead, kv::keyword_feed_key(slug), &feed);
+        feeds.push(&mut records, kv::keyword_feed_key(slug), &feed);
         push_pages(&mut records, &ListScope::Keyword(slug.clone()), label, items, page);
     }
     records.indexes.push(pair(kv::KEYWORDS_KEY.to_string(), &counts(&by_keyword, false)));
@@ -130,7 +131,7 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
     let all: Vec<&Built> = built.iter().collect();
     let title = format!("{site_name} – {}", l.latest);
     let site_feed = feed_record(title, l.latest.to_string(), site_lang, &all, feed_size);
-    push_feed(&mut records, &mut ahead, kv::SITE_FEED_KEY.to_string(), &site_feed);
+    feeds.push(&mut records, kv::SITE_FEED_KEY.to_string(), &site_feed);
     push_pages(&mut records, &ListScope::Latest, "", &all, page);
     push_sitemaps(&mut records, site, &all, &by_keyword, &by_year);
     push_search(&mut records, &all);
@@ -192,29 +193,14 @@ fn translation_groups<'a>(built: &'a [Built<'a>]) -> BTreeMap<&'a str, Vec<Trans
 
 /// The search index: term shards, filters, document chunks and metadata (`src/search.rs`).
 fn push_search(records: &mut Records, all: &[&Built]) {
-    let mut terms: BTreeMap<String, BTreeMap<String, Vec<(u32, u8)>>> = BTreeMap::new();
+    let mut postings = Postings::default();
     let mut filters: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     // Ids count up from the oldest release: a new release is appended, and leaves the
     // postings of every other release (and the shards that hold only them) unchanged.
     let oldest_first: Vec<&Built> = all.iter().rev().copied().collect();
     for (id, b) in (0u32..).zip(&oldest_first) {
         let r = b.release;
-        let mut flags: BTreeMap<String, u8> = BTreeMap::new();
-        let keywords: String = r.keywords.iter().map(|k| k.label.as_str()).collect::<Vec<_>>().join(" ");
-        // Contacts too: journalists search by the person they want to reach.
-        let contacts: Vec<&str> = r.contacts.iter().map(|c| c.name.as_str()).collect();
-        let text = format!("{} {} {}", r.lead, search::plain_text(&r.body), contacts.join(" "));
-        for (field, flag) in
-            [(r.title.as_str(), search::IN_TITLE), (&keywords, search::IN_KEYWORDS), (&text, search::IN_TEXT)]
-        {
-            for term in search::terms(field) {
-                *flags.entry(term).or_default() |= flag;
-            }
-        }
-        for (term, flag) in flags {
-            let shard = terms.entry(search::shard_of(&term).to_string()).or_default();
-            shard.entry(term).or_default().push((id, flag));
-        }
+        index_release(&mut postings, id, r);
         filters.entry(search::filter_key('p', &r.publisher)).or_default().push(id);
         for k in &r.keywords {
             filters.entry(search::filter_key('k', &k.slug)).or_default().push(id);
@@ -222,6 +208,7 @@ fn push_search(records: &mut Records, all: &[&Built]) {
         filters.entry(search::filter_key('y', &r.published.at.year().to_string())).or_default().push(id);
         filters.entry(search::filter_key('t', r.kind.id())).or_default().push(id);
     }
+    let terms = shards_of(postings);
     // The newest documents' publication times, carried by every shard and filter that
     // lists them: the worker hides scheduled releases with no other read.
     let window = (oldest_first.len().saturating_sub(search::RECENT)) as u32;
@@ -257,6 +244,45 @@ fn push_search(records: &mut Records, all: &[&Built]) {
             .collect();
         records.indexes.push(pair(search::docs_key(n), &search::DocsRecord { v: SCHEMA_VERSION, docs }));
     }
+}
+
+/// Each term's documents, ascending, with where in each it occurs ([`search::IN_TITLE`] and
+/// the other flags, or-ed together).
+type Postings = HashMap<String, Vec<(u32, u8)>, foldhash::fast::FixedState>;
+
+/// Adds every term of release `id` (higher than any indexed before) to `postings`.
+fn index_release(postings: &mut Postings, id: u32, r: &Release) {
+    let keywords: String = r.keywords.iter().map(|k| k.label.as_str()).collect::<Vec<_>>().join(" ");
+    // Contacts too: journalists search by the person they want to reach.
+    let contacts: Vec<&str> = r.contacts.iter().map(|c| c.name.as_str()).collect();
+    let text = format!("{} {} {}", r.lead, search::plain_text(&r.body), contacts.join(" "));
+    for (field, flag) in
+        [(r.title.as_str(), search::IN_TITLE), (&keywords, search::IN_KEYWORDS), (&text, search::IN_TEXT)]
+    {
+        search::each_term(field, |term| match postings.get_mut(term) {
+            Some(list) => match list.last_mut() {
+                // Seen before in this release.
+                Some(last) if last.0 == id => last.1 |= flag,
+                _ => list.push((id, flag)),
+            },
+            None => {
+                postings.insert(term.to_string(), vec![(id, flag)]);
+            }
+        });
+    }
+}
+
+/// Postings grouped into shards ([`search::shard_of`]), terms in order within each.
+fn shards_of(postings: Postings) -> BTreeMap<String, BTreeMap<String, Vec<(u32, u8)>>> {
+    let mut shards: BTreeMap<String, BTreeMap<String, Vec<(u32, u8)>>> = BTreeMap::new();
+    for (term, list) in postings {
+        if let Some(shard) = shards.get_mut(search::shard_of(&term)) {
+            shard.insert(term, list);
+        } else {
+            shards.insert(search::shard_of(&term).to_string(), BTreeMap::from([(term, list)]));
+        }
+    }
+    shards
 }
 
 /// Sitemap part 0 (front page, publishers, keywords, years) and release parts, then the index.
@@ -421,16 +447,59 @@ fn feed_record(title: String, description: String, lang: &str, items: &[&Built],
     FeedRecord { v: SCHEMA_VERSION, title, description, lang: lang.to_string(), items: items.into(), logo: None }
 }
 
-/// A feed record under `key`, and its items rendered ahead in each format.
-fn push_feed(records: &mut Records, ahead: &mut feed::ahead::Renderer, key: String, feed: &FeedRecord) {
-    let stored = pair(key, feed);
-    let free_of_marker = !stored.value.contains(feed::ahead::MARKER);
-    for format in feed::ahead::FORMATS {
-        if let Some(value) = ahead.encode(feed, free_of_marker, format) {
-            records.indexes.push(KvPair::new(kv::ahead_feed_key(format, &stored.key), value, false));
+/// Writes feed records and their items rendered ahead, serializing and rendering each item
+/// once however many feeds list it (a release is in the site's, its publisher's and each
+/// of its keywords' feeds).
+#[derive(Default)]
+struct FeedWriter {
+    ahead: feed::ahead::Renderer,
+    /// Each item's JSON, as a `feed:*` record holds it, by slug; and whether it is free of
+    /// the [`feed::ahead::MARKER`].
+    items: HashMap<String, (Box<RawValue>, bool)>,
+}
+
+/// A [`FeedRecord`] as serde writes it, with its items' JSON already made.
+#[derive(Serialize)]
+struct StoredFeed<'a> {
+    v: u32,
+    title: &'a str,
+    description: &'a str,
+    lang: &'a str,
+    items: Vec<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<&'a Media>,
+}
+
+impl FeedWriter {
+    /// A feed record under `key`, and its items rendered ahead in each format.
+    fn push(&mut self, records: &mut Records, key: String, feed: &FeedRecord) {
+        for item in feed.items.iter() {
+            if !self.items.contains_key(&item.summary.slug) {
+                let json = serde_json::to_string(item).unwrap_or_else(|e| unreachable!("a feed item serializes: {e}"));
+                let free = !json.contains(feed::ahead::MARKER);
+                let raw = RawValue::from_string(json).unwrap_or_else(|e| unreachable!("serde_json wrote JSON: {e}"));
+                self.items.insert(item.summary.slug.clone(), (raw, free));
+            }
         }
+        let items: Vec<&(Box<RawValue>, bool)> =
+            feed.items.iter().filter_map(|item| self.items.get(&item.summary.slug)).collect();
+        let free_of_marker = items.iter().all(|(_, free)| *free);
+        let stored = StoredFeed {
+            v: feed.v,
+            title: &feed.title,
+            description: &feed.description,
+            lang: &feed.lang,
+            items: items.iter().map(|(raw, _)| &**raw).collect(),
+            logo: feed.logo.as_ref(),
+        };
+        let stored = pair(key, &stored);
+        for format in feed::ahead::FORMATS {
+            if let Some(value) = self.ahead.encode(feed, free_of_marker, format) {
+                records.indexes.push(KvPair::new(kv::ahead_feed_key(format, &stored.key), value, false));
+            }
+        }
+        records.indexes.push(stored);
     }
-    records.indexes.push(stored);
 }
 
 /// A release's images, then its attachments.

@@ -1007,6 +1007,10 @@ mod logo {
         let site =
             load_site_with_media(&publishers, &common::read_dir(&root.join("releases"), "md"), &media).expect("valid");
         let kv = store(&site);
+        let stored = &kv["feed:publisher:kymsote"];
+        let record: newsroom::model::FeedRecord = serde_json::from_slice(stored).expect("a feed record");
+        assert!(record.logo.is_some());
+        assert_eq!(serde_json::to_vec(&record).expect("serializes"), *stored, "written as serde writes it");
         let logo = format!("http://127.0.0.1:8787{}", site.media["logo.png"].media.path());
         assert!(text(&serve(&kv, "/publishers/kymsote", None).0)
             .contains(&format!("src=\"{}\"", site.media["logo.png"].media.path())));

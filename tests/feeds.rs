@@ -184,6 +184,22 @@ fn generated_site(releases: usize) -> Site {
     newsroom::content::load_site(&publishers, &items).expect("generated content is valid")
 }
 
+/// The build writes each feed record from its items' JSON made once per release: byte for
+/// byte what serde writes for the decoded record, for every feed of the seeds and of a
+/// generated site (and with a logo: `tests/core.rs`, `logo`).
+#[cfg(feature = "gen")]
+#[test]
+fn feed_records_are_written_as_serde_writes_them() {
+    let (seeds, generated) = (store(&seed_site()), store(&generated_site(80)));
+    let feeds: Vec<_> = seeds.iter().chain(&generated).filter(|(k, _)| k.starts_with("feed:")).collect();
+    assert!(feeds.len() > 6, "site, publisher and keyword feeds");
+    for (key, value) in feeds {
+        let record: FeedRecord = serde_json::from_slice(value).expect("a feed record");
+        assert!(!record.items.is_empty(), "{key}");
+        assert_eq!(serde_json::to_vec(&record).expect("serializes"), *value, "{key}");
+    }
+}
+
 /// A feed answers alike whether its items were rendered ahead (one read) or are rendered
 /// from its record (two reads: the rendered record is missing): same status, body and
 /// validators, on any origin, with scheduled items and `?limit=`.

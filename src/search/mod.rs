@@ -13,7 +13,7 @@ use pulldown_cmark::{Event, Parser};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{PublisherRef, ReleaseKind, Timestamp};
-use crate::slug::words;
+use crate::slug::{each_word, words};
 
 mod postings;
 pub use postings::{
@@ -33,7 +33,20 @@ pub const MAX_TERMS: usize = 5;
 
 /// Folded search terms of `text`: lowercase, transliterated, 2–40 characters.
 pub fn terms(text: &str) -> impl Iterator<Item = String> {
-    words(text).into_iter().filter(|t| (2..=40).contains(&t.len()))
+    words(text).into_iter().filter(|t| is_term(t))
+}
+
+/// Calls `f` with each of the [`terms`] of `text`, without allocating one per term.
+pub fn each_term(text: &str, mut f: impl FnMut(&str)) {
+    each_word(text, |w| {
+        if is_term(w) {
+            f(w);
+        }
+    });
+}
+
+fn is_term(word: &str) -> bool {
+    (2..=40).contains(&word.len())
 }
 
 /// The shard a term lives in: its first three characters (a two-letter term is its own
@@ -326,33 +339,38 @@ fn term_docs(term: &str, shards: &BTreeMap<String, ShardRecord>) -> TermDocs {
 }
 
 /// Wraps the words of `text` that start with a query term in `<mark>`, escaping the rest.
+/// Allocates the answer only: a search page highlights the title and lead of every result.
 pub fn highlight(text: &str, terms: &[String]) -> String {
+    let prefixes: Vec<String> = terms.iter().flat_map(|t| stems(t)).collect();
     let mut out = String::with_capacity(text.len() + 32);
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if word.is_empty() {
-            return;
-        }
-        let hit = words(word).iter().any(|f| terms.iter().flat_map(|t| stems(t)).any(|t| f.starts_with(t.as_str())));
-        if hit {
-            out.push_str("<mark>");
-        }
-        crate::feed::escape(word, out);
-        if hit {
-            out.push_str("</mark>");
-        }
-        word.clear();
-    };
-    for c in text.chars() {
+    let mut word_start = None;
+    for (i, c) in text.char_indices() {
         if c.is_alphanumeric() || c == '-' {
-            word.push(c);
+            word_start.get_or_insert(i);
         } else {
-            flush(&mut word, &mut out);
-            crate::feed::escape(&c.to_string(), &mut out);
+            if let Some(start) = word_start.take() {
+                highlight_word(&text[start..i], &prefixes, &mut out);
+            }
+            crate::feed::escape(c.encode_utf8(&mut [0; 4]), &mut out);
         }
     }
-    flush(&mut word, &mut out);
+    if let Some(start) = word_start {
+        highlight_word(&text[start..], &prefixes, &mut out);
+    }
     out
+}
+
+/// Appends `word` escaped, in `<mark>` if one of its folded words starts with a prefix.
+fn highlight_word(word: &str, prefixes: &[String], out: &mut String) {
+    let mut hit = false;
+    each_word(word, |folded| hit = hit || prefixes.iter().any(|p| folded.starts_with(p.as_str())));
+    if hit {
+        out.push_str("<mark>");
+    }
+    crate::feed::escape(word, out);
+    if hit {
+        out.push_str("</mark>");
+    }
 }
 
 #[cfg(test)]
