@@ -473,7 +473,9 @@ struct StoredFeed<'a> {
 impl FeedWriter {
     /// A feed record under `key`, and its items rendered ahead in each format.
     fn push(&mut self, records: &mut Records, key: String, feed: &FeedRecord) {
-        for item in feed.items.iter() {
+        // Every field by name: a field added to `FeedRecord` must be added to `StoredFeed`.
+        let FeedRecord { v, title, description, lang, items, logo } = feed;
+        for item in items.iter() {
             if !self.items.contains_key(&item.summary.slug) {
                 let json = serde_json::to_string(item).unwrap_or_else(|e| unreachable!("a feed item serializes: {e}"));
                 let free = !json.contains(feed::ahead::MARKER);
@@ -481,16 +483,16 @@ impl FeedWriter {
                 self.items.insert(item.summary.slug.clone(), (raw, free));
             }
         }
-        let items: Vec<&(Box<RawValue>, bool)> =
-            feed.items.iter().filter_map(|item| self.items.get(&item.summary.slug)).collect();
-        let free_of_marker = items.iter().all(|(_, free)| *free);
+        let made: Vec<&(Box<RawValue>, bool)> =
+            items.iter().filter_map(|item| self.items.get(&item.summary.slug)).collect();
+        let free_of_marker = made.iter().all(|(_, free)| *free);
         let stored = StoredFeed {
-            v: feed.v,
-            title: &feed.title,
-            description: &feed.description,
-            lang: &feed.lang,
-            items: items.iter().map(|(raw, _)| &**raw).collect(),
-            logo: feed.logo.as_ref(),
+            v: *v,
+            title,
+            description,
+            lang,
+            items: made.iter().map(|(raw, _)| &**raw).collect(),
+            logo: logo.as_ref(),
         };
         let stored = pair(key, &stored);
         for format in feed::ahead::FORMATS {

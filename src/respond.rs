@@ -547,11 +547,19 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         }
         Route::Publisher(slug) => {
             let scope = ListScope::Publisher(slug.clone());
-            // Profile and page together: one round of reads, not two.
-            need_all(loaded, &[kv::publisher_key(slug), kv::page_key(&scope, t.page)])?;
+            // Page 1 is read from the profile, which lists the newest releases: one read. A
+            // later page is read with the profile, in the same round.
+            let mut keys = vec![kv::publisher_key(slug)];
+            if t.page > 1 {
+                keys.push(kv::page_key(&scope, t.page));
+            }
+            need_all(loaded, &keys)?;
             let not_found = || HttpError::NotFound(req.path.clone());
             let p: PublisherRecord = record(loaded, kv::publisher_key(slug))?.ok_or_else(not_found)?;
-            let page = list_page_record(loaded, &scope, t.page, req)?;
+            let page = match first_page(&p, t.page, req.config.page_size) {
+                Some(page) => page,
+                None => list_page_record(loaded, &scope, t.page, req)?,
+            };
             let (items, next) = published(&page.releases, req.now);
             let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
@@ -839,6 +847,22 @@ fn list_page_record(loaded: &Loaded, scope: &ListScope, n: usize, req: &RequestF
         })
         .into()),
     }
+}
+
+/// Page 1 of a publisher's list as its profile holds it, when it holds all of it: at least a
+/// page of entries, or every release, none of them unreadable (`newsroom build` writes the
+/// same newest releases to both; [`crate::build::LIST_LEN`] ≥ the default page size).
+fn first_page(p: &PublisherRecord, page: usize, size: usize) -> Option<PageRecord> {
+    let stored = p.releases.len();
+    let whole = stored >= size || stored == p.total;
+    (page == 1 && whole && p.releases.skipped.is_empty()).then(|| PageRecord {
+        v: SCHEMA_VERSION,
+        label: p.publisher.name.clone(),
+        total: p.total,
+        page: 1,
+        pages: p.total.div_ceil(size).max(1),
+        releases: p.releases.iter().take(size).cloned().collect::<Vec<_>>().into(),
+    })
 }
 
 /// True when `token` is a valid, unexpired preview token for `slug` (every failure is a 404).

@@ -1099,18 +1099,55 @@ fn search_answers_alike_from_index_records_of_the_earlier_form() {
 }
 
 #[test]
-fn a_publisher_page_reads_its_profile_and_its_page_in_one_round() {
+fn a_publisher_page_reads_its_profile_and_a_later_page_in_one_round() {
     use newsroom::{respond, Loaded, Outcome};
     let kv = store(&seed_site());
-    let req = RequestFacts::get("/publishers/kymenlaakson-hyvinvointialue?page=1", None, now());
-    let Outcome::Fetch(keys) = respond(&req, &Loaded::default()) else { panic!("nothing read yet") };
-    assert_eq!(keys, ["publisher:kymenlaakson-hyvinvointialue", "page:publisher:kymenlaakson-hyvinvointialue:1"]);
+    let fetch = |path: &str| match respond(&RequestFacts::get(path, None, now()), &Loaded::default()) {
+        Outcome::Fetch(keys) => keys,
+        Outcome::Done(r) => panic!("{path}: answered {} before reading", r.status),
+    };
+    let keys = fetch("/publishers/kymenlaakson-hyvinvointialue?page=1");
+    assert_eq!(keys, ["publisher:kymenlaakson-hyvinvointialue"], "page 1 is in the profile");
     let mut loaded = Loaded::default();
     for key in keys {
         loaded.insert(key.clone(), kv.get(&key).cloned());
     }
-    let Outcome::Done(r) = respond(&req, &loaded) else { panic!("one round") };
+    let req = RequestFacts::get("/publishers/kymenlaakson-hyvinvointialue?page=1", None, now());
+    let Outcome::Done(r) = respond(&req, &loaded) else { panic!("one read") };
     assert_eq!(r.status, 200);
+    assert_eq!(
+        fetch("/publishers/kymenlaakson-hyvinvointialue?page=2"),
+        ["publisher:kymenlaakson-hyvinvointialue", "page:publisher:kymenlaakson-hyvinvointialue:2"]
+    );
+}
+
+/// Page 1 from the profile answers as from its page record, which is read when the profile
+/// cannot give the whole page (fewer entries than a page and than the total, or one unreadable).
+#[test]
+fn a_publisher_page_from_its_profile_answers_as_from_its_page_record() {
+    let kv = store(&seed_site());
+    let (path, key) = ("/publishers/kymenlaakson-hyvinvointialue", "publisher:kymenlaakson-hyvinvointialue");
+    let profile: serde_json::Value = serde_json::from_slice(&kv[key]).expect("JSON");
+    assert!(profile["total"].as_u64().is_some_and(|n| n >= 3), "{profile}");
+    let with = |edit: &dyn Fn(&mut Vec<serde_json::Value>)| {
+        let mut p = profile.clone();
+        edit(p["releases"].as_array_mut().expect("releases"));
+        let mut kv = kv.clone();
+        kv.insert(key.into(), serde_json::to_vec(&p).expect("JSON"));
+        kv
+    };
+    let short = with(&|r| r.truncate(2));
+    let unreadable = with(&|r| r[1] = serde_json::json!({"slug": 5}));
+    for accept in [None, Some("application/json")] {
+        let (a, reads) = serve(&kv, path, accept);
+        assert_eq!((a.status, reads), (200, 1));
+        for other in [&short, &unreadable] {
+            let (b, reads) = serve(other, path, accept);
+            assert_eq!((b.status, reads), (200, 2), "{accept:?}");
+            assert_eq!(text(&a), text(&b), "{accept:?}");
+            assert_eq!(a.headers, b.headers, "{accept:?}");
+        }
+    }
 }
 
 #[test]
