@@ -39,6 +39,10 @@ measure() {
     END {printf "%s %.2f\n", r, p}'
 }
 rps() { measure "$1" | cut -d' ' -f1; }
+# "requests/s p50-ms baseline-requests/s": the baseline is measured right before the figure,
+# so each ratio compares two runs seconds apart, not minutes (these machines are noisy).
+paired() { local b; b=$(rps "$baseline_url"); echo "$(measure "$@") $b"; }
+ratio() { echo "$1 / $2" | bc -l; }
 declare -A p50_miss  # "$n|$route" -> p50 in ms on a cache miss, for the scale comparison
 # "reads|floor-query" of one GET with TRACE_KV on: how many KV values it read, and the
 # baseline worker's query that reads the same keys in the same rounds and answers as many bytes.
@@ -48,6 +52,24 @@ import sys, urllib.parse
 h = {k.lower(): v for k, _, v in (line.rstrip("\n").partition(": ") for line in sys.stdin) if v}
 q = urllib.parse.urlencode({"rounds": h.get("x-kv-keys", ""), "bytes": h["x-body-bytes"]})
 print(h["x-kv-reads"] + "|" + q)'
+}
+
+# The baseline worker's query that answers like a hit on this URL: as many bytes, the same
+# headers (but those of the connection and `x-kv-keys`).
+probe_hit() {
+  curl -fs -D - -o /dev/null -w 'x-body-bytes: %{size_download}\n' "$1" | tr -d '\r' | python3 -c '
+import sys, json, urllib.parse
+skip = {"transfer-encoding", "connection", "keep-alive", "date", "content-length", "x-kv-keys"}
+headers, size = [], "0"
+for line in sys.stdin:
+    name, _, value = line.rstrip("\n").partition(": ")
+    if not value or name.startswith("HTTP/") or name.lower() in skip:
+        continue
+    if name.lower() == "x-body-bytes":
+        size = value
+    else:
+        headers.append([name.lower(), value])
+print(urllib.parse.urlencode({"bytes": size, "headers": json.dumps(headers)}))'
 }
 
 serve bench/baseline 8790 "$PWD/$work/baseline-state"
@@ -99,10 +121,11 @@ PY
     echo
     echo "\`newsroom build\`: $(printf '%.2f' "$build_s") s ($(echo "$n / $build_s" | bc) releases/s); search index $((index_bytes / 1024)) KiB."
     echo
-    echo "| route | KV reads (miss) | miss req/s | miss / baseline | miss p50 ms | floor req/s | miss / floor | hit req/s | hit / baseline | hit p50 ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| route | KV reads (miss) | miss req/s | miss / baseline | miss p50 ms | floor req/s | miss / floor | hit req/s | hit / baseline | hit p50 ms | hit floor req/s | hit / hit floor |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   } >>"$results"
-  declare -A miss hit kvr pmiss phit floorq floor
+  declare -A miss hit kvr pmiss phit floorq floor missb hitb floorb hitfloor hitfloorb
+  bases=()
   for mode in off on; do
     trace=()
     [ "$mode" = off ] && trace=(--var TRACE_KV:on)
@@ -115,13 +138,22 @@ PY
         kvr[$name]=${probed%%|*} floorq[$name]=${probed#*|}
       fi
       curl -fso /dev/null "$url"
-      read -r v p <<<"$(measure "$url")"
-      if [ "$mode" = off ]; then miss[$name]=$v pmiss[$name]=$p p50_miss["$n|$name"]=$p; else hit[$name]=$v phit[$name]=$p; fi
+      read -r v p b <<<"$(paired "$url")"
+      bases+=("$b")
+      if [ "$mode" = off ]; then
+        miss[$name]=$v pmiss[$name]=$p p50_miss["$n|$name"]=$p missb[$name]=$b
+      else
+        hit[$name]=$v phit[$name]=$p hitb[$name]=$b
+        read -r v _ b <<<"$(paired "${baseline_url}?$(probe_hit "$url")")"
+        hitfloor[$name]=$v hitfloorb[$name]=$b
+        bases+=("$b")
+      fi
     done
     if [ "$mode" = on ]; then
       etag=$(curl -fsSI "http://127.0.0.1:8791/releases/$slug" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag" {print $2}')
-      read -r v p <<<"$(measure -H "If-None-Match: $etag" "http://127.0.0.1:8791/releases/$slug")"
-      hit["304 revalidation"]=$v phit["304 revalidation"]=$p
+      read -r v p b <<<"$(paired -H "If-None-Match: $etag" "http://127.0.0.1:8791/releases/$slug")"
+      hit["304 revalidation"]=$v phit["304 revalidation"]=$p hitb["304 revalidation"]=$b
+      bases+=("$b")
     fi
     stop_last
   done
@@ -131,25 +163,31 @@ PY
   for r in "${routes[@]}"; do
     name=${r%%|*}
     curl -fso /dev/null "http://127.0.0.1:8792/?${floorq[$name]}"
-    floor[$name]=$(rps "http://127.0.0.1:8792/?${floorq[$name]}")
+    read -r v _ b <<<"$(paired "http://127.0.0.1:8792/?${floorq[$name]}")"
+    floor[$name]=$v floorb[$name]=$b
+    bases+=("$b")
   done
   stop_last
-  base=$(rps "$baseline_url")
   # The same constant worker answering as many bytes as the release page has.
-  sized=$(rps "${baseline_url}?bytes=$page_bytes")
+  read -r sized _ sizedb <<<"$(paired "${baseline_url}?bytes=$page_bytes")"
+  bases+=("$sizedb")
   for r in "${routes[@]}"; do
     name=${r%%|*}
-    printf '| %s | %s | %s | %.2f | %s | %s | %.2f | %s | %.2f | %s |\n' "$name" "${kvr[$name]}" "${miss[$name]}" \
-      "$(echo "${miss[$name]} / $base" | bc -l)" "${pmiss[$name]}" "${floor[$name]}" \
-      "$(echo "${miss[$name]} / ${floor[$name]}" | bc -l)" "${hit[$name]}" \
-      "$(echo "${hit[$name]} / $base" | bc -l)" "${phit[$name]}" >>"$results"
+    # miss / floor: each measured next to its own baseline run, so compared as ratios to those.
+    printf '| %s | %s | %s | %.2f | %s | %s | %.2f | %s | %.2f | %s | %s | %.2f |\n' "$name" "${kvr[$name]}" "${miss[$name]}" \
+      "$(ratio "${miss[$name]}" "${missb[$name]}")" "${pmiss[$name]}" "${floor[$name]}" \
+      "$(ratio "${miss[$name]} * ${floorb[$name]}" "${floor[$name]} * ${missb[$name]}")" "${hit[$name]}" \
+      "$(ratio "${hit[$name]}" "${hitb[$name]}")" "${phit[$name]}" "${hitfloor[$name]}" \
+      "$(ratio "${hit[$name]} * ${hitfloorb[$name]}" "${hitfloor[$name]} * ${hitb[$name]}")" >>"$results"
   done
-  printf '| 304 revalidation (If-None-Match) | 0 | – | – | – | – | – | %s | %.2f | %s |\n' "${hit["304 revalidation"]}" \
-    "$(echo "${hit["304 revalidation"]} / $base" | bc -l)" "${phit["304 revalidation"]}" >>"$results"
-  printf '| baseline (constant JS worker) | 0 | %s | 1.00 | | | | | | |\n' "$base" >>"$results"
-  printf '| constant JS worker, %s bytes (the release page'"'"'s size) | 0 | %s | %.2f | | | | | | |\n\n' "$page_bytes" "$sized" \
-    "$(echo "$sized / $base" | bc -l)" >>"$results"
-  unset miss hit kvr pmiss phit floorq floor
+  printf '| 304 revalidation (If-None-Match) | 0 | – | – | – | – | – | %s | %.2f | %s | | |\n' "${hit["304 revalidation"]}" \
+    "$(ratio "${hit["304 revalidation"]}" "${hitb["304 revalidation"]}")" "${phit["304 revalidation"]}" >>"$results"
+  read -r lo med hi <<<"$(printf '%s\n' "${bases[@]}" | sort -g | awk '{v[NR] = $1} END {print v[1], v[int((NR + 1) / 2)], v[NR]}')"
+  printf '| baseline (constant JS worker): median of its %s runs, each just before a figure above (range %s–%s) | 0 | %s | 1.00 | | | | | | | | |\n' \
+    "${#bases[@]}" "$lo" "$hi" "$med" >>"$results"
+  printf '| constant JS worker, %s bytes (the release page'"'"'s size) | 0 | %s | %.2f | | | | | | | | |\n\n' "$page_bytes" "$sized" \
+    "$(ratio "$sized" "$sizedb")" >>"$results"
+  unset miss hit kvr pmiss phit floorq floor missb hitb floorb hitfloor hitfloorb
 done
 
 # Latency as the archive grows: p50 on a cache miss at the largest size over the smallest.
@@ -180,14 +218,18 @@ size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'To
   echo "$(rustc --version), wrangler $(npx wrangler --version 2>/dev/null | tail -n1), wrk \`${wrk_args[*]}\` per figure, wrangler dev \`--log-level warn\`."
   echo "Synthetic content: \`newsroom gen --releases N --publishers 20 --seed 1\` (bodies 2–8 KB; 512 B–1 KB at 100,000)."
   echo "These machines are shared and noisy: read the ratios to the baseline (a constant-response JS"
-  echo "worker measured in the same run), not the absolute figures. \"Miss\" runs with \`--var CACHE:off\`"
-  echo "(every request reads KV and renders); \"hit\" with caching on (a warm URL is answered from the"
+  echo "worker), not the absolute figures. Every figure is paired with a baseline run made just before it,"
+  echo "and its ratio is to that run. \"Miss\" runs with \`--var CACHE:off\`"
+  echo "(every request reads KV and renders; a publisher's profile read in the last 60 s is reused, as in"
+  echo "production: \`kv::reuse_seconds\`); \"hit\" with caching on (a warm URL is answered from the"
   echo "isolate's memory, \`src/memory_cache.rs\`, reading nothing). Each size also measures the same constant"
   echo "JS worker answering a body as large as the release page: what moving those bytes costs this runtime."
   echo "\"Floor\" is that JS worker again, over the same KV: for each route it reads the keys the newsroom"
   echo "worker read on a miss (named by its \`x-kv-keys\` with \`TRACE_KV=on\`), in the same rounds, and answers"
   echo "as many bytes, doing nothing else. \"miss / floor\" is the share of that limit the worker reaches: local"
   echo "KV runs on the same two cores, so its reads cost this machine what they do not cost a worker on the edge."
+  echo "\"Hit floor\" is the JS worker answering the hit's exact headers and as many bytes from memory: the"
+  echo "runtime's limit for that response; \"hit / hit floor\" is the share of it the worker reaches."
   echo
   echo "Worker size: $size (budget: 250 KB gzip)."
   echo

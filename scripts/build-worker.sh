@@ -10,7 +10,7 @@ if [ -f "$out" ] && [ -z "$(find src worker/src Cargo.toml Cargo.lock worker/Car
 fi
 root=$(pwd)
 export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-${CARGO_HOME:-$HOME/.cargo}/bin/wasm-bindgen}"
-export ESBUILD_BIN="$root/node_modules/@esbuild/linux-x64/bin/esbuild"
+export ESBUILD_BIN="$root/scripts/esbuild-lean-shim.sh"
 export WASM_OPT_BIN="$root/node_modules/.bin/wasm-opt"
 cd worker
 # Optimised for size: Cargo.toml's release profile is for the native CLI's speed.

@@ -50,6 +50,19 @@ pub fn publisher_key(slug: &str) -> String {
     format!("publisher:{slug}")
 }
 
+/// Seconds the adapter may answer a read of `key` from a copy it read earlier in the same
+/// isolate, instead of reading KV again; `None` for a key it must always read. Only values
+/// many pages share and that a publish rarely changes are reused: a publisher's profile
+/// (every release page of the publisher reads it) and the host names. KV itself takes up to
+/// 60 s to show a change everywhere; reuse adds at most this much to that delay, and a
+/// release page is cached for longer than that anyway (`RELEASE_TTL`).
+pub fn reuse_seconds(key: &str) -> Option<u32> {
+    (key.starts_with("publisher:") || key == HOSTS_KEY).then_some(REUSE_SECONDS)
+}
+
+/// See [`reuse_seconds`].
+pub const REUSE_SECONDS: u32 = 60;
+
 /// Which list a page belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListScope {
@@ -130,4 +143,23 @@ impl KvPair {
 /// a key stored with the older digest differs, and is uploaded once more.
 pub fn digest(bytes: &[u8]) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_shared_rarely_changing_values_are_reused() {
+        assert_eq!(reuse_seconds(&publisher_key("kymsote")), Some(REUSE_SECONDS));
+        assert_eq!(reuse_seconds(HOSTS_KEY), Some(REUSE_SECONDS));
+        for key in [
+            release_key("a"),
+            gone_key("a"),
+            page_key(&ListScope::Publisher("kymsote".into()), 1),
+            SITE_FEED_KEY.into(),
+        ] {
+            assert_eq!(reuse_seconds(&key), None, "{key}");
+        }
+    }
 }

@@ -5,63 +5,32 @@
 //! A Workers isolate answers many requests in a row, and asking the Cache API leaves the
 //! isolate; a popular page found here costs no I/O at all. Nothing is served from here that
 //! the Cache API would not serve: the same keys, only cacheable responses, the same lifetime.
+//! The adapter keeps a second one for KV values it may reuse ([`crate::kv::reuse_seconds`]).
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use crate::cache::{age_since, shared_lifetime};
-use crate::http::{HttpResponse, RequestFacts};
-use crate::respond::deliver_parts;
+use crate::cache::shared_lifetime;
 
 /// Memory the adapter gives the cache: a small share of an isolate's 128 MB.
 pub const DEFAULT_BUDGET: usize = 16 << 20;
 
-/// A full response as kept here: from the core's rendering or read back from the Cache API.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
+/// What the cache reads of a response to decide whether, and for how long, to keep it.
+#[derive(Debug, Clone, Copy)]
+pub struct Terms<'a> {
     /// Status code.
     pub status: u16,
-    /// Header names (lower case) and values.
-    pub headers: Vec<(String, String)>,
-    /// Body bytes.
-    pub body: Vec<u8>,
-}
-
-impl Stored {
-    /// A rendered response, without its log.
-    pub fn from_response(r: &HttpResponse) -> Self {
-        let headers = r.headers.iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
-        Self { status: r.status, headers, body: r.body.clone() }
-    }
-
-    /// The first value of header `name` (lower case).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    /// With its `age` header: seconds from `stored_at` to `now` (a stale `age` is replaced).
-    pub fn aged(mut self, stored_at: DateTime<Utc>, now: DateTime<Utc>) -> Self {
-        self.headers.retain(|(n, _)| n != "age");
-        self.headers.push(("age".into(), age_since(stored_at, now)));
-        self
-    }
-
-    /// As delivered to `req`: whole, headers only (`HEAD`) or `304` (see [`crate::delivery`]).
-    pub fn deliver(mut self, req: &RequestFacts) -> Self {
-        deliver_parts(req, &mut self.status, &mut self.headers, &mut self.body);
-        self
-    }
-
-    fn size(&self) -> usize {
-        self.body.len() + self.headers.iter().map(|(n, v)| n.len() + v.len()).sum::<usize>()
-    }
+    /// Its `Cache-Control` header.
+    pub cache_control: Option<&'a str>,
+    /// Bytes it costs: body, header names and values.
+    pub size: usize,
 }
 
 /// One stored response and its bookkeeping.
 #[derive(Debug)]
-struct Entry {
-    response: Stored,
+struct Entry<V> {
+    response: V,
     /// Unix seconds when it was stored (its `Age` counts from here).
     stored_at: i64,
     /// Unix seconds after which it is never served.
@@ -72,10 +41,11 @@ struct Entry {
     used: u64,
 }
 
-/// Full responses by cache key (see [`crate::cache_key`]), bounded by a byte budget.
+/// Full responses by cache key (see [`crate::cache_key`]), bounded by a byte budget. The
+/// responses are of any type `V`: the adapter keeps them as runtime objects, ready to send.
 #[derive(Debug)]
-pub struct MemoryCache {
-    entries: HashMap<String, Entry>,
+pub struct MemoryCache<V> {
+    entries: HashMap<String, Entry<V>>,
     /// Keys by last use, oldest first.
     recency: BTreeMap<u64, String>,
     clock: u64,
@@ -83,14 +53,15 @@ pub struct MemoryCache {
     budget: usize,
 }
 
-impl MemoryCache {
+impl<V> MemoryCache<V> {
     /// An empty cache that holds at most `budget` bytes of responses (and keys).
     pub fn new(budget: usize) -> Self {
         Self { entries: HashMap::new(), recency: BTreeMap::new(), clock: 0, bytes: 0, budget }
     }
 
-    /// The response stored under `key` if still fresh at `now`, with its `age` header set.
-    pub fn get(&mut self, key: &str, now: DateTime<Utc>) -> Option<Stored> {
+    /// The response stored under `key` if still fresh at `now`, and when it was stored (its
+    /// `Age` counts from there).
+    pub fn get(&mut self, key: &str, now: DateTime<Utc>) -> Option<(&V, DateTime<Utc>)> {
         let entry = self.entries.get(key)?;
         if now.timestamp() >= entry.expires_at {
             self.remove(key);
@@ -99,18 +70,34 @@ impl MemoryCache {
         let used = self.tick();
         let entry = self.entries.get_mut(key)?;
         let old = std::mem::replace(&mut entry.used, used);
-        let (response, stored_at) = (entry.response.clone(), entry.stored_at);
-        let key = self.recency.remove(&old)?;
-        self.recency.insert(used, key);
-        Some(response.aged(DateTime::from_timestamp(stored_at, 0)?, now))
+        if let Some(key) = self.recency.remove(&old) {
+            self.recency.insert(used, key);
+        }
+        let entry = self.entries.get(key)?;
+        Some((&entry.response, DateTime::from_timestamp(entry.stored_at, 0)?))
     }
 
     /// Stores `response`, rendered at `stored_at`, under `key` if a shared cache may keep it
-    /// (status 200, `public`, a positive `s-maxage` or `max-age`), it is still fresh at `now`
-    /// and it fits in an eighth of the budget; makes room by dropping the least recently used.
-    pub fn put(&mut self, key: &str, response: Stored, stored_at: DateTime<Utc>, now: DateTime<Utc>) {
-        let Some(lifetime) = shared_lifetime(response.status, response.header("cache-control")) else { return };
-        let (stored_at, size) = (stored_at.timestamp(), key.len() + response.size());
+    /// (status 200, `public`, a positive `s-maxage` or `max-age`); see [`Self::keep`].
+    pub fn put(&mut self, key: &str, response: V, terms: Terms, stored_at: DateTime<Utc>, now: DateTime<Utc>) {
+        if let Some(lifetime) = shared_lifetime(terms.status, terms.cache_control) {
+            self.keep(key, response, lifetime, terms.size, stored_at, now);
+        }
+    }
+
+    /// Stores `value` (`size` bytes), made at `stored_at`, under `key` for `lifetime` seconds
+    /// if it is still fresh at `now` and fits in an eighth of the budget; makes room by
+    /// dropping the least recently used.
+    pub fn keep(
+        &mut self,
+        key: &str,
+        value: V,
+        lifetime: u32,
+        size: usize,
+        stored_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) {
+        let (stored_at, size) = (stored_at.timestamp(), key.len() + size);
         let expires_at = stored_at + i64::from(lifetime);
         if size > self.budget / 8 || expires_at <= now.timestamp() {
             return;
@@ -123,7 +110,7 @@ impl MemoryCache {
             }
         }
         let used = self.tick();
-        self.entries.insert(key.to_string(), Entry { response, stored_at, expires_at, size, used });
+        self.entries.insert(key.to_string(), Entry { response: value, stored_at, expires_at, size, used });
         self.recency.insert(used, key.to_string());
         self.bytes += size;
     }
@@ -164,98 +151,80 @@ mod tests {
         DateTime::from_timestamp(1_750_000_000 + seconds, 0).unwrap()
     }
 
-    fn page(control: &str, body: &str) -> Stored {
-        let rendered = HttpResponse {
-            status: 200,
-            headers: vec![("cache-control", control.into()), ("etag", "\"e\"".into())],
-            body: body.as_bytes().to_vec(),
-            log: vec!["a warning".into()],
-        };
-        Stored::from_response(&rendered)
+    /// Stores `body` as a 200 response with `Cache-Control: control`.
+    fn put(cache: &mut MemoryCache<String>, key: &str, control: &str, body: &str, now: DateTime<Utc>) {
+        let terms = Terms { status: 200, cache_control: Some(control), size: body.len() };
+        cache.put(key, body.to_string(), terms, now, now);
     }
 
-    fn put(cache: &mut MemoryCache, key: &str, response: Stored, now: DateTime<Utc>) {
-        cache.put(key, response, now, now);
+    fn body(cache: &mut MemoryCache<String>, key: &str, now: DateTime<Utc>) -> Option<String> {
+        cache.get(key, now).map(|(body, _)| body.clone())
     }
 
     #[test]
-    fn serves_a_copy_until_its_shared_max_age_with_its_age() {
+    fn serves_a_copy_until_its_shared_max_age_with_its_storage_time() {
         let mut cache = MemoryCache::new(DEFAULT_BUDGET);
-        put(&mut cache, "k", page("public, max-age=300, s-maxage=60", "body"), at(0));
-        let hit = cache.get("k", at(59)).expect("fresh");
-        assert_eq!(hit.body, b"body");
-        assert_eq!(hit.header("age"), Some("59"));
-        assert_eq!(hit.header("etag"), Some("\"e\""));
-        assert_eq!(cache.get("k", at(60)), None, "s-maxage counts, not max-age");
+        put(&mut cache, "k", "public, max-age=300, s-maxage=60", "body", at(0));
+        let (hit, stored_at) = cache.get("k", at(59)).expect("fresh");
+        assert_eq!((hit.as_str(), stored_at), ("body", at(0)));
+        assert_eq!(body(&mut cache, "k", at(60)), None, "s-maxage counts, not max-age");
         assert!(cache.is_empty() && cache.bytes() == 0, "an expired entry is dropped");
     }
 
     #[test]
     fn a_copy_from_the_cache_api_keeps_its_first_storage_time() {
         let mut cache = MemoryCache::new(DEFAULT_BUDGET);
-        cache.put("k", page("public, max-age=60", "x"), at(0), at(50));
-        assert_eq!(cache.get("k", at(55)).and_then(|r| r.header("age").map(str::to_string)), Some("55".into()));
-        assert_eq!(cache.get("k", at(60)), None, "expires 60 s after it was rendered, not after it was read");
-        cache.put("late", page("public, max-age=60", "x"), at(0), at(61));
+        let terms = Terms { status: 200, cache_control: Some("public, max-age=60"), size: 1 };
+        cache.put("k", "x".to_string(), terms, at(0), at(50));
+        assert_eq!(cache.get("k", at(55)).map(|(_, stored)| stored), Some(at(0)));
+        assert_eq!(body(&mut cache, "k", at(60)), None, "expires 60 s after it was rendered, not after it was read");
+        cache.put("late", "x".to_string(), terms, at(0), at(61));
         assert!(cache.is_empty(), "already stale when read back: not kept");
-        let mut copy = page("public, max-age=60", "x");
-        copy.headers.push(("age".into(), "0".into()));
-        let aged = copy.aged(at(0), at(7));
-        let ages: Vec<&str> = aged.headers.iter().filter(|(n, _)| n == "age").map(|(_, v)| v.as_str()).collect();
-        assert_eq!(ages, ["7"], "the runtime's own age is replaced, not repeated");
-    }
-
-    #[test]
-    fn delivers_a_copy_as_the_request_asks() {
-        let mut cache = MemoryCache::new(DEFAULT_BUDGET);
-        let mut response = page("public, max-age=60", "body");
-        response.headers.push(("content-type".into(), "text/html".into()));
-        put(&mut cache, "k", response, at(0));
-        let now = at(1);
-        let mut req = RequestFacts::get("/", None, now);
-        req.if_none_match = Some("\"e\"".into());
-        let not_modified = cache.get("k", now).expect("fresh").deliver(&req);
-        assert_eq!((not_modified.status, not_modified.header("content-type")), (304, None));
-        assert!(not_modified.body.is_empty() && not_modified.header("etag").is_some());
-        req.if_none_match = None;
-        req.method = "HEAD".into();
-        let head = cache.get("k", now).expect("fresh").deliver(&req);
-        assert_eq!((head.status, head.header("content-type"), head.body.len()), (200, Some("text/html"), 0));
     }
 
     #[test]
     fn keeps_only_what_a_shared_cache_may() {
         let mut cache = MemoryCache::new(DEFAULT_BUDGET);
-        put(&mut cache, "private", page("private, no-store", "x"), at(0));
-        put(&mut cache, "no-store", page("no-store", "x"), at(0));
-        put(&mut cache, "zero", page("public, max-age=0", "x"), at(0));
-        let mut not_found = page("public, max-age=60, s-maxage=60", "x");
-        not_found.status = 404;
-        put(&mut cache, "404", not_found, at(0));
+        put(&mut cache, "private", "private, no-store", "x", at(0));
+        put(&mut cache, "no-store", "no-store", "x", at(0));
+        put(&mut cache, "zero", "public, max-age=0", "x", at(0));
+        let not_found = Terms { status: 404, cache_control: Some("public, max-age=60, s-maxage=60"), size: 1 };
+        cache.put("404", "x".to_string(), not_found, at(0), at(0));
+        let no_header = Terms { status: 200, cache_control: None, size: 1 };
+        cache.put("none", "x".to_string(), no_header, at(0), at(0));
         assert!(cache.is_empty());
-        put(&mut cache, "max-age", page("public, max-age=30", "x"), at(0));
+        put(&mut cache, "max-age", "public, max-age=30", "x", at(0));
         assert!(cache.get("max-age", at(29)).is_some());
         assert!(cache.get("max-age", at(30)).is_none());
     }
 
     #[test]
     fn drops_the_least_recently_used_when_the_budget_is_spent() {
-        let body = "b".repeat(100);
-        let size = 1 + 100 + "cache-control".len() + "public, max-age=60".len() + "etag".len() + 3;
+        let body_100 = "b".repeat(100);
+        let size = 1 + 100;
         let mut cache = MemoryCache::new(size * 8);
         for key in ["a", "b", "c", "d", "e", "f", "g", "h"] {
-            put(&mut cache, key, page("public, max-age=60", &body), at(0));
+            put(&mut cache, key, "public, max-age=60", &body_100, at(0));
         }
         assert_eq!((cache.len(), cache.bytes()), (8, size * 8));
         assert!(cache.get("a", at(1)).is_some(), "a is now the most recently used");
-        put(&mut cache, "i", page("public, max-age=60", &body), at(1));
+        put(&mut cache, "i", "public, max-age=60", &body_100, at(1));
         assert_eq!(cache.len(), 8);
         assert!(cache.get("b", at(1)).is_none(), "b was the least recently used");
         assert!(cache.get("a", at(1)).is_some());
-        put(&mut cache, "a", page("public, max-age=60", &body), at(2));
+        put(&mut cache, "a", "public, max-age=60", &body_100, at(2));
         assert_eq!((cache.len(), cache.bytes()), (8, size * 8), "replacing does not count twice");
-        let huge = "h".repeat(size * 2);
-        put(&mut cache, "huge", page("public, max-age=60", &huge), at(2));
+        put(&mut cache, "huge", "public, max-age=60", &"h".repeat(size * 2), at(2));
         assert!(cache.get("huge", at(2)).is_none(), "over an eighth of the budget: not kept");
+    }
+
+    #[test]
+    fn keeps_a_value_for_the_lifetime_it_is_given() {
+        let mut values = MemoryCache::new(DEFAULT_BUDGET);
+        values.keep("publisher:a", vec![1u8, 2], 60, 2, at(0), at(0));
+        assert_eq!(values.get("publisher:a", at(59)).map(|(v, _)| v.clone()), Some(vec![1, 2]));
+        assert!(values.get("publisher:a", at(60)).is_none());
+        values.keep("late", vec![1u8], 60, 1, at(0), at(60));
+        assert!(values.is_empty(), "already expired: not kept");
     }
 }

@@ -14,6 +14,9 @@ pub struct Timing {
     pub kv_ms: u64,
     /// KV values read.
     pub kv_reads: usize,
+    /// Values the adapter took from its copies instead of reading KV
+    /// ([`crate::kv::reuse_seconds`]); not counted in `kv_reads`.
+    pub kv_reused: usize,
     /// Milliseconds in the core (rendering). Workers advance the clock only across I/O, so
     /// on Cloudflare this reads 0 unless rendering waited on something.
     pub render_ms: u64,
@@ -21,10 +24,12 @@ pub struct Timing {
     pub total_ms: u64,
 }
 
-/// The `Server-Timing` value: `cache;desc=hit, kv;dur=1;desc="2 reads", render;dur=0, total;dur=1`.
+/// The `Server-Timing` value: `cache;desc=hit, kv;dur=1;desc="2 reads", render;dur=0, total;dur=1`
+/// (`"1 reads, 1 reused"` when a value was reused).
 pub fn server_timing(t: &Timing) -> String {
+    let reused = if t.kv_reused > 0 { format!(", {} reused", t.kv_reused) } else { String::new() };
     format!(
-        "cache;desc={}, kv;dur={};desc=\"{} reads\", render;dur={}, total;dur={}",
+        "cache;desc={}, kv;dur={};desc=\"{} reads{reused}\", render;dur={}, total;dur={}",
         t.cache, t.kv_ms, t.kv_reads, t.render_ms, t.total_ms
     )
 }
@@ -38,10 +43,16 @@ struct LogLine<'a> {
     representation: &'a str,
     cache: &'static str,
     kv_reads: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    kv_reused: usize,
     kv_ms: u64,
     duration_ms: u64,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     warnings: &'a [String],
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Longest path written to the log, in bytes (the rest is cut at a character boundary).
@@ -68,6 +79,7 @@ pub fn log_line(
         representation: content_type.and_then(|c| c.split(';').next()).unwrap_or("").trim(),
         cache: t.cache,
         kv_reads: t.kv_reads,
+        kv_reused: t.kv_reused,
         kv_ms: t.kv_ms,
         duration_ms: t.total_ms,
         warnings,
@@ -81,7 +93,7 @@ mod tests {
 
     #[test]
     fn the_header_and_the_log_line_say_the_same() {
-        let t = Timing { cache: "miss", kv_ms: 3, kv_reads: 2, render_ms: 1, total_ms: 4 };
+        let mut t = Timing { cache: "miss", kv_ms: 3, kv_reads: 2, kv_reused: 0, render_ms: 1, total_ms: 4 };
         assert_eq!(server_timing(&t), "cache;desc=miss, kv;dur=3;desc=\"2 reads\", render;dur=1, total;dur=4");
         let line = log_line("GET", "/releases/x", 200, Some("text/html; charset=utf-8"), &t, &[]);
         let v: serde_json::Value = serde_json::from_str(&line).expect("one JSON object");
@@ -90,7 +102,11 @@ mod tests {
             (v["status"].as_u64(), v["kv_reads"].as_u64(), v["cache"].as_str()),
             (Some(200), Some(2), Some("miss"))
         );
-        assert!(v.get("warnings").is_none() && !line.contains('\n'));
+        assert!(v.get("warnings").is_none() && v.get("kv_reused").is_none() && !line.contains('\n'));
+        (t.kv_reads, t.kv_reused) = (1, 1);
+        assert!(server_timing(&t).contains("desc=\"1 reads, 1 reused\""));
+        let v: serde_json::Value = serde_json::from_str(&log_line("GET", "/", 200, None, &t, &[])).expect("JSON");
+        assert_eq!((v["kv_reads"].as_u64(), v["kv_reused"].as_u64()), (Some(1), Some(1)));
     }
 
     #[test]

@@ -575,6 +575,26 @@ fn run2_a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
     }
 }
 
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh (second run)"]
+fn run2_a_release_page_reuses_the_publisher_profile_an_earlier_page_read() {
+    // Run 2 has `CACHE=shared`: nothing rendered is kept in the isolate's memory, and no other
+    // test asks for these two (so both are rendered). Both releases are the same publisher's.
+    let reads = |r: &ureq::Response| {
+        (r.header("x-kv-reads").map(str::to_string), r.header("server-timing").map(str::to_string))
+    };
+    let first = get_unfollowed("/releases/2025-06-10-yhteistoimintaneuvottelut?format=json", &[]);
+    assert_eq!((first.status(), first.header("x-cache")), (200, Some("miss")));
+    let second = get_unfollowed("/releases/2025-06-16-aluehallituksen-jaostot?format=json", &[]);
+    assert_eq!((second.status(), second.header("x-cache")), (200, Some("miss")));
+    let (count, timing) = reads(&second);
+    assert_eq!(count.as_deref(), Some("1"), "only the release is read: {timing:?}");
+    assert!(timing.is_some_and(|t| t.contains("\"1 reads, 1 reused\"")));
+    let v: serde_json::Value = serde_json::from_str(&second.into_string().expect("body")).expect("JSON");
+    assert_eq!(v["publisher"]["name"], "Kymenlaakson hyvinvointialue");
+    assert!(v["more_from_publisher"].as_array().is_some_and(|m| !m.is_empty()), "the reused profile is used");
+}
+
 /// A GET that does not follow redirects, with extra headers.
 fn get_unfollowed(path: &str, headers: &[(&str, &str)]) -> ureq::Response {
     let agent = ureq::AgentBuilder::new().redirects(0).build();

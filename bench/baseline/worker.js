@@ -4,8 +4,12 @@
 // `?rounds=a,b c` first reads KV keys `a` and `b` together, then `c` (as the newsroom worker
 // names them in `x-kv-keys` with `TRACE_KV = "on"`): what the same reads and the same bytes
 // cost in this runtime with no work at all, the floor under a cache miss.
+// `?bytes=N&headers=[[name, value], …]` answers with those headers too (kept as one `Headers`
+// object, copied into each response): a response kept in memory, as a JS worker would send it,
+// the floor under a cache hit.
 const body = "<!DOCTYPE html><title>baseline</title><p>constant";
 const sized = new Map();
+const headerSets = new Map();
 export default {
   async fetch(request, env) {
     const params = new URL(request.url).searchParams;
@@ -18,6 +22,11 @@ export default {
     const bytes = Number(params.get("bytes"));
     if (Number.isInteger(bytes) && bytes > 0 && bytes <= 1000000) {
       if (!sized.has(bytes)) sized.set(bytes, "x".repeat(bytes));
+      const list = params.get("headers");
+      if (list) {
+        if (!headerSets.has(list)) headerSets.set(list, new Headers(JSON.parse(list)));
+        return new Response(sized.get(bytes), { headers: headerSets.get(list) });
+      }
       return new Response(sized.get(bytes), { headers: { "content-type": "text/html; charset=utf-8" } });
     }
     return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
