@@ -42,7 +42,7 @@ rps() { measure "$1" | cut -d' ' -f1; }
 # "requests/s p50-ms baseline-requests/s": the baseline is measured right before the figure,
 # so each ratio compares two runs seconds apart, not minutes (these machines are noisy).
 paired() { local b; b=$(rps "$baseline_url"); echo "$(measure "$@") $b"; }
-ratio() { echo "$1 / $2" | bc -l; }
+ratio() { echo "($1) / ($2)" | bc -l; }
 declare -A p50_miss  # "$n|$route" -> p50 in ms on a cache miss, for the scale comparison
 # "reads|floor-query" of one GET with TRACE_KV on: how many KV values it read, and the
 # baseline worker's query that reads the same keys in the same rounds and answers as many bytes.
@@ -133,11 +133,12 @@ PY
     page_bytes=$(curl -fs "http://127.0.0.1:8791/releases/$slug" -o /dev/null -w '%{size_download}')
     for r in "${routes[@]}"; do
       name=${r%%|*} path=${r#*|} url="http://127.0.0.1:8791${r#*|}"
+      # Warmed first, so that the probe sees the steady state (a reused profile, kv::reuse_seconds).
+      curl -fso /dev/null "$url"
       if [ "$mode" = off ]; then
         probed=$(probe "$url")
         kvr[$name]=${probed%%|*} floorq[$name]=${probed#*|}
       fi
-      curl -fso /dev/null "$url"
       read -r v p b <<<"$(paired "$url")"
       bases+=("$b")
       if [ "$mode" = off ]; then

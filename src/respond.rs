@@ -1130,16 +1130,18 @@ fn decode_of<'a, T: Deserialize<'a>>(key: &str, bytes: &'a [u8], versions: &[u32
             &format!("{} bytes, more than the {MAX_RECORD_BYTES} a record may have", bytes.len()),
         ));
     }
-    // `newsroom build` writes the version first (`{"v":1,...`): such records are parsed once,
-    // straight from the bytes (serde_json checks UTF-8 in the strings it reads). One reader
-    // type for every record keeps the wasm small: each one doubles serde's code.
+    // UTF-8 is checked once, for the whole value: parsed from bytes, serde_json would check
+    // each string, and the entries of a list twice (as raw JSON, then as entries).
+    let text = std::str::from_utf8(bytes).map_err(|e| damaged(key, &format!("not UTF-8 ({e})")))?;
+    // `newsroom build` writes the version first (`{"v":1,...`): such records are parsed once.
+    // One reader type for every record keeps the wasm small: each one doubles serde's code.
     if leading_version(bytes).is_none_or(|v| !versions.contains(&v)) {
         #[derive(serde::Deserialize)]
         struct Version {
             v: Option<u32>,
         }
-        match serde_json::from_slice::<Version>(bytes) {
-            Err(e) => return Err(unreadable(key, bytes, "not a JSON object", &e)),
+        match serde_json::from_str::<Version>(text) {
+            Err(e) => return Err(damaged(key, &format!("not a JSON object ({e})"))),
             Ok(Version { v: Some(v) }) if versions.contains(&v) => {}
             Ok(Version { v }) => {
                 let found = v.map_or("no".to_string(), |v| format!("version {v}"));
@@ -1148,7 +1150,7 @@ fn decode_of<'a, T: Deserialize<'a>>(key: &str, bytes: &'a [u8], versions: &[u32
             }
         }
     }
-    serde_json::from_slice(bytes).map_err(|e| unreadable(key, bytes, "does not match its schema", &e))
+    serde_json::from_str(text).map_err(|e| damaged(key, &format!("does not match its schema ({e})")))
 }
 
 /// The version of a record that starts `{"v":N,` (as `newsroom build` writes them).
@@ -1159,14 +1161,6 @@ fn leading_version(bytes: &[u8]) -> Option<u32> {
         return None;
     }
     std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
-}
-
-/// A parse error, blamed on the encoding when the bytes are not UTF-8.
-fn unreadable(key: &str, bytes: &[u8], what: &str, e: &serde_json::Error) -> DataError {
-    match std::str::from_utf8(bytes) {
-        Err(utf8) => damaged(key, &format!("not UTF-8 ({utf8})")),
-        Ok(_) => damaged(key, &format!("{what} ({e})")),
-    }
 }
 
 fn damaged(key: &str, reason: &str) -> DataError {
