@@ -2,7 +2,7 @@
 
 use maud::{html, Markup, PreEscaped};
 
-use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time_tag, Head, Pager, Site};
+use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time_tag, Head, Pager, Site, Text};
 use crate::error::HttpError;
 use crate::i18n::{labels, Labels};
 use crate::json::NewsArticle;
@@ -46,7 +46,7 @@ pub fn release_page(
                 a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
                 " · " (time_tag(&s.published, &s.lang)) " · " span.kind { (l.kind(s.kind)) }
             }
-            h1 { (s.title) }
+            h1 { (Text(&s.title)) }
             @if let Some(u) = &r.updated { p.meta { (l.updated) " " (time_tag(u, &s.lang)) } }
             @if let Some(c) = &r.correction { p.notice.correction { strong { (l.correction) ": " } (c) } }
             @if !translations.is_empty() {
@@ -59,7 +59,7 @@ pub fn release_page(
                     }
                 }
             }
-            p.lead { (s.lead) }
+            p.lead { (Text(&s.lead)) }
             @if r.lead_only {
                 p.notice { (l.lead_only) }
             } @else {
