@@ -1171,3 +1171,41 @@ fn a_damaged_search_document_is_a_500_naming_its_chunk_and_only_when_shown() {
     assert_eq!(r.status, 200, "{}", text(&r));
     assert!(!text(&r).contains(&slug));
 }
+
+/// What the adapter does with a profile it reads: the next request of the isolate gets it
+/// decoded ([`newsroom::Loaded::insert_decoded`]), and answers byte for byte as from its bytes.
+#[test]
+fn a_profile_decoded_by_an_earlier_request_answers_as_its_bytes_do() {
+    use newsroom::{finalize, respond, Loaded, Outcome};
+    use std::rc::Rc;
+    let kv = store(&seed_site());
+    let key = "publisher:kymenlaakson-hyvinvointialue";
+    // Answers `path` from `loaded`, reading the rest from `kv`.
+    let answer = |path: &str, loaded: &mut Loaded| {
+        let req = RequestFacts::get(path, None, now());
+        loop {
+            match respond(&req, loaded) {
+                Outcome::Done(r) => return finalize(&req, r),
+                Outcome::Fetch(keys) => keys.into_iter().for_each(|k| {
+                    let value = kv.get(&k).cloned();
+                    loaded.insert(k, value);
+                }),
+            }
+        }
+    };
+    let mut first = Loaded::default();
+    let page = answer("/releases/2025-06-25-konttisairaala", &mut first);
+    let profile = first.decoded(key).expect("the release page decoded its publisher's profile");
+    for path in ["/releases/2025-06-23-diagnoositiedot", "/publishers/kymenlaakson-hyvinvointialue"] {
+        let mut reused = Loaded::default();
+        reused.insert_decoded(key.into(), kv[key].clone(), Rc::clone(&profile));
+        let with = answer(path, &mut reused);
+        assert!(reused.decoded(key).is_some_and(|p| Rc::ptr_eq(&p, &profile)), "{path}: not decoded again");
+        let without = answer(path, &mut Loaded::default());
+        assert_eq!((with.status, text(&with), &with.headers), (without.status, text(&without), &without.headers));
+    }
+    assert_eq!(page.status, 200);
+    // A value read anew replaces what was decoded from the old one.
+    first.insert(key.into(), Some(b"{\"v\":1}".to_vec()));
+    assert!(first.decoded(key).is_none());
+}

@@ -8,6 +8,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
 
 use chrono::DateTime;
 use futures_util::future::join_all;
@@ -16,6 +17,7 @@ use newsroom::config::{Config, ConfigError};
 use newsroom::http::{HttpResponse, RequestFacts};
 use newsroom::kv::reuse_seconds;
 use newsroom::memory_cache::{MemoryCache, Terms, DEFAULT_BUDGET};
+use newsroom::model::PublisherRecord;
 use newsroom::observe::{log_line, server_timing, Timing};
 use newsroom::respond::{config_error, unavailable};
 use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
@@ -34,7 +36,7 @@ thread_local! {
     /// Responses this isolate rendered, served again without leaving it while fresh.
     static MEMORY: RefCell<MemoryCache<Kept>> = RefCell::new(MemoryCache::new(DEFAULT_BUDGET));
     /// KV values this isolate read and may reuse for a while ([`reuse_seconds`]).
-    static VALUES: RefCell<MemoryCache<Vec<u8>>> = RefCell::new(MemoryCache::new(VALUES_BUDGET));
+    static VALUES: RefCell<MemoryCache<Reused>> = RefCell::new(MemoryCache::new(VALUES_BUDGET));
     /// The deployment's settings and preview secret, read once: an isolate serves one
     /// version of the worker, whose variables and secrets do not change under it.
     static SETTINGS: OnceCell<Settings> = const { OnceCell::new() };
@@ -153,25 +155,28 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
 async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing, trace: &mut Vec<String>) -> Result<HttpResponse> {
     let kv = env.kv(BINDING)?;
     let mut loaded = Loaded::default();
+    // Reusable values read from KV by this request: kept once the core is done with them,
+    // with the profile it decoded.
+    let mut fresh: Vec<(String, Vec<u8>, u32)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let rendering = now_ms();
         let outcome = respond(facts, &loaded);
         timing.render_ms += now_ms().saturating_sub(rendering);
         let keys = match outcome {
-            Outcome::Done(response) => return Ok(response),
+            Outcome::Done(response) => {
+                for (key, bytes, lifetime) in fresh {
+                    let profile = loaded.decoded(&key);
+                    // A decoded profile is charged as twice its JSON again (an estimate: its
+                    // strings, plus their allocations).
+                    let size = bytes.len() * if profile.is_some() { 3 } else { 1 };
+                    let reused = Reused { profile, bytes };
+                    VALUES.with(|v| v.borrow_mut().keep(&key, reused, lifetime, size, facts.now, facts.now));
+                }
+                return Ok(response);
+            }
             Outcome::Fetch(keys) => keys,
         };
-        let keys: Vec<String> = keys
-            .into_iter()
-            .filter_map(|key| match reused(&key, facts) {
-                Some(value) => {
-                    timing.kv_reused += 1;
-                    loaded.insert(key, Some(value));
-                    None
-                }
-                None => Some(key),
-            })
-            .collect();
+        let keys: Vec<String> = keys.into_iter().filter(|key| !reuse(key, facts, &mut loaded, timing)).collect();
         if keys.is_empty() {
             continue;
         }
@@ -185,8 +190,7 @@ async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing, trace: &mut
         for (key, value) in keys.into_iter().zip(values) {
             let value = value?;
             if let (Some(lifetime), Some(bytes)) = (reuse_seconds(&key), &value) {
-                let size = bytes.len();
-                VALUES.with(|v| v.borrow_mut().keep(&key, bytes.clone(), lifetime, size, facts.now, facts.now));
+                fresh.push((key.clone(), bytes.clone(), lifetime));
             }
             timing.kv_reads += 1;
             loaded.insert(key, value);
@@ -196,11 +200,26 @@ async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing, trace: &mut
     Err(worker::Error::RustError(format!("gave up after {MAX_ROUNDS} rounds of KV reads")))
 }
 
-/// A copy of `key`'s value read lately by this isolate, if it may be reused. Whatever `CACHE`
-/// says: that setting is about rendered responses, and a cache miss reuses values too.
-fn reused(key: &str, facts: &RequestFacts) -> Option<Vec<u8>> {
-    reuse_seconds(key)?;
-    VALUES.with(|v| v.borrow_mut().get(key, facts.now).map(|(bytes, _)| bytes.clone()))
+/// A KV value this isolate may reuse, with the publisher profile decoded from it, if any.
+struct Reused {
+    bytes: Vec<u8>,
+    profile: Option<Rc<PublisherRecord>>,
+}
+
+/// Answers the read of `key` from this isolate's copy, if it may be reused and one is fresh.
+/// Whatever `CACHE` says: that setting is about rendered responses, and a miss reuses values.
+fn reuse(key: &str, facts: &RequestFacts, loaded: &mut Loaded, timing: &mut Timing) -> bool {
+    if reuse_seconds(key).is_none() {
+        return false;
+    }
+    let copy = VALUES.with(|v| v.borrow_mut().get(key, facts.now).map(|(r, _)| (r.bytes.clone(), r.profile.clone())));
+    let Some((bytes, profile)) = copy else { return false };
+    match profile {
+        Some(profile) => loaded.insert_decoded(key.to_string(), bytes, profile),
+        None => loaded.insert(key.to_string(), Some(bytes)),
+    }
+    timing.kv_reused += 1;
+    true
 }
 
 /// Milliseconds since the epoch, from the runtime's clock (one call, no `Date` object).
