@@ -12,24 +12,25 @@ secs="${BENCH_SECONDS:-5}"
 wrk_args=(-t2 -c16 "-d${secs}s")
 work=target/bench
 mkdir -p "$work"
+rm -f "$work"/wrangler-*.log
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 sh scripts/build-worker.sh
 cargo build --quiet --release --bin newsroom
 newsroom=target/release/newsroom
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done; }
+declare -A pid_of  # port -> the session leader of the wrangler dev serving it
+cleanup() { for p in "${pid_of[@]}"; do kill -- "-$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 serve() { # dir port persist [extra args...]
   local dir=$1 port=$2 persist=$3; shift 3
   # `exec setsid` keeps the job's pid as the session leader, so `kill -- -pid` stops workerd too.
   (cd "$dir" && exec setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$persist" \
-      --show-interactive-dev-session=false --log-level warn "$@" >"$OLDPWD/$work/wrangler-$port.log" 2>&1) &
-  pids+=($!)
+      --show-interactive-dev-session=false --log-level warn "$@" >>"$OLDPWD/$work/wrangler-$port.log" 2>&1) &
+  pid_of[$port]=$!
   for _ in $(seq 1 120); do curl -fso /dev/null "http://127.0.0.1:$port/" && return 0; sleep 1; done
   echo "server on $port did not start" >&2; cat "$work/wrangler-$port.log" >&2; exit 1
 }
-stop_last() { kill -- "-${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; sleep 1; }
+stop() { kill -- "-${pid_of[$1]}" 2>/dev/null || true; unset "pid_of[$1]"; sleep 1; }
 # "requests/s p50-ms" of one wrk run (extra wrk arguments before the URL).
 measure() {
   wrk --latency "${wrk_args[@]}" "$@" | awk '
@@ -41,7 +42,15 @@ measure() {
 rps() { measure "$1" | cut -d' ' -f1; }
 # "requests/s p50-ms baseline-requests/s": the baseline is measured right before the figure,
 # so each ratio compares two runs seconds apart, not minutes (these machines are noisy).
-paired() { local b; b=$(rps "$baseline_url"); echo "$(measure "$@") $b"; }
+paired() { baseline_up; local b; b=$(rps "$baseline_url"); echo "$(measure "$@") $b"; }
+# wrangler dev has been seen to stop after an hour of load (an empty "[ERROR]" from its proxy):
+# the baseline is started again rather than leaving every later ratio empty.
+baseline_up() {
+  curl -fso /dev/null "$baseline_url" && return 0
+  echo "[bench] the baseline worker stopped answering; starting it again" >&2
+  stop 8790
+  serve bench/baseline 8790 "$PWD/$work/baseline-state"
+}
 ratio() { echo "($1) / ($2)" | bc -l; }
 declare -A p50_miss  # "$n|$route" -> p50 in ms on a cache miss, for the scale comparison
 # "reads|floor-query" of one GET with TRACE_KV on: how many KV values it read, and the
@@ -156,7 +165,7 @@ PY
       hit["304 revalidation"]=$v phit["304 revalidation"]=$p hitb["304 revalidation"]=$b
       bases+=("$b")
     fi
-    stop_last
+    stop 8791
   done
   # The floor: the baseline worker over this size's KV, reading what each route read and
   # answering as many bytes, with no work in between.
@@ -168,7 +177,7 @@ PY
     floor[$name]=$v floorb[$name]=$b
     bases+=("$b")
   done
-  stop_last
+  stop 8792
   # The same constant worker answering as many bytes as the release page has.
   read -r sized _ sizedb <<<"$(paired "${baseline_url}?bytes=$page_bytes")"
   bases+=("$sizedb")
