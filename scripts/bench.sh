@@ -94,19 +94,27 @@ for n in $sizes; do
   start=$(date +%s.%N)
   $newsroom build "$content" --out "$kv" 2>/dev/null
   build_s=$(echo "$(date +%s.%N) - $start" | bc)
-  rm -rf "$state"
-  for f in "$kv/kv-1-releases.json" "$kv/kv-2-indexes.json"; do
-    python3 - "$f" <<'PY'
+  # Loading local KV is the slow part at 100,000 releases: a state loaded from the very same
+  # files by an earlier run is kept, without the Cache API copies that run left in it.
+  sums=$(cat "$kv/kv-1-releases.json" "$kv/kv-2-indexes.json" | md5sum | cut -d' ' -f1)
+  if [ -f "$state/.loaded" ] && [ "$(cat "$state/.loaded")" = "$sums" ]; then
+    rm -rf "$state/v3/cache"
+  else
+    rm -rf "$state"
+    for f in "$kv/kv-1-releases.json" "$kv/kv-2-indexes.json"; do
+      python3 - "$f" <<'PY'
 import json, sys
 pairs = json.load(open(sys.argv[1]))
 for i in range(0, len(pairs), 5000):
     json.dump(pairs[i:i + 5000], open(f"{sys.argv[1]}.part{i // 5000:04d}", "w"))
 PY
-    for part in "$f".part*; do
-      npx wrangler kv bulk put "$part" --binding RELEASES --local --persist-to "$state" >/dev/null 2>&1
-      rm -f "$part"
+      for part in "$f".part*; do
+        npx wrangler kv bulk put "$part" --binding RELEASES --local --persist-to "$state" >/dev/null 2>&1
+        rm -f "$part"
+      done
     done
-  done
+    echo "$sums" >"$state/.loaded"
+  fi
   file=$(find "$content/releases" -name '*.md' | sort | sed -n 1p)
   slug=$(basename "$file" .md)
   year=$(ls "$content/releases" | tail -n1)
