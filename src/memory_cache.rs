@@ -73,7 +73,6 @@ impl<V> MemoryCache<V> {
         if let Some(key) = self.recency.remove(&old) {
             self.recency.insert(used, key);
         }
-        let entry = self.entries.get(key)?;
         Some((&entry.response, DateTime::from_timestamp(entry.stored_at, 0)?))
     }
 

@@ -135,7 +135,7 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
     let full = serve(&facts, env, timing, kv_keys).await?;
     warnings.extend(full.log.iter().cloned());
     let kept = Kept::from_core(&full)?;
-    let terms = kept.terms(full.header("cache-control"));
+    let terms = kept.terms();
     if let (Some(key), true) = (key, shared_lifetime(terms.status, terms.cache_control).is_some()) {
         let copy = kept.for_cache_api(&facts)?;
         if memory {
@@ -258,6 +258,7 @@ struct Kept {
     status: u16,
     etag: Option<String>,
     last_modified: Option<String>,
+    cache_control: Option<String>,
     headers: Headers,
     body: Uint8Array,
     /// Bytes of its header names and values.
@@ -275,6 +276,7 @@ impl Kept {
             status: r.status,
             etag: r.header("etag").map(str::to_string),
             last_modified: r.header("last-modified").map(str::to_string),
+            cache_control: r.header("cache-control").map(str::to_string),
             headers,
             body: Uint8Array::from(r.body.as_slice()),
             header_bytes: r.headers.iter().map(|(n, v)| n.len() + v.len()).sum(),
@@ -282,8 +284,9 @@ impl Kept {
     }
 
     /// What the memory cache reads of it.
-    fn terms<'a>(&self, cache_control: Option<&'a str>) -> Terms<'a> {
-        Terms { status: self.status, cache_control, size: self.body.length() as usize + self.header_bytes }
+    fn terms(&self) -> Terms<'_> {
+        let size = self.body.length() as usize + self.header_bytes;
+        Terms { status: self.status, cache_control: self.cache_control.as_deref(), size }
     }
 
     /// As delivered to `facts` (whole, headers only for `HEAD`, or `304`), with its `Age` if it
@@ -360,9 +363,9 @@ async fn from_cache_api(
     let header_bytes = hit.headers().entries().map(|(n, v)| n.len() + v.len()).sum();
     let mut hit = hit;
     let body = Uint8Array::from(hit.bytes().await?.as_slice());
-    let kept = Kept { status, etag, last_modified, headers, body, header_bytes };
+    let kept = Kept { status, etag, last_modified, cache_control: control, headers, body, header_bytes };
     let response = kept.deliver(facts, Some(stored))?;
-    MEMORY.with(|m| m.borrow_mut().put(key, kept.clone(), kept.terms(control.as_deref()), stored, facts.now));
+    MEMORY.with(|m| m.borrow_mut().put(key, kept.clone(), kept.terms(), stored, facts.now));
     Ok(Some(response))
 }
 
