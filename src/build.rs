@@ -219,7 +219,8 @@ fn push_search(records: &mut Records, all: &[&Built]) {
     };
     for (shard, shard_terms) in terms {
         let recent = recent(&mut shard_terms.values().flatten().map(|(id, _)| *id));
-        let terms = shard_terms.into_iter().map(|(t, postings)| (t, search::encode_term(&postings))).collect();
+        let terms =
+            shard_terms.into_iter().map(|(t, postings)| (t.into(), search::encode_term(&postings).into())).collect();
         let record = search::ShardRecord { v: search::INDEX_VERSION, terms, recent };
         records.indexes.push(pair(search::shard_key(&shard), &record));
     }

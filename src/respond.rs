@@ -1051,10 +1051,11 @@ fn feed_from_ahead(
     let newest = feed::newest_change(shown.iter().map(|n| (&h.items[*n].published, h.items[*n].updated.as_ref())));
     let meta = feed_meta(scope, t, req, (&h.title, &h.description, &h.lang), h.logo.as_ref());
     let origin = feed::ahead::escaped_origin(t.format, &req.origin);
-    let body = feed::document(t.format, &meta, newest.as_ref(), &rfc3339_now(req), |out, separator| {
+    let items_bytes = ahead.items_bytes(&shown, origin.len()) + shown.len();
+    let body = feed::document(t.format, &meta, newest.as_ref(), &rfc3339_now(req), items_bytes, |out, separator| {
         for (k, n) in shown.iter().enumerate() {
             if k > 0 {
-                out.push_str(separator);
+                out.extend_from_slice(separator.as_bytes());
             }
             ahead.write_item(*n, &origin, out);
         }

@@ -1057,7 +1057,8 @@ fn search_answers_alike_from_index_records_of_the_earlier_form() {
     let mut earlier = kv.clone();
     for (key, value) in earlier.iter_mut() {
         if key.starts_with("search:shard:") {
-            let mut shard: ShardRecord = serde_json::from_slice(value).expect(key);
+            let stored_value = value.clone();
+            let mut shard: ShardRecord = serde_json::from_slice(&stored_value).expect(key);
             assert_eq!(shard.v, 2, "{key}");
             for stored in shard.terms.values_mut() {
                 let mut docs = TermDocs::default();
@@ -1065,7 +1066,7 @@ fn search_answers_alike_from_index_records_of_the_earlier_form() {
                 let mut ids = docs.any.newest(0, usize::MAX);
                 ids.reverse();
                 let flag = |id: &u32| if docs.title.contains(*id) { IN_TITLE | IN_TEXT } else { IN_TEXT };
-                *stored = encode_postings(&ids.iter().map(|id| (*id, flag(id))).collect::<Vec<_>>());
+                *stored = encode_postings(&ids.iter().map(|id| (*id, flag(id))).collect::<Vec<_>>()).into();
             }
             shard.v = 1;
             *value = serde_json::to_vec(&shard).expect("JSON");

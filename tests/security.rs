@@ -235,6 +235,27 @@ proptest! {
         prop_assert!(newsroom::negotiate::language_ranking(Some(&many)).len() <= 64);
         let _ = newsroom::conditional::none_match_hits(&many, "\"abc\"");
     }
+
+    /// Highlighting only adds `<mark>` around whole words of the escaped text, each a hit.
+    #[test]
+    fn highlighting_marks_whole_hits_of_the_escaped_text(
+        text in "([a-zA-ZäöÅ-]{1,12}|[ ,.&<>\"'–]{1,3}|[0-9]{1,4}){0,30}",
+        term in "[a-zä]{2,6}",
+    ) {
+        let terms: Vec<String> = newsroom::search::terms(&term).collect();
+        let marked = newsroom::search::highlight(&text, &terms);
+        let mut escaped = String::new();
+        newsroom::feed::escape(&text, &mut escaped);
+        prop_assert_eq!(marked.replace("<mark>", "").replace("</mark>", ""), escaped);
+        for hit in marked.split("<mark>").skip(1) {
+            let word = hit.split("</mark>").next().unwrap_or_default();
+            let folded: Vec<String> = newsroom::search::terms(word).collect();
+            prop_assert!(
+                terms.iter().any(|t| folded.iter().any(|f| f.starts_with(t.as_str())) || t.ends_with('s') || t.ends_with("nen")),
+                "{} marked for {:?}", word, terms
+            );
+        }
+    }
 }
 
 #[test]

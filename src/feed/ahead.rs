@@ -145,12 +145,16 @@ impl Renderer {
     }
 }
 
-/// A rendered feed as read from KV: its head and its items' markup, checked.
+/// A rendered feed as read from KV: its head and its items' markup, checked where it is cut.
+///
+/// The markup is copied as bytes. `newsroom build` wrote it as UTF-8, and every place a
+/// worker cuts it (item ends, origins) must begin a character, so splicing cannot break
+/// one; the markup is not read through on every request (that was half of a feed's cost).
 #[derive(Debug)]
 pub struct Ahead<'a> {
     /// What the feed says about itself and its items.
     pub head: Head,
-    body: &'a str,
+    body: &'a [u8],
     /// Where each item's markup starts in `body`.
     starts: Vec<usize>,
 }
@@ -165,15 +169,13 @@ impl<'a> Ahead<'a> {
     /// Checks that `body` holds the items `head` describes: lengths that add up, and items
     /// and origins on character boundaries. The error says what is wrong.
     pub fn new(head: Head, body: &'a [u8]) -> Result<Self, String> {
-        let body = std::str::from_utf8(body).map_err(|e| format!("its markup is not UTF-8 ({e})"))?;
         let mut starts = Vec::with_capacity(head.items.len());
         let mut at: usize = 0;
         for (n, item) in head.items.iter().enumerate() {
-            let end = at.checked_add(item.len).filter(|end| body.is_char_boundary(*end));
+            let end = at.checked_add(item.len).filter(|end| starts_char(body, *end));
             let end = end.ok_or_else(|| format!("item {n} ends outside its markup"))?;
-            let text = &body[at..end];
             let in_order = item.origins.windows(2).all(|w| w[0] <= w[1]);
-            if !in_order || !item.origins.iter().all(|o| text.is_char_boundary(*o)) {
+            if !in_order || !item.origins.iter().all(|o| *o <= item.len && starts_char(body, at + o)) {
                 return Err(format!("item {n} puts its origin outside its markup"));
             }
             starts.push(at);
@@ -185,18 +187,30 @@ impl<'a> Ahead<'a> {
         Ok(Ahead { head, body, starts })
     }
 
+    /// The bytes items `shown` take with an origin of `origin_len` bytes.
+    pub fn items_bytes(&self, shown: &[usize], origin_len: usize) -> usize {
+        let items = shown.iter().filter_map(|n| self.head.items.get(*n));
+        items.map(|i| i.len + i.origins.len() * origin_len).sum()
+    }
+
     /// Appends item `n`'s markup with `origin` (already escaped for the format) in its links.
-    pub fn write_item(&self, n: usize, origin: &str, out: &mut String) {
+    pub fn write_item(&self, n: usize, origin: &str, out: &mut Vec<u8>) {
         let (Some(start), Some(item)) = (self.starts.get(n), self.head.items.get(n)) else { return };
         let text = &self.body[*start..start + item.len];
         let mut from = 0;
         for at in &item.origins {
-            out.push_str(&text[from..*at]);
-            out.push_str(origin);
+            out.extend_from_slice(&text[from..*at]);
+            out.extend_from_slice(origin.as_bytes());
             from = *at;
         }
-        out.push_str(&text[from..]);
+        out.extend_from_slice(&text[from..]);
     }
+}
+
+/// True when byte `at` of `bytes` begins a UTF-8 character (or is the end).
+fn starts_char(bytes: &[u8], at: usize) -> bool {
+    // Continuation bytes are 0b10xx_xxxx: -64..0 as i8.
+    at == bytes.len() || bytes.get(at).is_some_and(|b| (*b as i8) >= -0x40)
 }
 
 /// `origin` as it appears inside the markup of `format`.
@@ -272,9 +286,9 @@ mod tests {
                 let ahead = decode(&value);
                 for origin in ["https://example.fi", "http://127.0.0.1:8787", "https://a&b\"c"] {
                     for (n, item) in items.iter().enumerate() {
-                        let mut out = String::new();
+                        let mut out = Vec::new();
                         ahead.write_item(n, &escaped_origin(format, origin), &mut out);
-                        assert_eq!(out, item_markup(format, origin, item), "{format:?} {origin}");
+                        assert_eq!(out, item_markup(format, origin, item).into_bytes(), "{format:?} {origin}");
                     }
                 }
             }
@@ -299,6 +313,9 @@ mod tests {
         let inside_a = std::str::from_utf8(body).expect("utf-8").find('ä').expect("ä") + 1;
         split_char.items[0].origins = vec![inside_a];
         assert!(Ahead::new(split_char, body).is_err());
-        assert!(Ahead::new(head, b"\xff").unwrap_err().contains("UTF-8"));
+        // A cut inside a character is refused; bytes between cuts are copied as they are.
+        let mut inside = head.clone();
+        inside.items[0].len = inside_a;
+        assert!(Ahead::new(inside, body).unwrap_err().contains("ends outside"));
     }
 }

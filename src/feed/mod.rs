@@ -64,33 +64,37 @@ fn content_html(item: &FeedItem) -> String {
 /// The feed in `format` (RSS 2.0 for anything but Atom and JSON Feed), its items rendered
 /// now; `fallback_updated` is Atom's `updated` of an empty feed.
 pub fn render(format: Format, meta: &FeedMeta, items: &[&FeedItem], fallback_updated: &str) -> Vec<u8> {
-    document(format, meta, newest(items).as_ref(), fallback_updated, |out, separator| {
+    document(format, meta, newest(items).as_ref(), fallback_updated, 0, |out, separator| {
         for (n, item) in items.iter().enumerate() {
             if n > 0 {
-                out.push_str(separator);
+                out.extend_from_slice(separator.as_bytes());
             }
-            out.push_str(&item_markup(format, meta.origin, item));
+            out.extend_from_slice(item_markup(format, meta.origin, item).as_bytes());
         }
     })
 }
 
 /// A feed document in `format` around items that `write_items` appends, each after the
 /// first preceded by the separator it is given; `newest` is the newest change among them.
+/// `items_bytes` is about how many bytes the items take (the body is allocated once).
 pub fn document(
     format: Format,
     meta: &FeedMeta,
     newest: Option<&Timestamp>,
     fallback_updated: &str,
-    write_items: impl FnOnce(&mut String, &str),
+    items_bytes: usize,
+    write_items: impl FnOnce(&mut Vec<u8>, &str),
 ) -> Vec<u8> {
-    let (mut out, separator, tail) = match format {
+    let (head, separator, tail) = match format {
         Format::Atom => (atom_head(meta, newest, fallback_updated), "", "</feed>\n"),
         Format::JsonFeed => (json_feed_head(meta), ",", "]}"),
         _ => (rss_head(meta, newest), "", "</channel>\n</rss>\n"),
     };
+    let mut out = Vec::with_capacity(head.len() + items_bytes + tail.len());
+    out.extend_from_slice(head.as_bytes());
     write_items(&mut out, separator);
-    out.push_str(tail);
-    out.into_bytes()
+    out.extend_from_slice(tail.as_bytes());
+    out
 }
 
 /// One item of a feed in `format`, its links on `origin`.

@@ -7,6 +7,7 @@
 //! match as prefixes, so `hyvinvointialue` finds `hyvinvointialueen`. Ranking: releases with
 //! a hit in the title first, then newest.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{Event, Parser};
@@ -74,12 +75,15 @@ pub fn plain_text(markdown: &str) -> String {
 pub const INDEX_VERSION: u32 = 2;
 
 /// `search:shard:{abc}`: each term starting with `abc` and its documents ([`encode_term`]).
+/// A worker reads the terms and their documents as slices of the stored value: a shard holds
+/// thousands of terms (60 KB at 100,000 releases) and a query decodes only those it matches.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
-pub struct ShardRecord {
+pub struct ShardRecord<'a> {
     /// Schema version ([`INDEX_VERSION`]).
     pub v: u32,
     /// Term → its stored documents.
-    pub terms: BTreeMap<String, String>,
+    #[serde(borrow)]
+    pub terms: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
     /// `[id, publication time]` of the newest [`RECENT`] documents this shard lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent: Vec<[i64; 2]>,
@@ -295,7 +299,7 @@ impl Ranking {
 /// the work grows with the archive's size / 64, not with the number of matches.
 pub fn rank(
     query: &Query,
-    shards: &BTreeMap<String, ShardRecord>,
+    shards: &BTreeMap<String, ShardRecord<'_>>,
     filters: &[FilterRecord],
     hidden: &[u32],
 ) -> Ranking {
@@ -324,12 +328,14 @@ pub fn rank(
 }
 
 /// The documents of every indexed term that `term` (or one of its stems) is a prefix of.
-fn term_docs(term: &str, shards: &BTreeMap<String, ShardRecord>) -> TermDocs {
+fn term_docs(term: &str, shards: &BTreeMap<String, ShardRecord<'_>>) -> TermDocs {
     let mut docs = TermDocs::default();
     let Some(shard) = shards.get(shard_of(term)) else { return docs };
     let mut matched = BTreeSet::new();
     for stem in stems(term) {
-        for (t, stored) in shard.terms.range(stem.clone()..).take_while(|(t, _)| t.starts_with(stem.as_str())) {
+        let from = std::ops::Bound::Included(stem.as_str());
+        let range = shard.terms.range::<str, _>((from, std::ops::Bound::Unbounded));
+        for (t, stored) in range.take_while(|(t, _)| t.starts_with(stem.as_str())) {
             if matched.insert(t) {
                 docs.add_encoded(stored);
             }
@@ -339,38 +345,47 @@ fn term_docs(term: &str, shards: &BTreeMap<String, ShardRecord>) -> TermDocs {
 }
 
 /// Wraps the words of `text` that start with a query term in `<mark>`, escaping the rest.
-/// Allocates the answer only: a search page highlights the title and lead of every result.
+/// Allocates the answer only: a search page highlights the title and lead of every result,
+/// so the text between marks is escaped a run at a time.
 pub fn highlight(text: &str, terms: &[String]) -> String {
     let prefixes: Vec<String> = terms.iter().flat_map(|t| stems(t)).collect();
     let mut out = String::with_capacity(text.len() + 32);
+    let mut written = 0;
+    let mut mark = |start: usize, end: usize, out: &mut String| {
+        let word = &text[start..end];
+        if is_hit(word, &prefixes) {
+            crate::feed::escape(&text[written..start], out);
+            out.push_str("<mark>");
+            crate::feed::escape(word, out);
+            out.push_str("</mark>");
+            written = end;
+        }
+    };
     let mut word_start = None;
     for (i, c) in text.char_indices() {
         if c.is_alphanumeric() || c == '-' {
             word_start.get_or_insert(i);
-        } else {
-            if let Some(start) = word_start.take() {
-                highlight_word(&text[start..i], &prefixes, &mut out);
-            }
-            crate::feed::escape(c.encode_utf8(&mut [0; 4]), &mut out);
+        } else if let Some(start) = word_start.take() {
+            mark(start, i, &mut out);
         }
     }
     if let Some(start) = word_start {
-        highlight_word(&text[start..], &prefixes, &mut out);
+        mark(start, text.len(), &mut out);
     }
+    crate::feed::escape(&text[written..], &mut out);
     out
 }
 
-/// Appends `word` escaped, in `<mark>` if one of its folded words starts with a prefix.
-fn highlight_word(word: &str, prefixes: &[String], out: &mut String) {
+/// True when one of the folded words of `word` starts with one of `prefixes`.
+fn is_hit(word: &str, prefixes: &[String]) -> bool {
+    let starts = |folded: &str| prefixes.iter().any(|p| folded.starts_with(p.as_str()));
+    if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        // Already folded: one word, as it is.
+        return starts(word);
+    }
     let mut hit = false;
-    each_word(word, |folded| hit = hit || prefixes.iter().any(|p| folded.starts_with(p.as_str())));
-    if hit {
-        out.push_str("<mark>");
-    }
-    crate::feed::escape(word, out);
-    if hit {
-        out.push_str("</mark>");
-    }
+    each_word(word, |folded| hit = hit || starts(folded));
+    hit
 }
 
 #[cfg(test)]
@@ -412,8 +427,8 @@ mod tests {
     #[test]
     fn ranking_prefers_title_hits_then_newest() {
         let mut shard = ShardRecord::default();
-        shard.terms.insert("hyvinvointialue".into(), encode_postings(&[(0, 4), (3, 1)]));
-        shard.terms.insert("hyvinvointialueen".into(), encode_postings(&[(1, 4), (2, 1)]));
+        shard.terms.insert("hyvinvointialue".into(), encode_postings(&[(0, 4), (3, 1)]).into());
+        shard.terms.insert("hyvinvointialueen".into(), encode_postings(&[(1, 4), (2, 1)]).into());
         let shards = BTreeMap::from([("hyv".to_string(), shard)]);
         let q = Query { terms: vec!["hyvinvointialue".into()], ..Query::default() };
         assert_eq!(all(&rank(&q, &shards, &[], &[])), [3, 2, 1, 0]);
@@ -424,10 +439,10 @@ mod tests {
     #[test]
     fn every_term_and_every_filter_must_hold() {
         let mut hyv = ShardRecord::default();
-        hyv.terms.insert("hyvinvointi".into(), encode_postings(&[(1, 4), (2, 4), (5, 1), (9, 4)]));
-        hyv.terms.insert("hyvinvointialue".into(), encode_postings(&[(2, 1), (7, 4)]));
+        hyv.terms.insert("hyvinvointi".into(), encode_postings(&[(1, 4), (2, 4), (5, 1), (9, 4)]).into());
+        hyv.terms.insert("hyvinvointialue".into(), encode_postings(&[(2, 1), (7, 4)]).into());
         let mut sot = ShardRecord::default();
-        sot.terms.insert("sote".into(), encode_postings(&[(2, 4), (5, 4), (7, 4), (8, 1)]));
+        sot.terms.insert("sote".into(), encode_postings(&[(2, 4), (5, 4), (7, 4), (8, 1)]).into());
         let shards = BTreeMap::from([("hyv".to_string(), hyv), ("sot".to_string(), sot)]);
         let q = Query { terms: vec!["hyvinvointi".into(), "sote".into()], ..Query::default() };
         assert_eq!(
@@ -451,7 +466,7 @@ mod tests {
             ["paivys", "paivystys", "paivystyksen", "paivystyksessa", "paivystykseen", "paivitys"].iter().enumerate()
         {
             let n = n as u32;
-            pai.terms.insert(term.to_string(), encode_postings(&[(n, 4), (n + 10, 1), (20, 4)]));
+            pai.terms.insert((*term).into(), encode_postings(&[(n, 4), (n + 10, 1), (20, 4)]).into());
         }
         let shards = BTreeMap::from([("pai".to_string(), pai)]);
         let q = Query { terms: vec!["paivys".into()], ..Query::default() };
@@ -469,7 +484,7 @@ mod tests {
         let postings: Vec<Posting> = (0..300).map(|id| (id, if id % 7 == 0 { IN_TITLE } else { IN_TEXT })).collect();
         let q = Query { terms: vec!["sairaala".into()], ..Query::default() };
         let shards = |text: String| {
-            let terms = BTreeMap::from([("sairaala".to_string(), text)]);
+            let terms = BTreeMap::from([("sairaala".into(), text.into())]);
             BTreeMap::from([("sai".to_string(), ShardRecord { v: INDEX_VERSION, terms, recent: vec![] })])
         };
         let sets = rank(&q, &shards(encode_term(&postings)), &[], &[294, 5]);
