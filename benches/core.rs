@@ -12,7 +12,9 @@ use newsroom::build::build;
 use newsroom::content::{load_site, Site, SourceFile};
 use newsroom::gen::{in_memory, Spec};
 use newsroom::http::RequestFacts;
-use newsroom::respond_with;
+use newsroom::model::PublisherRecord;
+use newsroom::{finalize, respond, respond_with, Loaded, Outcome};
+use std::rc::Rc;
 
 /// Publisher and release files for `releases` synthetic releases (2–8 KB bodies, like `make bench`).
 fn files(releases: usize) -> (Vec<SourceFile>, Vec<SourceFile>) {
@@ -43,11 +45,55 @@ fn serve(kv: &HashMap<String, Vec<u8>>, path: &str, accept: Option<&str>) -> usi
     r.body.len()
 }
 
+/// [`serve`] as an isolate that read the publisher's profile in the last minute answers
+/// (`kv::reuse_seconds`): the profile is handed over decoded, as the adapter keeps it.
+fn serve_reusing(kv: &HashMap<String, Vec<u8>>, reused: &(String, Rc<PublisherRecord>), path: &str) -> usize {
+    let req = RequestFacts::get(path, None, now());
+    let mut loaded = Loaded::default();
+    loop {
+        match respond(&req, &loaded) {
+            Outcome::Done(r) => {
+                let r = finalize(&req, r);
+                assert_eq!(r.status, 200, "{path}");
+                return r.body.len();
+            }
+            Outcome::Fetch(keys) => {
+                for key in keys {
+                    let value = kv.get(&key).cloned();
+                    match value {
+                        Some(bytes) if key == reused.0 => loaded.insert_decoded(key, bytes, Rc::clone(&reused.1)),
+                        _ => loaded.insert(key, value),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The publisher profile a first request for `path` decodes, under its key.
+fn profile_of(kv: &HashMap<String, Vec<u8>>, path: &str) -> (String, Rc<PublisherRecord>) {
+    let req = RequestFacts::get(path, None, now());
+    let mut loaded = Loaded::default();
+    while let Outcome::Fetch(keys) = respond(&req, &loaded) {
+        keys.into_iter().for_each(|k| {
+            let value = kv.get(&k).cloned();
+            loaded.insert(k, value)
+        });
+    }
+    let key = kv.keys().find(|k| k.starts_with("publisher:") && loaded.decoded(k).is_some()).expect("a profile");
+    let profile = loaded.decoded(key).expect("decoded");
+    (key.clone(), profile)
+}
+
 fn pages(c: &mut Criterion) {
     let store = kv(&site(200));
     let release = "/releases/gen-100";
     let mut g = c.benchmark_group("page");
     g.bench_function("release (HTML)", |b| b.iter(|| serve(&store, release, None)));
+    let reused = profile_of(&store, release);
+    g.bench_function("release (HTML), its publisher's profile reused", |b| {
+        b.iter(|| serve_reusing(&store, &reused, release))
+    });
     g.bench_function("release (JSON)", |b| b.iter(|| serve(&store, release, Some("application/json"))));
     g.bench_function("20-item list (HTML)", |b| b.iter(|| serve(&store, "/", None)));
     g.bench_function("20-item publisher list (HTML)", |b| b.iter(|| serve(&store, "/publishers/gen-3", None)));

@@ -41,6 +41,9 @@ Made by \`scripts/bench-native.sh\` (\`cargo bench --bench core\`, opt-level 3) 
 $(nproc) cores, $(rustc --version). Each figure is one request answered by the pure core as on a
 cache miss: KV values decoded, page rendered, headers and ETag computed. Content from
 \`newsroom gen --seed 1\` (200 releases for pages and feeds, 10,000 for search; 2–8 KB bodies).
+A release page "its publisher's profile reused" is the worker's steady state: the isolate read that
+profile in the last 60 s (\`kv::reuse_seconds\`) and hands it over decoded; "release (HTML)" also
+decodes the profile, as the first request of an isolate does.
 
 $table
 <!-- native:end -->
