@@ -67,6 +67,7 @@ baseline_up() {
 }
 ratio() { echo "($1) / ($2)" | bc -l; }
 declare -A p50_one p50_oneb  # "$n|$route" -> miss p50 in ms with one connection, and the baseline's
+declare -A p50_floor p50_floorb  # the same for the route's floor (its KV reads and bytes alone)
 # "reads|floor-query" of one GET with TRACE_KV on: how many KV values it read, and the
 # baseline worker's query that reads the same keys in the same rounds and answers as many bytes.
 probe() {
@@ -198,6 +199,8 @@ PY
     name=${r%%|*}
     curl -fso /dev/null "http://127.0.0.1:8792/?${floorq[$name]}"
     read -r v _ b <<<"$(paired "http://127.0.0.1:8792/?${floorq[$name]}")"
+    read -r p pb <<<"$(latency "http://127.0.0.1:8792/?${floorq[$name]}")"
+    p50_floor["$n|$name"]=$p p50_floorb["$n|$name"]=$pb
     floor[$name]=$v floorb[$name]=$b
     bases+=("$b")
   done
@@ -235,15 +238,19 @@ small=${all[0]} large=${all[-1]}
   echo "with one connection (\`wrk ${one_args[*]}\`), so a p50 is a request's own time, not its wait in a"
   echo "queue; each next to the baseline's p50 measured just before it. \"Over baseline\" divides each p50"
   echo "by its baseline's before comparing, taking out the machine's drift between the two sizes."
+  echo "\"Floor\" is the same for the route's floor (the JS worker reading the same KV values and"
+  echo "answering as many bytes): how much of the growth the reads themselves bring at that size."
   echo
-  echo "| route | p50 ms at $small | its baseline | p50 ms at $large | its baseline | ratio | ratio over baseline |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| route | p50 ms at $small | its baseline | p50 ms at $large | its baseline | ratio | ratio over baseline | floor p50 ms at $small | at $large | floor ratio over baseline |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   for r in "${routes[@]}"; do
     name=${r%%|*}
     a=${p50_one["$small|$name"]} ab=${p50_oneb["$small|$name"]}
     b=${p50_one["$large|$name"]} bb=${p50_oneb["$large|$name"]}
-    printf '| %s | %s | %s | %s | %s | %.2f | %.2f |\n' "$name" "$a" "$ab" "$b" "$bb" \
-      "$(ratio "$b" "$a")" "$(ratio "$b * $ab" "$a * $bb")"
+    fa=${p50_floor["$small|$name"]} fab=${p50_floorb["$small|$name"]}
+    fb=${p50_floor["$large|$name"]} fbb=${p50_floorb["$large|$name"]}
+    printf '| %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %.2f |\n' "$name" "$a" "$ab" "$b" "$bb" \
+      "$(ratio "$b" "$a")" "$(ratio "$b * $ab" "$a * $bb")" "$fa" "$fb" "$(ratio "$fb * $fab" "$fa * $fbb")"
   done
   echo
 } >>"$results"
