@@ -68,6 +68,7 @@ baseline_up() {
 ratio() { echo "($1) / ($2)" | bc -l; }
 declare -A p50_one p50_oneb  # "$n|$route" -> miss p50 in ms with one connection, and the baseline's
 declare -A p50_floor p50_floorb  # the same for the route's floor (its KV reads and bytes alone)
+declare -A path_of floor_of  # "$n|$route" -> its path, and its floor's query, at that size
 # "reads|floor-query" of one GET with TRACE_KV on: how many KV values it read, and the
 # baseline worker's query that reads the same keys in the same rounds and answers as many bytes.
 probe() {
@@ -170,6 +171,7 @@ PY
       if [ "$mode" = off ]; then
         probed=$(probe "$url")
         kvr[$name]=${probed%%|*} floorq[$name]=${probed#*|}
+        path_of["$n|$name"]=$path floor_of["$n|$name"]=${probed#*|}
       fi
       read -r v p b <<<"$(paired "$url")"
       bases+=("$b")
@@ -254,6 +256,40 @@ small=${all[0]} large=${all[-1]}
   done
   echo
 } >>"$results"
+# The same comparison in turns: the smallest and largest sizes served at once and measured
+# alternately, so that the machine's drift falls on both alike (the sizes' own runs above are
+# many minutes apart). Each ratio is the median over the turns of largest / smallest.
+turns=${BENCH_TURNS:-3}
+median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+p50_of() { measure_with one_args "$1" | cut -d' ' -f2; }
+serve . 8793 "$PWD/$work/state-$small" --inspector-port 9293 --var CACHE:off --var LOG_REQUESTS:errors
+serve . 8794 "$PWD/$work/state-$large" --inspector-port 9294 --var CACHE:off --var LOG_REQUESTS:errors
+serve bench/baseline 8795 "$PWD/$work/state-$small" --inspector-port 9295
+serve bench/baseline 8796 "$PWD/$work/state-$large" --inspector-port 9296
+{
+  echo "In turns (both sizes served at once, measured alternately, $turns turns; median of each turn's"
+  echo "ratio, so drift between the sizes' own runs above drops out):"
+  echo
+  echo "| route | p50 ms at $small | p50 ms at $large | ratio | floor p50 ms at $small | at $large | floor ratio |"
+  echo "|---|---|---|---|---|---|---|"
+  for r in "${routes[@]}"; do
+    name=${r%%|*}
+    urls=("http://127.0.0.1:8793${path_of["$small|$name"]}" "http://127.0.0.1:8794${path_of["$large|$name"]}"
+      "http://127.0.0.1:8795/?${floor_of["$small|$name"]}" "http://127.0.0.1:8796/?${floor_of["$large|$name"]}")
+    # A second of load each first: the four isolates are new, and their code not yet optimised.
+    for u in "${urls[@]}"; do wrk -t1 -c1 -d1s "$u" >/dev/null; done
+    a=() b=() q=() fa=() fb=() fq=()
+    for _ in $(seq 1 "$turns"); do
+      x=$(p50_of "${urls[0]}") y=$(p50_of "${urls[1]}") fx=$(p50_of "${urls[2]}") fy=$(p50_of "${urls[3]}")
+      a+=("$x") b+=("$y") q+=("$(ratio "$y" "$x")") fa+=("$fx") fb+=("$fy") fq+=("$(ratio "$fy" "$fx")")
+    done
+    printf '| %s | %s | %s | %.2f | %s | %s | %.2f |\n' "$name" \
+      "$(printf '%s\n' "${a[@]}" | median)" "$(printf '%s\n' "${b[@]}" | median)" "$(printf '%s\n' "${q[@]}" | median)" \
+      "$(printf '%s\n' "${fa[@]}" | median)" "$(printf '%s\n' "${fb[@]}" | median)" "$(printf '%s\n' "${fq[@]}" | median)"
+  done
+  echo
+} >>"$results"
+for port in 8793 8794 8795 8796; do stop "$port"; done
 native=$(scripts/bench-native.sh --print)
 breakdown=$(scripts/wasm-breakdown.sh)
 # The soak section (`make soak`) is kept as it is.
