@@ -13,7 +13,7 @@ use newsroom::content::{load_site, Site, SourceFile};
 use newsroom::gen::{in_memory, Spec};
 use newsroom::http::RequestFacts;
 use newsroom::model::PublisherRecord;
-use newsroom::{finalize, respond, respond_with, Loaded, Outcome};
+use newsroom::{respond_into, respond_with, Loaded};
 use std::rc::Rc;
 
 /// Publisher and release files for `releases` synthetic releases (2–8 KB bodies, like `make bench`).
@@ -49,37 +49,21 @@ fn serve(kv: &HashMap<String, Vec<u8>>, path: &str, accept: Option<&str>) -> usi
 /// (`kv::reuse_seconds`): the profile is handed over decoded, as the adapter keeps it.
 fn serve_reusing(kv: &HashMap<String, Vec<u8>>, reused: &(String, Rc<PublisherRecord>), path: &str) -> usize {
     let req = RequestFacts::get(path, None, now());
-    let mut loaded = Loaded::default();
-    loop {
-        match respond(&req, &loaded) {
-            Outcome::Done(r) => {
-                let r = finalize(&req, r);
-                assert_eq!(r.status, 200, "{path}");
-                return r.body.len();
-            }
-            Outcome::Fetch(keys) => {
-                for key in keys {
-                    let value = kv.get(&key).cloned();
-                    match value {
-                        Some(bytes) if key == reused.0 => loaded.insert_decoded(key, bytes, Rc::clone(&reused.1)),
-                        _ => loaded.insert(key, value),
-                    }
-                }
-            }
-        }
-    }
+    let r = respond_into(&req, &mut Loaded::default(), |loaded, key| match kv.get(&key) {
+        Some(bytes) if key == reused.0 => loaded.insert_decoded(key, bytes.clone(), Rc::clone(&reused.1)),
+        value => loaded.insert(key, value.cloned()),
+    });
+    assert_eq!(r.status, 200, "{path}");
+    r.body.len()
 }
 
 /// The publisher profile a first request for `path` decodes, under its key.
 fn profile_of(kv: &HashMap<String, Vec<u8>>, path: &str) -> (String, Rc<PublisherRecord>) {
-    let req = RequestFacts::get(path, None, now());
     let mut loaded = Loaded::default();
-    while let Outcome::Fetch(keys) = respond(&req, &loaded) {
-        keys.into_iter().for_each(|k| {
-            let value = kv.get(&k).cloned();
-            loaded.insert(k, value)
-        });
-    }
+    respond_into(&RequestFacts::get(path, None, now()), &mut loaded, |loaded, key| {
+        let value = kv.get(&key).cloned();
+        loaded.insert(key, value)
+    });
     let key = kv.keys().find(|k| k.starts_with("publisher:") && loaded.decoded(k).is_some()).expect("a profile");
     let profile = loaded.decoded(key).expect("decoded");
     (key.clone(), profile)

@@ -40,5 +40,6 @@ pub mod time;
 pub mod websub;
 
 pub use respond::{
-    cache_key, delivery, finalize, respond, respond_with, Delivery, Loaded, Outcome, BODY_HEADERS, MAX_RECORD_BYTES,
+    cache_key, delivery, finalize, respond, respond_into, respond_with, Delivery, Loaded, Outcome, BODY_HEADERS,
+    MAX_RECORD_BYTES,
 };

@@ -418,15 +418,25 @@ pub fn cache_key(req: &RequestFacts) -> Option<String> {
 /// returns the response and the number of KV reads it took.
 pub fn respond_with(req: &RequestFacts, mut get: impl FnMut(&str) -> Option<Vec<u8>>) -> (HttpResponse, usize) {
     let mut loaded = Loaded::default();
+    let response = respond_into(req, &mut loaded, |loaded, key| {
+        let value = get(&key);
+        loaded.insert(key, value);
+    });
+    (response, loaded.len())
+}
+
+/// Drives [`respond`] and [`finalize`] over `loaded`, which `read` fills with each key the
+/// core asks for (as [`Loaded::insert`] or [`Loaded::insert_decoded`] would); `loaded` keeps
+/// what was read and decoded.
+pub fn respond_into(
+    req: &RequestFacts,
+    loaded: &mut Loaded,
+    mut read: impl FnMut(&mut Loaded, String),
+) -> HttpResponse {
     loop {
-        match respond(req, &loaded) {
-            Outcome::Done(response) => return (finalize(req, response), loaded.len()),
-            Outcome::Fetch(keys) => {
-                for key in keys {
-                    let value = get(&key);
-                    loaded.insert(key, value);
-                }
-            }
+        match respond(req, loaded) {
+            Outcome::Done(response) => return finalize(req, response),
+            Outcome::Fetch(keys) => keys.into_iter().for_each(|key| read(loaded, key)),
         }
     }
 }

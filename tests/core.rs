@@ -1177,22 +1177,16 @@ fn a_damaged_search_document_is_a_500_naming_its_chunk_and_only_when_shown() {
 /// decoded ([`newsroom::Loaded::insert_decoded`]), and answers byte for byte as from its bytes.
 #[test]
 fn a_profile_decoded_by_an_earlier_request_answers_as_its_bytes_do() {
-    use newsroom::{finalize, respond, Loaded, Outcome};
+    use newsroom::{respond_into, Loaded};
     use std::rc::Rc;
     let kv = store(&seed_site());
     let key = "publisher:kymenlaakson-hyvinvointialue";
     // Answers `path` from `loaded`, reading the rest from `kv`.
     let answer = |path: &str, loaded: &mut Loaded| {
-        let req = RequestFacts::get(path, None, now());
-        loop {
-            match respond(&req, loaded) {
-                Outcome::Done(r) => return finalize(&req, r),
-                Outcome::Fetch(keys) => keys.into_iter().for_each(|k| {
-                    let value = kv.get(&k).cloned();
-                    loaded.insert(k, value);
-                }),
-            }
-        }
+        respond_into(&RequestFacts::get(path, None, now()), loaded, |loaded, k| {
+            let value = kv.get(&k).cloned();
+            loaded.insert(k, value);
+        })
     };
     let mut first = Loaded::default();
     let page = answer("/releases/2025-06-25-konttisairaala", &mut first);
