@@ -47,12 +47,14 @@ measure_with() {
 }
 measure() { measure_with wrk_args "$@"; }
 rps() { measure "$1" | cut -d' ' -f1; }
+# p50 in ms of `$1` with one connection.
+p50_of() { measure_with one_args "$1" | cut -d' ' -f2; }
 # "p50-ms baseline-p50-ms" with one connection, the baseline measured just before.
 latency() {
   baseline_up
   local b
-  b=$(measure_with one_args "$baseline_url" | cut -d' ' -f2)
-  echo "$(measure_with one_args "$@" | cut -d' ' -f2) $b"
+  b=$(p50_of "$baseline_url")
+  echo "$(p50_of "$1") $b"
 }
 # "requests/s p50-ms baseline-requests/s": the baseline is measured right before the figure,
 # so each ratio compares two runs seconds apart, not minutes (these machines are noisy).
@@ -157,7 +159,7 @@ PY
     echo "| route | KV reads (miss) | miss req/s | miss / baseline | miss p50 ms | floor req/s | miss / floor | hit req/s | hit / baseline | hit p50 ms | hit floor req/s | hit / hit floor |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   } >>"$results"
-  declare -A miss hit kvr pmiss phit floorq floor missb hitb floorb hitfloor hitfloorb
+  declare -A miss hit kvr pmiss phit floor missb hitb floorb hitfloor hitfloorb
   bases=()
   for mode in off on; do
     trace=()
@@ -170,8 +172,7 @@ PY
       curl -fso /dev/null "$url"
       if [ "$mode" = off ]; then
         probed=$(probe "$url")
-        kvr[$name]=${probed%%|*} floorq[$name]=${probed#*|}
-        path_of["$n|$name"]=$path floor_of["$n|$name"]=${probed#*|}
+        kvr[$name]=${probed%%|*} path_of["$n|$name"]=$path floor_of["$n|$name"]=${probed#*|}
       fi
       read -r v p b <<<"$(paired "$url")"
       bases+=("$b")
@@ -199,9 +200,10 @@ PY
   serve bench/baseline 8792 "$state"
   for r in "${routes[@]}"; do
     name=${r%%|*}
-    curl -fso /dev/null "http://127.0.0.1:8792/?${floorq[$name]}"
-    read -r v _ b <<<"$(paired "http://127.0.0.1:8792/?${floorq[$name]}")"
-    read -r p pb <<<"$(latency "http://127.0.0.1:8792/?${floorq[$name]}")"
+    url="http://127.0.0.1:8792/?${floor_of["$n|$name"]}"
+    curl -fso /dev/null "$url"
+    read -r v _ b <<<"$(paired "$url")"
+    read -r p pb <<<"$(latency "$url")"
     p50_floor["$n|$name"]=$p p50_floorb["$n|$name"]=$pb
     floor[$name]=$v floorb[$name]=$b
     bases+=("$b")
@@ -226,7 +228,7 @@ PY
     "${#bases[@]}" "$lo" "$hi" "$med" >>"$results"
   printf '| constant JS worker, %s bytes (the release page'"'"'s size) | 0 | %s | %.2f | | | | | | | | |\n\n' "$page_bytes" "$sized" \
     "$(ratio "$sized" "$sizedb")" >>"$results"
-  unset miss hit kvr pmiss phit floorq floor missb hitb floorb hitfloor hitfloorb
+  unset miss hit kvr pmiss phit floor missb hitb floorb hitfloor hitfloorb
 done
 
 # Latency as the archive grows: p50 on a cache miss at the largest size over the smallest,
@@ -261,7 +263,6 @@ small=${all[0]} large=${all[-1]}
 # many minutes apart). Each ratio is the median over the turns of largest / smallest.
 turns=${BENCH_TURNS:-3}
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-p50_of() { measure_with one_args "$1" | cut -d' ' -f2; }
 serve . 8793 "$PWD/$work/state-$small" --inspector-port 9293 --var CACHE:off --var LOG_REQUESTS:errors
 serve . 8794 "$PWD/$work/state-$large" --inspector-port 9294 --var CACHE:off --var LOG_REQUESTS:errors
 serve bench/baseline 8795 "$PWD/$work/state-$small" --inspector-port 9295
