@@ -231,8 +231,8 @@ fn push_search(records: &mut Records, all: &[&Built]) {
             .indexes
             .push(pair(key, &search::FilterRecord { v: search::INDEX_VERSION, docs, recent, ..Default::default() }));
     }
-    for (n, chunk) in oldest_first.chunks(search::DOCS_PER_CHUNK).enumerate() {
-        let docs = chunk
+    for (n, chunk) in oldest_first.chunks(search::snippets::PER_CHUNK).enumerate() {
+        let docs: Vec<search::SearchDoc> = chunk
             .iter()
             .map(|b| search::SearchDoc {
                 slug: b.summary.slug.clone(),
@@ -240,10 +240,10 @@ fn push_search(records: &mut Records, all: &[&Built]) {
                 publisher: b.summary.publisher.clone(),
                 published: b.summary.published.clone(),
                 lang: b.summary.lang.clone(),
-                lead: b.summary.lead.clone(),
+                snippet: search::snippets::snippet(&b.summary.lead),
             })
             .collect();
-        records.indexes.push(pair(search::docs_key(n), &search::DocsRecord { v: SCHEMA_VERSION, docs }));
+        records.indexes.push(KvPair::new(search::snippets::key(n), search::snippets::encode(&docs), false));
     }
 }
 

@@ -502,7 +502,7 @@ impl<'a> SearchView<'a> {
                 url: format!("{origin}{}", release_path(&d.slug)),
                 title: &d.title,
                 title_html: highlight(&d.title, terms),
-                snippet_html: highlight(&d.lead, terms),
+                snippet_html: highlight(&d.snippet, terms),
                 language: &d.lang,
                 published_at: rfc3339(&d.published),
                 publisher: PublisherLink::new(&d.publisher, origin),

@@ -6,7 +6,7 @@
 //! Cache API; [`finalize`] then turns it into what this request gets (`304`, `HEAD`).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -735,30 +735,8 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
         }
         let size = req.config.page_size;
         let page_ids: Vec<usize> = ranking.page((t.page - 1) * size, size).into_iter().map(|id| id as usize).collect();
-        let chunk_keys: Vec<String> = page_ids
-            .iter()
-            .map(|id| search::docs_key(id / search::DOCS_PER_CHUNK))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        need_all(loaded, &chunk_keys)?;
-        // Each chunk is split once into its documents' JSON, and only this page's are decoded.
-        let mut chunks = std::collections::BTreeMap::new();
-        for key in chunk_keys {
-            let chunk: Option<search::RawDocsRecord> = record(loaded, key.clone())?;
-            chunks.insert(key, chunk.map(|c| c.docs).unwrap_or_default());
-        }
-        for id in page_ids {
-            let key = search::docs_key(id / search::DOCS_PER_CHUNK);
-            let Some(raw) = chunks.get(&key).and_then(|d| d.get(id % search::DOCS_PER_CHUNK)) else { continue };
-            let doc: search::SearchDoc = serde_json::from_str(raw.get()).map_err(|e| {
-                HttpError::BadData(damaged(&key, &format!("document {id} does not match its schema ({e})")))
-            })?;
-            // Never shown before its time, even beyond the window of known times.
-            if doc.published.at <= req.now {
-                results.hits.push(doc);
-            }
-        }
+        // Never shown before its time, even beyond the window of known times.
+        results.hits = page_documents(loaded, &page_ids)?.into_iter().filter(|d| d.published.at <= req.now).collect();
     }
     let body = match t.format {
         Format::Json => json::to_bytes(&SearchView::new(&results, &pager, &req.origin)),
@@ -767,10 +745,65 @@ fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rend
     Ok(list_rendered(body, lang, &[], next.map(|at| at.fixed_offset())))
 }
 
+/// The documents of a page's ids, in order, from their `search:snippets:*` chunks: each chunk
+/// is split into its lines once, and only the page's documents are decoded. Content built
+/// before those chunks existed has `search:docs:*` instead, read in a further round.
+fn page_documents(loaded: &Loaded, ids: &[usize]) -> Result<Vec<search::SearchDoc>, Halt> {
+    use search::snippets;
+    let unique = |places: &[(String, usize)]| -> Vec<String> {
+        places.iter().map(|(key, _)| key.clone()).collect::<BTreeSet<_>>().into_iter().collect()
+    };
+    let places: Vec<(String, usize)> = ids.iter().map(|id| snippets::place(*id)).collect();
+    need_all(loaded, &unique(&places))?;
+    let places: Vec<(String, usize)> = places
+        .into_iter()
+        .zip(ids)
+        .map(|(place, id)| match loaded.values.get(&place.0) {
+            Some(None) => (search::docs_key(id / search::DOCS_PER_CHUNK), id % search::DOCS_PER_CHUNK),
+            _ => place,
+        })
+        .collect();
+    let keys = unique(&places);
+    need_all(loaded, &keys)?;
+    let mut lines: BTreeMap<&str, Vec<&[u8]>> = BTreeMap::new();
+    for key in &keys {
+        let chunk = if key.starts_with("search:docs:") {
+            let chunk: Option<search::RawDocsRecord> = record(loaded, key.clone())?;
+            chunk.map(|c| c.docs.iter().map(|d| d.get().as_bytes()).collect())
+        } else {
+            let bytes = loaded.values.get(key).and_then(Option::as_deref);
+            bytes.map(|b| snippet_lines(key, b)).transpose().map_err(|e| Halt::Fail(HttpError::BadData(e)))?
+        };
+        lines.insert(key, chunk.unwrap_or_default());
+    }
+    let mut docs = Vec::with_capacity(ids.len());
+    for (key, line) in &places {
+        // A chunk shorter than the index says: the document is left out, as a missing one is.
+        let Some(bytes) = lines.get(key.as_str()).and_then(|l| l.get(*line)) else { continue };
+        // As text, like every other record: one reader of each type keeps the wasm small.
+        let doc = std::str::from_utf8(bytes).map_err(|e| e.to_string()).and_then(|text| {
+            serde_json::from_str(text).map_err(|e| format!("document {line} does not match its schema ({e})"))
+        });
+        let doc = doc.map_err(|reason| HttpError::BadData(damaged(key, &reason)))?;
+        docs.push(doc);
+    }
+    Ok(docs)
+}
+
+/// The document lines of a `search:snippets:*` value, its size and head checked.
+fn snippet_lines<'a>(key: &str, bytes: &'a [u8]) -> Result<Vec<&'a [u8]>, DataError> {
+    use search::snippets;
+    check_size(key, bytes)?;
+    let (head, lines) = snippets::split(bytes);
+    let head: snippets::Head = decode_of(key, head, &[snippets::SNIPPETS_VERSION])?;
+    snippets::check(head, &lines).map_err(|reason| damaged(key, &reason))?;
+    Ok(lines)
+}
+
 /// Ranks a search from its index records (all read): matching ids, best first, without the
 /// ones still scheduled, and when the next scheduled one goes public.
 fn rank_search(req: &RequestFacts, loaded: &Loaded, query: &Query, keys: &[String]) -> Result<Ranked, Halt> {
-    let mut shards = std::collections::BTreeMap::new();
+    let mut shards = BTreeMap::new();
     for term in &query.terms {
         let shard = search::shard_of(term);
         if let Some(r) = record_of::<search::ShardRecord>(loaded, search::shard_key(shard), INDEX_VERSIONS)? {
@@ -783,7 +816,7 @@ fn rank_search(req: &RequestFacts, loaded: &Loaded, query: &Query, keys: &[Strin
         filters.push(record_of(loaded, key.clone(), INDEX_VERSIONS)?.unwrap_or_default());
     }
     // Publication times of the newest documents, as the records read carry them.
-    let recent: std::collections::BTreeMap<i64, i64> = shards
+    let recent: BTreeMap<i64, i64> = shards
         .values()
         .flat_map(|s| &s.recent)
         .chain(filters.iter().flat_map(|f| &f.recent))
@@ -1163,12 +1196,7 @@ pub fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, DataErr
 
 /// [`decode`] of a type whose schema versions are `versions` (it may borrow from `bytes`).
 fn decode_of<'a, T: Deserialize<'a>>(key: &str, bytes: &'a [u8], versions: &[u32]) -> Result<T, DataError> {
-    if bytes.len() > MAX_RECORD_BYTES {
-        return Err(damaged(
-            key,
-            &format!("{} bytes, more than the {MAX_RECORD_BYTES} a record may have", bytes.len()),
-        ));
-    }
+    check_size(key, bytes)?;
     // UTF-8 is checked once, for the whole value: parsed from bytes, serde_json would check
     // each string, and the entries of a list twice (as raw JSON, then as entries).
     let text = std::str::from_utf8(bytes).map_err(|e| damaged(key, &format!("not UTF-8 ({e})")))?;
@@ -1190,6 +1218,15 @@ fn decode_of<'a, T: Deserialize<'a>>(key: &str, bytes: &'a [u8], versions: &[u32
         }
     }
     serde_json::from_str(text).map_err(|e| damaged(key, &format!("does not match its schema ({e})")))
+}
+
+/// Refuses a value larger than [`MAX_RECORD_BYTES`].
+fn check_size(key: &str, bytes: &[u8]) -> Result<(), DataError> {
+    if bytes.len() > MAX_RECORD_BYTES {
+        let size = format!("{} bytes, more than the {MAX_RECORD_BYTES} a record may have", bytes.len());
+        return Err(damaged(key, &size));
+    }
+    Ok(())
 }
 
 /// The version of a record that starts `{"v":N,` (as `newsroom build` writes them).
@@ -1409,7 +1446,7 @@ mod tests {
             match respond(&req, &loaded) {
                 Outcome::Done(r) => break r.body,
                 Outcome::Fetch(keys) => {
-                    if keys.iter().any(|k| k.starts_with("search:docs:")) {
+                    if keys.iter().any(|k| k.starts_with("search:snippets:")) {
                         assert!(loaded.ranked.borrow().is_some(), "ranked before asking for documents");
                         // Were it ranked again, this shard would now fail the request.
                         let (key, _) =

@@ -1050,7 +1050,7 @@ fn a_new_release_changes_only_the_search_shards_of_its_own_words() {
 }
 
 #[test]
-fn search_answers_alike_from_index_records_of_the_earlier_form() {
+fn search_answers_alike_from_index_records_and_documents_of_the_earlier_form() {
     use newsroom::search::{encode_postings, FilterRecord, ShardRecord, TermDocs, IN_TEXT, IN_TITLE};
     let kv = store(&seed_site());
     // The same index as a build before the sets wrote it: version 1, postings lists, id arrays.
@@ -1078,6 +1078,22 @@ fn search_answers_alike_from_index_records_of_the_earlier_form() {
             *value = serde_json::to_vec(&old).expect("JSON");
         }
     }
+    // And what results show as `search:docs:{n}`: 100 documents in one object, `lead` named so.
+    let mut docs: Vec<serde_json::Value> = Vec::new();
+    for n in 0.. {
+        let Some(value) = earlier.remove(&newsroom::search::snippets::key(n)) else { break };
+        for line in value.split(|b| *b == b'\n').skip(1) {
+            let mut doc: serde_json::Value = serde_json::from_slice(line).expect("a document line");
+            let snippet = doc.as_object_mut().and_then(|d| d.remove("snippet")).expect("a snippet");
+            doc["lead"] = snippet;
+            docs.push(doc);
+        }
+    }
+    assert!(docs.len() >= 7, "every release has its document");
+    for (n, chunk) in docs.chunks(newsroom::search::DOCS_PER_CHUNK).enumerate() {
+        let record = serde_json::json!({"v": 1, "docs": chunk});
+        earlier.insert(newsroom::search::docs_key(n), serde_json::to_vec(&record).expect("JSON"));
+    }
     for q in [
         "q=digitaalisten",
         "q=Hagman",
@@ -1089,10 +1105,11 @@ fn search_answers_alike_from_index_records_of_the_earlier_form() {
         "q=hyvinvointialue&year=2024",
     ] {
         let path = format!("/search?{q}&format=json");
-        let (new, _) = serve(&kv, &path, None);
-        let (old, _) = serve(&earlier, &path, None);
+        let (new, new_reads) = serve(&kv, &path, None);
+        let (old, old_reads) = serve(&earlier, &path, None);
         assert_eq!(new.status, 200, "{q}: {}", text(&new));
         assert_eq!(text(&new), text(&old), "{q}");
+        assert_eq!(old_reads, new_reads + 1, "{q}: the missing snippets chunk, then the earlier one");
     }
     let (r, _) = serve(&kv, "/search?q=hyvinvointialue&format=json", None);
     let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
@@ -1158,15 +1175,22 @@ fn a_damaged_search_document_is_a_500_naming_its_chunk_and_only_when_shown() {
     let (r, _) = serve(&kv, path, None);
     let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
     let slug = v["results"][0]["slug"].as_str().expect("a hit").to_string();
-    let mut chunk: serde_json::Value = serde_json::from_slice(&kv["search:docs:0"]).expect("JSON");
-    let docs = chunk["docs"].as_array_mut().expect("docs");
-    let hit = docs.iter().position(|d| d["slug"] == slug.as_str()).expect("the hit's document");
-    docs[hit]["published"] = serde_json::json!("yesterday");
+    let chunk = String::from_utf8(kv["search:snippets:0"].clone()).expect("UTF-8");
+    let mut lines: Vec<String> = chunk.lines().map(str::to_string).collect();
+    let hit = lines.iter().skip(1).position(|l| l.contains(&format!("\"slug\":\"{slug}\""))).expect("the hit's line");
+    lines[hit + 1] = lines[hit + 1].replace("\"published\":{", "\"published\":\"yesterday\",\"was\":{");
     let mut damaged = kv.clone();
-    damaged.insert("search:docs:0".into(), serde_json::to_vec(&chunk).expect("JSON"));
+    damaged.insert("search:snippets:0".into(), lines.join("\n").into_bytes());
     let (r, _) = serve(&damaged, path, None);
     assert_eq!(r.status, 500, "{}", text(&r));
-    assert!(r.log.iter().any(|l| l.contains("search:docs:0") && l.contains(&format!("document {hit}"))), "{:?}", r.log);
+    let named = |l: &String| l.contains("search:snippets:0") && l.contains(&format!("document {hit}"));
+    assert!(r.log.iter().any(named), "{:?}", r.log);
+    // A chunk whose lines do not match its head is refused whole.
+    let mut short = kv.clone();
+    short.insert("search:snippets:0".into(), lines[..lines.len() - 1].join("\n").into_bytes());
+    let (r, _) = serve(&short, path, None);
+    assert_eq!(r.status, 500, "{}", text(&r));
+    assert!(r.log.iter().any(|l| l.contains("search:snippets:0") && l.contains("lines follow")), "{:?}", r.log);
     // A query whose page does not show that document is not affected.
     let (r, _) = serve(&damaged, "/search?q=hagman&format=json", None);
     assert_eq!(r.status, 200, "{}", text(&r));

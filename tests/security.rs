@@ -256,6 +256,34 @@ proptest! {
             );
         }
     }
+
+    /// A stored snippets chunk of any bytes splits into its head and lines without panicking,
+    /// and they are the value's bytes between its newlines.
+    #[test]
+    fn snippets_chunks_split_at_their_newlines(value in proptest::collection::vec(prop_oneof![Just(b'\n'), any::<u8>()], 0..400)) {
+        use newsroom::search::snippets;
+        let (head, lines) = snippets::split(&value);
+        let mut joined = head.to_vec();
+        for line in &lines {
+            joined.push(b'\n');
+            joined.extend_from_slice(line);
+        }
+        prop_assert_eq!(joined, value.clone());
+        prop_assert!(lines.iter().chain([&head]).all(|l| !l.contains(&b'\n')));
+    }
+
+    /// A snippet is the start of its lead, whole or cut and ended with `…`, never longer than
+    /// the limit and its ellipsis.
+    #[test]
+    fn snippets_are_the_start_of_their_lead(lead in "([a-zA-ZäöÅ]{1,15}|[ ,.–\n]{1,2}){0,60}") {
+        use newsroom::search::snippets::{snippet, SNIPPET_CHARS};
+        let cut = snippet(&lead);
+        prop_assert!(cut.chars().count() <= SNIPPET_CHARS + 1, "{}", cut);
+        match cut.strip_suffix('…') {
+            Some(start) if cut != lead => prop_assert!(lead.starts_with(start), "{:?} of {:?}", cut, lead),
+            _ => prop_assert_eq!(&cut, &lead),
+        }
+    }
 }
 
 #[test]

@@ -321,7 +321,7 @@ pub fn error_page(e: &HttpError, site: &Site, lang: &str) -> String {
     layout(&head, l, site, main)
 }
 
-/// `/search`: the form, then ranked results with highlighted titles and leads.
+/// `/search`: the form, then ranked results with highlighted titles and snippets.
 pub fn search_page(r: &SearchResults, pager: &Pager, site: &Site, lang: &str) -> String {
     let l = labels(lang);
     let title = if r.q.is_empty() {
@@ -366,7 +366,7 @@ pub fn search_page(r: &SearchResults, pager: &Pager, site: &Site, lang: &str) ->
                             " · " (time_tag(&d.published, &d.lang))
                         }
                         h3 { a href=(release_path(&d.slug)) { (PreEscaped(highlight(&d.title, &r.query.terms))) } }
-                        p { (PreEscaped(highlight(&d.lead, &r.query.terms))) }
+                        p { (PreEscaped(highlight(&d.snippet, &r.query.terms))) }
                     }
                 }
             }

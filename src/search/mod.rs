@@ -11,18 +11,20 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{Event, Parser};
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::model::{PublisherRef, ReleaseKind, Timestamp};
 use crate::slug::{each_word, words};
 
 mod postings;
+pub mod snippets;
 pub use postings::{
     decode_ids, decode_postings, encode_ids, encode_postings, encode_term, DocSet, Posting, TermDocs, IN_KEYWORDS,
     IN_TEXT, IN_TITLE, MAX_DOCS,
 };
 
-/// Documents per `search:docs:{n}` record.
+/// Documents per `search:docs:{n}` record (the earlier form of [`snippets`]).
 pub const DOCS_PER_CHUNK: usize = 100;
 /// How many of the newest documents carry their publication time in the shards and filters
 /// that list them, so the worker can hide scheduled ones without another read. Scheduled
@@ -82,11 +84,53 @@ pub struct ShardRecord<'a> {
     /// Schema version ([`INDEX_VERSION`]).
     pub v: u32,
     /// Term → its stored documents.
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "borrowed_terms")]
     pub terms: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
     /// `[id, publication time]` of the newest [`RECENT`] documents this shard lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent: Vec<[i64; 2]>,
+}
+
+/// A shard's terms, each term and its stored documents borrowed from the value unless its
+/// JSON has escapes (serde copies a `Cow` inside a map; a shard's sets are tens of KB).
+fn borrowed_terms<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Cow<'a, str>, Cow<'a, str>>, D::Error> {
+    struct Terms;
+    impl<'de> Visitor<'de> for Terms {
+        type Value = BTreeMap<Cow<'de, str>, Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of terms to their stored documents")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut terms = BTreeMap::new();
+            while let Some((term, docs)) = map.next_entry::<Text<'de>, Text<'de>>()? {
+                terms.insert(term.0, docs.0);
+            }
+            Ok(terms)
+        }
+    }
+    d.deserialize_map(Terms)
+}
+
+/// A string borrowed from the input where it can be.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Str;
+        impl<'de> Visitor<'de> for Str {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_string()))
+            }
+        }
+        d.deserialize_str(Str).map(Text)
+    }
 }
 
 /// `search:filter:{p|k|y|t}:{value}`: the documents of a publisher, keyword, year or type.
@@ -127,11 +171,13 @@ pub struct SearchDoc {
     pub published: Timestamp,
     /// Language.
     pub lang: String,
-    /// Lead (the snippet).
-    pub lead: String,
+    /// The start of the lead ([`snippets::snippet`]; the whole lead in `search:docs:{n}`).
+    #[serde(alias = "lead")]
+    pub snippet: String,
 }
 
-/// `search:docs:{n}`: documents `n * DOCS_PER_CHUNK ..`.
+/// `search:docs:{n}`: documents `n * DOCS_PER_CHUNK ..`, the earlier form of
+/// [`snippets`]: still read, no longer written.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct DocsRecord {
     /// Schema version.
@@ -495,6 +541,16 @@ mod tests {
         assert_eq!(all(&sets), expected);
         assert_eq!(sets.page(40, 20), expected[40..60], "42 title hits, then the rest");
         assert_eq!(sets.page(290, 20), expected[290..]);
+    }
+
+    #[test]
+    fn shard_terms_are_borrowed_from_the_value_unless_escaped() {
+        let json = r#"{"v":2,"terms":{"sote":"~AQ","s\u00f6te":"~AQ"}}"#;
+        let shard: ShardRecord = serde_json::from_str(json).expect("a shard");
+        let forms: Vec<(bool, bool)> =
+            shard.terms.iter().map(|(t, d)| (matches!(t, Cow::Borrowed(_)), matches!(d, Cow::Borrowed(_)))).collect();
+        assert_eq!(forms, [(true, true), (false, true)], "{:?}", shard.terms);
+        assert!(serde_json::from_str::<ShardRecord>(r#"{"v":2,"terms":{"sote":1}}"#).is_err());
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! bitmaps: a few thousand machine words at 100,000 releases, however many documents match.
 //!
 //! Stored, a term is `~` and URL-safe base64 of two sets, the documents it occurs in anywhere
-//! and those with it in the title. Each set is written in the smaller of two forms: a list of
-//! delta-coded LEB128 varints (a rare term) or a bitmap (a common one). Text without the `~`
+//! and those with it in the title. Each set is written in one of two forms: a list of
+//! delta-coded LEB128 varints (a rare term) or a bitmap (a common one, or one whose bitmap is
+//! at most a third larger than its list: [`write_set`]). Text without the `~`
 //! is the earlier form ([`decode_postings`]), still read.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64;
@@ -142,10 +143,19 @@ impl DocSet {
         if words > self.words.len() {
             self.words.resize(words, 0);
         }
-        for (w, chunk) in self.words.iter_mut().zip(bytes.chunks(8)) {
+        // Whole words first, without copying each through a buffer (a common term's bitmap
+        // is 12.5 KB at 100,000 releases), then the last, partial one.
+        let mut whole = bytes.chunks_exact(8);
+        for (w, chunk) in self.words.iter_mut().zip(&mut whole) {
+            if let Ok(le) = <[u8; 8]>::try_from(chunk) {
+                *w |= u64::from_le_bytes(le);
+            }
+        }
+        let rest = whole.remainder();
+        if !rest.is_empty() {
             let mut le = [0u8; 8];
-            le[..chunk.len()].copy_from_slice(chunk);
-            *w |= u64::from_le_bytes(le);
+            le[..rest.len()].copy_from_slice(rest);
+            self.words[bytes.len() / 8] |= u64::from_le_bytes(le);
         }
     }
 }
@@ -203,10 +213,14 @@ pub fn decode_ids(text: &str) -> DocSet {
     set
 }
 
-/// Appends a set: a varint of `payload length << 1 | is bitmap`, then the smaller payload.
+/// Appends a set: a varint of `payload length << 1 | is bitmap`, then the payload. The bitmap
+/// is chosen unless it is over a third larger than the list: a worker ORs a bitmap in a word
+/// at a time, but decodes a list an id at a time, so a bitmap reads ~10x faster per byte (a
+/// title set of 9,000 ids among 100,000 is a 9.5 KB list or a 12.5 KB bitmap).
 fn write_set(ids: &[u32], out: &mut Vec<u8>) {
     let list = list_bytes(ids);
-    let (is_bitmap, payload) = if bitmap_len(ids) < list.len() { (1, bitmap_bytes(ids)) } else { (0, list) };
+    let bitmap_pays = bitmap_len(ids) * 3 <= list.len() * 4;
+    let (is_bitmap, payload) = if bitmap_pays { (1, bitmap_bytes(ids)) } else { (0, list) };
     push_varint(out, (payload.len() as u64) << 1 | is_bitmap);
     out.extend(payload);
 }
@@ -257,8 +271,14 @@ fn bitmap_bytes(ids: &[u32]) -> Vec<u8> {
 /// Adds delta-varint ids ([`list_bytes`]) to `set`, up to any damage; false if damaged.
 fn add_list(set: &mut DocSet, bytes: &[u8]) -> bool {
     let (mut pos, mut id) = (0, 0u32);
-    while pos < bytes.len() {
-        let delta = read_varint(bytes, &mut pos).and_then(|d| u32::try_from(d).ok());
+    while let Some(&byte) = bytes.get(pos) {
+        // Most gaps take one byte: read those without the general loop.
+        let delta = if byte < 0x80 {
+            pos += 1;
+            Some(u32::from(byte))
+        } else {
+            read_varint(bytes, &mut pos).and_then(|d| u32::try_from(d).ok())
+        };
         let Some(next) = delta.and_then(|d| id.checked_add(d)) else { return false };
         id = next;
         if !set.insert(id) {
