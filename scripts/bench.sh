@@ -261,7 +261,7 @@ small=${all[0]} large=${all[-1]}
 # The same comparison in turns: the smallest and largest sizes served at once and measured
 # alternately, so that the machine's drift falls on both alike (the sizes' own runs above are
 # many minutes apart). Each ratio is the median over the turns of largest / smallest.
-turns=${BENCH_TURNS:-3}
+turns=${BENCH_TURNS:-5}
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 serve . 8793 "$PWD/$work/state-$small" --inspector-port 9293 --var CACHE:off --var LOG_REQUESTS:errors
 serve . 8794 "$PWD/$work/state-$large" --inspector-port 9294 --var CACHE:off --var LOG_REQUESTS:errors

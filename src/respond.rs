@@ -781,9 +781,10 @@ fn page_documents(loaded: &Loaded, ids: &[usize]) -> Result<Vec<search::SearchDo
         // A chunk shorter than the index says: the document is left out, as a missing one is.
         let Some(bytes) = lines.get(key.as_str()).and_then(|l| l.get(*line)) else { continue };
         // As text, like every other record: one reader of each type keeps the wasm small.
-        let doc = std::str::from_utf8(bytes).map_err(|e| e.to_string()).and_then(|text| {
-            serde_json::from_str(text).map_err(|e| format!("document {line} does not match its schema ({e})"))
-        });
+        let doc =
+            std::str::from_utf8(bytes).map_err(|e| format!("document {line} is not UTF-8 ({e})")).and_then(|text| {
+                serde_json::from_str(text).map_err(|e| format!("document {line} does not match its schema ({e})"))
+            });
         let doc = doc.map_err(|reason| HttpError::BadData(damaged(key, &reason)))?;
         docs.push(doc);
     }

@@ -1191,6 +1191,13 @@ fn a_damaged_search_document_is_a_500_naming_its_chunk_and_only_when_shown() {
     let (r, _) = serve(&short, path, None);
     assert_eq!(r.status, 500, "{}", text(&r));
     assert!(r.log.iter().any(|l| l.contains("search:snippets:0") && l.contains("lines follow")), "{:?}", r.log);
+    let mut bytes: Vec<Vec<u8>> = lines.iter().map(|l| l.clone().into_bytes()).collect();
+    bytes[hit + 1].push(0xff);
+    let mut not_utf8 = kv.clone();
+    not_utf8.insert("search:snippets:0".into(), bytes.join(&b'\n'));
+    let (r, _) = serve(&not_utf8, path, None);
+    assert_eq!(r.status, 500, "{}", text(&r));
+    assert!(r.log.iter().any(|l| l.contains(&format!("document {hit} is not UTF-8"))), "{:?}", r.log);
     // A query whose page does not show that document is not affected.
     let (r, _) = serve(&damaged, "/search?q=hagman&format=json", None);
     assert_eq!(r.status, 200, "{}", text(&r));
