@@ -176,18 +176,9 @@ pub struct SearchDoc {
     pub snippet: String,
 }
 
-/// `search:docs:{n}`: documents `n * DOCS_PER_CHUNK ..`, the earlier form of
-/// [`snippets`]: still read, no longer written.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct DocsRecord {
-    /// Schema version.
-    pub v: u32,
-    /// Documents in id order.
-    pub docs: Vec<SearchDoc>,
-}
-
-/// A [`DocsRecord`] as the worker reads it: each document left as its JSON, so only the
-/// ones a page shows are decoded.
+/// `search:docs:{n}` (`{"v":1,"docs":[…]}`): documents `n * DOCS_PER_CHUNK ..`, the earlier
+/// form of [`snippets`], still read and no longer written. The worker leaves each document
+/// as its JSON, so only the ones a page shows are decoded.
 #[derive(Deserialize)]
 pub struct RawDocsRecord<'a> {
     /// Documents in id order.
