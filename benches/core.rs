@@ -7,13 +7,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use contract::model::PublisherRecord;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use newsroom::build::build;
-use newsroom::content::{load_site, Site, SourceFile};
-use newsroom::gen::{in_memory, Spec};
-use newsroom::http::RequestFacts;
-use newsroom::model::PublisherRecord;
-use newsroom::{respond_into, respond_with, Loaded};
+use publish::build::build;
+use publish::content::{load_site, Site, SourceFile};
+use publish::gen::{in_memory, Spec};
+use serve::http::RequestFacts;
+use serve::{respond_into, respond_with, Loaded};
 use std::rc::Rc;
 
 /// Publisher and release files for `releases` synthetic releases (2–8 KB bodies, like `make bench`).

@@ -1,122 +1,61 @@
-//! Secret preview links: `?preview={expiry}.{mac}` shows a scheduled release before it
-//! is public. The MAC is HMAC-SHA256, keyed with the `PREVIEW_SECRET`, over the slug and the
-//! expiry, so a token opens one release until one instant and cannot be altered.
+//! `newsroom preview`: the secret link to a scheduled release.
 
-use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use std::fs;
+use std::path::Path;
+use std::process::ExitCode;
 
-/// Shortest secret accepted, in bytes: shorter ones disable previews.
-pub const MIN_SECRET_LEN: usize = 32;
-/// Longest validity a token may have (the CLI's limit; the worker accepts any unexpired one).
-pub const MAX_VALID_DAYS: i64 = 90;
+use anyhow::{Context, Result};
+use contract::preview;
 
-/// Why a token does not open a release. All of them answer the same 404.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PreviewError {
-    /// No secret, or one shorter than [`MIN_SECRET_LEN`].
-    #[error("previews are disabled: PREVIEW_SECRET is missing or shorter than {MIN_SECRET_LEN} bytes")]
-    Disabled,
-    /// Not `{digits}.{64 hex digits}`.
-    #[error("the preview token is malformed")]
-    Malformed,
-    /// The expiry has passed.
-    #[error("the preview token has expired")]
-    Expired,
-    /// The MAC does not match this slug and expiry.
-    #[error("the preview token does not match")]
-    Mismatch,
-}
+use crate::{checked, Diagnostics};
 
-/// The token for `slug`, valid until `expires`.
-pub fn sign(secret: &[u8], slug: &str, expires: DateTime<Utc>) -> Result<String, PreviewError> {
-    let expiry = expires.timestamp();
-    let mac = mac(secret, slug, expiry)?.finalize().into_bytes();
-    Ok(format!("{expiry}.{}", hex(&mac)))
-}
-
-/// Checks `token` for `slug` at `now`, comparing the MAC in constant time.
-pub fn verify(secret: &[u8], slug: &str, token: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, PreviewError> {
-    let (expiry, mac_hex) = token.split_once('.').ok_or(PreviewError::Malformed)?;
-    if expiry.is_empty() || expiry.len() > 12 || !expiry.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(PreviewError::Malformed);
-    }
-    let expiry: i64 = expiry.parse().map_err(|_| PreviewError::Malformed)?;
-    let given = unhex(mac_hex).ok_or(PreviewError::Malformed)?;
-    mac(secret, slug, expiry)?.verify_slice(&given).map_err(|_| PreviewError::Mismatch)?;
-    let expires = DateTime::from_timestamp(expiry, 0).ok_or(PreviewError::Malformed)?;
-    if expires <= now {
-        return Err(PreviewError::Expired);
-    }
-    Ok(expires)
-}
-
-fn mac(secret: &[u8], slug: &str, expiry: i64) -> Result<Hmac<Sha256>, PreviewError> {
-    if secret.len() < MIN_SECRET_LEN {
-        return Err(PreviewError::Disabled);
-    }
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| PreviewError::Disabled)?;
-    // The newline cannot occur in a slug, so (slug, expiry) pairs never collide.
-    mac.update(format!("newsroom-preview\n{slug}\n{expiry}").as_bytes());
-    Ok(mac)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// 64 lowercase hex digits → 32 bytes.
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() != 64 {
-        return None;
-    }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+/// Prints the preview URL of `slug`, valid for `hours`.
+pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Result<ExitCode> {
+    anyhow::ensure!(
+        (1..=preview::MAX_VALID_DAYS * 24).contains(&hours),
+        "--hours must be from 1 to {}",
+        preview::MAX_VALID_DAYS * 24
+    );
+    let Some(site) = checked(content, Diagnostics::default())? else {
+        return Ok(ExitCode::from(1));
     };
-    text.as_bytes().chunks(2).map(|p| Some(digit(p[0])? << 4 | digit(p[1])?)).collect()
+    let release = site.releases.iter().find(|r| r.slug == slug);
+    let Some(release) = release else {
+        anyhow::bail!("no release `{slug}` in {}", content.display());
+    };
+    let secret = preview_secret()?;
+    let now = now()?;
+    let expires = now + chrono::Duration::hours(hours);
+    let token = preview::sign(secret.as_bytes(), slug, expires).context("cannot sign the preview token")?;
+    if release.published.at <= now {
+        eprintln!("note: `{slug}` is already public; the link shows the public page");
+    } else if release.draft {
+        eprintln!(
+            "note: `{slug}` is a draft: it is not uploaded, so the link answers 404 until you remove `draft = true`"
+        );
+    }
+    println!("{}/releases/{slug}?preview={token}", base_url.trim_end_matches('/'));
+    eprintln!("valid until {} (UTC)", expires.format("%Y-%m-%d %H:%M"));
+    Ok(ExitCode::SUCCESS)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{Duration, TimeZone};
+/// The current time (chrono's clock feature is left out of the core's dependencies).
+pub fn now() -> Result<chrono::DateTime<chrono::Utc>> {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("clock before 1970")?;
+    chrono::DateTime::from_timestamp(i64::try_from(secs.as_secs())?, 0).context("clock out of range")
+}
 
-    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
-
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().unwrap_or_default()
+/// PREVIEW_SECRET from the environment, else from `.dev.vars` (what `wrangler dev` reads).
+fn preview_secret() -> Result<String> {
+    if let Ok(secret) = std::env::var("PREVIEW_SECRET") {
+        return Ok(secret);
     }
-
-    #[test]
-    fn a_signed_token_opens_its_release_until_it_expires() {
-        let expires = now() + Duration::days(2);
-        let token = sign(SECRET, "a-b", expires).unwrap_or_default();
-        assert_eq!(verify(SECRET, "a-b", &token, now()), Ok(expires));
-        assert_eq!(verify(SECRET, "a-b", &token, expires), Err(PreviewError::Expired));
-    }
-
-    #[test]
-    fn tampered_tokens_and_other_slugs_are_refused() {
-        let expires = now() + Duration::days(2);
-        let token = sign(SECRET, "a-b", expires).unwrap_or_default();
-        assert_eq!(verify(SECRET, "a-c", &token, now()), Err(PreviewError::Mismatch));
-        assert_eq!(verify(b"another secret that is long enough!!", "a-b", &token, now()), Err(PreviewError::Mismatch));
-        let later = token.replacen(&expires.timestamp().to_string(), &(expires.timestamp() + 1).to_string(), 1);
-        assert_eq!(verify(SECRET, "a-b", &later, now()), Err(PreviewError::Mismatch));
-        let mut flipped = token.clone();
-        let last = if flipped.ends_with('0') { "1" } else { "0" };
-        flipped.replace_range(flipped.len() - 1.., last);
-        assert_eq!(verify(SECRET, "a-b", &flipped, now()), Err(PreviewError::Mismatch));
-    }
-
-    #[test]
-    fn malformed_tokens_and_short_secrets_are_refused() {
-        for bad in ["", ".", "1.", "x.00", "-1.00", "1.zz", "1234567890123.00", &format!("1.{}", "A".repeat(64))] {
-            assert_eq!(verify(SECRET, "a", bad, now()), Err(PreviewError::Malformed), "{bad}");
-        }
-        assert_eq!(sign(b"short", "a", now()), Err(PreviewError::Disabled));
-        assert_eq!(verify(b"short", "a", &format!("1.{}", "0".repeat(64)), now()), Err(PreviewError::Disabled));
-    }
+    let text = fs::read_to_string(".dev.vars")
+        .context("PREVIEW_SECRET is not set and .dev.vars cannot be read (`make dev` creates one)")?;
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("PREVIEW_SECRET"))
+        .filter_map(|rest| rest.trim_start().strip_prefix('='))
+        .map(|value| value.trim().trim_matches('"').to_string())
+        .next()
+        .context(".dev.vars has no PREVIEW_SECRET line")
 }

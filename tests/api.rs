@@ -12,7 +12,7 @@ use serde_json::Value;
 fn the_committed_description_is_what_the_code_generates() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json")).expect("file");
     assert!(
-        committed == newsroom::openapi::document_text(),
+        committed == publish::openapi::document_text(),
         "docs/openapi.json is out of date: run `cargo run -- openapi > docs/openapi.json`"
     );
     let kv = store(&common::seed_site());

@@ -173,8 +173,8 @@ fn preview_prints_a_signed_url_and_needs_a_long_secret() {
         0,
     )
     .expect("now");
-    assert!(newsroom::preview::verify(secret.as_bytes(), "later", token, now).is_ok());
-    assert!(newsroom::preview::verify(secret.as_bytes(), "later", token, now + chrono::Duration::hours(3)).is_err());
+    assert!(contract::preview::verify(secret.as_bytes(), "later", token, now).is_ok());
+    assert!(contract::preview::verify(secret.as_bytes(), "later", token, now + chrono::Duration::hours(3)).is_err());
 
     write(root, ".dev.vars", b"PREVIEW_SECRET=short\n");
     let o = newsroom(&["preview", "later"], root);

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{now, seed_site, serve, serve_req, store, text};
-use newsroom::http::RequestFacts;
+use serve::http::RequestFacts;
 
 const PATHS: [&str; 5] = [
     "/",
@@ -103,7 +103,7 @@ fn a_record_missing_a_field_or_too_large_fails_alone_with_its_key_logged() {
     assert!(r.log[0].contains(key) && r.log[0].contains("missing field `title`"), "{:?}", r.log);
 
     let mut huge = kv[key].clone();
-    huge.extend(std::iter::repeat_n(b' ', newsroom::MAX_RECORD_BYTES));
+    huge.extend(std::iter::repeat_n(b' ', serve::MAX_RECORD_BYTES));
     kv.insert(key.into(), huge);
     let (r, _) = serve(&kv, "/releases/2025-06-25-konttisairaala", Some("application/json"));
     assert_eq!(r.status, 500);
@@ -133,7 +133,7 @@ fn a_damaged_list_entry_is_left_out_with_a_warning_and_the_rest_is_shown() {
 
     // The same in a feed rendered from its record (not ahead: see tests/feeds.rs).
     kv.remove("rss:feed:site");
-    let items = |r: &newsroom::http::HttpResponse| rss::Channel::read_from(&r.body[..]).expect("rss").items().len();
+    let items = |r: &serve::http::HttpResponse| rss::Channel::read_from(&r.body[..]).expect("rss").items().len();
     let before = items(&serve(&kv, "/feed.xml", None).0);
     edit_record(&mut kv, "feed:site", |v| v["items"][1]["title"] = serde_json::json!(7));
     let (r, _) = serve(&kv, "/feed.xml", None);
@@ -256,7 +256,7 @@ fn bad_query_values_are_400_in_the_accepted_format() {
 mod embargo {
     use super::*;
     use chrono::Duration;
-    use newsroom::content::{load_site, SourceFile};
+    use publish::content::{load_site, SourceFile};
 
     /// The seed site plus a release scheduled one hour after [`now`].
     fn kv() -> std::collections::HashMap<String, Vec<u8>> {
@@ -306,7 +306,7 @@ mod embargo {
         let (r, _) = serve(&kv, "/releases/2026-11-23-salainen", Some("application/json"));
         let (missing, _) = serve(&kv, "/releases/no-such-release", Some("application/json"));
         assert_eq!(r.status, 404);
-        let masked = |r: &newsroom::http::HttpResponse, slug: &str| text(r).replace(slug, "SLUG");
+        let masked = |r: &serve::http::HttpResponse, slug: &str| text(r).replace(slug, "SLUG");
         assert_eq!(masked(&r, "2026-11-23-salainen"), masked(&missing, "no-such-release"), "no leak");
         assert_eq!(r.header("cache-control"), missing.header("cache-control"));
         assert_eq!(serve(&kv, "/keywords/salainen", None).0.status, 404);
@@ -345,7 +345,7 @@ mod embargo {
 
     const SECRET: &str = "a test secret of at least 32 bytes!!";
 
-    fn preview(kv: &std::collections::HashMap<String, Vec<u8>>, token: &str) -> newsroom::http::HttpResponse {
+    fn preview(kv: &std::collections::HashMap<String, Vec<u8>>, token: &str) -> serve::http::HttpResponse {
         let mut req = RequestFacts::get(&format!("/releases/2026-11-23-salainen?preview={token}"), None, now());
         req.preview_secret = Some(SECRET.into());
         serve_req(kv, &req)
@@ -354,22 +354,22 @@ mod embargo {
     #[test]
     fn a_preview_token_shows_the_scheduled_release_privately() {
         let kv = kv();
-        let token = newsroom::preview::sign(SECRET.as_bytes(), "2026-11-23-salainen", now() + Duration::hours(3))
+        let token = contract::preview::sign(SECRET.as_bytes(), "2026-11-23-salainen", now() + Duration::hours(3))
             .expect("signed");
         let r = preview(&kv, &token);
         assert_eq!(r.status, 200);
         assert_eq!(r.header("cache-control"), Some("private, no-store"));
         assert_eq!(r.header("x-robots-tag"), Some("noindex, nofollow"));
         assert!(text(&r).contains("Esikatselu: embargo päättyy"));
-        let other = newsroom::preview::sign(SECRET.as_bytes(), "another", now() + Duration::hours(3)).expect("signed");
-        let expired = newsroom::preview::sign(SECRET.as_bytes(), "2026-11-23-salainen", now()).expect("signed");
+        let other = contract::preview::sign(SECRET.as_bytes(), "another", now() + Duration::hours(3)).expect("signed");
+        let expired = contract::preview::sign(SECRET.as_bytes(), "2026-11-23-salainen", now()).expect("signed");
         for bad in [other.as_str(), expired.as_str(), "", "1.2"] {
             assert_eq!(preview(&kv, bad).status, 404, "{bad}");
         }
         // Without a secret on the worker no token opens anything.
         let req = RequestFacts::get(&format!("/releases/2026-11-23-salainen?preview={token}"), None, now());
         assert_eq!(serve_req(&kv, &req).status, 404);
-        assert_eq!(newsroom::cache_key(&req), None, "previews bypass the Cache API");
+        assert_eq!(serve::cache_key(&req), None, "previews bypass the Cache API");
     }
 
     #[test]
@@ -422,7 +422,7 @@ mod embargo {
 
 mod paging {
     use super::*;
-    use newsroom::content::{load_site, SourceFile};
+    use publish::content::{load_site, SourceFile};
 
     /// The seed site plus 43 generated releases of one publisher in 2023 (50 in all).
     fn kv() -> std::collections::HashMap<String, Vec<u8>> {
@@ -564,7 +564,7 @@ mod crawlers {
     fn json_ld_and_open_graph_are_safe_and_complete() {
         let mut kv = store(&seed_site());
         let key = "release:2024-11-27-ohjausneuvottelut";
-        let mut rec: newsroom::model::ReleaseRecord = serde_json::from_slice(&kv[key]).expect("record");
+        let mut rec: contract::model::ReleaseRecord = serde_json::from_slice(&kv[key]).expect("record");
         let hostile = "</script><script>alert(1)</script><!-- ”lainaus” & 😀";
         rec.summary.title = hostile.into();
         kv.insert(key.into(), serde_json::to_vec(&rec).expect("JSON"));
@@ -588,7 +588,7 @@ mod crawlers {
     }
 }
 
-mod search {
+mod searching {
     use super::*;
 
     fn json(kv: &std::collections::HashMap<String, Vec<u8>>, path: &str) -> (serde_json::Value, usize) {
@@ -709,7 +709,7 @@ mod lifecycle {
 
     #[test]
     fn cache_keys_tell_pages_and_searches_apart() {
-        let key = |path: &str| newsroom::cache_key(&RequestFacts::get(path, None, now()));
+        let key = |path: &str| serve::cache_key(&RequestFacts::get(path, None, now()));
         assert_ne!(key("/"), key("/?page=2"));
         assert_eq!(key("/"), key("/?page=1"));
         assert_ne!(key("/search?q=sote"), key("/search?q=talous"));
@@ -738,7 +738,7 @@ mod lifecycle {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
         let publishers = common::read_dir(&root.join("publishers"), "toml");
         let mut releases = common::read_dir(&root.join("releases"), "md");
-        let before = store(&newsroom::content::load_site(&publishers, &releases).expect("valid"));
+        let before = store(&publish::content::load_site(&publishers, &releases).expect("valid"));
         let full = releases.iter_mut().find(|f| f.path.ends_with("2024-11-27-ohjausneuvottelut.md")).expect("seed");
         // Top-level keys go first: the front matter ends with `[[contacts]]` tables.
         full.text = full.text.replacen(
@@ -746,7 +746,7 @@ mod lifecycle {
             "+++\nupdated_at = 2024-11-28T09:00:00\ncorrection = \"Test fixture: a corrected date.\"\n",
             1,
         );
-        let after = store(&newsroom::content::load_site(&publishers, &releases).expect("valid"));
+        let after = store(&publish::content::load_site(&publishers, &releases).expect("valid"));
         let path = "/releases/2024-11-27-ohjausneuvottelut";
         let (old, new) = (serve(&before, path, None).0, serve(&after, path, None).0);
         assert!(text(&new).contains("Korjaus: </strong>Test fixture: a corrected date."), "{}", text(&new));
@@ -761,12 +761,12 @@ mod lifecycle {
 
 mod languages {
     use super::*;
-    use newsroom::content::{load_site, Diagnostic, SourceFile};
+    use publish::content::{load_site, Diagnostic, SourceFile};
 
     const FI: &str = "2024-11-27-ohjausneuvottelut";
 
     /// The seed site plus test translations (clearly fixtures, never in content/).
-    fn load(extra: &[(&str, &str)]) -> Result<newsroom::content::Site, Vec<Diagnostic>> {
+    fn load(extra: &[(&str, &str)]) -> Result<publish::content::Site, Vec<Diagnostic>> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
         let mut releases = common::read_dir(&root.join("releases"), "md");
         for (slug, front) in extra {
@@ -820,7 +820,7 @@ mod languages {
         assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=fi"), None).0.status, 200);
         assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=de"), None).0.status, 200, "no German: this page");
         assert_eq!(serve(&kv, &format!("/releases/{FI}?lang=%3Cx%3E"), None).0.status, 400);
-        let key = newsroom::cache_key(&RequestFacts::get(&format!("/releases/{FI}?lang=sv"), None, now()));
+        let key = serve::cache_key(&RequestFacts::get(&format!("/releases/{FI}?lang=sv"), None, now()));
         assert!(key.is_some_and(|k| k.ends_with("&lang=sv")), "each explicit choice is its own cache entry");
     }
 
@@ -835,7 +835,7 @@ mod languages {
         let ask = |path: &str, languages: &str, accept: Option<&str>| {
             let mut req = RequestFacts::get(path, accept, now());
             req.accept_language = Some(languages.into());
-            (serve_req(&kv, &req), newsroom::cache_key(&req))
+            (serve_req(&kv, &req), serve::cache_key(&req))
         };
         let fi = format!("/releases/{FI}");
         let (r, _) = ask(&fi, "sv-FI, fi;q=0.8", None);
@@ -858,7 +858,7 @@ mod languages {
         let (_, fi_key) = ask(&fi, "fi, sv", None);
         assert_ne!(sv_key, fi_key, "a cached page never reaches a reader who would be sent elsewhere");
         let (_, plain_key) = ask(&fi, "", None);
-        assert_eq!(plain_key, newsroom::cache_key(&RequestFacts::get(&fi, None, now())));
+        assert_eq!(plain_key, serve::cache_key(&RequestFacts::get(&fi, None, now())));
     }
 
     #[test]
@@ -883,7 +883,7 @@ mod languages {
 
 mod media {
     use super::*;
-    use newsroom::content::{load_site_with_media, Diagnostic, Site, SourceFile, SourceMedia};
+    use publish::content::{load_site_with_media, Diagnostic, Site, SourceFile, SourceMedia};
 
     /// Not a real picture: the worker serves bytes as stored, by the allow-listed extension.
     const PIXEL: &[u8] = b"\x89PNG\r\n\x1a\n test fixture bytes";
@@ -913,7 +913,7 @@ mod media {
         let kv = store(&site);
         let image = site.media["kuvat/pixel.png"].media.clone();
         assert!(
-            !kv.contains_key(&newsroom::media::key(&site.media["unused.png"].media.name)),
+            !kv.contains_key(&contract::media::key(&site.media["unused.png"].media.name)),
             "unused files stay home"
         );
 
@@ -991,7 +991,7 @@ mod media {
 
 mod logo {
     use super::*;
-    use newsroom::content::{load_site_with_media, SourceMedia};
+    use publish::content::{load_site_with_media, SourceMedia};
 
     #[test]
     fn a_publisher_logo_shows_on_its_page_in_json_ld_and_in_its_feeds() {
@@ -1008,7 +1008,7 @@ mod logo {
             load_site_with_media(&publishers, &common::read_dir(&root.join("releases"), "md"), &media).expect("valid");
         let kv = store(&site);
         let stored = &kv["feed:publisher:kymsote"];
-        let record: newsroom::model::FeedRecord = serde_json::from_slice(stored).expect("a feed record");
+        let record: contract::model::FeedRecord = serde_json::from_slice(stored).expect("a feed record");
         assert!(record.logo.is_some());
         assert_eq!(serde_json::to_vec(&record).expect("serializes"), *stored, "written as serde writes it");
         let logo = format!("http://127.0.0.1:8787{}", site.media["logo.png"].media.path());
@@ -1034,13 +1034,13 @@ fn a_new_release_changes_only_the_search_shards_of_its_own_words() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let publishers = common::read_dir(&root.join("publishers"), "toml");
     let mut releases = common::read_dir(&root.join("releases"), "md");
-    let shards = |releases: &[newsroom::content::SourceFile]| -> BTreeMap<String, String> {
-        let site = newsroom::content::load_site(&publishers, releases).expect("valid");
-        let records = newsroom::build::build(&site, None);
+    let shards = |releases: &[publish::content::SourceFile]| -> BTreeMap<String, String> {
+        let site = publish::content::load_site(&publishers, releases).expect("valid");
+        let records = publish::build::build(&site, None);
         records.indexes.into_iter().filter(|p| p.key.starts_with("search:shard:")).map(|p| (p.key, p.value)).collect()
     };
     let before = shards(&releases);
-    releases.push(newsroom::content::SourceFile {
+    releases.push(publish::content::SourceFile {
         path: "content/releases/2026-01-02-uusi.md".into(),
         text: "+++\ntitle = \"Testi uutuus\"\npublisher = \"kymsote\"\npublished_at = \"2026-01-02T10:00:00+02:00\"\nlead = \"Testi.\"\n+++\n\nTesti.\n".into(),
     });
@@ -1051,7 +1051,7 @@ fn a_new_release_changes_only_the_search_shards_of_its_own_words() {
 
 #[test]
 fn search_answers_alike_from_index_records_and_documents_of_the_earlier_form() {
-    use newsroom::search::{encode_postings, FilterRecord, ShardRecord, TermDocs, IN_TEXT, IN_TITLE};
+    use search::{encode_postings, FilterRecord, ShardRecord, TermDocs, IN_TEXT, IN_TITLE};
     let kv = store(&seed_site());
     // The same index as a build before the sets wrote it: version 1, postings lists, id arrays.
     let mut earlier = kv.clone();
@@ -1081,7 +1081,7 @@ fn search_answers_alike_from_index_records_and_documents_of_the_earlier_form() {
     // And what results show as `search:docs:{n}`: 100 documents in one object, `lead` named so.
     let mut docs: Vec<serde_json::Value> = Vec::new();
     for n in 0.. {
-        let Some(value) = earlier.remove(&newsroom::search::snippets::key(n)) else { break };
+        let Some(value) = earlier.remove(&search::snippets::key(n)) else { break };
         for line in value.split(|b| *b == b'\n').skip(1) {
             let mut doc: serde_json::Value = serde_json::from_slice(line).expect("a document line");
             let snippet = doc.as_object_mut().and_then(|d| d.remove("snippet")).expect("a snippet");
@@ -1090,9 +1090,9 @@ fn search_answers_alike_from_index_records_and_documents_of_the_earlier_form() {
         }
     }
     assert!(docs.len() >= 7, "every release has its document");
-    for (n, chunk) in docs.chunks(newsroom::search::DOCS_PER_CHUNK).enumerate() {
+    for (n, chunk) in docs.chunks(search::DOCS_PER_CHUNK).enumerate() {
         let record = serde_json::json!({"v": 1, "docs": chunk});
-        earlier.insert(newsroom::search::docs_key(n), serde_json::to_vec(&record).expect("JSON"));
+        earlier.insert(search::docs_key(n), serde_json::to_vec(&record).expect("JSON"));
     }
     for q in [
         "q=digitaalisten",
@@ -1118,7 +1118,7 @@ fn search_answers_alike_from_index_records_and_documents_of_the_earlier_form() {
 
 #[test]
 fn a_publisher_page_reads_its_profile_and_a_later_page_in_one_round() {
-    use newsroom::{respond, Loaded, Outcome};
+    use serve::{respond, Loaded, Outcome};
     let kv = store(&seed_site());
     let fetch = |path: &str| match respond(&RequestFacts::get(path, None, now()), &Loaded::default()) {
         Outcome::Fetch(keys) => keys,
@@ -1205,10 +1205,10 @@ fn a_damaged_search_document_is_a_500_naming_its_chunk_and_only_when_shown() {
 }
 
 /// What the adapter does with a profile it reads: the next request of the isolate gets it
-/// decoded ([`newsroom::Loaded::insert_decoded`]), and answers byte for byte as from its bytes.
+/// decoded ([`serve::Loaded::insert_decoded`]), and answers byte for byte as from its bytes.
 #[test]
 fn a_profile_decoded_by_an_earlier_request_answers_as_its_bytes_do() {
-    use newsroom::{respond_into, Loaded};
+    use serve::{respond_into, Loaded};
     use std::rc::Rc;
     let kv = store(&seed_site());
     let key = "publisher:kymenlaakson-hyvinvointialue";

@@ -473,7 +473,7 @@ fn preview_token(slug: &str, hours: i64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970");
     let now = chrono::DateTime::from_timestamp(now.as_secs() as i64, 0).expect("clock in range");
     let expires = now + chrono::Duration::hours(hours);
-    newsroom::preview::sign(secret.as_bytes(), slug, expires).expect("long enough test secret")
+    contract::preview::sign(secret.as_bytes(), slug, expires).expect("long enough test secret")
 }
 
 #[test]

@@ -5,8 +5,8 @@ mod common;
 
 use chrono::{DateTime, FixedOffset};
 use common::{seed_site, serve, store, text};
-use newsroom::content::Site;
-use newsroom::model::{FeedRecord, ReleaseRecord};
+use contract::model::{FeedRecord, ReleaseRecord};
+use publish::content::Site;
 
 const SCOPES: [&str; 4] = ["", "/publishers/kymenlaakson-hyvinvointialue", "/publishers/kymsote", "/keywords/sote"];
 
@@ -142,10 +142,10 @@ fn hostile_titles_round_trip_through_every_format() {
     feed.items[0].body_html = "<p>a &amp; b</p>".into();
     kv.insert(key.into(), serde_json::to_vec(&feed).expect("JSON"));
     // Rendered ahead from the edited record, as `newsroom build` would.
-    let mut renderer = newsroom::feed::ahead::Renderer::default();
-    for format in newsroom::feed::ahead::FORMATS {
+    let mut renderer = render::feed::ahead::Renderer::default();
+    for format in render::feed::ahead::FORMATS {
         let value = renderer.encode(&feed, true, format).expect("renders ahead");
-        kv.insert(newsroom::kv::ahead_feed_key(format, key), value.into_bytes());
+        kv.insert(contract::kv::ahead_feed_key(format, key), value.into_bytes());
     }
     let clean = title.replace('\u{1}', "");
     for ahead in [true, false] {
@@ -177,17 +177,15 @@ fn feed_snapshots() {
 }
 
 /// Generated releases, some with images, of two publishers.
-#[cfg(feature = "gen")]
 fn generated_site(releases: usize) -> Site {
-    let spec = newsroom::gen::Spec { releases, publishers: 2, seed: 5, body_bytes: (300, 900) };
-    let (publishers, items) = newsroom::gen::in_memory(&spec);
-    newsroom::content::load_site(&publishers, &items).expect("generated content is valid")
+    let spec = publish::gen::Spec { releases, publishers: 2, seed: 5, body_bytes: (300, 900) };
+    let (publishers, items) = publish::gen::in_memory(&spec);
+    publish::content::load_site(&publishers, &items).expect("generated content is valid")
 }
 
 /// The build writes each feed record from its items' JSON made once per release: byte for
 /// byte what serde writes for the decoded record, for every feed of the seeds and of a
 /// generated site (and with a logo: `tests/core.rs`, `logo`).
-#[cfg(feature = "gen")]
 #[test]
 fn feed_records_are_written_as_serde_writes_them() {
     let (seeds, generated) = (store(&seed_site()), store(&generated_site(80)));
@@ -203,10 +201,9 @@ fn feed_records_are_written_as_serde_writes_them() {
 /// A feed answers alike whether its items were rendered ahead (one read) or are rendered
 /// from its record (two reads: the rendered record is missing): same status, body and
 /// validators, on any origin, with scheduled items and `?limit=`.
-#[cfg(feature = "gen")]
 #[test]
 fn feeds_rendered_ahead_answer_as_feeds_rendered_from_their_records() {
-    use newsroom::http::RequestFacts;
+    use serve::http::RequestFacts;
     let site = generated_site(80);
     let ahead = store(&site);
     let from_records: std::collections::HashMap<_, _> = ahead
@@ -228,8 +225,8 @@ fn feeds_rendered_ahead_answer_as_feeds_rendered_from_their_records() {
                 for origin in ["http://127.0.0.1:8787", "https://uutiset.example.fi"] {
                     let mut req = RequestFacts::get(&format!("{scope}/{file}"), None, now);
                     req.origin = origin.into();
-                    let (a, reads_a) = newsroom::respond_with(&req, |k| ahead.get(k).cloned());
-                    let (b, reads_b) = newsroom::respond_with(&req, |k| from_records.get(k).cloned());
+                    let (a, reads_a) = serve::respond_with(&req, |k| ahead.get(k).cloned());
+                    let (b, reads_b) = serve::respond_with(&req, |k| from_records.get(k).cloned());
                     let what = format!("{scope}/{file} at {now} on {origin}");
                     // The record costs one more read (another host name also reads the hosts).
                     assert_eq!((a.status, reads_b), (200, reads_a + 1), "{what}");

@@ -11,12 +11,12 @@ mod common;
 use std::collections::{BTreeSet, HashMap};
 
 use common::{now, serve_req, text};
-use newsroom::build::{build, media_pairs, Records};
-use newsroom::content::{load_site, Site, SourceFile};
-use newsroom::http::RequestFacts;
-use newsroom::kv::KvPair;
-use newsroom::manifest::Manifest;
+use contract::kv::KvPair;
+use publish::build::{build, media_pairs, Records};
+use publish::content::{load_site, Site, SourceFile};
+use publish::manifest::Manifest;
 use scraper::{Html, Selector};
+use serve::http::RequestFacts;
 
 type Kv = HashMap<String, Vec<u8>>;
 

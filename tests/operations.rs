@@ -6,10 +6,10 @@ mod common;
 use std::collections::HashMap;
 
 use common::{now, seed_site, serve_req, store, text};
-use newsroom::config::Config;
-use newsroom::http::{HttpResponse, RequestFacts};
-use newsroom::respond_with;
+use contract::config::Config;
 use scraper::{Html, Selector};
+use serve::http::{HttpResponse, RequestFacts};
+use serve::respond_with;
 
 const KYMSOTE_HOST: &str = "uutiset.kymsote.test";
 const KYMSOTE_RELEASE: &str = "/releases/2018-11-30-kymsote-kehitysohjelma";
@@ -81,10 +81,10 @@ fn settings_change_names_languages_sizes_and_cache_lifetimes() {
 fn a_bad_variable_is_a_500_naming_it_in_html_and_json() {
     let e = Config::from_vars(|name| (name == "PAGE_SIZE").then(|| "twenty".to_string())).expect_err("invalid");
     let req = RequestFacts::get("/", None, now());
-    let html = newsroom::respond::config_error(&req, &e);
+    let html = serve::respond::config_error(&req, &e);
     assert_eq!((html.status, html.header("cache-control")), (500, Some("no-store")));
     assert!(text(&html).contains("PAGE_SIZE") && text(&html).contains("from 1 to 100"), "{}", text(&html));
-    let health = newsroom::respond::config_error(&RequestFacts::get("/healthz", None, now()), &e);
+    let health = serve::respond::config_error(&RequestFacts::get("/healthz", None, now()), &e);
     let v: serde_json::Value = serde_json::from_slice(&health.body).expect("/healthz errors are JSON");
     assert_eq!((v["error"]["code"].as_str(), health.status), (Some("bad_configuration"), 500));
     assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("PAGE_SIZE = \"twenty\"")));
@@ -92,7 +92,7 @@ fn a_bad_variable_is_a_500_naming_it_in_html_and_json() {
 
 #[test]
 fn storage_failures_are_503_with_retry_after_and_no_detail() {
-    let r = newsroom::respond::unavailable(&RequestFacts::get("/", Some("application/json"), now()), "KV said: boom");
+    let r = serve::respond::unavailable(&RequestFacts::get("/", Some("application/json"), now()), "KV said: boom");
     assert_eq!((r.status, r.header("retry-after"), r.header("cache-control")), (503, Some("30"), Some("no-store")));
     assert!(!text(&r).contains("boom"), "internals stay in the log");
     assert!(r.log.iter().any(|l| l.contains("boom")));
@@ -164,7 +164,7 @@ fn hostnames_are_checked_for_clashes() {
         p.text.insert_str(0, "hostnames = [\"uutiset.example.fi\"]\n");
     }
     let releases = common::read_dir(&root.join("releases"), "md");
-    let errors = newsroom::content::load_site(&publishers, &releases).expect_err("same host twice");
+    let errors = publish::content::load_site(&publishers, &releases).expect_err("same host twice");
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].message.contains("hostname `uutiset.example.fi` is already the newsroom of publisher"));
 }

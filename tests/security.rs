@@ -12,11 +12,11 @@ mod common;
 use std::collections::HashMap;
 
 use common::{now, serve_req, text};
-use newsroom::content::{load_site, SourceFile};
-use newsroom::http::RequestFacts;
-use newsroom::{respond, Loaded, Outcome};
 use proptest::prelude::*;
+use publish::content::{load_site, SourceFile};
 use scraper::{Html, Selector};
+use serve::http::RequestFacts;
+use serve::{respond, Loaded, Outcome};
 
 const PUBLISHER: &str = "name = \"Testi <b>&\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\nboilerplate = \"Meistä </script><script>alert(1)</script>\"\n";
 
@@ -165,7 +165,7 @@ proptest! {
     #[test]
     fn markdown_renders_inert(md in hostile(), depth in 0usize..200) {
         let nested = format!("{}{md}\n\n{}{md}", "> ".repeat(depth), "- ".repeat(depth));
-        assert_inert_html(&newsroom::markdown::to_html(&nested));
+        assert_inert_html(&render::markdown::to_html(&nested));
     }
 
     /// Any file text: the loader reports, never panics.
@@ -221,19 +221,19 @@ proptest! {
     #[test]
     fn preview_tokens_are_verified_safely(token in ".{0,120}", slug in "[a-z0-9-]{1,20}") {
         let secret = b"0123456789abcdef0123456789abcdef";
-        prop_assert!(newsroom::preview::verify(secret, &slug, &token, now()).is_err());
-        let real = newsroom::preview::sign(secret, &slug, now() + chrono::Duration::hours(1)).expect("signs");
+        prop_assert!(contract::preview::verify(secret, &slug, &token, now()).is_err());
+        let real = contract::preview::sign(secret, &slug, now() + chrono::Duration::hours(1)).expect("signs");
         let other = format!("{}x", slug);
-        prop_assert!(newsroom::preview::verify(secret, &other, &real, now()).is_err());
+        prop_assert!(contract::preview::verify(secret, &other, &real, now()).is_err());
     }
 
     /// Header parsers alone.
     #[test]
     fn header_parsers_never_panic(value in ".{0,200}", parts in 0usize..1200) {
         let many = vec![value.as_str(); parts].join(",");
-        let _ = newsroom::negotiate::negotiate(Some(&many), &[newsroom::negotiate::Format::Html, newsroom::negotiate::Format::Json]);
-        prop_assert!(newsroom::negotiate::language_ranking(Some(&many)).len() <= 64);
-        let _ = newsroom::conditional::none_match_hits(&many, "\"abc\"");
+        let _ = serve::negotiate::negotiate(Some(&many), &[contract::format::Format::Html, contract::format::Format::Json]);
+        prop_assert!(serve::negotiate::language_ranking(Some(&many)).len() <= 64);
+        let _ = serve::conditional::none_match_hits(&many, "\"abc\"");
     }
 
     /// Highlighting only adds `<mark>` around whole words of the escaped text, each a hit.
@@ -242,14 +242,14 @@ proptest! {
         text in "([a-zA-ZäöÅ-]{1,12}|[ ,.&<>\"'–]{1,3}|[0-9]{1,4}){0,30}",
         term in "[a-zä]{2,6}",
     ) {
-        let terms: Vec<String> = newsroom::search::terms(&term).collect();
-        let marked = newsroom::search::highlight(&text, &terms);
+        let terms: Vec<String> = search::terms(&term).collect();
+        let marked = search::highlight(&text, &terms);
         let mut escaped = String::new();
-        newsroom::feed::escape(&text, &mut escaped);
+        contract::text::escape(&text, &mut escaped);
         prop_assert_eq!(marked.replace("<mark>", "").replace("</mark>", ""), escaped);
         for hit in marked.split("<mark>").skip(1) {
             let word = hit.split("</mark>").next().unwrap_or_default();
-            let folded: Vec<String> = newsroom::search::terms(word).collect();
+            let folded: Vec<String> = search::terms(word).collect();
             prop_assert!(
                 terms.iter().any(|t| folded.iter().any(|f| f.starts_with(t.as_str())) || t.ends_with('s') || t.ends_with("nen")),
                 "{} marked for {:?}", word, terms
@@ -261,7 +261,7 @@ proptest! {
     /// and they are the value's bytes between its newlines.
     #[test]
     fn snippets_chunks_split_at_their_newlines(value in proptest::collection::vec(prop_oneof![Just(b'\n'), any::<u8>()], 0..400)) {
-        use newsroom::search::snippets;
+        use search::snippets;
         let (head, lines) = snippets::split(&value);
         let mut joined = head.to_vec();
         for line in &lines {
@@ -276,7 +276,7 @@ proptest! {
     /// the limit and its ellipsis.
     #[test]
     fn snippets_are_the_start_of_their_lead(lead in "([a-zA-ZäöÅ]{1,15}|[ ,.–\n]{1,2}){0,60}") {
-        use newsroom::search::snippets::{snippet, SNIPPET_CHARS};
+        use search::snippets::{snippet, SNIPPET_CHARS};
         let cut = snippet(&lead);
         prop_assert!(cut.chars().count() <= SNIPPET_CHARS + 1, "{}", cut);
         match cut.strip_suffix('…') {

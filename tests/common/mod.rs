@@ -8,9 +8,9 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use newsroom::content::{load_site, Site, SourceFile};
-use newsroom::http::{HttpResponse, RequestFacts};
-use newsroom::respond_with;
+use publish::content::{load_site, Site, SourceFile};
+use serve::http::{HttpResponse, RequestFacts};
+use serve::respond_with;
 
 /// Reads every file with extension `ext` under `dir`, sorted.
 pub fn read_dir(dir: &Path, ext: &str) -> Vec<SourceFile> {
@@ -40,19 +40,19 @@ pub fn seed_site() -> Site {
 
 /// An in-memory KV holding every record of `site`.
 pub fn store(site: &Site) -> HashMap<String, Vec<u8>> {
-    store_with(site, &newsroom::config::Config::default())
+    store_with(site, &contract::config::Config::default())
 }
 
 /// An in-memory KV holding every record of `site` built with `config`.
-pub fn store_with(site: &Site, config: &newsroom::config::Config) -> HashMap<String, Vec<u8>> {
-    let records = newsroom::build::build_with(site, None, config);
+pub fn store_with(site: &Site, config: &contract::config::Config) -> HashMap<String, Vec<u8>> {
+    let records = publish::build::build_with(site, None, config);
     use base64::Engine as _;
-    let bytes = |p: newsroom::kv::KvPair| match p.base64 {
+    let bytes = |p: contract::kv::KvPair| match p.base64 {
         // As `wrangler kv bulk put` does with `"base64": true`.
         true => base64::engine::general_purpose::STANDARD.decode(&p.value).expect("valid base64"),
         false => p.value.into_bytes(),
     };
-    let media = newsroom::build::media_pairs(&records.media);
+    let media = publish::build::media_pairs(&records.media);
     media.into_iter().chain(records.releases).chain(records.indexes).map(|p| (p.key.clone(), bytes(p))).collect()
 }
 

@@ -11,24 +11,22 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use chrono::DateTime;
+use contract::cache::{age_since, shared_lifetime, stored_at, STORED_AT};
+use contract::config::{Config, ConfigError};
+use contract::kv::reuse_seconds;
+use contract::model::PublisherRecord;
 use futures_util::future::join_all;
-use newsroom::cache::{age_since, shared_lifetime, stored_at, STORED_AT};
-use newsroom::config::{Config, ConfigError};
-use newsroom::http::{HttpResponse, RequestFacts};
-use newsroom::kv::reuse_seconds;
-use newsroom::memory_cache::{MemoryCache, Terms, DEFAULT_BUDGET};
-use newsroom::model::PublisherRecord;
-use newsroom::observe::{log_line, server_timing, Timing};
-use newsroom::respond::{config_error, unavailable};
-use newsroom::{cache_key, delivery, respond, Delivery, Loaded, Outcome, BODY_HEADERS};
+use serve::http::{HttpResponse, RequestFacts};
+use serve::memory_cache::{MemoryCache, Terms, DEFAULT_BUDGET};
+use serve::observe::{log_line, server_timing, Timing};
+use serve::respond::{config_error, unavailable};
+use serve::{cache_key, delivery, respond, too_many_rounds, Delivery, Loaded, Outcome, BODY_HEADERS, MAX_ROUNDS};
 use worker::js_sys::{Date, Uint8Array};
 use worker::web_sys::{self, Headers, ReadableStream, ResponseInit};
 use worker::{console_log, event, Cache, Context, Env, Result};
 
 /// KV binding that holds the records written by `newsroom build`.
 const BINDING: &str = "RELEASES";
-/// Rounds of KV reads a request may take; the core needs at most three.
-const MAX_ROUNDS: usize = 4;
 /// Memory for reusable KV values: a few hundred publisher profiles.
 const VALUES_BUDGET: usize = 4 << 20;
 
@@ -51,6 +49,30 @@ type Settings = (std::result::Result<Config, ConfigError>, Option<String>);
 /// preview token).
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys::Response> {
+    match answer(req, env, ctx).await {
+        Ok(response) => Ok(response),
+        Err(e) => last_resort(&e),
+    }
+}
+
+/// The answer when even the error path failed (the runtime refused a header, or the request
+/// has no URL): a plain `503` with `Retry-After`, built without the core, and a log line.
+fn last_resort(e: &worker::Error) -> Result<web_sys::Response> {
+    console_log!("{{\"level\":\"error\",\"error\":{:?}}}", e.to_string());
+    let init = ResponseInit::new();
+    init.set_status(503);
+    let headers = Headers::new()?;
+    headers.set("content-type", "text/plain; charset=utf-8")?;
+    headers.set("retry-after", "30")?;
+    headers.set("cache-control", "no-store")?;
+    init.set_headers(&headers);
+    let body = "The newsroom cannot answer right now. Please try again in a minute.\n";
+    Ok(web_sys::Response::new_with_opt_str_and_init(Some(body), &init)?)
+}
+
+/// [`fetch`] itself: every failure of KV, the Cache API or the core's bound is answered here;
+/// what remains to fail (building the response's headers) goes to [`last_resort`].
+async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys::Response> {
     let started = now_ms();
     let mut seen = Observed {
         timing: Timing { cache: "bypass", ..Timing::default() },
@@ -158,7 +180,8 @@ async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing, trace: &mut
     // Reusable values read from KV by this request: kept once the core is done with them,
     // with the profile it decoded.
     let mut fresh: Vec<(String, Vec<u8>, u32)> = Vec::new();
-    for _ in 0..MAX_ROUNDS {
+    // The core's own bound: one call per round of reads, and one last call with them all.
+    for round in 0..=MAX_ROUNDS {
         let rendering = now_ms();
         let outcome = respond(facts, &loaded);
         timing.render_ms += now_ms().saturating_sub(rendering);
@@ -174,6 +197,7 @@ async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing, trace: &mut
                 }
                 return Ok(response);
             }
+            Outcome::Fetch(keys) if round == MAX_ROUNDS => return Ok(too_many_rounds(facts, &keys)),
             Outcome::Fetch(keys) => keys,
         };
         let keys: Vec<String> = keys.into_iter().filter(|key| !reuse(key, facts, &mut loaded, timing)).collect();
@@ -197,7 +221,8 @@ async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing, trace: &mut
         }
         timing.kv_ms += now_ms().saturating_sub(reading);
     }
-    Err(worker::Error::RustError(format!("gave up after {MAX_ROUNDS} rounds of KV reads")))
+    // The last round returned above whatever it was; this is not reached.
+    Ok(too_many_rounds(facts, &[]))
 }
 
 /// A KV value this isolate may reuse, with the publisher profile decoded from it, if any.
@@ -233,7 +258,7 @@ fn facts(req: &web_sys::Request, now_ms: u64) -> Result<RequestFacts> {
     // cost 65 KiB of the gzipped worker (its IDNA tables).
     let url = req.url();
     let (origin, path, query) =
-        newsroom::http::split_url(&url).ok_or_else(|| worker::Error::RustError(format!("not a URL: {url}")))?;
+        serve::http::split_url(&url).ok_or_else(|| worker::Error::RustError(format!("not a URL: {url}")))?;
     let headers = req.headers();
     let millis = i64::try_from(now_ms).unwrap_or(i64::MAX);
     Ok(RequestFacts {

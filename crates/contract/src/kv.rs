@@ -1,0 +1,165 @@
+//! The KV layout: key names and the bulk-upload file format (`docs/kv-layout.md`).
+
+use serde::{Deserialize, Serialize};
+
+/// Key of the list of every keyword with counts.
+pub const KEYWORDS_KEY: &str = "index:keywords";
+/// Key of the list of every year with counts.
+pub const YEARS_KEY: &str = "index:years";
+/// Key of the sitemap index.
+pub const SITEMAPS_KEY: &str = "index:sitemaps";
+
+/// Key of sitemap part `n`.
+pub fn sitemap_key(n: usize) -> String {
+    format!("sitemap:{n}")
+}
+
+/// Key of the build manifest (what the last build wrote; never served).
+pub const MANIFEST_KEY: &str = "build:manifest";
+
+/// Key of the host names of publishers' own newsrooms.
+pub const HOSTS_KEY: &str = "index:hosts";
+
+/// Key of the OpenAPI description of the JSON API (written by the native build, so the
+/// worker's wasm does not carry it).
+pub const OPENAPI_KEY: &str = "api:openapi";
+
+/// Key of the build's summary and settings (read by `/healthz`).
+pub const BUILD_INFO_KEY: &str = "build:info";
+
+/// Key of a media file.
+pub fn media_key(name: &str) -> String {
+    crate::media::key(name)
+}
+
+/// Key of the tombstone of a removed release.
+pub fn gone_key(slug: &str) -> String {
+    format!("gone:{slug}")
+}
+
+/// Key of the site-wide feed items.
+pub const SITE_FEED_KEY: &str = "feed:site";
+
+/// Key of one release record.
+pub fn release_key(slug: &str) -> String {
+    format!("release:{slug}")
+}
+
+/// Key of one publisher record (profile and newest releases).
+pub fn publisher_key(slug: &str) -> String {
+    format!("publisher:{slug}")
+}
+
+/// Seconds the adapter may answer a read of `key` from a copy it read earlier in the same
+/// isolate, instead of reading KV again; `None` for a key it must always read. Only values
+/// many pages share and that a publish rarely changes are reused: a publisher's profile
+/// (every release page of the publisher reads it) and the host names. KV itself takes up to
+/// 60 s to show a change everywhere; reuse adds at most this much to that delay, and a
+/// release page is cached for longer than that anyway (`RELEASE_TTL`).
+pub fn reuse_seconds(key: &str) -> Option<u32> {
+    (key.starts_with("publisher:") || key == HOSTS_KEY).then_some(REUSE_SECONDS)
+}
+
+/// See [`reuse_seconds`].
+pub const REUSE_SECONDS: u32 = 60;
+
+/// Which list a page belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListScope {
+    /// Every release.
+    Latest,
+    /// One publisher's releases.
+    Publisher(String),
+    /// Releases with one keyword.
+    Keyword(String),
+    /// Releases published in one year (publisher's local time).
+    Year(i32),
+}
+
+/// Key of page `n` (from 1) of a list.
+pub fn page_key(scope: &ListScope, n: usize) -> String {
+    match scope {
+        ListScope::Latest => format!("page:latest:{n}"),
+        ListScope::Publisher(slug) => format!("page:publisher:{slug}:{n}"),
+        ListScope::Keyword(slug) => format!("page:keyword:{slug}:{n}"),
+        ListScope::Year(year) => format!("page:year:{year}:{n}"),
+    }
+}
+
+/// Key of a publisher's feed items.
+pub fn publisher_feed_key(slug: &str) -> String {
+    format!("feed:publisher:{slug}")
+}
+
+/// Key of a keyword's feed items.
+pub fn keyword_feed_key(slug: &str) -> String {
+    format!("feed:keyword:{slug}")
+}
+
+/// Key of a feed's items rendered ahead in `format` ([`render::feed::ahead`]): the feed's
+/// key after the format's name (`rss:feed:site`).
+pub fn ahead_feed_key(format: crate::format::Format, feed_key: &str) -> String {
+    let name = match format {
+        crate::format::Format::Atom => "atom",
+        crate::format::Format::JsonFeed => "jsonfeed",
+        _ => "rss",
+    };
+    format!("{name}:{feed_key}")
+}
+
+/// One entry of a `wrangler kv bulk put` file.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct KvPair {
+    /// Key.
+    pub key: String,
+    /// Value (JSON text of a record, or base64 of a media file).
+    pub value: String,
+    /// True when `value` is base64 (`wrangler kv bulk put` decodes it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub base64: bool,
+    /// Stored as the key's KV metadata, which `wrangler kv key list` returns.
+    pub metadata: PairMeta,
+}
+
+/// The KV metadata of every key a build writes: a digest of its value, so `newsroom status`
+/// and `newsroom publish` tell changed keys from unchanged ones by listing keys, without
+/// reading a single value.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+pub struct PairMeta {
+    /// The XXH3-128 of the value as uploaded, in hex ([`digest`]).
+    pub hash: String,
+}
+
+impl KvPair {
+    /// A pair with its [`PairMeta`] computed from `value`.
+    pub fn new(key: String, value: String, base64: bool) -> Self {
+        let metadata = PairMeta { hash: digest(value.as_bytes()) };
+        KvPair { key, value, base64, metadata }
+    }
+}
+
+/// The XXH3-128 of `bytes` in hex: a change detector, not a signature. It was the first 16
+/// bytes of SHA-256, which took 12 % of `newsroom build` (every rendered feed is hashed);
+/// a key stored with the older digest differs, and is uploaded once more.
+pub fn digest(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_shared_rarely_changing_values_are_reused() {
+        assert_eq!(reuse_seconds(&publisher_key("kymsote")), Some(REUSE_SECONDS));
+        assert_eq!(reuse_seconds(HOSTS_KEY), Some(REUSE_SECONDS));
+        for key in [
+            release_key("a"),
+            gone_key("a"),
+            page_key(&ListScope::Publisher("kymsote".into()), 1),
+            SITE_FEED_KEY.into(),
+        ] {
+            assert_eq!(reuse_seconds(&key), None, "{key}");
+        }
+    }
+}

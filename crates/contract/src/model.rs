@@ -1,0 +1,548 @@
+//! The records stored in KV: what `newsroom build` writes and the worker reads.
+//!
+//! Every record carries `v`, the [`SCHEMA_VERSION`] it was written with (search shards and
+//! filters: [`search::INDEX_VERSION`]); a worker refuses records of a version it
+//! does not read with a clear error instead of misreading them.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::media::Media;
+
+/// Version of the stored record layout. Bump it when a field changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The entries of a list record (a page, a publisher's newest, a feed). Stored as a plain
+/// JSON array; when read, an entry that does not match the schema is left out and its
+/// reason kept in [`Listed::skipped`], so one damaged entry costs the list that entry only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed<T> {
+    items: Vec<T>,
+    /// Why each left-out entry could not be read, by position.
+    pub skipped: Vec<String>,
+}
+
+impl<T> Default for Listed<T> {
+    fn default() -> Self {
+        Vec::new().into()
+    }
+}
+
+impl<T> From<Vec<T>> for Listed<T> {
+    fn from(items: Vec<T>) -> Self {
+        Self { items, skipped: Vec::new() }
+    }
+}
+
+impl<T> std::ops::Deref for Listed<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+impl<T> std::ops::DerefMut for Listed<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.items
+    }
+}
+
+impl<T: Serialize> Serialize for Listed<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(s)
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Listed<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Vec::<Box<serde_json::value::RawValue>>::deserialize(d)?;
+        let mut listed = Listed { items: Vec::with_capacity(raw.len()), skipped: Vec::new() };
+        for (n, entry) in raw.iter().enumerate() {
+            // From the text: the raw entry is already known to be UTF-8, not checked again.
+            match serde_json::from_str(entry.get()) {
+                Ok(item) => listed.items.push(item),
+                Err(e) => listed.skipped.push(format!("entry {n}: {e}")),
+            }
+        }
+        Ok(listed)
+    }
+}
+
+/// How precisely the source gives a time: some seeds give only the date.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// Date and time to the second.
+    #[default]
+    Second,
+    /// Only the date is known; the time part is midnight in the publisher's zone.
+    Day,
+}
+
+/// An instant with the publisher's offset and zone abbreviation (`EET`/`EEST`) at that instant.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    /// The instant, with the publisher's UTC offset at that instant.
+    #[serde(deserialize_with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
+    /// Zone abbreviation in force at that instant, e.g. `EEST`.
+    pub zone: String,
+    /// Whether the time of day is known.
+    #[serde(default)]
+    pub precision: Precision,
+}
+
+/// Reads a time as `newsroom build` writes it (RFC 3339) with chrono's RFC 3339 parser, ~10×
+/// cheaper than the general one behind `FromStr` (a list page reads 20 of them); anything else
+/// `FromStr` accepts is still read by that one.
+fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = DateTime<FixedOffset>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an RFC 3339 date and time")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            DateTime::parse_from_rfc3339(s).or_else(|_| s.parse()).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Visitor)
+}
+
+/// What kind of publication a release is.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ReleaseKind {
+    /// A press release (Finnish: tiedote).
+    Tiedote,
+    /// A news item (uutinen).
+    Uutinen,
+    /// An article (artikkeli).
+    Artikkeli,
+    /// An event announcement (tapahtuma).
+    Tapahtuma,
+    /// A blog post (blogi).
+    Blogi,
+}
+
+impl ReleaseKind {
+    /// Every kind, in the order documented in `content/README.md`.
+    pub const ALL: [ReleaseKind; 5] = [Self::Tiedote, Self::Uutinen, Self::Artikkeli, Self::Tapahtuma, Self::Blogi];
+
+    /// The identifier used in front matter and JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Tiedote => "tiedote",
+            Self::Uutinen => "uutinen",
+            Self::Artikkeli => "artikkeli",
+            Self::Tapahtuma => "tapahtuma",
+            Self::Blogi => "blogi",
+        }
+    }
+
+    /// Parses a front-matter identifier, or its English alias (`press_release`, `news`,
+    /// `article`, `event`, `blog_post`).
+    pub fn from_id(id: &str) -> Option<Self> {
+        let alias = match id {
+            "press_release" => "tiedote",
+            "news" => "uutinen",
+            "article" => "artikkeli",
+            "event" => "tapahtuma",
+            "blog_post" => "blogi",
+            other => other,
+        };
+        Self::ALL.into_iter().find(|k| k.id() == alias)
+    }
+
+    /// Parses a `type=` query value, with the message a reader sees when it is unknown.
+    pub fn from_param(value: &str) -> Result<Self, String> {
+        Self::from_id(value).ok_or_else(|| {
+            let ids: Vec<&str> = Self::ALL.iter().map(|k| k.id()).collect();
+            format!("`type` must be one of {}.", ids.join(", "))
+        })
+    }
+}
+
+/// A person to contact about a release or a publisher.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    /// Full name.
+    pub name: String,
+    /// Job title, e.g. `hyvinvointialuejohtaja`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Organisation the person represents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Phone number as written by the publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A keyword: its URL slug and the label as the publisher wrote it.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Keyword {
+    /// URL slug, e.g. `sote`.
+    pub slug: String,
+    /// Label as written, e.g. `sote`.
+    pub label: String,
+}
+
+/// The publisher fields a release or summary needs without reading the publisher record.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PublisherRef {
+    /// Publisher slug.
+    pub slug: String,
+    /// Publisher display name.
+    pub name: String,
+}
+
+/// An image shown in a release.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// The file.
+    #[serde(flatten)]
+    pub media: Media,
+    /// Alternative text (required).
+    pub alt: String,
+    /// Caption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Photographer or source, e.g. `Kuva: Etunimi Sukunimi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+/// A downloadable file (a PDF) attached to a release.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file.
+    #[serde(flatten)]
+    pub media: Media,
+    /// Link text.
+    pub title: String,
+}
+
+/// A translation of a release: enough to link to it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Translation {
+    /// Its slug.
+    pub slug: String,
+    /// Its language.
+    pub lang: String,
+    /// Its title.
+    pub title: String,
+    /// Its publication time (a scheduled translation is not linked before it).
+    pub published: Timestamp,
+}
+
+/// What lists show of a release.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// Release slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: PublisherRef,
+    /// Publication time.
+    pub published: Timestamp,
+    /// Kind of release.
+    pub kind: ReleaseKind,
+    /// BCP 47 language tag of the release.
+    pub lang: String,
+    /// Lead paragraph, plain text.
+    pub lead: String,
+}
+
+/// One release, as stored under `release:{slug}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Everything lists show.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Last update, if the release was updated after publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Timestamp>,
+    /// What the last update corrected, shown on the page (plain text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
+    /// Images, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
+    /// Attachments, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+    /// The same release in other languages, by language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
+    /// True when the source gave only the lead: the body is that lead, nothing more.
+    #[serde(default)]
+    pub lead_only: bool,
+    /// Body as Markdown, as the publisher wrote it.
+    pub body_markdown: String,
+    /// Body rendered to safe HTML at build time (raw HTML escaped, unsafe links dropped).
+    pub body_html: String,
+    /// Keywords (Avainsanat).
+    #[serde(default)]
+    pub keywords: Vec<Keyword>,
+    /// Contacts (Yhteyshenkilöt).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// A publisher with its newest releases, as stored under `publisher:{slug}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PublisherRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Slug and name.
+    #[serde(flatten)]
+    pub publisher: PublisherRef,
+    /// One-line description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Boilerplate paragraph shown under every release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boilerplate: Option<String>,
+    /// Website URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Default language of the publisher's releases.
+    pub lang: String,
+    /// IANA time zone of the publisher.
+    pub time_zone: String,
+    /// Press contacts.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Media>,
+    /// Terms of use shown next to the publisher's images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_terms: Option<String>,
+    /// Number of published releases.
+    pub total: usize,
+    /// Newest releases first, at most [`publish::build::LIST_LEN`].
+    pub releases: Listed<Summary>,
+}
+
+/// One page of a list (site, publisher, keyword or year), stored under `page:{scope}:{n}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PageRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// What the list is of: the keyword's label, the year, or empty.
+    pub label: String,
+    /// Releases in the whole list (scheduled ones included).
+    pub total: usize,
+    /// This page's number, from 1.
+    pub page: usize,
+    /// Number of pages.
+    pub pages: usize,
+    /// Newest first, at most `PAGE_SIZE` ([`crate::config::Config::page_size`]).
+    pub releases: Listed<Summary>,
+}
+
+/// One item of a feed: a summary plus what feed readers show in full.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FeedItem {
+    /// Everything lists show.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Last update, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Timestamp>,
+    /// Body HTML (empty for lead-only releases).
+    pub body_html: String,
+    /// Keywords, as feed categories.
+    #[serde(default)]
+    pub keywords: Vec<Keyword>,
+    /// Images and attachments, as enclosures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enclosures: Vec<Media>,
+}
+
+/// The newest items of one feed (site, publisher or keyword), stored under `feed:*`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FeedRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Feed title.
+    pub title: String,
+    /// Feed description.
+    pub description: String,
+    /// Feed language.
+    pub lang: String,
+    /// Newest first, at most `FEED_SIZE` ([`crate::config::Config::feed_size`]), including scheduled ones.
+    pub items: Listed<FeedItem>,
+    /// The publisher's logo, for a publisher's feed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Media>,
+}
+
+/// A name and how many releases carry it (a keyword, a year).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Count {
+    /// Slug (the year for years).
+    pub slug: String,
+    /// Label.
+    pub label: String,
+    /// Releases carrying it (scheduled ones included).
+    pub count: usize,
+    /// Publication times (Unix seconds) of its newest releases, newest first, at most
+    /// [`publish::build::PAGE_LEN`]: scheduled releases are among them, so the worker can
+    /// leave them out of the count until they are public.
+    #[serde(default)]
+    pub newest: Vec<i64>,
+}
+
+impl Count {
+    /// How many of its releases are public at `now` (Unix seconds).
+    pub fn visible(&self, now: i64) -> usize {
+        self.count.saturating_sub(self.newest.iter().filter(|&&t| t > now).count())
+    }
+}
+
+/// Every keyword (`index:keywords`) or year (`index:years`) with its count.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CountsRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Keywords by slug; years newest first.
+    pub counts: Vec<Count>,
+}
+
+/// One URL of a sitemap.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SitemapEntry {
+    /// Path on the site.
+    pub path: String,
+    /// Last change.
+    pub lastmod: DateTime<FixedOffset>,
+    /// Hidden before this instant (a scheduled release, or a list of only scheduled ones).
+    pub from: DateTime<FixedOffset>,
+}
+
+/// One part of the sitemap, stored under `sitemap:{n}` (part 0: site pages; then releases).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SitemapRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// At most [`publish::build::SITEMAP_LEN`] entries.
+    pub entries: Vec<SitemapEntry>,
+}
+
+/// The sitemap index, stored under `index:sitemaps`: the newest change of each part.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SitemapIndexRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Per part, part 0 first: its newest `(lastmod, visible from)` pairs, newest first, at
+    /// most [`publish::build::PAGE_LEN`], so the worker can skip scheduled entries.
+    pub parts: Vec<Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)>>,
+}
+
+impl SitemapIndexRecord {
+    /// Each part's `lastmod` at `now` (`None`: nothing visible yet), and when that changes.
+    pub fn at(
+        &self,
+        now: DateTime<chrono::Utc>,
+    ) -> (Vec<Option<DateTime<FixedOffset>>>, Option<DateTime<FixedOffset>>) {
+        let lastmods = self.parts.iter().map(|p| p.iter().find(|(_, from)| *from <= now).map(|(at, _)| *at)).collect();
+        let next = self.parts.iter().flatten().map(|(_, from)| *from).filter(|from| *from > now).min();
+        (lastmods, next)
+    }
+}
+
+/// `build:info`: what the last build published and with which settings, for `/healthz`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct BuildInfo {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Published releases.
+    pub releases: usize,
+    /// Publishers.
+    pub publishers: usize,
+    /// `PAGE_SIZE` the lists were built with.
+    pub page_size: usize,
+    /// `FEED_SIZE` the feeds were built with.
+    pub feed_size: usize,
+    /// `DEFAULT_LANG` the site-wide lists and feeds were built in.
+    pub lang: String,
+    /// `SITE_NAME` in the feed titles, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+}
+
+/// `index:hosts`: the publishers that have their own newsroom host names.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostsRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Host name → publisher, sorted by host name.
+    pub hosts: Vec<HostEntry>,
+}
+
+/// One host name of a publisher's newsroom.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct HostEntry {
+    /// Host name, e.g. `uutiset.example.fi`.
+    pub host: String,
+    /// The publisher it belongs to.
+    #[serde(flatten)]
+    pub publisher: PublisherRef,
+}
+
+/// A release as the manifest remembers it: enough for its `410 Gone` page.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseStub {
+    /// Release slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: PublisherRef,
+}
+
+/// `gone:{slug}`: a release that was published and then removed from `content/`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct GoneRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// The removed release.
+    #[serde(flatten)]
+    pub release: ReleaseStub,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(json: &str) -> Result<DateTime<FixedOffset>, serde_json::Error> {
+        serde_json::from_str::<Timestamp>(&format!(r#"{{"at":{json},"zone":"EEST"}}"#)).map(|t| t.at)
+    }
+
+    #[test]
+    fn times_read_as_chrono_reads_them() {
+        for text in ["2025-06-27T22:57:00+03:00", "2018-11-30T00:00:00.250+02:00", "2025-01-01T00:00:00Z"] {
+            let expected: DateTime<FixedOffset> = text.parse().expect("chrono reads it");
+            assert_eq!(at(&format!("\"{text}\"")).expect(text), expected, "{text}");
+        }
+        // Not RFC 3339, but read by chrono's general parser, as before.
+        let spaced = at("\"2025-06-27 22:57:00+03:00\"").expect("a space for the T");
+        assert_eq!(spaced, at("\"2025-06-27T22:57:00+03:00\"").expect("RFC 3339"));
+        for bad in ["\"2025-06-27\"", "\"tomorrow\"", "20250627", "null"] {
+            assert!(at(bad).is_err(), "{bad}");
+        }
+    }
+}

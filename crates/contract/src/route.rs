@@ -1,0 +1,283 @@
+//! URL paths to routes, with canonical-form redirects.
+
+use crate::format::Format;
+use crate::slug::is_valid;
+
+/// Where the OpenAPI description of the JSON API is served (from `api:openapi`).
+pub const OPENAPI_PATH: &str = "/openapi.json";
+/// Highest `?page=` accepted (20 releases a page: two million releases).
+pub const MAX_PAGE: usize = 100_000;
+
+/// Whose releases a feed carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedScope {
+    /// Every publisher.
+    Site,
+    /// One publisher.
+    Publisher(String),
+    /// One keyword.
+    Keyword(String),
+}
+
+impl FeedScope {
+    /// Path prefix of this scope's pages and feeds (`""` for the site).
+    pub fn base_path(&self) -> String {
+        match self {
+            FeedScope::Site => String::new(),
+            FeedScope::Publisher(slug) => publisher_path(slug),
+            FeedScope::Keyword(slug) => keyword_path(slug),
+        }
+    }
+}
+
+/// A resource the worker serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/`: newest releases of every publisher.
+    Latest,
+    /// `/releases/{slug}`.
+    Release(String),
+    /// `/publishers/{slug}`.
+    Publisher(String),
+    /// `/keywords`: every keyword with counts.
+    Keywords,
+    /// `/keywords/{slug}`.
+    Keyword(String),
+    /// `/archive`: every year with counts.
+    Archive,
+    /// `/archive/{year}`.
+    Year(i32),
+    /// `/search?q=...`.
+    Search,
+    /// `/sitemap.xml`: the sitemap index.
+    Sitemap,
+    /// `/sitemaps/{n}.xml`: one part.
+    SitemapPart(usize),
+    /// `/news-sitemap.xml`.
+    NewsSitemap,
+    /// `/robots.txt`.
+    Robots,
+    /// `feed.xml`, `atom.xml`, `feed.json` (a fixed format) or `feed` (negotiated) under a scope.
+    Feed(FeedScope, Option<Format>),
+    /// `/media/{name}`: an image or attachment.
+    Media(String),
+    /// `/openapi.json`: the OpenAPI description of the JSON API.
+    OpenApi,
+    /// `/healthz`: configuration, KV binding and the last build, for monitoring.
+    Health,
+}
+
+/// What a path means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// A resource.
+    Found(Route),
+    /// The same resource lives at this canonical path (answer 308).
+    Redirect(String),
+    /// Nothing here.
+    NotFound,
+}
+
+/// Feed file names and the format each fixes (`None`: negotiated).
+pub const FEED_FILES: [(&str, Option<Format>); 4] = [
+    ("feed.xml", Some(Format::Rss)),
+    ("atom.xml", Some(Format::Atom)),
+    ("feed.json", Some(Format::JsonFeed)),
+    ("feed", None),
+];
+
+impl Route {
+    /// Parses a path. Slugs must be valid, so odd input never reaches KV. A trailing slash or
+    /// upper-case letters redirect to the canonical path when that path exists.
+    pub fn parse(path: &str) -> Parsed {
+        if let Some(route) = Self::parse_exact(path) {
+            return Parsed::Found(route);
+        }
+        let canonical = path.to_ascii_lowercase();
+        let canonical = if canonical.len() > 1 { canonical.trim_end_matches('/') } else { &canonical };
+        match Self::parse_exact(canonical) {
+            Some(route) => Parsed::Redirect(route.path()),
+            None => Parsed::NotFound,
+        }
+    }
+
+    fn parse_exact(path: &str) -> Option<Route> {
+        let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
+        let feed = |scope: FeedScope, file: &str| {
+            FEED_FILES.iter().find(|(name, _)| *name == file).map(|(_, format)| Route::Feed(scope, *format))
+        };
+        match segments.as_slice() {
+            [""] => Some(Route::Latest),
+            ["releases", slug] if is_valid(slug) => Some(Route::Release((*slug).to_string())),
+            ["publishers", slug] if is_valid(slug) => Some(Route::Publisher((*slug).to_string())),
+            ["keywords"] => Some(Route::Keywords),
+            ["keywords", slug] if is_valid(slug) => Some(Route::Keyword((*slug).to_string())),
+            ["archive"] => Some(Route::Archive),
+            ["archive", year] => parse_year(year).map(Route::Year),
+            ["search"] => Some(Route::Search),
+            ["media", name] if crate::media::is_name(name) => Some(Route::Media((*name).to_string())),
+            ["sitemap.xml"] => Some(Route::Sitemap),
+            ["news-sitemap.xml"] => Some(Route::NewsSitemap),
+            ["robots.txt"] => Some(Route::Robots),
+            ["openapi.json"] => Some(Route::OpenApi),
+            ["healthz"] => Some(Route::Health),
+            ["sitemaps", part] => part
+                .strip_suffix(".xml")
+                .filter(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|n| n.parse().ok())
+                .map(Route::SitemapPart),
+            [file] => feed(FeedScope::Site, file),
+            ["publishers", slug, file] if is_valid(slug) => feed(FeedScope::Publisher((*slug).to_string()), file),
+            ["keywords", slug, file] if is_valid(slug) => feed(FeedScope::Keyword((*slug).to_string()), file),
+            _ => None,
+        }
+    }
+
+    /// The canonical path of this route.
+    pub fn path(&self) -> String {
+        match self {
+            Route::Latest => "/".into(),
+            Route::Release(slug) => release_path(slug),
+            Route::Publisher(slug) => publisher_path(slug),
+            Route::Keywords => "/keywords".into(),
+            Route::Keyword(slug) => keyword_path(slug),
+            Route::Archive => "/archive".into(),
+            Route::Year(year) => year_path(*year),
+            Route::Search => "/search".into(),
+            Route::Sitemap => "/sitemap.xml".into(),
+            Route::SitemapPart(n) => format!("/sitemaps/{n}.xml"),
+            Route::NewsSitemap => "/news-sitemap.xml".into(),
+            Route::Robots => "/robots.txt".into(),
+            Route::Media(name) => format!("/media/{name}"),
+            Route::OpenApi => OPENAPI_PATH.into(),
+            Route::Health => "/healthz".into(),
+            Route::Feed(scope, format) => format!("{}/{}", scope.base_path(), feed_file(*format)),
+        }
+    }
+
+    /// The representations this route offers, in server preference order.
+    pub fn formats(&self) -> &'static [Format] {
+        match self {
+            Route::Release(_) => &[Format::Html, Format::Json, Format::Markdown],
+            Route::Feed(_, Some(Format::Atom)) => &[Format::Atom],
+            Route::Feed(_, Some(Format::JsonFeed)) => &[Format::JsonFeed],
+            Route::Feed(_, Some(_)) => &[Format::Rss],
+            Route::Feed(_, None) => &[Format::Rss, Format::Atom, Format::JsonFeed],
+            Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap => &[Format::Xml],
+            Route::Robots => &[Format::Text],
+            Route::Media(_) => &[Format::File],
+            Route::OpenApi | Route::Health => &[Format::Json],
+            _ => &[Format::Html, Format::Json],
+        }
+    }
+}
+
+/// File name of a feed in `format` (`feed` for the negotiated one).
+pub fn feed_file(format: Option<Format>) -> &'static str {
+    FEED_FILES.iter().find(|(_, f)| *f == format).map_or("feed", |(name, _)| name)
+}
+
+/// Path of a release page.
+pub fn release_path(slug: &str) -> String {
+    format!("/releases/{slug}")
+}
+
+/// Path of a publisher page.
+pub fn publisher_path(slug: &str) -> String {
+    format!("/publishers/{slug}")
+}
+
+/// Path of a year's archive page.
+pub fn year_path(year: i32) -> String {
+    format!("/archive/{year}")
+}
+
+/// A four-digit year from 1900 to 2999.
+fn parse_year(text: &str) -> Option<i32> {
+    let year: i32 = text.parse().ok().filter(|_| text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))?;
+    (1900..3000).contains(&year).then_some(year)
+}
+
+/// Search parameters that stand for one list's scope (`publisher=kymsote&`), which a
+/// `type=` is appended to.
+pub fn search_scope(name: &str, value: &str) -> String {
+    format!("{name}={value}&")
+}
+
+/// Path of a keyword page.
+pub fn keyword_path(slug: &str) -> String {
+    format!("/keywords/{slug}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Parsed::*;
+
+    #[test]
+    fn table() {
+        let found = |r| Found(r);
+        let cases = [
+            ("/", found(Route::Latest)),
+            ("/releases/a-b", found(Route::Release("a-b".into()))),
+            ("/publishers/kymsote", found(Route::Publisher("kymsote".into()))),
+            ("/keywords", found(Route::Keywords)),
+            ("/keywords/sote", found(Route::Keyword("sote".into()))),
+            ("/archive", found(Route::Archive)),
+            ("/sitemap.xml", found(Route::Sitemap)),
+            ("/sitemaps/0.xml", found(Route::SitemapPart(0))),
+            ("/sitemaps/x.xml", NotFound),
+            ("/sitemaps/.xml", NotFound),
+            ("/news-sitemap.xml", found(Route::NewsSitemap)),
+            ("/robots.txt", found(Route::Robots)),
+            ("/archive/2018", found(Route::Year(2018))),
+            ("/archive/18", NotFound),
+            ("/archive/+201", NotFound),
+            ("/archive/1800", NotFound),
+            ("/feed.xml", found(Route::Feed(FeedScope::Site, Some(Format::Rss)))),
+            ("/atom.xml", found(Route::Feed(FeedScope::Site, Some(Format::Atom)))),
+            ("/feed.json", found(Route::Feed(FeedScope::Site, Some(Format::JsonFeed)))),
+            ("/feed", found(Route::Feed(FeedScope::Site, None))),
+            (
+                "/publishers/kymsote/atom.xml",
+                found(Route::Feed(FeedScope::Publisher("kymsote".into()), Some(Format::Atom))),
+            ),
+            ("/keywords/sote/feed.json", found(Route::Feed(FeedScope::Keyword("sote".into()), Some(Format::JsonFeed)))),
+            ("/releases/a-b/", Redirect("/releases/a-b".into())),
+            ("/Releases/A-B", Redirect("/releases/a-b".into())),
+            ("/keywords/", Redirect("/keywords".into())),
+            ("/FEED.XML", Redirect("/feed.xml".into())),
+            ("", NotFound),
+            ("//", NotFound),
+            ("/releases/", NotFound),
+            ("/releases/a/b", NotFound),
+            ("/releases/a%2Fb", NotFound),
+            ("/releases/..", NotFound),
+            ("/nothing", NotFound),
+            ("/publishers/x/rss.xml", NotFound),
+            ("/releases/x/feed.xml", NotFound),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(Route::parse(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn paths_round_trip() {
+        for path in [
+            "/",
+            "/releases/x",
+            "/publishers/p",
+            "/keywords",
+            "/keywords/k",
+            "/feed.xml",
+            "/keywords/k/atom.xml",
+            "/publishers/p/feed",
+        ] {
+            match Route::parse(path) {
+                Found(route) => assert_eq!(route.path(), path),
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Content files: publishers (`content/publishers/<slug>.toml`) and releases
+//! (`content/releases/**/<slug>.md`), parsed and checked without any I/O.
+//!
+//! The CLI reads the files into [`SourceFile`]s and calls [`load_site`]; every problem comes
+//! back as a [`Diagnostic`] naming the file and line.
+
+pub mod fields;
+pub mod frontmatter;
+mod media;
+mod publisher;
+mod release;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono_tz::Tz;
+
+use contract::media::{Media, MediaFile};
+use contract::model::{Attachment, Contact, Image, Keyword, ReleaseKind, Timestamp};
+
+pub use publisher::parse_publisher;
+pub use release::parse_release;
+
+/// A content file as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to the user, e.g. `content/releases/x.md`.
+    pub path: String,
+    /// File contents.
+    pub text: String,
+}
+
+/// One problem in one file, printed as `path:line: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File path as given in the [`SourceFile`].
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong and, where possible, how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.path, self.line, self.message)
+    }
+}
+
+/// A publisher as written in its TOML file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publisher {
+    /// Slug, from the file name.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// One-line description.
+    pub description: Option<String>,
+    /// Boilerplate paragraph.
+    pub boilerplate: Option<String>,
+    /// Website URL (`https://...`).
+    pub website: Option<String>,
+    /// Default language of releases.
+    pub lang: String,
+    /// Time zone for local times in front matter and for display.
+    pub zone: Tz,
+    /// Press contacts.
+    pub contacts: Vec<Contact>,
+    /// Logo.
+    pub logo: Option<Media>,
+    /// Terms of use shown next to the publisher's images.
+    pub media_terms: Option<String>,
+    /// Host names on which this publisher's own newsroom answers, with their line.
+    pub hostnames: Vec<(usize, String)>,
+}
+
+/// A release as written in its Markdown file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    /// Slug, from the file name.
+    pub slug: String,
+    /// File it came from.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// Publisher slug (known to exist).
+    pub publisher: String,
+    /// Publication time.
+    pub published: Timestamp,
+    /// Last update, if any.
+    pub updated: Option<Timestamp>,
+    /// What was corrected at the last update, if anything (plain text).
+    pub correction: Option<String>,
+    /// Kind of release.
+    pub kind: ReleaseKind,
+    /// Language (front matter, or the publisher's default).
+    pub lang: String,
+    /// Lead paragraph.
+    pub lead: String,
+    /// True when the source gave only the lead.
+    pub lead_only: bool,
+    /// Markdown body.
+    pub body: String,
+    /// Keywords.
+    pub keywords: Vec<Keyword>,
+    /// Contacts.
+    pub contacts: Vec<Contact>,
+    /// Drafts are checked but never built.
+    pub draft: bool,
+    /// Slugs of the same release in other languages, with the front-matter line naming them.
+    pub translations: (usize, Vec<String>),
+    /// Images.
+    pub images: Vec<Image>,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+}
+
+/// All publishers and releases of a content tree, checked.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Publishers by slug.
+    pub publishers: BTreeMap<String, Publisher>,
+    /// Releases, in no particular order.
+    pub releases: Vec<Release>,
+    /// Files under `content/media/`, by path relative to it.
+    pub media: MediaFiles,
+}
+
+/// Media files by their path relative to `content/media/` (`kuvat/sairaala.jpg`).
+pub type MediaFiles = BTreeMap<String, MediaFile>;
+
+/// A file under `content/media/` as read from disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceMedia {
+    /// Path as shown in messages.
+    pub path: String,
+    /// Path relative to `content/media/`, with `/` separators: what front matter names.
+    pub name: String,
+    /// Contents.
+    pub data: Vec<u8>,
+}
+
+/// The slug a file name gives: its stem, checked with [`contract::slug::is_valid`].
+pub fn slug_of(path: &str, extension: &str) -> Result<String, String> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = name.strip_suffix(extension).ok_or_else(|| format!("expected a `{extension}` file"))?;
+    if contract::slug::is_valid(stem) {
+        Ok(stem.to_string())
+    } else {
+        Err(format!(
+            "file name `{name}` does not give a valid slug: use lowercase a-z, 0-9 and single hyphens (e.g. `{}{extension}`)",
+            contract::slug::slugify(stem)
+        ))
+    }
+}
+
+/// Parses and cross-checks everything; returns every problem found, sorted by file and line.
+pub fn load_site(publisher_files: &[SourceFile], release_files: &[SourceFile]) -> Result<Site, Vec<Diagnostic>> {
+    load_site_with_media(publisher_files, release_files, &[])
+}
+
+/// [`load_site`] with the files of `content/media/`, which front matter may name.
+pub fn load_site_with_media(
+    publisher_files: &[SourceFile],
+    release_files: &[SourceFile],
+    media_files: &[SourceMedia],
+) -> Result<Site, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut site = Site::default();
+    for file in media_files {
+        match contract::media::store(&file.name, file.data.clone()) {
+            Ok(m) => {
+                site.media.insert(file.name.clone(), m);
+            }
+            Err(message) => diags.push(Diagnostic { path: file.path.clone(), line: 1, message }),
+        }
+    }
+    // Publishers whose files have problems, by slug: their releases say so instead of
+    // calling the publisher unknown.
+    let mut broken = BTreeMap::new();
+    for file in publisher_files {
+        match parse_publisher(&file.path, &file.text, &site.media) {
+            Ok(p) => {
+                site.publishers.insert(p.slug.clone(), p);
+            }
+            Err(errors) => {
+                if let Ok(slug) = slug_of(&file.path, ".toml") {
+                    broken.insert(slug, file.path.as_str());
+                }
+                diags.extend(at(file, errors));
+            }
+        }
+    }
+    check_hostnames_unique(&site, publisher_files, &mut diags);
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for file in release_files {
+        // Duplicates are found by file name, whether or not the files parse.
+        if let Ok(slug) = slug_of(&file.path, ".md") {
+            if let Some(first) = seen.insert(slug.clone(), &file.path) {
+                let message = format!("duplicate slug `{slug}`: {first} has the same file name");
+                diags.push(Diagnostic { path: file.path.clone(), line: 1, message });
+            }
+        }
+        match parse_release(&file.path, &file.text, &site.publishers, &site.media) {
+            Ok(r) => site.releases.push(r),
+            Err(errors) => diags.extend(at(file, errors).map(|d| blame_broken_publisher(d, &broken))),
+        }
+    }
+    check_translations(&site, release_files, &mut diags);
+    if diags.is_empty() {
+        Ok(site)
+    } else {
+        sort(&mut diags);
+        Err(diags)
+    }
+}
+
+/// A host name may belong to one publisher only.
+fn check_hostnames_unique(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for p in site.publishers.values() {
+        for (line, host) in &p.hostnames {
+            if let Some(first) = owner.insert(host, &p.slug) {
+                let path =
+                    files.iter().find(|f| slug_of(&f.path, ".toml").as_deref() == Ok(&p.slug)).map_or("", |f| &f.path);
+                let message = format!("hostname `{host}` is already the newsroom of publisher `{first}`");
+                diags.push(Diagnostic { path: path.to_string(), line: *line, message });
+            }
+        }
+    }
+}
+
+/// "unknown publisher `x`" when `x`'s file exists but has problems: points there instead.
+fn blame_broken_publisher(mut d: Diagnostic, broken: &BTreeMap<String, &str>) -> Diagnostic {
+    let named = d.message.strip_prefix("unknown publisher `").and_then(|rest| rest.split('`').next());
+    if let Some(path) = named.and_then(|slug| broken.get(slug)) {
+        d.message =
+            format!("publisher `{}` cannot be used until the problems in {path} are fixed", named.unwrap_or(""));
+    }
+    d
+}
+
+/// Every translation names another release, in another language.
+fn check_translations(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
+    let by_slug: BTreeMap<&str, &Release> = site.releases.iter().map(|r| (r.slug.as_str(), r)).collect();
+    for r in &site.releases {
+        let (line, slugs) = &r.translations;
+        for slug in slugs {
+            let message = match by_slug.get(slug.as_str()) {
+                _ if slug == &r.slug => format!("`translations` names this release itself (`{slug}`)"),
+                None if files.iter().any(|f| slug_of(&f.path, ".md").is_ok_and(|s| &s == slug)) => continue,
+                None => format!("translation `{slug}` is not a release in content/releases"),
+                Some(t) if t.lang == r.lang => {
+                    format!("translation `{slug}` is in the same language (`{}`) as this release", r.lang)
+                }
+                Some(_) => continue,
+            };
+            diags.push(Diagnostic { path: r.path.clone(), line: *line, message });
+        }
+    }
+}
+
+/// Orders diagnostics by file, then line.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+}
+
+fn at(file: &SourceFile, errors: Vec<fields::LineError>) -> impl Iterator<Item = Diagnostic> + '_ {
+    errors.into_iter().map(|(line, message)| Diagnostic { path: file.path.clone(), line, message })
+}
+
+/// Checks an `https://` (or `http://`) URL without spaces, quotes or angle brackets.
+pub fn is_web_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        host.contains('.') && !r.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c))
+    })
+}
+
+pub use contract::i18n::is_language_tag;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_come_from_file_names() {
+        assert_eq!(slug_of("content/releases/2025/a-b.md", ".md"), Ok("a-b".into()));
+        assert!(slug_of("content/releases/Ä b.md", ".md").unwrap_err().contains("`a-b.md`"));
+        assert!(slug_of("x.txt", ".md").is_err());
+    }
+
+    #[test]
+    fn urls_and_languages() {
+        assert!(is_web_url("https://kymenhva.fi") && is_web_url("https://www.kymsote.fi/a?b=1"));
+        assert!(!is_web_url("javascript:alert(1)") && !is_web_url("https://a b.fi") && !is_web_url("https://x\"y.fi"));
+        assert!(is_language_tag("fi") && is_language_tag("en-GB") && !is_language_tag("FI") && !is_language_tag("f"));
+    }
+}

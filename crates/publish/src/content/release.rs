@@ -1,0 +1,223 @@
+//! `content/releases/**/<slug>.md`: TOML front matter between `+++` fences, then Markdown.
+
+use std::collections::BTreeMap;
+
+use super::fields::{check_text, is_forbidden, Fields, LineError};
+use super::frontmatter::split;
+use super::{is_language_tag, slug_of, MediaFiles, Publisher, Release};
+use contract::model::{Keyword, ReleaseKind};
+use contract::slug::{is_valid, slugify};
+use contract::time::{parse_shape, parse_time};
+
+/// Largest Markdown body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 512 * 1024;
+/// Most keywords on one release.
+pub const MAX_KEYWORDS: usize = 30;
+
+/// Parses a release file; `path` gives the slug, `publishers` resolves `publisher` and its zone.
+pub fn parse_release(
+    path: &str,
+    text: &str,
+    publishers: &BTreeMap<String, Publisher>,
+    media: &MediaFiles,
+) -> Result<Release, Vec<LineError>> {
+    let slug = slug_of(path, ".md").map_err(|e| vec![(1, e)])?;
+    let parts = split(text).map_err(|e| vec![(1, e.to_string())])?;
+    let mut f = Fields::parse(parts.front, parts.front_line).map_err(|e| vec![e])?;
+    let body_line = parts.front_line + parts.front.matches('\n').count() + 1;
+
+    let title = f.line_text("title", true, 300);
+    let publisher_slug = f.string("publisher", true);
+    let published_at = f.time("published_at", true);
+    let updated_at = f.time("updated_at", false);
+    let correction = f.paragraph("correction", false, 1000);
+    let kind_id = f.string("type", false);
+    let lang = f.string("language", false);
+    let lead = f.paragraph("lead", true, 2000);
+    let lead_only = f.flag("lead_only");
+    let draft = f.flag("draft");
+    let translations = f.string_list("translations");
+    if let Some(bad) = translations.1.iter().find(|s| !contract::slug::is_valid(s)) {
+        f.error(translations.0, format!("translation `{bad}` is not a release slug (its file name without `.md`)"));
+    }
+    let keywords = keywords(&mut f);
+    let contacts = f.contacts("contacts");
+    let images = super::media::images(&mut f, media);
+    let attachments = super::media::attachments(&mut f, media);
+
+    let publisher = publisher_slug.as_ref().and_then(|(line, slug)| {
+        let found = publishers.get(slug);
+        if found.is_none() {
+            let known: Vec<&str> = publishers.keys().map(String::as_str).collect();
+            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+            f.error(*line, format!("unknown publisher `{slug}`; known: {known}"));
+        }
+        found
+    });
+    let kind = match &kind_id {
+        None => Some(ReleaseKind::Tiedote),
+        Some((line, id)) => ReleaseKind::from_id(id).or_else(|| {
+            let ids: Vec<&str> = ReleaseKind::ALL.iter().map(|k| k.id()).collect();
+            f.error(*line, format!("unknown `type` `{id}`; use one of {}", ids.join(", ")));
+            None
+        }),
+    };
+    if let Some((line, tag)) = &lang {
+        if !is_language_tag(tag) {
+            f.error(*line, format!("`language` `{tag}` is not a language tag such as `fi`, `sv` or `en`"));
+        }
+    }
+    let zone = publisher.map(|p| p.zone);
+    let time = |field: &Option<(usize, String)>, f: &mut Fields| {
+        let (line, text) = field.as_ref()?;
+        let parsed = match zone {
+            Some(zone) => parse_time(text, zone).map(Some),
+            // Unknown publisher (reported above): still report a malformed time.
+            None => parse_shape(text).map(|_| None),
+        };
+        parsed.unwrap_or_else(|e| {
+            f.error(*line, e.to_string());
+            None
+        })
+    };
+    let published = time(&published_at, &mut f);
+    let updated = time(&updated_at, &mut f);
+    if let (Some(p), Some(u), Some((line, _))) = (&published, &updated, &updated_at) {
+        if u.at < p.at {
+            f.error(*line, "`updated_at` is before `published_at`");
+        }
+    }
+    if let (Some((line, _)), None) = (&correction, &updated_at) {
+        f.error(*line, "a `correction` needs `updated_at`: the time the release was corrected");
+    }
+    check_body(parts.body, body_line, lead_only, &mut f);
+
+    let errors = f.finish();
+    match (title, publisher, published, kind, lead) {
+        (Some((_, title)), Some(publisher), Some(published), Some(kind), Some((_, lead))) if errors.is_empty() => {
+            Ok(Release {
+                slug,
+                path: path.to_string(),
+                title,
+                publisher: publisher.slug.clone(),
+                published,
+                updated,
+                correction: correction.map(|c| c.1),
+                kind,
+                lang: lang.map_or_else(|| publisher.lang.clone(), |l| l.1),
+                lead,
+                lead_only,
+                body: parts.body.trim().to_string(),
+                keywords,
+                contacts,
+                draft,
+                translations,
+                images,
+                attachments,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Keywords: labels as written, each with a slug; duplicates and unusable labels are errors.
+fn keywords(f: &mut Fields) -> Vec<Keyword> {
+    let (line, labels) = f.string_list("keywords");
+    if labels.len() > MAX_KEYWORDS {
+        f.error(line, format!("{} keywords; the limit is {MAX_KEYWORDS}", labels.len()));
+        return Vec::new();
+    }
+    let mut out: Vec<Keyword> = Vec::new();
+    for label in labels {
+        let slug = slugify(&label);
+        if let Err(why) = check_text(&label, 60, false) {
+            f.error(line, format!("keyword `{label}` {why}"));
+        } else if !is_valid(&slug) {
+            f.error(line, format!("keyword `{label}` has no letters or digits"));
+        } else if out.iter().any(|k| k.slug == slug) {
+            f.error(line, format!("keyword `{label}` appears twice (as `{slug}`)"));
+        } else {
+            out.push(Keyword { slug, label: label.trim().to_string() });
+        }
+    }
+    out
+}
+
+fn check_body(body: &str, body_line: usize, lead_only: bool, f: &mut Fields) {
+    if body.len() > MAX_BODY_BYTES {
+        f.error(body_line, format!("the body is {} bytes; the limit is {MAX_BODY_BYTES}", body.len()));
+    }
+    for (i, line) in body.lines().enumerate() {
+        if let Some(c) = line.chars().find(|&c| c != '\t' && is_forbidden(c, true)) {
+            f.error(body_line + i, format!("the body contains the forbidden character U+{:04X}", c as u32));
+        }
+    }
+    let empty = body.trim().is_empty();
+    if lead_only && !empty {
+        f.error(body_line, "`lead_only = true` releases have no body: the lead is all the source gave");
+    } else if !lead_only && empty {
+        f.error(body_line, "the body is empty; write the release below the closing `+++`, or set `lead_only = true`");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::parse_publisher;
+
+    fn publishers() -> BTreeMap<String, Publisher> {
+        let p = parse_publisher(
+            "p/testi.toml",
+            "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n",
+            &Default::default(),
+        )
+        .unwrap();
+        BTreeMap::from([(p.slug.clone(), p)])
+    }
+
+    const GOOD: &str = "+++\ntitle = \"Otsikko\"\npublisher = \"testi\"\npublished_at = 2025-06-25T10:02:11\nlead = \"Ingressi.\"\nkeywords = [\"Sote\", \"hyvinvointialue\"]\n+++\n\nLeipäteksti.\n";
+
+    #[test]
+    fn a_good_release() {
+        let r = parse_release("content/releases/otsikko.md", GOOD, &publishers(), &Default::default()).unwrap();
+        assert_eq!(r.slug, "otsikko");
+        assert_eq!(contract::time::display(&r.published), "25.6.2025 10:02:11 EEST");
+        assert_eq!(r.lang, "fi");
+        assert_eq!(r.kind, ReleaseKind::Tiedote);
+        assert_eq!(r.keywords[0], Keyword { slug: "sote".into(), label: "Sote".into() });
+        assert_eq!(r.body, "Leipäteksti.");
+    }
+
+    #[test]
+    fn every_problem_has_its_line() {
+        let text = "+++\ntitel = \"Otsikko\"\npublisher = \"nobody\"\npublished_at = \"yesterday\"\nlead = \"\"\ntype = \"memo\"\n+++\n\n";
+        let errors = parse_release("content/releases/x.md", text, &publishers(), &Default::default()).unwrap_err();
+        let got: Vec<(usize, bool)> = errors.iter().map(|(l, m)| (*l, m.is_empty())).collect();
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![2, 2, 3, 4, 5, 6, 8], "{errors:#?}");
+        let text_of = |line| errors.iter().find(|e| e.0 == line).unwrap().1.clone();
+        assert!(text_of(3).contains("unknown publisher `nobody`; known: testi"));
+        assert!(text_of(6).contains("unknown `type` `memo`"));
+        assert!(errors.iter().any(|e| e.1.contains("did you mean `title`")));
+    }
+
+    #[test]
+    fn lead_only_must_have_no_body_and_times_are_ordered() {
+        let text = GOOD.replace("+++\n\n", "lead_only = true\nupdated_at = 2025-01-01\n+++\n\n");
+        let errors = parse_release("content/releases/x.md", &text, &publishers(), &Default::default()).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].1.contains("before `published_at`"));
+        assert!(errors[1].1.contains("lead_only"));
+        assert_eq!(errors[1].0, 10);
+    }
+
+    #[test]
+    fn structural_problems() {
+        assert_eq!(parse_release("x.md", "no fences", &publishers(), &Default::default()).unwrap_err()[0].0, 1);
+        let errors = parse_release("x.md", "+++\ntitle = \"a\n+++\n", &publishers(), &Default::default()).unwrap_err();
+        assert!(errors[0].1.starts_with("invalid TOML"), "{errors:?}");
+        let dup = GOOD.replace("[\"Sote\", \"hyvinvointialue\"]", "[\"Sote\", \"sote\"]");
+        assert!(parse_release("x.md", &dup, &publishers(), &Default::default()).unwrap_err()[0].1.contains("twice"));
+        let ctrl = GOOD.replace("Leipäteksti.", "Leipä\u{1b}teksti.");
+        assert_eq!(parse_release("x.md", &ctrl, &publishers(), &Default::default()).unwrap_err()[0].0, 9);
+    }
+}

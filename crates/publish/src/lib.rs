@@ -1,0 +1,20 @@
+//! The publish wing (native only): content files are parsed and checked ([`content`]),
+//! turned into KV records ([`build`], [`records`]) with the manifest of what a build wrote
+//! ([`manifest`]), compared with what KV holds ([`sync`]), announced to WebSub hubs
+//! ([`websub`]) and described for API clients ([`openapi`]). [`gen`] makes synthetic
+//! content for benchmarks.
+//!
+//! Architecture invariant: nothing here is compiled into the worker, and nothing here does
+//! I/O of its own: the CLI reads the files and runs wrangler. Depends on `contract`,
+//! `search` and `render`, never on `serve`.
+#![deny(missing_docs)]
+
+pub mod build;
+pub mod content;
+#[cfg(feature = "gen")]
+pub mod gen;
+pub mod manifest;
+pub mod openapi;
+pub mod records;
+pub mod sync;
+pub mod websub;

@@ -1,0 +1,156 @@
+//! What a build published, kept in KV (`build:manifest`), so the next build knows which
+//! keys became stale and which releases were removed (they answer `410 Gone`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use contract::kv;
+use contract::model::{GoneRecord, ReleaseStub, SCHEMA_VERSION};
+
+pub use crate::records::Changes;
+use crate::records::{pair, Records};
+
+/// `build:manifest`: every key a build wrote, its releases, and every release removed so far.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Every key written, sorted (the manifest's own key included).
+    pub keys: Vec<String>,
+    /// The published releases, by slug.
+    pub releases: Vec<ReleaseStub>,
+    /// The removed releases, by slug (kept so their URLs keep answering `410 Gone`).
+    pub gone: Vec<ReleaseStub>,
+}
+
+/// Why a previous manifest cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// Not JSON of the expected shape.
+    #[error("not a build manifest: {0}")]
+    Malformed(#[from] serde_json::Error),
+    /// Written by another schema version.
+    #[error("schema version {0}; this newsroom reads version {SCHEMA_VERSION}")]
+    Version(u32),
+}
+
+impl Manifest {
+    /// Parses a manifest as stored in KV.
+    pub fn parse(bytes: &[u8]) -> Result<Self, ManifestError> {
+        let m: Manifest = serde_json::from_slice(bytes)?;
+        if m.v != SCHEMA_VERSION {
+            return Err(ManifestError::Version(m.v));
+        }
+        Ok(m)
+    }
+}
+
+/// Adds `gone:*` records to the indexes and sets the manifest of `records`, and returns what
+/// changed since `previous`. `published` are this build's releases.
+pub fn finish(records: &mut Records, published: Vec<ReleaseStub>, previous: Option<&Manifest>) -> Changes {
+    let live: BTreeSet<&str> = published.iter().map(|r| r.slug.as_str()).collect();
+    let before: BTreeSet<&str> =
+        previous.map(|p| p.releases.iter().map(|r| r.slug.as_str()).collect()).unwrap_or_default();
+    let mut gone: BTreeMap<String, ReleaseStub> = BTreeMap::new();
+    for stub in previous.into_iter().flat_map(|p| p.gone.iter().chain(&p.releases)) {
+        if !live.contains(stub.slug.as_str()) {
+            gone.insert(stub.slug.clone(), stub.clone());
+        }
+    }
+    for stub in gone.values() {
+        records.indexes.push(pair(kv::gone_key(&stub.slug), &GoneRecord { v: SCHEMA_VERSION, release: stub.clone() }));
+    }
+    let mut keys: Vec<String> = records.releases.iter().chain(&records.indexes).map(|p| p.key.clone()).collect();
+    keys.extend(records.media.iter().map(|f| kv::media_key(&f.media.name)));
+    keys.push(kv::MANIFEST_KEY.to_string());
+    keys.sort();
+    let written: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
+    let changes = Changes {
+        deletions: previous
+            .map(|p| p.keys.iter().filter(|k| !written.contains(k.as_str())).cloned().collect())
+            .unwrap_or_default(),
+        removed: before.difference(&live).map(|s| s.to_string()).collect(),
+        added: live.difference(&before).map(|s| s.to_string()).collect(),
+    };
+    let manifest = Manifest { v: SCHEMA_VERSION, keys, releases: published, gone: gone.into_values().collect() };
+    records.manifest = vec![pair(kv::MANIFEST_KEY.to_string(), &manifest)];
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use contract::kv::KvPair;
+    use contract::model::PublisherRef;
+
+    fn stub(slug: &str) -> ReleaseStub {
+        ReleaseStub {
+            slug: slug.into(),
+            title: format!("Title {slug}"),
+            publisher: PublisherRef { slug: "p".into(), name: "P".into() },
+        }
+    }
+
+    fn records(slugs: &[&str], extra: &[&str]) -> Records {
+        let kv = |key: String| KvPair::new(key, "{}".into(), false);
+        Records {
+            releases: slugs.iter().map(|s| kv(kv::release_key(s))).collect(),
+            indexes: extra.iter().map(|k| kv(k.to_string())).collect(),
+            ..Records::default()
+        }
+    }
+
+    fn manifest_of(r: &Records) -> Manifest {
+        let value = &r.manifest.first().map(|p| p.value.clone()).unwrap_or_default();
+        Manifest::parse(value.as_bytes()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_first_build_deletes_nothing() {
+        let mut r = records(&["a", "b"], &["page:latest:1"]);
+        let changes = finish(&mut r, vec![stub("a"), stub("b")], None);
+        assert_eq!(changes.deletions, Vec::<String>::new());
+        assert_eq!(changes.added, ["a", "b"]);
+        let m = manifest_of(&r);
+        assert_eq!(m.keys, ["build:manifest", "page:latest:1", "release:a", "release:b"]);
+        assert!(m.gone.is_empty());
+    }
+
+    #[test]
+    fn a_removed_release_is_deleted_and_leaves_a_tombstone_that_outlives_later_builds() {
+        let mut first = records(&["a", "b"], &["page:latest:1", "page:latest:2"]);
+        finish(&mut first, vec![stub("a"), stub("b")], None);
+        let m1 = manifest_of(&first);
+
+        let mut second = records(&["a"], &["page:latest:1"]);
+        let changes = finish(&mut second, vec![stub("a")], Some(&m1));
+        assert_eq!(changes.deletions, ["page:latest:2", "release:b"]);
+        assert_eq!(changes.removed, ["b"]);
+        assert!(second.indexes.iter().any(|p| p.key == "gone:b" && p.value.contains("Title b")));
+        let m2 = manifest_of(&second);
+        assert_eq!(m2.gone, [stub("b")]);
+
+        // A third build still writes the tombstone, and deletes nothing more.
+        let mut third = records(&["a"], &["page:latest:1"]);
+        let changes = finish(&mut third, vec![stub("a")], Some(&m2));
+        assert!(changes.deletions.is_empty() && changes.removed.is_empty());
+        assert!(third.indexes.iter().any(|p| p.key == "gone:b"));
+
+        // Republishing removes the tombstone.
+        let mut fourth = records(&["a", "b"], &["page:latest:1"]);
+        let changes = finish(&mut fourth, vec![stub("a"), stub("b")], Some(&manifest_of(&third)));
+        assert_eq!(changes.deletions, ["gone:b"]);
+        assert_eq!(changes.added, ["b"]);
+        assert!(manifest_of(&fourth).gone.is_empty());
+    }
+
+    #[test]
+    fn foreign_manifests_are_refused() {
+        assert!(matches!(
+            Manifest::parse(b"{\"v\": 99, \"keys\": [], \"releases\": [], \"gone\": []}"),
+            Err(ManifestError::Version(99))
+        ));
+        assert!(matches!(Manifest::parse(b"Value not found"), Err(ManifestError::Malformed(_))));
+    }
+}

@@ -1,0 +1,44 @@
+//! What a build produces: the KV records of a site in upload order, and what changed
+//! since the previous build. Written by `build`, finished by `manifest`, uploaded by the CLI.
+
+use serde::Serialize;
+
+use contract::kv::KvPair;
+use contract::media::MediaFile;
+
+/// KV records of a site, split into the two upload stages.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Records {
+    /// Media files that releases and publishers use: uploaded first of all (stage 0).
+    pub media: Vec<MediaFile>,
+    /// `release:*` records: uploaded first, so that nothing points to a missing record.
+    pub releases: Vec<KvPair>,
+    /// Lists and feeds (`publisher:*`, `page:*`, `feed:*`, `index:*`): uploaded after the
+    /// releases they list.
+    pub indexes: Vec<KvPair>,
+    /// Drafts that were left out, by slug.
+    pub drafts: Vec<String>,
+    /// What changed since the previous build: keys to delete after the upload (stage 3).
+    pub changes: Changes,
+    /// `build:manifest`, uploaded last (stage 4), after the deletions: an interrupted
+    /// publish leaves the old manifest, so running it again repeats every step.
+    pub manifest: Vec<KvPair>,
+}
+
+/// What changed since the previous build.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Keys the previous build wrote and this one does not: delete them after the upload.
+    pub deletions: Vec<String>,
+    /// Slugs removed from `content/` since the previous build (now `410 Gone`).
+    pub removed: Vec<String>,
+    /// Slugs new since the previous build.
+    pub added: Vec<String>,
+}
+
+/// `key` with `record` as its JSON value.
+pub fn pair<T: Serialize>(key: String, record: &T) -> KvPair {
+    // Serializing these plain structs cannot fail: no maps with non-string keys, no custom impls.
+    let value = serde_json::to_string(record).unwrap_or_else(|e| unreachable!("record serializes: {e}"));
+    KvPair::new(key, value, false)
+}

@@ -1,0 +1,16 @@
+//! Renderers: decoded records in, bytes out. HTML pages ([`html`]), the JSON API's views
+//! ([`json`]), RSS/Atom/JSON Feed ([`feed`], including feeds rendered ahead at build time),
+//! sitemaps ([`sitemap`]) and Markdown ([`markdown`]), with the pager links they share
+//! ([`pager`]).
+//!
+//! Architecture invariant: renderers are called, they never call back. Nothing here reads
+//! KV, looks at a request or decides a status code; `serve` calls them per request and
+//! `publish` calls them ahead of time. Depends on `contract` and `search` only.
+#![deny(missing_docs)]
+
+pub mod feed;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod pager;
+pub mod sitemap;

@@ -1,0 +1,43 @@
+//! `/healthz`: the configuration, KV, and the build the content came from.
+
+use super::load::record;
+use super::response::Rendered;
+use super::Halt;
+use super::Loaded;
+use crate::http::RequestFacts;
+use contract::cache::CacheKind;
+use contract::kv;
+use contract::model::BuildInfo;
+use render::json;
+
+/// `/healthz`: the configuration was valid (or this would be a 500 naming the variable), KV
+/// answered; reports the last build and any setting the content was built with differently.
+pub(super) fn render_health(req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let info: Option<BuildInfo> = record(loaded, kv::BUILD_INFO_KEY.into())?;
+    let c = &req.config;
+    let mut warnings = Vec::new();
+    match &info {
+        None => warnings.push("KV holds no build:info: nothing is published yet (run `make publish`).".to_string()),
+        Some(b) => {
+            let differs = [
+                ("PAGE_SIZE", b.page_size.to_string(), c.page_size.to_string()),
+                ("FEED_SIZE", b.feed_size.to_string(), c.feed_size.to_string()),
+                ("DEFAULT_LANG", b.lang.clone(), c.lang.clone()),
+                ("SITE_NAME", b.site_name.clone().unwrap_or_default(), c.site_name.clone().unwrap_or_default()),
+            ];
+            for (var, built, now) in differs.into_iter().filter(|(_, b, n)| b != n) {
+                warnings
+                    .push(format!("content was built with {var}={built:?} but the worker has {now:?}: publish again."));
+            }
+        }
+    }
+    let view = json::HealthView::new(info.as_ref(), warnings);
+    Ok(Rendered {
+        body: json::to_bytes(&view),
+        lang: String::new(),
+        kind: CacheKind::Live,
+        last_modified: None,
+        next_change: None,
+        log: Vec::new(),
+    })
+}

@@ -1,0 +1,119 @@
+//! A release page: embargo and preview, the tombstone of a removed release, translations,
+//! and "more from this publisher" from the publisher's profile.
+
+use super::lists::published;
+use super::load::damaged;
+use super::load::need_all;
+use super::load::publisher_record;
+use super::load::record;
+use super::load::release_record;
+use super::resolve::Home;
+use super::resolve::Target;
+use super::response::site;
+use super::response::Rendered;
+use super::Halt;
+use super::Loaded;
+use crate::http::RequestFacts;
+use crate::negotiate::preferred_language;
+use contract::cache::CacheKind;
+use contract::error::HttpError;
+use contract::format::Format;
+use contract::kv;
+use contract::model::GoneRecord;
+use contract::model::Summary;
+use contract::model::Translation;
+use contract::preview;
+use render::html;
+use render::json;
+use render::json::ReleaseView;
+use render::markdown::release_document;
+
+/// How many other releases "more from this publisher" shows.
+pub const MORE_LEN: usize = 5;
+
+pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
+    let (format, preview) = (t.format, t.preview.as_deref());
+    let key = kv::release_key(slug);
+    let Some(r) = release_record(loaded, &key)? else {
+        // Missing: a removed release leaves a tombstone (410), anything else is a 404.
+        return Err(match record::<GoneRecord>(loaded, kv::gone_key(slug))? {
+            Some(g) => HttpError::Gone(g.release.title, g.release.publisher.name),
+            None => HttpError::NotFound(req.path.clone()),
+        }
+        .into());
+    };
+    let summary = &r.summary;
+    if summary.slug != slug {
+        return Err(HttpError::BadData(damaged(&key, "its slug field names another release")).into());
+    }
+    if matches!(&t.home, Home::Publisher(p) if p.slug != summary.publisher.slug) {
+        // Another publisher's release is not part of this publisher's own newsroom.
+        return Err(HttpError::NotFound(req.path.clone()).into());
+    }
+    let embargoed = summary.published.at > req.now;
+    if embargoed && !preview_opens(slug, preview, req) {
+        // Embargoed: indistinguishable from a missing release, cached only until it lifts.
+        return Err(HttpError::Scheduled(req.path.clone(), summary.published.at).into());
+    }
+    let translations: Vec<&Translation> = r.translations.iter().filter(|t| t.published.at <= req.now).collect();
+    if let Some(other) = chosen_translation(t, &summary.lang, &translations) {
+        return Err(Halt::Found(other));
+    }
+    let publisher_key = kv::publisher_key(&summary.publisher.slug);
+    need_all(loaded, std::slice::from_ref(&publisher_key))?;
+    // The publisher record adds boilerplate and "more from"; a damaged one only loses those.
+    let mut log = Vec::new();
+    let publisher = match publisher_record(loaded, &publisher_key) {
+        Ok(p) => p,
+        Err(Halt::Fail(e)) => {
+            log.push(e.to_string_for_log());
+            None
+        }
+        Err(need) => return Err(need),
+    };
+    let (others, next) = publisher.as_ref().map_or((Vec::new(), None), |p| published(&p.releases, req.now));
+    let more: Vec<&Summary> = others.into_iter().filter(|s| s.slug != summary.slug).take(MORE_LEN).collect();
+    let origin = &req.origin;
+    let body = match format {
+        Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_deref(), &more, &translations, origin)),
+        Format::Markdown => release_document(&r).into_bytes(),
+        _ => html::release_page(&r, publisher.as_deref(), &more, &translations, &site(req, &t.home), embargoed)
+            .into_bytes(),
+    };
+    let changed = r.updated.as_ref().unwrap_or(&r.summary.published).at;
+    let rendered = Rendered {
+        body,
+        lang: r.summary.lang.clone(),
+        kind: if embargoed { CacheKind::Private } else { CacheKind::Release },
+        last_modified: Some(changed),
+        next_change: next,
+        log,
+    };
+    Ok(match &publisher {
+        Some(p) => rendered.warn(&publisher_key, &p.releases),
+        None => rendered,
+    })
+}
+
+/// True when `token` is a valid, unexpired preview token for `slug` (every failure is a 404).
+pub(super) fn preview_opens(slug: &str, token: Option<&str>, req: &RequestFacts) -> bool {
+    match (token, &req.preview_secret) {
+        (Some(token), Some(secret)) => preview::verify(secret.as_bytes(), slug, token, req.now).is_ok(),
+        _ => false,
+    }
+}
+
+/// The path of the translation the reader asked for: the one in the `?lang=` language, or
+/// the one their `Accept-Language` ranks above this release's own language. The language
+/// switcher links with `?lang=`, so a reader's explicit choice is never overridden.
+pub(super) fn chosen_translation(t: &Target, own: &str, translations: &[&Translation]) -> Option<String> {
+    let wanted = match t.lang.as_deref() {
+        Some(lang) => lang,
+        None => {
+            let langs: Vec<&str> = std::iter::once(own).chain(translations.iter().map(|tr| tr.lang.as_str())).collect();
+            preferred_language(&t.languages, &langs)?
+        }
+    };
+    let other = translations.iter().find(|tr| tr.lang.eq_ignore_ascii_case(wanted))?;
+    (!other.lang.eq_ignore_ascii_case(own)).then(|| contract::route::release_path(&other.slug))
+}

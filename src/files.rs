@@ -1,0 +1,137 @@
+//! Reading a content folder from disk and checking it with the core.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use publish::content::{load_site_with_media, Diagnostic, Publisher, Site, SourceFile, SourceMedia};
+
+/// A content folder as read and checked.
+pub struct Loaded {
+    /// The checked site, or `None` when there were problems.
+    pub site: Option<Site>,
+    /// Every problem, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of every file read, by the path diagnostics name (for showing source lines).
+    pub texts: BTreeMap<String, String>,
+}
+
+/// Reads and checks `content`; I/O problems are errors, content problems are diagnostics.
+pub fn load(content: &Path) -> Result<Loaded> {
+    let mut diagnostics = Vec::new();
+    let progress = progress_bar();
+    let publishers = read_texts(&list(&content.join("publishers"), "toml")?, &mut diagnostics, &progress)?;
+    let releases = read_texts(&list(&content.join("releases"), "md")?, &mut diagnostics, &progress)?;
+    if releases.is_empty() && publishers.is_empty() && diagnostics.is_empty() {
+        anyhow::bail!("{} holds no publishers/*.toml or releases/**/*.md", content.display());
+    }
+    let media = read_media(&content.join("media"), &mut diagnostics)?;
+    progress.set_message("checking");
+    let site = match load_site_with_media(&publishers, &releases, &media) {
+        Ok(site) => Some(site),
+        Err(found) => {
+            diagnostics.extend(found);
+            None
+        }
+    };
+    progress.finish_and_clear();
+    publish::content::sort(&mut diagnostics);
+    let texts = publishers.into_iter().chain(releases).map(|f| (f.path, f.text)).collect();
+    let site = site.filter(|_| diagnostics.is_empty());
+    Ok(Loaded { site, diagnostics, texts })
+}
+
+/// The publishers of `content` alone (for `newsroom new`); their problems are an error.
+pub fn load_publishers(content: &Path) -> Result<BTreeMap<String, Publisher>> {
+    let mut diagnostics = Vec::new();
+    let hidden = ProgressBar::hidden();
+    let publishers = read_texts(&list(&content.join("publishers"), "toml")?, &mut diagnostics, &hidden)?;
+    let media = read_media(&content.join("media"), &mut diagnostics)?;
+    match load_site_with_media(&publishers, &[], &media) {
+        Ok(site) if diagnostics.is_empty() => Ok(site.publishers),
+        Ok(_) => anyhow::bail!("{}", diagnostics[0]),
+        Err(found) => anyhow::bail!("{} (run `newsroom check`)", found[0]),
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>9} [{bar:30}] {pos}/{len} files") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("reading");
+    bar
+}
+
+/// A spinner on stderr while a long step runs (drawn only on a terminal); clear it with
+/// `finish_and_clear`.
+pub fn spinner(message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Reads UTF-8 files; a file that is not UTF-8 becomes a diagnostic at its first bad line.
+fn read_texts(paths: &[PathBuf], diags: &mut Vec<Diagnostic>, progress: &ProgressBar) -> Result<Vec<SourceFile>> {
+    progress.inc_length(paths.len() as u64);
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let shown = path.display().to_string();
+        match String::from_utf8(bytes) {
+            Ok(text) => files.push(SourceFile { path: shown, text }),
+            Err(e) => {
+                let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+                diags.push(Diagnostic { path: shown, line, message: "the file is not valid UTF-8".into() });
+            }
+        }
+        progress.inc(1);
+    }
+    Ok(files)
+}
+
+/// Every file under `content/media/` (front matter names them by their path relative to it).
+/// Oversized files are reported without being read.
+fn read_media(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<SourceMedia>> {
+    let mut out = Vec::new();
+    for path in list(dir, "")? {
+        let size = fs::metadata(&path).with_context(|| format!("cannot read {}", path.display()))?.len();
+        let shown = path.display().to_string();
+        if size > contract::media::MAX_BYTES as u64 {
+            let message = format!("the file is {size} bytes; the limit is {}", contract::media::MAX_BYTES);
+            diags.push(Diagnostic { path: shown, line: 1, message });
+            continue;
+        }
+        let data = fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
+        let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        out.push(SourceMedia { path: shown, name, data });
+    }
+    Ok(out)
+}
+
+/// Files under `dir` (recursively) with extension `ext` (any file for `""`), sorted; a
+/// missing folder is empty.
+fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
+            let path = entry.with_context(|| format!("cannot list {}", d.display()))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if ext.is_empty() || path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

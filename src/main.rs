@@ -1,0 +1,414 @@
+//! `newsroom`: the publisher CLI. Scaffolds, checks, builds, previews and publishes the
+//! releases under `content/`.
+
+mod files;
+mod generate;
+mod output;
+mod preview;
+mod report;
+mod scaffold;
+mod settings;
+mod upload;
+mod wrangler;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use contract::model::ReleaseKind;
+use publish::build::build_with;
+use publish::content::Site;
+use publish::manifest::Manifest;
+
+use report::{Color, Format};
+use wrangler::{Kv, Target};
+
+/// Publish press releases to the edge newsroom.
+///
+/// Publishers write Markdown files under content/releases/ (one per release) and TOML files
+/// under content/publishers/; `newsroom` checks them and uploads them to Workers KV through
+/// wrangler. Nothing is uploaded unless every file checks clean.
+///
+/// Exit codes: 0 success; 1 content errors (nothing was written or uploaded); 2 usage,
+/// I/O or wrangler errors.
+#[derive(Parser)]
+#[command(version, about, long_about, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  newsroom new --publisher kymenlaakson-hyvinvointialue \"Päivystys muuttaa\"
+  newsroom check
+  newsroom check --format json
+  newsroom status
+  newsroom publish --dry-run
+  newsroom publish --remote";
+
+/// How content problems are shown.
+#[derive(Args, Clone, Copy, Default)]
+struct Diagnostics {
+    /// `human` (rustc-style, with the source line), `short` (`path:line:column: message`)
+    /// or `json` (one document on stdout, for editors and CI).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Colours in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+}
+
+/// Which KV namespace to talk to.
+#[derive(Args, Clone)]
+struct Namespace {
+    /// Local KV, as `make dev` serves it (the default).
+    #[arg(long, conflicts_with = "remote")]
+    local: bool,
+    /// The namespace on Cloudflare (needs CLOUDFLARE_API_TOKEN and the id in wrangler.toml).
+    #[arg(long)]
+    remote: bool,
+    /// Folder of local KV state (`wrangler dev --persist-to`).
+    #[arg(long, default_value = ".wrangler/state", conflicts_with = "remote")]
+    persist_to: PathBuf,
+    /// The KV binding in wrangler.toml.
+    #[arg(long, default_value = "RELEASES")]
+    binding: String,
+    /// A wrangler.toml environment, e.g. `staging` or `production`.
+    #[arg(long)]
+    env: Option<String>,
+    #[command(flatten)]
+    deployment: Deployment,
+}
+
+/// Where the deployment's settings (`[vars]`) are read from.
+#[derive(Args, Clone)]
+struct Deployment {
+    /// The wrangler configuration whose `[vars]` (or `[env.NAME.vars]`) set page and feed
+    /// sizes, the site's name and language, BASE_URL and WEBSUB_HUB.
+    #[arg(long, default_value = "wrangler.toml")]
+    wrangler_config: PathBuf,
+}
+
+impl Deployment {
+    fn config(&self, env: Option<&str>, overrides: &[(&str, &str)]) -> Result<contract::config::Config> {
+        settings::load(&self.wrangler_config, env, overrides)
+    }
+}
+
+impl Namespace {
+    fn kv(&self) -> Kv {
+        let target = if self.remote { Target::Remote } else { Target::Local(self.persist_to.clone()) };
+        Kv { target, binding: self.binding.clone(), env: self.env.clone() }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a release file to fill in: content/releases/<date>-<title-words>.md.
+    ///
+    /// The date and time are now, in the publisher's time zone; the language is the
+    /// publisher's. The file is a draft (`draft = true`) with an empty lead and body, so
+    /// `newsroom check` tells what is still to write. Never overwrites a file.
+    #[command(
+        after_help = "Example:\n  newsroom new --publisher kymenlaakson-hyvinvointialue \"Päivystys muuttaa Kotkassa\""
+    )]
+    New {
+        /// The publisher's slug (its file name in content/publishers/ without `.toml`).
+        #[arg(long)]
+        publisher: String,
+        /// The headline, as it will be published.
+        title: String,
+        /// Type: tiedote, uutinen, artikkeli, tapahtuma or blogi.
+        #[arg(long = "type", default_value = "tiedote")]
+        kind: String,
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
+    /// Check every publisher and release and show each problem with its file, line and column.
+    #[command(
+        after_help = "Examples:\n  newsroom check\n  newsroom check --format short\n  newsroom check --format json > problems.json"
+    )]
+    Check {
+        /// The content folder (holding `publishers/`, `releases/` and `media/`).
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        #[command(flatten)]
+        diagnostics: Diagnostics,
+    },
+    /// Check, then write the KV upload files for `wrangler kv bulk put`.
+    ///
+    /// Writes OUT/kv-0-media.json (the media files, base64; also as plain files in
+    /// OUT/media/), OUT/kv-1-releases.json, OUT/kv-2-indexes.json,
+    /// OUT/kv-3-delete.json (keys for `wrangler kv bulk delete`) and OUT/kv-4-manifest.json,
+    /// to be applied in that order, so no index ever points to a missing record and
+    /// an interrupted publish can simply be run again. Stale keys and removed releases (which
+    /// then answer 410 Gone) are found by comparing with the manifest of the previous build,
+    /// as stored in KV under `build:manifest`. The same input gives byte-identical files.
+    /// `newsroom publish` does all of this and the upload.
+    #[command(
+        after_help = "Example:\n  newsroom build content --out build/kv --previous build/previous-manifest.json"
+    )]
+    Build {
+        /// The content folder.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "build/kv")]
+        out: PathBuf,
+        /// The previous build's manifest (the value of `build:manifest`); without it nothing
+        /// is deleted.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// A wrangler.toml environment whose `[vars]` to build with.
+        #[arg(long)]
+        env: Option<String>,
+        #[command(flatten)]
+        deployment: Deployment,
+        #[command(flatten)]
+        diagnostics: Diagnostics,
+    },
+    /// Check, build and upload to KV through `npx wrangler`, in the safe order.
+    ///
+    /// Media, then releases, then lists and feeds, then deletion of keys that only the
+    /// previous build wrote, then the build manifest: readers never meet a link to a missing
+    /// release, and a publish that is interrupted completes when run again. Only new and
+    /// changed keys are uploaded (compared by the digest each key carries as KV metadata), in
+    /// bulk files within KV's limits (10,000 pairs). Content errors stop it before anything
+    /// is uploaded.
+    #[command(
+        after_help = "Examples:\n  newsroom publish                 # local KV, as `make dev` serves it\n  newsroom publish --dry-run       # what would change\n  newsroom publish --remote        # Cloudflare (CLOUDFLARE_API_TOKEN)\n  newsroom publish --remote --env staging"
+    )]
+    Publish {
+        /// The content folder.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        #[command(flatten)]
+        namespace: Namespace,
+        /// Build and compare, print what would change, upload nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Folder for the upload files.
+        #[arg(long, default_value = "build/kv")]
+        out: PathBuf,
+        /// A bulk file uploaded as it is, with the lists (test fixtures).
+        #[arg(long, hide = true)]
+        extra: Vec<PathBuf>,
+        /// Stop after a stage (media, releases, indexes, deletions), as an interrupted publish would (tests).
+        #[arg(long, hide = true, value_parser = ["media", "releases", "indexes", "deletions"])]
+        stop_after: Option<String>,
+        /// Wait before the deletions until this file exists (tests of concurrent publishes).
+        #[arg(long, hide = true)]
+        pause_before_deletions: Option<PathBuf>,
+        /// The WebSub hub to ping for every changed feed (default: WEBSUB_HUB of wrangler.toml).
+        #[arg(long)]
+        websub_hub: Option<String>,
+        /// The newsroom's public URL, naming the feeds in pings (default: BASE_URL of wrangler.toml).
+        #[arg(long)]
+        base_url: Option<String>,
+        #[command(flatten)]
+        diagnostics: Diagnostics,
+    },
+    /// Compare content/ with what the KV namespace holds: new, changed and stale keys.
+    ///
+    /// Reads only the key list (`wrangler kv key list`), never the values. Prints one line
+    /// per key that differs (`new`, `changed`, `stale`) on stdout and a summary on stderr.
+    #[command(after_help = "Examples:\n  newsroom status\n  newsroom status --remote")]
+    Status {
+        /// The content folder.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        #[command(flatten)]
+        namespace: Namespace,
+        #[command(flatten)]
+        diagnostics: Diagnostics,
+    },
+    /// Print a secret preview URL for a scheduled release.
+    ///
+    /// The token is an HMAC-SHA256 over the slug and the expiry, keyed with PREVIEW_SECRET
+    /// (from the environment, else from `.dev.vars`); set the same secret on the worker with
+    /// `npx wrangler secret put PREVIEW_SECRET`. At least 32 bytes.
+    #[command(
+        after_help = "Example:\n  newsroom preview 2026-12-01-talousarvio --hours 48 --base-url https://uutiset.example.fi"
+    )]
+    Preview {
+        /// Slug of the release (its file name without `.md`).
+        slug: String,
+        /// The content folder, to check that the release exists.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Hours the link stays valid (at most 90 days).
+        #[arg(long, default_value_t = 72)]
+        hours: i64,
+        /// Origin of the newsroom (default: BASE_URL of wrangler.toml, else the local server).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// A wrangler.toml environment whose BASE_URL to use.
+        #[arg(long)]
+        env: Option<String>,
+        #[command(flatten)]
+        deployment: Deployment,
+    },
+    /// Print the OpenAPI 3.1 description of the JSON API, generated from the view types
+    /// (the worker serves the copy in docs/openapi.json; a test keeps the two equal).
+    #[command(after_help = "Example:\n  newsroom openapi > docs/openapi.json")]
+    Openapi,
+    /// Generate synthetic content for benchmarks (never into content/).
+    #[command(
+        after_help = "Example:\n  newsroom gen --releases 10000 --publishers 20 --seed 1 --out target/bench/content"
+    )]
+    Gen {
+        /// Number of releases.
+        #[arg(long, default_value_t = 1000)]
+        releases: usize,
+        /// Number of publishers.
+        #[arg(long, default_value_t = 10)]
+        publishers: usize,
+        /// Seed: the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Smallest body in bytes.
+        #[arg(long, default_value_t = 2048)]
+        min_body: usize,
+        /// Largest body in bytes.
+        #[arg(long, default_value_t = 8192)]
+        max_body: usize,
+        /// Output folder; replaced if it was made by `newsroom gen`.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::New { publisher, title, kind, content } => new_release(&content, &publisher, &title, &kind),
+        Command::Check { content, diagnostics } => Ok(match checked(&content, diagnostics)? {
+            Some(site) => {
+                eprintln!("ok: {} publishers, {} releases", site.publishers.len(), site.releases.len());
+                ExitCode::SUCCESS
+            }
+            None => ExitCode::from(1),
+        }),
+        Command::Build { content, out, previous, env, deployment, diagnostics } => {
+            let config = deployment.config(env.as_deref(), &[])?;
+            let previous = previous.as_deref().map(read_manifest).transpose()?;
+            let Some(site) = checked(&content, diagnostics)? else {
+                return Ok(ExitCode::from(1));
+            };
+            let building = files::spinner("building the KV records");
+            let records = build_with(&site, previous.as_ref(), &config);
+            building.finish_and_clear();
+            let media = publish::build::media_pairs(&records.media);
+            let since = output::since_last(&records, &media, output::previous_output(&out));
+            output::write_records(&out, &records, &media)?;
+            output::summary(&site, &records, &media, &out, previous.is_some(), since.as_ref());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Publish {
+            content,
+            namespace,
+            dry_run,
+            out,
+            extra,
+            stop_after,
+            pause_before_deletions,
+            websub_hub,
+            base_url,
+            diagnostics,
+        } => {
+            let flags = [("WEBSUB_HUB", websub_hub.as_deref()), ("BASE_URL", base_url.as_deref())];
+            let overrides: Vec<(&str, &str)> = flags.iter().filter_map(|(k, v)| Some((*k, (*v)?))).collect();
+            let config = namespace.deployment.config(namespace.env.as_deref(), &overrides)?;
+            let Some(site) = checked(&content, diagnostics)? else {
+                return Ok(ExitCode::from(1));
+            };
+            upload::clear_uploads(&out)?;
+            let how = upload::Publish { out, dry_run, extra, stop_after, config, pause_before_deletions };
+            upload::publish(&site, &namespace.kv(), &how)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Status { content, namespace, diagnostics } => {
+            let config = namespace.deployment.config(namespace.env.as_deref(), &[])?;
+            let Some(site) = checked(&content, diagnostics)? else {
+                return Ok(ExitCode::from(1));
+            };
+            upload::status(&site, &namespace.kv(), &config)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Preview { slug, content, hours, base_url, env, deployment } => {
+            let base_url = match base_url {
+                Some(url) => url,
+                None => {
+                    deployment.config(env.as_deref(), &[])?.base_url.unwrap_or_else(|| "http://127.0.0.1:8787".into())
+                }
+            };
+            preview::preview_url(&slug, &content, hours, &base_url)
+        }
+        Command::Openapi => {
+            print!("{}", publish::openapi::document_text());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen { releases, publishers, seed, min_body, max_body, out } => {
+            let spec = publish::gen::Spec {
+                releases,
+                publishers: publishers.max(1),
+                seed,
+                body_bytes: (min_body, max_body.max(min_body)),
+            };
+            generate::generate_into(&out, &spec)?;
+            eprintln!("generated {releases} releases of {} publishers into {}", spec.publishers, out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `newsroom new`: checks the publisher, then writes the scaffold.
+fn new_release(content: &Path, publisher: &str, title: &str, kind: &str) -> Result<ExitCode> {
+    let kind = ReleaseKind::from_param(kind).map_err(|e| anyhow::anyhow!("--type: {e}"))?;
+    let loaded = files::load_publishers(content)?;
+    let Some(p) = loaded.get(publisher) else {
+        let known: Vec<&str> = loaded.keys().map(String::as_str).collect();
+        anyhow::bail!("no publisher `{publisher}` in {}/publishers; known: {}", content.display(), known.join(", "));
+    };
+    let new = scaffold::NewRelease { publisher: p, title, kind, now: preview::now()? };
+    let path = scaffold::create(content, &new)?;
+    println!("{}", path.display());
+    eprintln!(
+        "created {}: write the lead and the body, delete `draft = true`, then run `newsroom check`",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a previous build manifest; a missing or foreign one stops the build (exit 2).
+fn read_manifest(path: &Path) -> Result<Manifest> {
+    use anyhow::Context;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Manifest::parse(&bytes).with_context(|| format!("{}: unusable previous manifest", path.display()))
+}
+
+/// Loads and checks the content tree; problems are printed and the site is `None`.
+fn checked(content: &Path, diagnostics: Diagnostics) -> Result<Option<Site>> {
+    let loaded = files::load(content)?;
+    let count = loaded.diagnostics.len();
+    if count > 0 || diagnostics.format == Format::Json {
+        report::print(&loaded.diagnostics, &loaded.texts, diagnostics.format, diagnostics.color);
+    }
+    if count > 0 {
+        eprintln!("error: {count} problem{} found; nothing was written", if count == 1 { "" } else { "s" });
+    }
+    Ok(loaded.site)
+}

@@ -1,0 +1,129 @@
+//! `newsroom new`: a release file to fill in, named and timed for its publisher.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use contract::model::ReleaseKind;
+use contract::slug::slugify;
+use publish::content::{fields::check_text, Publisher};
+
+/// Longest title part of a new file name, in bytes (the date prefix comes on top).
+const MAX_TITLE_SLUG: usize = 80;
+
+/// What `newsroom new` was asked for.
+pub struct NewRelease<'a> {
+    /// The publisher, as checked.
+    pub publisher: &'a Publisher,
+    /// The title, as the publisher wrote it.
+    pub title: &'a str,
+    /// Type id (`tiedote`, ...).
+    pub kind: ReleaseKind,
+    /// Publication time.
+    pub now: DateTime<Utc>,
+}
+
+/// Writes the scaffold into `content/releases/` and returns its path; never overwrites.
+pub fn create(content: &Path, new: &NewRelease) -> Result<PathBuf> {
+    check_text(new.title, 300, false).map_err(|why| anyhow::anyhow!("the title {why}"))?;
+    let local = new.now.with_timezone(&new.publisher.zone);
+    let slug = file_slug(&local.format("%Y-%m-%d").to_string(), new.title)?;
+    let dir = content.join("releases");
+    let path = dir.join(format!("{slug}.md"));
+    anyhow::ensure!(!path.exists(), "{} already exists; choose another title or edit that file", path.display());
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let text = template(new, &local.format("%Y-%m-%dT%H:%M:00").to_string());
+    fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+/// `2026-11-23-otsikko`: the local date, then the title's words (ä → a, ö → o, å → a).
+fn file_slug(date: &str, title: &str) -> Result<String> {
+    let mut words = slugify(title);
+    if words.len() > MAX_TITLE_SLUG {
+        let cut = words[..=MAX_TITLE_SLUG].rfind('-').unwrap_or(MAX_TITLE_SLUG);
+        words.truncate(cut);
+    }
+    anyhow::ensure!(!words.is_empty(), "the title has no letters or digits to name the file by");
+    Ok(format!("{date}-{words}"))
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The new file: every field the publisher fills in, explained in comments.
+fn template(new: &NewRelease, local_time: &str) -> String {
+    let p = new.publisher;
+    let kinds: Vec<&str> = ReleaseKind::ALL.iter().map(|k| k.id()).collect();
+    format!(
+        r#"+++
+# Made by `newsroom new`. Every field is explained in docs/publishing.md.
+# otsikko: the headline, one line.
+title = {title}
+publisher = "{publisher}"
+# julkaisuaika: local time in {zone}. A time in the future is an embargo:
+# the release appears by itself at that moment.
+published_at = {local_time}
+# tyyppi: one of {kinds}.
+type = "{kind}"
+# kieli: the language of this file (fi, sv, en, ...).
+language = "{lang}"
+# ingressi: the opening paragraph, plain text. Required.
+lead = ""
+# asiasanat: keywords, e.g. ["sote", "Kotka"].
+keywords = []
+# Checked but not published while this line is here; delete it when the release is ready.
+draft = true
+
+# Press contacts for this release (the publisher's own contacts are shown anyway):
+# [[contacts]]
+# name = ""
+# title = ""
+# phone = ""
+# email = ""
++++
+
+"#,
+        title = toml_string(new.title),
+        publisher = p.slug,
+        zone = p.zone.name(),
+        kinds = kinds.join(", "),
+        kind = new.kind.id(),
+        lang = p.lang,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_transliterate_and_stay_short() {
+        assert_eq!(
+            file_slug("2026-11-23", "Äänestys: työ & hyvinvointi Åbossa").unwrap(),
+            "2026-11-23-aanestys-tyo-hyvinvointi-abossa"
+        );
+        let long = "sana ".repeat(40);
+        let slug = file_slug("2026-11-23", &long).unwrap();
+        assert!(slug.len() <= 11 + MAX_TITLE_SLUG && slug.ends_with("sana"), "{slug}");
+        assert!(file_slug("2026-11-23", "!!!").is_err());
+    }
+
+    #[test]
+    fn titles_are_quoted_for_toml() {
+        assert_eq!(toml_string(r#"Sanoi "kyllä" \ ei"#), r#""Sanoi \"kyllä\" \\ ei""#);
+    }
+}

@@ -1,0 +1,101 @@
+//! The deployment's settings as the worker will see them: `[vars]` of `wrangler.toml`, or
+//! `[env.NAME.vars]` with `--env` (wrangler does not inherit vars into environments), checked
+//! by the core's [`Config::from_vars`] so a bad value stops the build with `file:line`.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use contract::config::Config;
+
+/// Reads the config of environment `env` (top level without one) from `wrangler_toml`, with
+/// `overrides` (from the command line) winning; a missing file is the default config.
+pub fn load(wrangler_toml: &Path, env: Option<&str>, overrides: &[(&str, &str)]) -> Result<Config> {
+    let text = match std::fs::read_to_string(wrangler_toml) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", wrangler_toml.display())),
+    };
+    let doc: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{}: not valid TOML", wrangler_toml.display()))?;
+    let vars = match env {
+        None => doc.get("vars"),
+        Some(name) => {
+            let Some(table) = doc.get("env").and_then(|e| e.get(name)) else {
+                bail!("{}: no [env.{name}] environment", wrangler_toml.display());
+            };
+            table.get("vars")
+        }
+    };
+    let vars = vars.and_then(toml::Value::as_table).cloned().unwrap_or_default();
+    let value = |name: &str| {
+        if let Some((_, v)) = overrides.iter().find(|(k, _)| *k == name) {
+            return Some(v.to_string());
+        }
+        match vars.get(name)? {
+            toml::Value::String(s) => Some(s.clone()),
+            toml::Value::Integer(n) => Some(n.to_string()),
+            toml::Value::Boolean(b) => Some(b.to_string()),
+            _ => Some("(not a string or number)".into()),
+        }
+    };
+    Config::from_vars(value).map_err(|e| {
+        if overrides.iter().any(|(k, _)| *k == e.var) {
+            return anyhow::anyhow!("--{}: {e}", e.var.to_lowercase().replace('_', "-"));
+        }
+        anyhow::anyhow!("{}:{}: {e}", wrangler_toml.display(), line_of(&text, env, e.var))
+    })
+}
+
+/// The line of `var` in the vars table of `env` (1 if not found).
+fn line_of(text: &str, env: Option<&str>, var: &str) -> usize {
+    let header = env.map_or("[vars]".to_string(), |name| format!("[env.{name}.vars]"));
+    let start = text.lines().position(|l| l.trim() == header).unwrap_or(0);
+    let found = text
+        .lines()
+        .enumerate()
+        .skip(start)
+        .find(|(_, l)| l.trim_start().strip_prefix(var).is_some_and(|rest| rest.trim_start().starts_with('=')));
+    found.map_or(1, |(n, _)| n + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(file.path(), text).expect("write");
+        file
+    }
+
+    #[test]
+    fn reads_the_top_level_or_an_environment_and_names_the_line_of_a_bad_value() {
+        let f =
+            write("name = \"x\"\n[vars]\nPAGE_SIZE = \"10\"\n[env.staging.vars]\nPAGE_SIZE = 5\nFEED_SIZE = \"0\"\n");
+        assert_eq!(load(f.path(), None, &[]).expect("top level").page_size, 10);
+        let e = load(f.path(), Some("staging"), &[]).expect_err("FEED_SIZE 0").to_string();
+        assert!(
+            e.ends_with(":6: configuration variable FEED_SIZE = \"0\" is not valid: a whole number from 1 to 200"),
+            "{e}"
+        );
+        let fixed = load(f.path(), Some("staging"), &[("FEED_SIZE", "7")]).expect("overridden");
+        assert_eq!((fixed.page_size, fixed.feed_size), (5, 7));
+        let e = load(f.path(), None, &[("BASE_URL", "nope")]).expect_err("bad flag").to_string();
+        assert!(e.starts_with("--base-url: configuration variable BASE_URL"), "{e}");
+        assert!(load(f.path(), Some("production"), &[])
+            .expect_err("no env")
+            .to_string()
+            .contains("no [env.production]"));
+        assert_eq!(load(Path::new("/nonexistent/wrangler.toml"), None, &[]).expect("default"), Config::default());
+    }
+
+    #[test]
+    fn the_repository_wrangler_toml_is_valid_in_every_environment() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("wrangler.toml");
+        for env in [None, Some("staging"), Some("production")] {
+            let c = load(&path, env, &[]).unwrap_or_else(|e| panic!("{env:?}: {e}"));
+            assert_eq!((c.page_size, c.feed_size, c.lang.as_str()), (20, 50, "fi"), "{env:?}");
+        }
+        assert!(load(&path, Some("production"), &[]).expect("valid").websub_hub.is_some());
+    }
+}

@@ -1,0 +1,249 @@
+//! `newsroom publish` and `newsroom status`: the build compared with a KV namespace, and
+//! uploaded in the safe order (media, releases, indexes, deletions, manifest).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use contract::config::Config;
+use contract::kv::KvPair;
+use publish::build::{build_with, media_pairs, Records};
+use publish::content::Site;
+use publish::manifest::Manifest;
+use publish::sync::{compare, Comparison};
+
+use crate::output::{all_pairs, write_json, write_records};
+use crate::wrangler::{chunks, Kv};
+
+/// What `newsroom publish` was asked for.
+pub struct Publish {
+    /// Where the upload files are written.
+    pub out: PathBuf,
+    /// Only report what would change.
+    pub dry_run: bool,
+    /// Bulk files uploaded as they are, with the indexes (test fixtures).
+    pub extra: Vec<PathBuf>,
+    /// Stop after this stage, as an interrupted publish would (tests).
+    pub stop_after: Option<String>,
+    /// The deployment's settings (page and feed sizes, site name, WebSub hub).
+    pub config: Config,
+    /// Wait before the deletions until this file exists, as a slow publish would (tests).
+    pub pause_before_deletions: Option<PathBuf>,
+}
+
+/// The build of `site` for `kv`, with what the namespace holds now.
+struct Plan {
+    records: Records,
+    /// `media_pairs(&records.media)`, encoded once.
+    media: Vec<KvPair>,
+    comparison: Comparison,
+    deletions: Vec<String>,
+    /// The namespace's `build:manifest` this plan was made against.
+    previous: Option<Manifest>,
+}
+
+fn plan(site: &Site, kv: &Kv, config: &Config) -> Result<Plan> {
+    let previous = kv.manifest()?;
+    let building = crate::files::spinner("building the KV records");
+    let records = build_with(site, previous.as_ref(), config);
+    building.finish_and_clear();
+    let listed = kv.list()?;
+    let media = media_pairs(&records.media);
+    let comparison = compare(all_pairs(&records, &media), &listed);
+    // Only keys the previous build wrote are ever deleted; keys put there by hand stay.
+    let held: std::collections::BTreeSet<&str> = listed.iter().map(|k| k.name.as_str()).collect();
+    let deletions = records.changes.deletions.iter().filter(|k| held.contains(k.as_str())).cloned().collect();
+    Ok(Plan { records, media, comparison, deletions, previous })
+}
+
+/// Uploads what changed; every stage completes before the next starts.
+pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
+    let Plan { records, media, comparison, deletions, previous } = plan(site, kv, &how.config)?;
+    write_records(&how.out, &records, &media)?;
+    let c = &comparison;
+    eprintln!(
+        "{}: {} keys new, {} changed, {} unchanged; {} to delete",
+        where_(kv),
+        c.new.len(),
+        c.changed.len(),
+        c.unchanged,
+        deletions.len()
+    );
+    if how.dry_run {
+        c.new.iter().for_each(|k| println!("new      {k}"));
+        c.changed.iter().for_each(|k| println!("changed  {k}"));
+        deletions.iter().for_each(|k| println!("delete   {k}"));
+        eprintln!("dry run: nothing uploaded");
+        return Ok(());
+    }
+    let pending = |pairs: &[KvPair]| -> Vec<KvPair> { pairs.iter().filter(|p| c.needs_upload(p)).cloned().collect() };
+    let stop = |stage: &str| {
+        let stop = how.stop_after.as_deref() == Some(stage);
+        if stop {
+            eprintln!("[publish] stopped after {stage}, as asked: run it again to complete");
+        }
+        stop
+    };
+    upload_media(kv, &how.out, &records, &pending(&media))?;
+    if stop("media") {
+        return Ok(());
+    }
+    upload(kv, &how.out, "releases", &pending(&records.releases))?;
+    if stop("releases") {
+        return Ok(());
+    }
+    upload(kv, &how.out, "indexes", &pending(&records.indexes))?;
+    for file in &how.extra {
+        eprintln!("[publish] put {}", file.display());
+        kv.bulk_put(file)?;
+    }
+    if stop("indexes") {
+        return Ok(());
+    }
+    if let Some(resume) = &how.pause_before_deletions {
+        pause_until(resume)?;
+    }
+    // Deleting, then replacing the manifest, are the steps that could undo another publish
+    // that finished meanwhile (removing keys its lists need): stop instead.
+    still_current(kv, previous.as_ref())?;
+    if !deletions.is_empty() {
+        let file = how.out.join("upload-delete.json");
+        write_json(&file, &deletions)?;
+        eprintln!("[publish] delete {} stale keys", deletions.len());
+        kv.bulk_delete(&file)?;
+    }
+    if stop("deletions") {
+        return Ok(());
+    }
+    // Last: until the new manifest is up, running this again repeats every step.
+    still_current(kv, previous.as_ref())?;
+    upload(kv, &how.out, "manifest", &pending(&records.manifest))?;
+    eprintln!("[publish] done: {} keys written, {} deleted", c.new.len() + c.changed.len(), deletions.len());
+    let changed = c.new.iter().chain(&c.changed).map(String::as_str);
+    notify_hub(&how.config, changed);
+    Ok(())
+}
+
+/// Tells the WebSub hub (`WEBSUB_HUB`) about every feed this publish changed, so subscribers
+/// get the new releases at once. The content is already published: a failed ping is a warning.
+fn notify_hub<'a>(config: &Config, changed: impl Iterator<Item = &'a str>) {
+    let Some(hub) = &config.websub_hub else { return };
+    let Some(base) = &config.base_url else {
+        eprintln!(
+            "[publish] warning: WEBSUB_HUB is set but BASE_URL is not, so the feeds' URLs are unknown: no hub pinged"
+        );
+        return;
+    };
+    let topics = publish::websub::topics(changed, base);
+    let mut failed = 0;
+    for topic in &topics {
+        let sent = ureq::post(hub)
+            .timeout(std::time::Duration::from_secs(10))
+            .set("content-type", "application/x-www-form-urlencoded")
+            .send_string(&publish::websub::ping_body(topic));
+        if let Err(e) = sent {
+            failed += 1;
+            eprintln!("[publish] warning: the hub {hub} refused {topic}: {e}");
+        }
+    }
+    eprintln!("[publish] WebSub: {} of {} changed feed URLs announced to {hub}", topics.len() - failed, topics.len());
+}
+
+/// Fails when the namespace's manifest is no longer the one this publish planned against:
+/// another publish finished in between, and this one must not delete or overwrite its work.
+fn still_current(kv: &Kv, planned: Option<&Manifest>) -> Result<()> {
+    if kv.manifest()?.as_ref() != planned {
+        anyhow::bail!(
+            "another publish replaced build:manifest while this one ran: stopped before deleting anything; \
+             nothing it uploaded points to a missing record. Run `newsroom publish` again (one at a time)"
+        );
+    }
+    Ok(())
+}
+
+/// Creates `RESUME.paused`, then waits (at most 5 minutes) until `RESUME` exists.
+fn pause_until(resume: &Path) -> Result<()> {
+    let marker = resume.with_extension("paused");
+    fs::write(&marker, b"").with_context(|| format!("cannot write {}", marker.display()))?;
+    eprintln!("[publish] paused before the deletions until {} exists", resume.display());
+    for _ in 0..3000 {
+        if resume.exists() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    anyhow::bail!("{} did not appear within 5 minutes", resume.display())
+}
+
+/// Uploads `pairs` in bulk files within KV's limits.
+fn upload(kv: &Kv, out: &Path, stage: &str, pairs: &[KvPair]) -> Result<()> {
+    for (i, chunk) in chunks(pairs).into_iter().enumerate() {
+        let file = out.join(format!("upload-{stage}-{i}.json"));
+        write_json(&file, chunk)?;
+        eprintln!("[publish] put {} {stage} keys", chunk.len());
+        kv.bulk_put(&file).with_context(|| format!("uploading {}", file.display()))?;
+    }
+    Ok(())
+}
+
+/// Media go up from their bytes locally: local `kv bulk put` corrupts base64 values
+/// (cloudflare/workers-sdk#15192, fixed after the wrangler version we pin).
+fn upload_media(kv: &Kv, out: &Path, records: &Records, pending: &[KvPair]) -> Result<()> {
+    if !kv.is_local() {
+        return upload(kv, out, "media", pending);
+    }
+    for file in &records.media {
+        let key = contract::media::key(&file.media.name);
+        if pending.iter().any(|p| p.key == key) {
+            eprintln!("[publish] put {key}");
+            kv.put_file(&key, &out.join("media").join(&file.media.name))?;
+        }
+    }
+    Ok(())
+}
+
+/// Lists what `content/` would change in the namespace, like `git status`.
+pub fn status(site: &Site, kv: &Kv, config: &Config) -> Result<()> {
+    let Plan { comparison: c, .. } = plan(site, kv, config)?;
+    c.new.iter().for_each(|k| println!("new      {k}"));
+    c.changed.iter().for_each(|k| println!("changed  {k}"));
+    c.stale.iter().for_each(|k| println!("stale    {k}"));
+    if c.is_clean() {
+        eprintln!("{} holds exactly what content/ builds ({} keys)", where_(kv), c.unchanged);
+    } else {
+        let releases = |keys: &[String]| keys.iter().filter(|k| k.starts_with("release:")).count();
+        eprintln!(
+            "releases: {} new, {} changed, {} stale (removed from content/; publishing turns them into 410 Gone)",
+            releases(&c.new),
+            releases(&c.changed),
+            releases(&c.stale)
+        );
+        eprintln!(
+            "{}: {} new, {} changed, {} stale, {} unchanged; `newsroom publish` uploads the new and changed keys and deletes stale keys that an earlier build wrote",
+            where_(kv),
+            c.new.len(),
+            c.changed.len(),
+            c.stale.len(),
+            c.unchanged
+        );
+    }
+    Ok(())
+}
+
+fn where_(kv: &Kv) -> String {
+    match &kv.target {
+        crate::wrangler::Target::Local(dir) => format!("local KV in {}", dir.display()),
+        crate::wrangler::Target::Remote => format!("remote KV (binding {})", kv.binding),
+    }
+}
+
+/// Removes the upload files of an earlier publish, so `out` holds only this one's.
+pub fn clear_uploads(out: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(out) else { return Ok(()) };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with("upload-") {
+            fs::remove_file(entry.path()).with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! Talking to a KV namespace through `npx wrangler kv`, locally or on Cloudflare.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+use contract::kv::{KvPair, MANIFEST_KEY};
+use publish::manifest::Manifest;
+use publish::sync::{parse_listing, ListedKey};
+
+/// Most pairs in one `wrangler kv bulk put` (KV's limit per bulk write).
+pub const MAX_BULK_PAIRS: usize = 10_000;
+/// Most bytes of values in one bulk file (the API takes 100 MB a request; keep well below).
+pub const MAX_BULK_BYTES: usize = 50_000_000;
+
+/// Where the namespace is.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// Local KV as `wrangler dev --persist-to DIR` reads it.
+    Local(PathBuf),
+    /// The namespace bound in `wrangler.toml` on Cloudflare (needs `CLOUDFLARE_API_TOKEN`).
+    Remote,
+}
+
+/// One KV namespace, reached through wrangler.
+#[derive(Debug, Clone)]
+pub struct Kv {
+    /// Local or remote.
+    pub target: Target,
+    /// The binding name in `wrangler.toml`.
+    pub binding: String,
+    /// A `wrangler.toml` environment (`staging`, `production`), if any.
+    pub env: Option<String>,
+}
+
+impl Kv {
+    /// True for the local namespace.
+    pub fn is_local(&self) -> bool {
+        matches!(self.target, Target::Local(_))
+    }
+
+    /// `npx wrangler kv ARGS --binding B (--local --persist-to D | --remote) [--env E]`.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("npx");
+        c.arg("wrangler").arg("kv").args(args).args(["--binding", &self.binding]);
+        match &self.target {
+            Target::Local(dir) => c.arg("--local").arg("--persist-to").arg(dir),
+            Target::Remote => c.arg("--remote"),
+        };
+        if let Some(env) = &self.env {
+            c.args(["--env", env]);
+        }
+        c.stdin(Stdio::null());
+        c
+    }
+
+    /// Runs `args` and returns stdout; a failure shows wrangler's own words.
+    fn run(&self, args: &[&str]) -> Result<String> {
+        let what = format!("npx wrangler kv {}", args.join(" "));
+        let out =
+            self.command(args).output().with_context(|| format!("cannot run `{what}` (is Node.js installed?)"))?;
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).rev().take(8).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            anyhow::bail!("`{what}` failed ({}):\n{}", out.status, tail.join("\n"));
+        }
+        String::from_utf8(out.stdout).with_context(|| format!("`{what}` printed something that is not UTF-8"))
+    }
+
+    /// The manifest of the build last published here; `None` before the first publish.
+    pub fn manifest(&self) -> Result<Option<Manifest>> {
+        let text = self.run(&["key", "get", MANIFEST_KEY, "--text"])?;
+        // wrangler answers a missing key with "Value not found" on stdout, and exit 0.
+        if text.trim() == "Value not found" {
+            return Ok(None);
+        }
+        Manifest::parse(text.as_bytes()).map(Some).context("the namespace's build:manifest is unusable")
+    }
+
+    /// Every key with its metadata.
+    pub fn list(&self) -> Result<Vec<ListedKey>> {
+        let json = self.run(&["key", "list"])?;
+        let start = json.find('[').context("`wrangler kv key list` printed no JSON array")?;
+        parse_listing(&json[start..]).context("cannot read the output of `wrangler kv key list`")
+    }
+
+    /// Uploads a bulk file as it is.
+    pub fn bulk_put(&self, file: &Path) -> Result<()> {
+        self.run(&["bulk", "put", &file.to_string_lossy()]).map(drop)
+    }
+
+    /// Deletes the keys listed in a JSON array file.
+    pub fn bulk_delete(&self, file: &Path) -> Result<()> {
+        self.run(&["bulk", "delete", &file.to_string_lossy(), "--force"]).map(drop)
+    }
+
+    /// Puts one key from a file's bytes (binary-safe locally).
+    pub fn put_file(&self, key: &str, file: &Path) -> Result<()> {
+        self.run(&["key", "put", key, "--path", &file.to_string_lossy()]).map(drop)
+    }
+}
+
+/// Splits `pairs` into bulk uploads within [`MAX_BULK_PAIRS`] and [`MAX_BULK_BYTES`].
+pub fn chunks(pairs: &[KvPair]) -> Vec<&[KvPair]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, p) in pairs.iter().enumerate() {
+        let size = p.key.len() + p.value.len();
+        if i > start && (i - start == MAX_BULK_PAIRS || bytes + size > MAX_BULK_BYTES) {
+            out.push(&pairs[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < pairs.len() {
+        out.push(&pairs[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_files_stay_within_kv_limits() {
+        let pair = |n: usize| KvPair::new(format!("k{n}"), "v".repeat(n), false);
+        let many: Vec<KvPair> = (0..25_001).map(|_| pair(1)).collect();
+        let sizes: Vec<usize> = chunks(&many).iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, [10_000, 10_000, 5_001]);
+        let big = [pair(30_000_000), pair(30_000_000), pair(1)];
+        let sizes: Vec<usize> = chunks(&big).iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, [1, 2]);
+        assert!(chunks(&[]).is_empty());
+    }
+}
