@@ -31,7 +31,7 @@ pub struct Config {
     /// `CACHE` is not `off`: responses are kept in the Cache API.
     pub use_cache: bool,
     /// `CACHE` is `on` (not `shared` or `off`): each isolate also keeps what it rendered in
-    /// memory ([`serve::memory_cache`]).
+    /// memory (`serve::memory_cache`).
     pub use_memory_cache: bool,
     /// `LOG_REQUESTS` is `all` (the default), not `errors`.
     pub log_every_request: bool,

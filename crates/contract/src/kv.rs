@@ -96,7 +96,7 @@ pub fn keyword_feed_key(slug: &str) -> String {
     format!("feed:keyword:{slug}")
 }
 
-/// Key of a feed's items rendered ahead in `format` ([`render::feed::ahead`]): the feed's
+/// Key of a feed's items rendered ahead in `format` (`render::feed::ahead`): the feed's
 /// key after the format's name (`rss:feed:site`).
 pub fn ahead_feed_key(format: crate::format::Format, feed_key: &str) -> String {
     let name = match format {

@@ -331,7 +331,7 @@ pub struct PublisherRecord {
     pub media_terms: Option<String>,
     /// Number of published releases.
     pub total: usize,
-    /// Newest releases first, at most [`publish::build::LIST_LEN`].
+    /// Newest releases first, at most `publish::build::LIST_LEN`.
     pub releases: Listed<Summary>,
 }
 
@@ -399,7 +399,7 @@ pub struct Count {
     /// Releases carrying it (scheduled ones included).
     pub count: usize,
     /// Publication times (Unix seconds) of its newest releases, newest first, at most
-    /// [`publish::build::PAGE_LEN`]: scheduled releases are among them, so the worker can
+    /// `publish::build::PAGE_LEN`: scheduled releases are among them, so the worker can
     /// leave them out of the count until they are public.
     #[serde(default)]
     pub newest: Vec<i64>,
@@ -437,7 +437,7 @@ pub struct SitemapEntry {
 pub struct SitemapRecord {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub v: u32,
-    /// At most [`publish::build::SITEMAP_LEN`] entries.
+    /// At most `publish::build::SITEMAP_LEN` entries.
     pub entries: Vec<SitemapEntry>,
 }
 
@@ -447,7 +447,7 @@ pub struct SitemapIndexRecord {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub v: u32,
     /// Per part, part 0 first: its newest `(lastmod, visible from)` pairs, newest first, at
-    /// most [`publish::build::PAGE_LEN`], so the worker can skip scheduled entries.
+    /// most `publish::build::PAGE_LEN`, so the worker can skip scheduled entries.
     pub parts: Vec<Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)>>,
 }
 

@@ -1,20 +1,18 @@
 //! Sitemaps, the news sitemap and `robots.txt`.
 
-use super::load::record;
-use super::resolve::Target;
-use super::response::Rendered;
-use super::Halt;
-use super::Loaded;
-use crate::http::RequestFacts;
 use contract::cache::CacheKind;
 use contract::error::HttpError;
 use contract::kv;
-use contract::model::FeedRecord;
-use contract::model::SitemapIndexRecord;
-use contract::model::SitemapRecord;
-use contract::model::SCHEMA_VERSION;
 use contract::route::Route;
 use render::sitemap;
+
+use super::load::record;
+use super::resolve::Target;
+use super::response::Rendered;
+use crate::http::RequestFacts;
+use contract::model::{FeedRecord, SitemapIndexRecord, SitemapRecord, SCHEMA_VERSION};
+
+use super::{Halt, Loaded};
 
 /// Sitemaps and `robots.txt`.
 pub(super) fn render_crawler(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {

@@ -1,26 +1,21 @@
 //! RSS, Atom and JSON Feed: spliced from items rendered ahead, or rendered from the
 //! `feed:*` record, with scheduled items left out.
 
-use super::load::damaged;
-use super::load::decode_of;
-use super::load::leading_version;
-use super::load::record;
-use super::resolve::Target;
-use super::response::Rendered;
-use super::Halt;
-use super::Loaded;
-use crate::http::RequestFacts;
-use chrono::DateTime;
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset};
 use contract::cache::CacheKind;
 use contract::error::HttpError;
 use contract::kv;
-use contract::model::FeedItem;
-use contract::model::FeedRecord;
-use contract::model::SCHEMA_VERSION;
 use contract::route::FeedScope;
 use render::feed;
 use render::feed::FeedMeta;
+
+use super::resolve::Target;
+use super::response::Rendered;
+use crate::http::RequestFacts;
+use contract::model::{FeedItem, FeedRecord, SCHEMA_VERSION};
+
+use super::load::{damaged, decode_of, leading_version, record};
+use super::{Halt, Loaded};
 
 pub(super) fn render_feed(
     scope: &FeedScope,

@@ -1,14 +1,15 @@
 //! `/healthz`: the configuration, KV, and the build the content came from.
 
-use super::load::record;
-use super::response::Rendered;
-use super::Halt;
-use super::Loaded;
-use crate::http::RequestFacts;
 use contract::cache::CacheKind;
 use contract::kv;
 use contract::model::BuildInfo;
 use render::json;
+
+use super::load::record;
+use super::response::Rendered;
+use crate::http::RequestFacts;
+
+use super::{Halt, Loaded};
 
 /// `/healthz`: the configuration was valid (or this would be a 500 naming the variable), KV
 /// answered; reports the last build and any setting the content was built with differently.

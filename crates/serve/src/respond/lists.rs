@@ -1,37 +1,24 @@
 //! List pages: the latest releases, a publisher's, a keyword's and a year's, and the
 //! keyword and year indexes, with scheduled releases left out until their moment.
 
-use super::load::need_all;
-use super::load::publisher_record;
-use super::load::record;
-use super::resolve::Target;
-use super::response::site;
-use super::response::Rendered;
-use super::Halt;
-use super::Loaded;
-use crate::http::RequestFacts;
-use chrono::DateTime;
-use chrono::FixedOffset;
-use chrono::Utc;
+use chrono::{DateTime, FixedOffset, Utc};
 use contract::cache::CacheKind;
 use contract::error::HttpError;
 use contract::format::Format;
 use contract::kv;
 use contract::kv::ListScope;
-use contract::model::CountsRecord;
-use contract::model::Keyword;
-use contract::model::PageRecord;
-use contract::model::PublisherRecord;
-use contract::model::Summary;
-use contract::model::SCHEMA_VERSION;
-use contract::route::keyword_path;
-use contract::route::Route;
-use render::html;
 use render::html::Pager;
-use render::json;
-use render::json::CountsView;
-use render::json::ListView;
-use render::json::PublisherView;
+
+use super::resolve::Target;
+use crate::http::RequestFacts;
+use contract::model::{CountsRecord, Keyword, PageRecord, PublisherRecord, Summary, SCHEMA_VERSION};
+use contract::route::{keyword_path, Route};
+use render::json::{CountsView, ListView, PublisherView};
+use render::{html, json};
+
+use super::load::{need_all, publisher_record, record};
+use super::response::{site, Rendered};
+use super::{Halt, Loaded};
 
 /// The lists: the latest releases, a publisher's, a keyword's and a year's (paged, read from
 /// `page:*` records or the publisher's profile), and the keyword and year indexes.

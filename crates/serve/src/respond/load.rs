@@ -1,16 +1,15 @@
 //! Reading records from the values loaded so far: asking for missing keys, checking size,
 //! UTF-8, JSON shape and schema version, and decoding reused values once.
 
-use super::Halt;
-use super::Loaded;
-use contract::error::DataError;
-use contract::error::HttpError;
-use contract::model::PublisherRecord;
-use contract::model::ReleaseRecord;
-use contract::model::SCHEMA_VERSION;
+use std::rc::Rc;
+
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::rc::Rc;
+
+use contract::error::{DataError, HttpError};
+use contract::model::{PublisherRecord, ReleaseRecord, SCHEMA_VERSION};
+
+use super::{Halt, Loaded};
 
 /// Largest KV value the worker will decode, in bytes.
 pub const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;

@@ -1,32 +1,22 @@
 //! A release page: embargo and preview, the tombstone of a removed release, translations,
 //! and "more from this publisher" from the publisher's profile.
 
-use super::lists::published;
-use super::load::damaged;
-use super::load::need_all;
-use super::load::publisher_record;
-use super::load::record;
-use super::load::release_record;
-use super::resolve::Home;
-use super::resolve::Target;
-use super::response::site;
-use super::response::Rendered;
-use super::Halt;
-use super::Loaded;
-use crate::http::RequestFacts;
-use crate::negotiate::preferred_language;
 use contract::cache::CacheKind;
 use contract::error::HttpError;
 use contract::format::Format;
-use contract::kv;
-use contract::model::GoneRecord;
-use contract::model::Summary;
-use contract::model::Translation;
-use contract::preview;
-use render::html;
-use render::json;
+use contract::model::{GoneRecord, Summary, Translation};
+use contract::{kv, preview};
 use render::json::ReleaseView;
 use render::markdown::release_document;
+use render::{html, json};
+
+use super::lists::published;
+use super::load::{damaged, need_all, publisher_record, record, release_record};
+use super::resolve::{Home, Target};
+use super::response::{site, Rendered};
+use super::{Halt, Loaded};
+use crate::http::RequestFacts;
+use crate::negotiate::preferred_language;
 
 /// How many other releases "more from this publisher" shows.
 pub const MORE_LEN: usize = 5;

@@ -1,22 +1,16 @@
 //! Resolution before any KV read: whose newsroom (host), which resource (route), in
 //! which representation (format), with which parameters, and the Cache API key.
 
-use super::load::record;
-use super::Halt;
-use super::Loaded;
-use crate::http::RequestFacts;
-use crate::negotiate::language_ranking;
-use crate::negotiate::negotiate;
 use contract::error::HttpError;
 use contract::format::Format;
 use contract::kv;
-use contract::model::HostsRecord;
-use contract::model::PublisherRef;
-use contract::route::search_scope;
-use contract::route::FeedScope;
-use contract::route::Parsed;
-use contract::route::Route;
-use contract::route::MAX_PAGE;
+use contract::model::{HostsRecord, PublisherRef};
+use contract::route::{search_scope, FeedScope, Parsed, Route, MAX_PAGE};
+
+use super::load::record;
+use super::{Halt, Loaded};
+use crate::http::RequestFacts;
+use crate::negotiate::{language_ranking, negotiate};
 
 /// Whose newsroom a request is on: the main site, or a publisher's own host name.
 #[derive(Debug, Clone, PartialEq, Eq)]

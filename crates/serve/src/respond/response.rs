@@ -1,27 +1,20 @@
 //! Building responses: the headers every response carries, errors in the negotiated
 //! format, redirects and `OPTIONS`.
 
-use super::resolve::names;
-use super::resolve::Home;
-use crate::conditional::etag;
-use crate::conditional::http_date;
-use crate::http::HttpResponse;
-use crate::http::RequestFacts;
-use crate::negotiate::negotiate;
-use chrono::DateTime;
-use chrono::FixedOffset;
-use contract::cache::seconds_until;
-use contract::cache::CacheKind;
-use contract::cache::Ttls;
+use chrono::{DateTime, FixedOffset};
+use contract::cache::{seconds_until, CacheKind, Ttls};
 use contract::error::HttpError;
 use contract::format::Format;
 use contract::model::Listed;
-use contract::route::Parsed;
-use contract::route::Route;
-use render::html;
+use contract::route::{Parsed, Route};
 use render::html::Site;
-use render::json;
 use render::json::ErrorView;
+use render::{html, json};
+
+use super::resolve::{names, Home};
+use crate::conditional::{etag, http_date};
+use crate::http::{HttpResponse, RequestFacts};
+use crate::negotiate::negotiate;
 
 /// A rendered body plus what the headers need.
 pub(super) struct Rendered {

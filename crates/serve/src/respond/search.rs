@@ -1,37 +1,24 @@
 //! `/search`: the index shards and filters are read and ranked in one round, then the
 //! documents of one page are read from their snippet chunks.
 
-use super::lists::list_rendered;
-use super::load::check_size;
-use super::load::damaged;
-use super::load::decode_of;
-use super::load::need_all;
-use super::load::record;
-use super::load::record_of;
-use super::resolve::search_params;
-use super::resolve::search_query_string;
-use super::resolve::Home;
-use super::resolve::Target;
-use super::response::site;
-use super::response::Rendered;
-use super::Halt;
-use super::Loaded;
-use super::Ranked;
-use crate::http::RequestFacts;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
 use ::search;
 use chrono::DateTime;
-use contract::error::DataError;
-use contract::error::HttpError;
+use contract::error::{DataError, HttpError};
 use contract::format::Format;
-use render::html;
 use render::html::Pager;
-use render::json;
 use render::json::SearchView;
-use search::Query;
-use search::SearchResults;
-use std::collections::BTreeMap;
-use std::collections::BTreeSet;
-use std::rc::Rc;
+use render::{html, json};
+use search::{Query, SearchResults};
+
+use super::lists::list_rendered;
+use super::load::{check_size, damaged, decode_of, need_all, record, record_of};
+use super::resolve::{search_params, search_query_string, Home, Target};
+use super::response::{site, Rendered};
+use super::{Halt, Loaded, Ranked};
+use crate::http::RequestFacts;
 
 /// `/search`: reads the metadata, term shards and filters, then the documents of one page.
 pub(super) fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {

@@ -1,11 +1,11 @@
 //! Values served as they are stored: media files and the OpenAPI document.
 
-use super::response::Rendered;
-use super::Halt;
-use super::Loaded;
-use crate::http::RequestFacts;
 use contract::cache::CacheKind;
 use contract::error::HttpError;
+
+use super::response::Rendered;
+use super::{Halt, Loaded};
+use crate::http::RequestFacts;
 
 /// A KV value served as it is stored (a media file, the OpenAPI document); absent: 404.
 pub(super) fn raw_value(key: String, kind: CacheKind, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {

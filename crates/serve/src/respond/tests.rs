@@ -1,13 +1,11 @@
-use super::load::decode;
-use super::load::decode_of;
-use super::load::leading_version;
-use super::respond;
-use super::Loaded;
-use super::Outcome;
-use crate::http::RequestFacts;
+use std::collections::HashMap;
+
 use chrono::DateTime;
 use contract::kv;
-use std::collections::HashMap;
+
+use super::load::{decode, decode_of, leading_version};
+use super::{respond, Loaded, Outcome};
+use crate::http::RequestFacts;
 
 /// Every KV record of `releases` generated releases from two publishers.
 fn generated_kv(releases: usize) -> HashMap<String, Vec<u8>> {
