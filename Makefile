@@ -3,14 +3,16 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv publish dev test lint unit e2e size bench bench-native screenshots fuzz soak
+.PHONY: help setup build kv publish dev test lint unit e2e size bench bench-check bench-setup bench-report bench-native screenshots fuzz soak
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
 	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd"
 	@echo "make publish [REMOTE=1] [DRY_RUN=1] - upload content/ to local (or remote) KV in the safe order"
 	@echo "make size  - wasm size as wrangler would upload it (gzip)"
-	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000 releases -> BENCHMARKS.md"
+	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000/100,000 releases -> BENCHMARKS.md (needs wrk: make bench-setup)"
+	@echo "make bench-setup - install wrk, which make bench measures with (sudo apt-get install -y wrk)"
+	@echo "make bench-report - BENCHMARKS.md again from the last make bench's results (target/bench/results), measuring nothing"
 	@echo "make bench-native - criterion micro-benchmarks of the core -> BENCHMARKS.md (native section)"
 	@echo "make fuzz  - the property tests of tests/security.rs with FUZZ_CASES (default 50,000) cases each"
 	@echo "make soak  - 60 s, 64 connections of mixed routes in workerd, must be error-free -> BENCHMARKS.md"
@@ -51,8 +53,24 @@ screenshots: e2e
 	mkdir -p docs/screenshots
 	cp target/screenshots/*.png docs/screenshots/
 
-bench: build
+# Measures (scripts/bench-measure.sh -> target/bench/results/*.csv), then renders BENCHMARKS.md
+# from those files (scripts/bench-report.sh). bench-check stops it before the build when wrk is missing.
+bench: bench-check build
 	scripts/bench.sh
+
+bench-check:
+	@scripts/bench-measure.sh --check
+
+# wrk, from the distribution's packages: the one tool `make bench` needs that `make dev` does not
+# install. Installed here only, never as a side effect of a benchmark.
+bench-setup:
+	@if command -v wrk >/dev/null; then echo "wrk is already installed: $$(command -v wrk)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y wrk; \
+	else sudo apt-get update -qq && sudo apt-get install -y wrk; fi
+
+# BENCHMARKS.md from saved results (BENCH_RESULTS=dir, default target/bench/results), measuring nothing.
+bench-report:
+	scripts/bench-report.sh
 
 # The property tests (tests/security.rs) for longer than `make test` runs them (256 cases each).
 fuzz:

@@ -4,6 +4,9 @@
 //!
 //!   cargo bench --bench core            (or `make bench-native`)
 
+#[path = "../tests/common/records.rs"]
+mod records;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -26,10 +29,9 @@ fn site(releases: usize) -> Site {
     load_site(&publishers, &items).unwrap_or_else(|d| panic!("generated content must check clean: {d:?}"))
 }
 
-/// Every record of `site`, as KV would hold it (no media here, so no base64).
+/// Every record of `site`, as KV would hold it (generated content has no media).
 fn kv(site: &Site) -> HashMap<String, Vec<u8>> {
-    let records = build(site, None);
-    records.releases.into_iter().chain(records.indexes).map(|p| (p.key, p.value.into_bytes())).collect()
+    records::kv_map(&build(site, None))
 }
 
 /// After every generated release.

@@ -155,7 +155,7 @@ enum Command {
         /// The content folder.
         #[arg(default_value = "content")]
         content: PathBuf,
-        /// Output folder.
+        /// Folder for the upload files (kv-*.json, and the media files under media/).
         #[arg(long, default_value = "build/kv")]
         out: PathBuf,
         /// The previous build's manifest (the value of `build:manifest`); without it nothing

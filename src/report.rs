@@ -28,9 +28,9 @@ pub enum Color {
     /// Colours when stdout is a terminal and `NO_COLOR` is unset.
     #[default]
     Auto,
-    /// Always colour.
+    /// Colours even when stdout is not a terminal or `NO_COLOR` is set.
     Always,
-    /// Never colour.
+    /// No colours, even on a terminal.
     Never,
 }
 
@@ -49,9 +49,10 @@ impl Color {
 /// A diagnostic placed in its file: what the JSON format prints.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct Located {
-    /// File path.
+    /// Path of the file as diagnostics name it, e.g. `content/releases/x.md`.
     pub path: String,
-    /// 1-based line.
+    /// 1-based line of the problem (where the caret goes, which may be after the
+    /// diagnostic's own line).
     pub line: usize,
     /// 1-based column (in characters) where the offending text starts.
     pub column: usize,

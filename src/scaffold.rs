@@ -20,7 +20,7 @@ pub struct NewRelease<'a> {
     pub title: &'a str,
     /// Type id (`tiedote`, ...).
     pub kind: ReleaseKind,
-    /// Publication time.
+    /// The `published_at` to write (the current time), in the publisher's zone, to the minute.
     pub now: DateTime<Utc>,
 }
 

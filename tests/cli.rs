@@ -1,17 +1,11 @@
 //! The publisher CLI as a user runs it: exit codes, `path:line: message`, nothing half-written.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn newsroom(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsroom"))
-        .env_remove("PREVIEW_SECRET")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("runs")
-}
+use common::newsroom;
 
 fn write(root: &Path, rel: &str, text: &[u8]) {
     let path = root.join(rel);
@@ -134,7 +128,7 @@ fn removing_a_release_deletes_its_keys_after_upload_and_leaves_a_tombstone() {
             "atom:feed:keyword:bb",
             "feed:keyword:bb",
             "jsonfeed:feed:keyword:bb",
-            "page:keyword:bb:1",
+            "list:keyword:bb",
             "release:b",
             "rss:feed:keyword:bb",
             "search:filter:k:bb",
@@ -282,11 +276,10 @@ fn new_scaffolds_a_draft_named_and_timed_for_its_publisher() {
 #[test]
 fn build_summarises_and_says_what_changed_since_the_last_build() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let content = tmp.path().join("content");
     fs::create_dir_all(&content).expect("mkdir");
     for dir in ["publishers", "releases"] {
-        for entry in fs::read_dir(root.join("content").join(dir)).expect("seed content") {
+        for entry in fs::read_dir(common::content_dir().join(dir)).expect("seed content") {
             let from = entry.expect("entry").path();
             write(
                 &content,

@@ -4,12 +4,14 @@
 //! `tests/fixtures/kv-damaged.json` into KV and sets `NEWSROOM_E2E_URL`. They are `#[ignore]`d
 //! so that a plain `cargo test` stays native; without the variable they fail, never pass.
 
+mod common;
 #[path = "common/openapi.rs"]
 mod openapi;
 
 use std::collections::BTreeSet;
 
-use scraper::{Html, Selector};
+use common::{attrs, texts};
+use scraper::Html;
 use serde_json::Value;
 
 #[derive(Debug)]
@@ -75,16 +77,6 @@ fn get(path: &str) -> Reply {
 
 fn get_json(path: &str) -> Reply {
     request("GET", path, Some("application/json"))
-}
-
-fn texts(doc: &Html, css: &str) -> Vec<String> {
-    let sel = Selector::parse(css).expect("valid selector");
-    doc.select(&sel).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
-}
-
-fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
-    let sel = Selector::parse(css).expect("valid selector");
-    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
 }
 
 const FULL: &str = "/releases/2024-11-27-ohjausneuvottelut";
@@ -555,16 +547,11 @@ fn run2_a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
     for path in paths.iter().map(String::as_str).chain(["/sitemap.xml"]) {
         let r = get(path);
         assert!(r.status == 404 || !r.body.contains(slug) && !r.body.contains("e2e-testiaineisto"), "{path} leaks");
-        let max_age: i64 = r
-            .header("cache-control")
-            .and_then(|c| c.split("max-age=").nth(1))
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
+        let lifetime = common::cache_lifetime(r.header("cache-control"), &format!("{path} ({})", r.status));
         // A copy from the Cache API says how old it is.
         let age: i64 = r.header("age").and_then(|a| a.parse().ok()).unwrap_or(0);
         let left = (lift - utc_now()).num_seconds();
-        assert!(max_age - age <= left + 1, "{path} may be cached {max_age}s (age {age}), past the lift in {left}s");
+        assert!(lifetime - age <= left + 1, "{path} may be cached {lifetime}s (age {age}), past the lift in {left}s");
     }
     let wait = (lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500);
     std::thread::sleep(wait);
@@ -687,11 +674,7 @@ fn an_image_is_shown_and_served_byte_for_byte_with_immutable_caching() {
 
 /// Runs the publisher CLI from the repository root (where wrangler.toml and node_modules are).
 fn newsroom_cli(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("runs")
+    common::newsroom(args, std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
@@ -744,7 +727,7 @@ fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
     let _ = base(); // only under scripts/e2e.sh, where wrangler is installed
     let tmp = tempfile::tempdir().expect("tmp");
     let content = tmp.path().join("content");
-    copy_tree(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), &content);
+    copy_tree(&common::content_dir(), &content);
     let state = tmp.path().join("state");
     let out = tmp.path().join("out");
     let (content, state, out) =
@@ -995,7 +978,7 @@ fn a_publish_overtaken_by_another_stops_before_deleting_what_the_other_needs() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
     for dir in [&a, &b, &c] {
-        copy_tree(&root.join("content"), dir);
+        copy_tree(&common::content_dir(), dir);
     }
     let removed = "releases/2025-06-23-diagnoositiedot.md";
     std::fs::remove_file(b.join(removed)).expect("rm"); // B removes a release: it would delete it
@@ -1018,12 +1001,8 @@ fn a_publish_overtaken_by_another_stops_before_deleting_what_the_other_needs() {
     let resume = tmp.path().join("resume");
     let mut b_args = publish_args(&b, "out-b");
     b_args.extend(["--pause-before-deletions".into(), s(&resume)]);
-    let slow = std::process::Command::new(env!("CARGO_BIN_EXE_newsroom"))
-        .args(&b_args)
-        .current_dir(root)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let slow =
+        common::newsroom_command(root).args(&b_args).stderr(std::process::Stdio::piped()).spawn().expect("spawn");
     let paused = resume.with_extension("paused");
     for _ in 0..1200 {
         if paused.exists() {

@@ -10,29 +10,22 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 
-use common::{now, serve_req, text};
-use contract::kv::KvPair;
+use common::records::put;
+use common::{attrs, html, now, serve_req};
 use publish::build::{build, media_pairs, Records};
 use publish::content::{load_site, Site, SourceFile};
 use publish::manifest::Manifest;
-use scraper::{Html, Selector};
 use serve::http::RequestFacts;
 
 type Kv = HashMap<String, Vec<u8>>;
 
 fn seed_files() -> (Vec<SourceFile>, Vec<SourceFile>) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let root = common::content_dir();
     (common::read_dir(&root.join("publishers"), "toml"), common::read_dir(&root.join("releases"), "md"))
 }
 
 fn site(publishers: &[SourceFile], releases: &[SourceFile]) -> Site {
     load_site(publishers, releases).unwrap_or_else(|d| panic!("{d:#?}"))
-}
-
-fn put(kv: &mut Kv, pairs: &[KvPair]) {
-    for p in pairs {
-        kv.insert(p.key.clone(), p.value.clone().into_bytes());
-    }
 }
 
 /// One stage of a publish: its name and what it does to the namespace.
@@ -59,7 +52,6 @@ fn stages(records: &Records) -> Vec<Stage<'_>> {
 /// Every internal link reachable from the front page, feeds and sitemaps: none may be a 404
 /// or a 5xx. Returns the release pages found.
 fn crawl(kv: &Kv, when: &str) -> BTreeSet<String> {
-    let links = Selector::parse("a[href]").expect("css");
     let mut todo: Vec<String> = vec!["/".into(), "/keywords".into(), "/archive".into()];
     for feed in ["/feed.json"] {
         let r = serve_req(kv, &RequestFacts::get(feed, None, now()));
@@ -83,9 +75,7 @@ fn crawl(kv: &Kv, when: &str) -> BTreeSet<String> {
         if !r.header("content-type").unwrap_or("").starts_with("text/html") {
             continue;
         }
-        let doc = Html::parse_document(&text(&r));
-        for a in doc.select(&links) {
-            let href = a.value().attr("href").unwrap_or("");
+        for href in attrs(&html(&r), "a[href]", "href") {
             let internal = href.starts_with('/') && !href.starts_with("//");
             let page = href.split('#').next().unwrap_or("");
             // Lists, publishers, keywords and releases; search and feeds are covered elsewhere.

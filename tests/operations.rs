@@ -5,10 +5,9 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{now, seed_site, serve_req, store, text};
+use common::{attrs, html, now, seed_site, serve_req, store, text, texts};
 use contract::config::Config;
-use scraper::{Html, Selector};
-use serve::http::{HttpResponse, RequestFacts};
+use serve::http::RequestFacts;
 use serve::respond_with;
 
 const KYMSOTE_HOST: &str = "uutiset.kymsote.test";
@@ -24,18 +23,6 @@ fn request(origin: &str, path: &str, accept: Option<&str>, config: &Config) -> R
     req.origin = origin.to_string();
     req.config = config.clone();
     req
-}
-
-fn select(r: &HttpResponse, css: &str) -> Vec<String> {
-    let doc = Html::parse_document(&text(r));
-    let selector = Selector::parse(css).expect("selector");
-    doc.select(&selector).map(|e| e.text().collect::<String>().trim().to_string()).collect()
-}
-
-fn attr(r: &HttpResponse, css: &str, name: &str) -> Option<String> {
-    let doc = Html::parse_document(&text(r));
-    let selector = Selector::parse(css).expect("selector");
-    doc.select(&selector).next().and_then(|e| e.value().attr(name)).map(str::to_string)
 }
 
 /// The seed content with kymsote's own host name, built with `config`.
@@ -58,13 +45,13 @@ fn settings_change_names_languages_sizes_and_cache_lifetimes() {
     ]);
     let kv = common::store_with(&seed_site(), &c);
     let front = serve_req(&kv, &request("http://127.0.0.1:8787", "/", None, &c));
-    assert_eq!(attr(&front, "html", "lang").as_deref(), Some("sv"));
-    assert_eq!(select(&front, "header.site a"), ["Kaakon uutiset"]);
-    assert_eq!(select(&front, "ul.cards > li").len(), 2, "PAGE_SIZE");
+    assert_eq!(attrs(&html(&front), "html", "lang"), ["sv"]);
+    assert_eq!(texts(&html(&front), "header.site a"), ["Kaakon uutiset"]);
+    assert_eq!(texts(&html(&front), "ul.cards > li").len(), 2, "PAGE_SIZE");
     assert_eq!(front.header("cache-control"), Some("public, max-age=15, s-maxage=15, stale-while-revalidate=30"));
     assert_eq!(
-        attr(&front, "link[rel=canonical]", "href").as_deref(),
-        Some("https://uutiset.example.fi/"),
+        attrs(&html(&front), "link[rel=canonical]", "href"),
+        ["https://uutiset.example.fi/"],
         "BASE_URL names the canonical host whatever host was asked"
     );
     let release = serve_req(&kv, &request("http://127.0.0.1:8787", OTHER_RELEASE, None, &c));
@@ -107,9 +94,9 @@ fn a_publisher_host_shows_that_publishers_newsroom_at_the_root() {
     };
     let (home, reads) = on_host("/", None);
     assert_eq!(home.status, 200);
-    assert_eq!(select(&home, "h1"), ["Kymsote"]);
-    assert_eq!(select(&home, "header.site a"), ["Kymsote"], "the site is the publisher's");
-    assert_eq!(attr(&home, "link[rel=canonical]", "href"), Some(format!("https://{KYMSOTE_HOST}/")));
+    assert_eq!(texts(&html(&home), "h1"), ["Kymsote"]);
+    assert_eq!(texts(&html(&home), "header.site a"), ["Kymsote"], "the site is the publisher's");
+    assert_eq!(attrs(&html(&home), "link[rel=canonical]", "href"), [format!("https://{KYMSOTE_HOST}/")]);
     assert_eq!(reads, 2, "the host list, then the publisher (page 1 is in its profile)");
     let (json, _) = on_host("/", Some("application/json"));
     let v: serde_json::Value = serde_json::from_slice(&json.body).expect("JSON");
@@ -122,7 +109,10 @@ fn a_publisher_host_shows_that_publishers_newsroom_at_the_root() {
 
     let (release, _) = on_host(KYMSOTE_RELEASE, None);
     assert_eq!(release.status, 200);
-    assert_eq!(attr(&release, "link[rel=canonical]", "href"), Some(format!("https://{KYMSOTE_HOST}{KYMSOTE_RELEASE}")));
+    assert_eq!(
+        attrs(&html(&release), "link[rel=canonical]", "href"),
+        [format!("https://{KYMSOTE_HOST}{KYMSOTE_RELEASE}")]
+    );
     assert_eq!(on_host(OTHER_RELEASE, None).0.status, 404, "another publisher's release");
 
     let (search, _) = on_host("/search?q=kymenlaakso&publisher=kymenlaakson-hyvinvointialue", Some("application/json"));
@@ -139,11 +129,11 @@ fn a_publisher_host_shows_that_publishers_newsroom_at_the_root() {
 
     // The main site keeps showing everyone, without reading the host list.
     let (main, reads) = respond_with(&request("http://127.0.0.1:8787", "/", None, &c), |k| kv.get(k).cloned());
-    assert!(select(&main, "ul.cards > li").len() > 1);
+    assert!(texts(&html(&main), "ul.cards > li").len() > 1);
     assert_eq!(reads, 1);
     // An unknown host is the main site.
     let unknown = serve_req(&kv, &request("https://muu.example.fi", "/", None, &c));
-    assert!(select(&unknown, "ul.cards > li").len() > 1);
+    assert!(texts(&html(&unknown), "ul.cards > li").len() > 1);
 }
 
 #[test]
@@ -158,7 +148,7 @@ fn with_base_url_what_a_publisher_host_does_not_hold_redirects_to_the_main_site(
 
 #[test]
 fn hostnames_are_checked_for_clashes() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let root = common::content_dir();
     let mut publishers = common::read_dir(&root.join("publishers"), "toml");
     for p in &mut publishers {
         p.text.insert_str(0, "hostnames = [\"uutiset.example.fi\"]\n");

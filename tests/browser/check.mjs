@@ -37,8 +37,8 @@ const pages = [
 ];
 if (process.env.PREVIEW_PATH) pages.push(["preview", process.env.PREVIEW_PATH, 200, true]);
 
-/** WCAG 2.1 A and AA rules. */
-const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+/** WCAG 2.1 A and AA rules, and axe's best practices (heading order, landmarks, one main…). */
+const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
 /** HTML + CSS of a release page, uncompressed (the issue's budget). */
 const RELEASE_BUDGET = 30 * 1024;
 const viewports = [
@@ -90,6 +90,10 @@ try {
     });
     const blocked = [];
     page.on("console", (m) => m.text().includes("Content Security Policy") && blocked.push(m.text()));
+    // Anything else the page asks for (the icon, images, styles) must load: a failed one is
+    // an error in the reader's console on every page view.
+    const failedLoads = [];
+    page.on("response", (r) => r.url() !== base + path && r.status() >= 400 && failedLoads.push(`${r.status()} ${r.url()}`));
     await page.setViewport(viewports[1]);
     await page.goto(base + path, { waitUntil: "load" });
     // Lazy images need not be loaded at the load event: ask for each, then wait (2 s at most).
@@ -102,6 +106,18 @@ try {
       return images.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src);
     });
     if (broken.length) failures.push(`${name}: images not shown: ${broken.join(", ")}`);
+    // Browsers ask for the icon on their own, after the load event: give it a moment.
+    await new Promise((done) => setTimeout(done, 300));
+    if (failedLoads.length) failures.push(`${name}: failed requests: ${failedLoads.join(", ")}`);
+    // The declared icon is served as an image (headless Chromium may not fetch it itself).
+    const icon = await page.evaluate(async () => {
+      const link = document.querySelector("link[rel~=icon]");
+      if (!link) return "no <link rel=icon>";
+      const r = await fetch(link.href);
+      const type = r.headers.get("content-type") || "";
+      return r.ok && type.startsWith("image/") ? null : `${link.href}: ${r.status} ${type}`;
+    });
+    if (icon) failures.push(`${name}: icon: ${icon}`);
     // What the issue asks beyond axe's WCAG rules: one h1, a working skip link first,
     // machine-readable dates, a page language, and no horizontal scrolling on a phone.
     const structure = await page.evaluate(() => {

@@ -1,16 +1,40 @@
-//! Shared by the native integration tests: the seed content, built into an in-memory KV.
-//! (Each test crate uses a different subset.)
+//! Shared by the integration tests: the seed content, built into an in-memory KV; the
+//! `newsroom` CLI; HTML by CSS selector; cache lifetimes. (Each test crate uses a different
+//! subset; the end-to-end tests only the CLI, `content/`, the HTML and cache helpers.)
 #![allow(dead_code)]
+
+pub mod earlier;
+pub mod records;
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use chrono::{DateTime, Utc};
 
 use publish::content::{load_site, Site, SourceFile};
+use scraper::{Html, Selector};
 use serve::http::{HttpResponse, RequestFacts};
 use serve::respond_with;
+
+/// The repository's `content/`: the seed publishers and releases.
+pub fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// The `newsroom` CLI built for these tests, to be run in `dir`, with no `PREVIEW_SECRET` from
+/// the environment (only a `.dev.vars` a test writes counts).
+pub fn newsroom_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_newsroom"));
+    command.env_remove("PREVIEW_SECRET").current_dir(dir);
+    command
+}
+
+/// Runs `newsroom args` in `dir` to its end (see [`newsroom_command`]): status and output.
+pub fn newsroom(args: &[&str], dir: &Path) -> Output {
+    newsroom_command(dir).args(args).output().expect("runs")
+}
 
 /// Reads every file with extension `ext` under `dir`, sorted.
 pub fn read_dir(dir: &Path, ext: &str) -> Vec<SourceFile> {
@@ -33,7 +57,7 @@ pub fn read_dir(dir: &Path, ext: &str) -> Vec<SourceFile> {
 
 /// The repository's `content/`, checked.
 pub fn seed_site() -> Site {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let root = content_dir();
     load_site(&read_dir(&root.join("publishers"), "toml"), &read_dir(&root.join("releases"), "md"))
         .unwrap_or_else(|d| panic!("content/ must check clean: {d:#?}"))
 }
@@ -43,17 +67,9 @@ pub fn store(site: &Site) -> HashMap<String, Vec<u8>> {
     store_with(site, &contract::config::Config::default())
 }
 
-/// An in-memory KV holding every record of `site` built with `config`.
+/// An in-memory KV holding every record of `site` built with `config` ([`records::kv_map`]).
 pub fn store_with(site: &Site, config: &contract::config::Config) -> HashMap<String, Vec<u8>> {
-    let records = publish::build::build_with(site, None, config);
-    use base64::Engine as _;
-    let bytes = |p: contract::kv::KvPair| match p.base64 {
-        // As `wrangler kv bulk put` does with `"base64": true`.
-        true => base64::engine::general_purpose::STANDARD.decode(&p.value).expect("valid base64"),
-        false => p.value.into_bytes(),
-    };
-    let media = publish::build::media_pairs(&records.media);
-    media.into_iter().chain(records.releases).chain(records.indexes).map(|p| (p.key.clone(), bytes(p))).collect()
+    records::kv_map(&publish::build::build_with(site, None, config))
 }
 
 /// The fixed "now" of the native tests: after every seed release.
@@ -76,11 +92,41 @@ pub fn text(r: &HttpResponse) -> String {
     String::from_utf8(r.body.clone()).expect("UTF-8 body")
 }
 
-/// The `max-age` of a response's `Cache-Control` (0 when there is none).
-pub fn max_age(r: &HttpResponse) -> i64 {
-    r.header("cache-control")
-        .and_then(|c| c.split("max-age=").nth(1))
-        .and_then(|v| v.split(',').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+/// How many seconds a cache may go on serving a response with `Cache-Control: cache_control`
+/// (the answer to `what`, named when this fails): the longer of its `max-age` and `s-maxage`,
+/// plus its `stale-while-revalidate`; 0 for `no-store`. Fails when there is no such header, or
+/// one that gives no lifetime: a response that says nothing is not "not cached".
+pub fn cache_lifetime(cache_control: Option<&str>, what: &str) -> i64 {
+    let control = cache_control.unwrap_or_else(|| panic!("{what}: no Cache-Control"));
+    let directives: Vec<&str> = control.split(',').map(str::trim).collect();
+    if directives.contains(&"no-store") {
+        return 0;
+    }
+    let seconds = |name: &str| {
+        let value = directives.iter().find_map(|d| d.strip_prefix(name)?.strip_prefix('='))?;
+        Some(value.parse::<i64>().unwrap_or_else(|e| panic!("{what}: {name} in `Cache-Control: {control}`: {e}")))
+    };
+    let fresh = seconds("max-age").max(seconds("s-maxage"));
+    let fresh = fresh.unwrap_or_else(|| panic!("{what}: `Cache-Control: {control}` gives no lifetime"));
+    fresh + seconds("stale-while-revalidate").unwrap_or(0)
+}
+
+/// `r`'s body, parsed as an HTML document.
+pub fn html(r: &HttpResponse) -> Html {
+    Html::parse_document(&text(r))
+}
+
+/// The text of each element of `doc` that `css` selects, whitespace collapsed as a reader
+/// sees it.
+pub fn texts(doc: &Html, css: &str) -> Vec<String> {
+    let selector = Selector::parse(css).expect("valid selector");
+    doc.select(&selector)
+        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// Attribute `attr` of each element of `doc` that `css` selects (those without it left out).
+pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
+    let selector = Selector::parse(css).expect("valid selector");
+    doc.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
 }

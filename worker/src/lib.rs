@@ -113,7 +113,8 @@ struct Observed {
     warnings: Vec<String>,
     /// `LOG_REQUESTS` is `all`.
     log_all: bool,
-    /// With `TRACE_KV` on: the keys of each round of KV reads, comma-separated.
+    /// With `TRACE_KV` on: one entry per round of KV reads, its keys comma-separated
+    /// (`x-kv-keys` joins the rounds with spaces).
     kv_keys: Vec<String>,
 }
 

@@ -6,13 +6,15 @@ use chrono::{DateTime, FixedOffset, Utc};
 /// What kind of response is being cached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheKind {
-    /// A release page in any representation.
+    /// A release page in any representation: `RELEASE_TTL`.
     Release,
-    /// A list page (front page, publisher, keyword).
+    /// A list page (front page, publisher, keyword, year, the keyword and year indexes),
+    /// search results and the OpenAPI document: `LIST_TTL`.
     List,
-    /// A feed.
+    /// A feed, a sitemap or `robots.txt`: `FEED_TTL`.
     Feed,
-    /// A 4xx answer that is the same for everyone (404, 405, 406, 400).
+    /// A 4xx answer that is the same for everyone (404, 405, 406, 400); also redirects and
+    /// `OPTIONS` answers. 60 s.
     ClientError,
     /// A 5xx answer: never cached.
     ServerError,
@@ -20,6 +22,9 @@ pub enum CacheKind {
     Private,
     /// A content-hashed media file: the same URL never changes.
     Immutable,
+    /// `/favicon.ico`: the same URL for as long as the deployment (or the publisher's logo)
+    /// lasts; browsers ask for it on every page, so it is kept a day.
+    Icon,
     /// Must be answered fresh every time (the health check): never stored.
     Live,
 }
@@ -27,11 +32,12 @@ pub enum CacheKind {
 /// Seconds each kind of page may be reused: `RELEASE_TTL`, `LIST_TTL`, `FEED_TTL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ttls {
-    /// Release pages.
+    /// `RELEASE_TTL`: release pages (default 300).
     pub release: u32,
-    /// List pages.
+    /// `LIST_TTL`: list pages, search results and the OpenAPI document (default 60).
     pub list: u32,
-    /// Feeds, sitemaps and `robots.txt`.
+    /// `FEED_TTL`: feeds, sitemaps and `robots.txt` (default 300; a feed's RSS `ttl` is this
+    /// in minutes).
     pub feed: u32,
 }
 
@@ -51,6 +57,7 @@ impl Ttls {
             CacheKind::ClientError => 60,
             CacheKind::ServerError | CacheKind::Private | CacheKind::Live => 0,
             CacheKind::Immutable => 31_536_000,
+            CacheKind::Icon => 86_400,
         }
     }
 

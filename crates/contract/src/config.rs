@@ -4,9 +4,9 @@
 
 use crate::cache::Ttls;
 
-/// Largest `PAGE_SIZE`.
+/// Largest `PAGE_SIZE` accepted: releases on one list or search page.
 pub const MAX_PAGE_SIZE: usize = 100;
-/// Largest `FEED_SIZE`.
+/// Largest `FEED_SIZE` accepted: items in one feed.
 pub const MAX_FEED_SIZE: usize = 200;
 /// Longest TTL accepted, in seconds (one day).
 pub const MAX_TTL: u32 = 86_400;
@@ -18,15 +18,17 @@ pub struct Config {
     pub site_name: Option<String>,
     /// `BASE_URL` without a trailing slash; `None` uses the request's origin.
     pub base_url: Option<String>,
-    /// `DEFAULT_LANG`.
+    /// `DEFAULT_LANG`: language of the site-wide pages, lists and feeds (default `fi`).
     pub lang: String,
-    /// `PAGE_SIZE`.
+    /// `PAGE_SIZE`: releases on a list or search page, 1 to [`MAX_PAGE_SIZE`] (default 20).
     pub page_size: usize,
-    /// `FEED_SIZE`.
+    /// `FEED_SIZE`: items a feed record keeps and a feed shows, 1 to [`MAX_FEED_SIZE`]
+    /// (default 50); also the largest `?limit=` of a feed.
     pub feed_size: usize,
     /// `RELEASE_TTL`, `LIST_TTL`, `FEED_TTL`.
     pub ttls: Ttls,
-    /// `WEBSUB_HUB`.
+    /// `WEBSUB_HUB`: the hub feeds advertise (`rel="hub"`) and `newsroom publish` pings;
+    /// `None`: no hub.
     pub websub_hub: Option<String>,
     /// `CACHE` is not `off`: responses are kept in the Cache API.
     pub use_cache: bool,

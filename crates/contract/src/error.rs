@@ -52,7 +52,8 @@ fn list(formats: &[Format]) -> String {
 }
 
 impl HttpError {
-    /// HTTP status code.
+    /// The status this error is answered with: 400, 404 (for a scheduled release too, so it
+    /// does not leak), 405, 406, 410, 500 or 503.
     pub fn status(&self) -> u16 {
         match self {
             Self::BadRequest(_) => 400,

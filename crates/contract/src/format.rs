@@ -4,9 +4,9 @@
 /// A representation the worker can produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// `text/html`.
+    /// HTML pages for browsers, `text/html`: the first choice of every page route.
     Html,
-    /// `application/json`.
+    /// The JSON API, `application/json` (`docs/api.md`, `/openapi.json`).
     Json,
     /// `text/markdown` (releases only).
     Markdown,
@@ -29,7 +29,9 @@ impl Format {
     pub const ALL: [Format; 8] =
         [Self::Html, Self::Json, Self::Markdown, Self::Rss, Self::Atom, Self::JsonFeed, Self::Xml, Self::Text];
 
-    /// Media type without parameters.
+    /// The media type without parameters, e.g. `application/rss+xml`: what `Accept` ranges
+    /// match and `Link` headers name. [`Format::File`]'s is a placeholder: a media file is
+    /// typed by its name.
     pub fn media_type(self) -> &'static str {
         match self {
             Self::Html => "text/html",
@@ -44,7 +46,7 @@ impl Format {
         }
     }
 
-    /// `Content-Type` header value.
+    /// `Content-Type` header value: the media type with `; charset=utf-8`.
     pub fn content_type(self) -> String {
         format!("{}; charset=utf-8", self.media_type())
     }

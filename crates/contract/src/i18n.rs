@@ -2,7 +2,8 @@
 
 use crate::model::ReleaseKind;
 
-/// Every label a page uses.
+/// Every label a page uses. A quoted field doc is the English text; each language's
+/// table holds its own words for it.
 #[derive(Debug)]
 pub struct Labels {
     /// Name of the site in the header.
@@ -13,21 +14,21 @@ pub struct Labels {
     pub latest: &'static str,
     /// Heading for a publisher's releases.
     pub releases: &'static str,
-    /// "Keywords".
+    /// "Keywords": heading of `/keywords` and of a release's keyword list, and the link to `/keywords`.
     pub keywords: &'static str,
     /// "Keyword" (before one keyword's name).
     pub keyword: &'static str,
     /// "Subscribe": the feed links' lead-in.
     pub subscribe: &'static str,
-    /// "Contacts".
+    /// "Contacts": heading of the contact cards on release and publisher pages.
     pub contacts: &'static str,
     /// "Read more from publisher" (publisher name follows).
     pub more_from: &'static str,
-    /// "Publisher".
+    /// "Publisher": the line above a publisher page's heading.
     pub publisher: &'static str,
-    /// "Updated".
+    /// "Updated": before a release's update time.
     pub updated: &'static str,
-    /// "Attachments".
+    /// "Attachments": heading of a release's PDF links.
     pub attachments: &'static str,
     /// "In other languages" (before links to translations).
     pub translations: &'static str,
@@ -35,11 +36,11 @@ pub struct Labels {
     pub correction: &'static str,
     /// Preview banner: "Embargoed until" (the time follows).
     pub embargoed_until: &'static str,
-    /// "Phone".
+    /// "Phone" (Finnish `Puh.`): before a contact's number.
     pub phone: &'static str,
-    /// "E-mail".
+    /// "E-mail": before a contact's address.
     pub email: &'static str,
-    /// "Website".
+    /// "Website": before the publisher's URL, on its page and under its releases.
     pub website: &'static str,
     /// Notice on releases whose source gave only the lead.
     pub lead_only: &'static str,
@@ -51,21 +52,21 @@ pub struct Labels {
     pub as_json: &'static str,
     /// "Pages" (pager landmark).
     pub pages: &'static str,
-    /// "Page".
+    /// "Page": in the pager's `Page 2 / 5`.
     pub page: &'static str,
-    /// "Newer".
+    /// "Newer": the pager's link to the previous page (lists run newest first).
     pub prev: &'static str,
-    /// "Older".
+    /// "Older": the pager's link to the next page.
     pub next: &'static str,
-    /// "Archive".
+    /// "Archive": heading of `/archive` and of a year's page, and the link to `/archive`.
     pub archive: &'static str,
-    /// "Search" (label).
+    /// "Search" as a noun: heading and title of `/search`, and its query field's label.
     pub search: &'static str,
-    /// "Search" (button).
+    /// "Search" as a verb (Finnish `Hae`): the search form's button.
     pub search_button: &'static str,
-    /// "results".
+    /// "results": after the number of search hits.
     pub results: &'static str,
-    /// "No results."
+    /// "No results.": shown when a search finds nothing.
     pub no_results: &'static str,
     /// Heading of error pages.
     pub error: &'static str,
@@ -75,6 +76,12 @@ pub struct Labels {
     pub kind_filter: [&'static str; 2],
     /// Kind names: press release, news, article, event, blog post.
     pub kinds: [&'static str; 5],
+    /// `/llms.txt`: what the newsroom offers machines, one sentence.
+    pub machine_readable: &'static str,
+    /// `/llms.txt`: the heading of the feed links.
+    pub feeds: &'static str,
+    /// `/llms.txt`: the heading of the API links.
+    pub api: &'static str,
 }
 
 const FI: Labels = Labels {
@@ -113,6 +120,9 @@ const FI: Labels = Labels {
     back_home: "Etusivulle",
     kind_filter: ["Tyyppi", "Kaikki tyypit"],
     kinds: ["Tiedote", "Uutinen", "Artikkeli", "Tapahtuma", "Blogi"],
+    machine_readable: "Jokainen sivu on saatavilla myös Markdown- ja JSON-muodossa (?format=md, ?format=json), ja tiedotteet syötteinä RSS-, Atom- ja JSON Feed -muodossa.",
+    feeds: "Syötteet",
+    api: "Rajapinta",
 };
 
 const SV: Labels = Labels {
@@ -151,6 +161,9 @@ const SV: Labels = Labels {
     back_home: "Till startsidan",
     kind_filter: ["Typ", "Alla typer"],
     kinds: ["Pressmeddelande", "Nyhet", "Artikel", "Evenemang", "Blogg"],
+    machine_readable: "Varje sida finns också som Markdown och JSON (?format=md, ?format=json), och pressmeddelandena som flöden i RSS, Atom och JSON Feed.",
+    feeds: "Flöden",
+    api: "Gränssnitt",
 };
 
 const EN: Labels = Labels {
@@ -189,6 +202,9 @@ const EN: Labels = Labels {
     back_home: "Front page",
     kind_filter: ["Type", "All types"],
     kinds: ["Press release", "News", "Article", "Event", "Blog post"],
+    machine_readable: "Every page is also available as Markdown and JSON (?format=md, ?format=json), and the releases as RSS, Atom and JSON Feed feeds.",
+    feeds: "Feeds",
+    api: "API",
 };
 
 /// Labels for a BCP 47 tag: Finnish and Swedish by primary subtag, English otherwise.

@@ -60,13 +60,14 @@ pub fn reuse_seconds(key: &str) -> Option<u32> {
     (key.starts_with("publisher:") || key == HOSTS_KEY).then_some(REUSE_SECONDS)
 }
 
-/// See [`reuse_seconds`].
+/// How long, in seconds, the adapter may reuse a value that [`reuse_seconds`] allows: as
+/// long as KV itself may take to show a change everywhere.
 pub const REUSE_SECONDS: u32 = 60;
 
 /// Which list a page belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListScope {
-    /// Every release.
+    /// Every publisher's releases: the front page `/` (`page:latest:{n}`).
     Latest,
     /// One publisher's releases.
     Publisher(String),
@@ -76,7 +77,32 @@ pub enum ListScope {
     Year(i32),
 }
 
-/// Key of page `n` (from 1) of a list.
+/// The part of a list's keys that names the list: `latest`, `publisher:{slug}`,
+/// `keyword:{slug}`, `year:{year}`.
+fn scope_name(scope: &ListScope) -> String {
+    match scope {
+        ListScope::Latest => "latest".into(),
+        ListScope::Publisher(slug) => format!("publisher:{slug}"),
+        ListScope::Keyword(slug) => format!("keyword:{slug}"),
+        ListScope::Year(year) => format!("year:{year}"),
+    }
+}
+
+/// Key of a list's head (`list:{scope}`): its total and its newest releases
+/// ([`crate::model::ListHead`]); it changes with every release the list gains.
+pub fn list_key(scope: &ListScope) -> String {
+    format!("list:{}", scope_name(scope))
+}
+
+/// Key of chunk `c` (from 0) of a list (`chunk:{scope}:{c}`): its releases `c × len` to
+/// `(c + 2) × len − 1` counted from the oldest ([`crate::model::ListChunk`]). Written once
+/// when complete; a new release never changes it.
+pub fn chunk_key(scope: &ListScope, c: usize) -> String {
+    format!("chunk:{}:{c}", scope_name(scope))
+}
+
+/// Key of page `n` (from 1) of a list, as builds before stable chunks wrote them: the
+/// worker still reads it where a list has no [`list_key`] head.
 pub fn page_key(scope: &ListScope, n: usize) -> String {
     match scope {
         ListScope::Latest => format!("page:latest:{n}"),
@@ -110,7 +136,7 @@ pub fn ahead_feed_key(format: crate::format::Format, feed_key: &str) -> String {
 /// One entry of a `wrangler kv bulk put` file.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct KvPair {
-    /// Key.
+    /// KV key, e.g. `release:2024-11-27-ohjausneuvottelut` or `page:latest:1`.
     pub key: String,
     /// Value (JSON text of a record, or base64 of a media file).
     pub value: String,

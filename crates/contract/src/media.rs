@@ -12,7 +12,7 @@ pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 pub struct Media {
     /// `{16 hex digits of SHA-256}.{ext}`: the URL `/media/{name}` and the KV key `media:{name}`.
     pub name: String,
-    /// MIME type.
+    /// MIME type, fixed by the extension ([`type_of`]), e.g. `image/jpeg` or `application/pdf`.
     pub content_type: String,
     /// Size in bytes.
     pub bytes: u64,

@@ -1,7 +1,7 @@
 //! The records stored in KV: what `newsroom build` writes and the worker reads.
 //!
 //! Every record carries `v`, the [`SCHEMA_VERSION`] it was written with (search shards and
-//! filters: [`search::INDEX_VERSION`]); a worker refuses records of a version it
+//! filters: `search::INDEX_VERSION`); a worker refuses records of a version it
 //! does not read with a clear error instead of misreading them.
 
 use chrono::{DateTime, FixedOffset};
@@ -20,6 +20,8 @@ pub struct Listed<T> {
     items: Vec<T>,
     /// Why each left-out entry could not be read, by position.
     pub skipped: Vec<String>,
+    /// Stored positions of the left-out entries, ascending (for [`Listed::at`]).
+    gaps: Vec<usize>,
 }
 
 impl<T> Default for Listed<T> {
@@ -30,7 +32,25 @@ impl<T> Default for Listed<T> {
 
 impl<T> From<Vec<T>> for Listed<T> {
     fn from(items: Vec<T>) -> Self {
-        Self { items, skipped: Vec::new() }
+        Self { items, skipped: Vec::new(), gaps: Vec::new() }
+    }
+}
+
+impl<T> Listed<T> {
+    /// The entry stored at `position` (counting the left-out ones), if it was readable: a
+    /// list read by position (a chunk of a list) stays in step past a damaged entry.
+    pub fn at(&self, position: usize) -> Option<&T> {
+        if self.gaps.binary_search(&position).is_ok() {
+            return None;
+        }
+        let before = self.gaps.partition_point(|&gap| gap < position);
+        self.items.get(position - before)
+    }
+
+    /// Why the entry stored at `position` was left out, if it was.
+    pub fn why_not(&self, position: usize) -> Option<&str> {
+        let k = self.gaps.binary_search(&position).ok()?;
+        self.skipped.get(k).map(String::as_str)
     }
 }
 
@@ -56,12 +76,15 @@ impl<T: Serialize> Serialize for Listed<T> {
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Listed<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = Vec::<Box<serde_json::value::RawValue>>::deserialize(d)?;
-        let mut listed = Listed { items: Vec::with_capacity(raw.len()), skipped: Vec::new() };
+        let mut listed = Listed { items: Vec::with_capacity(raw.len()), skipped: Vec::new(), gaps: Vec::new() };
         for (n, entry) in raw.iter().enumerate() {
             // From the text: the raw entry is already known to be UTF-8, not checked again.
             match serde_json::from_str(entry.get()) {
                 Ok(item) => listed.items.push(item),
-                Err(e) => listed.skipped.push(format!("entry {n}: {e}")),
+                Err(e) => {
+                    listed.skipped.push(format!("entry {n}: {e}"));
+                    listed.gaps.push(n);
+                }
             }
         }
         Ok(listed)
@@ -197,21 +220,22 @@ pub struct Keyword {
 /// The publisher fields a release or summary needs without reading the publisher record.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct PublisherRef {
-    /// Publisher slug.
+    /// Publisher slug: the publisher file's name, e.g. `kymsote` for
+    /// `content/publishers/kymsote.toml`; its page is `/publishers/{slug}`.
     pub slug: String,
-    /// Publisher display name.
+    /// Display name (`name` in the publisher file), e.g. `Kymenlaakson hyvinvointialue`.
     pub name: String,
 }
 
 /// An image shown in a release.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Image {
-    /// The file.
+    /// The image file (front matter `file`, under `content/media/`), served at `/media/{name}`.
     #[serde(flatten)]
     pub media: Media,
     /// Alternative text (required).
     pub alt: String,
-    /// Caption.
+    /// Caption shown under the image (front matter `caption`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Photographer or source, e.g. `Kuva: Etunimi Sukunimi`.
@@ -222,21 +246,22 @@ pub struct Image {
 /// A downloadable file (a PDF) attached to a release.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Attachment {
-    /// The file.
+    /// The PDF file (front matter `file`, under `content/media/`), served at `/media/{name}`.
     #[serde(flatten)]
     pub media: Media,
-    /// Link text.
+    /// Link text (front matter `title`); the page adds the type and size, e.g. `(PDF, 120 kB)`.
     pub title: String,
 }
 
-/// A translation of a release: enough to link to it.
+/// A translation of a release: enough to link to it. `newsroom build` pairs releases both
+/// ways, whichever of the two names the other in its `translations` front matter.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Translation {
-    /// Its slug.
+    /// The translation's release slug; the link is `/releases/{slug}?lang={lang}`.
     pub slug: String,
-    /// Its language.
+    /// Its BCP 47 language tag, e.g. `sv`: the link's `hreflang` and `?lang=`.
     pub lang: String,
-    /// Its title.
+    /// Its title, in its own language: the link text.
     pub title: String,
     /// Its publication time (a scheduled translation is not linked before it).
     pub published: Timestamp,
@@ -245,13 +270,16 @@ pub struct Translation {
 /// What lists show of a release.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Summary {
-    /// Release slug.
+    /// Release slug: the file name without `.md`, e.g. `2024-11-27-ohjausneuvottelut`; the
+    /// page is `/releases/{slug}` and the record `release:{slug}`.
     pub slug: String,
-    /// Title.
+    /// Headline (front matter `title`): one line, at most 300 characters.
     pub title: String,
-    /// Publisher.
+    /// The publisher's slug and name, copied in so that a list needs no publisher record.
     pub publisher: PublisherRef,
-    /// Publication time.
+    /// Publication time (`published_at`) in the publisher's zone. Until then the release is
+    /// scheduled: left out of lists, feeds and search, and its page is a 404 without a
+    /// preview token.
     pub published: Timestamp,
     /// Kind of release.
     pub kind: ReleaseKind,
@@ -291,10 +319,11 @@ pub struct ReleaseRecord {
     pub body_markdown: String,
     /// Body rendered to safe HTML at build time (raw HTML escaped, unsafe links dropped).
     pub body_html: String,
-    /// Keywords (Avainsanat).
+    /// Keywords in front-matter order (shown as Avainsanat), each linking to `/keywords/{slug}`.
     #[serde(default)]
     pub keywords: Vec<Keyword>,
-    /// Contacts (Yhteyshenkilöt).
+    /// The release's own press contacts (front matter `[[contacts]]`, shown as
+    /// Yhteyshenkilöt); the publisher's are in its record.
     #[serde(default)]
     pub contacts: Vec<Contact>,
 }
@@ -307,23 +336,26 @@ pub struct PublisherRecord {
     /// Slug and name.
     #[serde(flatten)]
     pub publisher: PublisherRef,
-    /// One-line description.
+    /// One-line description (`description`): the publisher page's meta description, and its
+    /// feed's description (the feed falls back to the name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Boilerplate paragraph shown under every release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boilerplate: Option<String>,
-    /// Website URL.
+    /// The publisher's own `http(s)` website (`website`), linked on its page and under each
+    /// of its releases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Default language of the publisher's releases.
     pub lang: String,
     /// IANA time zone of the publisher.
     pub time_zone: String,
-    /// Press contacts.
+    /// The publisher's press contacts (`[[contacts]]` of its file), shown on its page.
     #[serde(default)]
     pub contacts: Vec<Contact>,
-    /// Logo.
+    /// Logo image (`logo`, a file under `content/media/`): shown on the publisher's page, the
+    /// image of its feed and the publisher logo in its releases' JSON-LD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<Media>,
     /// Terms of use shown next to the publisher's images.
@@ -352,6 +384,41 @@ pub struct PageRecord {
     pub releases: Listed<Summary>,
 }
 
+/// `list:{scope}`: the head of a list (site, publisher, keyword or year), stored in chunks
+/// counted from its oldest release so that a new release changes this head and nothing else
+/// (`docs/kv-layout.md`). Releases are numbered from 0, the oldest, to `total − 1`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ListHead {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// What the list is of: the keyword's label, the year, the publisher's name, or empty.
+    pub label: String,
+    /// Releases in the whole list (scheduled ones included).
+    pub total: usize,
+    /// Releases per chunk ([`ListChunk`]): the `PAGE_SIZE` the list was built with.
+    pub chunk_len: usize,
+    /// Number (from the oldest, 0) of the oldest release in [`ListHead::newest`].
+    pub from: usize,
+    /// The releases from number `from` on, newest first: those no complete chunk holds
+    /// (fewer than two chunk lengths), so that page 1 is read from the head alone.
+    pub newest: Listed<Summary>,
+}
+
+/// `chunk:{scope}:{c}`: releases `c × chunk_len` to `(c + 2) × chunk_len − 1` of a list,
+/// counted from its oldest (two pages' worth, so that any page lies within one chunk);
+/// written when complete, unchanged by later releases.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ListChunk {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// Number (from the oldest, 0) of the chunk's oldest release: `c × chunk_len`.
+    pub from: usize,
+    /// The list's chunk length (`PAGE_SIZE` at build time): the chunk holds twice as many.
+    pub chunk_len: usize,
+    /// The chunk's releases, newest first.
+    pub releases: Listed<Summary>,
+}
+
 /// One item of a feed: a summary plus what feed readers show in full.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct FeedItem {
@@ -376,11 +443,13 @@ pub struct FeedItem {
 pub struct FeedRecord {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub v: u32,
-    /// Feed title.
+    /// Feed title as `newsroom build` makes it: the publisher's name, `{Keyword}: {label}`
+    /// for a keyword, or `{site name} – {latest releases heading}` for the site.
     pub title: String,
-    /// Feed description.
+    /// Feed description: the publisher's description (else its name), `{site name} –
+    /// {title}` for a keyword, the latest-releases heading for the site.
     pub description: String,
-    /// Feed language.
+    /// BCP 47 language of the feed: the publisher's for its feed, `DEFAULT_LANG` otherwise.
     pub lang: String,
     /// Newest first, at most `FEED_SIZE` ([`crate::config::Config::feed_size`]), including scheduled ones.
     pub items: Listed<FeedItem>,
@@ -394,7 +463,7 @@ pub struct FeedRecord {
 pub struct Count {
     /// Slug (the year for years).
     pub slug: String,
-    /// Label.
+    /// Label shown: the keyword as written in its newest release, or the year.
     pub label: String,
     /// Releases carrying it (scheduled ones included).
     pub count: usize,
@@ -424,9 +493,9 @@ pub struct CountsRecord {
 /// One URL of a sitemap.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct SitemapEntry {
-    /// Path on the site.
+    /// Path on the site, e.g. `/releases/{slug}` (the worker puts the request's origin before it).
     pub path: String,
-    /// Last change.
+    /// `<lastmod>`: a release's update (else publication) time; a list's newest publication.
     pub lastmod: DateTime<FixedOffset>,
     /// Hidden before this instant (a scheduled release, or a list of only scheduled ones).
     pub from: DateTime<FixedOffset>,
@@ -506,11 +575,11 @@ pub struct HostEntry {
 /// A release as the manifest remembers it: enough for its `410 Gone` page.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ReleaseStub {
-    /// Release slug.
+    /// The removed release's slug: `/releases/{slug}` answers `410 Gone`.
     pub slug: String,
-    /// Title.
+    /// Its title, named in the `410` answer.
     pub title: String,
-    /// Publisher.
+    /// Its publisher, whose name the `410` answer gives.
     pub publisher: PublisherRef,
 }
 

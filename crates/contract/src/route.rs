@@ -5,17 +5,18 @@ use crate::slug::is_valid;
 
 /// Where the OpenAPI description of the JSON API is served (from `api:openapi`).
 pub const OPENAPI_PATH: &str = "/openapi.json";
-/// Highest `?page=` accepted (20 releases a page: two million releases).
+/// Highest `?page=` accepted (at the default 20 releases a page, two million releases).
 pub const MAX_PAGE: usize = 100_000;
 
 /// Whose releases a feed carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedScope {
-    /// Every publisher.
+    /// Every publisher's releases: `/feed.xml` and its siblings (record `feed:site`).
     Site,
-    /// One publisher.
+    /// One publisher's releases, by slug: `/publishers/{slug}/feed.xml` and its siblings (the
+    /// site feed's paths, on the publisher's own host).
     Publisher(String),
-    /// One keyword.
+    /// The releases with one keyword, by slug: `/keywords/{slug}/feed.xml` and its siblings.
     Keyword(String),
 }
 
@@ -35,28 +36,33 @@ impl FeedScope {
 pub enum Route {
     /// `/`: newest releases of every publisher.
     Latest,
-    /// `/releases/{slug}`.
+    /// `/releases/{slug}`: one release, as HTML, JSON or Markdown.
     Release(String),
-    /// `/publishers/{slug}`.
+    /// `/publishers/{slug}`: a publisher's profile and releases, paged (`/` on its own host).
     Publisher(String),
     /// `/keywords`: every keyword with counts.
     Keywords,
-    /// `/keywords/{slug}`.
+    /// `/keywords/{slug}`: the releases with one keyword, paged.
     Keyword(String),
     /// `/archive`: every year with counts.
     Archive,
-    /// `/archive/{year}`.
+    /// `/archive/{year}`: the releases of one year (1900–2999), paged.
     Year(i32),
-    /// `/search?q=...`.
+    /// `/search?q=...`: search, with `publisher`, `keyword`, `year` and `type` filters, paged.
     Search,
     /// `/sitemap.xml`: the sitemap index.
     Sitemap,
     /// `/sitemaps/{n}.xml`: one part.
     SitemapPart(usize),
-    /// `/news-sitemap.xml`.
+    /// `/news-sitemap.xml`: the Google News sitemap of the last two days' releases.
     NewsSitemap,
-    /// `/robots.txt`.
+    /// `/robots.txt`: allows everything and names both sitemaps.
     Robots,
+    /// `/llms.txt` (llmstxt.org): the newsroom described for language models, with links to
+    /// the Markdown of its latest releases.
+    LlmsTxt,
+    /// `/favicon.ico`: the publisher's logo on its own host, a neutral default otherwise.
+    Favicon,
     /// `feed.xml`, `atom.xml`, `feed.json` (a fixed format) or `feed` (negotiated) under a scope.
     Feed(FeedScope, Option<Format>),
     /// `/media/{name}`: an image or attachment.
@@ -70,11 +76,11 @@ pub enum Route {
 /// What a path means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
-    /// A resource.
+    /// The route this very path names (no redirect).
     Found(Route),
     /// The same resource lives at this canonical path (answer 308).
     Redirect(String),
-    /// Nothing here.
+    /// No route has this path, not even lower-cased and without a trailing slash (answer 404).
     NotFound,
 }
 
@@ -119,6 +125,8 @@ impl Route {
             ["sitemap.xml"] => Some(Route::Sitemap),
             ["news-sitemap.xml"] => Some(Route::NewsSitemap),
             ["robots.txt"] => Some(Route::Robots),
+            ["llms.txt"] => Some(Route::LlmsTxt),
+            ["favicon.ico"] => Some(Route::Favicon),
             ["openapi.json"] => Some(Route::OpenApi),
             ["healthz"] => Some(Route::Health),
             ["sitemaps", part] => part
@@ -148,6 +156,8 @@ impl Route {
             Route::SitemapPart(n) => format!("/sitemaps/{n}.xml"),
             Route::NewsSitemap => "/news-sitemap.xml".into(),
             Route::Robots => "/robots.txt".into(),
+            Route::LlmsTxt => "/llms.txt".into(),
+            Route::Favicon => "/favicon.ico".into(),
             Route::Media(name) => format!("/media/{name}"),
             Route::OpenApi => OPENAPI_PATH.into(),
             Route::Health => "/healthz".into(),
@@ -165,6 +175,8 @@ impl Route {
             Route::Feed(_, None) => &[Format::Rss, Format::Atom, Format::JsonFeed],
             Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap => &[Format::Xml],
             Route::Robots => &[Format::Text],
+            Route::LlmsTxt => &[Format::Markdown],
+            Route::Favicon => &[Format::File],
             Route::Media(_) => &[Format::File],
             Route::OpenApi | Route::Health => &[Format::Json],
             _ => &[Format::Html, Format::Json],
@@ -204,6 +216,13 @@ pub fn search_scope(name: &str, value: &str) -> String {
     format!("{name}={value}&")
 }
 
+/// `url` (a path or an absolute URL, with or without a query) with `name=value` added to its
+/// query: `/search?q=sote` → `/search?q=sote&format=json`, `/` → `/?format=json`.
+pub fn with_param(url: &str, name: &str, value: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{name}={value}")
+}
+
 /// Path of a keyword page.
 pub fn keyword_path(slug: &str) -> String {
     format!("/keywords/{slug}")
@@ -212,6 +231,13 @@ pub fn keyword_path(slug: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn params_join_the_query_there_is() {
+        assert_eq!(with_param("/search?q=sote&page=2", "format", "json"), "/search?q=sote&page=2&format=json");
+        assert_eq!(with_param("https://x.fi/releases/a", "format", "json"), "https://x.fi/releases/a?format=json");
+        assert_eq!(with_param("/", "page", "2"), "/?page=2");
+    }
     use Parsed::*;
 
     #[test]

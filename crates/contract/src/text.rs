@@ -59,9 +59,29 @@ const NOTABLE: [bool; 256] = {
     table
 };
 
+/// The longest start of `text` of at most `max_bytes` bytes that ends on a character
+/// boundary: cutting outside text (a request's method or path) by bytes alone panics when the
+/// cut falls inside a character.
+pub fn cut(text: &str, max_bytes: usize) -> &str {
+    let mut end = text.len().min(max_bytes);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cuts_fall_on_character_boundaries() {
+        assert_eq!(cut("abc", 2), "ab");
+        assert_eq!(cut("ä", 1), "");
+        assert_eq!(cut("aä😀", 4), "aä");
+        assert_eq!(cut("aä😀", 7), "aä😀");
+        assert_eq!(cut("", 16), "");
+    }
 
     #[test]
     fn escaping_and_invalid_characters() {

@@ -15,7 +15,7 @@ use contract::kv::{self, KvPair, ListScope};
 use contract::media::{self, Media, MediaFile};
 use contract::model::ReleaseStub;
 use contract::model::{
-    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, HostEntry, HostsRecord, PageRecord, PublisherRecord,
+    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, HostEntry, HostsRecord, ListChunk, ListHead, PublisherRecord,
     PublisherRef, ReleaseRecord, SitemapEntry, SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
 use contract::route;
@@ -24,7 +24,7 @@ use render::markdown;
 use search;
 
 /// How many summaries a publisher record holds, for "more from this publisher": its
-/// [`serve::respond::MORE_LEN`] plus the release shown, with room for 14 scheduled releases
+/// `serve::respond::MORE_LEN` (5) plus the release shown, with room for 14 scheduled releases
 /// ahead of them. Every release page reads this record: 50 summaries made it 27 KB, more
 /// than the release itself, to show five.
 pub const LIST_LEN: usize = 20;
@@ -175,7 +175,8 @@ fn translation_groups<'a>(built: &'a [Built<'a>]) -> BTreeMap<&'a str, Vec<Trans
         .collect()
 }
 
-/// The search index: term shards, filters, document chunks and metadata (`src/search.rs`).
+/// The search index ([`search`] defines its records): term shards (`search:shard:*`),
+/// filters (`search:filter:*`) and the documents' snippet chunks (`search:snippets:*`).
 fn push_search(records: &mut Records, all: &[&Built]) {
     let mut postings = Postings::default();
     let mut filters: BTreeMap<String, Vec<u32>> = BTreeMap::new();
@@ -193,13 +194,16 @@ fn push_search(records: &mut Records, all: &[&Built]) {
         filters.entry(search::filter_key('t', r.kind.id())).or_default().push(id);
     }
     let terms = shards_of(postings);
-    // The newest documents' publication times, carried by every shard and filter that
-    // lists them: the worker hides scheduled releases with no other read.
-    let window = (oldest_first.len().saturating_sub(search::RECENT)) as u32;
+    // Each shard and filter carries the publication times of the newest documents it lists
+    // itself: the worker hides scheduled releases with no other read. Its own newest, not
+    // the site's: a new release then changes only the records that list it (a window over
+    // the whole site moved every record that listed the release leaving it), and a record's
+    // own newest include every one of the site's newest that it lists.
     let time_of = |id: u32| oldest_first[id as usize].release.published.at.timestamp();
     let recent = |ids: &mut dyn Iterator<Item = u32>| -> Vec<[i64; 2]> {
-        let newest: BTreeSet<u32> = ids.filter(|id| *id >= window).collect();
-        newest.into_iter().map(|id| [i64::from(id), time_of(id)]).collect()
+        let listed: BTreeSet<u32> = ids.collect();
+        let newest = listed.iter().rev().take(search::RECENT).rev();
+        newest.map(|&id| [i64::from(id), time_of(id)]).collect()
     };
     for (shard, shard_terms) in terms {
         let recent = recent(&mut shard_terms.values().flatten().map(|(id, _)| *id));
@@ -296,7 +300,9 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
         from: b.release.published.at,
     });
     let mut parts = vec![pages];
-    let releases: Vec<SitemapEntry> = releases.collect();
+    // Parts count from the oldest release, as list chunks do: a new release changes only
+    // the newest part (and the index's `lastmod`), never shifts the others.
+    let releases: Vec<SitemapEntry> = releases.rev().collect();
     parts.extend(releases.chunks(SITEMAP_LEN).map(<[SitemapEntry]>::to_vec));
     let mut index = SitemapIndexRecord { v: SCHEMA_VERSION, parts: Vec::new() };
     for (n, entries) in parts.into_iter().enumerate() {
@@ -309,22 +315,35 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
     records.indexes.push(pair(kv::SITEMAPS_KEY.to_string(), &index));
 }
 
-/// Writes every page of one list; an empty list still gets its (empty) first page.
+/// Writes one list as stable chunks, counted from its oldest release: chunk `c`
+/// (`chunk:{scope}:{c}`) holds releases `c × size` to `(c + 2) × size − 1`, two pages' worth,
+/// so that any page of `size` releases lies within one chunk; the head (`list:{scope}`)
+/// holds the total and the releases no full chunk holds yet. A new release changes the head,
+/// and once every `size` releases adds the chunk it completed; no other key. An empty list
+/// still gets its head (an empty first page).
 fn push_pages(records: &mut Records, scope: &ListScope, label: &str, items: &[&Built], size: usize) {
-    let pages = items.len().div_ceil(size).max(1);
-    for page in 1..=pages {
-        let releases: Vec<Summary> =
-            items.iter().skip((page - 1) * size).take(size).map(|b| b.summary.clone()).collect();
-        let record = PageRecord {
-            v: SCHEMA_VERSION,
-            label: label.to_string(),
-            total: items.len(),
-            page,
-            pages,
-            releases: releases.into(),
-        };
-        records.indexes.push(pair(kv::page_key(scope, page), &record));
+    let size = size.max(1);
+    let total = items.len();
+    let full = total / size;
+    let summaries = |from: usize, to: usize| -> Vec<Summary> {
+        // `items` is newest first: number `i` (from the oldest) is at `total - 1 - i`.
+        (from..to).rev().map(|i| items[total - 1 - i].summary.clone()).collect()
+    };
+    for c in 0..full.saturating_sub(1) {
+        let releases = summaries(c * size, (c + 2) * size).into();
+        let chunk = ListChunk { v: SCHEMA_VERSION, from: c * size, chunk_len: size, releases };
+        records.indexes.push(pair(kv::chunk_key(scope, c), &chunk));
     }
+    let from = full.saturating_sub(1) * size;
+    let head = ListHead {
+        v: SCHEMA_VERSION,
+        label: label.to_string(),
+        total,
+        chunk_len: size,
+        from,
+        newest: summaries(from, total).into(),
+    };
+    records.indexes.push(pair(kv::list_key(scope), &head));
 }
 
 /// Counts per group, by slug (or reversed: newest year first).

@@ -6,15 +6,19 @@ use serde::Serialize;
 use contract::kv::KvPair;
 use contract::media::MediaFile;
 
-/// KV records of a site, split into the two upload stages.
+/// KV records of a site, in the order `newsroom publish` uploads them: media (stage 0),
+/// releases (1), indexes (2), then the deletions (3) and the manifest (4).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Records {
     /// Media files that releases and publishers use: uploaded first of all (stage 0).
     pub media: Vec<MediaFile>,
-    /// `release:*` records: uploaded first, so that nothing points to a missing record.
+    /// `release:*` records: uploaded after the media and before the indexes (stage 1), so
+    /// that nothing points to a missing record.
     pub releases: Vec<KvPair>,
-    /// Lists and feeds (`publisher:*`, `page:*`, `feed:*`, `index:*`): uploaded after the
-    /// releases they list.
+    /// Everything else but the manifest: lists and feeds (`publisher:*`, `page:*`, `feed:*`
+    /// and its rendered `rss:`/`atom:`/`jsonfeed:` copies, `index:*`), `gone:*` tombstones,
+    /// sitemaps, the search index, `build:info` and `api:openapi`. Uploaded after the releases
+    /// they list (stage 2).
     pub indexes: Vec<KvPair>,
     /// Drafts that were left out, by slug.
     pub drafts: Vec<String>,

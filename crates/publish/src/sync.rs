@@ -11,7 +11,7 @@ use contract::kv::{KvPair, PairMeta};
 /// One entry of `wrangler kv key list` (other fields are ignored).
 #[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ListedKey {
-    /// Key.
+    /// The KV key (wrangler's `name` field).
     pub name: String,
     /// Its metadata; keys written by other tools or older builds have none.
     #[serde(default)]

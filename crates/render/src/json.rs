@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use contract::media::Media;
 
-use crate::html::Pager;
+use crate::pager::Pager;
 use contract::error::HttpError;
 use contract::model::{
     BuildInfo, Contact, CountsRecord, Keyword, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary,

@@ -1,7 +1,7 @@
 //! Renderers: decoded records in, bytes out. HTML pages ([`html`]), the JSON API's views
 //! ([`json`]), RSS/Atom/JSON Feed ([`feed`], including feeds rendered ahead at build time),
-//! sitemaps ([`sitemap`]) and Markdown ([`markdown`]), with the pager links they share
-//! ([`pager`]).
+//! sitemaps ([`sitemap`]), Markdown ([`markdown`]) and `/llms.txt` ([`llms`]), with the pager
+//! links they share ([`pager`]) and the default icon ([`icon`]).
 //!
 //! Architecture invariant: renderers are called, they never call back. Nothing here reads
 //! KV, looks at a request or decides a status code; `serve` calls them per request and
@@ -10,7 +10,9 @@
 
 pub mod feed;
 pub mod html;
+pub mod icon;
 pub mod json;
+pub mod llms;
 pub mod markdown;
 pub mod pager;
 pub mod sitemap;

@@ -1,6 +1,8 @@
 //! A page's place in a paged list, and the links between its pages: shared by the HTML
 //! navigation and the JSON API's `next`/`prev` links.
 
+use contract::route::with_param;
+
 /// A page's place in a paged list.
 pub struct Pager<'a> {
     /// This page, from 1.
@@ -14,11 +16,10 @@ pub struct Pager<'a> {
 impl Pager<'_> {
     /// Path of page `n` (the list path may carry a query already, as search does).
     pub fn href(&self, n: usize) -> String {
-        let sep = if self.path.contains('?') { '&' } else { '?' };
         if n <= 1 {
             self.path.to_string()
         } else {
-            format!("{}{sep}page={n}", self.path)
+            with_param(self.path, "page", &n.to_string())
         }
     }
 

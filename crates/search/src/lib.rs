@@ -158,18 +158,19 @@ impl FilterRecord {
     }
 }
 
-/// What a result shows.
+/// What a result shows: one line of a `search:snippets:{n}` chunk (an entry of
+/// `search:docs:{n}` in the earlier form), copied from the release's summary at build time.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct SearchDoc {
-    /// Release slug.
+    /// Release slug, e.g. `2024-11-27-ohjausneuvottelut`: the result links to `/releases/{slug}`.
     pub slug: String,
-    /// Title.
+    /// Headline (an HTML result marks the query's words in it).
     pub title: String,
-    /// Publisher.
+    /// The publisher's slug and name.
     pub publisher: PublisherRef,
-    /// Publication time.
+    /// Publication time: a result is never shown before it, even beyond [`RECENT`].
     pub published: Timestamp,
-    /// Language.
+    /// BCP 47 language tag of the release: the result's `lang` and its date's format.
     pub lang: String,
     /// The start of the lead ([`snippets::snippet`]; the whole lead in `search:docs:{n}`).
     #[serde(alias = "lead")]
@@ -204,18 +205,20 @@ pub struct SearchResults<'a> {
 pub struct Query {
     /// Folded terms, at most [`MAX_TERMS`].
     pub terms: Vec<String>,
-    /// `publisher=` slug.
+    /// `publisher=`: a publisher slug such as `kymsote` (on a publisher's own host, always
+    /// that publisher's).
     pub publisher: Option<String>,
-    /// `keyword=` slug.
+    /// `keyword=`: a keyword slug such as `sote`.
     pub keyword: Option<String>,
-    /// `year=`.
+    /// `year=`: 1900 to 2999, the year of publication in the publisher's zone.
     pub year: Option<i32>,
     /// `type=`: a release kind.
     pub kind: Option<ReleaseKind>,
 }
 
 impl Query {
-    /// Parses `q`, `publisher`, `keyword` and `year` from a decoded query string.
+    /// Parses `q`, `publisher`, `keyword`, `year` and `type` from a decoded query string; an
+    /// error is the message the reader gets (a 400).
     pub fn parse(params: &[(String, String)]) -> Result<Query, String> {
         let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
         let mut query = Query::default();
@@ -272,7 +275,7 @@ impl Query {
     }
 }
 
-/// Key of a term shard.
+/// Key of a term shard, `search:shard:{shard}` ([`shard_of`]).
 pub fn shard_key(shard: &str) -> String {
     format!("search:shard:{shard}")
 }
@@ -282,7 +285,8 @@ pub fn filter_key(kind: char, value: &str) -> String {
     format!("search:filter:{kind}:{value}")
 }
 
-/// Key of a documents chunk.
+/// Key of `search:docs:{chunk}`, the earlier form of a snippets chunk ([`DOCS_PER_CHUNK`]
+/// documents): a worker reads it only when the snippets chunk is missing.
 pub fn docs_key(chunk: usize) -> String {
     format!("search:docs:{chunk}")
 }

@@ -63,7 +63,7 @@ impl DocSet {
         true
     }
 
-    /// Removes `id`.
+    /// Removes `id`; an id the set does not hold changes nothing.
     pub fn remove(&mut self, id: u32) {
         if let Some(w) = self.words.get_mut((id / 64) as usize) {
             *w &= !(1 << (id % 64));

@@ -40,7 +40,8 @@ pub fn key(chunk: usize) -> String {
 }
 
 /// The start of `lead` a result shows: whole when it is short, otherwise cut after the last
-/// whole word within [`SNIPPET_CHARS`] characters, ending in `…`.
+/// whole word within [`SNIPPET_CHARS`] characters (a single longer word is cut at the
+/// limit), ending in `…`.
 pub fn snippet(lead: &str) -> String {
     let Some((cut, _)) = lead.char_indices().nth(SNIPPET_CHARS) else { return lead.to_string() };
     // The word the limit falls in is left out whole, and so are spaces and the punctuation

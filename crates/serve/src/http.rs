@@ -82,7 +82,8 @@ impl RequestFacts {
 /// A response value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
-    /// Status code.
+    /// HTTP status: 200 for a full representation, the error's status otherwise, 204, 302 or
+    /// 308 for `OPTIONS` and redirects; [`finalize`](crate::finalize) may make a 200 a 304.
     pub status: u16,
     /// Header names (lower case) and values, in order.
     pub headers: Vec<(&'static str, String)>,

@@ -5,7 +5,7 @@
 //! ([`memory_cache`]) and what operators see of each request ([`observe`]).
 //!
 //! Architecture invariant: no I/O and no `await`; time comes in with the request facts.
-//! Compiled for wasm (the worker) and natively (tests, benchmarks, the CLI's previews).
+//! Compiled for wasm (the worker) and natively (tests and benchmarks).
 //! Depends on `contract`, `search` and `render`, never on `publish`.
 #![deny(missing_docs)]
 

@@ -19,7 +19,7 @@ pub const DEFAULT_BUDGET: usize = 16 << 20;
 /// What the cache reads of a response to decide whether, and for how long, to keep it.
 #[derive(Debug, Clone, Copy)]
 pub struct Terms<'a> {
-    /// Status code.
+    /// HTTP status of the response: only a `200` is kept ([`shared_lifetime`]).
     pub status: u16,
     /// Its `Cache-Control` header.
     pub cache_control: Option<&'a str>,

@@ -7,7 +7,11 @@ use contract::format::Format;
 struct Range<'a> {
     kind: &'a str,
     subtype: &'a str,
-    params: usize,
+    /// The range says `charset=utf-8` (what every representation here is encoded in).
+    utf8: bool,
+    /// Parameters other than `q` and `charset=utf-8` (`level=1`, `charset=iso-8859-1`): they
+    /// name a variant we never produce, so the range matches nothing.
+    foreign: usize,
     q: u16,
 }
 
@@ -23,17 +27,26 @@ fn parse_range(part: &str) -> Option<Range<'_>> {
     if !token(kind) || !token(subtype) || (kind == "*" && subtype != "*") {
         return None;
     }
-    let mut q = 1000;
-    let mut params = 0;
+    let (mut q, mut utf8, mut foreign) = (1000, false, 0);
     for p in pieces {
         let (name, value) = p.split_once('=')?;
-        if name.trim().eq_ignore_ascii_case("q") {
-            q = parse_q(value.trim())?;
+        let (name, value) = (name.trim(), value.trim());
+        if name.eq_ignore_ascii_case("q") {
+            q = parse_q(value)?;
+        } else if name.eq_ignore_ascii_case("charset") && is_utf8(value) {
+            utf8 = true;
         } else {
-            params += 1;
+            foreign += 1;
         }
     }
-    Some(Range { kind, subtype, params, q })
+    Some(Range { kind, subtype, utf8, foreign, q })
+}
+
+/// `utf-8` as a `charset` value: any case, quoted or not (RFC 9110 §8.3.2: "charset names
+/// are case-insensitive"; §5.6.6: a parameter value may be a quoted string).
+fn is_utf8(value: &str) -> bool {
+    let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+    value.eq_ignore_ascii_case("utf-8")
 }
 
 /// `0`, `0.5`, `1.000` → thousandths; anything else is malformed.
@@ -50,15 +63,17 @@ fn parse_q(v: &str) -> Option<u16> {
     }
 }
 
-/// The q of the most specific range matching `media`, with that specificity
-/// (2 `type/subtype`, 1 `type/*`, 0 `*/*`); `None` if no range matches.
+/// The q of the most specific range matching `media`, with that specificity: by the range's
+/// shape (`type/subtype` over `type/*` over `*/*`), then `charset=utf-8` over no parameter
+/// (RFC 9110 §12.5.1: a range with parameters is more specific). Every representation here
+/// is UTF-8 (`Format::content_type`), so `charset=utf-8` is satisfied; any other parameter
+/// (`text/html;level=1`, `charset=iso-8859-1`) matches nothing. `None` if no range matches.
 fn weight(ranges: &[Range<'_>], media: &str) -> Option<(u16, u8)> {
     let (kind, subtype) = media.split_once('/')?;
     ranges
         .iter()
         .filter_map(|r| {
-            // A range with parameters (`text/html;level=1`) names a variant we never produce.
-            let specificity = if r.params > 0 {
+            let shape = if r.foreign > 0 {
                 return None;
             } else if r.kind.eq_ignore_ascii_case(kind) && r.subtype.eq_ignore_ascii_case(subtype) {
                 2
@@ -69,7 +84,7 @@ fn weight(ranges: &[Range<'_>], media: &str) -> Option<(u16, u8)> {
             } else {
                 return None;
             };
-            Some((r.q, specificity))
+            Some((r.q, shape * 2 + u8::from(r.utf8)))
         })
         .max_by_key(|(_, s)| *s)
 }
@@ -192,6 +207,45 @@ mod tests {
             ("application/rss+xml;q=0, */*", &feeds, Some(Atom)),
             ("text/html;q=abc, application/json", &page, Some(Json)),
             ("text/html; q=0.5 , application/json ; q=0.6", &page, Some(Json)),
+        ];
+        for (accept, available, expected) in cases {
+            assert_eq!(negotiate(Some(accept), available), *expected, "{accept}");
+        }
+    }
+
+    /// Media ranges with parameters, as real clients send them (Java's and .NET's JSON
+    /// defaults, Spring's `RestTemplate`, `HttpClient`), and the cases of jshttp/negotiator's
+    /// `test/mediaType.js` that apply to a server offering fixed UTF-8 representations.
+    #[test]
+    fn ranges_with_parameters() {
+        let page = [Html, Json, Markdown];
+        let feeds = [Rss, Atom, JsonFeed];
+        let cases: &[(&str, &[Format], Option<Format>)] = &[
+            // `charset=utf-8` is what we send: satisfied, in any case, quoted or not.
+            ("application/json; charset=utf-8", &page, Some(Json)),
+            ("application/json;charset=UTF-8", &page, Some(Json)),
+            ("application/json; charset=\"utf-8\"", &page, Some(Json)),
+            ("text/html; charset=utf-8", &page, Some(Html)),
+            ("text/markdown;charset=utf-8", &page, Some(Markdown)),
+            ("application/rss+xml; charset=utf-8", &feeds, Some(Rss)),
+            ("application/feed+json;charset=utf-8, application/json;q=0.5", &feeds, Some(JsonFeed)),
+            // .NET HttpClient and Java's defaults, with wildcards after them.
+            ("application/json; charset=utf-8, text/plain; q=0.9, */*; q=0.8", &page, Some(Json)),
+            ("application/json;charset=UTF-8, text/javascript, */*;q=0.01", &page, Some(Json)),
+            // A parameter makes a range more specific: its q wins over the bare range's.
+            ("text/html;q=0.2, text/html;charset=utf-8;q=0.9, application/json;q=0.5", &page, Some(Html)),
+            ("text/html;charset=utf-8;q=0, text/html, application/json;q=0.5", &page, Some(Json)),
+            ("text/*;charset=utf-8", &page, Some(Html)),
+            // Another charset, or a parameter we do not know: that range matches nothing.
+            ("application/json; charset=iso-8859-1", &page, None),
+            ("application/json; charset=iso-8859-1, text/html;q=0.1", &page, Some(Html)),
+            ("text/html;level=1", &page, None),
+            ("text/html;LEVEL=1, application/json;q=0.5", &page, Some(Json)),
+            ("text/html;level=1;charset=utf-8", &page, None),
+            ("application/json;charset=utf-8;q=0.5, text/html;level=1", &page, Some(Json)),
+            // Malformed parameters drop the range, never the header.
+            ("application/json;charset, text/html;q=0.1", &page, Some(Html)),
+            ("application/json; =utf-8, text/markdown", &page, Some(Markdown)),
         ];
         for (accept, available, expected) in cases {
             assert_eq!(negotiate(Some(accept), available), *expected, "{accept}");

@@ -1,6 +1,7 @@
 //! What operators see of each request: the `Server-Timing` header and one structured JSON
 //! log line (never the query string, which may hold a preview token).
 
+use contract::text::cut;
 use serde::Serialize;
 
 /// Where a request's time went, as measured by the adapter, in whole milliseconds (the
@@ -12,7 +13,7 @@ pub struct Timing {
     pub cache: &'static str,
     /// Milliseconds waiting for KV.
     pub kv_ms: u64,
-    /// KV values read.
+    /// KV keys read by this request, over all its rounds (a key KV does not hold counts too).
     pub kv_reads: usize,
     /// Values the adapter took from its copies instead of reading KV
     /// ([`contract::kv::reuse_seconds`]); not counted in `kv_reads`.
@@ -68,13 +69,10 @@ pub fn log_line(
     t: &Timing,
     warnings: &[String],
 ) -> String {
-    let mut end = path.len().min(MAX_LOGGED_PATH);
-    while !path.is_char_boundary(end) {
-        end -= 1;
-    }
     let line = LogLine {
-        method: &method[..method.len().min(16)],
-        path: &path[..end],
+        // Both come from outside: cut on character boundaries, never inside one.
+        method: cut(method, 16),
+        path: cut(path, MAX_LOGGED_PATH),
         status,
         representation: content_type.and_then(|c| c.split(';').next()).unwrap_or("").trim(),
         cache: t.cache,
@@ -116,5 +114,14 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&line).expect("JSON");
         assert!(v["path"].as_str().expect("path").len() <= MAX_LOGGED_PATH);
         assert_eq!(v["warnings"][0], "w");
+    }
+
+    #[test]
+    fn a_long_non_ascii_method_is_cut_at_a_character_boundary() {
+        // 15 ASCII bytes, then a two-byte character across the 16-byte cut.
+        let method = format!("{}ä{}", "X".repeat(15), "Ö".repeat(100));
+        let line = log_line(&method, "/", 405, None, &Timing::default(), &[]);
+        let v: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        assert_eq!(v["method"], "X".repeat(15));
     }
 }

@@ -26,7 +26,7 @@ pub use release::parse_release;
 pub struct SourceFile {
     /// Path as shown to the user, e.g. `content/releases/x.md`.
     pub path: String,
-    /// File contents.
+    /// The file's text (the CLI reports a file that is not UTF-8 instead).
     pub text: String,
 }
 
@@ -35,7 +35,7 @@ pub struct SourceFile {
 pub struct Diagnostic {
     /// File path as given in the [`SourceFile`].
     pub path: String,
-    /// 1-based line.
+    /// 1-based line in the file (1 for a problem of the whole file, such as its name).
     pub line: usize,
     /// What is wrong and, where possible, how to fix it.
     pub message: String,
@@ -52,11 +52,12 @@ impl fmt::Display for Diagnostic {
 pub struct Publisher {
     /// Slug, from the file name.
     pub slug: String,
-    /// Display name.
+    /// `name`: the display name, one line, at most 200 characters.
     pub name: String,
-    /// One-line description.
+    /// `description`: one line, at most 500 characters.
     pub description: Option<String>,
-    /// Boilerplate paragraph.
+    /// `boilerplate`: the paragraph about the publisher shown under its releases (at most
+    /// 2000 characters).
     pub boilerplate: Option<String>,
     /// Website URL (`https://...`).
     pub website: Option<String>,
@@ -64,9 +65,9 @@ pub struct Publisher {
     pub lang: String,
     /// Time zone for local times in front matter and for display.
     pub zone: Tz,
-    /// Press contacts.
+    /// `[[contacts]]`: the publisher's press contacts.
     pub contacts: Vec<Contact>,
-    /// Logo.
+    /// `logo`: an image under `content/media/`.
     pub logo: Option<Media>,
     /// Terms of use shown next to the publisher's images.
     pub media_terms: Option<String>,
@@ -81,11 +82,11 @@ pub struct Release {
     pub slug: String,
     /// File it came from.
     pub path: String,
-    /// Title.
+    /// `title`: one line, at most 300 characters.
     pub title: String,
     /// Publisher slug (known to exist).
     pub publisher: String,
-    /// Publication time.
+    /// `published_at`, pinned to the publisher's time zone; a future time is an embargo.
     pub published: Timestamp,
     /// Last update, if any.
     pub updated: Option<Timestamp>,
@@ -95,23 +96,23 @@ pub struct Release {
     pub kind: ReleaseKind,
     /// Language (front matter, or the publisher's default).
     pub lang: String,
-    /// Lead paragraph.
+    /// `lead`: the opening paragraph, plain text, at most 2000 characters.
     pub lead: String,
     /// True when the source gave only the lead.
     pub lead_only: bool,
-    /// Markdown body.
+    /// The Markdown after the closing `+++`, trimmed: empty exactly when `lead_only`.
     pub body: String,
-    /// Keywords.
+    /// `keywords`: the labels as written, each with its slug (at most 30, slugs distinct).
     pub keywords: Vec<Keyword>,
-    /// Contacts.
+    /// `[[contacts]]`: press contacts for this release.
     pub contacts: Vec<Contact>,
     /// Drafts are checked but never built.
     pub draft: bool,
     /// Slugs of the same release in other languages, with the front-matter line naming them.
     pub translations: (usize, Vec<String>),
-    /// Images.
+    /// `[[images]]`: files under `content/media/`, each with its `alt` text.
     pub images: Vec<Image>,
-    /// Attachments.
+    /// `[[attachments]]`: PDFs under `content/media/`, each with its link `title`.
     pub attachments: Vec<Attachment>,
 }
 
@@ -136,7 +137,7 @@ pub struct SourceMedia {
     pub path: String,
     /// Path relative to `content/media/`, with `/` separators: what front matter names.
     pub name: String,
-    /// Contents.
+    /// The file's bytes.
     pub data: Vec<u8>,
 }
 

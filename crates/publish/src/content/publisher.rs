@@ -1,4 +1,5 @@
-//! `content/publishers/<slug>.toml`.
+//! Publisher files, `content/publishers/<slug>.toml`: TOML with `name`, `language` and
+//! `time_zone` required; the file name gives the slug.
 
 use super::fields::{Fields, LineError};
 use super::{is_language_tag, is_web_url, slug_of, MediaFiles, Publisher};

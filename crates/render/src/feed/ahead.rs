@@ -30,13 +30,14 @@ pub const FORMATS: [Format; 3] = [Format::Rss, Format::Atom, Format::JsonFeed];
 /// What a rendered feed says about itself and its items, before their markup.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Head {
-    /// [`AHEAD_VERSION`].
+    /// The version it was rendered with ([`AHEAD_VERSION`]); a worker that expects another
+    /// renders from the `feed:*` record instead.
     pub v: u32,
-    /// Feed title.
+    /// Feed title, as in the `feed:*` record ([`FeedRecord::title`]).
     pub title: String,
-    /// Feed description.
+    /// Feed description, as in the `feed:*` record ([`FeedRecord::description`]).
     pub description: String,
-    /// Feed language.
+    /// Feed language, as in the `feed:*` record ([`FeedRecord::lang`]).
     pub lang: String,
     /// The publisher's logo, for a publisher's feed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,7 +54,8 @@ pub struct ItemHead {
     /// Last update, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<Timestamp>,
-    /// Bytes of markup.
+    /// Length in bytes of the item's markup without its origin; the items' markup follows
+    /// the head line in this order.
     pub len: usize,
     /// Offsets in the markup, ascending, at which the request's origin is put.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -19,17 +19,17 @@ pub const GENERATOR: &str = concat!("newsroom ", env!("CARGO_PKG_VERSION"));
 
 /// What a feed says about itself.
 pub struct FeedMeta<'a> {
-    /// Feed title.
+    /// Feed title (RSS and JSON Feed `title`, Atom `<title>`), from the feed's record.
     pub title: String,
-    /// One-line description.
+    /// Feed description (RSS `<description>`, Atom `<subtitle>`, JSON Feed `description`).
     pub description: String,
-    /// Language of the feed.
+    /// BCP 47 language of the feed (RSS `<language>`, Atom `xml:lang`, JSON Feed `language`).
     pub lang: &'a str,
     /// Absolute URL of the HTML page the feed mirrors.
     pub home_url: String,
     /// Absolute URL of the feed itself.
     pub self_url: String,
-    /// Origin for item links.
+    /// Scheme and host put before every item's links, e.g. `https://uutiset.example.fi`.
     pub origin: &'a str,
     /// Minutes a reader may cache the feed (RSS `ttl`).
     pub ttl_minutes: u32,

@@ -24,7 +24,7 @@ impl Xml {
         self.out.push('>');
     }
 
-    /// `</name>`.
+    /// `</name>` and a newline.
     pub fn close(&mut self, name: &str) {
         self.out.push_str("</");
         self.out.push_str(name);
@@ -37,7 +37,7 @@ impl Xml {
         self.out.push_str("/>\n");
     }
 
-    /// `<name a="v">text</name>`.
+    /// `<name a="v">text</name>` and a newline, the text and attribute values escaped.
     pub fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
         self.open(name, attrs);
         escape(text, &mut self.out);

@@ -7,7 +7,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use contract::format::Format;
 use contract::i18n::Labels;
 use contract::model::{Contact, Keyword, Summary, Timestamp};
-use contract::route::{feed_file, keyword_path, publisher_path, release_path};
+use contract::route::{feed_file, keyword_path, publisher_path, release_path, with_param};
 use contract::time;
 
 pub use pages::{
@@ -43,11 +43,13 @@ impl maud::Render for Text<'_> {
     }
 }
 
-/// What the `<head>` needs besides the title.
+/// What a page's `<head>` carries: title, description, canonical URL, feed and pager links
+/// and any extra tags.
 pub struct Head<'a> {
     /// Page language (`lang` on `<html>`).
     pub lang: &'a str,
-    /// `<title>`.
+    /// Text of `<title>` and `og:title`, e.g. `{release title} | {publisher}` or
+    /// `{heading} | {site name}` (escaped when written).
     pub title: &'a str,
     /// `<meta name="description">`, if any.
     pub description: Option<&'a str>,
@@ -90,11 +92,12 @@ fn layout(head: &Head<'_>, labels: &Labels, site: &Site, main: Markup) -> String
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                link rel="icon" href="/favicon.ico";
                 title { (Text(head.title)) }
                 @if let Some(d) = head.description { meta name="description" content=(Text(d)); }
                 @if let Some(c) = &head.canonical {
                     link rel="canonical" href=(c);
-                    link rel="alternate" type="application/json" href={ (c) "?format=json" };
+                    link rel="alternate" type="application/json" href=(with_param(c, "format", "json"));
                 }
                 @if let Some((base, title)) = &head.feeds {
                     @for (format, name) in FEEDS {
@@ -141,7 +144,9 @@ fn layout(head: &Head<'_>, labels: &Labels, site: &Site, main: Markup) -> String
                             }
                         }
                     }
-                    @if head.canonical.is_some() { p { a.alt href="?format=json" { (labels.as_json) } } }
+                    @if let Some(c) = &head.canonical {
+                        p { a.alt href=(with_param(c, "format", "json")) type="application/json" { (labels.as_json) } }
+                    }
                 } }
             }
         }

@@ -158,6 +158,7 @@ pub fn latest_page(total: usize, items: &[&Summary], pager: &Pager, site: &Site,
         h1 { (l.latest) }
         p.meta { (total) " " (l.total) " · " a href="/archive" { (l.archive) } " · " a href="/keywords" { (l.keywords) } }
         (kind_filter(None, l))
+        h2.visually-hidden { (l.releases) }
         (summary_cards(items, lang, l))
         (pager_nav(pager, l))
     };
@@ -243,6 +244,7 @@ fn titled_list(
         h1 { (heading) }
         p.meta { (total) " " (l.total) }
         (kind_filter(Some(scope), l))
+        h2.visually-hidden { (l.releases) }
         (summary_cards(items, lang, l))
         (pager_nav(pager, l))
     };
@@ -340,7 +342,8 @@ pub fn search_page(r: &SearchResults, pager: &Pager, site: &Site, lang: &str) ->
     };
     let main = html! {
         h1 { (l.search) }
-        form action="/search" method="get" role="search" {
+        // Not a second `search` landmark: the site header holds the one of every page.
+        form.query action="/search" method="get" {
             label for="q" { (l.search) } " "
             input #q type="search" name="q" value=(r.q);
             @if let Some(p) = &r.query.publisher { input type="hidden" name="publisher" value=(p); }
@@ -356,6 +359,7 @@ pub fn search_page(r: &SearchResults, pager: &Pager, site: &Site, lang: &str) ->
             " " button type="submit" { (l.search_button) }
         }
         @if !r.query.is_empty() {
+            h2.visually-hidden { (l.releases) }
             p.meta { (r.total) " " (l.results) }
             @if r.hits.is_empty() { p { (l.no_results) } }
             ul.cards {

@@ -56,7 +56,7 @@ pub(super) fn render_feed(
 }
 
 /// The feed's items rendered ahead ([`feed::ahead`]), if stored in the version this worker
-/// writes; `None` sends the feed to its `feed:*` record.
+/// reads ([`feed::ahead::AHEAD_VERSION`]); `None` sends the feed to its `feed:*` record.
 pub(super) fn rendered_ahead<'a>(loaded: &'a Loaded, key: &str) -> Result<Option<&'a [u8]>, Halt> {
     let value = loaded.values.get(key).ok_or_else(|| Halt::Need(vec![key.to_string()]))?;
     Ok(value.as_deref().filter(|bytes| leading_version(bytes) == Some(feed::ahead::AHEAD_VERSION)))
@@ -135,5 +135,6 @@ pub(super) fn feed_rendered(
         last_modified: newest.map(|t| t.at),
         next_change: next,
         log: Vec::new(),
+        content_type: None,
     }
 }

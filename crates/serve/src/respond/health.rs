@@ -40,5 +40,6 @@ pub(super) fn render_health(req: &RequestFacts, loaded: &Loaded) -> Result<Rende
         last_modified: None,
         next_change: None,
         log: Vec::new(),
+        content_type: None,
     })
 }

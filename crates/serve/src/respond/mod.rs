@@ -8,13 +8,14 @@
 //! This folder is the driver and nothing else; each step lives in a file of its own:
 //! [`resolve`] (host, route, format, parameters, cache key, before any read), [`load`]
 //! (asking for and decoding records), one file per kind of resource ([`lists`],
-//! [`release`], [`search`], [`feeds`], [`crawler`], [`health`], [`stored`]) and
+//! [`release`], [`search`], [`feeds`], [`crawler`], [`health`], [`icon`], [`stored`]) and
 //! [`response`] (headers, errors, redirects). Renderers (`render`) are called from the
 //! resource files and never call back.
 
 mod crawler;
 mod feeds;
 mod health;
+mod icon;
 mod lists;
 mod load;
 mod release;
@@ -59,8 +60,9 @@ pub const MAX_ROUNDS: usize = 4;
 pub struct Loaded {
     values: HashMap<String, Option<Vec<u8>>>,
     /// The last search ranked from these values, by its query and the time it was ranked
-    /// at: a search takes two rounds of reads (index, then the page's documents) and must
-    /// not rank twice.
+    /// at: a search takes two or three rounds of reads (index, then the page's snippet
+    /// chunks, then any `search:docs` chunks of content built before them) and must not
+    /// rank again in each.
     ranked: RefCell<Option<(Query, i64, Ranked)>>,
     /// The release record a release page decoded in its first round, by key: the record
     /// names the publisher whose record the second round reads, and is decoded only once.
@@ -199,12 +201,13 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         }
         Route::Release(slug) => release::render_release(slug, t, req, loaded),
         Route::Feed(scope, _) => feeds::render_feed(scope, t, req, loaded),
-        Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots => {
+        Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots | Route::LlmsTxt => {
             crawler::render_crawler(t, req, loaded)
         }
         Route::Search => search::render_search(t, req, loaded),
         Route::OpenApi => stored::raw_value(kv::OPENAPI_KEY.into(), CacheKind::List, req, loaded),
         Route::Health => health::render_health(req, loaded),
+        Route::Favicon => icon::render_icon(t, req, loaded),
         Route::Media(name) => stored::raw_value(contract::media::key(name), CacheKind::Immutable, req, loaded),
     }
 }

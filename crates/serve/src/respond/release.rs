@@ -78,6 +78,7 @@ pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded:
         last_modified: Some(changed),
         next_change: next,
         log,
+        content_type: None,
     };
     Ok(match &publisher {
         Some(p) => rendered.warn(&publisher_key, &p.releases),

@@ -214,6 +214,8 @@ pub(super) fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format,
         | Route::SitemapPart(_)
         | Route::NewsSitemap
         | Route::Robots
+        | Route::LlmsTxt
+        | Route::Favicon
         | Route::Media(_)
         | Route::OpenApi
         | Route::Health,

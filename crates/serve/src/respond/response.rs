@@ -25,6 +25,8 @@ pub(super) struct Rendered {
     /// When a scheduled release becomes public, so caches expire by then.
     pub(super) next_change: Option<DateTime<FixedOffset>>,
     pub(super) log: Vec<String>,
+    /// `Content-Type` when the format does not fix it (a publisher's logo as the favicon).
+    pub(super) content_type: Option<String>,
 }
 
 impl Rendered {
@@ -48,10 +50,13 @@ pub(super) fn site<'a>(req: &'a RequestFacts, home: &'a Home) -> Site<'a> {
 pub(super) fn full_response(req: &RequestFacts, status: u16, format: Format, page: Rendered) -> HttpResponse {
     let cap = seconds_until(req.now, page.next_change);
     let private = page.kind == CacheKind::Private;
-    let content_type = match format {
+    let content_type = match (format, page.content_type) {
+        (_, Some(given)) => given,
         // Media names end in an allow-listed extension (`route.rs`), which fixes their type.
-        Format::File => contract::media::type_of(&req.path).map_or("application/octet-stream", |t| t.1).to_string(),
-        f => f.content_type(),
+        (Format::File, None) => {
+            contract::media::type_of(&req.path).map_or("application/octet-stream", |t| t.1).to_string()
+        }
+        (f, None) => f.content_type(),
     };
     let mut headers = vec![
         ("content-type", content_type),
@@ -101,7 +106,15 @@ pub(super) fn error_response(req: &RequestFacts, e: &HttpError, cap: Option<u32>
         _ => html::error_page(e, &site(req, &Home::Main), lang).into_bytes(),
     };
     let kind = if e.status() >= 500 { CacheKind::ServerError } else { CacheKind::ClientError };
-    let page = Rendered { body, lang: lang.into(), kind, last_modified: None, next_change: None, log: vec![] };
+    let page = Rendered {
+        body,
+        lang: lang.into(),
+        kind,
+        last_modified: None,
+        next_change: None,
+        log: vec![],
+        content_type: None,
+    };
     let mut response = full_response(req, e.status(), format, page);
     set_header(&mut response, "cache-control", req.config.ttls.cache_control(kind, cap));
     response.headers.retain(|(n, _)| *n != "etag");

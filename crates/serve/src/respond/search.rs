@@ -1,5 +1,6 @@
 //! `/search`: the index shards and filters are read and ranked in one round, then the
-//! documents of one page are read from their snippet chunks.
+//! documents of one page are read from their snippet chunks (and, for content built before
+//! those, from `search:docs` chunks in one more round).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -20,7 +21,7 @@ use super::response::{site, Rendered};
 use super::{Halt, Loaded, Ranked};
 use crate::http::RequestFacts;
 
-/// `/search`: reads the metadata, term shards and filters, then the documents of one page.
+/// `/search`: reads the term shards and filters, then the documents of one page.
 pub(super) fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let lang = req.config.lang.as_str();
     let mut params = search_params(req);

@@ -11,5 +11,13 @@ use crate::http::RequestFacts;
 pub(super) fn raw_value(key: String, kind: CacheKind, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let body = loaded.values.get(&key).ok_or_else(|| Halt::Need(vec![key.clone()]))?;
     let body = body.clone().ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
-    Ok(Rendered { body, lang: String::new(), kind, last_modified: None, next_change: None, log: Vec::new() })
+    Ok(Rendered {
+        body,
+        lang: String::new(),
+        kind,
+        last_modified: None,
+        next_change: None,
+        log: Vec::new(),
+        content_type: None,
+    })
 }

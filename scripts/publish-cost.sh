@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# What one new release costs to publish, at several archive sizes: generates N releases
+# (`newsroom gen --releases N --publishers 20 --seed 3`), builds them, adds one release newer
+# than all of them (three keywords), builds again with the first build's manifest as
+# `--previous`, and counts the KV keys whose value is new or changed (what `newsroom publish`
+# uploads) and their bytes, next to the whole site's keys and bytes. Also: one release dated
+# in the middle of the archive (an archive import) and one removal.
+#
+#   scripts/publish-cost.sh [N ...]        (default: 100 1000 10000 100000)
+# Prints a Markdown table; PUBLISH_COST_OUT=FILE also writes it there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-100 1000 10000 100000}")
+read -r -a sizes <<<"${sizes[*]}"
+work=target/publish-cost
+mkdir -p "$work"
+cargo build --quiet --release --bin newsroom
+bin=target/release/newsroom
+
+# added_release DIR SLUG DATE: a release by gen-0 with three keywords at DATE.
+added_release() {
+  mkdir -p "$1/releases/added"
+  cat >"$1/releases/added/$2.md" <<EOT
++++
+title = "Lisätty tiedote $2"
+publisher = "gen-0"
+published_at = $3
+lead = "Synteettinen lisätty tiedote julkaisukustannuksen mittaamiseen."
+keywords = ["ensihoito", "talous", "kotihoito"]
++++
+
+Synteettinen leipäteksti.
+EOT
+}
+
+# changed A B: keys, bytes of B's pairs that are new or differ from A's; and deletions.
+changed() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+def pairs(d):
+    out = {}
+    for f in ("kv-0-media.json", "kv-1-releases.json", "kv-2-indexes.json"):
+        try:
+            for p in json.load(open(f"{d}/{f}")):
+                out[p["key"]] = p["value"]
+        except FileNotFoundError:
+            pass
+    return out
+a, b = pairs(sys.argv[1]), pairs(sys.argv[2])
+keys = [k for k, v in b.items() if a.get(k) != v]
+size = sum(len(b[k].encode()) for k in keys)
+deleted = len(json.load(open(f"{sys.argv[2]}/kv-3-delete.json")))
+total = sum(len(v.encode()) for v in b.values())
+kinds = {}
+for k in keys:
+    kind = k.split(":")[0] + ":" + k.split(":")[1] if k.count(":") >= 2 else k.split(":")[0]
+    kinds[kind] = kinds.get(kind, 0) + 1
+top = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda x: -x[1])[:6])
+print(f"{len(keys)}\t{size}\t{deleted}\t{len(b)}\t{total}\t{top}")
+PY
+}
+
+manifest_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["value"])' "$1/kv-4-manifest.json"; }
+
+mb() { python3 -c "print(f'{$1/1e6:.2f} MB')"; }
+
+table="| releases | keys changed by one new release | bytes uploaded | archive import (keys / bytes) | one removal (keys / bytes, deletions) | whole site (keys / bytes) | changed keys by kind (new release) |
+|---|---|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  dir="$work/$n"
+  rm -rf "$dir" && mkdir -p "$dir"
+  "$bin" gen --releases "$n" --publishers 20 --seed 3 --out "$dir/content" >/dev/null
+  "$bin" build "$dir/content" --out "$dir/before" >/dev/null
+  manifest_of "$dir/before" >"$dir/manifest.json"
+  # One new release, newer than every generated one.
+  cp -r "$dir/content" "$dir/new"
+  added_release "$dir/new" lisatty-uusin 2027-01-01T09:00:00+02:00
+  "$bin" build "$dir/new" --out "$dir/after-new" --previous "$dir/manifest.json" >/dev/null
+  IFS=$'\t' read -r keys bytes _ total_keys total_bytes kinds < <(changed "$dir/before" "$dir/after-new")
+  # One release dated among the oldest (an archive import).
+  cp -r "$dir/content" "$dir/old"
+  added_release "$dir/old" lisatty-arkistoon 2001-01-01T09:00:00+02:00
+  "$bin" build "$dir/old" --out "$dir/after-old" --previous "$dir/manifest.json" >/dev/null
+  IFS=$'\t' read -r okeys obytes _ _ _ _ < <(changed "$dir/before" "$dir/after-old")
+  # One removal: the first generated release file.
+  cp -r "$dir/content" "$dir/removed"
+  rm "$(find "$dir/removed/releases" -name '*.md' | sort | head -n 1)"
+  "$bin" build "$dir/removed" --out "$dir/after-removed" --previous "$dir/manifest.json" >/dev/null
+  IFS=$'\t' read -r rkeys rbytes rdel _ _ _ < <(changed "$dir/before" "$dir/after-removed")
+  row="| $(printf "%'d" "$n") | $keys | $(mb "$bytes") | $okeys / $(mb "$obytes") | $rkeys / $(mb "$rbytes"), $rdel | $total_keys / $(mb "$total_bytes") | $kinds |"
+  echo "$row" >&2
+  table+=$'\n'"$row"
+  rm -rf "$dir/new" "$dir/old" "$dir/removed"
+done
+echo "$table"
+[ -n "${PUBLISH_COST_OUT:-}" ] && echo "$table" >"$PUBLISH_COST_OUT"
+exit 0
