@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What one new release costs to publish, at several archive sizes: generates N releases
 # (`newsroom gen --releases N --publishers 20 --seed 3`), builds them, adds one release newer
-# than all of them (three keywords), builds again with the first build's manifest as
+# than all of them (a full-length seed release, three keywords), builds again with the first build's manifest as
 # `--previous`, and counts the KV keys whose value is new or changed (what `newsroom publish`
 # uploads) and their bytes, next to the whole site's keys and bytes. Also: one release dated
 # in the middle of the archive (an archive import) and one removal.
@@ -17,20 +17,13 @@ mkdir -p "$work"
 cargo build --quiet --release --bin newsroom
 bin=target/release/newsroom
 
-# added_release DIR SLUG DATE: a release by gen-0 with three keywords at DATE.
+# added_release DIR SLUG DATE: a full-length release (the seed's 2024-11-27 release, 380
+# words, three keywords) as gen-0's, at DATE. Its words decide how many search shards it
+# changes, as a real release's would.
 added_release() {
   mkdir -p "$1/releases/added"
-  cat >"$1/releases/added/$2.md" <<EOT
-+++
-title = "Lisätty tiedote $2"
-publisher = "gen-0"
-published_at = $3
-lead = "Synteettinen lisätty tiedote julkaisukustannuksen mittaamiseen."
-keywords = ["ensihoito", "talous", "kotihoito"]
-+++
-
-Synteettinen leipäteksti.
-EOT
+  sed -e 's/^publisher = .*/publisher = "gen-0"/' -e "s/^published_at = .*/published_at = $3/" \
+    content/releases/2024-11-27-ohjausneuvottelut.md >"$1/releases/added/$2.md"
 }
 
 # changed A B: keys, bytes of B's pairs that are new or differ from A's; and deletions.

@@ -1051,49 +1051,11 @@ fn a_new_release_changes_only_the_search_shards_of_its_own_words() {
 
 #[test]
 fn search_answers_alike_from_index_records_and_documents_of_the_earlier_form() {
-    use search::{encode_postings, FilterRecord, ShardRecord, TermDocs, IN_TEXT, IN_TITLE};
     let kv = store(&seed_site());
-    // The same index as a build before the sets wrote it: version 1, postings lists, id arrays.
-    let mut earlier = kv.clone();
-    for (key, value) in earlier.iter_mut() {
-        if key.starts_with("search:shard:") {
-            let stored_value = value.clone();
-            let mut shard: ShardRecord = serde_json::from_slice(&stored_value).expect(key);
-            assert_eq!(shard.v, 2, "{key}");
-            for stored in shard.terms.values_mut() {
-                let mut docs = TermDocs::default();
-                docs.add_encoded(stored);
-                let mut ids = docs.any.newest(0, usize::MAX);
-                ids.reverse();
-                let flag = |id: &u32| if docs.title.contains(*id) { IN_TITLE | IN_TEXT } else { IN_TEXT };
-                *stored = encode_postings(&ids.iter().map(|id| (*id, flag(id))).collect::<Vec<_>>()).into();
-            }
-            shard.v = 1;
-            *value = serde_json::to_vec(&shard).expect("JSON");
-        } else if key.starts_with("search:filter:") {
-            let filter: FilterRecord = serde_json::from_slice(value).expect(key);
-            let mut ids = filter.doc_set().newest(0, usize::MAX);
-            ids.reverse();
-            let old = FilterRecord { v: 1, ids, docs: String::new(), recent: filter.recent };
-            *value = serde_json::to_vec(&old).expect("JSON");
-        }
-    }
-    // And what results show as `search:docs:{n}`: 100 documents in one object, `lead` named so.
-    let mut docs: Vec<serde_json::Value> = Vec::new();
-    for n in 0.. {
-        let Some(value) = earlier.remove(&search::snippets::key(n)) else { break };
-        for line in value.split(|b| *b == b'\n').skip(1) {
-            let mut doc: serde_json::Value = serde_json::from_slice(line).expect("a document line");
-            let snippet = doc.as_object_mut().and_then(|d| d.remove("snippet")).expect("a snippet");
-            doc["lead"] = snippet;
-            docs.push(doc);
-        }
-    }
-    assert!(docs.len() >= 7, "every release has its document");
-    for (n, chunk) in docs.chunks(search::DOCS_PER_CHUNK).enumerate() {
-        let record = serde_json::json!({"v": 1, "docs": chunk});
-        earlier.insert(search::docs_key(n), serde_json::to_vec(&record).expect("JSON"));
-    }
+    // The same index as a build before the sets wrote it (version 1, postings lists, id
+    // arrays), and what results show as `search:docs:{n}`.
+    let earlier = common::earlier::earlier_search(&kv);
+    assert!(earlier.keys().any(|k| k.starts_with("search:docs:")), "every release has its document");
     for q in [
         "q=digitaalisten",
         "q=Hagman",

@@ -182,6 +182,43 @@ fn the_release_as_json_by_accept_and_by_query() {
     assert_eq!(v["url"], format!("{}{FULL}", base()));
 }
 
+/// Clients that put `charset=utf-8` in `Accept` (Java's and .NET's JSON defaults) get the
+/// representation they name; a parameter we never produce still gets a 406.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn accept_ranges_with_a_charset_get_their_representation() {
+    for (accept, status, content_type) in [
+        ("application/json; charset=utf-8", 200, Some("application/json; charset=utf-8")),
+        ("application/json;charset=UTF-8, */*;q=0.1", 200, Some("application/json; charset=utf-8")),
+        ("text/html; charset=utf-8", 200, Some("text/html; charset=utf-8")),
+        ("text/markdown; charset=\"utf-8\"", 200, Some("text/markdown; charset=utf-8")),
+        ("text/html;level=1", 406, None),
+    ] {
+        let r = request("GET", FULL, Some(accept));
+        assert_eq!(r.status, status, "{accept}");
+        if let Some(content_type) = content_type {
+            assert_eq!(r.header("content-type"), Some(content_type), "{accept}");
+        }
+    }
+}
+
+/// `/llms.txt` and the icon, through workerd: the Markdown file names the newest release's
+/// Markdown, and the icon every page declares is an image.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn llms_txt_and_the_icon() {
+    let r = request("GET", "/llms.txt", None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("text/markdown; charset=utf-8"));
+    let text = r.body.clone();
+    assert!(text.starts_with("# "), "{text}");
+    assert!(text.contains(&format!("{}/releases/2025-06-25-konttisairaala?format=md)", base())), "{text}");
+    let icon = request("GET", "/favicon.ico", None);
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.header("content-type"), Some("image/svg+xml"));
+    assert_eq!(icon.header("cache-control"), Some("public, max-age=86400, s-maxage=86400"));
+}
+
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn publisher_pages() {
@@ -773,7 +810,7 @@ fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
     let (stdout, _) = status();
     assert!(stdout.lines().any(|l| l == "stale    release:2025-06-23-diagnoositiedot"), "{stdout}");
     assert!(stdout.lines().any(|l| l == "new      gone:2025-06-23-diagnoositiedot"), "{stdout}");
-    assert!(stdout.lines().any(|l| l == "changed  page:latest:1"), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "changed  list:latest"), "{stdout}");
     // Interrupted after the releases: the lists still show the old site; a rerun completes it.
     let (_, stderr) = publish(&["--stop-after", "releases"]);
     assert!(stderr.contains("stopped after releases"), "{stderr}");

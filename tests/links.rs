@@ -8,9 +8,8 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{now, read_dir};
+use common::now;
 use contract::config::Config;
-use publish::content::load_site;
 use scraper::{Html, Selector};
 use serve::http::{HttpResponse, RequestFacts};
 use serve::respond_with;
@@ -23,10 +22,7 @@ fn config() -> Config {
 }
 
 fn kv() -> std::collections::HashMap<String, Vec<u8>> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let site = load_site(&read_dir(&root.join("publishers"), "toml"), &read_dir(&root.join("releases"), "md"))
-        .expect("content/ checks clean");
-    common::store_with(&site, &config())
+    common::store_seed_with(&config(), |_| {})
 }
 
 /// `href` on the page at `page` (a path with its query), as a same-origin path and query;
@@ -112,4 +108,20 @@ fn every_href_of_every_page_type_resolves_to_its_announced_type() {
         "no JSON alternate of the second search page among {keys:#?}"
     );
     assert!(checked.len() > 100, "{} links checked", checked.len());
+}
+
+/// A `406` lists the representations of the resource asked for, query and all.
+#[test]
+fn a_406_links_the_alternates_of_the_same_query() {
+    let kv = kv();
+    let mut req = RequestFacts::get("/search?q=hyvinvointialue&page=2", Some("image/png"), now());
+    req.config = config();
+    let r = respond_with(&req, |k| kv.get(k).cloned()).0;
+    assert_eq!(r.status, 406);
+    let link = r.header("link").expect("Link");
+    assert!(
+        link.contains("</search?q=hyvinvointialue&page=2&format=json>; rel=\"alternate\"; type=\"application/json\""),
+        "{link}"
+    );
+    assert!(!link.contains("?format=html?") && link.matches('?').count() == 2, "{link}");
 }

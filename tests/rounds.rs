@@ -7,10 +7,9 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::earlier::{earlier_search, without_feeds_ahead};
-use common::{now, read_dir};
+use common::earlier::{earlier_search, lists_as_pages, without_feeds_ahead};
+use common::now;
 use contract::config::Config;
-use publish::content::load_site;
 use serve::http::RequestFacts;
 use serve::{respond, Loaded, Outcome, MAX_ROUNDS};
 
@@ -26,13 +25,11 @@ fn config() -> Config {
 
 /// `content/` with [`HOSTED`] on its own host name, built with [`config`].
 fn current() -> HashMap<String, Vec<u8>> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let mut publishers = read_dir(&root.join("publishers"), "toml");
-    for p in publishers.iter_mut().filter(|p| p.path.ends_with(&format!("{HOSTED}.toml"))) {
-        p.text = format!("hostnames = [\"uutiset.hyvinvointialue.test\"]\n{}", p.text);
-    }
-    let site = load_site(&publishers, &read_dir(&root.join("releases"), "md")).expect("content/ checks clean");
-    common::store_with(&site, &config())
+    common::store_seed_with(&config(), |p| {
+        if p.path.ends_with(&format!("{HOSTED}.toml")) {
+            p.text = format!("hostnames = [\"uutiset.hyvinvointialue.test\"]\n{}", p.text);
+        }
+    })
 }
 
 /// Every kind of resource, in every representation and parameter that changes its reads.
@@ -50,6 +47,7 @@ const PATHS: &[&str] = &[
     "/publishers/kymenlaakson-hyvinvointialue",
     "/publishers/kymenlaakson-hyvinvointialue?page=2",
     "/publishers/kymenlaakson-hyvinvointialue?page=3&format=json",
+    "/publishers/kymenlaakson-hyvinvointialue?page=4",
     "/publishers/kymsote",
     "/keywords",
     "/keywords/sote",
@@ -81,10 +79,10 @@ const PATHS: &[&str] = &[
 ];
 
 /// Rounds of KV reads `path` takes on `origin` over `kv`, and the final status.
-fn rounds(kv: &HashMap<String, Vec<u8>>, origin: &str, path: &str) -> (usize, u16) {
+fn rounds(kv: &HashMap<String, Vec<u8>>, origin: &str, path: &str, page_size: usize) -> (usize, u16) {
     let mut req = RequestFacts::get(path, None, now());
     req.origin = origin.to_string();
-    req.config = config();
+    req.config = Config { page_size, ..config() };
     let mut loaded = Loaded::default();
     for round in 0..=MAX_ROUNDS + 2 {
         match respond(&req, &loaded) {
@@ -108,13 +106,14 @@ fn every_route_on_both_hosts_over_every_record_form_stays_within_max_rounds() {
         ("current records", current.clone()),
         ("earlier search index and documents", earlier_search(&current)),
         ("no feeds rendered ahead", without_feeds_ahead(&current)),
-        ("both older forms", without_feeds_ahead(&earlier_search(&current))),
+        ("lists as page records", lists_as_pages(&current)),
+        ("every older form", lists_as_pages(&without_feeds_ahead(&earlier_search(&current)))),
     ];
     let mut most = (0, String::new());
     for (form, kv) in &forms {
         for origin in [MAIN_HOST, PUBLISHER_HOST] {
             for path in PATHS {
-                let (n, status) = rounds(kv, origin, path);
+                let (n, status) = rounds(kv, origin, path, config().page_size);
                 assert!(n <= MAX_ROUNDS, "{origin}{path} over {form}: {n} rounds, more than MAX_ROUNDS ({MAX_ROUNDS})");
                 assert!(status < 500, "{origin}{path} over {form}: {status}");
                 if n > most.0 {
@@ -161,4 +160,44 @@ fn the_paths_reach_every_kind_of_route() {
         assert!(kinds.contains(kind), "no path in PATHS reaches Route::{kind}: {kinds:?}");
     }
     assert_eq!(kinds.len(), expected.len(), "a route kind this test does not know: {kinds:?}");
+}
+
+/// A worker deployed before the content is rebuilt meets lists as `page:*` records: every
+/// page answers as it does from heads and chunks.
+#[test]
+fn lists_from_page_records_answer_as_from_heads_and_chunks() {
+    let current = current();
+    let earlier = lists_as_pages(&current);
+    assert!(earlier.keys().any(|k| k.starts_with("page:latest:")) && !earlier.keys().any(|k| k.starts_with("list:")));
+    for origin in [MAIN_HOST, PUBLISHER_HOST] {
+        for path in PATHS {
+            for accept in ["text/html", "application/json"] {
+                let answer = |kv: &HashMap<String, Vec<u8>>| {
+                    let mut req = RequestFacts::get(path, Some(accept), now());
+                    req.origin = origin.to_string();
+                    req.config = config();
+                    serve::respond_with(&req, |k| kv.get(k).cloned()).0
+                };
+                let (new, old) = (answer(&current), answer(&earlier));
+                assert_eq!(new.status, old.status, "{origin}{path} {accept}");
+                assert_eq!(new.body, old.body, "{origin}{path} {accept}");
+            }
+        }
+    }
+}
+
+/// A worker whose `PAGE_SIZE` differs from the one the content was built with (`/healthz`
+/// reports it) still answers every page within the bound, never with a 5xx.
+#[test]
+fn another_page_size_than_the_builds_stays_within_max_rounds() {
+    let current = current();
+    for page_size in [1, 3, 5] {
+        for origin in [MAIN_HOST, PUBLISHER_HOST] {
+            for path in PATHS {
+                let (n, status) = rounds(&current, origin, path, page_size);
+                assert!(n <= MAX_ROUNDS, "{origin}{path} with PAGE_SIZE={page_size}: {n} rounds");
+                assert!(status < 500, "{origin}{path} with PAGE_SIZE={page_size}: {status}");
+            }
+        }
+    }
 }

@@ -57,3 +57,47 @@ pub fn without_feeds_ahead(kv: &HashMap<String, Vec<u8>>) -> HashMap<String, Vec
     let ahead = |k: &str| ["rss:", "atom:", "jsonfeed:"].iter().any(|p| k.starts_with(p));
     kv.iter().filter(|(k, _)| !ahead(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
+
+/// `kv` with its lists as builds before stable chunks wrote them: one `page:{scope}:{n}`
+/// record per page (newest first, the head's chunk length a page), no `list:*` heads and no
+/// `chunk:*` records.
+pub fn lists_as_pages(kv: &HashMap<String, Vec<u8>>) -> HashMap<String, Vec<u8>> {
+    let mut earlier: HashMap<String, Vec<u8>> =
+        kv.iter().filter(|(k, _)| !k.starts_with("chunk:")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    // Profiles of then had no chunk length.
+    for (key, value) in earlier.iter_mut().filter(|(k, _)| k.starts_with("publisher:")) {
+        let mut profile: serde_json::Value = serde_json::from_slice(value).expect(key);
+        profile.as_object_mut().expect("an object").remove("chunk_len");
+        *value = serde_json::to_vec(&profile).expect("JSON");
+    }
+    let heads: Vec<String> = kv.keys().filter(|k| k.starts_with("list:")).cloned().collect();
+    for key in heads {
+        let head: serde_json::Value = serde_json::from_slice(&earlier.remove(&key).expect("head")).expect(&key);
+        let scope = key.strip_prefix("list:").expect("a list key");
+        let number = |name: &str| head[name].as_u64().expect(name) as usize;
+        let (total, len, from) = (number("total"), number("chunk_len"), number("from"));
+        // Every release of the list, from the oldest: the head holds `from..`, chunk `c` holds
+        // `c × len .. (c + 2) × len`, both newest first.
+        let oldest_first: Vec<serde_json::Value> = (0..total)
+            .map(|i| match i >= from {
+                true => head["newest"][total - 1 - i].clone(),
+                false => {
+                    let c = (i / len).min((total / len).saturating_sub(2));
+                    let chunk: serde_json::Value =
+                        serde_json::from_slice(&kv[&format!("chunk:{scope}:{c}")]).expect("chunk");
+                    chunk["releases"][(c + 2) * len - 1 - i].clone()
+                }
+            })
+            .collect();
+        let newest_first: Vec<serde_json::Value> = oldest_first.into_iter().rev().collect();
+        let pages = total.div_ceil(len).max(1);
+        for n in 1..=pages {
+            let releases: Vec<&serde_json::Value> = newest_first.iter().skip((n - 1) * len).take(len).collect();
+            let page = serde_json::json!({
+                "v": head["v"], "label": head["label"], "total": total, "page": n, "pages": pages, "releases": releases,
+            });
+            earlier.insert(format!("page:{scope}:{n}"), serde_json::to_vec(&page).expect("JSON"));
+        }
+    }
+    earlier
+}

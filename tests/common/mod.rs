@@ -72,6 +72,16 @@ pub fn store_with(site: &Site, config: &contract::config::Config) -> HashMap<Str
     records::kv_map(&publish::build::build_with(site, None, config))
 }
 
+/// An in-memory KV of `content/` built with `config`, each publisher file first passed
+/// through `edit` (to give one a host name or a logo, say).
+pub fn store_seed_with(config: &contract::config::Config, edit: impl Fn(&mut SourceFile)) -> HashMap<String, Vec<u8>> {
+    let mut publishers = read_dir(&content_dir().join("publishers"), "toml");
+    publishers.iter_mut().for_each(edit);
+    let site = load_site(&publishers, &read_dir(&content_dir().join("releases"), "md"))
+        .unwrap_or_else(|d| panic!("content/ must check clean: {d:#?}"));
+    store_with(&site, config)
+}
+
 /// The fixed "now" of the native tests: after every seed release.
 pub fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").expect("valid").with_timezone(&Utc)

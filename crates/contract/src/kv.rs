@@ -67,7 +67,7 @@ pub const REUSE_SECONDS: u32 = 60;
 /// Which list a page belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListScope {
-    /// Every publisher's releases: the front page `/` (`page:latest:{n}`).
+    /// Every publisher's releases: the front page `/` (`list:latest`, `chunk:latest:{c}`).
     Latest,
     /// One publisher's releases.
     Publisher(String),
@@ -136,7 +136,7 @@ pub fn ahead_feed_key(format: crate::format::Format, feed_key: &str) -> String {
 /// One entry of a `wrangler kv bulk put` file.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct KvPair {
-    /// KV key, e.g. `release:2024-11-27-ohjausneuvottelut` or `page:latest:1`.
+    /// KV key, e.g. `release:2024-11-27-ohjausneuvottelut` or `list:latest`.
     pub key: String,
     /// Value (JSON text of a record, or base64 of a media file).
     pub value: String,

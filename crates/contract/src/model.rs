@@ -363,6 +363,10 @@ pub struct PublisherRecord {
     pub media_terms: Option<String>,
     /// Number of published releases.
     pub total: usize,
+    /// The chunk length of the publisher's list ([`ListHead::chunk_len`]), so that a later
+    /// page is read from its chunk without the head; 0 in profiles built before chunks.
+    #[serde(default)]
+    pub chunk_len: usize,
     /// Newest releases first, at most `publish::build::LIST_LEN`.
     pub releases: Listed<Summary>,
 }

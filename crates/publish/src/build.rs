@@ -80,7 +80,7 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
     let mut feeds = FeedWriter::default();
     for publisher in site.publishers.values() {
         let theirs: Vec<&Built> = built.iter().filter(|b| b.release.publisher == publisher.slug).collect();
-        records.indexes.push(pair(kv::publisher_key(&publisher.slug), &publisher_record(publisher, &theirs)));
+        records.indexes.push(pair(kv::publisher_key(&publisher.slug), &publisher_record(publisher, &theirs, page)));
         let description = publisher.description.clone().unwrap_or_else(|| publisher.name.clone());
         let mut feed = feed_record(publisher.name.clone(), description, &publisher.lang, &theirs, feed_size);
         feed.logo = publisher.logo.clone();
@@ -300,8 +300,8 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
         from: b.release.published.at,
     });
     let mut parts = vec![pages];
-    // Parts count from the oldest release, as list chunks do: a new release changes only
-    // the newest part (and the index's `lastmod`), never shifts the others.
+    // Parts count from the oldest release, as list chunks do: a new release changes the
+    // newest part, part 0 (the lists' `lastmod`) and the index, never shifts the others.
     let releases: Vec<SitemapEntry> = releases.rev().collect();
     parts.extend(releases.chunks(SITEMAP_LEN).map(<[SitemapEntry]>::to_vec));
     let mut index = SitemapIndexRecord { v: SCHEMA_VERSION, parts: Vec::new() };
@@ -419,7 +419,7 @@ fn hosts_record(site: &Site) -> HostsRecord {
     HostsRecord { v: SCHEMA_VERSION, hosts }
 }
 
-fn publisher_record(p: &Publisher, releases: &[&Built]) -> PublisherRecord {
+fn publisher_record(p: &Publisher, releases: &[&Built], chunk_len: usize) -> PublisherRecord {
     PublisherRecord {
         v: SCHEMA_VERSION,
         publisher: PublisherRef { slug: p.slug.clone(), name: p.name.clone() },
@@ -432,6 +432,7 @@ fn publisher_record(p: &Publisher, releases: &[&Built]) -> PublisherRecord {
         logo: p.logo.clone(),
         media_terms: p.media_terms.clone(),
         total: releases.len(),
+        chunk_len: chunk_len.max(1),
         releases: releases.iter().take(LIST_LEN).map(|b| b.summary.clone()).collect::<Vec<_>>().into(),
     }
 }

@@ -15,7 +15,7 @@ pub struct Records {
     /// `release:*` records: uploaded after the media and before the indexes (stage 1), so
     /// that nothing points to a missing record.
     pub releases: Vec<KvPair>,
-    /// Everything else but the manifest: lists and feeds (`publisher:*`, `page:*`, `feed:*`
+    /// Everything else but the manifest: lists and feeds (`publisher:*`, `list:*`, `chunk:*`, `feed:*`
     /// and its rendered `rss:`/`atom:`/`jsonfeed:` copies, `index:*`), `gone:*` tombstones,
     /// sitemaps, the search index, `build:info` and `api:openapi`. Uploaded after the releases
     /// they list (stage 2).

@@ -11,7 +11,7 @@ use contract::model::{
     BuildInfo, Contact, CountsRecord, Keyword, Precision, PublisherRecord, PublisherRef, ReleaseRecord, Summary,
     Translation,
 };
-use contract::route::{publisher_path, release_path};
+use contract::route::{publisher_path, release_path, with_param};
 use contract::time::rfc3339;
 use search::{highlight, SearchResults};
 
@@ -210,11 +210,7 @@ pub struct Paging {
 impl Paging {
     /// Paging of `pager`, with `?format=json` links on `origin`.
     pub fn new(pager: &Pager, origin: &str) -> Self {
-        let link = |n: usize| {
-            let href = pager.href(n);
-            let sep = if href.contains('?') { '&' } else { '?' };
-            format!("{origin}{href}{sep}format=json")
-        };
+        let link = |n: usize| with_param(&format!("{origin}{}", pager.href(n)), "format", "json");
         Self { page: pager.page, pages: pager.pages, prev: pager.prev().map(link), next: pager.next().map(link) }
     }
 }

@@ -9,7 +9,8 @@ use contract::route::Route;
 use render::llms::{llms_txt, About};
 use render::sitemap;
 
-use super::lists::{list_page_record, published};
+use super::chunks::list_page_record;
+use super::lists::published;
 use super::load::{publisher_record, record};
 use super::resolve::{Home, Target};
 use super::response::Rendered;

@@ -6,22 +6,22 @@ use contract::cache::CacheKind;
 use contract::error::HttpError;
 use contract::format::Format;
 use contract::kv::{self, ListScope};
-use contract::model::{
-    CountsRecord, Keyword, ListChunk, ListHead, Listed, PageRecord, PublisherRecord, Summary, SCHEMA_VERSION,
-};
+use contract::model::{CountsRecord, Keyword, PageRecord, PublisherRecord, Summary, SCHEMA_VERSION};
 use contract::route::{keyword_path, Route};
 use render::html::Pager;
 use render::json::{CountsView, ListView, PublisherView};
 use render::{html, json};
 
-use super::load::{need_all, publisher_record, record};
+use super::chunks::{list_page_record, publisher_page_record};
+use super::load::{publisher_record, record};
 use super::resolve::Target;
 use super::response::{site, Rendered};
 use super::{Halt, Loaded};
 use crate::http::RequestFacts;
 
 /// The lists: the latest releases, a publisher's, a keyword's and a year's (paged, read from
-/// `page:*` records or the publisher's profile), and the keyword and year indexes.
+/// their heads and chunks, [`super::chunks`], or page 1 from the publisher's profile), and
+/// the keyword and year indexes.
 pub(super) fn render_list(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let lang = req.config.lang.as_str();
     let origin = &req.origin;
@@ -46,7 +46,7 @@ pub(super) fn render_list(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Re
             let p = publisher_record(loaded, &kv::publisher_key(slug))?.ok_or_else(not_found)?;
             let page = match first_page(&p, t.page, req.config.page_size) {
                 Some(page) => page,
-                None => page_by_total(loaded, &scope, t.page, p.total, req)?,
+                None => publisher_page_record(loaded, &scope, t.page, &p, req)?,
             };
             let (items, next) = published(&page.releases, req.now);
             let total = visible_total(page.total, page.releases.len(), items.len());
@@ -109,149 +109,11 @@ pub(super) fn render_list(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Re
     }
 }
 
-/// Page `n` (from 1, `PAGE_SIZE` newest first) of a list, from its head (`list:{scope}`)
-/// and, beyond what the head holds, the one chunk the page lies in: page 1 in one read, a
-/// later page in two (head, then chunk; more chunks only when `PAGE_SIZE` differs from the
-/// size the list was built with). A list without a head was built before chunks: its `page:{scope}:{n}`
-/// record is read instead. A missing first page of the site or a publisher is an empty
-/// list, any other missing page is a 404.
-pub(super) fn list_page_record(
-    loaded: &Loaded,
-    scope: &ListScope,
-    n: usize,
-    req: &RequestFacts,
-) -> Result<PageRecord, Halt> {
-    let size = req.config.page_size.max(1);
-    let empty_first = n == 1 && matches!(scope, ListScope::Latest | ListScope::Publisher(_));
-    let not_found = || -> Halt {
-        HttpError::NotFound(match n {
-            1 => req.path.clone(),
-            n => format!("{}?page={n}", req.path),
-        })
-        .into()
-    };
-    let Some(head) = record::<ListHead>(loaded, kv::list_key(scope))? else {
-        return match record(loaded, kv::page_key(scope, n))? {
-            Some(page) => Ok(page),
-            None if empty_first => Ok(empty_page()),
-            None => Err(not_found()),
-        };
-    };
-    let total = head.total;
-    let pages = total.div_ceil(size).max(1);
-    if n > pages {
-        return Err(not_found());
-    }
-    // Numbers (from the oldest, 0) of the page's releases: `lo..hi`, shown newest first.
-    let hi = total - (n - 1) * size;
-    let lo = hi.saturating_sub(size);
-    let releases = page_releases(loaded, scope, &head, lo, hi)?;
-    Ok(PageRecord { v: SCHEMA_VERSION, label: head.label, total, page: n, pages, releases })
-}
-
-/// Page `n` of a list whose total is known (a publisher's, from its profile): read from the
-/// one chunk it lies in when the list was built with this `PAGE_SIZE` (the chunk says so),
-/// else as [`list_page_record`] reads it, from the head on.
-fn page_by_total(
-    loaded: &Loaded,
-    scope: &ListScope,
-    n: usize,
-    total: usize,
-    req: &RequestFacts,
-) -> Result<PageRecord, Halt> {
-    let size = req.config.page_size.max(1);
-    let pages = total.div_ceil(size).max(1);
-    let hi = total.saturating_sub((n - 1) * size);
-    let lo = hi.saturating_sub(size);
-    let from = (total / size).saturating_sub(1) * size;
-    if n <= pages && lo < from {
-        let key = kv::chunk_key(scope, lo / size);
-        if let Some(chunk) = record::<ListChunk>(loaded, key)? {
-            if chunk.chunk_len == size && chunk.from == lo / size * size {
-                let releases = chunk_releases(&chunk, lo, hi);
-                // The label is the list's head's: only the publisher pages read this way, and
-                // they are labelled by the profile.
-                return Ok(PageRecord { v: SCHEMA_VERSION, label: String::new(), total, page: n, pages, releases });
-            }
-        }
-    }
-    list_page_record(loaded, scope, n, req)
-}
-
-/// Releases `lo..hi` (within the chunk), newest first.
-fn chunk_releases(chunk: &ListChunk, lo: usize, hi: usize) -> Listed<Summary> {
-    let last = chunk.from + 2 * chunk.chunk_len - 1;
-    let mut out = Vec::with_capacity(hi - lo);
-    let mut skipped = Vec::new();
-    for at in (lo..hi).rev().map(|i| last - i) {
-        match (chunk.releases.at(at), chunk.releases.why_not(at)) {
-            (Some(s), _) => out.push(s.clone()),
-            (None, Some(why)) => skipped.push(why.to_string()),
-            (None, None) => skipped.push(format!("entry {at}: missing from a chunk of {}", chunk.releases.len())),
-        }
-    }
-    let mut releases: Listed<Summary> = out.into();
-    releases.skipped = skipped;
-    releases
-}
-
-/// Releases `lo..hi` of a list, newest first: from the head where it holds them, else from
-/// the chunks that hold them (one, when the page size is the one the list was built with),
-/// read in one round. An entry a damaged record lost is left out, with the reason kept for
-/// the log.
-fn page_releases(
-    loaded: &Loaded,
-    scope: &ListScope,
-    head: &ListHead,
-    lo: usize,
-    hi: usize,
-) -> Result<Listed<Summary>, Halt> {
-    let len = head.chunk_len.max(1);
-    // Chunk `c` holds `c × len .. (c + 2) × len`: from the chunk of `lo`, every other one.
-    let end = hi.min(head.from);
-    let chunks: Vec<usize> = match lo < end {
-        true => (lo / len..=(end - 1) / len).step_by(2).collect(),
-        false => Vec::new(),
-    };
-    need_all(loaded, &chunks.iter().map(|c| kv::chunk_key(scope, *c)).collect::<Vec<_>>())?;
-    let mut read: Vec<(usize, ListChunk)> = Vec::new();
-    for c in chunks {
-        if let Some(chunk) = record::<ListChunk>(loaded, kv::chunk_key(scope, c))? {
-            read.push((c, chunk));
-        }
-    }
-    let mut out: Vec<Summary> = Vec::with_capacity(hi - lo);
-    let mut skipped: Vec<String> = Vec::new();
-    for i in (lo..hi).rev() {
-        // Where release `i` is stored: the head holds `from..total`, a chunk its two lengths,
-        // both newest first.
-        let place = match i >= head.from {
-            true => Some((&head.newest, head.total - 1 - i)),
-            false => read
-                .iter()
-                .find(|(c, _)| (c * len..(c + 2) * len).contains(&i))
-                .map(|(_, chunk)| (&chunk.releases, chunk.from + 2 * chunk.chunk_len - 1 - i)),
-        };
-        match place.map(|(list, at)| (list.at(at), list.why_not(at))) {
-            Some((Some(s), _)) => out.push(s.clone()),
-            Some((None, Some(why))) => skipped.push(why.to_string()),
-            _ => skipped.push(format!("release {i} of the list: its chunk is missing or shorter")),
-        }
-    }
-    let mut releases: Listed<Summary> = out.into();
-    releases.skipped = skipped;
-    Ok(releases)
-}
-
-/// The first page of a list with no releases.
-fn empty_page() -> PageRecord {
-    PageRecord { v: SCHEMA_VERSION, label: String::new(), total: 0, page: 1, pages: 1, releases: Default::default() }
-}
-
 /// Page 1 of a publisher's list as its profile holds it, when it holds all of it: at least a
 /// page of entries, or every release, none of them unreadable (`newsroom build` writes the
 /// same newest releases to both; `publish::build::LIST_LEN` ≥ the default page size).
 pub(super) fn first_page(p: &PublisherRecord, page: usize, size: usize) -> Option<PageRecord> {
+    let size = size.max(1);
     let stored = p.releases.len();
     let whole = stored >= size || stored == p.total;
     (page == 1 && whole && p.releases.skipped.is_empty()).then(|| PageRecord {

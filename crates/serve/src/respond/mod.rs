@@ -7,11 +7,12 @@
 //!
 //! This folder is the driver and nothing else; each step lives in a file of its own:
 //! [`resolve`] (host, route, format, parameters, cache key, before any read), [`load`]
-//! (asking for and decoding records), one file per kind of resource ([`lists`],
+//! (asking for and decoding records), [`chunks`] (a list's pages from its head and chunks), one file per kind of resource ([`lists`],
 //! [`release`], [`search`], [`feeds`], [`crawler`], [`health`], [`icon`], [`stored`]) and
 //! [`response`] (headers, errors, redirects). Renderers (`render`) are called from the
 //! resource files and never call back.
 
+mod chunks;
 mod crawler;
 mod feeds;
 mod health;

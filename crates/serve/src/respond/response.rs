@@ -6,7 +6,7 @@ use contract::cache::{seconds_until, CacheKind, Ttls};
 use contract::error::HttpError;
 use contract::format::Format;
 use contract::model::Listed;
-use contract::route::{Parsed, Route};
+use contract::route::{with_param, Parsed, Route};
 use render::html::Site;
 use render::json::ErrorView;
 use render::{html, json};
@@ -168,11 +168,19 @@ pub(super) fn options(formats: &[Format]) -> HttpResponse {
     HttpResponse { status: 204, headers, body: vec![], log: vec![] }
 }
 
-/// `Link` header listing every representation of the resource.
+/// `Link` header listing every representation of the resource, its query kept (a search's
+/// terms, a page number).
 pub(super) fn alternates(req: &RequestFacts, offered: &[Format]) -> String {
+    let here = match &req.query {
+        Some(q) => format!("{}?{q}", req.path),
+        None => req.path.clone(),
+    };
     offered
         .iter()
-        .map(|f| format!("<{}?format={}>; rel=\"alternate\"; type=\"{}\"", req.path, f.query_name(), f.media_type()))
+        .map(|f| {
+            let href = with_param(&here, "format", f.query_name());
+            format!("<{href}>; rel=\"alternate\"; type=\"{}\"", f.media_type())
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
