@@ -8,7 +8,7 @@ WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
 	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd"
-	@echo "make publish [REMOTE=1] [DRY_RUN=1] - upload content/ to local (or remote) KV in the safe order"
+	@echo "make publish [ENV=staging|production] [DRY_RUN=1] - upload content/ to local KV (or that environment's on Cloudflare) in the safe order"
 	@echo "make size  - wasm size as wrangler would upload it (gzip)"
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000/100,000 releases -> BENCHMARKS.md (needs wrk: make bench-setup)"
 	@echo "make bench-setup - install wrk, which make bench measures with (sudo apt-get install -y wrk)"
@@ -27,10 +27,12 @@ build: setup
 kv: setup
 	scripts/publish.sh .wrangler/state
 
-# Publish content/ to local KV, or with REMOTE=1 to the namespace in wrangler.toml
-# (releases, then indexes, then deletions; DRY_RUN=1 only builds and reports).
+# Publish content/ to local KV, or with ENV=staging|production to that environment's
+# namespace on Cloudflare (media, releases, indexes, deletions, manifest; DRY_RUN=1 only
+# builds and reports). REMOTE=1 alone is refused: it named no environment.
 publish: setup
-	scripts/publish.sh $(if $(DRY_RUN),--dry-run) $(if $(REMOTE),--remote,.wrangler/state)
+	@if [ -n "$(REMOTE)" ] && [ -z "$(ENV)" ]; then echo "make publish: REMOTE=1 needs ENV=staging or ENV=production (the top-level namespace is the local placeholder)" >&2; exit 2; fi
+	scripts/publish.sh $(if $(DRY_RUN),--dry-run) $(if $(ENV),--env $(ENV),.wrangler/state)
 
 dev: build kv
 	source scripts/env.sh && npx wrangler dev $(WRANGLER_DEV_FLAGS)

@@ -2,18 +2,19 @@
 # Publishes a content folder to KV with `newsroom publish` (see `newsroom publish --help`):
 # media, releases, indexes, deletions, manifest, uploading only new and changed keys.
 #
-#   scripts/publish.sh [--dry-run] [--remote | PERSIST_DIR] [EXTRA_BULK_FILE...]
+#   scripts/publish.sh [--dry-run] [--env NAME | PERSIST_DIR] [EXTRA_BULK_FILE...]
 #
-# Without --remote it writes to local KV in PERSIST_DIR (default .wrangler/state), as
-# `wrangler dev --persist-to` reads it. EXTRA_BULK_FILEs (test fixtures) go up with the
+# With --env NAME it publishes to that wrangler.toml environment's namespace on Cloudflare
+# (`newsroom publish --remote --env NAME`); without, to local KV in PERSIST_DIR (default
+# .wrangler/state), as `wrangler dev --persist-to` reads it. EXTRA_BULK_FILEs (test fixtures) go up with the
 # indexes. CONTENT=dir publishes another content folder (tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 args=()
 if [ "${1:-}" = --dry-run ]; then args+=(--dry-run); shift; fi
-if [ "${1:-}" = --remote ]; then
-  args+=(--remote); shift
+if [ "${1:-}" = --env ]; then
+  args+=(--remote --env "${2:?--env needs a name: staging or production}"); shift 2
 else
   args+=(--persist-to "${1:-.wrangler/state}"); shift || true
 fi

@@ -14,6 +14,8 @@ pub struct Loaded {
     pub site: Option<Site>,
     /// Every problem, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems of drafts (`draft = true`): warnings, which block nothing.
+    pub warnings: Vec<Diagnostic>,
     /// The text of every file read, by the path diagnostics name (for showing source lines).
     pub texts: BTreeMap<String, String>,
 }
@@ -40,7 +42,8 @@ pub fn load(content: &Path) -> Result<Loaded> {
     publish::content::sort(&mut diagnostics);
     let texts = publishers.into_iter().chain(releases).map(|f| (f.path, f.text)).collect();
     let site = site.filter(|_| diagnostics.is_empty());
-    Ok(Loaded { site, diagnostics, texts })
+    let warnings = site.as_ref().map(|s| s.draft_problems.clone()).unwrap_or_default();
+    Ok(Loaded { site, diagnostics, warnings, texts })
 }
 
 /// The publishers of `content` alone (for `newsroom new`); their problems are an error.

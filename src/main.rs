@@ -46,7 +46,7 @@ Examples:
   newsroom check --format json
   newsroom status
   newsroom publish --dry-run
-  newsroom publish --remote";
+  newsroom publish --remote --env production";
 
 /// How content problems are shown.
 #[derive(Args, Clone, Copy, Default)]
@@ -66,7 +66,8 @@ struct Namespace {
     /// Local KV, as `make dev` serves it (the default).
     #[arg(long, conflicts_with = "remote")]
     local: bool,
-    /// The namespace on Cloudflare (needs CLOUDFLARE_API_TOKEN and the id in wrangler.toml).
+    /// The namespace on Cloudflare of environment `--env NAME` (needs CLOUDFLARE_API_TOKEN
+    /// and that environment's namespace id in wrangler.toml).
     #[arg(long)]
     remote: bool,
     /// Folder of local KV state (`wrangler dev --persist-to`).
@@ -98,9 +99,14 @@ impl Deployment {
 }
 
 impl Namespace {
-    fn kv(&self) -> Kv {
+    /// The namespace to talk to; a remote one only with an environment whose namespace id
+    /// is real ([`settings::check_remote`]).
+    fn kv(&self) -> Result<Kv> {
+        if self.remote {
+            settings::check_remote(&self.deployment.wrangler_config, self.env.as_deref(), &self.binding)?;
+        }
         let target = if self.remote { Target::Remote } else { Target::Local(self.persist_to.clone()) };
-        Kv { target, binding: self.binding.clone(), env: self.env.clone() }
+        Ok(Kv { target, binding: self.binding.clone(), env: self.env.clone() })
     }
 }
 
@@ -179,7 +185,7 @@ enum Command {
     /// bulk files within KV's limits (10,000 pairs). Content errors stop it before anything
     /// is uploaded.
     #[command(
-        after_help = "Examples:\n  newsroom publish                 # local KV, as `make dev` serves it\n  newsroom publish --dry-run       # what would change\n  newsroom publish --remote        # Cloudflare (CLOUDFLARE_API_TOKEN)\n  newsroom publish --remote --env staging"
+        after_help = "Examples:\n  newsroom publish                 # local KV, as `make dev` serves it\n  newsroom publish --dry-run       # what would change\n  newsroom publish --remote --env staging     # Cloudflare (CLOUDFLARE_API_TOKEN)\n  newsroom publish --remote --env production"
     )]
     Publish {
         /// The content folder.
@@ -215,7 +221,7 @@ enum Command {
     ///
     /// Reads only the key list (`wrangler kv key list`), never the values. Prints one line
     /// per key that differs (`new`, `changed`, `stale`) on stdout and a summary on stderr.
-    #[command(after_help = "Examples:\n  newsroom status\n  newsroom status --remote")]
+    #[command(after_help = "Examples:\n  newsroom status\n  newsroom status --remote --env production")]
     Status {
         /// The content folder.
         #[arg(default_value = "content")]
@@ -337,7 +343,7 @@ fn run(command: Command) -> Result<ExitCode> {
             };
             upload::clear_uploads(&out)?;
             let how = upload::Publish { out, dry_run, extra, stop_after, config, pause_before_deletions };
-            upload::publish(&site, &namespace.kv(), &how)?;
+            upload::publish(&site, &namespace.kv()?, &how)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { content, namespace, diagnostics } => {
@@ -345,7 +351,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
-            upload::status(&site, &namespace.kv(), &config)?;
+            upload::status(&site, &namespace.kv()?, &config)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Preview { slug, content, hours, base_url, env, deployment } => {
@@ -403,12 +409,25 @@ fn read_manifest(path: &Path) -> Result<Manifest> {
 /// Loads and checks the content tree; problems are printed and the site is `None`.
 fn checked(content: &Path, diagnostics: Diagnostics) -> Result<Option<Site>> {
     let loaded = files::load(content)?;
-    let count = loaded.diagnostics.len();
-    if count > 0 || diagnostics.format == Format::Json {
-        report::print(&loaded.diagnostics, &loaded.texts, diagnostics.format, diagnostics.color);
+    let (count, warned) = (loaded.diagnostics.len(), loaded.warnings.len());
+    if count > 0 || warned > 0 || diagnostics.format == Format::Json {
+        report::print(&loaded.diagnostics, &loaded.warnings, &loaded.texts, diagnostics.format, diagnostics.color);
     }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     if count > 0 {
-        eprintln!("error: {count} problem{} found; nothing was written", if count == 1 { "" } else { "s" });
+        eprintln!("error: {count} problem{} found; nothing was written", plural(count));
+    }
+    if let (0, Some(site)) = (count, &loaded.site) {
+        let drafts = &site.unfinished_drafts;
+        if !drafts.is_empty() {
+            let names = drafts.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+            eprintln!(
+                "warning: {} unfinished draft{} ({names}) left out: {warned} problem{} there block nothing else",
+                drafts.len(),
+                plural(drafts.len()),
+                plural(warned)
+            );
+        }
     }
     Ok(loaded.site)
 }

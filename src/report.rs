@@ -154,19 +154,41 @@ fn whole_line(line: &str) -> Range<usize> {
     start..line.trim_end().len().max(start)
 }
 
-/// Prints `diags` in `format` to stdout; `texts` are the files' contents by path.
-pub fn print(diags: &[Diagnostic], texts: &BTreeMap<String, String>, format: Format, color: Color) {
-    let located: Vec<Located> = diags.iter().map(|d| locate(d, texts.get(&d.path).map(String::as_str))).collect();
+/// Prints the errors `diags` and the `warnings` (problems of drafts, which block nothing)
+/// in `format` to stdout; `texts` are the files' contents by path.
+pub fn print(
+    diags: &[Diagnostic],
+    warnings: &[Diagnostic],
+    texts: &BTreeMap<String, String>,
+    format: Format,
+    color: Color,
+) {
+    let locate_all = |ds: &[Diagnostic]| -> Vec<Located> {
+        ds.iter().map(|d| locate(d, texts.get(&d.path).map(String::as_str))).collect()
+    };
+    let (errors, warned) = (locate_all(diags), locate_all(warnings));
     match format {
-        Format::Short => located.iter().for_each(|l| println!("{}", short(l))),
+        Format::Short => {
+            errors.iter().for_each(|l| println!("{}", short(l)));
+            warned.iter().for_each(|l| println!("{}", short_warning(l)));
+        }
         Format::Human => {
             let renderer = if color.enabled() { Renderer::styled() } else { Renderer::plain() };
-            for (l, d) in located.iter().zip(diags) {
-                println!("{}\n", human(l, texts.get(&d.path).map(String::as_str), &renderer));
+            for (l, d) in errors.iter().zip(diags) {
+                println!("{}\n", human(l, texts.get(&d.path).map(String::as_str), &renderer, Level::ERROR));
+            }
+            for (l, d) in warned.iter().zip(warnings) {
+                println!("{}\n", human(l, texts.get(&d.path).map(String::as_str), &renderer, Level::WARNING));
             }
         }
-        Format::Json => println!("{}", json(&located)),
+        Format::Json => println!("{}", json(&errors, &warned)),
     }
+}
+
+/// `path:line:column: warning: message` (with the help appended).
+pub fn short_warning(l: &Located) -> String {
+    let help = l.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+    format!("{}:{}:{}: warning: {}{help}", l.path, l.line, l.column, l.message)
 }
 
 /// `path:line:column: message` (with the help appended).
@@ -175,9 +197,9 @@ pub fn short(l: &Located) -> String {
     format!("{}:{}:{}: {}{help}", l.path, l.line, l.column, l.message)
 }
 
-/// The rustc-style report of one problem.
-pub fn human(l: &Located, text: Option<&str>, renderer: &Renderer) -> String {
-    let title = Level::ERROR.primary_title(&l.message);
+/// The rustc-style report of one problem, at `level` (`error` or `warning`).
+pub fn human(l: &Located, text: Option<&str>, renderer: &Renderer, level: Level<'_>) -> String {
+    let title = level.primary_title(&l.message);
     let group = match text {
         Some(text) if l.span.end <= text.len() && l.line > 0 => {
             title.element(Snippet::source(text).path(&l.path).annotation(AnnotationKind::Primary.span(l.span.clone())))
@@ -192,9 +214,16 @@ pub fn human(l: &Located, text: Option<&str>, renderer: &Renderer) -> String {
     renderer.render(&[group])
 }
 
-/// The JSON document of `--format json`.
-pub fn json(located: &[Located]) -> String {
-    serde_json::json!({ "ok": located.is_empty(), "errors": located.len(), "diagnostics": located }).to_string()
+/// The JSON document of `--format json`: `diagnostics` are the errors; `warnings` (problems
+/// of drafts) block nothing.
+pub fn json(located: &[Located], warnings: &[Located]) -> String {
+    serde_json::json!({
+        "ok": located.is_empty(),
+        "errors": located.len(),
+        "diagnostics": located,
+        "warnings": warnings,
+    })
+    .to_string()
 }
 
 #[cfg(test)]
@@ -238,6 +267,6 @@ mod tests {
         let d = Diagnostic { path: "f.md".into(), line: 2, message: "the file is not valid UTF-8".into() };
         let l = locate(&d, None);
         assert_eq!(short(&l), "f.md:2:1: the file is not valid UTF-8");
-        assert!(human(&l, None, &Renderer::plain()).contains("in f.md:2"));
+        assert!(human(&l, None, &Renderer::plain(), Level::ERROR).contains("in f.md:2"));
     }
 }

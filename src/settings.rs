@@ -46,6 +46,48 @@ pub fn load(wrangler_toml: &Path, env: Option<&str>, overrides: &[(&str, &str)])
     })
 }
 
+/// Checks that a remote command (`--remote`) names an environment whose KV namespace is a
+/// real one: the top-level `[[kv_namespaces]]` is the local placeholder, and an id of one
+/// repeated digit is a placeholder left in `wrangler.toml`. The error names the fix.
+pub fn check_remote(wrangler_toml: &Path, env: Option<&str>, binding: &str) -> Result<()> {
+    let Some(env) = env else {
+        bail!(
+            "--remote needs --env NAME (staging or production): the top-level KV namespace in {} is the \
+             local placeholder, not a namespace on Cloudflare.\n  e.g. newsroom publish --remote --env staging \
+             (or make publish ENV=staging)",
+            wrangler_toml.display()
+        );
+    };
+    let text =
+        std::fs::read_to_string(wrangler_toml).with_context(|| format!("cannot read {}", wrangler_toml.display()))?;
+    let doc: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{}: not valid TOML", wrangler_toml.display()))?;
+    let Some(table) = doc.get("env").and_then(|e| e.get(env)) else {
+        bail!("{}: no [env.{env}] environment", wrangler_toml.display());
+    };
+    let namespaces = table.get("kv_namespaces").and_then(toml::Value::as_array).cloned().unwrap_or_default();
+    let Some(id) = namespaces
+        .iter()
+        .find(|n| n.get("binding").and_then(toml::Value::as_str) == Some(binding))
+        .and_then(|n| n.get("id").and_then(toml::Value::as_str))
+    else {
+        bail!(
+            "{}: [env.{env}] has no [[env.{env}.kv_namespaces]] with binding = \"{binding}\"",
+            wrangler_toml.display()
+        );
+    };
+    let placeholder = id.len() == 32 && id.chars().all(|c| id.starts_with(c));
+    if placeholder || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+        let line = text.lines().position(|l| l.contains(id)).map_or(1, |n| n + 1);
+        bail!(
+            "{}:{line}: the {binding} namespace of [env.{env}] has the placeholder id \"{id}\"; replace it with \
+             the id printed by `npx wrangler kv namespace create {binding} --env {env}` (docs/operations.md)",
+            wrangler_toml.display()
+        );
+    }
+    Ok(())
+}
+
 /// The line of `var` in the vars table of `env` (1 if not found).
 fn line_of(text: &str, env: Option<&str>, var: &str) -> usize {
     let header = env.map_or("[vars]".to_string(), |name| format!("[env.{name}.vars]"));

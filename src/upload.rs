@@ -204,6 +204,7 @@ fn upload_media(kv: &Kv, out: &Path, records: &Records, pending: &[KvPair]) -> R
 
 /// Lists what `content/` would change in the namespace, like `git status`.
 pub fn status(site: &Site, kv: &Kv, config: &Config) -> Result<()> {
+    print_drafts_and_scheduled(site, crate::preview::now()?);
     let Plan { comparison: c, .. } = plan(site, kv, config)?;
     c.new.iter().for_each(|k| println!("new      {k}"));
     c.changed.iter().for_each(|k| println!("changed  {k}"));
@@ -228,6 +229,24 @@ pub fn status(site: &Site, kv: &Kv, config: &Config) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `content/` holds that readers do not see yet, on stderr: drafts (never published;
+/// unfinished ones too) and scheduled releases with the moment they go live, in their
+/// publisher's time zone.
+fn print_drafts_and_scheduled(site: &Site, now: chrono::DateTime<chrono::Utc>) {
+    let mut drafts: Vec<String> = site.releases.iter().filter(|r| r.draft).map(|r| format!("`{}`", r.slug)).collect();
+    drafts.extend(site.unfinished_drafts.iter().map(|slug| format!("`{slug}` (unfinished)")));
+    if !drafts.is_empty() {
+        eprintln!("drafts, never published: {}", drafts.join(", "));
+    }
+    let mut scheduled: Vec<&publish::content::Release> =
+        site.releases.iter().filter(|r| !r.draft && r.published.at > now).collect();
+    scheduled.sort_by_key(|r| r.published.at);
+    for r in scheduled {
+        let zone = site.publishers.get(&r.publisher).map_or("", |p| p.zone.name());
+        eprintln!("scheduled: `{}` goes live {} ({zone})", r.slug, contract::time::display(&r.published));
+    }
 }
 
 fn where_(kv: &Kv) -> String {

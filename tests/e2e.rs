@@ -758,6 +758,28 @@ fn hub_stub() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     (url, pings)
 }
 
+/// `newsroom status` says what readers do not see yet: drafts (an unfinished one too) and
+/// scheduled releases with the moment they go live in their publisher's time zone.
+#[test]
+#[ignore = "needs wrangler: run scripts/e2e.sh"]
+fn status_lists_drafts_and_scheduled_releases() {
+    let _ = base(); // only under scripts/e2e.sh, where wrangler is installed
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = tmp.path().join("content");
+    copy_tree(&common::content_dir(), &content);
+    let scheduled = std::fs::read_to_string("tests/fixtures/e2e-releases/e2e-scheduled-fixture.md").expect("fixture");
+    std::fs::write(content.join("releases/ajastettu.md"), scheduled).expect("write");
+    let draft = "+++\ntitle = \"Kesken\"\npublisher = \"kymsote\"\npublished_at = 2025-01-02T10:00:00\nlead = \"\"\ndraft = true\n+++\n";
+    std::fs::write(content.join("releases/kesken.md"), draft).expect("write");
+    let state = tmp.path().join("state");
+    let o = newsroom_cli(&["status", content.to_str().expect("UTF-8"), "--persist-to", state.to_str().expect("UTF-8")]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("drafts, never published: `kesken` (unfinished)"), "{stderr}");
+    assert!(stderr.contains("scheduled: `ajastettu` goes live 1.1.2099 9"), "{stderr}");
+    assert!(stderr.contains("(Europe/Helsinki)"), "{stderr}");
+}
+
 #[test]
 #[ignore = "needs wrangler: run scripts/e2e.sh"]
 fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {

@@ -66,6 +66,7 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
         let summary = summary(r, &site.publishers[&r.publisher]);
         built.push(Built { release: r, summary, body_html: markdown::to_html(&r.body) });
     }
+    records.drafts.extend(site.unfinished_drafts.iter().cloned());
     records.drafts.sort();
     built.sort_by(|a, b| {
         b.release.published.at.cmp(&a.release.published.at).then_with(|| a.release.slug.cmp(&b.release.slug))

@@ -125,6 +125,11 @@ pub struct Site {
     pub releases: Vec<Release>,
     /// Files under `content/media/`, by path relative to it.
     pub media: MediaFiles,
+    /// Slugs of drafts (`draft = true`) that do not check yet: left out like every draft,
+    /// their problems in [`Site::draft_problems`] block nothing else.
+    pub unfinished_drafts: Vec<String>,
+    /// The problems of the unfinished drafts, for `warning:` reports.
+    pub draft_problems: Vec<Diagnostic>,
 }
 
 /// Media files by their path relative to `content/media/` (`kuvat/sairaala.jpg`).
@@ -204,16 +209,38 @@ pub fn load_site_with_media(
         }
         match parse_release(&file.path, &file.text, &site.publishers, &site.media) {
             Ok(r) => site.releases.push(r),
+            Err(errors) if marked_draft(&file.text) => {
+                // A draft may be unfinished (`newsroom new` writes one with an empty lead and
+                // body): its problems are warnings, and it is left out as drafts are.
+                site.unfinished_drafts.extend(slug_of(&file.path, ".md"));
+                site.draft_problems.extend(at(file, errors).map(|d| blame_broken_publisher(d, &broken)));
+            }
             Err(errors) => diags.extend(at(file, errors).map(|d| blame_broken_publisher(d, &broken))),
         }
     }
     check_translations(&site, release_files, &mut diags);
+    site.unfinished_drafts.sort();
+    sort(&mut site.draft_problems);
     if diags.is_empty() {
         Ok(site)
     } else {
         sort(&mut diags);
         Err(diags)
     }
+}
+
+/// True when a release file's front matter says `draft = true`, read on its own: the rest of
+/// the file may be unfinished, and even its TOML may not parse.
+fn marked_draft(text: &str) -> bool {
+    let front = text
+        .trim_start_matches('\u{feff}')
+        .strip_prefix("+++")
+        .map_or("", |rest| rest.split("\n+++").next().unwrap_or(""));
+    front.lines().any(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let (key, value) = line.split_once('=').unwrap_or(("", ""));
+        key.trim() == "draft" && value.trim() == "true"
+    })
 }
 
 /// A host name may belong to one publisher only.
@@ -284,6 +311,15 @@ pub use contract::i18n::is_language_tag;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drafts_are_recognised_even_when_unfinished() {
+        assert!(marked_draft("+++\ntitle = \"\"\ndraft = true # until Monday\n+++\n"));
+        assert!(marked_draft("+++\ndraft=true\nlead = \"unclosed\n+++\n"));
+        assert!(!marked_draft("+++\ndraft = false\n+++\n"));
+        assert!(!marked_draft("+++\ntitle = \"x\"\n+++\ndraft = true\n"), "in the body, not the front matter");
+        assert!(!marked_draft("draft = true\n"));
+    }
 
     #[test]
     fn slugs_come_from_file_names() {
