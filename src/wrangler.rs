@@ -41,7 +41,8 @@ impl Kv {
 
     /// `npx wrangler kv ARGS --binding B (--local --persist-to D | --remote) [--env E]`.
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new("npx");
+        // On Windows npx is a batch file, which `Command` finds only by its full name.
+        let mut c = Command::new(if cfg!(windows) { "npx.cmd" } else { "npx" });
         c.arg("wrangler").arg("kv").args(args).args(["--binding", &self.binding]);
         match &self.target {
             Target::Local(dir) => c.arg("--local").arg("--persist-to").arg(dir),
