@@ -252,19 +252,23 @@ records is under `newsroom`):
 |---|---|---|
 """ + "\n".join(f"| {r['crate']} | {r['kib']} | {r['share_percent']}% |" for r in breakdown) + "\n\n"
 
-# The soak section of the current document (`make soak` writes it), whole lines between the
-# markers, as `sed -n '/start/,/end/p'` prints them.
-soak = []
-if os.path.exists(current):
-    inside = False
-    for line in open(current).read().splitlines():
-        if not inside and "<!-- soak:start -->" in line:
-            inside = True
-            soak.append(line)
-        elif inside:
-            soak.append(line)
-            inside = "<!-- soak:end -->" not in line
+# Sections of the current document that other scripts write, whole lines between their
+# markers, as `sed -n '/start/,/end/p'` prints them: the soak (`make soak`) and the publish
+# cost (`scripts/publish-cost.sh`).
+def kept(name):
+    section = []
+    if os.path.exists(current):
+        inside = False
+        for line in open(current).read().splitlines():
+            if not inside and f"<!-- {name}:start -->" in line:
+                inside = True
+                section.append(line)
+            elif inside:
+                section.append(line)
+                inside = f"<!-- {name}:end -->" not in line
+    return section
 
+soak = kept("soak") + ([""] if kept("publish-cost") else []) + kept("publish-cost")
 doc = head + "\n".join(lines) + "\n\n" + native_section() + "\n" + ("\n" + "\n".join(soak) + "\n" if soak else "")
 if outfile == "-":
     sys.stdout.write(doc)

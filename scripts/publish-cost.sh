@@ -7,7 +7,8 @@
 # in the middle of the archive (an archive import) and one removal.
 #
 #   scripts/publish-cost.sh [N ...]        (default: 100 1000 10000 100000)
-# Prints a Markdown table; PUBLISH_COST_OUT=FILE also writes it there.
+# Prints a Markdown table and writes it, with how it was made, into BENCHMARKS.md between
+# <!-- publish-cost:start --> and <!-- publish-cost:end --> (scripts/bench-report.sh keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-100 1000 10000 100000}")
@@ -86,5 +87,25 @@ for n in "${sizes[@]}"; do
   rm -rf "$dir/new" "$dir/old" "$dir/removed"
 done
 echo "$table"
-[ -n "${PUBLISH_COST_OUT:-}" ] && echo "$table" >"$PUBLISH_COST_OUT"
-exit 0
+section="<!-- publish-cost:start -->
+## Publish cost: what one new release uploads
+
+Made by \`scripts/publish-cost.sh $(printf '%s ' "${sizes[@]}")\` on $(date -u +%Y-%m-%d) ($(git rev-parse --short HEAD)).
+For each size: \`newsroom gen --releases N --publishers 20 --seed 3\`, built; then one release
+added (the seed's 2024-11-27 release as gen-0's, 380 words, three keywords) and built again
+with the first build's manifest as \`--previous\`. A key counts when its value is new or
+changed: what \`newsroom publish\` uploads. The archive import adds the same release dated
+2001 (older than every generated one); the removal deletes the first generated file.
+
+$table
+<!-- publish-cost:end -->"
+python3 - "$section" <<'PY'
+import re, sys
+section = sys.argv[1]
+doc = open("BENCHMARKS.md").read()
+if "<!-- publish-cost:start -->" in doc:
+    doc = re.sub(r"<!-- publish-cost:start -->.*?<!-- publish-cost:end -->", lambda m: section, doc, flags=re.S)
+else:
+    doc = doc.rstrip("\n") + "\n\n" + section + "\n"
+open("BENCHMARKS.md", "w").write(doc)
+PY

@@ -776,7 +776,7 @@ fn status_lists_drafts_and_scheduled_releases() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(stderr.contains("drafts, never published: `kesken` (unfinished)"), "{stderr}");
-    assert!(stderr.contains("scheduled: `ajastettu` goes live 1.1.2099 9"), "{stderr}");
+    assert!(stderr.contains("scheduled: `ajastettu` goes live 1.1.2099 09:00:00 EET"), "{stderr}");
     assert!(stderr.contains("(Europe/Helsinki)"), "{stderr}");
 }
 
