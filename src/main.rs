@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use contract::model::ReleaseKind;
-use publish::build::build_with;
+use publish::build::{build_removing, Removals};
 use publish::content::Site;
 use publish::manifest::Manifest;
 
@@ -171,6 +171,10 @@ enum Command {
         /// A wrangler.toml environment whose `[vars]` to build with.
         #[arg(long)]
         env: Option<String>,
+        /// Delete the tombstone of this removed release (a legal takedown): its address then
+        /// answers 404, not 410 with its title. Repeatable.
+        #[arg(long, value_name = "SLUG")]
+        purge: Vec<String>,
         #[command(flatten)]
         deployment: Deployment,
         #[command(flatten)]
@@ -214,6 +218,10 @@ enum Command {
         /// The newsroom's public URL, naming the feeds in pings (default: BASE_URL of wrangler.toml).
         #[arg(long)]
         base_url: Option<String>,
+        /// Delete the tombstone of this removed release (a legal takedown): its address then
+        /// answers 404, not 410 with its title, once caches expire. Repeatable.
+        #[arg(long, value_name = "SLUG")]
+        purge: Vec<String>,
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
@@ -308,15 +316,17 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             None => ExitCode::from(1),
         }),
-        Command::Build { content, out, previous, env, deployment, diagnostics } => {
+        Command::Build { content, out, previous, env, purge, deployment, diagnostics } => {
             let config = deployment.config(env.as_deref(), &[])?;
             let previous = previous.as_deref().map(read_manifest).transpose()?;
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
             let building = files::spinner("building the KV records");
-            let records = build_with(&site, previous.as_ref(), &config);
+            let removals = Removals { now: Some(preview::now()?), purge };
+            let records = build_removing(&site, previous.as_ref(), &config, &removals);
             building.finish_and_clear();
+            output::check_purged(&removals.purge, &records)?;
             let media = publish::build::media_pairs(&records.media);
             let since = output::since_last(&records, &media, output::previous_output(&out));
             output::write_records(&out, &records, &media)?;
@@ -333,6 +343,7 @@ fn run(command: Command) -> Result<ExitCode> {
             pause_before_deletions,
             websub_hub,
             base_url,
+            purge,
             diagnostics,
         } => {
             let flags = [("WEBSUB_HUB", websub_hub.as_deref()), ("BASE_URL", base_url.as_deref())];
@@ -342,7 +353,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             upload::clear_uploads(&out)?;
-            let how = upload::Publish { out, dry_run, extra, stop_after, config, pause_before_deletions };
+            let how = upload::Publish { out, dry_run, extra, stop_after, config, pause_before_deletions, purge };
             upload::publish(&site, &namespace.kv()?, &how)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -102,6 +102,15 @@ pub fn summary(
     for slug in &records.changes.removed {
         eprintln!("removed `{slug}`: it will answer 410 Gone");
     }
+    for slug in &records.changes.cancelled {
+        eprintln!("cancelled `{slug}` before its moment: it was never public and will answer 404, its title nowhere");
+    }
+    for slug in &records.changes.purged {
+        eprintln!(
+            "purged `{slug}`: its tombstone is deleted and its address answers 404; caches may still hold the 410 \
+             page for up to 60 s (the Cache API's lifetime of error pages) plus KV's ~60 s"
+        );
+    }
     let (count, bytes) = all_pairs(records, media).fold((0, 0), |(n, b), p| (n + 1, b + p.value.len()));
     let keywords: BTreeSet<&str> = site.releases.iter().flat_map(|r| &r.keywords).map(|k| k.slug.as_str()).collect();
     eprintln!(
@@ -154,5 +163,18 @@ mod tests {
         assert!(check_limits([&ok, &long_key]).unwrap_err().to_string().contains("513 bytes"));
         let big = KvPair::new("feed:site".into(), "x".repeat(KV_LIMITS.1 + 1), false);
         assert!(check_limits(&[big]).unwrap_err().to_string().contains("`feed:site`"));
+    }
+}
+
+/// Refuses a `--purge` of a slug that is not a removed release of the published build: a
+/// typo would otherwise purge nothing and say so nowhere.
+pub fn check_purged(purge: &[String], records: &Records) -> Result<()> {
+    let missing: Vec<&String> = purge.iter().filter(|s| !records.changes.purged.contains(s)).collect();
+    match missing.first() {
+        None => Ok(()),
+        Some(slug) => anyhow::bail!(
+            "--purge `{slug}`: no removed release of that name in the published build (build:manifest); \
+             a release still in content/ is removed by deleting its file first"
+        ),
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use contract::config::Config;
 use contract::kv::KvPair;
-use publish::build::{build_with, media_pairs, Records};
+use publish::build::{build_removing, media_pairs, Records, Removals};
 use publish::content::Site;
 use publish::manifest::Manifest;
 use publish::sync::{compare, Comparison};
@@ -29,6 +29,8 @@ pub struct Publish {
     pub config: Config,
     /// Wait before the deletions until this file exists, as a slow publish would (tests).
     pub pause_before_deletions: Option<PathBuf>,
+    /// Removed releases whose tombstones to delete (`--purge`).
+    pub purge: Vec<String>,
 }
 
 /// The build of `site` for `kv`, with what the namespace holds now.
@@ -42,11 +44,15 @@ struct Plan {
     previous: Option<Manifest>,
 }
 
-fn plan(site: &Site, kv: &Kv, config: &Config) -> Result<Plan> {
+/// The build compared with `kv`. Releases removed before their moment leave no tombstone,
+/// nor do those in `purge` (checked: each must be a removed release).
+fn plan(site: &Site, kv: &Kv, config: &Config, purge: &[String]) -> Result<Plan> {
     let previous = kv.manifest()?;
     let building = crate::files::spinner("building the KV records");
-    let records = build_with(site, previous.as_ref(), config);
+    let removals = Removals { now: Some(crate::preview::now()?), purge: purge.to_vec() };
+    let records = build_removing(site, previous.as_ref(), config, &removals);
     building.finish_and_clear();
+    crate::output::check_purged(purge, &records)?;
     let listed = kv.list()?;
     let media = media_pairs(&records.media);
     let comparison = compare(all_pairs(&records, &media), &listed);
@@ -58,7 +64,7 @@ fn plan(site: &Site, kv: &Kv, config: &Config) -> Result<Plan> {
 
 /// Uploads what changed; every stage completes before the next starts.
 pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
-    let Plan { records, media, comparison, deletions, previous } = plan(site, kv, &how.config)?;
+    let Plan { records, media, comparison, deletions, previous } = plan(site, kv, &how.config, &how.purge)?;
     write_records(&how.out, &records, &media)?;
     let c = &comparison;
     eprintln!(
@@ -205,7 +211,7 @@ fn upload_media(kv: &Kv, out: &Path, records: &Records, pending: &[KvPair]) -> R
 /// Lists what `content/` would change in the namespace, like `git status`.
 pub fn status(site: &Site, kv: &Kv, config: &Config) -> Result<()> {
     print_drafts_and_scheduled(site, crate::preview::now()?);
-    let Plan { comparison: c, .. } = plan(site, kv, config)?;
+    let Plan { comparison: c, .. } = plan(site, kv, config, &[])?;
     c.new.iter().for_each(|k| println!("new      {k}"));
     c.changed.iter().for_each(|k| println!("changed  {k}"));
     c.stale.iter().for_each(|k| println!("stale    {k}"));

@@ -389,3 +389,53 @@ fn an_unfinished_draft_warns_and_blocks_nothing() {
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!root.join("out2/kv-1-releases.json").exists(), "nothing written");
 }
+
+/// A scheduled release removed before its moment leaves no tombstone (it answers 404 and its
+/// title is nowhere); a published one that was removed can have its tombstone purged; a purge
+/// of anything else is refused.
+#[test]
+fn cancelled_and_purged_releases_leave_no_tombstone() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/p.toml", PUBLISHER.as_bytes());
+    let release = |title: &str, at: &str| {
+        format!("+++\ntitle = \"{title}\"\npublisher = \"p\"\npublished_at = {at}\nlead = \"L.\"\n+++\n\nB.\n")
+    };
+    write(root, "content/releases/vanha.md", release("Vanha", "2025-01-02T10:00:00").as_bytes());
+    write(root, "content/releases/poistettava.md", release("Poistettava", "2025-01-03T10:00:00").as_bytes());
+    write(root, "content/releases/ajastettu.md", release("Salainen otsikko", "2099-01-01T09:00:00").as_bytes());
+    assert!(newsroom(&["build", "content", "--out", "one"], root).status.success());
+    let manifest = kv_value(&root.join("one"), "kv-4-manifest.json", "build:manifest").expect("manifest");
+    fs::write(root.join("m1.json"), &manifest).expect("write");
+
+    fs::remove_file(root.join("content/releases/ajastettu.md")).expect("rm");
+    fs::remove_file(root.join("content/releases/poistettava.md")).expect("rm");
+    let o = newsroom(&["build", "content", "--out", "two", "--previous", "m1.json"], root);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("cancelled `ajastettu` before its moment"), "{stderr}");
+    assert!(stderr.contains("removed `poistettava`: it will answer 410 Gone"), "{stderr}");
+    let indexes = fs::read_to_string(root.join("two/kv-2-indexes.json")).expect("indexes");
+    assert!(indexes.contains("\"gone:poistettava\"") && !indexes.contains("gone:ajastettu"), "{indexes}");
+    assert!(!indexes.contains("Salainen otsikko"), "the cancelled title is nowhere");
+    let deletions = fs::read_to_string(root.join("two/kv-3-delete.json")).expect("deletions");
+    assert!(deletions.contains("release:ajastettu"), "{deletions}");
+    let m2 = kv_value(&root.join("two"), "kv-4-manifest.json", "build:manifest").expect("manifest");
+    assert!(!m2.contains("Salainen otsikko"), "{m2}");
+    fs::write(root.join("m2.json"), &m2).expect("write");
+
+    let o = newsroom(&["build", "content", "--out", "three", "--previous", "m2.json", "--purge", "poistettava"], root);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("purged `poistettava`") && stderr.contains("answers 404"), "{stderr}");
+    let deletions = fs::read_to_string(root.join("three/kv-3-delete.json")).expect("deletions");
+    assert!(deletions.contains("gone:poistettava"), "{deletions}");
+    let indexes = fs::read_to_string(root.join("three/kv-2-indexes.json")).expect("indexes");
+    assert!(!indexes.contains("gone:poistettava"), "{indexes}");
+
+    for wrong in ["vanha", "ei-ole"] {
+        let o = newsroom(&["build", "content", "--out", "four", "--previous", "m2.json", "--purge", wrong], root);
+        assert_eq!(o.status.code(), Some(2), "{wrong}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("--purge `{wrong}`: no removed release")));
+    }
+}

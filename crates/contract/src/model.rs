@@ -585,6 +585,10 @@ pub struct ReleaseStub {
     pub title: String,
     /// Its publisher, whose name the `410` answer gives.
     pub publisher: PublisherRef,
+    /// Its moment of publication: a release removed before it was ever public leaves no
+    /// `410` (its title was never public). Absent in manifests written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<DateTime<FixedOffset>>,
 }
 
 /// `gone:{slug}`: a release that was published and then removed from `content/`.

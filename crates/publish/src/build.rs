@@ -34,7 +34,7 @@ pub const PAGE_LEN: usize = 20;
 /// URLs per sitemap part (the protocol allows 50,000; smaller parts keep KV values small).
 pub const SITEMAP_LEN: usize = 10_000;
 
-pub use crate::records::{pair, Records};
+pub use crate::records::{pair, Records, Removals};
 
 /// A release with its summary and rendered body.
 struct Built<'a> {
@@ -55,6 +55,13 @@ pub fn build(site: &Site, previous: Option<&Manifest>) -> Records {
 /// Drafts are left out; releases in `previous` but no longer in `site` get `gone:*`
 /// tombstones. `config` gives the site's name and language, page and feed sizes.
 pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> Records {
+    build_removing(site, previous, config, &Removals::default())
+}
+
+/// [`build_with`], with `removals` deciding which removed releases leave no tombstone: those
+/// removed before their moment (given the build's time) and those purged. Deterministic
+/// for the same `removals`.
+pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config, removals: &Removals) -> Records {
     let (page, feed_size, site_lang) = (config.page_size, config.feed_size, config.lang.as_str());
     let mut records = Records::default();
     let mut built: Vec<Built> = Vec::new();
@@ -139,9 +146,10 @@ pub fn build_with(site: &Site, previous: Option<&Manifest>, config: &Config) -> 
             slug: b.summary.slug.clone(),
             title: b.summary.title.clone(),
             publisher: b.summary.publisher.clone(),
+            published_at: Some(b.summary.published.at),
         })
         .collect();
-    records.changes = manifest::finish(&mut records, published, previous);
+    records.changes = manifest::finish(&mut records, published, previous, removals);
     records
 }
 

@@ -9,7 +9,7 @@ use contract::kv;
 use contract::model::{GoneRecord, ReleaseStub, SCHEMA_VERSION};
 
 pub use crate::records::Changes;
-use crate::records::{pair, Records};
+use crate::records::{pair, Records, Removals};
 
 /// `build:manifest`: every key a build wrote, its releases, and every release removed so far.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
@@ -47,14 +47,31 @@ impl Manifest {
 }
 
 /// Adds `gone:*` records to the indexes and sets the manifest of `records`, and returns what
-/// changed since `previous`. `published` are this build's releases.
-pub fn finish(records: &mut Records, published: Vec<ReleaseStub>, previous: Option<&Manifest>) -> Changes {
+/// changed since `previous`. `published` are this build's releases; `removals` says which
+/// removed releases leave no tombstone (cancelled before their moment, or purged).
+pub fn finish(
+    records: &mut Records,
+    published: Vec<ReleaseStub>,
+    previous: Option<&Manifest>,
+    removals: &Removals,
+) -> Changes {
     let live: BTreeSet<&str> = published.iter().map(|r| r.slug.as_str()).collect();
     let before: BTreeSet<&str> =
         previous.map(|p| p.releases.iter().map(|r| r.slug.as_str()).collect()).unwrap_or_default();
-    let mut gone: BTreeMap<String, ReleaseStub> = BTreeMap::new();
-    for stub in previous.into_iter().flat_map(|p| p.gone.iter().chain(&p.releases)) {
-        if !live.contains(stub.slug.as_str()) {
+    let purge: BTreeSet<&str> = removals.purge.iter().map(String::as_str).collect();
+    let never_public = |stub: &ReleaseStub| match (removals.now, stub.published_at) {
+        (Some(now), Some(at)) => at > now,
+        _ => false,
+    };
+    let (mut gone, mut cancelled, mut purged) = (BTreeMap::new(), Vec::new(), Vec::new());
+    let earlier_gone = previous.into_iter().flat_map(|p| p.gone.iter().map(|stub| (stub, false)));
+    let removed_now = previous.into_iter().flat_map(|p| p.releases.iter().map(|stub| (stub, true)));
+    for (stub, now) in earlier_gone.chain(removed_now).filter(|(s, _)| !live.contains(s.slug.as_str())) {
+        if purge.contains(stub.slug.as_str()) {
+            purged.push(stub.slug.clone());
+        } else if now && never_public(stub) {
+            cancelled.push(stub.slug.clone());
+        } else {
             gone.insert(stub.slug.clone(), stub.clone());
         }
     }
@@ -70,7 +87,9 @@ pub fn finish(records: &mut Records, published: Vec<ReleaseStub>, previous: Opti
         deletions: previous
             .map(|p| p.keys.iter().filter(|k| !written.contains(k.as_str())).cloned().collect())
             .unwrap_or_default(),
-        removed: before.difference(&live).map(|s| s.to_string()).collect(),
+        removed: before.difference(&live).filter(|s| gone.contains_key(**s)).map(|s| s.to_string()).collect(),
+        cancelled,
+        purged,
         added: live.difference(&before).map(|s| s.to_string()).collect(),
     };
     let manifest = Manifest { v: SCHEMA_VERSION, keys, releases: published, gone: gone.into_values().collect() };
@@ -81,6 +100,7 @@ pub fn finish(records: &mut Records, published: Vec<ReleaseStub>, previous: Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
     use contract::kv::KvPair;
     use contract::model::PublisherRef;
 
@@ -89,6 +109,7 @@ mod tests {
             slug: slug.into(),
             title: format!("Title {slug}"),
             publisher: PublisherRef { slug: "p".into(), name: "P".into() },
+            published_at: DateTime::parse_from_rfc3339("2025-01-02T10:00:00+02:00").ok(),
         }
     }
 
@@ -109,7 +130,7 @@ mod tests {
     #[test]
     fn a_first_build_deletes_nothing() {
         let mut r = records(&["a", "b"], &["page:latest:1"]);
-        let changes = finish(&mut r, vec![stub("a"), stub("b")], None);
+        let changes = finish(&mut r, vec![stub("a"), stub("b")], None, &Removals::default());
         assert_eq!(changes.deletions, Vec::<String>::new());
         assert_eq!(changes.added, ["a", "b"]);
         let m = manifest_of(&r);
@@ -120,11 +141,11 @@ mod tests {
     #[test]
     fn a_removed_release_is_deleted_and_leaves_a_tombstone_that_outlives_later_builds() {
         let mut first = records(&["a", "b"], &["page:latest:1", "page:latest:2"]);
-        finish(&mut first, vec![stub("a"), stub("b")], None);
+        finish(&mut first, vec![stub("a"), stub("b")], None, &Removals::default());
         let m1 = manifest_of(&first);
 
         let mut second = records(&["a"], &["page:latest:1"]);
-        let changes = finish(&mut second, vec![stub("a")], Some(&m1));
+        let changes = finish(&mut second, vec![stub("a")], Some(&m1), &Removals::default());
         assert_eq!(changes.deletions, ["page:latest:2", "release:b"]);
         assert_eq!(changes.removed, ["b"]);
         assert!(second.indexes.iter().any(|p| p.key == "gone:b" && p.value.contains("Title b")));
@@ -133,13 +154,13 @@ mod tests {
 
         // A third build still writes the tombstone, and deletes nothing more.
         let mut third = records(&["a"], &["page:latest:1"]);
-        let changes = finish(&mut third, vec![stub("a")], Some(&m2));
+        let changes = finish(&mut third, vec![stub("a")], Some(&m2), &Removals::default());
         assert!(changes.deletions.is_empty() && changes.removed.is_empty());
         assert!(third.indexes.iter().any(|p| p.key == "gone:b"));
 
         // Republishing removes the tombstone.
         let mut fourth = records(&["a", "b"], &["page:latest:1"]);
-        let changes = finish(&mut fourth, vec![stub("a"), stub("b")], Some(&manifest_of(&third)));
+        let changes = finish(&mut fourth, vec![stub("a"), stub("b")], Some(&manifest_of(&third)), &Removals::default());
         assert_eq!(changes.deletions, ["gone:b"]);
         assert_eq!(changes.added, ["b"]);
         assert!(manifest_of(&fourth).gone.is_empty());
@@ -152,5 +173,29 @@ mod tests {
             Err(ManifestError::Version(99))
         ));
         assert!(matches!(Manifest::parse(b"Value not found"), Err(ManifestError::Malformed(_))));
+    }
+
+    #[test]
+    fn a_release_removed_before_its_moment_or_purged_leaves_no_tombstone() {
+        let mut first = records(&["a", "b", "c"], &[]);
+        let mut later = stub("c");
+        later.published_at = DateTime::parse_from_rfc3339("2030-01-01T09:00:00+02:00").ok();
+        finish(&mut first, vec![stub("a"), stub("b"), later], None, &Removals::default());
+        let m1 = manifest_of(&first);
+        let now = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").ok().map(|t| t.to_utc());
+        // b (public since 2025) removed: a tombstone; c (due in 2030) removed: cancelled.
+        let mut second = records(&["a"], &[]);
+        let removals = Removals { now, purge: vec![] };
+        let changes = finish(&mut second, vec![stub("a")], Some(&m1), &removals);
+        assert_eq!((changes.removed, changes.cancelled), (vec!["b".to_string()], vec!["c".to_string()]));
+        let m2 = manifest_of(&second);
+        assert_eq!(m2.gone.iter().map(|g| g.slug.as_str()).collect::<Vec<_>>(), ["b"]);
+        assert!(second.indexes.iter().any(|p| p.key == "gone:b") && !second.indexes.iter().any(|p| p.key == "gone:c"));
+        // Purging b: its tombstone goes, and stays gone in later builds.
+        let mut third = records(&["a"], &[]);
+        let changes = finish(&mut third, vec![stub("a")], Some(&m2), &Removals { now, purge: vec!["b".into()] });
+        assert_eq!(changes.purged, ["b"]);
+        assert!(changes.deletions.contains(&"gone:b".to_string()), "{:?}", changes.deletions);
+        assert!(manifest_of(&third).gone.is_empty());
     }
 }

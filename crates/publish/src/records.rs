@@ -36,8 +36,25 @@ pub struct Changes {
     pub deletions: Vec<String>,
     /// Slugs removed from `content/` since the previous build (now `410 Gone`).
     pub removed: Vec<String>,
+    /// Slugs removed before their moment of publication: never public, they leave no
+    /// tombstone and answer `404` like any unknown address.
+    pub cancelled: Vec<String>,
+    /// Removed releases whose tombstones were purged on request (a legal takedown): `404`
+    /// from now on, once caches expire.
+    pub purged: Vec<String>,
     /// Slugs new since the previous build.
     pub added: Vec<String>,
+}
+
+/// What a build does with releases removed from `content/`: by default every one leaves a
+/// tombstone (`410 Gone` with its title).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Removals {
+    /// The time of the build: a release removed before its moment was never public and
+    /// leaves no tombstone. `None` (tests, reproducible builds): every removal leaves one.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Removed releases (now or earlier) whose tombstones are to be deleted.
+    pub purge: Vec<String>,
 }
 
 /// `key` with `record` as its JSON value.
