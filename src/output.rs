@@ -151,6 +151,19 @@ pub fn since_last(records: &Records, media: &[KvPair], previous: Option<Vec<List
     previous.map(|listed| compare(all_pairs(records, media), &listed))
 }
 
+/// Refuses a `--purge` of a slug that is not a removed release of the published build: a
+/// typo would otherwise purge nothing and say so nowhere.
+pub fn check_purged(purge: &[String], records: &Records) -> Result<()> {
+    let missing: Vec<&String> = purge.iter().filter(|s| !records.changes.purged.contains(s)).collect();
+    match missing.first() {
+        None => Ok(()),
+        Some(slug) => anyhow::bail!(
+            "--purge `{slug}`: no removed release of that name in the published build (build:manifest); \
+             a release still in content/ is removed by deleting its file first"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,18 +176,5 @@ mod tests {
         assert!(check_limits([&ok, &long_key]).unwrap_err().to_string().contains("513 bytes"));
         let big = KvPair::new("feed:site".into(), "x".repeat(KV_LIMITS.1 + 1), false);
         assert!(check_limits(&[big]).unwrap_err().to_string().contains("`feed:site`"));
-    }
-}
-
-/// Refuses a `--purge` of a slug that is not a removed release of the published build: a
-/// typo would otherwise purge nothing and say so nowhere.
-pub fn check_purged(purge: &[String], records: &Records) -> Result<()> {
-    let missing: Vec<&String> = purge.iter().filter(|s| !records.changes.purged.contains(s)).collect();
-    match missing.first() {
-        None => Ok(()),
-        Some(slug) => anyhow::bail!(
-            "--purge `{slug}`: no removed release of that name in the published build (build:manifest); \
-             a release still in content/ is removed by deleting its file first"
-        ),
     }
 }
