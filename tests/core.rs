@@ -118,11 +118,11 @@ fn a_damaged_list_entry_is_left_out_with_a_warning_and_the_rest_is_shown() {
     let page = "list:latest";
     let slug_of = |kv: &std::collections::HashMap<String, Vec<u8>>, n: usize| -> String {
         let v: serde_json::Value = serde_json::from_slice(&kv[page]).expect("page");
-        v["newest"][n]["slug"].as_str().expect("slug").to_string()
+        v["releases"][n]["slug"].as_str().expect("slug").to_string()
     };
     let (first, second) = (slug_of(&kv, 0), slug_of(&kv, 1));
     edit_record(&mut kv, page, |v| {
-        v["newest"][0].as_object_mut().expect("summary").remove("published");
+        v["releases"][0].as_object_mut().expect("summary").remove("published");
     });
     let (r, _) = serve(&kv, "/", Some("application/json"));
     assert_eq!(r.status, 200);

@@ -74,13 +74,14 @@ pub fn lists_as_pages(kv: &HashMap<String, Vec<u8>>) -> HashMap<String, Vec<u8>>
     for key in heads {
         let head: serde_json::Value = serde_json::from_slice(&earlier.remove(&key).expect("head")).expect(&key);
         let scope = key.strip_prefix("list:").expect("a list key");
-        let number = |name: &str| head[name].as_u64().expect(name) as usize;
+        // Fields a head leaves out when they are empty or 0.
+        let number = |name: &str| head[name].as_u64().unwrap_or(0) as usize;
         let (total, len, from) = (number("total"), number("chunk_len"), number("from"));
         // Every release of the list, from the oldest: the head holds `from..`, chunk `c` holds
         // `c × len .. (c + 2) × len`, both newest first.
         let oldest_first: Vec<serde_json::Value> = (0..total)
             .map(|i| match i >= from {
-                true => head["newest"][total - 1 - i].clone(),
+                true => head["releases"][total - 1 - i].clone(),
                 false => {
                     let c = (i / len).min((total / len).saturating_sub(2));
                     let chunk: serde_json::Value =
@@ -94,7 +95,7 @@ pub fn lists_as_pages(kv: &HashMap<String, Vec<u8>>) -> HashMap<String, Vec<u8>>
         for n in 1..=pages {
             let releases: Vec<&serde_json::Value> = newest_first.iter().skip((n - 1) * len).take(len).collect();
             let page = serde_json::json!({
-                "v": head["v"], "label": head["label"], "total": total, "page": n, "pages": pages, "releases": releases,
+                "v": head["v"], "label": head["label"].as_str().unwrap_or(""), "total": total, "page": n, "pages": pages, "releases": releases,
             });
             earlier.insert(format!("page:{scope}:{n}"), serde_json::to_vec(&page).expect("JSON"));
         }

@@ -89,13 +89,13 @@ fn scope_name(scope: &ListScope) -> String {
 }
 
 /// Key of a list's head (`list:{scope}`): its total and its newest releases
-/// ([`crate::model::ListHead`]); it changes with every release the list gains.
+/// ([`crate::model::ListRecord`]); it changes with every release the list gains.
 pub fn list_key(scope: &ListScope) -> String {
     format!("list:{}", scope_name(scope))
 }
 
 /// Key of chunk `c` (from 0) of a list (`chunk:{scope}:{c}`): its releases `c × len` to
-/// `(c + 2) × len − 1` counted from the oldest ([`crate::model::ListChunk`]). Written once
+/// `(c + 2) × len − 1` counted from the oldest ([`crate::model::ListRecord`]). Written once
 /// when complete; a new release never changes it.
 pub fn chunk_key(scope: &ListScope, c: usize) -> String {
     format!("chunk:{}:{c}", scope_name(scope))

@@ -116,9 +116,10 @@ pub struct Timestamp {
     pub precision: Precision,
 }
 
-/// Reads a time as `newsroom build` writes it (RFC 3339) with chrono's RFC 3339 parser, ~10×
-/// cheaper than the general one behind `FromStr` (a list page reads 20 of them); anything else
-/// `FromStr` accepts is still read by that one.
+/// Reads a time as `newsroom build` writes it and has always written it (RFC 3339, as
+/// chrono's serde writes `DateTime`), with chrono's RFC 3339 parser: ~10× cheaper than the
+/// general one behind `FromStr` (a list page reads 20 of them), and that one's interpreter
+/// stays out of the worker.
 fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
     struct Visitor;
     impl serde::de::Visitor<'_> for Visitor {
@@ -127,10 +128,26 @@ fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffse
             f.write_str("an RFC 3339 date and time")
         }
         fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
-            DateTime::parse_from_rfc3339(s).or_else(|_| s.parse()).map_err(E::custom)
+            DateTime::parse_from_rfc3339(s).map_err(E::custom)
         }
     }
     d.deserialize_str(Visitor)
+}
+
+/// A time read by [`rfc3339`], inside other shapes.
+#[derive(Deserialize)]
+struct Time(#[serde(deserialize_with = "rfc3339")] DateTime<FixedOffset>);
+
+/// [`rfc3339`] of an optional time.
+fn rfc3339_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+    Option::<Time>::deserialize(d).map(|t| t.map(|Time(at)| at))
+}
+
+/// [`rfc3339`] of the sitemap index's parts: lists of `(lastmod, from)` pairs.
+type Pairs = Vec<Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)>>;
+fn rfc3339_pairs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Pairs, D::Error> {
+    let parts = Vec::<Vec<(Time, Time)>>::deserialize(d)?;
+    Ok(parts.into_iter().map(|part| part.into_iter().map(|(Time(a), Time(b))| (a, b)).collect()).collect())
 }
 
 /// What kind of publication a release is.
@@ -363,7 +380,7 @@ pub struct PublisherRecord {
     pub media_terms: Option<String>,
     /// Number of published releases.
     pub total: usize,
-    /// The chunk length of the publisher's list ([`ListHead::chunk_len`]), so that a later
+    /// The chunk length of the publisher's list ([`ListRecord::chunk_len`]), so that a later
     /// page is read from its chunk without the head; 0 in profiles built before chunks.
     #[serde(default)]
     pub chunk_len: usize,
@@ -388,39 +405,41 @@ pub struct PageRecord {
     pub releases: Listed<Summary>,
 }
 
-/// `list:{scope}`: the head of a list (site, publisher, keyword or year), stored in chunks
-/// counted from its oldest release so that a new release changes this head and nothing else
-/// (`docs/kv-layout.md`). Releases are numbered from 0, the oldest, to `total − 1`.
+/// A run of a list's releases (site, publisher, keyword or year), numbered from the oldest
+/// (0) to `total − 1` and stored so that a new release changes the head and nothing else
+/// (`docs/kv-layout.md`, "Lists in stable chunks"):
+/// - `list:{scope}`, the head: the list's `total`, and its releases from `from` on, those no
+///   complete chunk holds (fewer than two chunk lengths), so page 1 is read from it alone;
+/// - `chunk:{scope}:{c}`: releases `from = c × chunk_len` to `from + 2 × chunk_len − 1`
+///   (two pages' worth, so that any page lies within one chunk), written when complete and
+///   unchanged by later releases (so no `total`).
+///
+/// One type for both, which also reads the `page:{scope}:{n}` records of earlier builds
+/// (same `label`, `total` and `releases`; no `chunk_len`): one decoder in the worker.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct ListHead {
+pub struct ListRecord {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub v: u32,
-    /// What the list is of: the keyword's label, the year, the publisher's name, or empty.
+    /// What the list is of (head only): the keyword's label, the year, the publisher's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
-    /// Releases in the whole list (scheduled ones included).
+    /// Releases in the whole list, scheduled ones included (head only; 0 in a chunk).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub total: usize,
-    /// Releases per chunk ([`ListChunk`]): the `PAGE_SIZE` the list was built with.
+    /// Releases per chunk length: the `PAGE_SIZE` the list was built with (0 in the page
+    /// records of earlier builds).
+    #[serde(default)]
     pub chunk_len: usize,
-    /// Number (from the oldest, 0) of the oldest release in [`ListHead::newest`].
+    /// Number (from the oldest) of the oldest release in [`ListRecord::releases`].
+    #[serde(default)]
     pub from: usize,
-    /// The releases from number `from` on, newest first: those no complete chunk holds
-    /// (fewer than two chunk lengths), so that page 1 is read from the head alone.
-    pub newest: Listed<Summary>,
+    /// The releases, newest first.
+    pub releases: Listed<Summary>,
 }
 
-/// `chunk:{scope}:{c}`: releases `c × chunk_len` to `(c + 2) × chunk_len − 1` of a list,
-/// counted from its oldest (two pages' worth, so that any page lies within one chunk);
-/// written when complete, unchanged by later releases.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct ListChunk {
-    /// Schema version ([`SCHEMA_VERSION`]).
-    pub v: u32,
-    /// Number (from the oldest, 0) of the chunk's oldest release: `c × chunk_len`.
-    pub from: usize,
-    /// The list's chunk length (`PAGE_SIZE` at build time): the chunk holds twice as many.
-    pub chunk_len: usize,
-    /// The chunk's releases, newest first.
-    pub releases: Listed<Summary>,
+/// For `skip_serializing_if`.
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One item of a feed: a summary plus what feed readers show in full.
@@ -500,8 +519,10 @@ pub struct SitemapEntry {
     /// Path on the site, e.g. `/releases/{slug}` (the worker puts the request's origin before it).
     pub path: String,
     /// `<lastmod>`: a release's update (else publication) time; a list's newest publication.
+    #[serde(deserialize_with = "rfc3339")]
     pub lastmod: DateTime<FixedOffset>,
     /// Hidden before this instant (a scheduled release, or a list of only scheduled ones).
+    #[serde(deserialize_with = "rfc3339")]
     pub from: DateTime<FixedOffset>,
 }
 
@@ -521,6 +542,7 @@ pub struct SitemapIndexRecord {
     pub v: u32,
     /// Per part, part 0 first: its newest `(lastmod, visible from)` pairs, newest first, at
     /// most `publish::build::PAGE_LEN`, so the worker can skip scheduled entries.
+    #[serde(deserialize_with = "rfc3339_pairs")]
     pub parts: Vec<Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)>>,
 }
 
@@ -587,7 +609,7 @@ pub struct ReleaseStub {
     pub publisher: PublisherRef,
     /// Its moment of publication: a release removed before it was ever public leaves no
     /// `410` (its title was never public). Absent in manifests written before it was kept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "rfc3339_opt")]
     pub published_at: Option<DateTime<FixedOffset>>,
 }
 

@@ -15,7 +15,7 @@ use contract::kv::{self, KvPair, ListScope};
 use contract::media::{self, Media, MediaFile};
 use contract::model::ReleaseStub;
 use contract::model::{
-    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, HostEntry, HostsRecord, ListChunk, ListHead, PublisherRecord,
+    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, HostEntry, HostsRecord, ListRecord, PublisherRecord,
     PublisherRef, ReleaseRecord, SitemapEntry, SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
 };
 use contract::route;
@@ -340,17 +340,18 @@ fn push_pages(records: &mut Records, scope: &ListScope, label: &str, items: &[&B
     };
     for c in 0..full.saturating_sub(1) {
         let releases = summaries(c * size, (c + 2) * size).into();
-        let chunk = ListChunk { v: SCHEMA_VERSION, from: c * size, chunk_len: size, releases };
+        let chunk =
+            ListRecord { v: SCHEMA_VERSION, label: String::new(), total: 0, chunk_len: size, from: c * size, releases };
         records.indexes.push(pair(kv::chunk_key(scope, c), &chunk));
     }
     let from = full.saturating_sub(1) * size;
-    let head = ListHead {
+    let head = ListRecord {
         v: SCHEMA_VERSION,
         label: label.to_string(),
         total,
         chunk_len: size,
         from,
-        newest: summaries(from, total).into(),
+        releases: summaries(from, total).into(),
     };
     records.indexes.push(pair(kv::list_key(scope), &head));
 }

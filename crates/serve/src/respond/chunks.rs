@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use contract::error::HttpError;
 use contract::kv::{self, ListScope};
-use contract::model::{ListChunk, ListHead, Listed, PageRecord, PublisherRecord, Summary, SCHEMA_VERSION};
+use contract::model::{ListRecord, Listed, PageRecord, PublisherRecord, Summary, SCHEMA_VERSION};
 
 use super::load::{need_all, record};
 use super::{Halt, Loaded};
@@ -56,22 +56,26 @@ pub(super) fn list_page_record(
     n: usize,
     req: &RequestFacts,
 ) -> Result<PageRecord, Halt> {
-    let Some(head) = record::<ListHead>(loaded, kv::list_key(scope))? else {
-        return match record(loaded, kv::page_key(scope, n))? {
-            Some(page) => Ok(page),
+    let size = req.config.page_size.max(1);
+    let Some(head) = record::<ListRecord>(loaded, kv::list_key(scope))? else {
+        // An earlier build's page record, read as the same type (no chunk length).
+        return match record::<ListRecord>(loaded, kv::page_key(scope, n))? {
+            Some(p) => {
+                let pages = p.total.div_ceil(size).max(1);
+                Ok(PageRecord { v: p.v, label: p.label, total: p.total, page: n, pages, releases: p.releases })
+            }
             None if n == 1 && matches!(scope, ListScope::Latest | ListScope::Publisher(_)) => Ok(empty_page()),
             None => Err(not_found(req, n)),
         };
     };
     let shape = Shape { total: head.total, len: head.chunk_len.max(1), from: head.from.min(head.total) };
-    let size = req.config.page_size.max(1);
     if n > head.total.div_ceil(size).max(1) {
         return Err(not_found(req, n));
     }
     let (lo, hi) = bounds(head.total, n, size);
     let chunks = read_chunks(loaded, scope, shape, lo, hi)?;
     let releases = collect(scope, shape, Some(&head), &chunks, lo, hi);
-    let scheduled = scheduled(&head.newest, req.now);
+    let scheduled = scheduled(&head.releases, req.now);
     Ok(page(head.label, shape.total, n, size, releases, scheduled, req.now))
 }
 
@@ -104,7 +108,7 @@ pub(super) fn publisher_page_record(
     }
     need_all(loaded, &keys)?;
     let head = match needs_head {
-        true => record::<ListHead>(loaded, kv::list_key(scope))?,
+        true => record::<ListRecord>(loaded, kv::list_key(scope))?,
         false => None,
     };
     if head.as_ref().is_some_and(|h| h.total != shape.total || h.from != shape.from) {
@@ -133,12 +137,12 @@ fn read_chunks(
     shape: Shape,
     lo: usize,
     hi: usize,
-) -> Result<Vec<(usize, ListChunk)>, Halt> {
+) -> Result<Vec<(usize, ListRecord)>, Halt> {
     let numbers = shape.chunks(lo, hi);
     need_all(loaded, &numbers.iter().map(|c| kv::chunk_key(scope, *c)).collect::<Vec<_>>())?;
     let mut read = Vec::with_capacity(numbers.len());
     for c in numbers {
-        let chunk = record::<ListChunk>(loaded, kv::chunk_key(scope, c))?;
+        let chunk = record::<ListRecord>(loaded, kv::chunk_key(scope, c))?;
         // A chunk of another length or place (a build with another `PAGE_SIZE`, half
         // uploaded) is not used: its releases are reported missing instead.
         if let Some(chunk) = chunk.filter(|ch| ch.chunk_len == shape.len && ch.from == c * shape.len) {
@@ -154,8 +158,8 @@ fn read_chunks(
 fn collect(
     scope: &ListScope,
     shape: Shape,
-    head: Option<&ListHead>,
-    chunks: &[(usize, ListChunk)],
+    head: Option<&ListRecord>,
+    chunks: &[(usize, ListRecord)],
     lo: usize,
     hi: usize,
 ) -> Listed<Summary> {
@@ -169,7 +173,7 @@ fn collect(
         let chunk = chunks.iter().find(|(n, _)| *n == c).map(|(_, ch)| &ch.releases);
         let (key, place) = match (chunk, i >= shape.from) {
             (Some(releases), _) => (kv::chunk_key(scope, c), Some((releases, (c + 2) * shape.len - 1 - i))),
-            (None, true) => (kv::list_key(scope), head.map(|h| (&h.newest, shape.total - 1 - i))),
+            (None, true) => (kv::list_key(scope), head.map(|h| (&h.releases, shape.total - 1 - i))),
             (None, false) => (kv::chunk_key(scope, c), None),
         };
         match place.map(|(list, at)| (list.at(at), list.why_not(at))) {
