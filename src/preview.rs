@@ -23,7 +23,7 @@ pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Re
     let Some(release) = release else {
         anyhow::bail!("no release `{slug}` in {}", content.display());
     };
-    let secret = preview_secret()?;
+    let secret = preview_secret(base_url)?;
     let now = now()?;
     let expires = now + chrono::Duration::hours(hours);
     let token = preview::sign(secret.as_bytes(), slug, expires).context("cannot sign the preview token")?;
@@ -45,11 +45,21 @@ pub fn now() -> Result<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::from_timestamp(i64::try_from(secs.as_secs())?, 0).context("clock out of range")
 }
 
-/// PREVIEW_SECRET from the environment, else from `.dev.vars` (what `wrangler dev` reads).
-fn preview_secret() -> Result<String> {
+/// PREVIEW_SECRET from the environment, else, for a link to this machine only, from
+/// `.dev.vars` (what `wrangler dev` reads). A link to a deployment signed with the local
+/// secret would answer 404 there with no one told why: refused, naming the fix.
+fn preview_secret(base_url: &str) -> Result<String> {
     if let Ok(secret) = std::env::var("PREVIEW_SECRET") {
         return Ok(secret);
     }
+    let host = base_url.split_once("://").map_or("", |(_, rest)| rest).split(['/', ':']).next().unwrap_or("");
+    let local = base_url.is_empty() || matches!(host, "127.0.0.1" | "localhost" | "[" | "");
+    anyhow::ensure!(
+        local,
+        "a preview link for {base_url} must be signed with that deployment's secret: set PREVIEW_SECRET to the value \
+         given to `npx wrangler secret put PREVIEW_SECRET --env NAME`; the local .dev.vars secret would make a link \
+         that answers 404 there"
+    );
     let text = fs::read_to_string(".dev.vars")
         .context("PREVIEW_SECRET is not set and .dev.vars cannot be read (`make dev` creates one)")?;
     text.lines()

@@ -158,7 +158,15 @@ fn preview_prints_a_signed_url_and_needs_a_long_secret() {
     );
     let secret = "0123456789abcdef0123456789abcdef";
     write(root, ".dev.vars", format!("OTHER=1\nPREVIEW_SECRET = \"{secret}\"\n").as_bytes());
-    let o = newsroom(&["preview", "later", "--hours", "2", "--base-url", "https://news.example.fi/"], root);
+    // A link to a deployment is never signed with the local secret.
+    let args = ["preview", "later", "--hours", "2", "--base-url", "https://news.example.fi/"];
+    let o = newsroom(&args, root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("npx wrangler secret put PREVIEW_SECRET"));
+    // The local one signs local links; the deployment's, from the environment, remote ones.
+    let local = newsroom(&["preview", "later", "--base-url", "http://127.0.0.1:8787"], root);
+    assert!(local.status.success(), "{}", String::from_utf8_lossy(&local.stderr));
+    let o = common::newsroom_command(root).args(args).env("PREVIEW_SECRET", secret).output().expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let url = String::from_utf8_lossy(&o.stdout).trim().to_string();
     let token = url.strip_prefix("https://news.example.fi/releases/later?preview=").expect("URL shape");
