@@ -297,6 +297,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = enter_newsroom() {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(2);
+    }
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -415,6 +419,22 @@ fn read_manifest(path: &Path) -> Result<Manifest> {
     use anyhow::Context;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Manifest::parse(&bytes).with_context(|| format!("{}: unusable previous manifest", path.display()))
+}
+
+/// Run from a folder inside a newsroom (`content/releases`, `docs/`…), works as from its root:
+/// the nearest folder above holding both `wrangler.toml` and `content/` becomes the working
+/// folder, and a note says so. Paths given on the command line are then read from there.
+fn enter_newsroom() -> Result<()> {
+    let here = std::env::current_dir()?;
+    let is_root = |dir: &Path| dir.join("wrangler.toml").is_file() && dir.join("content").is_dir();
+    if here.join("wrangler.toml").exists() || here.join("content").exists() {
+        return Ok(());
+    }
+    if let Some(root) = here.ancestors().skip(1).find(|dir| is_root(dir)) {
+        std::env::set_current_dir(root)?;
+        eprintln!("note: using the newsroom at {}", root.display());
+    }
+    Ok(())
 }
 
 /// Loads and checks the content tree; problems are printed and the site is `None`.

@@ -447,3 +447,24 @@ fn cancelled_and_purged_releases_leave_no_tombstone() {
         assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("--purge `{wrong}`: no removed release")));
     }
 }
+
+/// From any folder inside a newsroom, the CLI works as from its root.
+#[test]
+fn the_cli_finds_its_newsroom_from_a_folder_inside_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "wrangler.toml", b"name = \"x\"\n");
+    write(root, "content/publishers/p.toml", PUBLISHER.as_bytes());
+    let text = "+++\ntitle = \"T\"\npublisher = \"p\"\npublished_at = 2025-01-02T10:00:00\nlead = \"L.\"\n+++\n\nB.\n";
+    write(root, "content/releases/2025/a.md", text.as_bytes());
+    let o = newsroom(&["check"], &root.join("content/releases/2025"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("note: using the newsroom at") && stderr.contains("ok: 1 publishers, 1 releases"),
+        "{stderr}"
+    );
+    // Outside any newsroom nothing changes: the default folder is missing.
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    assert_eq!(newsroom(&["check"], elsewhere.path()).status.code(), Some(2));
+}
