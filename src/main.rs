@@ -356,9 +356,11 @@ fn run(command: Command) -> Result<ExitCode> {
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
+            // The target is checked before anything is touched, upload files included.
+            let kv = namespace.kv()?;
             upload::clear_uploads(&out)?;
             let how = upload::Publish { out, dry_run, extra, stop_after, config, pause_before_deletions, purge };
-            upload::publish(&site, &namespace.kv()?, &how)?;
+            upload::publish(&site, &kv, &how)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { content, namespace, diagnostics } => {
@@ -423,11 +425,19 @@ fn read_manifest(path: &Path) -> Result<Manifest> {
 
 /// Run from a folder inside a newsroom (`content/releases`, `docs/`…), works as from its root:
 /// the nearest folder above holding both `wrangler.toml` and `content/` becomes the working
-/// folder, and a note says so. Paths given on the command line are then read from there.
+/// folder, and a note says so. Not when the command line names a path of its own (`.`,
+/// `../content`, `--out ../out`, a folder here): those are meant from where it was typed.
 fn enter_newsroom() -> Result<()> {
     let here = std::env::current_dir()?;
     let is_root = |dir: &Path| dir.join("wrangler.toml").is_file() && dir.join("content").is_dir();
     if here.join("wrangler.toml").exists() || here.join("content").exists() {
+        return Ok(());
+    }
+    let names_a_path = |arg: &String| {
+        let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
+        !value.is_empty() && (value.contains(['/', '\\']) || value == "." || value == ".." || Path::new(value).exists())
+    };
+    if std::env::args().skip(2).any(|arg| names_a_path(&arg)) {
         return Ok(());
     }
     if let Some(root) = here.ancestors().skip(1).find(|dir| is_root(dir)) {

@@ -45,6 +45,21 @@ pub fn now() -> Result<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::from_timestamp(i64::try_from(secs.as_secs())?, 0).context("clock out of range")
 }
 
+/// True for a URL of this machine: `http(s)://` then `localhost`, `127.0.0.1` or `[::1]`
+/// (any port), nothing else. A URL without a scheme, with user info or any other host is not.
+fn is_local(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return false;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().map(|h| format!("[{h}]")).unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or("").to_string(),
+    };
+    matches!(host.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "[::1]")
+}
+
 /// PREVIEW_SECRET from the environment, else, for a link to this machine only, from
 /// `.dev.vars` (what `wrangler dev` reads). A link to a deployment signed with the local
 /// secret would answer 404 there with no one told why: refused, naming the fix.
@@ -52,8 +67,7 @@ fn preview_secret(base_url: &str) -> Result<String> {
     if let Ok(secret) = std::env::var("PREVIEW_SECRET") {
         return Ok(secret);
     }
-    let host = base_url.split_once("://").map_or("", |(_, rest)| rest).split(['/', ':']).next().unwrap_or("");
-    let local = base_url.is_empty() || matches!(host, "127.0.0.1" | "localhost" | "[" | "");
+    let local = base_url.is_empty() || is_local(base_url);
     anyhow::ensure!(
         local,
         "a preview link for {base_url} must be signed with that deployment's secret: set PREVIEW_SECRET to the value \
@@ -68,4 +82,26 @@ fn preview_secret(base_url: &str) -> Result<String> {
         .map(|value| value.trim().trim_matches('"').to_string())
         .next()
         .context(".dev.vars has no PREVIEW_SECRET line")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_is_local() {
+        for local in ["http://127.0.0.1:8787", "http://localhost", "https://LOCALHOST:1/x", "http://[::1]:8787/"] {
+            assert!(is_local(local), "{local}");
+        }
+        for remote in [
+            "https://uutiset.example.fi",
+            "uutiset.example.fi",
+            "https://[2001:db8::1]/",
+            "https://localhost:1@evil.example/",
+            "https://127.0.0.1.example.fi",
+            "http://0.0.0.0",
+        ] {
+            assert!(!is_local(remote), "{remote}");
+        }
+    }
 }

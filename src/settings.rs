@@ -46,44 +46,48 @@ pub fn load(wrangler_toml: &Path, env: Option<&str>, overrides: &[(&str, &str)])
     })
 }
 
-/// Checks that a remote command (`--remote`) names an environment whose KV namespace is a
-/// real one: the top-level `[[kv_namespaces]]` is the local placeholder, and an id of one
-/// repeated digit is a placeholder left in `wrangler.toml`. The error names the fix.
+/// Checks that a remote command (`--remote`) talks to a real KV namespace: that of `--env
+/// NAME`, or the top-level one when it is not the local placeholder. An id of one repeated
+/// digit (or none) is a placeholder left in `wrangler.toml`; the error names the fix.
 pub fn check_remote(wrangler_toml: &Path, env: Option<&str>, binding: &str) -> Result<()> {
-    let Some(env) = env else {
-        bail!(
-            "--remote needs --env NAME (staging or production): the top-level KV namespace in {} is the \
-             local placeholder, not a namespace on Cloudflare.\n  e.g. newsroom publish --remote --env staging \
-             (or make publish ENV=staging)",
-            wrangler_toml.display()
-        );
-    };
     let text =
         std::fs::read_to_string(wrangler_toml).with_context(|| format!("cannot read {}", wrangler_toml.display()))?;
     let doc: toml::Table =
         toml::from_str(&text).with_context(|| format!("{}: not valid TOML", wrangler_toml.display()))?;
-    let Some(table) = doc.get("env").and_then(|e| e.get(env)) else {
-        bail!("{}: no [env.{env}] environment", wrangler_toml.display());
+    let table = match env {
+        None => &doc,
+        Some(env) => doc
+            .get("env")
+            .and_then(|e| e.get(env))
+            .and_then(toml::Value::as_table)
+            .with_context(|| format!("{}: no [env.{env}] environment", wrangler_toml.display()))?,
     };
+    let header = env.map_or("[[kv_namespaces]]".to_string(), |env| format!("[[env.{env}.kv_namespaces]]"));
     let namespaces = table.get("kv_namespaces").and_then(toml::Value::as_array).cloned().unwrap_or_default();
-    let Some(id) = namespaces
+    let id = namespaces
         .iter()
         .find(|n| n.get("binding").and_then(toml::Value::as_str) == Some(binding))
-        .and_then(|n| n.get("id").and_then(toml::Value::as_str))
-    else {
-        bail!(
-            "{}: [env.{env}] has no [[env.{env}.kv_namespaces]] with binding = \"{binding}\"",
-            wrangler_toml.display()
-        );
+        .and_then(|n| n.get("id").and_then(toml::Value::as_str));
+    let Some(id) = id else {
+        bail!("{}: no {header} with binding = \"{binding}\"", wrangler_toml.display());
     };
-    let placeholder = id.len() == 32 && id.chars().all(|c| id.starts_with(c));
+    let placeholder = id.is_empty() || id.chars().all(|c| id.starts_with(c));
     if placeholder || !id.chars().all(|c| c.is_ascii_hexdigit()) {
-        let line = text.lines().position(|l| l.contains(id)).map_or(1, |n| n + 1);
-        bail!(
-            "{}:{line}: the {binding} namespace of [env.{env}] has the placeholder id \"{id}\"; replace it with \
-             the id printed by `npx wrangler kv namespace create {binding} --env {env}` (docs/operations.md)",
-            wrangler_toml.display()
-        );
+        let start = text.lines().position(|l| l.trim() == header).unwrap_or(0);
+        let line = text.lines().enumerate().skip(start).find(|(_, l)| l.contains(id)).map_or(1, |(n, _)| n + 1);
+        match env {
+            None => bail!(
+                "--remote needs --env NAME (staging or production): the top-level KV namespace in {} is the \
+                 local placeholder (line {line}), not a namespace on Cloudflare.\n  e.g. newsroom publish --remote \
+                 --env staging (or make publish ENV=staging)",
+                wrangler_toml.display()
+            ),
+            Some(env) => bail!(
+                "{}:{line}: the {binding} namespace of [env.{env}] has the placeholder id \"{id}\"; replace it \
+                 with the id printed by `npx wrangler kv namespace create {binding} --env {env}` (docs/operations.md)",
+                wrangler_toml.display()
+            ),
+        }
     }
     Ok(())
 }
@@ -103,6 +107,32 @@ fn line_of(text: &str, env: Option<&str>, var: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_namespaces_must_be_real() {
+        let dir = std::env::temp_dir().join(format!("newsroom-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let file = dir.join("wrangler.toml");
+        let write = |top: &str, staging: &str| {
+            let text = format!(
+                "[[kv_namespaces]]\nbinding = \"RELEASES\"\nid = \"{top}\"\n\n[env.staging]\n\n[[env.staging.kv_namespaces]]\nbinding = \"RELEASES\"\nid = \"{staging}\"\n"
+            );
+            std::fs::write(&file, text).expect("write");
+        };
+        let real = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+        write("00000000000000000000000000000000", real);
+        let e = check_remote(&file, None, "RELEASES").expect_err("top-level placeholder").to_string();
+        assert!(e.contains("--remote needs --env NAME") && e.contains("line 3"), "{e}");
+        assert!(check_remote(&file, Some("staging"), "RELEASES").is_ok());
+        write(real, "11111111111111111111111111111111");
+        assert!(check_remote(&file, None, "RELEASES").is_ok(), "a single-environment setup");
+        let e = check_remote(&file, Some("staging"), "RELEASES").expect_err("placeholder").to_string();
+        assert!(e.contains("wrangler.toml:9:") && e.contains("--env staging"), "{e}");
+        write(real, "");
+        assert!(check_remote(&file, Some("staging"), "RELEASES").is_err(), "an empty id");
+        assert!(check_remote(&file, Some("staging"), "OTHER").is_err(), "no such binding");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     fn write(text: &str) -> tempfile::NamedTempFile {
         let file = tempfile::NamedTempFile::new().expect("temp file");

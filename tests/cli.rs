@@ -329,7 +329,21 @@ fn build_summarises_and_says_what_changed_since_the_last_build() {
 /// a placeholder: both are refused before wrangler is called, with the fix in the message.
 #[test]
 fn remote_targets_that_cannot_be_meant_are_refused() {
-    let root = common::content_dir().parent().expect("the repository").to_path_buf();
+    // A copy: a refused publish must not touch the repository's build/kv either.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path().to_path_buf();
+    let repo = common::content_dir().parent().expect("the repository").to_path_buf();
+    fs::copy(repo.join("wrangler.toml"), root.join("wrangler.toml")).expect("copy");
+    for dir in ["publishers", "releases"] {
+        for entry in fs::read_dir(common::content_dir().join(dir)).expect("seed content").flatten() {
+            write(
+                &root,
+                &format!("content/{dir}/{}", entry.file_name().to_string_lossy()),
+                &fs::read(entry.path()).expect("read"),
+            );
+        }
+    }
+    write(&root, "build/kv/upload-1.json", b"[]");
     for command in ["status", "publish"] {
         let o = newsroom(&[command, "--remote"], &root);
         let stderr = String::from_utf8_lossy(&o.stderr);
@@ -345,6 +359,7 @@ fn remote_targets_that_cannot_be_meant_are_refused() {
         let o = newsroom(&[command, "--remote", "--env", "nowhere"], &root);
         assert!(String::from_utf8_lossy(&o.stderr).contains("no [env.nowhere] environment"));
     }
+    assert!(root.join("build/kv/upload-1.json").exists(), "a refused publish removed nothing");
 }
 
 /// An unfinished draft (as `newsroom new` writes one: empty lead and body) beside a valid
@@ -378,7 +393,7 @@ fn an_unfinished_draft_warns_and_blocks_nothing() {
 
     let o = newsroom(&["check", "content", "--format", "short"], root);
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success() && stdout.lines().all(|l| l.contains(": warning: ")), "{stdout}");
+    assert!(o.status.success() && !stdout.is_empty() && stdout.lines().all(|l| l.contains(": warning: ")), "{stdout}");
     let o = newsroom(&["check", "content", "--format", "json"], root);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!((v["ok"].as_bool(), v["errors"].as_u64()), (Some(true), Some(0)), "{v}");

@@ -433,7 +433,8 @@ pub struct ListRecord {
     /// Number (from the oldest) of the oldest release in [`ListRecord::releases`].
     #[serde(default)]
     pub from: usize,
-    /// The releases, newest first.
+    /// The releases, newest first (`newest` in heads of builds earlier this session).
+    #[serde(alias = "newest")]
     pub releases: Listed<Summary>,
 }
 

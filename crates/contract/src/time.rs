@@ -17,6 +17,9 @@ pub enum TimeError {
     /// A local time that occurs twice when summer time ends.
     #[error("`{0}` happens twice in {1} (summer time ends); give an explicit offset")]
     Ambiguous(String, String),
+    /// A year outside 1000–9999: records write times as RFC 3339, which has four-digit years.
+    #[error("`{0}`: the year must be from 1000 to 9999")]
+    Year(String),
 }
 
 /// Parses a time zone name; only zones compiled into this build are known.
@@ -36,6 +39,19 @@ pub enum Shape {
 /// Recognises the accepted shapes: RFC 3339 with offset, a local date-time, or a date.
 pub fn parse_shape(text: &str) -> Result<Shape, TimeError> {
     let text = text.trim();
+    let shape = any_shape(text)?;
+    let year = match shape {
+        Shape::Absolute(at) => at.year(),
+        Shape::Local(local, _) => local.year(),
+    };
+    match (1000..=9999).contains(&year) {
+        true => Ok(shape),
+        false => Err(TimeError::Year(text.into())),
+    }
+}
+
+/// [`parse_shape`] before the year is checked.
+fn any_shape(text: &str) -> Result<Shape, TimeError> {
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(Shape::Absolute(at));
     }
@@ -128,6 +144,14 @@ pub fn rfc3339(ts: &Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_have_four_digits() {
+        for text in ["+10000-01-01", "-2025-06-25", "0999-12-31T10:00:00", "10000-01-01T00:00:00+02:00"] {
+            assert!(matches!(parse_shape(text), Err(TimeError::Year(_)) | Err(TimeError::Syntax(_))), "{text}");
+        }
+        assert!(parse_shape("1000-01-01").is_ok() && parse_shape("9999-12-31T23:59:59+02:00").is_ok());
+    }
 
     /// The hand-written formats say what chrono's format strings said, for every day of
     /// three years in and out of summer time, in each language.

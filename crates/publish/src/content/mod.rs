@@ -229,14 +229,15 @@ pub fn load_site_with_media(
     }
 }
 
-/// True when a release file's front matter says `draft = true`, read on its own: the rest of
-/// the file may be unfinished, and even its TOML may not parse.
+/// True when a release file's front matter says `draft = true` at its top level: from the
+/// parsed TOML when it parses, else (its TOML is unfinished too) from a line `draft = true`
+/// before the first table header.
 fn marked_draft(text: &str) -> bool {
-    let front = text
-        .trim_start_matches('\u{feff}')
-        .strip_prefix("+++")
-        .map_or("", |rest| rest.split("\n+++").next().unwrap_or(""));
-    front.lines().any(|line| {
+    let Ok(split) = frontmatter::split(text) else { return false };
+    if let Ok(table) = split.front.parse::<toml::Table>() {
+        return table.get("draft").and_then(toml::Value::as_bool) == Some(true);
+    }
+    split.front.lines().take_while(|line| !line.trim_start().starts_with('[')).any(|line| {
         let line = line.split('#').next().unwrap_or("");
         let (key, value) = line.split_once('=').unwrap_or(("", ""));
         key.trim() == "draft" && value.trim() == "true"
@@ -271,7 +272,8 @@ fn blame_broken_publisher(mut d: Diagnostic, broken: &BTreeMap<String, &str>) ->
 /// Every translation names another release, in another language.
 fn check_translations(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
     let by_slug: BTreeMap<&str, &Release> = site.releases.iter().map(|r| (r.slug.as_str(), r)).collect();
-    for r in &site.releases {
+    // A draft's translations may name releases not written yet: they block nothing.
+    for r in site.releases.iter().filter(|r| !r.draft) {
         let (line, slugs) = &r.translations;
         for slug in slugs {
             let message = match by_slug.get(slug.as_str()) {
@@ -319,6 +321,10 @@ mod tests {
         assert!(!marked_draft("+++\ndraft = false\n+++\n"));
         assert!(!marked_draft("+++\ntitle = \"x\"\n+++\ndraft = true\n"), "in the body, not the front matter");
         assert!(!marked_draft("draft = true\n"));
+        assert!(!marked_draft("+++\nlead = \"\"\"\ndraft = true\n\"\"\"\n+++\n"), "inside a string");
+        assert!(!marked_draft("+++\ntitle = \"x\"\n[[images]]\ndraft = true\n+++\n"), "in a table");
+        assert!(!marked_draft("+++\ntitle = \"unclosed\n[[images]]\ndraft = true\n+++\n"), "below a table, unparsed");
+        assert!(!marked_draft("+++\ndraft = true\nno closing fence\n"), "no front matter");
     }
 
     #[test]
