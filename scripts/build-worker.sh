@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 out=worker/build/index.js
-if [ -f "$out" ] && [ -z "$(find crates worker/src Cargo.toml Cargo.lock worker/Cargo.toml .cargo -newer "$out" -type f 2>/dev/null | head -n 1)" ]; then
+if [ -f "$out" ] && [ -z "$(find crates worker/src worker/js Cargo.toml Cargo.lock worker/Cargo.toml .cargo -newer "$out" -type f 2>/dev/null | head -n 1)" ]; then
   echo "[build-worker] up to date: $out" >&2
   exit 0
 fi

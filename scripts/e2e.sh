@@ -56,6 +56,7 @@ serve_and_test() {
     sleep 1
   done
   NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" NEWSROOM_E2E_LOG="$log" \
+    NEWSROOM_E2E_HUB="${hub:-}" \
     cargo test --test e2e -- --ignored "$@"
   if [ "${with_browser:-0}" = 1 ]; then
     preview=$(PREVIEW_SECRET=$secret cargo run --quiet -- preview e2e-media-fixture --content "$content" --base-url "")
@@ -111,7 +112,10 @@ Testiaineisto.
 EOF
 CONTENT="$content" scripts/publish.sh "$state"
 # `CACHE=shared`: no copies in the isolate's memory, so repeated requests reach the Cache API.
-wrangler_args="--var CACHE:shared" serve_and_test "$state" run2_
+# The Cron Trigger runs on `GET /__scheduled` (--test-scheduled) and pings the test's hub stub.
+hub="127.0.0.1:${E2E_HUB_PORT:-8798}"
+hub=$hub wrangler_args="--var CACHE:shared --test-scheduled --var WEBSUB_HUB:http://$hub/ --var BASE_URL:$url" \
+  serve_and_test "$state" run2_
 
 # Run 3: a setting the worker cannot use; every request answers 500 naming it.
 wrangler_args="--var PAGE_SIZE:zero" serve_and_test "$state" run3_

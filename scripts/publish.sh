@@ -12,11 +12,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 args=()
-if [ "${1:-}" = --dry-run ]; then args+=(--dry-run); shift; fi
+if [ "${1:-}" = --dry-run ]; then args+=(--dry-run); DRY=1; shift; fi
 if [ "${1:-}" = --env ]; then
   args+=(--remote --env "${2:?--env needs a name: staging or production}"); shift 2
 else
-  args+=(--persist-to "${1:-.wrangler/state}"); shift || true
+  state="${1:-.wrangler/state}"
+  args+=(--persist-to "$state"); shift || true
+  # The local D1 database too (migrations/, applied once each): what `wrangler dev
+  # --persist-to` reads. Remote databases are migrated at deploy time (docs/operations.md).
+  [ -n "${DRY:-}" ] || npx wrangler d1 migrations apply DB --local --persist-to "$state" >/dev/null
 fi
 for extra in "$@"; do args+=(--extra "$extra"); done
 cargo run --quiet --release --bin newsroom -- publish "${CONTENT:-content}" "${args[@]}"

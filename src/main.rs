@@ -239,7 +239,8 @@ enum Command {
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
-    /// Print a secret preview URL for a scheduled release.
+    /// Print a secret preview URL for a scheduled release or a draft (drafts are uploaded by
+    /// `newsroom publish` as records only such a link opens).
     ///
     /// The token is an HMAC-SHA256 over the slug and the expiry, keyed with PREVIEW_SECRET
     /// (from the environment, else from `.dev.vars`); set the same secret on the worker with

@@ -1,4 +1,4 @@
-//! `newsroom preview`: the secret link to a scheduled release.
+//! `newsroom preview`: the secret link to a scheduled release or a draft.
 
 use std::fs;
 use std::path::Path;
@@ -21,6 +21,11 @@ pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Re
     };
     let release = site.releases.iter().find(|r| r.slug == slug);
     let Some(release) = release else {
+        anyhow::ensure!(
+            !site.unfinished_drafts.iter().any(|d| d == slug),
+            "`{slug}` is an unfinished draft: `newsroom check` shows what it lacks; a draft can be previewed once it \
+             checks"
+        );
         anyhow::bail!("no release `{slug}` in {}", content.display());
     };
     let secret = preview_secret(base_url)?;
@@ -31,7 +36,8 @@ pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Re
         eprintln!("note: `{slug}` is already public; the link shows the public page");
     } else if release.draft {
         eprintln!(
-            "note: `{slug}` is a draft: it is not uploaded, so the link answers 404 until you remove `draft = true`"
+            "note: `{slug}` is a draft: `newsroom publish` uploads it as a record only this link opens (never listed, \
+             fed, searched or counted); publish first if you have not since you last changed it"
         );
     }
     println!("{}/releases/{slug}?preview={token}", base_url.trim_end_matches('/'));

@@ -58,7 +58,7 @@ pub struct Located {
     pub column: usize,
     /// 1-based column just after it.
     pub end_column: usize,
-    /// Always `error`: content either publishes or it does not.
+    /// `error` (it stops the publish) or `warning` (a draft's problem, which blocks nothing).
     pub severity: &'static str,
     /// What is wrong.
     pub message: String,
@@ -166,7 +166,8 @@ pub fn print(
     let locate_all = |ds: &[Diagnostic]| -> Vec<Located> {
         ds.iter().map(|d| locate(d, texts.get(&d.path).map(String::as_str))).collect()
     };
-    let (errors, warned) = (locate_all(diags), locate_all(warnings));
+    let errors = locate_all(diags);
+    let warned: Vec<Located> = locate_all(warnings).into_iter().map(|l| Located { severity: "warning", ..l }).collect();
     match format {
         Format::Short => {
             errors.iter().for_each(|l| println!("{}", short(l)));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use contract::config::Config;
 use contract::kv::KvPair;
+use contract::model::ReleaseStub;
 use publish::build::{build_removing, media_pairs, Records, Removals};
 use publish::content::Site;
 use publish::manifest::Manifest;
@@ -125,13 +126,20 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
     still_current(kv, previous.as_ref())?;
     upload(kv, &how.out, "manifest", &pending(&records.manifest))?;
     eprintln!("[publish] done: {} keys written, {} deleted", c.new.len() + c.changed.len(), deletions.len());
-    let changed = c.new.iter().chain(&c.changed).map(String::as_str);
-    notify_hub(&how.config, changed);
+    let changed: Vec<&str> = c.new.iter().chain(&c.changed).map(String::as_str).collect();
+    // Feeds that only scheduled releases changed wait for the worker's Cron Trigger.
+    let cancelled: Vec<&ReleaseStub> = previous
+        .iter()
+        .flat_map(|m| &m.releases)
+        .filter(|stub| records.changes.cancelled.contains(&stub.slug))
+        .collect();
+    let public = publish::websub::public_changes(&changed, &site.releases, &cancelled, crate::preview::now()?);
+    notify_hub(&how.config, public.into_iter());
     Ok(())
 }
 
-/// Tells the WebSub hub (`WEBSUB_HUB`) about every feed this publish changed, so subscribers
-/// get the new releases at once. The content is already published: a failed ping is a warning.
+/// Tells the WebSub hub (`WEBSUB_HUB`) about every feed this publish changed with something
+/// public now, so subscribers get the new releases at once. The content is already published: a failed ping is a warning.
 fn notify_hub<'a>(config: &Config, changed: impl Iterator<Item = &'a str>) {
     let Some(hub) = &config.websub_hub else { return };
     let Some(base) = &config.base_url else {

@@ -539,6 +539,64 @@ fn a_scheduled_release_is_hidden_but_opens_with_a_valid_preview_token() {
     assert_eq!(get(SCHEDULED).status, 404);
 }
 
+const DRAFT: &str = "/releases/e2e-draft-fixture";
+
+/// A draft (`draft = true`) is uploaded as a record that only its preview link opens, with a
+/// banner saying it is a draft and until when the link works; no public route shows it.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_draft_opens_only_with_its_preview_token_and_no_public_route_shows_it() {
+    let r = get(DRAFT);
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains("luonnos"), "a 404 names nothing");
+    let token = preview_token("e2e-draft-fixture", 2);
+    let r = get(&format!("{DRAFT}?preview={token}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("cache-control"), Some("private, no-store"));
+    assert_eq!(r.header("x-robots-tag"), Some("noindex, nofollow"));
+    let doc = r.html();
+    assert_eq!(texts(&doc, "h1"), ["Testiaineisto: luonnos"]);
+    let banner = texts(&doc, ".embargo");
+    assert_eq!(banner.len(), 1, "{banner:?}");
+    assert!(banner[0].starts_with("Esikatselu: luonnos, jota ei ole julkaistu eikä ajastettu."), "{banner:?}");
+    assert!(banner[0].contains("Tämä linkki toimii") && banner[0].ends_with("UTC asti."), "{banner:?}");
+    let json = get_json(&format!("{DRAFT}?preview={token}"));
+    assert_eq!(json.status, 200);
+    assert_eq!(json.json()["title"], "Testiaineisto: luonnos");
+    // Another release's token, an expired one, or none: the same 404.
+    for bad in [preview_token("e2e-scheduled-fixture", 1), preview_token("e2e-draft-fixture", -1)] {
+        assert_eq!(get(&format!("{DRAFT}?preview={bad}")).status, 404, "{bad}");
+    }
+    let public = [
+        "/",
+        "/?page=2",
+        "/feed.xml",
+        "/atom.xml",
+        "/feed.json",
+        "/publishers/kymsote",
+        "/publishers/kymsote/feed.json",
+        "/keywords",
+        "/archive",
+        "/archive/2025",
+        "/search?q=luonnossanasto",
+        "/search?q=luonnos",
+        "/sitemap.xml",
+        "/sitemaps/1.xml",
+        "/news-sitemap.xml",
+        "/llms.txt",
+        "/healthz",
+    ];
+    for path in public {
+        for r in [get(path), get_json(path)] {
+            assert!(!r.body.contains("e2e-draft-fixture") && !r.body.contains("e2e-luonnos"), "{path} shows the draft");
+            assert!(!r.body.contains("Testiaineisto: luonnos"), "{path} shows the draft's title");
+        }
+    }
+    assert_eq!(get("/keywords/e2e-luonnos").status, 404, "its keyword has no public release");
+    assert_eq!(get_json("/search?q=luonnossanasto").json()["total"], 0);
+    assert_eq!(get(DRAFT).status, 404, "a token never makes the draft cacheable");
+}
+
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn a_removed_release_answers_410_gone() {
@@ -597,6 +655,44 @@ fn run2_a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
         assert_eq!(r.status, 200, "{path} after the lift");
         assert!(r.body.contains(slug) || r.body.contains("e2e-testiaineisto"), "{path} still hides it after the lift");
     }
+}
+
+/// Runs the worker's Cron Trigger once (`wrangler dev --test-scheduled`), as Cloudflare does
+/// every minute.
+fn run_cron() {
+    let r = get("/__scheduled?cron=*+*+*+*+*");
+    assert_eq!(r.status, 200, "the scheduled handler failed: {}", r.body);
+}
+
+/// The go-live trigger: nothing before the lift; after it, exactly one ping for each URL of
+/// each feed the release appears in (site, publisher, keyword); nothing on the next runs.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh (second run)"]
+fn run2_the_cron_trigger_announces_a_release_once_after_its_moment() {
+    let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
+    let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
+    let hub = std::env::var("NEWSROOM_E2E_HUB").expect("set by scripts/e2e.sh");
+    let (_, pings) = hub_stub_at(&hub);
+    let taken = || std::mem::take(&mut *pings.lock().expect("lock"));
+    run_cron();
+    run_cron();
+    assert!((lift - utc_now()).num_seconds() > 0, "the lift passed before the check: raise E2E_LIFT_SECONDS");
+    assert_eq!(taken(), Vec::<String>::new(), "nothing is announced before the moment");
+    let wait = (lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500);
+    std::thread::sleep(wait);
+    run_cron();
+    let mut first = taken();
+    first.sort();
+    let base = base();
+    let mut expected: Vec<String> = ["", "/publishers/kymsote", "/keywords/e2e-testiaineisto"]
+        .iter()
+        .flat_map(|scope| ["feed.xml", "atom.xml", "feed.json", "feed"].map(|f| format!("{base}{scope}/{f}")))
+        .collect();
+    expected.sort();
+    assert_eq!(first, expected, "one ping per URL of each of its feeds");
+    run_cron();
+    run_cron();
+    assert_eq!(taken(), Vec::<String>::new(), "announced once: later runs ping nothing");
 }
 
 #[test]
@@ -729,8 +825,13 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 
 /// A WebSub hub stand-in: records the body of every POST it receives (the topics pinged).
 fn hub_stub() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    hub_stub_at("127.0.0.1:0")
+}
+
+/// [`hub_stub`] listening on `address`.
+fn hub_stub_at(address: &str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use std::io::{BufRead, BufReader, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let listener = std::net::TcpListener::bind(address).expect("bind");
     let url = format!("http://{}/", listener.local_addr().expect("addr"));
     let pings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = pings.clone();
@@ -827,6 +928,19 @@ fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
     let (_, stderr) = publish(&[]);
     assert!(stderr.contains(": 0 keys new, 0 changed,") && stderr.contains("done: 0 keys written"), "{stderr}");
     assert!(taken().is_empty(), "nothing changed: no feed pinged");
+
+    // A scheduled release changes feed records, but shows in them only from its moment: the
+    // worker's Cron Trigger announces it then, the upload announces nothing.
+    let scheduled = std::fs::read_to_string("tests/fixtures/e2e-releases/e2e-scheduled-fixture.md").expect("fixture");
+    let scheduled_file = std::path::Path::new(content).join("releases/e2e-scheduled-fixture.md");
+    std::fs::write(&scheduled_file, scheduled).expect("write");
+    let (_, stderr) = publish(&[]);
+    assert!(stderr.contains("changed") && !stderr.contains("done: 0 keys written"), "{stderr}");
+    assert!(taken().is_empty(), "a scheduled release is announced at its moment, not at upload");
+    std::fs::remove_file(&scheduled_file).expect("rm");
+    let (_, stderr) = publish(&[]);
+    assert!(stderr.contains("cancelled") || stderr.contains("delete"), "{stderr}");
+    assert!(taken().is_empty(), "cancelling a scheduled release announces nothing");
 
     std::fs::remove_file(std::path::Path::new(content).join("releases/2025-06-23-diagnoositiedot.md")).expect("rm");
     let (stdout, _) = status();

@@ -36,4 +36,14 @@ export default {
       throw e;
     }
   },
+  // The every-minute Cron Trigger (worker/src/cron.rs): go-live announcements.
+  async scheduled(event, env, ctx) {
+    checkReinitialize();
+    try {
+      return await exports.scheduled(event, env, ctx);
+    } catch (e) {
+      handleMaybeCritical(e);
+      throw e;
+    }
+  },
 };

@@ -7,6 +7,8 @@
 //! calls into JavaScript and no copy of its body through wasm memory (`make bench`, "hit").
 #![cfg(target_arch = "wasm32")]
 
+mod cron;
+
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
@@ -26,7 +28,7 @@ use worker::web_sys::{self, Headers, ReadableStream, ResponseInit};
 use worker::{console_log, event, Cache, Context, Env, Result};
 
 /// KV binding that holds the records written by `newsroom build`.
-const BINDING: &str = "RELEASES";
+pub(crate) const BINDING: &str = "RELEASES";
 /// Memory for reusable KV values: a few hundred publisher profiles.
 const VALUES_BUDGET: usize = 4 << 20;
 

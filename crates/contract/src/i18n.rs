@@ -36,6 +36,12 @@ pub struct Labels {
     pub correction: &'static str,
     /// Preview banner: "Embargoed until" (the time follows).
     pub embargoed_until: &'static str,
+    /// Preview banner of a draft: says it is not published nor scheduled.
+    pub draft_preview: &'static str,
+    /// Preview banner, before the time the link stops working.
+    pub link_until: &'static str,
+    /// Preview banner, after that time (may be empty).
+    pub link_until_end: &'static str,
     /// "Phone" (Finnish `Puh.`): before a contact's number.
     pub phone: &'static str,
     /// "E-mail": before a contact's address.
@@ -100,6 +106,9 @@ const FI: Labels = Labels {
     translations: "Muilla kielillä",
     attachments: "Liitteet",
     embargoed_until: "Esikatselu: embargo päättyy",
+    draft_preview: "Esikatselu: luonnos, jota ei ole julkaistu eikä ajastettu.",
+    link_until: "Tämä linkki toimii",
+    link_until_end: "asti.",
     phone: "Puh.",
     email: "Sähköposti",
     website: "Verkkosivut",
@@ -141,6 +150,9 @@ const SV: Labels = Labels {
     translations: "På andra språk",
     attachments: "Bilagor",
     embargoed_until: "Förhandsvisning: embargo till",
+    draft_preview: "Förhandsvisning: ett utkast som varken är publicerat eller schemalagt.",
+    link_until: "Den här länken fungerar till",
+    link_until_end: "",
     phone: "Tfn",
     email: "E-post",
     website: "Webbplats",
@@ -182,6 +194,9 @@ const EN: Labels = Labels {
     translations: "In other languages",
     attachments: "Attachments",
     embargoed_until: "Preview: embargoed until",
+    draft_preview: "Preview: a draft, neither published nor scheduled.",
+    link_until: "This link works until",
+    link_until_end: "",
     phone: "Phone",
     email: "E-mail",
     website: "Website",

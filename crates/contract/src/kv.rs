@@ -45,6 +45,12 @@ pub fn release_key(slug: &str) -> String {
     format!("release:{slug}")
 }
 
+/// Key of a draft's record (`draft = true`, complete): a [`crate::model::ReleaseRecord`] that
+/// only a valid preview token opens, never listed, counted, fed or indexed anywhere.
+pub fn draft_key(slug: &str) -> String {
+    format!("draft:{slug}")
+}
+
 /// Key of one publisher record (profile and newest releases).
 pub fn publisher_key(slug: &str) -> String {
     format!("publisher:{slug}")

@@ -2,7 +2,9 @@
 //! else. KV record types and key names with their schema versions ([`model`], [`kv`]),
 //! settings ([`config`], [`cache`]), times ([`time`]), languages and labels ([`i18n`]),
 //! slugs ([`slug`]), media files ([`media`]), URL shapes ([`route`]), representations
-//! ([`format`]), request errors ([`error`]), preview tokens ([`preview`]) and markup
+//! ([`format`]), request errors ([`error`]), preview tokens ([`preview`]), e-mail
+//! subscriptions: addresses, scopes and their signed links ([`subscription`]), the go-live schedule the Cron Trigger reads
+//! ([`golive`]) and markup
 //! escaping ([`text`]).
 //!
 //! Architecture invariant: this crate depends on no other crate of the workspace. A change
@@ -13,6 +15,7 @@ pub mod cache;
 pub mod config;
 pub mod error;
 pub mod format;
+pub mod golive;
 pub mod i18n;
 pub mod kv;
 pub mod media;
@@ -20,5 +23,6 @@ pub mod model;
 pub mod preview;
 pub mod route;
 pub mod slug;
+pub mod subscription;
 pub mod text;
 pub mod time;

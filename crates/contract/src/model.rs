@@ -120,7 +120,7 @@ pub struct Timestamp {
 /// chrono's serde writes `DateTime`), with chrono's RFC 3339 parser: ~10× cheaper than the
 /// general one behind `FromStr` (a list page reads 20 of them), and that one's interpreter
 /// stays out of the worker.
-fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+pub(crate) fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
     struct Visitor;
     impl serde::de::Visitor<'_> for Visitor {
         type Value = DateTime<FixedOffset>;
@@ -612,6 +612,11 @@ pub struct ReleaseStub {
     /// `410` (its title was never public). Absent in manifests written before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "rfc3339_opt")]
     pub published_at: Option<DateTime<FixedOffset>>,
+    /// Its keywords' slugs, kept only while it is scheduled: cancelling it changes those
+    /// keywords' feeds, and `newsroom publish` announces no feed that only a never-public
+    /// release changed. Empty otherwise (and in every `gone:` record).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
 }
 
 /// `gone:{slug}`: a release that was published and then removed from `content/`.

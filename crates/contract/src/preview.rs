@@ -61,12 +61,13 @@ fn mac(secret: &[u8], slug: &str, expiry: i64) -> Result<Hmac<Sha256>, PreviewEr
     Ok(mac)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex digits of `bytes` (also for `subscription` tokens).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// 64 lowercase hex digits → 32 bytes.
-fn unhex(text: &str) -> Option<Vec<u8>> {
+/// 64 lowercase hex digits → 32 bytes (also for `subscription` tokens).
+pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     if text.len() != 64 {
         return None;
     }

@@ -73,12 +73,26 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
         let summary = summary(r, &site.publishers[&r.publisher]);
         built.push(Built { release: r, summary, body_html: markdown::to_html(&r.body) });
     }
+    // Complete drafts are stored for previews only (`draft:{slug}`, opened by a token).
+    let drafts: Vec<Built> = site
+        .releases
+        .iter()
+        .filter(|r| r.draft)
+        .map(|r| Built {
+            release: r,
+            summary: summary(r, &site.publishers[&r.publisher]),
+            body_html: markdown::to_html(&r.body),
+        })
+        .collect();
+    for b in &drafts {
+        records.indexes.push(pair(kv::draft_key(&b.release.slug), &release_record(b, Vec::new())));
+    }
     records.drafts.extend(site.unfinished_drafts.iter().cloned());
     records.drafts.sort();
     built.sort_by(|a, b| {
         b.release.published.at.cmp(&a.release.published.at).then_with(|| a.release.slug.cmp(&b.release.slug))
     });
-    records.media = used_media(site, &built);
+    records.media = used_media(site, built.iter().chain(&drafts));
     let mut groups = translation_groups(&built);
     for b in &built {
         let translations = groups.remove(b.release.slug.as_str()).unwrap_or_default();
@@ -138,6 +152,8 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
     };
     records.indexes.push(pair(kv::BUILD_INFO_KEY.to_string(), &info));
     records.indexes.push(pair(kv::HOSTS_KEY.to_string(), &hosts_record(site)));
+    let schedule = crate::schedule::upcoming(site.releases.iter(), removals.now);
+    records.indexes.push(pair(contract::golive::UPCOMING_KEY.to_string(), &schedule));
     #[cfg(not(target_arch = "wasm32"))]
     records.indexes.push(KvPair::new(kv::OPENAPI_KEY.into(), crate::openapi::document_compact(), false));
     let published = built
@@ -147,6 +163,12 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
             title: b.summary.title.clone(),
             publisher: b.summary.publisher.clone(),
             published_at: Some(b.summary.published.at),
+            keywords: match removals.now {
+                Some(now) if b.summary.published.at > now => {
+                    b.release.keywords.iter().map(|k| k.slug.clone()).collect()
+                }
+                _ => Vec::new(),
+            },
         })
         .collect();
     records.changes = manifest::finish(&mut records, published, previous, removals);
@@ -526,10 +548,9 @@ fn enclosures(r: &Release) -> Vec<Media> {
 
 /// Every media file a built release or a publisher uses (unused files are not uploaded),
 /// by name: the same bytes under two file names are uploaded once.
-fn used_media(site: &Site, built: &[Built]) -> Vec<MediaFile> {
+fn used_media<'a>(site: &Site, built: impl Iterator<Item = &'a Built<'a>>) -> Vec<MediaFile> {
     let logos = site.publishers.values().filter_map(|p| p.logo.clone());
-    let used: BTreeSet<String> =
-        built.iter().flat_map(|b| enclosures(b.release)).chain(logos).map(|m| m.name).collect();
+    let used: BTreeSet<String> = built.flat_map(|b| enclosures(b.release)).chain(logos).map(|m| m.name).collect();
     let files: BTreeMap<&str, &MediaFile> =
         site.media.values().filter(|f| used.contains(&f.media.name)).map(|f| (f.media.name.as_str(), f)).collect();
     files.into_values().cloned().collect()

@@ -1,7 +1,7 @@
 //! The publish wing (native only): content files are parsed and checked ([`content`]),
 //! turned into KV records ([`build`], [`records`]) with the manifest of what a build wrote
 //! ([`manifest`]), compared with what KV holds ([`sync`]), announced to WebSub hubs
-//! ([`websub`]) and described for API clients ([`openapi`]). [`gen`] makes synthetic
+//! ([`websub`]) or scheduled for the worker's Cron Trigger ([`schedule`]) and described for API clients ([`openapi`]). [`gen`] makes synthetic
 //! content for benchmarks.
 //!
 //! Architecture invariant: nothing here is compiled into the worker, and nothing here does
@@ -16,5 +16,6 @@ pub mod gen;
 pub mod manifest;
 pub mod openapi;
 pub mod records;
+pub mod schedule;
 pub mod sync;
 pub mod websub;

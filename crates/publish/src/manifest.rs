@@ -72,7 +72,7 @@ pub fn finish(
         } else if now && never_public(stub) {
             cancelled.push(stub.slug.clone());
         } else {
-            gone.insert(stub.slug.clone(), stub.clone());
+            gone.insert(stub.slug.clone(), ReleaseStub { keywords: Vec::new(), ..stub.clone() });
         }
     }
     for stub in gone.values() {
@@ -110,6 +110,7 @@ mod tests {
             title: format!("Title {slug}"),
             publisher: PublisherRef { slug: "p".into(), name: "P".into() },
             published_at: DateTime::parse_from_rfc3339("2025-01-02T10:00:00+02:00").ok(),
+            keywords: Vec::new(),
         }
     }
 

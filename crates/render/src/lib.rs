@@ -1,6 +1,7 @@
 //! Renderers: decoded records in, bytes out. HTML pages ([`html`]), the JSON API's views
 //! ([`json`]), RSS/Atom/JSON Feed ([`feed`], including feeds rendered ahead at build time),
-//! sitemaps ([`sitemap`]), Markdown ([`markdown`]) and `/llms.txt` ([`llms`]), with the pager
+//! sitemaps ([`sitemap`]), Markdown ([`markdown`]), `/llms.txt` ([`llms`]) and subscribers'
+//! e-mails with their provider's batch request ([`mail`]), with the pager
 //! links they share ([`pager`]) and the default icon ([`icon`]).
 //!
 //! Architecture invariant: renderers are called, they never call back. Nothing here reads
@@ -13,6 +14,7 @@ pub mod html;
 pub mod icon;
 pub mod json;
 pub mod llms;
+pub mod mail;
 pub mod markdown;
 pub mod pager;
 pub mod sitemap;

@@ -2,7 +2,8 @@
 //! the KV values read so far ([`Loaded`]) and answers with the next keys to read or a full
 //! response; [`conditional`] turns that into what this request gets (`304`, `HEAD`).
 //! Around it: content negotiation ([`negotiate`]), the isolate's memory cache
-//! ([`memory_cache`]) and what operators see of each request ([`observe`]).
+//! ([`memory_cache`]) and what operators see of each request ([`observe`]). [`golive`]
+//! plans what the Cron Trigger announces.
 //!
 //! Architecture invariant: no I/O and no `await`; time comes in with the request facts.
 //! Compiled for wasm (the worker) and natively (tests and benchmarks).
@@ -10,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod conditional;
+pub mod golive;
 pub mod http;
 pub mod memory_cache;
 pub mod negotiate;

@@ -12,7 +12,7 @@ use contract::time;
 
 pub use pages::{
     archive_page, error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page, search_page,
-    year_page,
+    year_page, Preview,
 };
 
 const STYLE: &str = include_str!("style.css");

@@ -12,6 +12,27 @@ use contract::route::{keyword_path, publisher_path, release_path, search_scope};
 use contract::time::rfc3339;
 use search::{highlight, SearchResults};
 
+/// What the banner of a preview (a page opened by a preview token) says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    /// A draft (never published nor scheduled), not a scheduled release.
+    pub draft: bool,
+    /// When the link stops working, in UTC (the token's expiry).
+    pub until: Option<contract::model::Timestamp>,
+}
+
+impl Preview {
+    /// The banner of a preview whose token expires at `expires`.
+    pub fn new(draft: bool, expires: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        let until = expires.map(|at| contract::model::Timestamp {
+            at: at.fixed_offset(),
+            zone: "UTC".into(),
+            precision: contract::model::Precision::Second,
+        });
+        Preview { draft, until }
+    }
+}
+
 /// `/releases/{slug}`: the full release, contacts, boilerplate and more from the publisher.
 pub fn release_page(
     r: &ReleaseRecord,
@@ -19,7 +40,7 @@ pub fn release_page(
     more: &[&Summary],
     translations: &[&Translation],
     site: &Site,
-    preview: bool,
+    preview: Option<Preview>,
 ) -> String {
     let s = &r.summary;
     let l = labels(&s.lang);
@@ -41,7 +62,15 @@ pub fn release_page(
     };
     let main = html! {
         article {
-            @if preview { p.notice.embargo role="status" { (l.embargoed_until) " " (time_tag(&s.published, &s.lang)) } }
+            @if let Some(p) = &preview {
+                p.notice.embargo role="status" {
+                    @if p.draft { (l.draft_preview) } @else { (l.embargoed_until) " " (time_tag(&s.published, &s.lang)) "." }
+                    @if let Some(until) = &p.until {
+                        " " (l.link_until) " " (time_tag(until, &s.lang))
+                        @if l.link_until_end.is_empty() { "." } @else { " " (l.link_until_end) }
+                    }
+                }
+            }
             p.meta {
                 a href=(publisher_path(&s.publisher.slug)) { (s.publisher.name) }
                 " · " (time_tag(&s.published, &s.lang)) " · " span.kind { (l.kind(s.kind)) }

@@ -1,4 +1,4 @@
-//! A release page: embargo and preview, the tombstone of a removed release, translations,
+//! A release page: embargo and preview (of a scheduled release or a draft), the tombstone of a removed release, translations,
 //! and "more from this publisher" from the publisher's profile.
 
 use contract::cache::CacheKind;
@@ -23,14 +23,26 @@ pub const MORE_LEN: usize = 5;
 
 pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let (format, preview) = (t.format, t.preview.as_deref());
-    let key = kv::release_key(slug);
-    let Some(r) = release_record(loaded, &key)? else {
-        // Missing: a removed release leaves a tombstone (410), anything else is a 404.
-        return Err(match record::<GoneRecord>(loaded, kv::gone_key(slug))? {
-            Some(g) => HttpError::Gone(g.release.title, g.release.publisher.name),
-            None => HttpError::NotFound(req.path.clone()),
+    let mut key = kv::release_key(slug);
+    let opens = preview_opens(slug, preview, req);
+    let (r, draft) = match release_record(loaded, &key)? {
+        Some(r) => (r, false),
+        None => {
+            // Missing: a draft opened by its preview token, a removed release's tombstone
+            // (410), anything else a 404. The draft and the tombstone are read in one round.
+            let (draft_key, gone_key) = (kv::draft_key(slug), kv::gone_key(slug));
+            if opens {
+                need_all(loaded, &[draft_key.clone(), gone_key.clone()])?;
+                if let Some(d) = release_record(loaded, &draft_key)? {
+                    key = draft_key;
+                    (d, true)
+                } else {
+                    return Err(missing(loaded, gone_key, req)?);
+                }
+            } else {
+                return Err(missing(loaded, gone_key, req)?);
+            }
         }
-        .into());
     };
     let summary = &r.summary;
     if summary.slug != slug {
@@ -40,8 +52,8 @@ pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded:
         // Another publisher's release is not part of this publisher's own newsroom.
         return Err(HttpError::NotFound(req.path.clone()).into());
     }
-    let embargoed = summary.published.at > req.now;
-    if embargoed && !preview_opens(slug, preview, req) {
+    let embargoed = draft || summary.published.at > req.now;
+    if embargoed && !opens {
         // Embargoed: indistinguishable from a missing release, cached only until it lifts.
         return Err(HttpError::Scheduled(req.path.clone(), summary.published.at).into());
     }
@@ -67,8 +79,11 @@ pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded:
     let body = match format {
         Format::Json => json::to_bytes(&ReleaseView::new(&r, publisher.as_deref(), &more, &translations, origin)),
         Format::Markdown => release_document(&r).into_bytes(),
-        _ => html::release_page(&r, publisher.as_deref(), &more, &translations, &site(req, &t.home), embargoed)
-            .into_bytes(),
+        _ => {
+            let preview = embargoed.then(|| html::Preview::new(draft, preview_expiry(slug, preview, req)));
+            html::release_page(&r, publisher.as_deref(), &more, &translations, &site(req, &t.home), preview)
+                .into_bytes()
+        }
     };
     let changed = r.updated.as_ref().unwrap_or(&r.summary.published).at;
     let rendered = Rendered {
@@ -84,6 +99,21 @@ pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded:
         Some(p) => rendered.warn(&publisher_key, &p.releases),
         None => rendered,
     })
+}
+
+/// The answer for a release that is not stored: `410 Gone` with the tombstone's title, or `404`.
+fn missing(loaded: &Loaded, gone_key: String, req: &RequestFacts) -> Result<Halt, Halt> {
+    Ok(match record::<GoneRecord>(loaded, gone_key)? {
+        Some(g) => HttpError::Gone(g.release.title, g.release.publisher.name),
+        None => HttpError::NotFound(req.path.clone()),
+    }
+    .into())
+}
+
+/// When the preview link `token` for `slug` stops opening it (`None` if it does not open it).
+fn preview_expiry(slug: &str, token: Option<&str>, req: &RequestFacts) -> Option<chrono::DateTime<chrono::Utc>> {
+    let (token, secret) = (token?, req.preview_secret.as_ref()?);
+    preview::verify(secret.as_bytes(), slug, token, req.now).ok()
 }
 
 /// True when `token` is a valid, unexpired preview token for `slug` (every failure is a 404).

@@ -1,0 +1,29 @@
+//! The go-live schedule a build writes for the worker's Cron Trigger (`index:upcoming`,
+//! [`contract::golive`]): which releases to announce when their moment passes.
+
+use chrono::{DateTime, Duration, Utc};
+use contract::golive::{Upcoming, UpcomingRecord, WINDOW_HOURS};
+use contract::model::SCHEMA_VERSION;
+
+use crate::content::Release;
+
+/// The schedule at `now` (the build's time): every published (not draft) release whose
+/// moment is later than [`WINDOW_HOURS`] before `now`, oldest first, each marked whether it
+/// was already public at `now`. Without a time (reproducible test builds) it is empty:
+/// nothing is announced by the trigger.
+pub fn upcoming<'a>(releases: impl Iterator<Item = &'a Release>, now: Option<DateTime<Utc>>) -> UpcomingRecord {
+    let Some(now) = now else { return UpcomingRecord { v: SCHEMA_VERSION, releases: Vec::new() } };
+    let since = now - Duration::hours(WINDOW_HOURS);
+    let mut releases: Vec<Upcoming> = releases
+        .filter(|r| !r.draft && r.published.at > since)
+        .map(|r| Upcoming {
+            slug: r.slug.clone(),
+            at: r.published.at,
+            publisher: r.publisher.clone(),
+            keywords: r.keywords.iter().map(|k| k.slug.clone()).collect(),
+            public_at_build: r.published.at <= now,
+        })
+        .collect();
+    releases.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.slug.cmp(&b.slug)));
+    UpcomingRecord { v: SCHEMA_VERSION, releases }
+}

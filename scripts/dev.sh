@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make dev`'s server: wrangler dev with every local part (KV and D1 under .wrangler/state,
+# the Cron Trigger), plus a ticker that runs the trigger every minute as Cloudflare would:
+# local wrangler runs it only on `GET /__scheduled` (--test-scheduled).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+url="http://127.0.0.1:8787"
+tick() {
+  sleep 20
+  while :; do
+    node -e "fetch('$url/__scheduled?cron=*+*+*+*+*').catch(() => {})" || true
+    sleep 60
+  done
+}
+tick &
+ticker=$!
+trap 'kill $ticker 2>/dev/null || true' EXIT
+npx wrangler dev "$@" --test-scheduled
