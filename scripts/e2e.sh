@@ -56,7 +56,7 @@ serve_and_test() {
     sleep 1
   done
   NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" NEWSROOM_E2E_LOG="$log" \
-    NEWSROOM_E2E_HUB="${hub:-}" \
+    NEWSROOM_E2E_HUB="${hub:-}" NEWSROOM_E2E_MAIL="${mail:-}" \
     cargo test --test e2e -- --ignored "$@"
   if [ "${with_browser:-0}" = 1 ]; then
     preview=$(PREVIEW_SECRET=$secret cargo run --quiet -- preview e2e-media-fixture --content "$content" --base-url "")
@@ -113,9 +113,12 @@ EOF
 CONTENT="$content" scripts/publish.sh "$state"
 # `CACHE=shared`: no copies in the isolate's memory, so repeated requests reach the Cache API.
 # The Cron Trigger runs on `GET /__scheduled` (--test-scheduled) and pings the test's hub stub.
+# Every run2_ test waits for the lift at once (--test-threads 8): they mostly sleep.
 hub="127.0.0.1:${E2E_HUB_PORT:-8798}"
-hub=$hub wrangler_args="--var CACHE:shared --test-scheduled --var WEBSUB_HUB:http://$hub/ --var BASE_URL:$url" \
-  serve_and_test "$state" run2_
+# Mails go to the test's stand-in for Postmark.
+mail="127.0.0.1:${E2E_MAIL_PORT:-8797}"
+hub=$hub mail=$mail wrangler_args="--var CACHE:shared --test-scheduled --var WEBSUB_HUB:http://$hub/ --var BASE_URL:$url --var MAIL_API_URL:http://$mail" \
+  serve_and_test "$state" run2_ --test-threads 8
 
 # Run 3: a setting the worker cannot use; every request answers 500 naming it.
 wrangler_args="--var PAGE_SIZE:zero" serve_and_test "$state" run3_

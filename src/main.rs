@@ -8,6 +8,7 @@ mod preview;
 mod report;
 mod scaffold;
 mod settings;
+mod subscribers;
 mod upload;
 mod wrangler;
 
@@ -239,6 +240,24 @@ enum Command {
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
+    /// E-mail subscribers in the D1 database: count, export one address (GDPR access),
+    /// delete one address (GDPR erasure).
+    #[command(
+        after_help = "Examples:\n  newsroom subscribers count\n  newsroom subscribers export matti@example.fi --remote --env production\n  newsroom subscribers delete matti@example.fi --remote --env production"
+    )]
+    Subscribers {
+        #[command(subcommand)]
+        action: subscribers::Action,
+        /// The database on Cloudflare of environment `--env NAME` (default: local D1).
+        #[arg(long, global = true)]
+        remote: bool,
+        /// Folder of local state (`wrangler dev --persist-to`).
+        #[arg(long, global = true, default_value = ".wrangler/state")]
+        persist_to: PathBuf,
+        /// A wrangler.toml environment, e.g. `production`.
+        #[arg(long, global = true)]
+        env: Option<String>,
+    },
     /// Print a secret preview URL for a scheduled release or a draft (drafts are uploaded by
     /// `newsroom publish` as records only such a link opens).
     ///
@@ -362,6 +381,15 @@ fn run(command: Command) -> Result<ExitCode> {
             upload::clear_uploads(&out)?;
             let how = upload::Publish { out, dry_run, extra, stop_after, config, pause_before_deletions, purge };
             upload::publish(&site, &kv, &how)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Subscribers { action, remote, persist_to, env } => {
+            anyhow::ensure!(
+                !remote || env.is_some(),
+                "--remote needs --env NAME: the top-level database is the local one"
+            );
+            let db = subscribers::Database { local: (!remote).then_some(persist_to), env };
+            subscribers::run(&action, &db)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { content, namespace, diagnostics } => {

@@ -26,24 +26,21 @@ function handleMaybeCritical(e) {
 
 addEventListener("error", (e) => handleMaybeCritical(e.error));
 
+// Runs one of the module's handlers with the recovery above.
+async function guarded(handler, event, env, ctx) {
+  checkReinitialize();
+  try {
+    return await handler(event, env, ctx);
+  } catch (e) {
+    handleMaybeCritical(e);
+    throw e;
+  }
+}
+
 export default {
-  async fetch(request, env, ctx) {
-    checkReinitialize();
-    try {
-      return await exports.fetch(request, env, ctx);
-    } catch (e) {
-      handleMaybeCritical(e);
-      throw e;
-    }
-  },
-  // The every-minute Cron Trigger (worker/src/cron.rs): go-live announcements.
-  async scheduled(event, env, ctx) {
-    checkReinitialize();
-    try {
-      return await exports.scheduled(event, env, ctx);
-    } catch (e) {
-      handleMaybeCritical(e);
-      throw e;
-    }
-  },
+  fetch: (request, env, ctx) => guarded(exports.fetch, request, env, ctx),
+  // The mail queue's consumer (worker/src/deliver.rs): a release's mails, a batch at a time.
+  queue: (batch, env, ctx) => guarded(exports.queue, batch, env, ctx),
+  // The every-minute Cron Trigger (worker/src/cron.rs): go-live announcements and mails.
+  scheduled: (event, env, ctx) => guarded(exports.scheduled, event, env, ctx),
 };

@@ -4,7 +4,6 @@
 //! per release in D1 (`DB`, `migrations/`), and the hub's pings.
 
 use chrono::DateTime;
-use contract::config::Config;
 use contract::golive::{ping_body, CLAIM_SQL, UNCLAIM_SQL, UPCOMING_KEY};
 use serve::golive::{plan, Announcement, Plan};
 use worker::js_sys::futures::JsFuture;
@@ -27,13 +26,28 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     }
 }
 
-/// The plan for `now`, carried out; answers the log line.
+/// Both jobs of a run: the releases' mails (queued) and the WebSub announcements; answers
+/// the log line. A failure of one does not stop the other.
 async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
-    let config = Config::from_vars(|name| env.var(name).ok().map(|v| v.to_string()))
-        .map_err(|e| worker::Error::RustError(e.to_string()))?;
     let stored = env.kv(crate::BINDING)?.get(UPCOMING_KEY).bytes().await?;
-    let (hub, releases) = match plan(&config, stored.as_deref(), now) {
-        Ok(Plan::Idle(why)) => return Ok(format!("{{\"cron\":\"go-live\",\"idle\":{why:?}}}")),
+    let mailed = match stored.as_deref().map(serve::golive::read) {
+        None => "\"nothing published yet\"".to_string(),
+        Some(Err(e)) => format!("{:?}", e.to_string()),
+        Some(Ok(record)) => match crate::deliver::schedule(env, &record, now).await {
+            Ok(slugs) => format!("{slugs:?}"),
+            Err(e) => format!("{:?}", format!("error: {e}")),
+        },
+    };
+    let announced = announce(env, stored.as_deref(), now).await?;
+    Ok(format!("{{\"cron\":\"go-live\",\"mailed\":{mailed},{announced}}}"))
+}
+
+/// The WebSub part of a run; answers its part of the log line.
+async fn announce(env: &Env, stored: Option<&[u8]>, now: DateTime<chrono::Utc>) -> Result<String> {
+    let (config, _) = crate::settings(env);
+    let config = config.map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let (hub, releases) = match plan(&config, stored, now) {
+        Ok(Plan::Idle(why)) => return Ok(format!("\"websub\":{why:?}")),
         Ok(Plan::Announce { hub, releases }) => (hub, releases),
         Err(e) => return Err(worker::Error::RustError(e.to_string())),
     };
@@ -64,9 +78,7 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
         }
     }
     let level = if failed.is_empty() { "info" } else { "warning" };
-    Ok(format!(
-        "{{\"level\":{level:?},\"cron\":\"go-live\",\"announced\":{announced:?},\"pings\":{pings},\"failed\":{failed:?}}}"
-    ))
+    Ok(format!("\"level\":{level:?},\"announced\":{announced:?},\"pings\":{pings},\"failed\":{failed:?}"))
 }
 
 /// Tells `hub` that `topic` has new content; a status other than 2xx is a failure.

@@ -8,6 +8,9 @@
 #![cfg(target_arch = "wasm32")]
 
 mod cron;
+mod deliver;
+mod mail;
+mod subscribe;
 
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
@@ -83,7 +86,12 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
         kv_keys: Vec::new(),
     };
     let facts = facts(&req, started)?;
-    let response = match handle(facts.clone(), &env, ctx, &mut seen).await {
+    let outcome = if subscribe::handles(&facts.method, &facts.path) {
+        subscriptions(&req, facts.clone(), &env).await.and_then(|r| Outgoing::from_core(&r))
+    } else {
+        handle(facts.clone(), &env, ctx, &mut seen).await
+    };
+    let response = match outcome {
         Ok(response) => response,
         Err(e) => {
             seen.warnings.push(e.to_string());
@@ -109,6 +117,33 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
     response.build()
 }
 
+/// The subscription pages, with the deployment's settings (a bad setting: its `500` page).
+async fn subscriptions(req: &web_sys::Request, mut facts: RequestFacts, env: &Env) -> Result<HttpResponse> {
+    let (config, secret) = settings(env);
+    facts.config = match config {
+        Ok(config) => config,
+        Err(e) => return Ok(config_error(&facts, &e)),
+    };
+    subscribe::answer(req, &facts, env, secret.as_deref()).await
+}
+
+/// The runtime's clock as RFC 3339 (UTC, seconds).
+fn now_rfc3339() -> String {
+    let millis = i64::try_from(now_ms()).unwrap_or(i64::MAX);
+    DateTime::from_timestamp_millis(millis).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The deployment's settings and preview secret, read once per isolate.
+fn settings(env: &Env) -> Settings {
+    SETTINGS.with(|s| {
+        s.get_or_init(|| {
+            let config = Config::from_vars(|name| env.var(name).ok().map(|v| v.to_string()));
+            (config, env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string()))
+        })
+        .clone()
+    })
+}
+
 /// What the log line and `Server-Timing` report of one request.
 struct Observed {
     timing: Timing,
@@ -122,13 +157,7 @@ struct Observed {
 
 async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Observed) -> Result<Outgoing> {
     let (timing, warnings, kv_keys) = (&mut seen.timing, &mut seen.warnings, &mut seen.kv_keys);
-    let (config, secret) = SETTINGS.with(|s| {
-        s.get_or_init(|| {
-            let config = Config::from_vars(|name| env.var(name).ok().map(|v| v.to_string()));
-            (config, env.secret("PREVIEW_SECRET").ok().map(|s| s.to_string()))
-        })
-        .clone()
-    });
+    let (config, secret) = settings(env);
     facts.config = match config {
         Ok(config) => config,
         Err(e) => {

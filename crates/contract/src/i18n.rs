@@ -36,6 +36,8 @@ pub struct Labels {
     pub correction: &'static str,
     /// Preview banner: "Embargoed until" (the time follows).
     pub embargoed_until: &'static str,
+    /// The link to the e-mail subscription form, in every page's footer.
+    pub by_email: &'static str,
     /// Preview banner of a draft: says it is not published nor scheduled.
     pub draft_preview: &'static str,
     /// Preview banner, before the time the link stops working.
@@ -106,6 +108,7 @@ const FI: Labels = Labels {
     translations: "Muilla kielillä",
     attachments: "Liitteet",
     embargoed_until: "Esikatselu: embargo päättyy",
+    by_email: "Tilaa tiedotteet sähköpostiisi",
     draft_preview: "Esikatselu: luonnos, jota ei ole julkaistu eikä ajastettu.",
     link_until: "Tämä linkki toimii",
     link_until_end: "asti.",
@@ -150,6 +153,7 @@ const SV: Labels = Labels {
     translations: "På andra språk",
     attachments: "Bilagor",
     embargoed_until: "Förhandsvisning: embargo till",
+    by_email: "Prenumerera per e-post",
     draft_preview: "Förhandsvisning: ett utkast som varken är publicerat eller schemalagt.",
     link_until: "Den här länken fungerar till",
     link_until_end: "",
@@ -194,6 +198,7 @@ const EN: Labels = Labels {
     translations: "In other languages",
     attachments: "Attachments",
     embargoed_until: "Preview: embargoed until",
+    by_email: "Get releases by e-mail",
     draft_preview: "Preview: a draft, neither published nor scheduled.",
     link_until: "This link works until",
     link_until_end: "",

@@ -51,6 +51,11 @@ pub fn draft_key(slug: &str) -> String {
     format!("draft:{slug}")
 }
 
+/// Key of a release's subscriber mail rendered ahead ([`crate::model::MailRecord`]).
+pub fn mail_key(slug: &str) -> String {
+    format!("mail:{slug}")
+}
+
 /// Key of one publisher record (profile and newest releases).
 pub fn publisher_key(slug: &str) -> String {
     format!("publisher:{slug}")

@@ -619,6 +619,33 @@ pub struct ReleaseStub {
     pub keywords: Vec<String>,
 }
 
+/// `mail:{slug}`: a release's subscriber mail, rendered ahead by the build in each mail
+/// language, with markers for what each subscriber's copy fills in (`render::mail::ahead`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MailRecord {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub v: u32,
+    /// The release's publisher (whose subscribers get it).
+    pub publisher: PublisherRef,
+    /// The release's keywords (whose subscribers get it).
+    pub keywords: Vec<Keyword>,
+    /// The mail in each language.
+    pub mails: Vec<MailParts>,
+}
+
+/// A release's mail in one language, with markers.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MailParts {
+    /// The subscriber's language these parts are for.
+    pub lang: String,
+    /// The subject line.
+    pub subject: String,
+    /// The `text/plain` part.
+    pub text: String,
+    /// The `text/html` part.
+    pub html: String,
+}
+
 /// `gone:{slug}`: a release that was published and then removed from `content/`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct GoneRecord {

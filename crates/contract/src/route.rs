@@ -69,6 +69,8 @@ pub enum Route {
     Media(String),
     /// `/openapi.json`: the OpenAPI description of the JSON API.
     OpenApi,
+    /// `/subscribe`: the e-mail subscription form (posting it is the adapter's).
+    Subscribe,
     /// `/healthz`: configuration, KV binding and the last build, for monitoring.
     Health,
 }
@@ -127,6 +129,7 @@ impl Route {
             ["robots.txt"] => Some(Route::Robots),
             ["llms.txt"] => Some(Route::LlmsTxt),
             ["favicon.ico"] => Some(Route::Favicon),
+            ["subscribe"] => Some(Route::Subscribe),
             ["openapi.json"] => Some(Route::OpenApi),
             ["healthz"] => Some(Route::Health),
             ["sitemaps", part] => part
@@ -158,6 +161,7 @@ impl Route {
             Route::Robots => "/robots.txt".into(),
             Route::LlmsTxt => "/llms.txt".into(),
             Route::Favicon => "/favicon.ico".into(),
+            Route::Subscribe => "/subscribe".into(),
             Route::Media(name) => format!("/media/{name}"),
             Route::OpenApi => OPENAPI_PATH.into(),
             Route::Health => "/healthz".into(),
@@ -177,6 +181,7 @@ impl Route {
             Route::Robots => &[Format::Text],
             Route::LlmsTxt => &[Format::Markdown],
             Route::Favicon => &[Format::File],
+            Route::Subscribe => &[Format::Html],
             Route::Media(_) => &[Format::File],
             Route::OpenApi | Route::Health => &[Format::Json],
             _ => &[Format::Html, Format::Json],

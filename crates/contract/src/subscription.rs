@@ -19,6 +19,8 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::preview::{hex, unhex};
+
 /// Longest address accepted, in bytes (RFC 5321's limit on a forward path, less the `<>`).
 pub const MAX_ADDRESS_LEN: usize = 254;
 /// Longest part before the `@`, in bytes (RFC 5321, 4.5.3.1.1).
@@ -463,8 +465,6 @@ fn mac(secret: &[u8], purpose: Purpose, address: &Address, expiry: Option<i64>) 
     mac.update(format!("newsroom-subscription\n{}\n{address}\n{expiry}", purpose.tag()).as_bytes());
     Ok(mac)
 }
-
-use crate::preview::{hex, unhex};
 
 #[cfg(test)]
 mod tests {

@@ -44,15 +44,21 @@ pub enum ScheduleError {
     Version(u32),
 }
 
-/// The plan at `now` for the stored schedule `stored` (`None`: never published).
-pub fn plan(config: &Config, stored: Option<&[u8]>, now: DateTime<Utc>) -> Result<Plan, ScheduleError> {
-    let Some(hub) = &config.websub_hub else { return Ok(Plan::Idle("WEBSUB_HUB is not set")) };
-    let Some(base) = &config.base_url else { return Ok(Plan::Idle("BASE_URL is not set: feed URLs unknown")) };
-    let Some(bytes) = stored else { return Ok(Plan::Idle("nothing published yet")) };
+/// The stored schedule (`index:upcoming`), checked.
+pub fn read(bytes: &[u8]) -> Result<UpcomingRecord, ScheduleError> {
     let record: UpcomingRecord = serde_json::from_slice(bytes).map_err(|e| ScheduleError::Damaged(e.to_string()))?;
     if record.v != SCHEMA_VERSION {
         return Err(ScheduleError::Version(record.v));
     }
+    Ok(record)
+}
+
+/// The WebSub plan at `now` for the stored schedule `stored` (`None`: never published).
+pub fn plan(config: &Config, stored: Option<&[u8]>, now: DateTime<Utc>) -> Result<Plan, ScheduleError> {
+    let Some(hub) = &config.websub_hub else { return Ok(Plan::Idle("WEBSUB_HUB is not set")) };
+    let Some(base) = &config.base_url else { return Ok(Plan::Idle("BASE_URL is not set: feed URLs unknown")) };
+    let Some(bytes) = stored else { return Ok(Plan::Idle("nothing published yet")) };
+    let record = read(bytes)?;
     let releases: Vec<Announcement> = due(&record, now)
         .map(|u| Announcement {
             slug: u.slug.clone(),

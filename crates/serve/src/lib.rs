@@ -3,7 +3,8 @@
 //! response; [`conditional`] turns that into what this request gets (`304`, `HEAD`).
 //! Around it: content negotiation ([`negotiate`]), the isolate's memory cache
 //! ([`memory_cache`]) and what operators see of each request ([`observe`]). [`golive`]
-//! plans what the Cron Trigger announces.
+//! plans what the Cron Trigger announces; [`subscribe`] reads the subscription forms and links, [`delivery`] plans
+//! and renders the mails of a release.
 //!
 //! Architecture invariant: no I/O and no `await`; time comes in with the request facts.
 //! Compiled for wasm (the worker) and natively (tests and benchmarks).
@@ -11,12 +12,14 @@
 #![deny(missing_docs)]
 
 pub mod conditional;
+pub mod delivery;
 pub mod golive;
 pub mod http;
 pub mod memory_cache;
 pub mod negotiate;
 pub mod observe;
 pub mod respond;
+pub mod subscribe;
 
 pub use conditional::{delivery, finalize, Delivery, BODY_HEADERS};
 pub use respond::{

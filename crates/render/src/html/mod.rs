@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages (maud escapes every interpolated string).
 
 mod pages;
+mod subscribe;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -14,6 +15,7 @@ pub use pages::{
     archive_page, error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page, search_page,
     year_page, Preview,
 };
+pub use subscribe::{subscribe_page, SubscribeView};
 
 const STYLE: &str = include_str!("style.css");
 
@@ -143,6 +145,7 @@ fn layout(head: &Head<'_>, labels: &Labels, site: &Site, main: Markup) -> String
                                 a href={ (base) "/" (feed_file(Some(*format))) } type=(format.media_type()) { (name) }
                             }
                         }
+                        p.feeds { a href=(subscribe_link(base)) { (labels.by_email) } }
                     }
                     @if let Some(c) = &head.canonical {
                         p { a.alt href=(with_param(c, "format", "json")) type="application/json" { (labels.as_json) } }
@@ -152,6 +155,17 @@ fn layout(head: &Head<'_>, labels: &Labels, site: &Site, main: Markup) -> String
         }
     }
     .into_string()
+}
+
+/// The subscription form for the releases of the feeds at `base` (`""`: every release,
+/// `/publishers/{slug}`, `/keywords/{slug}`), with that scope ticked.
+fn subscribe_link(base: &str) -> String {
+    let scope = match base.strip_prefix('/').and_then(|b| b.split_once('/')) {
+        Some(("publishers", slug)) => format!("publisher:{slug}"),
+        Some(("keywords", slug)) => format!("keyword:{slug}"),
+        _ => "all".into(),
+    };
+    format!("/subscribe?scope={}", scope.replace(':', "%3A"))
 }
 
 /// Previous/next links and "page 2 / 5".

@@ -9,6 +9,7 @@
 //! links as written (made absolute, never rewritten through a tracker), and every release
 //! mail carries a visible unsubscribe link and the RFC 8058 one-click headers.
 
+pub mod ahead;
 mod body;
 mod confirm;
 mod labels;

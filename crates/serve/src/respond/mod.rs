@@ -24,6 +24,7 @@ mod resolve;
 mod response;
 mod search;
 mod stored;
+mod subscribe;
 #[cfg(test)]
 mod tests;
 
@@ -209,6 +210,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         Route::OpenApi => stored::raw_value(kv::OPENAPI_KEY.into(), CacheKind::List, req, loaded),
         Route::Health => health::render_health(req, loaded),
         Route::Favicon => icon::render_icon(t, req, loaded),
+        Route::Subscribe => subscribe::render_form(t, req, loaded),
         Route::Media(name) => stored::raw_value(contract::media::key(name), CacheKind::Immutable, req, loaded),
     }
 }

@@ -216,6 +216,7 @@ pub(super) fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format,
         | Route::Robots
         | Route::LlmsTxt
         | Route::Favicon
+        | Route::Subscribe
         | Route::Media(_)
         | Route::OpenApi
         | Route::Health,

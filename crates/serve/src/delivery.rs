@@ -1,0 +1,155 @@
+//! Delivering a release to its subscribers, sans-IO. At a release's moment the Cron Trigger
+//! claims its mailing once ([`sql::CLAIM_MAILING`]) and splits the subscribers into [`Job`]s
+//! by id range, one Queue message each; the queue consumer reads a job's recipients
+//! ([`sql::RECIPIENTS`]), claims each (release, subscriber) pair ([`sql::CLAIM_DELIVERY`])
+//! and sends the [`mails`] of the claimed ones. A claim is made before the provider is
+//! called and given back only when the provider says to try again, so a retried job, a
+//! second trigger run or a half-failed batch never mails anyone twice.
+
+use contract::model::MailRecord;
+use contract::subscription::{unsubscribe_token, Address, Scope};
+
+use crate::respond::decode;
+use crate::subscribe::mail::ahead::{finish, parts_in, why_line};
+use crate::subscribe::mail::{Mail, Named};
+use crate::subscribe::{link_url, read_scopes, UNSUBSCRIBE_PATH};
+
+/// Subscribers per queue message: one provider batch each, well within a consumer's time.
+pub const PER_JOB: i64 = 100;
+
+/// One queue message: mail release `slug` to the subscribers with ids `from..=to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The release.
+    pub slug: String,
+    /// First subscriber id.
+    pub from: i64,
+    /// Last subscriber id.
+    pub to: i64,
+}
+
+impl Job {
+    /// The message body: `{slug} {from} {to}` (a slug has no spaces).
+    pub fn encode(&self) -> String {
+        format!("{} {} {}", self.slug, self.from, self.to)
+    }
+
+    /// A message body written by [`Job::encode`]; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Job> {
+        let mut parts = text.split(' ');
+        let slug = parts.next().filter(|s| contract::slug::is_valid(s))?.to_string();
+        let from = parts.next()?.parse().ok()?;
+        let to = parts.next()?.parse().ok()?;
+        (parts.next().is_none() && from <= to).then_some(Job { slug, from, to })
+    }
+}
+
+/// The jobs that cover subscriber ids `1..=max_id` for `slug`, [`PER_JOB`] ids each.
+pub fn jobs(slug: &str, max_id: i64) -> Vec<Job> {
+    (0..(max_id.max(0) + PER_JOB - 1) / PER_JOB)
+        .map(|n| Job { slug: slug.to_string(), from: n * PER_JOB + 1, to: ((n + 1) * PER_JOB).min(max_id) })
+        .collect()
+}
+
+/// A confirmed subscriber as [`sql::RECIPIENTS`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscriber {
+    /// Row id.
+    pub id: i64,
+    /// Where the mail goes (checked again on the way out of D1).
+    pub address: Address,
+    /// What they subscribed to.
+    pub scopes: Vec<Scope>,
+    /// Their language.
+    pub lang: String,
+}
+
+impl Subscriber {
+    /// A row's columns; `None` when the stored address no longer parses.
+    pub fn from_row(id: i64, address: &str, scopes: &str, lang: &str) -> Option<Subscriber> {
+        let address = Address::parse(address).ok()?;
+        Some(Subscriber { id, address, scopes: read_scopes(scopes), lang: crate::subscribe::language(lang).into() })
+    }
+}
+
+/// Why a job cannot be mailed (logged; the job is not retried).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// The release record is damaged.
+    #[error("{0}")]
+    Record(String),
+    /// The mail could not be made (a URL that cannot stand in a mail, a short secret).
+    #[error("{0}")]
+    Mail(String),
+}
+
+/// The mails of a release (`record`: the bytes of its `mail:{slug}`, rendered ahead) for
+/// the `subscribers` whose scopes cover it, each with the subscriber's id; on `origin`,
+/// signed with `secret`.
+pub fn mails(
+    record: &[u8],
+    subscribers: &[Subscriber],
+    origin: &str,
+    site: &str,
+    secret: &[u8],
+) -> Result<Vec<(i64, Address, Mail)>, DeliveryError> {
+    let record: MailRecord = decode("mail", record).map_err(|e| DeliveryError::Record(e.to_string()))?;
+    let publisher = &record.publisher;
+    let mut out = Vec::new();
+    for s in subscribers {
+        let keywords = record.keywords.iter().map(|k| k.slug.as_str());
+        let Some(scope) = s.scopes.iter().find(|scope| scope.matches(&publisher.slug, keywords.clone())) else {
+            continue;
+        };
+        let name = match scope {
+            Scope::All => None,
+            Scope::Publisher(_) => Some(publisher.name.as_str()),
+            Scope::Keyword(slug) => record.keywords.iter().find(|k| &k.slug == slug).map(|k| k.label.as_str()),
+        };
+        let Some(parts) = parts_in(&record, &s.lang) else {
+            return Err(DeliveryError::Record("the mail record has no English mail".into()));
+        };
+        let token = unsubscribe_token(secret, &s.address).map_err(|e| DeliveryError::Mail(e.to_string()))?;
+        let unsubscribe = link_url(origin, UNSUBSCRIBE_PATH, &s.address, &token);
+        let why = why_line(&s.lang, Named { scope, name }, site);
+        let mail = finish(parts, origin, &why, &unsubscribe).map_err(|e| DeliveryError::Mail(e.to_string()))?;
+        out.push((s.id, s.address.clone(), mail));
+    }
+    Ok(out)
+}
+
+/// The statements of delivery (`migrations/0002_subscriptions.sql`).
+pub mod sql {
+    /// Claims the mailing of `?1` slug at `?2` moment (`?3` now): one row only for the
+    /// first run, ever; a correction or a moved moment is not mailed again.
+    pub const CLAIM_MAILING: &str = "INSERT INTO mailings (slug, moment, claimed_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (slug) DO NOTHING RETURNING slug";
+    /// The highest subscriber id (the jobs' range).
+    pub const MAX_ID: &str = "SELECT COALESCE(MAX(id), 0) FROM subscribers";
+    /// Confirmed subscribers with ids `?1..=?2` not yet mailed release `?3`.
+    pub const RECIPIENTS: &str = "SELECT id, address, scopes, lang FROM subscribers s \
+         WHERE id BETWEEN ?1 AND ?2 AND confirmed_at IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.slug = ?3 AND d.subscriber = s.id)";
+    /// Claims the mail of release `?1` to subscriber `?2` at `?3`: a row only the first time.
+    pub const CLAIM_DELIVERY: &str = "INSERT INTO deliveries (slug, subscriber, sent_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (slug, subscriber) DO NOTHING RETURNING subscriber";
+    /// Gives the claim of `?1` release to `?2` subscriber back (the provider said retry).
+    pub const UNCLAIM_DELIVERY: &str = "DELETE FROM deliveries WHERE slug = ?1 AND subscriber = ?2";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_cover_every_id_once() {
+        assert!(jobs("x", 0).is_empty());
+        let all = jobs("x", 250);
+        assert_eq!(all.iter().map(|j| (j.from, j.to)).collect::<Vec<_>>(), [(1, 100), (101, 200), (201, 250)]);
+        let job = &all[1];
+        assert_eq!(Job::parse(&job.encode()).as_ref(), Some(job));
+        for bad in ["", "x", "x 1", "x 2 1", "x 1 2 3", "../x 1 2", "x a 2"] {
+            assert_eq!(Job::parse(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The subscription pages' reads and writes (`/subscribe`, `/subscribe/confirm`,
+//! `/unsubscribe`): the form's body, D1 (`serve::subscribe::sql`), the Rate Limiting binding
+//! and the confirmation mail. What the input means is the core's (`serve::subscribe`,
+//! `contract::subscription`); every answer is a page in the reader's language, never an
+//! error page without a way on, and `no-store`: these pages hold personal links.
+
+use chrono::{DateTime, Duration, Utc};
+use contract::subscription::{self as sub, Purpose};
+use serve::http::{HttpResponse, RequestFacts};
+use serve::subscribe::mail::{confirmation_mail, Confirmation, Named};
+use serve::subscribe::{
+    language, parse_form, parse_link, sql, stored_scopes, Form, Site, SubscribeView, Subscription, CONFIRM_PATH,
+    MAX_FORM_BYTES, SUBSCRIBE_PATH, UNSUBSCRIBE_PATH,
+};
+use worker::js_sys::{futures::JsFuture, Uint8Array};
+use worker::wasm_bindgen::JsValue;
+use worker::{web_sys, Env, Result};
+
+use crate::mail::{Postmark, Sender};
+use serve::subscribe::mail::provider::Outcome;
+
+/// Binding of the per-IP limit on posted forms (`[[ratelimits]]` in `wrangler.toml`).
+const LIMITER: &str = "SUBSCRIBE_LIMIT";
+
+/// True for the requests this module answers: posting the form, and the links (the form
+/// itself is the core's, `GET /subscribe`).
+pub fn handles(method: &str, path: &str) -> bool {
+    matches!((method, path), ("POST", SUBSCRIBE_PATH) | (_, CONFIRM_PATH | UNSUBSCRIBE_PATH))
+}
+
+/// The answer to a request for one of [`handles`]'s paths.
+pub async fn answer(
+    req: &web_sys::Request,
+    facts: &RequestFacts,
+    env: &Env,
+    secret: Option<&str>,
+) -> Result<HttpResponse> {
+    let lang = language(&facts.config.lang);
+    let origin = facts.config.base_url.clone().unwrap_or_else(|| facts.origin.clone());
+    let page = |status: u16, view: &SubscribeView, lang: &str| {
+        let site = Site { origin: &origin, name: facts.config.site_name.as_deref() };
+        serve::subscribe::page(status, view, &site, lang)
+    };
+    let (Some(secret), Some(sender)) = (secret.filter(|s| s.len() >= sub::MIN_SECRET_LEN), Postmark::from_env(env))
+    else {
+        let text = "E-mail subscriptions are not set up on this newsroom (MAIL_FROM, MAIL_API_TOKEN, PREVIEW_SECRET).";
+        return Ok(page(503, &SubscribeView::Form { scopes: &[], problem: Some(text) }, lang));
+    };
+    let secret = secret.as_bytes();
+    let db = env.d1("DB")?;
+    let method = facts.method.as_str();
+    match (facts.path.as_str(), method) {
+        (SUBSCRIBE_PATH, "POST") => {
+            if !within_limit(env, req).await {
+                let text = "Too many requests from your address; please try again in a minute.";
+                return Ok(page(429, &SubscribeView::Form { scopes: &[], problem: Some(text) }, lang));
+            }
+            let body = read_body(req).await?;
+            match body.as_deref().map(|b| parse_form(b, lang)) {
+                None => {
+                    Ok(page(413, &SubscribeView::Form { scopes: &[], problem: Some("the form is too long") }, lang))
+                }
+                Some(Err(e)) => {
+                    Ok(page(400, &SubscribeView::Form { scopes: &[], problem: Some(&e.to_string()) }, lang))
+                }
+                Some(Ok(Form::Bot)) => Ok(page(200, &SubscribeView::Sent, lang)),
+                Some(Ok(Form::Subscribe(s))) => {
+                    let lang = s.lang.clone();
+                    request_confirmation(&db, &sender, secret, &s, &origin, facts).await?;
+                    Ok(page(200, &SubscribeView::Sent, &lang))
+                }
+            }
+        }
+        (CONFIRM_PATH | UNSUBSCRIBE_PATH, "GET" | "HEAD" | "POST") => {
+            let purpose = if facts.path == CONFIRM_PATH { Purpose::Confirm } else { Purpose::Unsubscribe };
+            let Some(link) = parse_link(facts.query.as_deref()) else {
+                return Ok(page(400, &SubscribeView::BadLink, lang));
+            };
+            if sub::verify(secret, purpose, &link.address, &link.token, facts.now).is_err() {
+                return Ok(page(400, &SubscribeView::BadLink, lang));
+            }
+            let action = format!("{}?{}", facts.path, facts.query.as_deref().unwrap_or(""));
+            if method != "POST" {
+                let view = match purpose {
+                    Purpose::Confirm => SubscribeView::ConfirmAsk { action: &action },
+                    Purpose::Unsubscribe => SubscribeView::UnsubscribeAsk { action: &action },
+                };
+                return Ok(page(200, &view, lang));
+            }
+            let address = JsValue::from_str(link.address.as_str());
+            match purpose {
+                Purpose::Confirm => {
+                    let args = [address, sub::token_hash(&link.token).into(), rfc3339(facts.now).into()];
+                    let rows = db.prepare(sql::CONFIRM).bind(&args)?.raw_js_value().await?;
+                    let view = if rows.is_empty() { SubscribeView::BadLink } else { SubscribeView::Confirmed };
+                    Ok(page(if rows.is_empty() { 400 } else { 200 }, &view, lang))
+                }
+                Purpose::Unsubscribe => {
+                    let rows = db.prepare(sql::REMOVE).bind(&[address])?.raw_js_value().await?;
+                    if let Some(id) = rows.first().and_then(|row| worker::js_sys::Reflect::get_u32(row, 0).ok()) {
+                        db.prepare(sql::REMOVE_DELIVERIES).bind(&[id])?.run().await?;
+                    }
+                    // Already gone is gone: the one click succeeds either way.
+                    Ok(page(200, &SubscribeView::Unsubscribed, lang))
+                }
+            }
+        }
+        _ => {
+            let mut r = page(405, &SubscribeView::Form { scopes: &[], problem: Some("use GET or POST") }, lang);
+            r.headers.push(("allow", "GET, HEAD, POST".into()));
+            Ok(r)
+        }
+    }
+}
+
+/// Records a pending subscription and mails its confirmation link, unless the address is
+/// confirmed already or was sent a link in the last day: the answer is the same either way.
+async fn request_confirmation(
+    db: &worker::D1Database,
+    sender: &Postmark,
+    secret: &[u8],
+    s: &Subscription,
+    origin: &str,
+    facts: &RequestFacts,
+) -> Result<()> {
+    let address = JsValue::from_str(s.address.as_str());
+    let rows = db.prepare(sql::FIND).bind(std::slice::from_ref(&address))?.raw_js_value().await?;
+    if let Some(row) = rows.first() {
+        let confirmed = worker::js_sys::Reflect::get_u32(row, 0).ok().is_some_and(|v| !v.is_null());
+        let sent = worker::js_sys::Reflect::get_u32(row, 1).ok().and_then(|v| v.as_string());
+        let recent = sent
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .is_some_and(|at| facts.now - at.to_utc() < Duration::days(1));
+        if confirmed || recent {
+            return Ok(());
+        }
+    }
+    let (token, expires) = sub::confirm_token(secret, &s.address, facts.now)
+        .map_err(|e| worker::Error::RustError(format!("cannot sign a confirmation link: {e}")))?;
+    let args = [
+        address,
+        stored_scopes(&s.scopes).into(),
+        s.lang.as_str().into(),
+        sub::token_hash(&token).into(),
+        rfc3339(facts.now).into(),
+    ];
+    db.prepare(sql::PENDING).bind(&args)?.run().await?;
+    let url = serve::subscribe::link_url(origin, CONFIRM_PATH, &s.address, &token);
+    let expires = contract::model::Timestamp {
+        at: expires.fixed_offset(),
+        zone: "UTC".into(),
+        precision: contract::model::Precision::Second,
+    };
+    let named: Vec<Named> = s.scopes.iter().map(|scope| Named { scope, name: None }).collect();
+    let site = facts.config.site_name(&s.lang).to_string();
+    let confirmation =
+        Confirmation { lang: &s.lang, site: &site, origin, confirm_url: &url, expires: &expires, scopes: &named };
+    let mail = confirmation_mail(&confirmation).map_err(|e| worker::Error::RustError(format!("{e:?}")))?;
+    let outcome = sender.send(&[(s.address.clone(), mail)]).await;
+    if !matches!(outcome.as_deref(), Ok([Outcome::Sent { .. }])) {
+        // Not sent: the day's one confirmation is not used up, so trying again sends it.
+        db.prepare(sql::UNSENT).bind(&[JsValue::from_str(s.address.as_str())])?.run().await?;
+        let why = match outcome {
+            Ok(outcomes) => format!("{outcomes:?}"),
+            Err(e) => e.to_string(),
+        };
+        return Err(worker::Error::RustError(format!("the confirmation mail was not sent: {why}")));
+    }
+    Ok(())
+}
+
+/// False when this client posted too many forms lately (the binding missing: no limit).
+async fn within_limit(env: &Env, req: &web_sys::Request) -> bool {
+    let Ok(limiter) = env.rate_limiter(LIMITER) else { return true };
+    let ip = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "local".into());
+    limiter.limit(ip).await.map(|o| o.success).unwrap_or(true)
+}
+
+/// The request body, or `None` when it is longer than [`MAX_FORM_BYTES`].
+async fn read_body(req: &web_sys::Request) -> Result<Option<Vec<u8>>> {
+    let buffer = JsFuture::from(req.array_buffer()?).await?;
+    let bytes = Uint8Array::new(&buffer);
+    Ok((bytes.length() as usize <= MAX_FORM_BYTES).then(|| bytes.to_vec()))
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
