@@ -21,4 +21,5 @@ ticker=$!
 node scripts/mail-stub.mjs 8788 &
 stub=$!
 trap 'kill $ticker $stub 2>/dev/null || true' EXIT
-npx wrangler dev "$@" --test-scheduled
+# BASE_URL: mails need absolute links (the release mails are sent from the queue).
+npx wrangler dev "$@" --test-scheduled --var "BASE_URL:$url"

@@ -6,11 +6,18 @@
 use chrono::{DateTime, Utc};
 use contract::golive::UpcomingRecord;
 use contract::kv;
-use serve::delivery::{jobs, mails, sql, Job, Subscriber};
+use std::collections::BTreeSet;
+
+use contract::subscription::Address;
+use serve::delivery::{id_list, jobs, mails, sql, DeliveryError, Job, Subscriber};
 use serve::subscribe::mail::provider::Outcome;
+use serve::subscribe::mail::Mail;
 use worker::js_sys::Reflect;
 use worker::wasm_bindgen::JsValue;
-use worker::{console_log, event, Context, Env, MessageBatch, MessageExt, QueueContentType, RawMessageBuilder, Result};
+use worker::{
+    console_log, event, Context, Env, MessageBatch, MessageExt, QueueContentType, QueueRetryOptions,
+    QueueRetryOptionsBuilder, RawMessageBuilder, Result,
+};
 
 use crate::mail::{Postmark, Sender};
 
@@ -26,6 +33,16 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
     if due.is_empty() {
         return Ok(Vec::new());
     }
+    // Nothing is claimed that the consumer could not send: a mailing claimed is never again.
+    let (config, secret) = crate::settings(env);
+    let ready = Postmark::from_env(env).is_some()
+        && config.is_ok_and(|c| c.base_url.is_some())
+        && secret.is_some_and(|s| s.len() >= contract::subscription::MIN_SECRET_LEN);
+    if !ready {
+        return Err(worker::Error::RustError(
+            "mails not sent: MAIL_FROM, MAIL_API_TOKEN, BASE_URL or PREVIEW_SECRET is not set".into(),
+        ));
+    }
     let db = env.d1("DB")?;
     let queue = env.queue(QUEUE)?;
     let claimed_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -36,15 +53,26 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
         if db.prepare(sql::CLAIM_MAILING).bind(&args)?.raw_js_value().await?.is_empty() {
             continue; // mailed (or being mailed) by an earlier run
         }
-        let rows = db.prepare(sql::MAX_ID).raw_js_value().await?;
-        let max_id = rows.first().and_then(|r| column(r, 0).as_f64()).unwrap_or(0.0) as i64;
-        for job in jobs(&u.slug, max_id) {
-            let message = RawMessageBuilder::new(JsValue::from_str(&job.encode()));
-            queue.send_raw(message.build_with_content_type(QueueContentType::Text)).await?;
+        if let Err(e) = enqueue(&db, &queue, &u.slug).await {
+            // Given back: the next run claims it again (a job queued twice mails no one
+            // twice, each delivery being claimed on its own).
+            db.prepare(sql::UNCLAIM_MAILING).bind(&[JsValue::from_str(&u.slug)])?.run().await?;
+            return Err(e);
         }
         scheduled.push(u.slug.clone());
     }
     Ok(scheduled)
+}
+
+/// Puts the jobs of `slug`'s mailing on the queue, a hundred messages a call.
+async fn enqueue(db: &worker::D1Database, queue: &worker::Queue, slug: &str) -> Result<()> {
+    let rows = db.prepare(sql::MAX_ID).raw_js_value().await?;
+    let max_id = rows.first().and_then(|r| column(r, 0).as_f64()).unwrap_or(0.0) as i64;
+    for job in jobs(slug, max_id) {
+        let message = RawMessageBuilder::new(JsValue::from_str(&job.encode()));
+        queue.send_raw(message.build_with_content_type(QueueContentType::Text)).await?;
+    }
+    Ok(())
 }
 
 /// The queue consumer: each message is one [`Job`]. A job that fails as a whole is retried
@@ -62,7 +90,7 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
             Ok((sent, retry)) => {
                 console_log!("{{\"queue\":\"mail\",\"slug\":{:?},\"sent\":{sent},\"retry\":{retry}}}", job.slug);
                 if retry {
-                    message.retry()
+                    message.retry_with_options(&later())
                 } else {
                     message.ack()
                 }
@@ -72,14 +100,24 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
                     "{{\"level\":\"error\",\"queue\":\"mail\",\"job\":{body:?},\"error\":{:?}}}",
                     e.to_string()
                 );
-                message.retry();
+                message.retry_with_options(&later());
             }
         }
     }
     Ok(())
 }
 
-/// Mails one job; answers how many went out and whether some must be tried again.
+/// Tries a job again after this many seconds (a provider's rate limit or outage passes).
+fn later() -> QueueRetryOptions {
+    QueueRetryOptionsBuilder::new().with_delay_seconds(RETRY_SECONDS).build()
+}
+
+/// The delay before a job is tried again.
+const RETRY_SECONDS: u32 = 10;
+
+/// Mails one job; answers how many went out and whether some must be tried again. Every
+/// recipient is claimed before the provider is called, all in one statement; claims are
+/// given back only for what the provider did not take and says to try again.
 async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
     let Some(sender) = Postmark::from_env(env) else {
         return Err(worker::Error::RustError("MAIL_FROM or MAIL_API_TOKEN is not set".into()));
@@ -87,6 +125,9 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
     let (config, secret) = crate::settings(env);
     let config = config.map_err(|e| worker::Error::RustError(e.to_string()))?;
     let secret = secret.unwrap_or_default();
+    let Some(origin) = config.base_url.as_deref() else {
+        return Err(worker::Error::RustError("BASE_URL is not set: mails need absolute links".into()));
+    };
     let Some(record) = env.kv(crate::BINDING)?.get(&kv::mail_key(&job.slug)).bytes().await? else {
         return Ok((0, false)); // removed before its mail went out: not mailed at all
     };
@@ -101,41 +142,47 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
             Subscriber::from_row(column(r, 0).as_f64()? as i64, &text(1), &text(2), &text(3))
         })
         .collect();
-    let Some(origin) = config.base_url.as_deref() else {
-        return Err(worker::Error::RustError("BASE_URL is not set: mails need absolute links".into()));
-    };
-    let site = config.site_name(&config.lang);
-    let all = mails(&record, &subscribers, origin, site, secret.as_bytes())
-        .map_err(|e| worker::Error::RustError(e.to_string()))?;
     let now = crate::now_rfc3339();
-    let mut claimed = Vec::new();
-    for (id, address, mail) in all {
-        let args = [slug.clone(), JsValue::from_f64(id as f64), now.as_str().into()];
-        if !db.prepare(sql::CLAIM_DELIVERY).bind(&args)?.raw_js_value().await?.is_empty() {
-            claimed.push((id, address, mail));
+    let site = config.site_name(&config.lang);
+    let all = match mails(&record, &subscribers, origin, site, secret.as_bytes(), crate::now()) {
+        Ok(all) => all,
+        Err(DeliveryError::NotYet) => {
+            // A schedule older than the latest publish: the trigger claims it at its moment.
+            db.prepare(sql::UNCLAIM_MAILING).bind(&[slug])?.run().await?;
+            return Ok((0, false));
         }
+        Err(e) => return Err(worker::Error::RustError(e.to_string())),
+    };
+    if all.is_empty() {
+        return Ok((0, false));
     }
+    let ids = JsValue::from_str(&id_list(all.iter().map(|(id, ..)| *id)));
+    let rows =
+        db.prepare(sql::CLAIM_DELIVERIES).bind(&[slug.clone(), ids, now.as_str().into()])?.raw_js_value().await?;
+    let claimed_ids: BTreeSet<i64> = rows.iter().filter_map(|r| column(r, 0).as_f64()).map(|id| id as i64).collect();
+    let claimed: Vec<(i64, Address, Mail)> = all.into_iter().filter(|(id, ..)| claimed_ids.contains(id)).collect();
     if claimed.is_empty() {
         return Ok((0, false));
     }
-    let batch: Vec<_> = claimed.iter().map(|(_, a, m)| (a.clone(), m.clone())).collect();
+    let batch: Vec<(Address, Mail)> = claimed.iter().map(|(_, a, m)| (a.clone(), m.clone())).collect();
     let outcomes = match sender.send(&batch).await {
         Ok(outcomes) => outcomes,
-        Err(e) => {
+        Err(failure) if failure.retryable => {
             give_back(&db, &slug, claimed.iter().map(|(id, ..)| *id)).await?;
-            return Err(e);
+            return Err(worker::Error::RustError(failure.reason));
+        }
+        Err(failure) => {
+            // Perhaps sent, perhaps never sendable: kept claimed, so never sent twice.
+            console_log!("{{\"level\":\"error\",\"queue\":\"mail\",\"not retried\":{:?}}}", failure.reason);
+            return Ok((0, false));
         }
     };
-    let (mut sent, mut retry) = (0, Vec::new());
+    let (mut sent, mut retry, mut inactive) = (0, Vec::new(), Vec::new());
     for ((id, address, _), outcome) in claimed.iter().zip(&outcomes) {
         match outcome {
             Outcome::Sent { .. } => sent += 1,
             Outcome::Retry { .. } => retry.push(*id),
-            Outcome::Inactive { .. } => {
-                // The provider will never deliver there: the subscription ends.
-                let remove = db.prepare(serve::subscribe::sql::REMOVE);
-                remove.bind(&[JsValue::from_str(address.as_str())])?.run().await?;
-            }
+            Outcome::Inactive { .. } => inactive.push(address.clone()),
             Outcome::Rejected { code, message } => {
                 console_log!(
                     "{{\"level\":\"warning\",\"queue\":\"mail\",\"rejected\":{code},\"message\":{message:?}}}"
@@ -145,13 +192,20 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
     }
     let again = !retry.is_empty();
     give_back(&db, &slug, retry.into_iter()).await?;
+    for address in inactive {
+        // The provider will never deliver there: the subscription ends, with its records.
+        let address = JsValue::from_str(address.as_str());
+        let deliveries = db.prepare(serve::subscribe::sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?;
+        db.batch(vec![deliveries, db.prepare(serve::subscribe::sql::REMOVE).bind(&[address])?]).await?;
+    }
     Ok((sent, again))
 }
 
 /// Deletes the delivery claims of `ids` for `slug`: the next try mails them.
 async fn give_back(db: &worker::D1Database, slug: &JsValue, ids: impl Iterator<Item = i64>) -> Result<()> {
-    for id in ids {
-        db.prepare(sql::UNCLAIM_DELIVERY).bind(&[slug.clone(), JsValue::from_f64(id as f64)])?.run().await?;
+    let ids = id_list(ids);
+    if ids != "[]" {
+        db.prepare(sql::GIVE_BACK).bind(&[slug.clone(), JsValue::from_str(&ids)])?.run().await?;
     }
     Ok(())
 }

@@ -127,10 +127,14 @@ async fn subscriptions(req: &web_sys::Request, mut facts: RequestFacts, env: &En
     subscribe::answer(req, &facts, env, secret.as_deref()).await
 }
 
+/// The runtime's clock.
+fn now() -> DateTime<chrono::Utc> {
+    DateTime::from_timestamp_millis(i64::try_from(now_ms()).unwrap_or(i64::MAX)).unwrap_or_default()
+}
+
 /// The runtime's clock as RFC 3339 (UTC, seconds).
 fn now_rfc3339() -> String {
-    let millis = i64::try_from(now_ms()).unwrap_or(i64::MAX);
-    DateTime::from_timestamp_millis(millis).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The deployment's settings and preview secret, read once per isolate.

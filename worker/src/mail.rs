@@ -12,10 +12,21 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::web_sys::{self, Headers, RequestInit};
 use worker::{Env, Result};
 
+/// Why a whole batch got no per-message outcomes.
+#[derive(Debug)]
+pub(crate) struct SendFailure {
+    /// Sending the same batch later may succeed, and nothing of it was sent (a network
+    /// failure, a rate limit, a 5xx). Otherwise the provider may have sent some of it (an
+    /// answer it could not read) or never will (a wrong token): not to be sent again.
+    pub retryable: bool,
+    /// What happened, for the log.
+    pub reason: String,
+}
+
 /// Where mail goes: one call per batch of messages, one outcome per message, in order.
 pub(crate) trait Sender {
-    /// Sends `mails`, each to its address; `Err` when the whole request failed.
-    async fn send(&self, mails: &[(Address, Mail)]) -> Result<Vec<Outcome>>;
+    /// Sends `mails`, each to its address.
+    async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure>;
 }
 
 /// Postmark's `POST /email/batch` (or a stub with its shape).
@@ -42,7 +53,19 @@ impl Postmark {
 }
 
 impl Sender for Postmark {
-    async fn send(&self, mails: &[(Address, Mail)]) -> Result<Vec<Outcome>> {
+    async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure> {
+        let (status, body) = self
+            .post(mails)
+            .await
+            .map_err(|e| SendFailure { retryable: true, reason: format!("the mail provider: {e}") })?;
+        parse_batch_response(status, &body, mails.len())
+            .map_err(|e| SendFailure { retryable: e.is_retryable(), reason: format!("the mail provider: {e}") })
+    }
+}
+
+impl Postmark {
+    /// The batch request; answers the status and the body.
+    async fn post(&self, mails: &[(Address, Mail)]) -> Result<(u16, Vec<u8>)> {
         let messages: Vec<Outgoing> = mails
             .iter()
             .map(|(to, mail)| Outgoing { from: &self.from, to, mail, stream: &self.stream, tag: None })
@@ -60,8 +83,6 @@ impl Sender for Postmark {
         let response: web_sys::Response =
             JsFuture::from(global.fetch_with_str_and_init(&url, &init)).await?.dyn_into()?;
         let body = JsFuture::from(response.array_buffer()?).await?;
-        let body = Uint8Array::new(&body).to_vec();
-        parse_batch_response(response.status(), &body, mails.len())
-            .map_err(|e| worker::Error::RustError(format!("the mail provider: {e:?}")))
+        Ok((response.status(), Uint8Array::new(&body).to_vec()))
     }
 }

@@ -41,8 +41,10 @@ pub async fn answer(
         let site = Site { origin: &origin, name: facts.config.site_name.as_deref() };
         serve::subscribe::page(status, view, &site, lang)
     };
-    let (Some(secret), Some(sender)) = (secret.filter(|s| s.len() >= sub::MIN_SECRET_LEN), Postmark::from_env(env))
-    else {
+    // The links need only the secret: unsubscribing works even when sending is switched off.
+    let sender = Postmark::from_env(env);
+    let secret = secret.filter(|s| s.len() >= sub::MIN_SECRET_LEN);
+    let Some(secret) = secret.filter(|_| sender.is_some() || facts.path != SUBSCRIBE_PATH) else {
         let text = "E-mail subscriptions are not set up on this newsroom (MAIL_FROM, MAIL_API_TOKEN, PREVIEW_SECRET).";
         return Ok(page(503, &SubscribeView::Form { scopes: &[], problem: Some(text) }, lang));
     };
@@ -66,7 +68,9 @@ pub async fn answer(
                 Some(Ok(Form::Bot)) => Ok(page(200, &SubscribeView::Sent, lang)),
                 Some(Ok(Form::Subscribe(s))) => {
                     let lang = s.lang.clone();
-                    request_confirmation(&db, &sender, secret, &s, &origin, facts).await?;
+                    if let Some(sender) = &sender {
+                        request_confirmation(&db, sender, secret, &s, &origin, facts).await?;
+                    }
                     Ok(page(200, &SubscribeView::Sent, &lang))
                 }
             }
@@ -96,10 +100,9 @@ pub async fn answer(
                     Ok(page(if rows.is_empty() { 400 } else { 200 }, &view, lang))
                 }
                 Purpose::Unsubscribe => {
-                    let rows = db.prepare(sql::REMOVE).bind(&[address])?.raw_js_value().await?;
-                    if let Some(id) = rows.first().and_then(|row| worker::js_sys::Reflect::get_u32(row, 0).ok()) {
-                        db.prepare(sql::REMOVE_DELIVERIES).bind(&[id])?.run().await?;
-                    }
+                    // Both at once (a D1 batch is one transaction): never a half-deleted address.
+                    let deliveries = db.prepare(sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?;
+                    db.batch(vec![deliveries, db.prepare(sql::REMOVE).bind(&[address])?]).await?;
                     // Already gone is gone: the one click succeeds either way.
                     Ok(page(200, &SubscribeView::Unsubscribed, lang))
                 }
@@ -114,7 +117,8 @@ pub async fn answer(
 }
 
 /// Records a pending subscription and mails its confirmation link, unless the address is
-/// confirmed already or was sent a link in the last day: the answer is the same either way.
+/// confirmed already or was sent a link in the last day (decided by one statement, so two
+/// posts at once send one mail): the answer is the same either way.
 async fn request_confirmation(
     db: &worker::D1Database,
     sender: &Postmark,
@@ -123,28 +127,22 @@ async fn request_confirmation(
     origin: &str,
     facts: &RequestFacts,
 ) -> Result<()> {
-    let address = JsValue::from_str(s.address.as_str());
-    let rows = db.prepare(sql::FIND).bind(std::slice::from_ref(&address))?.raw_js_value().await?;
-    if let Some(row) = rows.first() {
-        let confirmed = worker::js_sys::Reflect::get_u32(row, 0).ok().is_some_and(|v| !v.is_null());
-        let sent = worker::js_sys::Reflect::get_u32(row, 1).ok().and_then(|v| v.as_string());
-        let recent = sent
-            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-            .is_some_and(|at| facts.now - at.to_utc() < Duration::days(1));
-        if confirmed || recent {
-            return Ok(());
-        }
-    }
     let (token, expires) = sub::confirm_token(secret, &s.address, facts.now)
         .map_err(|e| worker::Error::RustError(format!("cannot sign a confirmation link: {e}")))?;
+    let address = JsValue::from_str(s.address.as_str());
     let args = [
         address,
         stored_scopes(&s.scopes).into(),
         s.lang.as_str().into(),
         sub::token_hash(&token).into(),
         rfc3339(facts.now).into(),
+        rfc3339(facts.now - Duration::days(1)).into(),
     ];
-    db.prepare(sql::PENDING).bind(&args)?.run().await?;
+    // One statement decides: a new address, or a pending one whose last confirmation mail
+    // is a day old, gets a row back and a mail; a confirmed one, or a recent one, nothing.
+    if db.prepare(sql::PENDING).bind(&args)?.raw_js_value().await?.is_empty() {
+        return Ok(());
+    }
     let url = serve::subscribe::link_url(origin, CONFIRM_PATH, &s.address, &token);
     let expires = contract::model::Timestamp {
         at: expires.fixed_offset(),
@@ -162,7 +160,7 @@ async fn request_confirmation(
         db.prepare(sql::UNSENT).bind(&[JsValue::from_str(s.address.as_str())])?.run().await?;
         let why = match outcome {
             Ok(outcomes) => format!("{outcomes:?}"),
-            Err(e) => e.to_string(),
+            Err(e) => e.reason,
         };
         return Err(worker::Error::RustError(format!("the confirmation mail was not sent: {why}")));
     }

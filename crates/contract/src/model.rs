@@ -625,6 +625,9 @@ pub struct ReleaseStub {
 pub struct MailRecord {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub v: u32,
+    /// The release's moment: the consumer mails nothing before it, whatever the schedule said.
+    #[serde(deserialize_with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
     /// The release's publisher (whose subscribers get it).
     pub publisher: PublisherRef,
     /// The release's keywords (whose subscribers get it).

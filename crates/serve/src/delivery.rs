@@ -6,6 +6,7 @@
 //! called and given back only when the provider says to try again, so a retried job, a
 //! second trigger run or a half-failed batch never mails anyone twice.
 
+use chrono::{DateTime, Utc};
 use contract::model::MailRecord;
 use contract::subscription::{unsubscribe_token, Address, Scope};
 
@@ -81,19 +82,31 @@ pub enum DeliveryError {
     /// The mail could not be made (a URL that cannot stand in a mail, a short secret).
     #[error("{0}")]
     Mail(String),
+    /// The release's moment has not come (the trigger read a schedule older than a change).
+    #[error("the release's moment has not come")]
+    NotYet,
+}
+
+/// A JSON array of ids, as [`sql::CLAIM_DELIVERIES`] and [`sql::GIVE_BACK`] take them.
+pub fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    format!("[{}]", ids.map(|id| id.to_string()).collect::<Vec<_>>().join(","))
 }
 
 /// The mails of a release (`record`: the bytes of its `mail:{slug}`, rendered ahead) for
 /// the `subscribers` whose scopes cover it, each with the subscriber's id; on `origin`,
-/// signed with `secret`.
+/// signed with `secret`; never before the release's moment (`now`).
 pub fn mails(
     record: &[u8],
     subscribers: &[Subscriber],
     origin: &str,
     site: &str,
     secret: &[u8],
+    now: DateTime<Utc>,
 ) -> Result<Vec<(i64, Address, Mail)>, DeliveryError> {
     let record: MailRecord = decode("mail", record).map_err(|e| DeliveryError::Record(e.to_string()))?;
+    if record.at > now {
+        return Err(DeliveryError::NotYet);
+    }
     let publisher = &record.publisher;
     let mut out = Vec::new();
     for s in subscribers {
@@ -130,11 +143,19 @@ pub mod sql {
     pub const RECIPIENTS: &str = "SELECT id, address, scopes, lang FROM subscribers s \
          WHERE id BETWEEN ?1 AND ?2 AND confirmed_at IS NOT NULL \
          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.slug = ?3 AND d.subscriber = s.id)";
-    /// Claims the mail of release `?1` to subscriber `?2` at `?3`: a row only the first time.
-    pub const CLAIM_DELIVERY: &str = "INSERT INTO deliveries (slug, subscriber, sent_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (slug, subscriber) DO NOTHING RETURNING subscriber";
-    /// Gives the claim of `?1` release to `?2` subscriber back (the provider said retry).
-    pub const UNCLAIM_DELIVERY: &str = "DELETE FROM deliveries WHERE slug = ?1 AND subscriber = ?2";
+    /// Claims, in one statement, the mails of release `?1` to the still confirmed
+    /// subscribers among the ids of the JSON array `?2`, at `?3`: answers the ids claimed now
+    /// (a pair claimed before, or an address gone meanwhile, answers nothing).
+    pub const CLAIM_DELIVERIES: &str = "INSERT INTO deliveries (slug, subscriber, sent_at) \
+         SELECT ?1, s.id, ?3 FROM subscribers s WHERE s.id IN (SELECT value FROM json_each(?2)) \
+         AND s.confirmed_at IS NOT NULL ON CONFLICT (slug, subscriber) DO NOTHING RETURNING subscriber";
+    /// Gives back the claims of release `?1` for the ids of the JSON array `?2` (not sent, to
+    /// be tried again).
+    pub const GIVE_BACK: &str =
+        "DELETE FROM deliveries WHERE slug = ?1 AND subscriber IN (SELECT value FROM json_each(?2))";
+    /// Gives back the mailing of `?1` (its moment turned out not to have come: a stale
+    /// schedule); the trigger claims it again at its moment.
+    pub const UNCLAIM_MAILING: &str = "DELETE FROM mailings WHERE slug = ?1";
 }
 
 #[cfg(test)]
@@ -151,5 +172,7 @@ mod tests {
         for bad in ["", "x", "x 1", "x 2 1", "x 1 2 3", "../x 1 2", "x a 2"] {
             assert_eq!(Job::parse(bad), None, "{bad}");
         }
+        assert_eq!(id_list([3, 1, 20].into_iter()), "[3,1,20]");
+        assert_eq!(id_list(std::iter::empty()), "[]");
     }
 }

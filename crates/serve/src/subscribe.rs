@@ -162,13 +162,14 @@ pub fn read_scopes(text: &str) -> Vec<Scope> {
 
 /// The statements the adapter runs on D1 (`migrations/0002_subscriptions.sql`).
 pub mod sql {
-    /// `?1` address → `confirmed_at`, `confirm_sent_at` of its row, if any.
-    pub const FIND: &str = "SELECT confirmed_at, confirm_sent_at FROM subscribers WHERE address = ?1";
-    /// A new or renewed pending subscription (`?1` address, `?2` scopes, `?3` lang,
-    /// `?4` hash of the confirmation token, `?5` now). A confirmed row is never changed.
+    /// A new or renewed pending subscription (`?1` address, `?2` scopes, `?3` lang, `?4` hash
+    /// of the confirmation token, `?5` now, `?6` a day ago): answers a row only when a
+    /// confirmation mail is to go out: for a new address, or a pending one last mailed before
+    /// `?6`. A confirmed row is never changed.
     pub const PENDING: &str = "INSERT INTO subscribers (address, scopes, lang, confirm_hash, confirm_sent_at) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (address) DO UPDATE SET scopes = ?2, lang = ?3, \
-         confirm_hash = ?4, confirm_sent_at = ?5 WHERE confirmed_at IS NULL";
+         confirm_hash = ?4, confirm_sent_at = ?5 WHERE confirmed_at IS NULL \
+         AND (confirm_sent_at IS NULL OR confirm_sent_at < ?6) RETURNING id";
     /// Forgets that a confirmation mail went to pending `?1` address (the provider did not
     /// take it), so the next request sends one.
     pub const UNSENT: &str =
@@ -176,10 +177,11 @@ pub mod sql {
     /// Confirms `?1` address holding the token hashed `?2`, at `?3`; answers a row if it did.
     pub const CONFIRM: &str = "UPDATE subscribers SET confirmed_at = ?3, confirm_hash = NULL \
          WHERE address = ?1 AND confirm_hash = ?2 RETURNING id";
-    /// Removes `?1` address and, through the foreign key, every record of mails sent to it.
+    /// Removes `?1` address.
     pub const REMOVE: &str = "DELETE FROM subscribers WHERE address = ?1 RETURNING id";
-    /// Deliveries of the removed subscriber `?1` (for databases without foreign keys on).
-    pub const REMOVE_DELIVERIES: &str = "DELETE FROM deliveries WHERE subscriber = ?1";
+    /// The records of mails sent to `?1` address (run with [`REMOVE`], in one batch).
+    pub const REMOVE_DELIVERIES: &str =
+        "DELETE FROM deliveries WHERE subscriber IN (SELECT id FROM subscribers WHERE address = ?1)";
 }
 
 #[cfg(test)]

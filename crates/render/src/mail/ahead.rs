@@ -44,6 +44,7 @@ pub fn render_ahead(release: &ReleaseRecord, site: &str) -> Result<MailRecord, M
     }
     Ok(MailRecord {
         v: SCHEMA_VERSION,
+        at: release.summary.published.at,
         publisher: release.summary.publisher.clone(),
         keywords: release.keywords.clone(),
         mails,
