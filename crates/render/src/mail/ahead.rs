@@ -8,7 +8,8 @@
 use contract::model::{MailParts, MailRecord, ReleaseRecord, SCHEMA_VERSION};
 use contract::subscription::Scope;
 
-use super::{mail_labels, one_line, release_mail, Mail, MailError, Named, ReleaseMail};
+use super::release::release_mail_with;
+use super::{mail_labels, one_line, Mail, MailError, Named, ReleaseMail};
 
 /// Stands for the origin (`https://uutiset.example.fi`) in mails rendered ahead.
 pub const ORIGIN_MARK: &str = "https://origin.newsroom.invalid";
@@ -24,15 +25,24 @@ pub const LANGUAGES: [&str; 3] = ["fi", "sv", "en"];
 /// markers for what [`finish`] fills in; `site` is the site's name as mails sign it.
 pub fn render_ahead(release: &ReleaseRecord, site: &str) -> Result<MailRecord, MailError> {
     let mut mails = Vec::new();
+    // The body does not depend on the language: rendered once (the Markdown parse is most
+    // of a mail's cost).
+    let page = format!("{ORIGIN_MARK}{}", contract::route::release_path(&release.summary.slug));
+    let base = super::body::Base { origin: ORIGIN_MARK, page: &page };
+    let body =
+        (super::body::to_text(&release.body_markdown, &base), super::body::to_html(&release.body_markdown, &base));
     for lang in LANGUAGES {
-        let mail = release_mail(&ReleaseMail {
-            release,
-            origin: ORIGIN_MARK,
-            site,
-            lang,
-            scope: Named { scope: &Scope::All, name: None },
-            unsubscribe_url: UNSUBSCRIBE_MARK,
-        })?;
+        let mail = release_mail_with(
+            &ReleaseMail {
+                release,
+                origin: ORIGIN_MARK,
+                site,
+                lang,
+                scope: Named { scope: &Scope::All, name: None },
+                unsubscribe_url: UNSUBSCRIBE_MARK,
+            },
+            Some(&body),
+        )?;
         // The "why" line is the subscriber's: replace the one rendered for `all`.
         let why = why_line(lang, Named { scope: &Scope::All, name: None }, site);
         mails.push(MailParts {

@@ -37,12 +37,18 @@ pub struct ReleaseMail<'a> {
 /// `List-Unsubscribe: <{unsubscribe_url}>` and `List-Unsubscribe-Post:
 /// List-Unsubscribe=One-Click` (RFC 8058). Refused if a URL cannot stand in a mail.
 pub fn release_mail(m: &ReleaseMail<'_>) -> Result<Mail, MailError> {
+    release_mail_with(m, None)
+}
+
+/// [`release_mail`] with the body already rendered (text, HTML) for `m.origin`: the build
+/// renders a release's mail in three languages and its body once.
+pub(super) fn release_mail_with(m: &ReleaseMail<'_>, body: Option<&(String, String)>) -> Result<Mail, MailError> {
     let origin = checked_origin(m.origin)?;
     let unsubscribe = checked_url("unsubscribe link", m.unsubscribe_url)?;
     let s = &m.release.summary;
     let page = format!("{origin}{}", release_path(&s.slug));
     let base = Base { origin, page: &page };
-    let parts = Parts { m, l: labels(m.lang), base, unsubscribe, why: why(m) };
+    let parts = Parts { m, l: labels(m.lang), base, unsubscribe, why: why(m), body };
     Ok(Mail {
         subject: one_line(&s.title),
         text: parts.text(),
@@ -67,6 +73,8 @@ struct Parts<'a> {
     base: Base<'a>,
     unsubscribe: &'a str,
     why: String,
+    /// The body as text and HTML, if rendered already.
+    body: Option<&'a (String, String)>,
 }
 
 impl Parts<'_> {
@@ -93,7 +101,10 @@ impl Parts<'_> {
         if r.lead_only {
             out.push_str(l.lead_only);
         } else {
-            out.push_str(&body::to_text(&r.body_markdown, &self.base));
+            match self.body {
+                Some((text, _)) => out.push_str(text),
+                None => out.push_str(&body::to_text(&r.body_markdown, &self.base)),
+            }
         }
         out.push_str("\n\n");
         if !r.attachments.is_empty() {
@@ -146,7 +157,10 @@ impl Parts<'_> {
                             @if r.lead_only {
                                 p style=(style::NOTE) { (l.lead_only) }
                             } @else {
-                                (PreEscaped(body::to_html(&r.body_markdown, &self.base)))
+                                @match self.body {
+                                    Some((_, html)) => (PreEscaped(html)),
+                                    None => (PreEscaped(body::to_html(&r.body_markdown, &self.base))),
+                                }
                             }
                             @if !r.attachments.is_empty() {
                                 h2 style=(style::H2) { (l.attachments) }
