@@ -52,7 +52,7 @@ async fn announce(env: &Env, stored: Option<&[u8]>, now: DateTime<chrono::Utc>) 
         Err(e) => return Err(worker::Error::RustError(e.to_string())),
     };
     let db = env.d1(DATABASE)?;
-    let claimed_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let claimed_at = crate::rfc3339(now);
     let (mut announced, mut pings, mut failed) = (Vec::new(), 0, Vec::new());
     for release in &releases {
         let Announcement { slug, moment, topics } = release;

@@ -28,8 +28,7 @@ const QUEUE: &str = "MAIL_QUEUE";
 /// and enqueues its jobs; answers the slugs it enqueued. Releases public at upload are
 /// mailed too: the moment of publication was the upload.
 pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) -> Result<Vec<String>> {
-    let since = now - chrono::Duration::hours(contract::golive::WINDOW_HOURS);
-    let due: Vec<_> = record.releases.iter().filter(|u| u.at <= now && u.at > since).collect();
+    let due: Vec<_> = contract::golive::passed(record, now).collect();
     if due.is_empty() {
         return Ok(Vec::new());
     }
@@ -45,7 +44,7 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
     }
     let db = env.d1("DB")?;
     let queue = env.queue(QUEUE)?;
-    let claimed_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let claimed_at = crate::rfc3339(now);
     let mut scheduled = Vec::new();
     for u in due {
         let moment = u.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
@@ -142,7 +141,7 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
             Subscriber::from_row(column(r, 0).as_f64()? as i64, &text(1), &text(2), &text(3))
         })
         .collect();
-    let now = crate::now_rfc3339();
+    let now = crate::rfc3339(crate::now());
     let site = config.site_name(&config.lang);
     let all = match mails(&record, &subscribers, origin, site, secret.as_bytes(), crate::now()) {
         Ok(all) => all,

@@ -132,9 +132,9 @@ fn now() -> DateTime<chrono::Utc> {
     DateTime::from_timestamp_millis(i64::try_from(now_ms()).unwrap_or(i64::MAX)).unwrap_or_default()
 }
 
-/// The runtime's clock as RFC 3339 (UTC, seconds).
-fn now_rfc3339() -> String {
-    now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+/// `at` as D1 stores times: RFC 3339, UTC, seconds (so they compare as text).
+fn rfc3339(at: DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The deployment's settings and preview secret, read once per isolate.

@@ -4,7 +4,7 @@
 //! `contract::subscription`); every answer is a page in the reader's language, never an
 //! error page without a way on, and `no-store`: these pages hold personal links.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use contract::subscription::{self as sub, Purpose};
 use serve::http::{HttpResponse, RequestFacts};
 use serve::subscribe::mail::{confirmation_mail, Confirmation, Named};
@@ -94,7 +94,7 @@ pub async fn answer(
             let address = JsValue::from_str(link.address.as_str());
             match purpose {
                 Purpose::Confirm => {
-                    let args = [address, sub::token_hash(&link.token).into(), rfc3339(facts.now).into()];
+                    let args = [address, sub::token_hash(&link.token).into(), crate::rfc3339(facts.now).into()];
                     let rows = db.prepare(sql::CONFIRM).bind(&args)?.raw_js_value().await?;
                     let view = if rows.is_empty() { SubscribeView::BadLink } else { SubscribeView::Confirmed };
                     Ok(page(if rows.is_empty() { 400 } else { 200 }, &view, lang))
@@ -135,8 +135,8 @@ async fn request_confirmation(
         stored_scopes(&s.scopes).into(),
         s.lang.as_str().into(),
         sub::token_hash(&token).into(),
-        rfc3339(facts.now).into(),
-        rfc3339(facts.now - Duration::days(1)).into(),
+        crate::rfc3339(facts.now).into(),
+        crate::rfc3339(facts.now - Duration::days(1)).into(),
     ];
     // One statement decides: a new address, or a pending one whose last confirmation mail
     // is a day old, gets a row back and a mail; a confirmed one, or a recent one, nothing.
@@ -179,8 +179,4 @@ async fn read_body(req: &web_sys::Request) -> Result<Option<Vec<u8>>> {
     let buffer = JsFuture::from(req.array_buffer()?).await?;
     let bytes = Uint8Array::new(&buffer);
     Ok((bytes.length() as usize <= MAX_FORM_BYTES).then(|| bytes.to_vec()))
-}
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

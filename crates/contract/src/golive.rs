@@ -70,11 +70,17 @@ pub fn feed_urls(scope: &FeedScope, base_url: &str) -> Vec<String> {
     FEED_FILES.iter().map(|(file, _)| format!("{base}/{file}")).collect()
 }
 
-/// The releases of `record` the trigger announces at `now`: moment passed, within
-/// [`WINDOW_HOURS`], and not already public when they were uploaded.
-pub fn due(record: &UpcomingRecord, now: DateTime<Utc>) -> impl Iterator<Item = &Upcoming> {
+/// The releases of `record` whose moment has passed at `now`, within [`WINDOW_HOURS`]:
+/// the ones the trigger mails.
+pub fn passed(record: &UpcomingRecord, now: DateTime<Utc>) -> impl Iterator<Item = &Upcoming> {
     let since = now - Duration::hours(WINDOW_HOURS);
-    record.releases.iter().filter(move |u| !u.public_at_build && u.at <= now && u.at > since)
+    record.releases.iter().filter(move |u| u.at <= now && u.at > since)
+}
+
+/// The releases of `record` the trigger announces to the hub at `now`: [`passed`], and not
+/// already public when they were uploaded (that publish pinged their feeds).
+pub fn due(record: &UpcomingRecord, now: DateTime<Utc>) -> impl Iterator<Item = &Upcoming> {
+    passed(record, now).filter(|u| !u.public_at_build)
 }
 
 /// Claims the announcement of a release at a moment (`?1` slug, `?2` moment in RFC 3339,

@@ -58,8 +58,8 @@ pub enum FormError {
     Scope(#[from] ScopeError),
 }
 
-/// The languages mails and pages come in.
-pub const LANGUAGES: [&str; 3] = ["fi", "sv", "en"];
+/// The languages mails and pages come in (the mails rendered ahead decide them).
+pub use render::mail::ahead::LANGUAGES;
 
 /// Parses a posted `application/x-www-form-urlencoded` body: `address`, `scope` (repeated),
 /// `lang` (one of [`LANGUAGES`], else `default_lang`) and the [`HONEYPOT`].
