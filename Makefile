@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv publish dev test lint actionlint unit e2e size bench bench-check bench-setup bench-report bench-native screenshots fuzz soak
+.PHONY: help setup build kv publish dev test lint actionlint unit e2e size bench bench-check bench-setup bench-report bench-native bench-mail screenshots fuzz soak
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
@@ -87,6 +87,11 @@ fuzz:
 # 60 s, 64 connections of mixed routes against workerd; zero 4xx/5xx/socket errors -> BENCHMARKS.md.
 soak: build
 	scripts/soak-report.sh
+
+# One release mailed to 10,000 local subscribers (SUBSCRIBERS=N for another count): time and
+# D1 rows per mail, printed as the Markdown section BENCHMARKS.md keeps.
+bench-mail: build
+	scripts/bench-mail.sh $${SUBSCRIBERS:-10000}
 
 # Criterion micro-benchmarks of the core only (also part of `make bench`).
 bench-native:

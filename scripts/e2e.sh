@@ -3,8 +3,8 @@
 # content/ plus fixtures, exercised over real HTTP by tests/e2e.rs. Two runs, each with its
 # own KV state: every test but a few against content/ and the fixtures; then the embargo-lift
 # test against a state where one release goes public a minute after the server starts; then
-# the worker with a bad setting (run3_*), without its KV binding (run4_*), and a new isolate
-# over run 2's Cache API copies (run5_*).
+# the worker with a bad setting (run3_*), without its KV binding (run4_*), a new isolate
+# over run 2's Cache API copies (run5_*), and mail through Cloudflare's send_email (run6_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -88,7 +88,7 @@ rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
 # Feeds advertise a WebSub hub (nothing listens there: only the links are checked).
 with_browser=$browser with_soak=1 wrangler_args="--var WEBSUB_HUB:https://hub.example.test/" \
-  serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_ --skip run5_
+  serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_ --skip run5_ --skip run6_
 
 # Run 2 (tests named `run2_*`). A release that goes public while the test runs, with no upload
 # in between; the lift leaves time to publish and start the server (E2E_LIFT_SECONDS on a slow
@@ -125,6 +125,12 @@ wrangler_args="--var PAGE_SIZE:zero" serve_and_test "$state" run3_
 # Run 5: a new isolate with `CACHE=on` over run 2's state: what run 2 left in the Cache API is
 # read into the isolate's memory on first use.
 serve_and_test "$state" run5_
+# Run 6: mail through Cloudflare's send_email binding (MAIL_VIA=send_email; locally each
+# message is written to a .eml file whose path the worker's log shows at level info), over
+# run 2's state with its mailings forgotten, so the trigger claims them again.
+npx wrangler d1 execute DB --local --persist-to "$state" --command "DELETE FROM mailings" >/dev/null
+log_level=info wrangler_args="--test-scheduled --var MAIL_VIA:send_email --var BASE_URL:$url" \
+  serve_and_test "$state" run6_
 # Run 4: no KV binding (tests/fixtures/wrangler-no-kv.toml): every request answers 503. Its
 # own empty state, so no Cache API copy from an earlier run answers instead.
 rm -rf target/e2e-state-no-kv

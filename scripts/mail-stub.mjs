@@ -1,16 +1,18 @@
 // A local stand-in for Postmark's batch API, for `make dev` (scripts/dev.sh starts it): it
 // accepts `POST /email/batch` as Postmark documents it (a JSON array of messages, the
 // `X-Postmark-Server-Token` header), keeps every message under target/mail/ as JSON, and
-// shows them at http://127.0.0.1:8788/__mail (newest first, text parts, links clickable).
-// Nothing leaves this machine.
+// shows them at http://127.0.0.1:8788/__mail (newest first, text parts, links clickable);
+// `GET /__mail/stats` answers how many messages came and when the first and last did (ms
+// since the epoch), for scripts/bench-mail.sh. Nothing leaves this machine.
 //
-//   node scripts/mail-stub.mjs [PORT]
+//   [MAIL_STUB_DIR=target/mail] node scripts/mail-stub.mjs [PORT]
 import { createServer } from "node:http";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 
 const port = Number(process.argv[2] ?? 8788);
-const dir = "target/mail";
+const dir = process.env.MAIL_STUB_DIR ?? "target/mail";
+const stats = { count: 0, first_ms: null, last_ms: null };
 mkdirSync(dir, { recursive: true });
 
 const escape = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -31,6 +33,9 @@ createServer((req, res) => {
     res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Local mail (${items.length})</title><main><h1>Local mail: ${items.length} messages</h1>${body}</main></html>`);
     return;
   }
+  if (req.method === "GET" && req.url === "/__mail/stats") {
+    return json(res, 200, stats);
+  }
   if (req.method !== "POST" || req.url !== "/email/batch") {
     return json(res, 404, { ErrorCode: 404, Message: "Only POST /email/batch and GET /__mail here" });
   }
@@ -50,10 +55,13 @@ createServer((req, res) => {
       return json(res, 422, { ErrorCode: 300, Message: "Invalid email request: an array of at most 500 messages." });
     }
     const now = new Date().toISOString();
+    stats.count += messages.length;
+    stats.first_ms ??= Date.now();
+    stats.last_ms = Date.now();
     const results = messages.map((m, i) => {
       const id = randomUUID();
       writeFileSync(`${dir}/${Date.now()}-${String(i).padStart(3, "0")}-${id}.json`, JSON.stringify(m, null, 2));
-      console.log(`[mail-stub] ${m.To}: ${m.Subject}`);
+      if (!process.env.MAIL_STUB_QUIET) console.log(`[mail-stub] ${m.To}: ${m.Subject}`);
       return { ErrorCode: 0, Message: "OK", MessageID: id, SubmittedAt: now, To: m.To };
     });
     json(res, 200, results);

@@ -796,12 +796,17 @@ fn link_in(text: &str, prefix: &str) -> String {
 
 /// Subscribes `address` to `scope` and confirms it through the link in its mail.
 fn subscribe_and_confirm(mailbox: &Mailbox, address: &str, scope: &str) {
+    let text = || mails_to(mailbox, address).first().map(|m| m["TextBody"].as_str().unwrap_or_default().to_string());
+    subscribe_and_confirm_by(text, address, scope);
+}
+
+/// [`subscribe_and_confirm`] with the confirmation mail's text part read by `confirmation`.
+fn subscribe_and_confirm_by(confirmation: impl Fn() -> Option<String>, address: &str, scope: &str) {
     let form = format!("address={}&scope={}&lang=fi", urlencode(address), urlencode(scope));
     let r = post_form("/subscribe", &form);
     assert_eq!(r.status, 200, "{}", r.body);
-    let confirmation = wait_for(|| mails_to(mailbox, address).first().cloned(), "a confirmation mail");
-    let text = confirmation["TextBody"].as_str().unwrap_or_default();
-    let link = link_in(text, &format!("{}/subscribe/confirm?", base()));
+    let text = wait_for(confirmation, "a confirmation mail");
+    let link = link_in(&text, &format!("{}/subscribe/confirm?", base()));
     let path = &link[base().len()..];
     let page = get(path);
     assert_eq!(page.status, 200, "{}", page.body);
@@ -1361,6 +1366,18 @@ fn health_check_server_timing_and_hub_links() {
     let v = health.json();
     assert_eq!(v["status"], "ok");
     assert!(v["build"]["releases"].as_u64().is_some_and(|n| n > 5), "{v}");
+    // The bindings subscriptions need, each probed: D1 with every migration of migrations/
+    // applied (scripts/publish.sh), the mail queue, and the local Postmark stand-in.
+    let services: Vec<(&str, &str)> = v["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap_or(""), s["status"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(services, [("database", "ok"), ("queue", "ok"), ("mail", "ok")], "{v}");
+    let migrations = std::fs::read_dir("migrations").expect("migrations/").count();
+    assert_eq!(v["services"][0]["detail"], format!("D1 answered; {migrations} migrations applied"), "{v}");
+    assert_eq!(v["warnings"], serde_json::json!([]), "{v}");
     for path in ["/", FULL, "/feed.xml", "/nothing-here"] {
         let r = get(path);
         let timing = r.header("server-timing").unwrap_or_else(|| panic!("{path}: no Server-Timing"));
@@ -1375,6 +1392,88 @@ fn health_check_server_timing_and_hub_links() {
     assert!(links.contains(&("hub", "https://hub.example.test/")), "{links:?}");
     assert!(links.contains(&("self", &format!("{}/publishers/kymsote/atom.xml", base()))), "{links:?}");
     assert!(feed.header("link").is_some_and(|l| l.contains("rel=\"hub\"")));
+}
+
+/// One message as `send_email` stored it: the raw file, parsed back by a MIME parser.
+struct Eml {
+    raw: Vec<u8>,
+}
+
+impl Eml {
+    fn parsed(&self) -> mail_parser::Message<'_> {
+        mail_parser::MessageParser::default().parse(&self.raw).expect("a MIME message")
+    }
+    fn to(&self) -> String {
+        let parsed = self.parsed();
+        parsed.to().and_then(|t| t.first()).and_then(|a| a.address()).unwrap_or_default().to_string()
+    }
+    fn subject(&self) -> String {
+        self.parsed().subject().unwrap_or_default().to_string()
+    }
+    fn text(&self) -> String {
+        self.parsed().body_text(0).unwrap_or_default().into_owned()
+    }
+}
+
+/// Every message the local `send_email` binding stored so far: the `.eml` paths the worker's
+/// log names (miniflare writes each message to a file and logs where).
+fn send_email_outbox() -> Vec<Eml> {
+    let log =
+        std::fs::read_to_string(std::env::var("NEWSROOM_E2E_LOG").expect("set by scripts/e2e.sh")).unwrap_or_default();
+    log.split_whitespace()
+        .filter(|w| w.ends_with(".eml"))
+        .filter_map(|path| std::fs::read(path).ok())
+        .map(|raw| Eml { raw })
+        .collect()
+}
+
+/// Mail through Cloudflare's `send_email` binding (`MAIL_VIA=send_email`) instead of
+/// Postmark: the same double opt-in and the same release mail, as MIME messages a parser
+/// reads back; the mailing claimed again mails nobody run 2 already mailed.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh (sixth run)"]
+fn run6_send_email_sends_the_same_mails_as_mime_messages() {
+    let address = "mime@example.fi";
+    let to = |who: &str| send_email_outbox().into_iter().filter(|m| m.to() == who).collect::<Vec<_>>();
+    subscribe_and_confirm_by(|| to(address).first().map(Eml::text), address, "all");
+    let confirmation = &to(address)[0];
+    let parsed = confirmation.parsed();
+    assert_eq!(parsed.from().and_then(|f| f.first()).and_then(|a| a.address()), Some("uutiset@example.invalid"));
+    assert!(parsed.message_id().is_some_and(|id| id.ends_with("@example.invalid")), "{:?}", parsed.message_id());
+    assert!(parsed.date().is_some(), "a Date header");
+    assert_eq!((parsed.text_body.len(), parsed.html_body.len()), (1, 1), "text and HTML alternatives");
+
+    // Run 2's release, its mailing forgotten (scripts/e2e.sh): claimed again at the next run.
+    run_cron();
+    let releases =
+        |who: &str| to(who).into_iter().filter(|m| m.subject().contains("testin aikana")).collect::<Vec<_>>();
+    let mail = wait_for(|| releases(address).pop(), "the release mail through send_email");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    run_cron();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(releases(address).len(), 1, "exactly one release mail");
+    for earlier in ["aihe@example.fi", "retry-once@example.fi"] {
+        assert!(releases(earlier).is_empty(), "{earlier} had it in run 2: not mailed again");
+    }
+    let parsed = mail.parsed();
+    let header = |name: &'static str| parsed.header_raw(name).map(|v| v.trim().to_string());
+    assert_eq!(header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+    let unsubscribe = header("List-Unsubscribe").expect("List-Unsubscribe");
+    let unsubscribe = unsubscribe.trim_start_matches('<').trim_end_matches('>').to_string();
+    assert!(unsubscribe.starts_with(&format!("{}/unsubscribe?a=mime%40example.fi&t=", base())), "{unsubscribe}");
+    let text = mail.text();
+    assert!(text.contains("Testiaineisto. Tämä tiedote tulee näkyviin testin aikana"), "{text}");
+    assert!(text.contains(&unsubscribe) && text.contains("/releases/e2e-lift-fixture"), "{text}");
+    let html = scraper::Html::parse_document(&parsed.body_html(0).unwrap_or_default());
+    let links: Vec<&str> = html
+        .select(&scraper::Selector::parse("a[href]").expect("selector"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(links.contains(&unsubscribe.as_str()), "{links:?}");
+    assert!(html.select(&scraper::Selector::parse("img").expect("selector")).next().is_none(), "no pixels");
+    // The one-click link works the same.
+    let r = post_form(&unsubscribe[base().len()..], "List-Unsubscribe=One-Click");
+    assert!(r.status == 200 && r.body.contains("Tilaus on peruttu"), "{}", r.body);
 }
 
 #[test]

@@ -12,17 +12,17 @@ use contract::subscription::Address;
 use serve::delivery::{id_list, jobs, mails, sql, DeliveryError, Job, Subscriber};
 use serve::subscribe::mail::provider::Outcome;
 use serve::subscribe::mail::Mail;
-use worker::js_sys::Reflect;
-use worker::wasm_bindgen::JsValue;
+use worker::js_sys::{futures::JsFuture, Array, Reflect};
+use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{
     console_log, event, Context, Env, MessageBatch, MessageExt, QueueContentType, QueueRetryOptions,
     QueueRetryOptionsBuilder, RawMessageBuilder, Result,
 };
 
-use crate::mail::{Postmark, Sender};
+use crate::mail::{Mailer, Sender};
 
 /// The queue binding (`[[queues.producers]]`; the same worker consumes it).
-const QUEUE: &str = "MAIL_QUEUE";
+pub(crate) const QUEUE: &str = "MAIL_QUEUE";
 
 /// Claims the mailing of every release of `record` whose moment passed (within the window)
 /// and enqueues its jobs; answers the slugs it enqueued. Releases public at upload are
@@ -34,7 +34,7 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
     }
     // Nothing is claimed that the consumer could not send: a mailing claimed is never again.
     let (config, secret) = crate::settings(env);
-    let ready = Postmark::from_env(env).is_some()
+    let ready = Mailer::from_env(env).is_some()
         && config.is_ok_and(|c| c.base_url.is_some())
         && secret.is_some_and(|s| s.len() >= contract::subscription::MIN_SECRET_LEN);
     if !ready {
@@ -85,9 +85,15 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
             message.ack();
             continue;
         };
-        match run(&env, &job).await {
+        let mut cost = Cost::default();
+        match run(&env, &job, &mut cost).await {
             Ok((sent, retry)) => {
-                console_log!("{{\"queue\":\"mail\",\"slug\":{:?},\"sent\":{sent},\"retry\":{retry}}}", job.slug);
+                console_log!(
+                    "{{\"queue\":\"mail\",\"slug\":{:?},\"sent\":{sent},\"retry\":{retry},\"d1_rows_read\":{},\"d1_rows_written\":{}}}",
+                    job.slug,
+                    cost.read,
+                    cost.written
+                );
                 if retry {
                     message.retry_with_options(&later())
                 } else {
@@ -114,11 +120,35 @@ fn later() -> QueueRetryOptions {
 /// The delay before a job is tried again.
 const RETRY_SECONDS: u32 = 10;
 
+/// Rows D1 reports a job's statements read and wrote (its `meta`), for the log line and
+/// the delivery benchmark.
+#[derive(Default)]
+struct Cost {
+    read: u64,
+    written: u64,
+}
+
+/// Runs `statement`, answering its rows (objects by column name) and adding its cost.
+async fn query(statement: &worker::D1PreparedStatement, cost: &mut Cost) -> Result<Vec<JsValue>> {
+    let result = JsFuture::from(statement.inner().all()?).await?;
+    let rows = Reflect::get(&result, &"results".into())?.dyn_into::<Array>().map(|a| a.to_vec()).unwrap_or_default();
+    let meta = Reflect::get(&result, &"meta".into()).unwrap_or(JsValue::UNDEFINED);
+    let count = |name: &str| Reflect::get(&meta, &name.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
+    cost.read += count("rows_read");
+    cost.written += count("rows_written");
+    Ok(rows)
+}
+
+/// Column `name` of a row [`query`] answered.
+fn field(row: &JsValue, name: &str) -> JsValue {
+    Reflect::get(row, &name.into()).unwrap_or(JsValue::NULL)
+}
+
 /// Mails one job; answers how many went out and whether some must be tried again. Every
 /// recipient is claimed before the provider is called, all in one statement; claims are
 /// given back only for what the provider did not take and says to try again.
-async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
-    let Some(sender) = Postmark::from_env(env) else {
+async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
+    let Some(sender) = Mailer::from_env(env) else {
         return Err(worker::Error::RustError("MAIL_FROM or MAIL_API_TOKEN is not set".into()));
     };
     let (config, secret) = crate::settings(env);
@@ -133,12 +163,12 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
     let db = env.d1("DB")?;
     let slug = JsValue::from_str(&job.slug);
     let args = [JsValue::from_f64(job.from as f64), JsValue::from_f64(job.to as f64), slug.clone()];
-    let rows = db.prepare(sql::RECIPIENTS).bind(&args)?.raw_js_value().await?;
+    let rows = query(&db.prepare(sql::RECIPIENTS).bind(&args)?, cost).await?;
     let subscribers: Vec<Subscriber> = rows
         .iter()
         .filter_map(|r| {
-            let text = |i| column(r, i).as_string().unwrap_or_default();
-            Subscriber::from_row(column(r, 0).as_f64()? as i64, &text(1), &text(2), &text(3))
+            let text = |name| field(r, name).as_string().unwrap_or_default();
+            Subscriber::from_row(field(r, "id").as_f64()? as i64, &text("address"), &text("scopes"), &text("lang"))
         })
         .collect();
     let now = crate::rfc3339(crate::now());
@@ -156,9 +186,10 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
         return Ok((0, false));
     }
     let ids = JsValue::from_str(&id_list(all.iter().map(|(id, ..)| *id)));
-    let rows =
-        db.prepare(sql::CLAIM_DELIVERIES).bind(&[slug.clone(), ids, now.as_str().into()])?.raw_js_value().await?;
-    let claimed_ids: BTreeSet<i64> = rows.iter().filter_map(|r| column(r, 0).as_f64()).map(|id| id as i64).collect();
+    let claim = db.prepare(sql::CLAIM_DELIVERIES).bind(&[slug.clone(), ids, now.as_str().into()])?;
+    let rows = query(&claim, cost).await?;
+    let claimed_ids: BTreeSet<i64> =
+        rows.iter().filter_map(|r| field(r, "subscriber").as_f64()).map(|id| id as i64).collect();
     let claimed: Vec<(i64, Address, Mail)> = all.into_iter().filter(|(id, ..)| claimed_ids.contains(id)).collect();
     if claimed.is_empty() {
         return Ok((0, false));
@@ -167,7 +198,7 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
     let outcomes = match sender.send(&batch).await {
         Ok(outcomes) => outcomes,
         Err(failure) if failure.retryable => {
-            give_back(&db, &slug, claimed.iter().map(|(id, ..)| *id)).await?;
+            give_back(&db, &slug, claimed.iter().map(|(id, ..)| *id), cost).await?;
             return Err(worker::Error::RustError(failure.reason));
         }
         Err(failure) => {
@@ -190,7 +221,7 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
         }
     }
     let again = !retry.is_empty();
-    give_back(&db, &slug, retry.into_iter()).await?;
+    give_back(&db, &slug, retry.into_iter(), cost).await?;
     for address in inactive {
         // The provider will never deliver there: the subscription ends, with its records.
         let address = JsValue::from_str(address.as_str());
@@ -201,10 +232,15 @@ async fn run(env: &Env, job: &Job) -> Result<(usize, bool)> {
 }
 
 /// Deletes the delivery claims of `ids` for `slug`: the next try mails them.
-async fn give_back(db: &worker::D1Database, slug: &JsValue, ids: impl Iterator<Item = i64>) -> Result<()> {
+async fn give_back(
+    db: &worker::D1Database,
+    slug: &JsValue,
+    ids: impl Iterator<Item = i64>,
+    cost: &mut Cost,
+) -> Result<()> {
     let ids = id_list(ids);
     if ids != "[]" {
-        db.prepare(sql::GIVE_BACK).bind(&[slug.clone(), JsValue::from_str(&ids)])?.run().await?;
+        query(&db.prepare(sql::GIVE_BACK).bind(&[slug.clone(), JsValue::from_str(&ids)])?, cost).await?;
     }
     Ok(())
 }

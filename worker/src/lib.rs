@@ -10,6 +10,7 @@
 mod cron;
 mod deliver;
 mod mail;
+mod services;
 mod subscribe;
 
 use std::cell::{OnceCell, RefCell};
@@ -171,6 +172,9 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
     };
     seen.log_all = facts.config.log_every_request;
     facts.preview_secret = secret;
+    if facts.path == "/healthz" {
+        facts.services = services::check(env).await;
+    }
     let key = cache_key(&facts).filter(|_| facts.config.use_cache);
     let memory = facts.config.use_memory_cache;
     if let Some(key) = &key {
@@ -309,6 +313,7 @@ fn facts(req: &web_sys::Request, now_ms: u64) -> Result<RequestFacts> {
         now: DateTime::from_timestamp_millis(millis).unwrap_or_default(),
         preview_secret: None,
         config: Config::default(),
+        services: Vec::new(),
     })
 }
 

@@ -1,16 +1,23 @@
-//! Sending mail: the [`Sender`] the subscription pages and the delivery queue use, and its
-//! implementation for Postmark's batch API (`serve::subscribe::mail::provider` writes the requests and
-//! reads the answers). Settings: `MAIL_API_URL` (default Postmark's; the local stub in tests
-//! and `make dev`), `MAIL_FROM` (a confirmed sender), `MAIL_STREAM` (default `outbound`), and
-//! the secret `MAIL_API_TOKEN`.
+//! Sending mail: the [`Sender`] the subscription pages and the delivery queue use, and its two
+//! implementations, chosen by `MAIL_VIA` ([`Mailer::from_env`]):
+//! - `postmark` (the default): Postmark's batch API (`serve::subscribe::mail::provider` writes
+//!   the requests and reads the answers). Settings: `MAIL_API_URL` (default Postmark's; the
+//!   local stub in tests and `make dev`), `MAIL_STREAM` (default `outbound`) and the secret
+//!   `MAIL_API_TOKEN`;
+//! - `send_email`: Cloudflare Email Service through the `[[send_email]]` binding `SEND_EMAIL`,
+//!   one raw MIME message a call (`serve::subscribe::mail::mime` writes it).
+//!
+//! Both need `MAIL_FROM`, a sender the provider accepts (`uutiset@example.fi` or
+//! `Uutishuone <uutiset@example.fi>`).
 
 use contract::subscription::Address;
+use serve::subscribe::mail::mime::{self, Envelope};
 use serve::subscribe::mail::provider::{batch_body, parse_batch_response, Outcome, Outgoing, TOKEN_HEADER};
 use serve::subscribe::mail::Mail;
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::web_sys::{self, Headers, RequestInit};
-use worker::{Env, Result};
+use worker::{EmailMessage, Env, Result, SendEmail};
 
 /// Why a whole batch got no per-message outcomes.
 #[derive(Debug)]
@@ -27,6 +34,48 @@ pub(crate) struct SendFailure {
 pub(crate) trait Sender {
     /// Sends `mails`, each to its address.
     async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure>;
+}
+
+/// The sender the deployment chose.
+pub(crate) enum Mailer {
+    Postmark(Postmark),
+    Cloudflare(CloudflareEmail),
+}
+
+impl Mailer {
+    /// The sender `MAIL_VIA` names (`postmark` when unset), if its settings are complete;
+    /// `None` switches subscriptions off (the forms answer 503, the trigger mails nothing).
+    pub fn from_env(env: &Env) -> Option<Self> {
+        match env.var("MAIL_VIA").map(|v| v.to_string()).unwrap_or_default().as_str() {
+            "" | "postmark" => Postmark::from_env(env).map(Mailer::Postmark),
+            "send_email" => CloudflareEmail::from_env(env).map(Mailer::Cloudflare),
+            other => {
+                worker::console_log!(
+                    "{{\"level\":\"error\",\"MAIL_VIA\":{other:?},\"expected\":\"postmark or send_email\"}}"
+                );
+                None
+            }
+        }
+    }
+}
+
+impl Mailer {
+    /// Which provider, for `/healthz`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mailer::Postmark(_) => "Postmark's batch API",
+            Mailer::Cloudflare(_) => "Cloudflare's send_email binding",
+        }
+    }
+}
+
+impl Sender for Mailer {
+    async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure> {
+        match self {
+            Mailer::Postmark(p) => p.send(mails).await,
+            Mailer::Cloudflare(c) => c.send(mails).await,
+        }
+    }
 }
 
 /// Postmark's `POST /email/batch` (or a stub with its shape).
@@ -84,5 +133,65 @@ impl Postmark {
             JsFuture::from(global.fetch_with_str_and_init(&url, &init)).await?.dyn_into()?;
         let body = JsFuture::from(response.array_buffer()?).await?;
         Ok((response.status(), Uint8Array::new(&body).to_vec()))
+    }
+}
+
+/// Cloudflare Email Service: the `SEND_EMAIL` binding, one message a call, each a raw MIME
+/// message (so the headers, `List-Unsubscribe` included, are exactly the core's).
+pub(crate) struct CloudflareEmail {
+    binding: SendEmail,
+    from: String,
+}
+
+impl CloudflareEmail {
+    /// The binding and a sender that parses; `None` otherwise.
+    fn from_env(env: &Env) -> Option<Self> {
+        let from = env.var("MAIL_FROM").ok().map(|v| v.to_string()).filter(|v| mime::sender(v).is_ok())?;
+        Some(CloudflareEmail { binding: env.send_email("SEND_EMAIL").ok()?, from })
+    }
+
+    /// One message; the binding's refusal, as a [`Outcome`].
+    async fn send_one(&self, to: &Address, mail: &Mail, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+        let id = format!(
+            "{}.{}",
+            now.timestamp_millis(),
+            &contract::subscription::token_hash(&format!("{}{}", to.as_str(), mail.subject))[..16]
+        );
+        let envelope = Envelope { from: &self.from, to, date: now, id: &id };
+        let refused = |message: String| Outcome::Rejected { code: 0, message };
+        let raw = match mime::message(&envelope, mail) {
+            Ok(raw) => raw,
+            Err(e) => return refused(e.to_string()),
+        };
+        let address = mime::sender(&self.from).map(|(_, a)| a.as_str().to_string()).unwrap_or_default();
+        let message = match EmailMessage::new(&address, to.as_str(), &raw) {
+            Ok(message) => message,
+            Err(e) => return refused(String::from(e.message())),
+        };
+        match self.binding.send(&message).await {
+            Ok(result) => Outcome::Sent { message_id: result.message_id() },
+            Err(e) => {
+                let message = String::from(e.message());
+                // Documented refusals that pass: the daily quota and the sending rate.
+                if message.to_ascii_lowercase().contains("limit") {
+                    Outcome::Retry { code: 429, message }
+                } else {
+                    refused(message)
+                }
+            }
+        }
+    }
+}
+
+impl Sender for CloudflareEmail {
+    async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure> {
+        let now = crate::now();
+        let mut outcomes = Vec::with_capacity(mails.len());
+        // One at a time: a binding call is a subrequest, and a job's hundred stay within the
+        // limit of simultaneous ones.
+        for (to, mail) in mails {
+            outcomes.push(self.send_one(to, mail, now).await);
+        }
+        Ok(outcomes)
     }
 }

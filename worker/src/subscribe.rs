@@ -16,7 +16,7 @@ use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Env, Result};
 
-use crate::mail::{Postmark, Sender};
+use crate::mail::{Mailer, Sender};
 use serve::subscribe::mail::provider::Outcome;
 
 /// Binding of the per-IP limit on posted forms (`[[ratelimits]]` in `wrangler.toml`).
@@ -42,7 +42,7 @@ pub async fn answer(
         serve::subscribe::page(status, view, &site, lang)
     };
     // The links need only the secret: unsubscribing works even when sending is switched off.
-    let sender = Postmark::from_env(env);
+    let sender = Mailer::from_env(env);
     let secret = secret.filter(|s| s.len() >= sub::MIN_SECRET_LEN);
     let Some(secret) = secret.filter(|_| sender.is_some() || facts.path != SUBSCRIBE_PATH) else {
         let text = "E-mail subscriptions are not set up on this newsroom (MAIL_FROM, MAIL_API_TOKEN, PREVIEW_SECRET).";
@@ -121,7 +121,7 @@ pub async fn answer(
 /// posts at once send one mail): the answer is the same either way.
 async fn request_confirmation(
     db: &worker::D1Database,
-    sender: &Postmark,
+    sender: &Mailer,
     secret: &[u8],
     s: &Subscription,
     origin: &str,

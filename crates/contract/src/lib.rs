@@ -13,6 +13,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod database;
 pub mod error;
 pub mod format;
 pub mod golive;

@@ -357,12 +357,27 @@ pub struct HealthView<'a> {
     build: Option<&'a BuildInfo>,
     /// Things an operator should look at that do not stop the newsroom.
     warnings: Vec<String>,
+    /// The bindings e-mail subscriptions need: `database` (D1 and its migrations),
+    /// `queue` (the mail queue) and `mail` (the sender). Readers' pages need none of them.
+    services: Vec<ServiceView<'a>>,
+}
+
+/// One binding's state in [`HealthView`].
+#[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct ServiceView<'a> {
+    /// `database`, `queue` or `mail`.
+    pub name: &'a str,
+    /// `ok`, `off` (not configured: subscriptions switched off) or `failing`.
+    pub status: &'a str,
+    /// What answered, or what to do.
+    pub detail: &'a str,
 }
 
 impl<'a> HealthView<'a> {
-    /// A healthy newsroom with its last build and warnings.
-    pub fn new(build: Option<&'a BuildInfo>, warnings: Vec<String>) -> Self {
-        Self { api_version: API_VERSION, status: "ok", build, warnings }
+    /// A healthy newsroom with its last build, warnings and other bindings.
+    pub fn new(build: Option<&'a BuildInfo>, warnings: Vec<String>, services: Vec<ServiceView<'a>>) -> Self {
+        Self { api_version: API_VERSION, status: "ok", build, warnings, services }
     }
 }
 

@@ -30,6 +30,42 @@ pub struct RequestFacts {
     pub preview_secret: Option<String>,
     /// The deployment's settings (`wrangler.toml` `[vars]`).
     pub config: Config,
+    /// How the worker's other bindings answered; filled for `/healthz` only.
+    pub services: Vec<ServiceCheck>,
+}
+
+/// How one of the worker's bindings besides KV answered (D1, the mail queue, the sender),
+/// as `/healthz` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceCheck {
+    /// `database`, `queue` or `mail`.
+    pub name: &'static str,
+    /// Its state.
+    pub status: ServiceStatus,
+    /// One sentence for the operator: what answered, or what to do.
+    pub detail: String,
+}
+
+/// The state of a [`ServiceCheck`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceStatus {
+    /// Working.
+    Ok,
+    /// Not configured: subscriptions are switched off, by choice or by omission.
+    Off,
+    /// Configured but failing: subscribers' mail is at risk.
+    Failing,
+}
+
+impl ServiceStatus {
+    /// Its name in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceStatus::Ok => "ok",
+            ServiceStatus::Off => "off",
+            ServiceStatus::Failing => "failing",
+        }
+    }
 }
 
 /// An absolute URL as the runtime hands it over (already parsed and normalised by it),
@@ -65,6 +101,7 @@ impl RequestFacts {
             now,
             preview_secret: None,
             config: Config::default(),
+            services: Vec::new(),
         }
     }
 

@@ -160,6 +160,20 @@ pub fn read_scopes(text: &str) -> Vec<Scope> {
     text.split(' ').filter_map(|s| Scope::parse(s).ok()).collect()
 }
 
+/// Pending addresses whose last confirmation mail went out before this (RFC 3339, as D1
+/// stores times) can no longer be confirmed: their link has expired.
+pub fn expired_before(now: chrono::DateTime<chrono::Utc>) -> String {
+    (now - chrono::Duration::hours(contract::subscription::CONFIRM_VALID_HOURS))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Whether the Cron Trigger's run at `now` also expires pending addresses: once an hour,
+/// so the scan of the table is not paid every minute.
+pub fn expires_pending_at(now: chrono::DateTime<chrono::Utc>) -> bool {
+    use chrono::Timelike;
+    now.minute() == 7
+}
+
 /// The statements the adapter runs on D1 (`migrations/0002_subscriptions.sql`).
 pub mod sql {
     /// A new or renewed pending subscription (`?1` address, `?2` scopes, `?3` lang, `?4` hash
@@ -177,6 +191,11 @@ pub mod sql {
     /// Confirms `?1` address holding the token hashed `?2`, at `?3`; answers a row if it did.
     pub const CONFIRM: &str = "UPDATE subscribers SET confirmed_at = ?3, confirm_hash = NULL \
          WHERE address = ?1 AND confirm_hash = ?2 RETURNING id";
+    /// Forgets every address never confirmed whose confirmation link has expired: pending
+    /// since before `?1` (now less the link's lifetime, [`expired_before`](super::expired_before)),
+    /// or whose mail never went out. Hourly, from the Cron Trigger.
+    pub const EXPIRE_PENDING: &str = "DELETE FROM subscribers WHERE confirmed_at IS NULL \
+         AND (confirm_sent_at IS NULL OR confirm_sent_at < ?1)";
     /// Removes `?1` address.
     pub const REMOVE: &str = "DELETE FROM subscribers WHERE address = ?1 RETURNING id";
     /// The records of mails sent to `?1` address (run with [`REMOVE`], in one batch).
@@ -187,6 +206,15 @@ pub mod sql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pending_addresses_expire_with_their_link_once_an_hour() {
+        let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).map(|d| d.to_utc()).unwrap_or_default();
+        assert_eq!(expired_before(at("2026-12-03T10:07:00Z")), "2026-12-01T10:07:00Z");
+        let hourly =
+            (0..120).filter(|m| expires_pending_at(at("2026-12-03T10:00:00Z") + chrono::Duration::minutes(*m)));
+        assert_eq!(hourly.count(), 2);
+    }
 
     #[test]
     fn a_form_gives_a_subscription_or_names_its_problem() {

@@ -13,6 +13,7 @@ pub mod ahead;
 mod body;
 mod confirm;
 mod labels;
+pub mod mime;
 pub mod provider;
 mod release;
 

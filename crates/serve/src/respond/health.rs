@@ -1,4 +1,5 @@
-//! `/healthz`: the configuration, KV, and the build the content came from.
+//! `/healthz`: the configuration, KV, the build the content came from, and the bindings
+//! subscriptions need (probed by the adapter, [`RequestFacts::services`]).
 
 use contract::cache::CacheKind;
 use contract::kv;
@@ -7,7 +8,7 @@ use render::json;
 
 use super::load::record;
 use super::response::Rendered;
-use crate::http::RequestFacts;
+use crate::http::{RequestFacts, ServiceStatus};
 
 use super::{Halt, Loaded};
 
@@ -32,7 +33,15 @@ pub(super) fn render_health(req: &RequestFacts, loaded: &Loaded) -> Result<Rende
             }
         }
     }
-    let view = json::HealthView::new(info.as_ref(), warnings);
+    for check in req.services.iter().filter(|c| c.status == ServiceStatus::Failing) {
+        warnings.push(format!("{}: {}", check.name, check.detail));
+    }
+    let services = req
+        .services
+        .iter()
+        .map(|c| json::ServiceView { name: c.name, status: c.status.as_str(), detail: &c.detail })
+        .collect();
+    let view = json::HealthView::new(info.as_ref(), warnings, services);
     Ok(Rendered {
         body: json::to_bytes(&view),
         lang: String::new(),

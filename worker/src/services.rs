@@ -1,0 +1,64 @@
+//! `/healthz`'s probe of the bindings subscriptions need: D1 (one query: which migrations
+//! are applied), the mail queue (bound or not: a producer binding has nothing to ask), and
+//! the sender (`MAIL_VIA` and its settings). The core reports what this finds.
+
+use contract::database;
+use serve::http::{ServiceCheck, ServiceStatus};
+use worker::Env;
+
+use crate::mail::Mailer;
+
+/// The three checks, in the order `/healthz` lists them.
+pub async fn check(env: &Env) -> Vec<ServiceCheck> {
+    vec![database(env).await, queue(env), mail(env)]
+}
+
+fn found(name: &'static str, status: ServiceStatus, detail: impl Into<String>) -> ServiceCheck {
+    ServiceCheck { name, status, detail: detail.into() }
+}
+
+async fn database(env: &Env) -> ServiceCheck {
+    let Ok(db) = env.d1("DB") else {
+        return found("database", ServiceStatus::Off, "no D1 binding `DB`: subscriptions and announcements are off");
+    };
+    let applied: Vec<String> = match db.prepare(database::APPLIED_SQL).raw_js_value().await {
+        Ok(rows) => rows.iter().filter_map(|r| worker::js_sys::Reflect::get_u32(r, 0).ok()?.as_string()).collect(),
+        Err(e) => {
+            return found(
+                "database",
+                ServiceStatus::Failing,
+                format!("D1 did not answer or has no migrations applied ({e}): run `wrangler d1 migrations apply DB`"),
+            )
+        }
+    };
+    match database::missing(&applied).as_slice() {
+        [] => found("database", ServiceStatus::Ok, format!("D1 answered; {} migrations applied", applied.len())),
+        missing => found(
+            "database",
+            ServiceStatus::Failing,
+            format!("D1 lacks the migrations {}: run `wrangler d1 migrations apply DB`", missing.join(", ")),
+        ),
+    }
+}
+
+fn queue(env: &Env) -> ServiceCheck {
+    match env.queue(crate::deliver::QUEUE) {
+        Ok(_) => found("queue", ServiceStatus::Ok, format!("`{}` is bound", crate::deliver::QUEUE)),
+        Err(_) => found(
+            "queue",
+            ServiceStatus::Off,
+            format!("no queue binding `{}`: releases are not mailed", crate::deliver::QUEUE),
+        ),
+    }
+}
+
+fn mail(env: &Env) -> ServiceCheck {
+    match Mailer::from_env(env) {
+        Some(mailer) => found("mail", ServiceStatus::Ok, format!("sending through {}", mailer.name())),
+        None => found(
+            "mail",
+            ServiceStatus::Off,
+            "MAIL_VIA's sender is not configured (MAIL_FROM, MAIL_API_TOKEN or the SEND_EMAIL binding): subscriptions are off",
+        ),
+    }
+}
