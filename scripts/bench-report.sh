@@ -253,8 +253,8 @@ records is under `newsroom`):
 """ + "\n".join(f"| {r['crate']} | {r['kib']} | {r['share_percent']}% |" for r in breakdown) + "\n\n"
 
 # Sections of the current document that other scripts write, whole lines between their
-# markers, as `sed -n '/start/,/end/p'` prints them: the soak (`make soak`) and the publish
-# cost (`scripts/publish-cost.sh`).
+# markers, as `sed -n '/start/,/end/p'` prints them: the soak (`make soak`), the publish
+# cost (`scripts/publish-cost.sh`) and the mail delivery (`make bench-mail`).
 def kept(name):
     section = []
     if os.path.exists(current):
@@ -268,7 +268,9 @@ def kept(name):
                 inside = f"<!-- {name}:end -->" not in line
     return section
 
-soak = kept("soak") + ([""] if kept("publish-cost") else []) + kept("publish-cost")
+soak = kept("soak")
+for other in ("publish-cost", "mail"):
+    soak += ([""] if soak and kept(other) else []) + kept(other)
 doc = head + "\n".join(lines) + "\n\n" + native_section() + "\n" + ("\n" + "\n".join(soak) + "\n" if soak else "")
 if outfile == "-":
     sys.stdout.write(doc)

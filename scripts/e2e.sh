@@ -55,7 +55,7 @@ serve_and_test() {
     kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
     sleep 1
   done
-  NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" NEWSROOM_E2E_LOG="$log" \
+  NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" NEWSROOM_E2E_LOG="$log" NEWSROOM_E2E_STATE="$state" \
     NEWSROOM_E2E_HUB="${hub:-}" NEWSROOM_E2E_MAIL="${mail:-}" \
     cargo test --test e2e -- --ignored "$@"
   if [ "${with_browser:-0}" = 1 ]; then

@@ -13,7 +13,7 @@ pub enum Action {
     /// Print how many addresses are confirmed and how many are pending.
     Count,
     /// Print, as JSON, everything kept about ADDRESS: its scopes, language, when it was
-    /// confirmed, and which releases were mailed to it and when.
+    /// confirmed, and which releases were mailed to it and when (records are kept 14 days).
     Export {
         /// The e-mail address.
         address: String,

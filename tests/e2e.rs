@@ -1474,6 +1474,39 @@ fn run6_send_email_sends_the_same_mails_as_mime_messages() {
     // The one-click link works the same.
     let r = post_form(&unsubscribe[base().len()..], "List-Unsubscribe=One-Click");
     assert!(r.status == 200 && r.body.contains("Tilaus on peruttu"), "{}", r.body);
+
+    // Retention, by the hourly clean-up run at a later time: a pending address whose link
+    // expired is forgotten (so a new post mails again at once, not a day later), and
+    // delivery claims older than 14 days go, while the mailings keep anyone from a repeat.
+    let pending = "odottaja@example.fi";
+    let confirmations = || to(pending).len();
+    for _ in 0..2 {
+        assert_eq!(post_form("/subscribe", &format!("address={}&scope=all", urlencode(pending))).status, 200);
+    }
+    wait_for(|| (confirmations() == 1).then_some(()), "one confirmation mail");
+    assert!(d1_count("deliveries") > 0, "run 2's and this run's claims");
+    use chrono::Timelike;
+    let later = (utc_now() + chrono::Duration::days(15)).with_minute(7).expect("minute 7");
+    // Miniflare's own trigger route takes the run's time (wrangler's `/__scheduled` does not).
+    let r = get(&format!("/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time={}", later.timestamp_millis()));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(d1_count("deliveries"), 0, "claims older than 14 days are deleted");
+    assert!(d1_count("mailings") > 0, "mailings are kept: no release is mailed twice");
+    assert_eq!(post_form("/subscribe", &format!("address={}&scope=all", urlencode(pending))).status, 200);
+    wait_for(|| (confirmations() == 2).then_some(()), "a new confirmation: the expired pending address was forgotten");
+}
+
+/// Rows in `table` of the run's local D1 database, read with `wrangler d1 execute`.
+fn d1_count(table: &str) -> u64 {
+    let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
+    let out = std::process::Command::new("npx")
+        .args(["wrangler", "d1", "execute", "DB", "--local", "--persist-to", &state, "--json", "--command"])
+        .arg(format!("SELECT COUNT(*) AS n FROM {table}"))
+        .output()
+        .expect("npx wrangler");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("wrangler's JSON");
+    v[0]["results"][0]["n"].as_u64().expect("a count")
 }
 
 #[test]

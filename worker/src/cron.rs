@@ -1,6 +1,7 @@
 //! The every-minute Cron Trigger (`[triggers] crons` in `wrangler.toml`): queues the mails
 //! of releases whose moment has passed (`deliver::schedule`), announces them to the WebSub
-//! hub, once each, and hourly forgets pending addresses whose confirmation link expired. The plan is the core's
+//! hub, once each, and hourly forgets pending addresses whose confirmation link expired and
+//! delivery claims older than `serve::delivery::CLAIMS_KEPT_DAYS`. The plan is the core's
 //! ([`serve::golive::plan`]); here are its reads and writes: the schedule from KV, a claim
 //! per release in D1 (`DB`, `migrations/`), and the hub's pings.
 
@@ -39,22 +40,30 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
             Err(e) => format!("{:?}", format!("error: {e}")),
         },
     };
-    let expired = if serve::subscribe::expires_pending_at(now) { expire_pending(env, now).await } else { 0 };
+    let expired = if serve::subscribe::expires_pending_at(now) { expire(env, now).await } else { 0 };
     let announced = announce(env, stored.as_deref(), now).await?;
     Ok(format!("{{\"cron\":\"go-live\",\"mailed\":{mailed},\"expired\":{expired},{announced}}}"))
 }
 
-/// Forgets pending addresses whose confirmation link has expired; answers how many (a
-/// failure is logged and left for the next hour).
-async fn expire_pending(env: &Env, now: DateTime<chrono::Utc>) -> usize {
-    let cutoff = JsValue::from_str(&serve::subscribe::expired_before(now));
+/// Forgets pending addresses whose confirmation link has expired and delivery claims past
+/// their use; answers how many rows went (a failure is logged and left for the next hour).
+async fn expire(env: &Env, now: DateTime<chrono::Utc>) -> usize {
+    let pending = JsValue::from_str(&serve::subscribe::expired_before(now));
+    let claims = JsValue::from_str(&serve::delivery::claims_expire_before(now));
     let run = async {
         let db = env.d1(DATABASE)?;
-        let result = db.prepare(serve::subscribe::sql::EXPIRE_PENDING).bind(&[cutoff])?.run().await?;
-        Ok::<_, worker::Error>(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+        let statements = vec![
+            db.prepare(serve::subscribe::sql::EXPIRE_PENDING).bind(&[pending])?,
+            db.prepare(serve::delivery::sql::PRUNE_DELIVERIES).bind(&[claims])?,
+        ];
+        let mut gone = 0;
+        for result in db.batch(statements).await? {
+            gone += result.meta()?.and_then(|m| m.changes).unwrap_or(0);
+        }
+        Ok::<_, worker::Error>(gone)
     };
     run.await.unwrap_or_else(|e| {
-        console_log!("{{\"level\":\"error\",\"cron\":\"expire pending\",\"error\":{:?}}}", e.to_string());
+        console_log!("{{\"level\":\"error\",\"cron\":\"clean-up\",\"error\":{:?}}}", e.to_string());
         0
     })
 }

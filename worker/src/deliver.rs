@@ -63,16 +63,25 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
     Ok(scheduled)
 }
 
-/// Puts the jobs of `slug`'s mailing on the queue, a hundred messages a call.
+/// Puts the jobs of `slug`'s mailing on the queue, [`SEND_BATCH`] messages a call (so a
+/// million subscribers are 100 calls, within an invocation's subrequests).
 async fn enqueue(db: &worker::D1Database, queue: &worker::Queue, slug: &str) -> Result<()> {
     let rows = db.prepare(sql::MAX_ID).raw_js_value().await?;
     let max_id = rows.first().and_then(|r| column(r, 0).as_f64()).unwrap_or(0.0) as i64;
-    for job in jobs(slug, max_id) {
-        let message = RawMessageBuilder::new(JsValue::from_str(&job.encode()));
-        queue.send_raw(message.build_with_content_type(QueueContentType::Text)).await?;
+    for chunk in jobs(slug, max_id).chunks(SEND_BATCH) {
+        let messages: Vec<_> = chunk
+            .iter()
+            .map(|job| {
+                RawMessageBuilder::new(JsValue::from_str(&job.encode())).build_with_content_type(QueueContentType::Text)
+            })
+            .collect();
+        queue.send_raw_batch(messages).await?;
     }
     Ok(())
 }
+
+/// Most messages one `sendBatch` call takes (Queues' limit).
+const SEND_BATCH: usize = 100;
 
 /// The queue consumer: each message is one [`Job`]. A job that fails as a whole is retried
 /// by the queue (its claims given back first); a message that is not a job is dropped.

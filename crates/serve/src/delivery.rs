@@ -18,6 +18,15 @@ use crate::subscribe::{link_url, read_scopes, UNSUBSCRIBE_PATH};
 /// Subscribers per queue message: one provider batch each, well within a consumer's time.
 pub const PER_JOB: i64 = 100;
 
+/// Days a delivery claim is kept: longer than a queue message (retried, or waiting in the
+/// dead-letter queue) can live, so a job sent again still finds who was mailed.
+pub const CLAIMS_KEPT_DAYS: i64 = 14;
+
+/// Claims made before this (RFC 3339, as D1 stores times) are deleted.
+pub fn claims_expire_before(now: chrono::DateTime<chrono::Utc>) -> String {
+    (now - chrono::Duration::days(CLAIMS_KEPT_DAYS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// One queue message: mail release `slug` to the subscribers with ids `from..=to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -133,6 +142,10 @@ pub fn mails(
 
 /// The statements of delivery (`migrations/0002_subscriptions.sql`).
 pub mod sql {
+    /// Deletes the delivery claims made before `?1` ([`claims_expire_before`](super::claims_expire_before)):
+    /// no job can still be retried by then, and `mailings` keeps each release from being
+    /// mailed again. Hourly, from the Cron Trigger.
+    pub const PRUNE_DELIVERIES: &str = "DELETE FROM deliveries WHERE sent_at < ?1";
     /// Claims the mailing of `?1` slug at `?2` moment (`?3` now): one row only for the
     /// first run, ever; a correction or a moved moment is not mailed again.
     pub const CLAIM_MAILING: &str = "INSERT INTO mailings (slug, moment, claimed_at) VALUES (?1, ?2, ?3) \
@@ -161,6 +174,12 @@ pub mod sql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claims_are_kept_fourteen_days() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-31T10:00:00Z").map(|d| d.to_utc()).unwrap_or_default();
+        assert_eq!(claims_expire_before(now), "2026-12-17T10:00:00Z");
+    }
 
     #[test]
     fn jobs_cover_every_id_once() {
