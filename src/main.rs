@@ -1,8 +1,10 @@
 //! `newsroom`: the publisher CLI. Scaffolds, checks, builds, previews and publishes the
 //! releases under `content/`.
 
+mod d1;
 mod files;
 mod generate;
+mod media;
 mod output;
 mod preview;
 mod report;
@@ -240,6 +242,29 @@ enum Command {
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
+    /// Each publisher's media list: accredited journalists who get its releases under
+    /// embargo, each with a personal key (docs/media-embargo.md).
+    #[command(
+        after_help = "Examples:\n  newsroom media add toimittaja@example.fi --publisher kymsote --name \"Maija Toimittaja\" --outlet \"Kouvolan Sanomat\" --until 2027-06-30\n  newsroom media list --publisher kymsote --remote --env production\n  newsroom media revoke toimittaja@example.fi --publisher kymsote --remote --env production"
+    )]
+    Media {
+        #[command(subcommand)]
+        action: media::Action,
+        /// The database on Cloudflare of environment `--env NAME` (default: local D1).
+        #[arg(long, global = true)]
+        remote: bool,
+        /// Folder of local state (`wrangler dev --persist-to`).
+        #[arg(long, global = true, default_value = ".wrangler/state")]
+        persist_to: PathBuf,
+        /// A wrangler.toml environment, e.g. `production` (its BASE_URL starts the links).
+        #[arg(long, global = true)]
+        env: Option<String>,
+        /// The content folder, to check the publisher.
+        #[arg(long, global = true, default_value = "content")]
+        content: PathBuf,
+        #[command(flatten)]
+        deployment: Deployment,
+    },
     /// E-mail subscribers in the D1 database: count, export one address (GDPR access),
     /// delete one address (GDPR erasure).
     #[command(
@@ -388,8 +413,25 @@ fn run(command: Command) -> Result<ExitCode> {
                 !remote || env.is_some(),
                 "--remote needs --env NAME: the top-level database is the local one"
             );
-            let db = subscribers::Database { local: (!remote).then_some(persist_to), env };
+            let db = d1::Database { local: (!remote).then_some(persist_to), env };
             subscribers::run(&action, &db)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Media { action, remote, persist_to, env, content, deployment } => {
+            anyhow::ensure!(
+                !remote || env.is_some(),
+                "--remote needs --env NAME: the top-level database is the local one"
+            );
+            let base_url =
+                deployment.config(env.as_deref(), &[])?.base_url.unwrap_or_else(|| "http://127.0.0.1:8787".into());
+            let setup = media::Setup {
+                content: &content,
+                base_url: &base_url,
+                secret: preview::preview_secret(&base_url).ok(),
+                now: preview::now()?,
+            };
+            let db = d1::Database { local: (!remote).then_some(persist_to), env };
+            media::run(&action, &db, &setup)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { content, namespace, diagnostics } => {

@@ -69,7 +69,7 @@ fn is_local(url: &str) -> bool {
 /// PREVIEW_SECRET from the environment, else, for a link to this machine only, from
 /// `.dev.vars` (what `wrangler dev` reads). A link to a deployment signed with the local
 /// secret would answer 404 there with no one told why: refused, naming the fix.
-fn preview_secret(base_url: &str) -> Result<String> {
+pub(crate) fn preview_secret(base_url: &str) -> Result<String> {
     if let Ok(secret) = std::env::var("PREVIEW_SECRET") {
         return Ok(secret);
     }

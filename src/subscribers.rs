@@ -2,10 +2,9 @@
 //! `DB`) without writing SQL: how many there are, everything kept about one address (a GDPR
 //! access request) and erasing it (a GDPR erasure), through `npx wrangler d1 execute`.
 
-use std::process::{Command, Stdio};
-
 use anyhow::{Context, Result};
-use contract::subscription::Address;
+
+use crate::d1::{address_literal as literal, Database};
 
 /// What to do.
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -23,14 +22,6 @@ pub enum Action {
         /// The e-mail address.
         address: String,
     },
-}
-
-/// Where the database is.
-pub struct Database {
-    /// `Some(dir)`: local D1 as `wrangler dev --persist-to dir` keeps it; `None`: on Cloudflare.
-    pub local: Option<std::path::PathBuf>,
-    /// A `wrangler.toml` environment.
-    pub env: Option<String>,
 }
 
 /// Runs `action` and prints its answer on stdout.
@@ -69,52 +60,4 @@ pub fn run(action: &Action, db: &Database) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// `address`, checked, as an SQL string literal (wrangler's `--command` binds no
-/// parameters; a valid address has no control characters, and quotes are doubled).
-fn literal(address: &str) -> Result<String> {
-    let address = Address::parse(address).map_err(|e| anyhow::anyhow!("`{address}`: {e}"))?;
-    Ok(format!("'{}'", address.as_str().replace('\'', "''")))
-}
-
-impl Database {
-    /// The rows `sql` answers, as JSON objects.
-    fn query(&self, sql: &str) -> Result<Vec<serde_json::Value>> {
-        let mut c = Command::new(if cfg!(windows) { "npx.cmd" } else { "npx" });
-        c.args(["wrangler", "d1", "execute", "DB", "--json", "--command", sql]);
-        match &self.local {
-            Some(dir) => c.arg("--local").arg("--persist-to").arg(dir),
-            None => c.arg("--remote"),
-        };
-        if let Some(env) = &self.env {
-            c.args(["--env", env]);
-        }
-        let out =
-            c.stdin(Stdio::null()).output().context("cannot run `npx wrangler d1 execute` (is Node.js installed?)")?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        anyhow::ensure!(
-            out.status.success(),
-            "`wrangler d1 execute` failed: {}{}",
-            String::from_utf8_lossy(&out.stderr).trim(),
-            stdout.trim()
-        );
-        let start = stdout.find('[').context("`wrangler d1 execute --json` printed no JSON")?;
-        let answer: Vec<serde_json::Value> =
-            serde_json::from_str(&stdout[start..]).context("cannot read `wrangler d1 execute --json`")?;
-        Ok(answer.first().and_then(|r| r["results"].as_array().cloned()).unwrap_or_default())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_become_safe_literals_or_are_refused() {
-        assert_eq!(literal("o'brien@Example.FI").expect("valid"), "'o''brien@example.fi'");
-        for bad in ["x'; DROP TABLE subscribers; --", "a@b", ""] {
-            assert!(literal(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -8,6 +8,7 @@
 use chrono::DateTime;
 use contract::golive::{ping_body, CLAIM_SQL, UNCLAIM_SQL, UPCOMING_KEY};
 use serve::golive::{plan, Announcement, Plan};
+use serve::observe::json;
 use worker::js_sys::futures::JsFuture;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::web_sys::{self, Headers, RequestInit};
@@ -24,7 +25,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = DateTime::from_timestamp_millis(millis).unwrap_or_default();
     match run(&env, now).await {
         Ok(line) => console_log!("{line}"),
-        Err(e) => console_log!("{{\"level\":\"error\",\"cron\":\"go-live\",\"error\":{:?}}}", e.to_string()),
+        Err(e) => console_log!("{{\"level\":\"error\",\"cron\":\"go-live\",\"error\":{}}}", json(&e.to_string())),
     }
 }
 
@@ -34,10 +35,10 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
     let stored = env.kv(crate::BINDING)?.get(UPCOMING_KEY).bytes().await?;
     let mailed = match stored.as_deref().map(serve::golive::read) {
         None => "\"nothing published yet\"".to_string(),
-        Some(Err(e)) => format!("{:?}", e.to_string()),
+        Some(Err(e)) => json(&e.to_string()),
         Some(Ok(record)) => match crate::deliver::schedule(env, &record, now).await {
-            Ok(slugs) => format!("{slugs:?}"),
-            Err(e) => format!("{:?}", format!("error: {e}")),
+            Ok(slugs) => json(&slugs),
+            Err(e) => json(&format!("error: {e}")),
         },
     };
     let expired = if serve::subscribe::expires_pending_at(now) { expire(env, now).await } else { 0 };
@@ -63,7 +64,7 @@ async fn expire(env: &Env, now: DateTime<chrono::Utc>) -> usize {
         Ok::<_, worker::Error>(gone)
     };
     run.await.unwrap_or_else(|e| {
-        console_log!("{{\"level\":\"error\",\"cron\":\"clean-up\",\"error\":{:?}}}", e.to_string());
+        console_log!("{{\"level\":\"error\",\"cron\":\"clean-up\",\"error\":{}}}", json(&e.to_string()));
         0
     })
 }
@@ -73,7 +74,7 @@ async fn announce(env: &Env, stored: Option<&[u8]>, now: DateTime<chrono::Utc>) 
     let (config, _) = crate::settings(env);
     let config = config.map_err(|e| worker::Error::RustError(e.to_string()))?;
     let (hub, releases) = match plan(&config, stored, now) {
-        Ok(Plan::Idle(why)) => return Ok(format!("\"websub\":{why:?}")),
+        Ok(Plan::Idle(why)) => return Ok(format!("\"websub\":{}", json(&why))),
         Ok(Plan::Announce { hub, releases }) => (hub, releases),
         Err(e) => return Err(worker::Error::RustError(e.to_string())),
     };
@@ -104,7 +105,12 @@ async fn announce(env: &Env, stored: Option<&[u8]>, now: DateTime<chrono::Utc>) 
         }
     }
     let level = if failed.is_empty() { "info" } else { "warning" };
-    Ok(format!("\"level\":{level:?},\"announced\":{announced:?},\"pings\":{pings},\"failed\":{failed:?}"))
+    Ok(format!(
+        "\"level\":{},\"announced\":{},\"pings\":{pings},\"failed\":{}",
+        json(level),
+        json(&announced),
+        json(&failed)
+    ))
 }
 
 /// Tells `hub` that `topic` has new content; a status other than 2xx is a failure.

@@ -6,10 +6,10 @@
 use chrono::{DateTime, Utc};
 use contract::golive::UpcomingRecord;
 use contract::kv;
-use std::collections::BTreeSet;
 
 use contract::subscription::Address;
 use serve::delivery::{id_list, jobs, mails, sql, DeliveryError, Job, Subscriber};
+use serve::observe::json;
 use serve::subscribe::mail::provider::Outcome;
 use serve::subscribe::mail::Mail;
 use worker::js_sys::{futures::JsFuture, Array, Reflect};
@@ -90,7 +90,7 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
     for message in batch.raw_iter() {
         let body = message.body().as_string().unwrap_or_default();
         let Some(job) = Job::parse(&body) else {
-            console_log!("{{\"level\":\"warning\",\"queue\":\"mail\",\"dropped\":{body:?}}}");
+            console_log!("{{\"level\":\"warning\",\"queue\":\"mail\",\"dropped\":{}}}", json(&body));
             message.ack();
             continue;
         };
@@ -98,8 +98,8 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
         match run(&env, &job, &mut cost).await {
             Ok((sent, retry)) => {
                 console_log!(
-                    "{{\"queue\":\"mail\",\"slug\":{:?},\"sent\":{sent},\"retry\":{retry},\"d1_rows_read\":{},\"d1_rows_written\":{}}}",
-                    job.slug,
+                    "{{\"queue\":\"mail\",\"slug\":{},\"sent\":{sent},\"retry\":{retry},\"d1_rows_read\":{},\"d1_rows_written\":{}}}",
+                    json(&job.slug),
                     cost.read,
                     cost.written
                 );
@@ -111,8 +111,9 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
             }
             Err(e) => {
                 console_log!(
-                    "{{\"level\":\"error\",\"queue\":\"mail\",\"job\":{body:?},\"error\":{:?}}}",
-                    e.to_string()
+                    "{{\"level\":\"error\",\"queue\":\"mail\",\"job\":{},\"error\":{}}}",
+                    json(&body),
+                    json(&e.to_string())
                 );
                 message.retry_with_options(&later());
             }
@@ -197,7 +198,8 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
     let ids = JsValue::from_str(&id_list(all.iter().map(|(id, ..)| *id)));
     let claim = db.prepare(sql::CLAIM_DELIVERIES).bind(&[slug.clone(), ids, now.as_str().into()])?;
     let rows = query(&claim, cost).await?;
-    let claimed_ids: BTreeSet<i64> =
+    // At most a job's hundred ids: a list is enough.
+    let claimed_ids: Vec<i64> =
         rows.iter().filter_map(|r| field(r, "subscriber").as_f64()).map(|id| id as i64).collect();
     let claimed: Vec<(i64, Address, Mail)> = all.into_iter().filter(|(id, ..)| claimed_ids.contains(id)).collect();
     if claimed.is_empty() {
@@ -207,12 +209,13 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
     let outcomes = match sender.send(&batch).await {
         Ok(outcomes) => outcomes,
         Err(failure) if failure.retryable => {
-            give_back(&db, &slug, claimed.iter().map(|(id, ..)| *id), cost).await?;
+            let ids: Vec<i64> = claimed.iter().map(|(id, ..)| *id).collect();
+            give_back(&db, &slug, &ids, cost).await?;
             return Err(worker::Error::RustError(failure.reason));
         }
         Err(failure) => {
             // Perhaps sent, perhaps never sendable: kept claimed, so never sent twice.
-            console_log!("{{\"level\":\"error\",\"queue\":\"mail\",\"not retried\":{:?}}}", failure.reason);
+            console_log!("{{\"level\":\"error\",\"queue\":\"mail\",\"not retried\":{}}}", json(&failure.reason));
             return Ok((0, false));
         }
     };
@@ -224,13 +227,14 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
             Outcome::Inactive { .. } => inactive.push(address.clone()),
             Outcome::Rejected { code, message } => {
                 console_log!(
-                    "{{\"level\":\"warning\",\"queue\":\"mail\",\"rejected\":{code},\"message\":{message:?}}}"
+                    "{{\"level\":\"warning\",\"queue\":\"mail\",\"rejected\":{code},\"message\":{}}}",
+                    json(message)
                 );
             }
         }
     }
     let again = !retry.is_empty();
-    give_back(&db, &slug, retry.into_iter(), cost).await?;
+    give_back(&db, &slug, &retry, cost).await?;
     for address in inactive {
         // The provider will never deliver there: the subscription ends, with its records.
         let address = JsValue::from_str(address.as_str());
@@ -241,13 +245,8 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
 }
 
 /// Deletes the delivery claims of `ids` for `slug`: the next try mails them.
-async fn give_back(
-    db: &worker::D1Database,
-    slug: &JsValue,
-    ids: impl Iterator<Item = i64>,
-    cost: &mut Cost,
-) -> Result<()> {
-    let ids = id_list(ids);
+async fn give_back(db: &worker::D1Database, slug: &JsValue, ids: &[i64], cost: &mut Cost) -> Result<()> {
+    let ids = id_list(ids.iter().copied());
     if ids != "[]" {
         query(&db.prepare(sql::GIVE_BACK).bind(&[slug.clone(), JsValue::from_str(&ids)])?, cost).await?;
     }

@@ -64,7 +64,7 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys:
 /// The answer when even the error path failed (the runtime refused a header, or the request
 /// has no URL): a plain `503` with `Retry-After`, built without the core, and a log line.
 fn last_resort(e: &worker::Error) -> Result<web_sys::Response> {
-    console_log!("{{\"level\":\"error\",\"error\":{:?}}}", e.to_string());
+    console_log!("{{\"level\":\"error\",\"error\":{}}}", serve::observe::json(&e.to_string()));
     let init = ResponseInit::new();
     init.set_status(503);
     let headers = Headers::new()?;
@@ -205,7 +205,7 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
         }
         ctx.wait_until(async move {
             if let Err(e) = Cache::default().put(key.as_str(), worker::Response::from(copy)).await {
-                console_log!("{{\"warning\":\"cache put failed\",\"error\":{:?}}}", e.to_string());
+                console_log!("{{\"warning\":\"cache put failed\",\"error\":{}}}", serve::observe::json(&e.to_string()));
             }
         });
     }

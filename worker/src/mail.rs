@@ -51,7 +51,8 @@ impl Mailer {
             "send_email" => CloudflareEmail::from_env(env).map(Mailer::Cloudflare),
             other => {
                 worker::console_log!(
-                    "{{\"level\":\"error\",\"MAIL_VIA\":{other:?},\"expected\":\"postmark or send_email\"}}"
+                    "{{\"level\":\"error\",\"MAIL_VIA\":{},\"expected\":\"postmark or send_email\"}}",
+                    serve::observe::json(other)
                 );
                 None
             }

@@ -153,13 +153,13 @@ async fn request_confirmation(
     let site = facts.config.site_name(&s.lang).to_string();
     let confirmation =
         Confirmation { lang: &s.lang, site: &site, origin, confirm_url: &url, expires: &expires, scopes: &named };
-    let mail = confirmation_mail(&confirmation).map_err(|e| worker::Error::RustError(format!("{e:?}")))?;
+    let mail = confirmation_mail(&confirmation).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let outcome = sender.send(&[(s.address.clone(), mail)]).await;
     if !matches!(outcome.as_deref(), Ok([Outcome::Sent { .. }])) {
         // Not sent: the day's one confirmation is not used up, so trying again sends it.
         db.prepare(sql::UNSENT).bind(&[JsValue::from_str(s.address.as_str())])?.run().await?;
         let why = match outcome {
-            Ok(outcomes) => format!("{outcomes:?}"),
+            Ok(outcomes) => outcomes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
             Err(e) => e.reason,
         };
         return Err(worker::Error::RustError(format!("the confirmation mail was not sent: {why}")));

@@ -4,7 +4,8 @@
 
 /// The migration files the code expects to have been applied, in order. A test checks it
 /// against `migrations/`; `/healthz` names any that the database lacks.
-pub const MIGRATIONS: &[&str] = &["0001_announcements.sql", "0002_subscriptions.sql", "0003_retention.sql"];
+pub const MIGRATIONS: &[&str] =
+    &["0001_announcements.sql", "0002_subscriptions.sql", "0003_retention.sql", "0004_media.sql"];
 
 /// The migrations the database has applied, by name (wrangler's own table).
 pub const APPLIED_SQL: &str = "SELECT name FROM d1_migrations ORDER BY id";
@@ -32,7 +33,10 @@ mod tests {
 
     #[test]
     fn missing_ones_are_named_in_order() {
-        assert_eq!(missing(&["0001_announcements.sql".into()]), ["0002_subscriptions.sql", "0003_retention.sql"]);
+        assert_eq!(
+            missing(&["0001_announcements.sql".into()]),
+            ["0002_subscriptions.sql", "0003_retention.sql", "0004_media.sql"]
+        );
         assert!(missing(&MIGRATIONS.iter().map(|m| m.to_string()).collect::<Vec<_>>()).is_empty());
     }
 }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod format;
 pub mod golive;
 pub mod i18n;
+pub mod journalist;
 pub mod kv;
 pub mod media;
 pub mod model;

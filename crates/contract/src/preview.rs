@@ -71,6 +71,14 @@ pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     if text.len() != 64 {
         return None;
     }
+    unhex_any(text)
+}
+
+/// Any even number of lowercase hex digits → their bytes (`journalist` keys: 16 bytes).
+pub(crate) fn unhex_any(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
     let digit = |c: u8| match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),

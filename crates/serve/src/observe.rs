@@ -85,6 +85,12 @@ pub fn log_line(
     String::from_utf8(render::json::to_bytes(&line)).unwrap_or_default()
 }
 
+/// `value` as JSON, for the adapter's own log lines (a string's `{:?}` is not always valid
+/// JSON: `\u{7f}`, for one).
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    render::json::to_string(&value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

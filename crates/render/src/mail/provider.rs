@@ -193,6 +193,18 @@ fn retryable(code: i64) -> bool {
     matches!(code, 100 | 405 | 412 | 413 | 429)
 }
 
+impl std::fmt::Display for Outcome {
+    /// For the log: what became of the message, with the provider's words.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Sent { message_id } => write!(f, "sent as {message_id}"),
+            Outcome::Inactive { message } => write!(f, "inactive recipient: {message}"),
+            Outcome::Rejected { code, message } => write!(f, "refused ({code}): {message}"),
+            Outcome::Retry { code, message } => write!(f, "to retry ({code}): {message}"),
+        }
+    }
+}
+
 impl Outcome {
     fn from_result(code: i64, message: String, message_id: Option<String>) -> Outcome {
         match code {

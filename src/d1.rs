@@ -1,0 +1,88 @@
+//! The worker's D1 database (binding `DB`) from the CLI, through `npx wrangler d1 execute`:
+//! local (as `wrangler dev --persist-to` keeps it) or on Cloudflare (`--remote --env NAME`).
+//! Wrangler's `--command` binds no parameters, so every value from outside goes in through
+//! a checked literal ([`address_literal`], [`text_literal`]).
+
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+use contract::subscription::Address;
+
+/// Where the database is.
+pub struct Database {
+    /// `Some(dir)`: local D1 as `wrangler dev --persist-to dir` keeps it; `None`: on Cloudflare.
+    pub local: Option<std::path::PathBuf>,
+    /// A `wrangler.toml` environment.
+    pub env: Option<String>,
+}
+
+impl Database {
+    /// The rows `sql` answers, as JSON objects.
+    pub fn query(&self, sql: &str) -> Result<Vec<serde_json::Value>> {
+        let mut c = Command::new(if cfg!(windows) { "npx.cmd" } else { "npx" });
+        c.args(["wrangler", "d1", "execute", "DB", "--json", "--command", sql]);
+        match &self.local {
+            Some(dir) => c.arg("--local").arg("--persist-to").arg(dir),
+            None => c.arg("--remote"),
+        };
+        if let Some(env) = &self.env {
+            c.args(["--env", env]);
+        }
+        let out =
+            c.stdin(Stdio::null()).output().context("cannot run `npx wrangler d1 execute` (is Node.js installed?)")?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        anyhow::ensure!(
+            out.status.success(),
+            "`wrangler d1 execute` failed: {}{}",
+            String::from_utf8_lossy(&out.stderr).trim(),
+            stdout.trim()
+        );
+        let start = stdout.find('[').context("`wrangler d1 execute --json` printed no JSON")?;
+        let answer: Vec<serde_json::Value> =
+            serde_json::from_str(&stdout[start..]).context("cannot read `wrangler d1 execute --json`")?;
+        Ok(answer.first().and_then(|r| r["results"].as_array().cloned()).unwrap_or_default())
+    }
+}
+
+/// `address`, checked, as an SQL string literal (a valid address has no control
+/// characters, and quotes are doubled).
+pub fn address_literal(address: &str) -> Result<String> {
+    let address = Address::parse(address).map_err(|e| anyhow::anyhow!("`{address}`: {e}"))?;
+    Ok(quoted(address.as_str()))
+}
+
+/// `text` as an SQL string literal, or `NULL` for `None`: at most `max` characters, no
+/// control characters (`what` names the option in the error).
+pub fn text_literal(what: &str, text: Option<&str>, max: usize) -> Result<String> {
+    let Some(text) = text.map(str::trim) else { return Ok("NULL".into()) };
+    anyhow::ensure!(!text.is_empty(), "{what} is empty");
+    anyhow::ensure!(text.chars().count() <= max, "{what} is longer than {max} characters");
+    anyhow::ensure!(!text.chars().any(char::is_control), "{what} has a control character");
+    Ok(quoted(text))
+}
+
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_become_safe_literals_or_are_refused() {
+        assert_eq!(address_literal("o'brien@Example.FI").expect("valid"), "'o''brien@example.fi'");
+        for bad in ["x'; DROP TABLE subscribers; --", "a@b", ""] {
+            assert!(address_literal(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn texts_are_quoted_bounded_and_single_line() {
+        assert_eq!(text_literal("--name", Some(" O'Neill "), 10).expect("valid"), "'O''Neill'");
+        assert_eq!(text_literal("--name", None, 10).expect("none"), "NULL");
+        assert!(text_literal("--name", Some("a\nb"), 10).is_err());
+        assert!(text_literal("--name", Some("ä".repeat(11).as_str()), 10).is_err());
+        assert!(text_literal("--name", Some("  "), 10).is_err());
+    }
+}
