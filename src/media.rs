@@ -86,7 +86,7 @@ pub fn run(action: &Action, db: &Database, cx: &Setup<'_>) -> Result<()> {
                     let key = journalist::key(secret.as_bytes(), id, &publisher)
                         .context("cannot make the key: PREVIEW_SECRET is shorter than 32 bytes")?;
                     let base = cx.base_url.trim_end_matches('/');
-                    println!("{base}/media/{key}/feed.xml");
+                    println!("{base}/embargo/{key}/feed.xml");
                     eprintln!(
                         "the personal feed of {publisher}'s releases under embargo; each embargo mail links the release \
                          itself"

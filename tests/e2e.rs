@@ -505,6 +505,92 @@ fn preview_token(slug: &str, hours: i64) -> String {
     contract::preview::sign(secret.as_bytes(), slug, expires).expect("long enough test secret")
 }
 
+/// `newsroom media …` against this run's local D1, with the run's preview secret.
+fn media_cli(args: &[&str]) -> std::process::Output {
+    let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
+    let secret = std::env::var("NEWSROOM_E2E_PREVIEW_SECRET").expect("set by scripts/e2e.sh");
+    common::newsroom_command(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+        .env("PREVIEW_SECRET", secret)
+        .arg("media")
+        .args(args)
+        .args(["--persist-to", &state, "--content", "target/e2e-content"])
+        .output()
+        .expect("runs")
+}
+
+/// A journalist on a publisher's media list: the personal key opens that publisher's
+/// releases under embargo (page, JSON, private feeds) and nothing else, is counted, and
+/// answers 404 once revoked; public routes never change.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_journalists_key_opens_the_publishers_embargoed_releases_until_revoked() {
+    let added = media_cli(&["add", "toimittaja@example.fi", "--publisher", "kymsote", "--name", "Maija Toimittaja"]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let link = String::from_utf8_lossy(&added.stdout).trim().to_string();
+    let key = link.split("/embargo/").nth(1).and_then(|rest| rest.strip_suffix("/feed.xml")).expect("a feed link");
+    let personal = format!("/embargo/{key}");
+
+    let page = get(&format!("{personal}{SCHEDULED}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.header("cache-control"), Some("private, no-store"));
+    assert_eq!(page.header("x-robots-tag"), Some("noindex, nofollow"));
+    let doc = page.html();
+    assert_eq!(texts(&doc, "h1"), ["Testiaineisto: ajastettu tiedote"]);
+    assert!(texts(&doc, ".embargo").first().is_some_and(|b| b.contains("embargo päättyy 1.1.2099")), "{}", page.body);
+    let json = get_json(&format!("{personal}{SCHEDULED}"));
+    assert_eq!((json.status, json.json()["slug"].as_str()), (200, Some("e2e-scheduled-fixture")), "{}", json.body);
+
+    // The private feeds: only the publisher's releases still under embargo, linked through the key.
+    let rss = get(&format!("{personal}/feed.xml"));
+    assert_eq!((rss.status, rss.header("cache-control")), (200, Some("private, no-store")), "{}", rss.body);
+    let channel = rss::Channel::read_from(rss.body.as_bytes()).expect("RSS");
+    let links: Vec<&str> = channel.items().iter().filter_map(|i| i.link()).collect();
+    assert!(links.contains(&format!("{}{personal}{SCHEDULED}", base()).as_str()), "{links:?}");
+    assert!(links.iter().all(|l| l.starts_with(&format!("{}{personal}/releases/", base()))), "{links:?}");
+    assert!(!links.iter().any(|l| l.contains("ohjausneuvottelut")), "a public release is not under embargo");
+    for file in ["atom.xml", "feed.json"] {
+        let r = get(&format!("{personal}/{file}"));
+        assert_eq!(r.status, 200, "{file}: {}", r.body);
+        let feed = feed_rs::parser::parse(r.body.as_bytes()).expect(file);
+        assert!(feed.entries.iter().any(|e| e.links.iter().any(|l| l.href.ends_with(SCHEDULED))), "{file}");
+    }
+    // Nothing else opens: another publisher's release, a tampered or malformed key, another row.
+    let other_publisher = format!("{personal}/releases/2024-11-27-ohjausneuvottelut");
+    let mut tampered = key.to_string();
+    let last = if tampered.ends_with('0') { "1" } else { "0" };
+    tampered.replace_range(tampered.len() - 1.., last);
+    let (id, mac) = key.split_once('.').expect("id.mac");
+    let other_row = format!("{}.{mac}", id.parse::<u64>().expect("id") + 1);
+    for path in [
+        other_publisher,
+        format!("/embargo/{tampered}{SCHEDULED}"),
+        format!("/embargo/{other_row}{SCHEDULED}"),
+        format!("/embargo/x{SCHEDULED}"),
+        format!("/embargo/{tampered}/feed.xml"),
+        format!("{personal}/publishers/kymsote"),
+    ] {
+        let r = get(&path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.body.contains("ajastettu"), "{path} leaked the release");
+    }
+    assert_eq!(get(SCHEDULED).status, 404, "the public page stays hidden");
+    assert!(!get("/publishers/kymsote/feed.xml").body.contains("e2e-scheduled-fixture"));
+
+    // Opens are a number per key: the page and its JSON.
+    let list = media_cli(&["list", "--publisher", "kymsote"]);
+    let listed = String::from_utf8_lossy(&list.stdout);
+    let row = listed.lines().find(|l| l.contains("toimittaja@example.fi")).expect("listed");
+    assert!(row.ends_with("\tactive\t2"), "{row}");
+    // Revoked: the same 404 from the next request on.
+    let revoked = media_cli(&["revoke", "toimittaja@example.fi", "--publisher", "kymsote"]);
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    for path in [format!("{personal}{SCHEDULED}"), format!("{personal}/feed.xml")] {
+        assert_eq!(get(&path).status, 404, "{path} after revoke");
+    }
+    let again = media_cli(&["revoke", "nobody@example.fi", "--publisher", "kymsote"]);
+    assert!(!again.status.success(), "revoking an address not on the list fails");
+}
+
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn a_scheduled_release_is_hidden_but_opens_with_a_valid_preview_token() {

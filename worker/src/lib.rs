@@ -9,6 +9,7 @@
 
 mod cron;
 mod deliver;
+mod embargo;
 mod mail;
 mod services;
 mod subscribe;
@@ -86,7 +87,14 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
         log_all: true,
         kv_keys: Vec::new(),
     };
-    let facts = facts(&req, started)?;
+    let mut facts = facts(&req, started)?;
+    let opened = match embargo::open(&mut facts, &env).await {
+        Ok(opened) => opened,
+        Err(e) => {
+            seen.warnings.push(e.to_string());
+            return Outgoing::from_core(&unavailable(&facts, &e.to_string()))?.build();
+        }
+    };
     let outcome = if subscribe::handles(&facts.method, &facts.path) {
         subscriptions(&req, facts.clone(), &env).await.and_then(|r| Outgoing::from_core(&r))
     } else {
@@ -99,6 +107,12 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
             Outgoing::from_core(&unavailable(&facts, &e.to_string()))?
         }
     };
+    if let (Some(journalist), 200) = (opened, response.status) {
+        // A release a journalist's key opened: counted once it was shown.
+        if let Err(e) = embargo::count(&env, journalist).await {
+            seen.warnings.push(format!("an opening was not counted: {e}"));
+        }
+    }
     let Observed { mut timing, warnings, log_all, kv_keys } = seen;
     timing.total_ms = now_ms().saturating_sub(started);
     let headers = &response.headers;
@@ -314,6 +328,7 @@ fn facts(req: &web_sys::Request, now_ms: u64) -> Result<RequestFacts> {
         preview_secret: None,
         config: Config::default(),
         services: Vec::new(),
+        embargo: None,
     })
 }
 

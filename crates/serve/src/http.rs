@@ -32,6 +32,18 @@ pub struct RequestFacts {
     pub config: Config,
     /// How the worker's other bindings answered; filled for `/healthz` only.
     pub services: Vec<ServiceCheck>,
+    /// A journalist's personal key that the adapter checked (`/embargo/{key}/…`, rewritten
+    /// by [`crate::embargo::rewrite`]): opens that publisher's releases under embargo.
+    pub embargo: Option<EmbargoAccess>,
+}
+
+/// What a valid personal key opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbargoAccess {
+    /// The publisher whose media list the key is on: only its releases open.
+    pub publisher: String,
+    /// The path prefix the key's links start with, `/embargo/{key}`.
+    pub base: String,
 }
 
 /// How one of the worker's bindings besides KV answered (D1, the mail queue, the sender),
@@ -102,6 +114,7 @@ impl RequestFacts {
             preview_secret: None,
             config: Config::default(),
             services: Vec::new(),
+            embargo: None,
         }
     }
 

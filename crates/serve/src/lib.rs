@@ -13,6 +13,7 @@
 
 pub mod conditional;
 pub mod delivery;
+pub mod embargo;
 pub mod golive;
 pub mod http;
 pub mod memory_cache;

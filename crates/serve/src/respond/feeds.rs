@@ -28,6 +28,9 @@ pub(super) fn render_feed(
         FeedScope::Publisher(slug) => kv::publisher_feed_key(slug),
         FeedScope::Keyword(slug) => kv::keyword_feed_key(slug),
     };
+    if let Some(access) = &req.embargo {
+        return private_feed(scope, t, req, loaded, (key, access));
+    }
     let ahead_key = kv::ahead_feed_key(t.format, &key);
     if let Some(bytes) = rendered_ahead(loaded, &ahead_key)? {
         return feed_from_ahead(scope, t, req, &ahead_key, bytes);
@@ -53,6 +56,35 @@ pub(super) fn render_feed(
     let body = feed::render(t.format, &meta, &items, &rfc3339_now(req));
     let newest = feed::newest(&items);
     Ok(feed_rendered(body, &f.lang, newest, next).warn(&key, &f.items))
+}
+
+/// A journalist's private feed (`/embargo/{key}/feed.xml`, [`crate::embargo`]): its
+/// publisher's releases still under embargo, soonest last as in every feed, each linked
+/// through the key; never cached.
+fn private_feed(
+    scope: &FeedScope,
+    t: &Target,
+    req: &RequestFacts,
+    loaded: &Loaded,
+    (key, access): (String, &crate::http::EmbargoAccess),
+) -> Result<Rendered, Halt> {
+    if !matches!(scope, FeedScope::Publisher(p) if *p == access.publisher) {
+        return Err(HttpError::NotFound(req.path.clone()).into());
+    }
+    let f: FeedRecord = record(loaded, key.clone())?.ok_or_else(|| HttpError::NotFound(req.path.clone()))?;
+    let now = req.now;
+    let items: Vec<&FeedItem> = f.items.iter().filter(|i| i.summary.published.at > now).take(t.limit).collect();
+    let personal = format!("{}{}", req.origin, access.base);
+    let file = t.path.rsplit('/').next().unwrap_or("feed.xml");
+    let meta = FeedMeta {
+        self_url: format!("{personal}/{file}"),
+        origin: &personal,
+        hub: None,
+        ..feed_meta(scope, t, req, (&f.title, &f.description, &f.lang), f.logo.as_ref())
+    };
+    let body = feed::render(t.format, &meta, &items, &rfc3339_now(req));
+    let next = items.iter().map(|i| i.summary.published.at).min();
+    Ok(Rendered { kind: CacheKind::Private, ..feed_rendered(body, &f.lang, feed::newest(&items), next) })
 }
 
 /// The feed's items rendered ahead ([`feed::ahead`]), if stored in the version this worker

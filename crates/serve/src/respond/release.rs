@@ -24,14 +24,15 @@ pub const MORE_LEN: usize = 5;
 pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, Halt> {
     let (format, preview) = (t.format, t.preview.as_deref());
     let mut key = kv::release_key(slug);
-    let opens = preview_opens(slug, preview, req);
+    // A preview token opens drafts too; a journalist's key only its publisher's releases.
+    let token_opens = preview_opens(slug, preview, req);
     let (r, draft) = match release_record(loaded, &key)? {
         Some(r) => (r, false),
         None => {
             // Missing: a draft opened by its preview token, a removed release's tombstone
             // (410), anything else a 404. The draft and the tombstone are read in one round.
             let (draft_key, gone_key) = (kv::draft_key(slug), kv::gone_key(slug));
-            if opens {
+            if token_opens {
                 need_all(loaded, &[draft_key.clone(), gone_key.clone()])?;
                 if let Some(d) = release_record(loaded, &draft_key)? {
                     key = draft_key;
@@ -52,6 +53,12 @@ pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded:
         // Another publisher's release is not part of this publisher's own newsroom.
         return Err(HttpError::NotFound(req.path.clone()).into());
     }
+    let by_key = req.embargo.as_ref().map(|a| a.publisher == summary.publisher.slug);
+    if by_key == Some(false) && !token_opens {
+        // A key opens its own publisher's releases only, and says nothing of others.
+        return Err(HttpError::NotFound(req.path.clone()).into());
+    }
+    let opens = token_opens || by_key == Some(true);
     let embargoed = draft || summary.published.at > req.now;
     if embargoed && !opens {
         // Embargoed: indistinguishable from a missing release, cached only until it lifts.
@@ -89,7 +96,7 @@ pub(super) fn render_release(slug: &str, t: &Target, req: &RequestFacts, loaded:
     let rendered = Rendered {
         body,
         lang: r.summary.lang.clone(),
-        kind: if embargoed { CacheKind::Private } else { CacheKind::Release },
+        kind: if embargoed || req.embargo.is_some() { CacheKind::Private } else { CacheKind::Release },
         last_modified: Some(changed),
         next_change: next,
         log,

@@ -105,6 +105,10 @@ pub(super) fn on_publisher_host(route: Route, slug: &str, req: &RequestFacts) ->
 /// URL plus the chosen representation and the parameters that change the body.
 pub fn cache_key(req: &RequestFacts) -> Option<String> {
     // The key needs no KV read: the origin tells hosts apart, so the main site is assumed.
+    // Previews and journalists' keys are answered for one reader only: never from a cache.
+    if req.embargo.is_some() {
+        return None;
+    }
     let target = resolve(req, Home::Main).ok().filter(|t| t.preview.is_none() && t.route != Route::Health)?;
     let mut key = format!("{}{}?format={}", req.origin, target.path, target.format.query_name());
     if let Some(lang) = &target.lang {
