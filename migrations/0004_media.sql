@@ -2,9 +2,10 @@
 -- the notices need: the address, the name and outlet the publisher gave, how long the access
 -- lasts, whether it was revoked, and how many times the key opened something (a number, not
 -- a log of who read what when). The key itself is never stored: it is derived from the row's
--- id and publisher with PREVIEW_SECRET (contract::journalist), so a leaked key names its row.
+-- publisher, id and key version with PREVIEW_SECRET (contract::journalist), so a leaked key
+-- names its row. AUTOINCREMENT: an id is never reused, so no old key matches a new row.
 CREATE TABLE journalists (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   publisher TEXT NOT NULL,
   address TEXT NOT NULL COLLATE NOCASE,
   name TEXT,
@@ -14,6 +15,8 @@ CREATE TABLE journalists (
   -- RFC 3339; set by `newsroom media revoke`: refused from the next request on.
   revoked_at TEXT,
   opens INTEGER NOT NULL DEFAULT 0,
+  -- Goes up when a revoked address is added again: its new key is not the revoked one.
+  key_version INTEGER NOT NULL DEFAULT 1,
   added_at TEXT NOT NULL,
   UNIQUE (publisher, address)
 );

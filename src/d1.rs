@@ -8,6 +8,32 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result};
 use contract::subscription::Address;
 
+/// The command-line options that say which database (`newsroom subscribers`, `newsroom
+/// media`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Location {
+    /// The database on Cloudflare of environment `--env NAME` (default: local D1).
+    #[arg(long, global = true)]
+    pub remote: bool,
+    /// Folder of local state (`wrangler dev --persist-to`).
+    #[arg(long, global = true, default_value = ".wrangler/state")]
+    pub persist_to: std::path::PathBuf,
+    /// A wrangler.toml environment, e.g. `production` (its BASE_URL starts printed links).
+    #[arg(long, global = true)]
+    pub env: Option<String>,
+}
+
+impl Location {
+    /// The database the options name; `--remote` needs `--env`.
+    pub fn database(&self) -> Result<Database> {
+        anyhow::ensure!(
+            !self.remote || self.env.is_some(),
+            "--remote needs --env NAME: the top-level database is the local one"
+        );
+        Ok(Database { local: (!self.remote).then(|| self.persist_to.clone()), env: self.env.clone() })
+    }
+}
+
 /// Where the database is.
 pub struct Database {
     /// `Some(dir)`: local D1 as `wrangler dev --persist-to dir` keeps it; `None`: on Cloudflare.

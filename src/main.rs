@@ -250,15 +250,8 @@ enum Command {
     Media {
         #[command(subcommand)]
         action: media::Action,
-        /// The database on Cloudflare of environment `--env NAME` (default: local D1).
-        #[arg(long, global = true)]
-        remote: bool,
-        /// Folder of local state (`wrangler dev --persist-to`).
-        #[arg(long, global = true, default_value = ".wrangler/state")]
-        persist_to: PathBuf,
-        /// A wrangler.toml environment, e.g. `production` (its BASE_URL starts the links).
-        #[arg(long, global = true)]
-        env: Option<String>,
+        #[command(flatten)]
+        database: d1::Location,
         /// The content folder, to check the publisher.
         #[arg(long, global = true, default_value = "content")]
         content: PathBuf,
@@ -273,15 +266,8 @@ enum Command {
     Subscribers {
         #[command(subcommand)]
         action: subscribers::Action,
-        /// The database on Cloudflare of environment `--env NAME` (default: local D1).
-        #[arg(long, global = true)]
-        remote: bool,
-        /// Folder of local state (`wrangler dev --persist-to`).
-        #[arg(long, global = true, default_value = ".wrangler/state")]
-        persist_to: PathBuf,
-        /// A wrangler.toml environment, e.g. `production`.
-        #[arg(long, global = true)]
-        env: Option<String>,
+        #[command(flatten)]
+        database: d1::Location,
     },
     /// Print a secret preview URL for a scheduled release or a draft (drafts are uploaded by
     /// `newsroom publish` as records only such a link opens).
@@ -408,30 +394,22 @@ fn run(command: Command) -> Result<ExitCode> {
             upload::publish(&site, &kv, &how)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Subscribers { action, remote, persist_to, env } => {
-            anyhow::ensure!(
-                !remote || env.is_some(),
-                "--remote needs --env NAME: the top-level database is the local one"
-            );
-            let db = d1::Database { local: (!remote).then_some(persist_to), env };
-            subscribers::run(&action, &db)?;
+        Command::Subscribers { action, database } => {
+            subscribers::run(&action, &database.database()?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Media { action, remote, persist_to, env, content, deployment } => {
-            anyhow::ensure!(
-                !remote || env.is_some(),
-                "--remote needs --env NAME: the top-level database is the local one"
-            );
-            let base_url =
-                deployment.config(env.as_deref(), &[])?.base_url.unwrap_or_else(|| "http://127.0.0.1:8787".into());
+        Command::Media { action, database, content, deployment } => {
+            let base_url = deployment
+                .config(database.env.as_deref(), &[])?
+                .base_url
+                .unwrap_or_else(|| "http://127.0.0.1:8787".into());
             let setup = media::Setup {
                 content: &content,
                 base_url: &base_url,
                 secret: preview::preview_secret(&base_url).ok(),
                 now: preview::now()?,
             };
-            let db = d1::Database { local: (!remote).then_some(persist_to), env };
-            media::run(&action, &db, &setup)?;
+            media::run(&action, &database.database()?, &setup)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { content, namespace, diagnostics } => {

@@ -1,7 +1,8 @@
 //! `newsroom media`: each publisher's list of accredited journalists (D1 table
 //! `journalists`, `migrations/0004_media.sql`), who get its releases under embargo through a
 //! personal key (`contract::journalist`). `add` prints the journalist's personal links;
-//! `revoke` ends the key from the worker's next request on.
+//! `revoke` ends the key from the worker's next request on (adding the address again makes
+//! a new key: the old one stays dead).
 
 use std::path::Path;
 
@@ -76,14 +77,18 @@ pub fn run(action: &Action, db: &Database, cx: &Setup<'_>) -> Result<()> {
                 "INSERT INTO journalists (publisher, address, name, outlet, until, added_at) \
                  VALUES ('{publisher}', {address}, {name}, {outlet}, {until}, '{now}') \
                  ON CONFLICT (publisher, address) DO UPDATE SET name = excluded.name, outlet = excluded.outlet, \
-                 until = excluded.until, revoked_at = NULL RETURNING id",
+                 until = excluded.until, key_version = journalists.key_version + (journalists.revoked_at IS NOT NULL), \
+                 revoked_at = NULL RETURNING id, key_version",
                 now = rfc3339(cx.now)
             ))?;
-            let id = rows.first().and_then(|r| r["id"].as_i64()).context("wrangler returned no row id")?;
+            let row = rows.first().context("wrangler returned no row")?;
+            let (id, version) = (row["id"].as_i64(), row["key_version"].as_i64());
+            let (Some(id), Some(version)) = (id, version) else { anyhow::bail!("wrangler returned no row id: {row}") };
             eprintln!("on {publisher}'s media list as journalist {id}");
             match &cx.secret {
                 Some(secret) => {
-                    let key = journalist::key(secret.as_bytes(), id, &publisher)
+                    let holder = journalist::Holder { publisher: &publisher, id, version };
+                    let key = journalist::key(secret.as_bytes(), &holder)
                         .context("cannot make the key: PREVIEW_SECRET is shorter than 32 bytes")?;
                     let base = cx.base_url.trim_end_matches('/');
                     println!("{base}/embargo/{key}/feed.xml");
@@ -133,7 +138,9 @@ pub fn run(action: &Action, db: &Database, cx: &Setup<'_>) -> Result<()> {
                 rfc3339(cx.now)
             ))?;
             anyhow::ensure!(!rows.is_empty(), "no journalist {address} on {publisher}'s media list: nothing revoked");
-            eprintln!("revoked: the key answers 404 from the next request on, and no embargo mail goes there");
+            eprintln!(
+                "revoked: the key answers 404 from the next request on; adding the address again makes a new key"
+            );
         }
     }
     Ok(())

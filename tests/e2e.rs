@@ -524,10 +524,13 @@ fn media_cli(args: &[&str]) -> std::process::Output {
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn a_journalists_key_opens_the_publishers_embargoed_releases_until_revoked() {
-    let added = media_cli(&["add", "toimittaja@example.fi", "--publisher", "kymsote", "--name", "Maija Toimittaja"]);
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-    let link = String::from_utf8_lossy(&added.stdout).trim().to_string();
-    let key = link.split("/embargo/").nth(1).and_then(|rest| rest.strip_suffix("/feed.xml")).expect("a feed link");
+    let add = |address: &str| {
+        let added = media_cli(&["add", address, "--publisher", "kymsote", "--name", "Maija Toimittaja"]);
+        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+        let link = String::from_utf8_lossy(&added.stdout).trim().to_string();
+        link.split("/embargo/").nth(1).and_then(|rest| rest.strip_suffix("/feed.xml")).expect("a feed link").to_string()
+    };
+    let key = add("toimittaja@example.fi");
     let personal = format!("/embargo/{key}");
 
     let page = get(&format!("{personal}{SCHEDULED}"));
@@ -547,24 +550,30 @@ fn a_journalists_key_opens_the_publishers_embargoed_releases_until_revoked() {
     let links: Vec<&str> = channel.items().iter().filter_map(|i| i.link()).collect();
     assert!(links.contains(&format!("{}{personal}{SCHEDULED}", base()).as_str()), "{links:?}");
     assert!(links.iter().all(|l| l.starts_with(&format!("{}{personal}/releases/", base()))), "{links:?}");
-    assert!(!links.iter().any(|l| l.contains("ohjausneuvottelut")), "a public release is not under embargo");
+    assert!(get("/publishers/kymsote/feed.xml").body.contains("2018-11-30-kymsote-kehitysohjelma"), "public");
+    assert!(
+        !links.iter().any(|l| l.contains("2018-11-30-kymsote-kehitysohjelma")),
+        "a public release is not under embargo"
+    );
     for file in ["atom.xml", "feed.json"] {
         let r = get(&format!("{personal}/{file}"));
         assert_eq!(r.status, 200, "{file}: {}", r.body);
         let feed = feed_rs::parser::parse(r.body.as_bytes()).expect(file);
         assert!(feed.entries.iter().any(|e| e.links.iter().any(|l| l.href.ends_with(SCHEDULED))), "{file}");
     }
-    // Nothing else opens: another publisher's release, a tampered or malformed key, another row.
-    let other_publisher = format!("{personal}/releases/2024-11-27-ohjausneuvottelut");
-    let mut tampered = key.to_string();
+    // Nothing else opens: another publisher's release, a tampered key, one journalist's MAC
+    // on another's row, a malformed key, a page the key does not stand for.
+    let other = add("toinen@example.fi");
+    let mac = key.rsplit('.').next().expect("mac");
+    let (other_row, _) = other.rsplit_once('.').expect("row.mac");
+    let borrowed = format!("{other_row}.{mac}");
+    let mut tampered = key.clone();
     let last = if tampered.ends_with('0') { "1" } else { "0" };
     tampered.replace_range(tampered.len() - 1.., last);
-    let (id, mac) = key.split_once('.').expect("id.mac");
-    let other_row = format!("{}.{mac}", id.parse::<u64>().expect("id") + 1);
     for path in [
-        other_publisher,
+        format!("{personal}/releases/2024-11-27-ohjausneuvottelut"),
         format!("/embargo/{tampered}{SCHEDULED}"),
-        format!("/embargo/{other_row}{SCHEDULED}"),
+        format!("/embargo/{borrowed}{SCHEDULED}"),
         format!("/embargo/x{SCHEDULED}"),
         format!("/embargo/{tampered}/feed.xml"),
         format!("{personal}/publishers/kymsote"),
@@ -573,20 +582,25 @@ fn a_journalists_key_opens_the_publishers_embargoed_releases_until_revoked() {
         assert_eq!(r.status, 404, "{path}");
         assert!(!r.body.contains("ajastettu"), "{path} leaked the release");
     }
+    assert_eq!(get(&format!("/embargo/{other}{SCHEDULED}")).status, 200, "the other journalist's own key works");
     assert_eq!(get(SCHEDULED).status, 404, "the public page stays hidden");
     assert!(!get("/publishers/kymsote/feed.xml").body.contains("e2e-scheduled-fixture"));
 
-    // Opens are a number per key: the page and its JSON.
+    // Opens are a number per key: the page and its JSON, not the refusals.
     let list = media_cli(&["list", "--publisher", "kymsote"]);
     let listed = String::from_utf8_lossy(&list.stdout);
     let row = listed.lines().find(|l| l.contains("toimittaja@example.fi")).expect("listed");
     assert!(row.ends_with("\tactive\t2"), "{row}");
-    // Revoked: the same 404 from the next request on.
+    // Revoked: the same 404 from the next request on; added again, a new key, the old one dead.
     let revoked = media_cli(&["revoke", "toimittaja@example.fi", "--publisher", "kymsote"]);
     assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
     for path in [format!("{personal}{SCHEDULED}"), format!("{personal}/feed.xml")] {
         assert_eq!(get(&path).status, 404, "{path} after revoke");
     }
+    let renewed = add("toimittaja@example.fi");
+    assert_ne!(renewed, key, "a new key after a revoke");
+    assert_eq!(get(&format!("/embargo/{renewed}{SCHEDULED}")).status, 200);
+    assert_eq!(get(&format!("{personal}{SCHEDULED}")).status, 404, "the revoked key stays dead");
     let again = media_cli(&["revoke", "nobody@example.fi", "--publisher", "kymsote"]);
     assert!(!again.status.success(), "revoking an address not on the list fails");
 }

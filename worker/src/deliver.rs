@@ -39,7 +39,8 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
         && secret.is_some_and(|s| s.len() >= contract::subscription::MIN_SECRET_LEN);
     if !ready {
         return Err(worker::Error::RustError(
-            "mails not sent: MAIL_FROM, MAIL_API_TOKEN, BASE_URL or PREVIEW_SECRET is not set".into(),
+            "mails not sent: the sender (MAIL_VIA, MAIL_FROM and its token or binding), BASE_URL or PREVIEW_SECRET is not set"
+                .into(),
         ));
     }
     let db = env.d1("DB")?;
@@ -159,7 +160,9 @@ fn field(row: &JsValue, name: &str) -> JsValue {
 /// given back only for what the provider did not take and says to try again.
 async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
     let Some(sender) = Mailer::from_env(env) else {
-        return Err(worker::Error::RustError("MAIL_FROM or MAIL_API_TOKEN is not set".into()));
+        return Err(worker::Error::RustError(
+            "the sender is not set up: MAIL_VIA, MAIL_FROM and its token or binding".into(),
+        ));
     };
     let (config, secret) = crate::settings(env);
     let config = config.map_err(|e| worker::Error::RustError(e.to_string()))?;
@@ -188,6 +191,10 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
         Err(DeliveryError::NotYet) => {
             // A schedule older than the latest publish: the trigger claims it at its moment.
             db.prepare(sql::UNCLAIM_MAILING).bind(&[slug])?.run().await?;
+            return Ok((0, false));
+        }
+        Err(e @ DeliveryError::TooLate) => {
+            console_log!("{{\"level\":\"warning\",\"queue\":\"mail\",\"dropped\":{}}}", json(&e.to_string()));
             return Ok((0, false));
         }
         Err(e) => return Err(worker::Error::RustError(e.to_string())),

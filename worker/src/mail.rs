@@ -173,8 +173,7 @@ impl CloudflareEmail {
             Ok(result) => Outcome::Sent { message_id: result.message_id() },
             Err(e) => {
                 let message = String::from(e.message());
-                // Documented refusals that pass: the daily quota and the sending rate.
-                if message.to_ascii_lowercase().contains("limit") {
+                if passes(&message) {
                     Outcome::Retry { code: 429, message }
                 } else {
                     refused(message)
@@ -189,10 +188,26 @@ impl Sender for CloudflareEmail {
         let now = crate::now();
         let mut outcomes = Vec::with_capacity(mails.len());
         // One at a time: a binding call is a subrequest, and a job's hundred stay within the
-        // limit of simultaneous ones.
+        // limit of simultaneous ones. After a refusal that passes, the rest are not tried (the
+        // same limit would refuse them) and go back to the queue with it.
         for (to, mail) in mails {
-            outcomes.push(self.send_one(to, mail, now).await);
+            if matches!(outcomes.last(), Some(Outcome::Retry { .. })) {
+                let message = "not tried: an earlier message of the batch met a limit".to_string();
+                outcomes.push(Outcome::Retry { code: 429, message });
+            } else {
+                outcomes.push(self.send_one(to, mail, now).await);
+            }
         }
         Ok(outcomes)
     }
+}
+
+/// A refusal of the binding that passes with time: a quota or rate limit, the invocation's
+/// subrequest limit, a timeout or an outage. Anything else (a sender or recipient the
+/// service refuses) fails the same way again, and is not retried.
+fn passes(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["limit", "subrequest", "timeout", "timed out", "internal", "unavailable", "try again"]
+        .iter()
+        .any(|w| m.contains(w))
 }

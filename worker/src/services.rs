@@ -24,11 +24,17 @@ async fn database(env: &Env) -> ServiceCheck {
     let applied: Vec<String> = match db.prepare(database::APPLIED_SQL).raw_js_value().await {
         Ok(rows) => rows.iter().filter_map(|r| worker::js_sys::Reflect::get_u32(r, 0).ok()?.as_string()).collect(),
         Err(e) => {
+            // The error's own words go to the log only: /healthz is public.
+            worker::console_log!(
+                "{{\"level\":\"error\",\"healthz\":\"database\",\"error\":{}}}",
+                serve::observe::json(&e.to_string())
+            );
             return found(
                 "database",
                 ServiceStatus::Failing,
-                format!("D1 did not answer or has no migrations applied ({e}): run `wrangler d1 migrations apply DB`"),
-            )
+                "D1 did not answer, or has no migrations applied (the worker's log has the error): run `wrangler d1 \
+                 migrations apply DB`",
+            );
         }
     };
     match database::missing(&applied).as_slice() {

@@ -94,6 +94,11 @@ pub enum DeliveryError {
     /// The release's moment has not come (the trigger read a schedule older than a change).
     #[error("the release's moment has not come")]
     NotYet,
+    /// The release's moment is older than its delivery claims are kept
+    /// ([`CLAIMS_KEPT_DAYS`], less a day): a job this late (sent again from the dead-letter
+    /// queue, say) could no longer tell who was mailed, so it mails no one.
+    #[error("the release's moment is more than {} days ago: too late to mail it", CLAIMS_KEPT_DAYS - 1)]
+    TooLate,
 }
 
 /// A JSON array of ids, as [`sql::CLAIM_DELIVERIES`] and [`sql::GIVE_BACK`] take them.
@@ -115,6 +120,9 @@ pub fn mails(
     let record: MailRecord = decode("mail", record).map_err(|e| DeliveryError::Record(e.to_string()))?;
     if record.at > now {
         return Err(DeliveryError::NotYet);
+    }
+    if record.at < now - chrono::Duration::days(CLAIMS_KEPT_DAYS - 1) {
+        return Err(DeliveryError::TooLate);
     }
     let publisher = &record.publisher;
     let mut out = Vec::new();
@@ -179,6 +187,26 @@ mod tests {
     fn claims_are_kept_fourteen_days() {
         let now = chrono::DateTime::parse_from_rfc3339("2026-12-31T10:00:00Z").map(|d| d.to_utc()).unwrap_or_default();
         assert_eq!(claims_expire_before(now), "2026-12-17T10:00:00Z");
+    }
+
+    #[test]
+    fn a_release_is_mailed_from_its_moment_until_its_claims_would_be_gone() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00+02:00").unwrap_or_default();
+        let record = contract::model::MailRecord {
+            v: contract::model::SCHEMA_VERSION,
+            at,
+            publisher: contract::model::PublisherRef { slug: "kymsote".into(), name: "Kymsote".into() },
+            keywords: Vec::new(),
+            mails: Vec::new(),
+        };
+        let bytes = serde_json::to_vec(&record).unwrap_or_default();
+        let when =
+            |days: i64, minutes: i64| at.to_utc() + chrono::Duration::days(days) + chrono::Duration::minutes(minutes);
+        let result = |now| mails(&bytes, &[], "https://uutiset.example.fi", "Uutishuone", &[0; 32], now);
+        assert!(matches!(result(when(0, -1)), Err(DeliveryError::NotYet)));
+        assert!(matches!(result(when(0, 0)), Ok(v) if v.is_empty()));
+        assert!(matches!(result(when(CLAIMS_KEPT_DAYS - 1, 0)), Ok(_)));
+        assert!(matches!(result(when(CLAIMS_KEPT_DAYS - 1, 1)), Err(DeliveryError::TooLate)));
     }
 
     #[test]

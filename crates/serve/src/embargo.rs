@@ -67,10 +67,10 @@ impl Link<'_> {
 
 /// The statements the adapter runs on D1 (`migrations/0004_media.sql`).
 pub mod sql {
-    /// The publisher of journalist `?1` if its key still works at `?2` (RFC 3339): not
-    /// revoked, not past its `until`.
-    pub const ACTIVE: &str = "SELECT publisher FROM journalists WHERE id = ?1 AND revoked_at IS NULL \
-         AND (until IS NULL OR until > ?2)";
+    /// A row if journalist `?1` of publisher `?2` with key version `?3` may use its key at
+    /// `?4` (RFC 3339): not revoked, not past its `until`, not given a newer key.
+    pub const ACTIVE: &str = "SELECT id FROM journalists WHERE id = ?1 AND publisher = ?2 AND key_version = ?3 \
+         AND revoked_at IS NULL AND (until IS NULL OR until > ?4)";
     /// Counts one release shown to journalist `?1` (a `200` through its key; feeds polled
     /// are not counted: a reader polls on its own).
     pub const COUNT_OPEN: &str = "UPDATE journalists SET opens = opens + 1 WHERE id = ?1";

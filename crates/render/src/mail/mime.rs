@@ -31,9 +31,9 @@ pub struct Envelope<'a> {
     pub to: &'a Address,
     /// The `Date` header.
     pub date: DateTime<Utc>,
-    /// Left of the `@` in `Message-ID`; unique per message (e.g. the release and the
-    /// subscriber, so a message sent again carries the same ID). Characters other than
-    /// letters, digits, `.`, `-` and `_` become `-`.
+    /// Left of the `@` in `Message-ID`; unique per message (the sender uses the time and a
+    /// hash of the recipient and subject). Characters other than letters, digits, `.`, `-`
+    /// and `_` become `-`.
     pub id: &'a str,
 }
 
@@ -125,7 +125,8 @@ fn mailbox(name: &str, address: &str) -> String {
 /// UTF-8 encoded words of at most [`WORD_BYTES`] each, split between characters and
 /// folded one to a line.
 fn encoded_words(text: &str) -> String {
-    if text.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) && text.len() <= 70 && !text.contains("=?") {
+    // 69: with `Subject: ` the line keeps to RFC 5322's 78 characters.
+    if text.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) && text.len() <= 69 && !text.contains("=?") {
         return text.to_string();
     }
     let mut words = Vec::new();
@@ -220,6 +221,8 @@ mod tests {
             .collect();
         assert_eq!(String::from_utf8(decoded).unwrap(), subject);
         assert_eq!(encoded_words("Plain subject"), "Plain subject");
+        assert_eq!(encoded_words(&"a".repeat(69)), "a".repeat(69), "short ASCII stays as it is");
+        assert!(encoded_words(&"a".repeat(70)).starts_with("=?UTF-8?B?"), "longer is folded in encoded words");
         assert!(encoded_words("looks =?like?= a word").starts_with("=?UTF-8?B?"));
     }
 
