@@ -46,7 +46,9 @@ pub enum ScheduleError {
 
 /// The stored schedule (`index:upcoming`), checked.
 pub fn read(bytes: &[u8]) -> Result<UpcomingRecord, ScheduleError> {
-    let record: UpcomingRecord = serde_json::from_slice(bytes).map_err(|e| ScheduleError::Damaged(e.to_string()))?;
+    // `from_str` after one UTF-8 check, as every record is read (one serde_json reader type).
+    let text = std::str::from_utf8(bytes).map_err(|e| ScheduleError::Damaged(e.to_string()))?;
+    let record: UpcomingRecord = serde_json::from_str(text).map_err(|e| ScheduleError::Damaged(e.to_string()))?;
     if record.v != SCHEMA_VERSION {
         return Err(ScheduleError::Version(record.v));
     }

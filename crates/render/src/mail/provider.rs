@@ -305,9 +305,12 @@ struct Answer {
 /// A `200` carries one result per message, in the order sent, each its own [`Outcome`]
 /// (a `200` does not mean every message was accepted).
 pub fn parse_batch_response(status: u16, body: &[u8], sent: usize) -> Result<Vec<Outcome>, BatchError> {
+    // `from_str` after one UTF-8 check, as every record is read: a second serde_json reader
+    // type (`from_slice`) would add its own copy of the parser to the worker.
+    let text = std::str::from_utf8(body).unwrap_or("");
     match status {
         200 => {
-            let results: Vec<Answer> = serde_json::from_slice(body)
+            let results: Vec<Answer> = serde_json::from_str(text)
                 .map_err(|e| BatchError::Unexpected { status, reason: format!("{e}: {}", start(body)) })?;
             if results.len() != sent {
                 return Err(BatchError::Count { sent, got: results.len() });
@@ -315,7 +318,7 @@ pub fn parse_batch_response(status: u16, body: &[u8], sent: usize) -> Result<Vec
             Ok(results.into_iter().map(|r| Outcome::from_result(r.error_code, r.message, r.message_id)).collect())
         }
         401 => Err(BatchError::Unauthorized),
-        413 | 422 => Err(match serde_json::from_slice::<Answer>(body) {
+        413 | 422 => Err(match serde_json::from_str::<Answer>(text) {
             Ok(r) => BatchError::Refused { status, code: r.error_code, message: r.message },
             Err(_) => BatchError::Refused { status, code: 0, message: start(body) },
         }),
