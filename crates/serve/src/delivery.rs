@@ -205,7 +205,7 @@ mod tests {
         let result = |now| mails(&bytes, &[], "https://uutiset.example.fi", "Uutishuone", &[0; 32], now);
         assert!(matches!(result(when(0, -1)), Err(DeliveryError::NotYet)));
         assert!(matches!(result(when(0, 0)), Ok(v) if v.is_empty()));
-        assert!(matches!(result(when(CLAIMS_KEPT_DAYS - 1, 0)), Ok(_)));
+        assert!(result(when(CLAIMS_KEPT_DAYS - 1, 0)).is_ok());
         assert!(matches!(result(when(CLAIMS_KEPT_DAYS - 1, 1)), Err(DeliveryError::TooLate)));
     }
 
