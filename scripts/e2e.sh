@@ -110,6 +110,20 @@ keywords = ["e2e-testiaineisto"]
 
 Testiaineisto.
 EOF
+# A release two days ahead whose embargo notice goes to the media list at the lift.
+cat >"$content/releases/e2e-notice-fixture.md" <<EOF
++++
+# Test fixture written by scripts/e2e.sh: scheduled two days ahead, noticed to journalists at $lift.
+title = "Testiaineisto: embargoilmoitus"
+publisher = "kymsote"
+published_at = "$(date -u -d "+2 days" +%Y-%m-%dT%H:%M:%SZ)"
+embargo_notice = "$lift"
+lead = "Testiaineisto. Tämä tiedote lähtee medialistalle embargon alaisena."
+keywords = ["e2e-testiaineisto"]
++++
+
+Testiaineisto.
+EOF
 CONTENT="$content" scripts/publish.sh "$state"
 # `CACHE=shared`: no copies in the isolate's memory, so repeated requests reach the Cache API.
 # The Cron Trigger runs on `GET /__scheduled` (--test-scheduled) and pings the test's hub stub.

@@ -804,6 +804,12 @@ fn run2_the_cron_trigger_announces_a_release_once_after_its_moment() {
     assert_eq!(taken(), Vec::<String>::new(), "announced once: later runs ping nothing");
 }
 
+/// Run 2's stand-in for Postmark, one for every test of the run (its port is fixed).
+fn run2_mailbox() -> Mailbox {
+    static MAILBOX: std::sync::OnceLock<Mailbox> = std::sync::OnceLock::new();
+    MAILBOX.get_or_init(|| postmark_stub(&std::env::var("NEWSROOM_E2E_MAIL").expect("set by scripts/e2e.sh"))).clone()
+}
+
 /// Messages the mail stub received, each a Postmark message object (`From`, `To`, `Subject`,
 /// `TextBody`, `HtmlBody`, `Headers`, ...).
 type Mailbox = std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>;
@@ -937,6 +943,75 @@ fn wait_for<T>(f: impl Fn() -> Option<T>, what: &str) -> T {
     panic!("timed out waiting for {what}")
 }
 
+/// Embargo notices: at the release's `embargo_notice` time (the lift, scripts/e2e.sh) the
+/// trigger mails each journalist on the publisher's media list the release once, marked
+/// under embargo, linking through their own key; never a revoked one, never before.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh (second run)"]
+fn run2_journalists_get_an_embargo_notice_once_at_its_time() {
+    let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
+    let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
+    let mailbox = run2_mailbox();
+    let media = |args: &[&str]| {
+        let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
+        let secret = std::env::var("NEWSROOM_E2E_PREVIEW_SECRET").expect("set by scripts/e2e.sh");
+        let out = common::newsroom_command(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .env("PREVIEW_SECRET", secret)
+            .arg("media")
+            .args(args)
+            .args(["--persist-to", &state, "--content", "target/e2e-content-lift", "--publisher", "kymsote"])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let (listed, revoked) = ("toimittaja@example.fi", "entinen@example.fi");
+    media(&["add", listed]);
+    media(&["add", revoked]);
+    media(&["revoke", revoked]);
+    let notices = |to: &str| -> Vec<serde_json::Value> {
+        mails_to(&mailbox, to)
+            .into_iter()
+            .filter(|m| m["Subject"].as_str().unwrap_or("").starts_with("EMBARGO"))
+            .collect()
+    };
+    run_cron();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!((lift - utc_now()).num_seconds() > 0, "the lift passed before the check: raise E2E_LIFT_SECONDS");
+    assert!(notices(listed).is_empty(), "no notice before its time");
+    let wait = (lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500);
+    std::thread::sleep(wait);
+    run_cron();
+    run_cron();
+    let mail = wait_for(|| notices(listed).first().cloned(), "the embargo notice");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    run_cron();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(notices(listed).len(), 1, "exactly one notice");
+    assert!(notices(revoked).is_empty(), "never to a revoked address");
+    let subject = mail["Subject"].as_str().unwrap_or_default();
+    assert!(subject.contains("saakka: Testiaineisto: embargoilmoitus"), "{subject}");
+    assert!(
+        mail["Headers"].as_array().is_none_or(|h| h.iter().all(|h| h["Name"] != "List-Unsubscribe")),
+        "not a list mail"
+    );
+    let text = mail["TextBody"].as_str().unwrap_or_default();
+    assert!(text.starts_with("EMBARGO ") && text.contains("Tämä tiedote lähtee medialistalle"), "{text}");
+    let link = link_in(text, &format!("{}/embargo/kymsote.", base()));
+    assert!(link.ends_with("/releases/e2e-notice-fixture"), "{link}");
+    let page = get(&link[base().len()..]);
+    assert_eq!((page.status, page.header("cache-control")), (200, Some("private, no-store")), "{}", page.body);
+    let feed = text.split_whitespace().find(|w| w.ends_with("/feed.xml")).expect("the private feed in the footer");
+    assert!(feed.starts_with(&format!("{}/embargo/kymsote.", base())), "{feed}");
+    assert_eq!(get(&feed[base().len()..]).status, 200);
+    let html = scraper::Html::parse_document(mail["HtmlBody"].as_str().unwrap_or_default());
+    let banner = html
+        .select(&scraper::Selector::parse("strong").expect("selector"))
+        .next()
+        .map(|s| s.text().collect::<String>());
+    assert!(banner.is_some_and(|b| b.starts_with("EMBARGO ") && b.ends_with(" saakka")), "the banner at the top");
+    assert_eq!(get("/releases/e2e-notice-fixture").status, 404, "still hidden from the public");
+}
+
 /// Subscriptions end to end, with a stand-in for Postmark: double opt-in, the release mailed
 /// once after its moment and never before, to the subscribers whose scope covers it; a
 /// half-failed batch retried without a duplicate; one-click unsubscribe; bad input refused.
@@ -945,7 +1020,7 @@ fn wait_for<T>(f: impl Fn() -> Option<T>, what: &str) -> T {
 fn run2_subscribers_get_a_release_once_at_its_moment() {
     let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
     let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
-    let mailbox = postmark_stub(&std::env::var("NEWSROOM_E2E_MAIL").expect("set by scripts/e2e.sh"));
+    let mailbox = run2_mailbox();
     let (all, keyword, other, retry, pending, leaver) = (
         "kaikki@example.fi",
         "aihe@example.fi",

@@ -1,5 +1,6 @@
 //! The every-minute Cron Trigger (`[triggers] crons` in `wrangler.toml`): queues the mails
-//! of releases whose moment has passed (`deliver::schedule`), announces them to the WebSub
+//! of releases whose moment has passed (`deliver::schedule`), mails embargo notices whose
+//! time has come to the media lists (`notices::send_due`), announces them to the WebSub
 //! hub, once each, and hourly forgets pending addresses whose confirmation link expired and
 //! delivery claims older than `serve::delivery::CLAIMS_KEPT_DAYS`. The plan is the core's
 //! ([`serve::golive::plan`]); here are its reads and writes: the schedule from KV, a claim
@@ -33,17 +34,26 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 /// the log line. A failure of one does not stop the other.
 async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
     let stored = env.kv(crate::BINDING)?.get(UPCOMING_KEY).bytes().await?;
-    let mailed = match stored.as_deref().map(serve::golive::read) {
-        None => "\"nothing published yet\"".to_string(),
-        Some(Err(e)) => json(&e.to_string()),
-        Some(Ok(record)) => match crate::deliver::schedule(env, &record, now).await {
-            Ok(slugs) => json(&slugs),
-            Err(e) => json(&format!("error: {e}")),
-        },
+    let (mailed, noticed) = match stored.as_deref().map(serve::golive::read) {
+        None => ("\"nothing published yet\"".to_string(), "0".to_string()),
+        Some(Err(e)) => (json(&e.to_string()), "0".to_string()),
+        Some(Ok(record)) => {
+            let mailed = match crate::deliver::schedule(env, &record, now).await {
+                Ok(slugs) => json(&slugs),
+                Err(e) => json(&format!("error: {e}")),
+            };
+            let noticed = match crate::notices::send_due(env, &record, now).await {
+                Ok(sent) => sent.to_string(),
+                Err(e) => json(&format!("error: {e}")),
+            };
+            (mailed, noticed)
+        }
     };
     let expired = if serve::subscribe::expires_pending_at(now) { expire(env, now).await } else { 0 };
     let announced = announce(env, stored.as_deref(), now).await?;
-    Ok(format!("{{\"cron\":\"go-live\",\"mailed\":{mailed},\"expired\":{expired},{announced}}}"))
+    Ok(format!(
+        "{{\"cron\":\"go-live\",\"mailed\":{mailed},\"embargo notices\":{noticed},\"expired\":{expired},{announced}}}"
+    ))
 }
 
 /// Forgets pending addresses whose confirmation link has expired and delivery claims past

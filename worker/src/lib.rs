@@ -11,6 +11,7 @@ mod cron;
 mod deliver;
 mod embargo;
 mod mail;
+mod notices;
 mod services;
 mod subscribe;
 

@@ -47,6 +47,10 @@ pub struct Upcoming {
     /// the trigger does not.
     #[serde(default)]
     pub public_at_build: bool,
+    /// When its publisher's media list is mailed the release under embargo
+    /// (`embargo_notice`), if it is to be.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::model::rfc3339_opt")]
+    pub notice_at: Option<DateTime<FixedOffset>>,
 }
 
 impl Upcoming {
@@ -68,6 +72,12 @@ impl Upcoming {
 pub fn feed_urls(scope: &FeedScope, base_url: &str) -> Vec<String> {
     let base = format!("{}{}", base_url.trim_end_matches('/'), scope.base_path());
     FEED_FILES.iter().map(|(file, _)| format!("{base}/{file}")).collect()
+}
+
+/// The releases of `record` whose embargo notice is due at `now`: its time has come, the
+/// moment has not, and it was not already public when the build ran.
+pub fn notices_due(record: &UpcomingRecord, now: DateTime<Utc>) -> impl Iterator<Item = &Upcoming> {
+    record.releases.iter().filter(move |u| !u.public_at_build && u.at > now && u.notice_at.is_some_and(|n| n <= now))
 }
 
 /// The releases of `record` whose moment has passed at `now`, within [`WINDOW_HOURS`]:
@@ -113,7 +123,24 @@ mod tests {
             publisher: "kymsote".into(),
             keywords: vec!["sote".into()],
             public_at_build,
+            notice_at: None,
         }
+    }
+
+    #[test]
+    fn a_notice_is_due_from_its_time_until_the_moment() {
+        let at = |t: &str| DateTime::parse_from_rfc3339(t).expect("valid");
+        let mut u = upcoming("a", "2026-12-03T10:00:00+02:00", false);
+        u.notice_at = Some(at("2026-12-02T10:00:00+02:00"));
+        let record = UpcomingRecord { v: 1, releases: vec![u, upcoming("b", "2026-12-03T10:00:00+02:00", false)] };
+        let due = |t: &str| notices_due(&record, at(t).to_utc()).map(|u| u.slug.clone()).collect::<Vec<_>>();
+        assert!(due("2026-12-02T09:59:59+02:00").is_empty());
+        assert_eq!(due("2026-12-02T10:00:00+02:00"), ["a"]);
+        assert_eq!(due("2026-12-03T09:59:59+02:00"), ["a"]);
+        assert!(due("2026-12-03T10:00:00+02:00").is_empty(), "public now: no notice");
+        let json = serde_json::to_string(&record).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<UpcomingRecord>(&json).ok(), Some(record.clone()));
+        assert_eq!(json.matches("notice_at").count(), 1, "absent when there is none");
     }
 
     #[test]

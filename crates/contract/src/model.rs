@@ -139,7 +139,7 @@ pub(crate) fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime
 struct Time(#[serde(deserialize_with = "rfc3339")] DateTime<FixedOffset>);
 
 /// [`rfc3339`] of an optional time.
-fn rfc3339_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+pub(crate) fn rfc3339_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
     Option::<Time>::deserialize(d).map(|t| t.map(|Time(at)| at))
 }
 

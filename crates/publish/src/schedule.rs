@@ -22,6 +22,7 @@ pub fn upcoming<'a>(releases: impl Iterator<Item = &'a Release>, now: Option<Dat
             publisher: r.publisher.clone(),
             keywords: r.keywords.iter().map(|k| k.slug.clone()).collect(),
             public_at_build: r.published.at <= now,
+            notice_at: r.embargo_notice,
         })
         .collect();
     releases.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.slug.cmp(&b.slug)));

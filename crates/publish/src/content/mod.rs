@@ -114,6 +114,9 @@ pub struct Release {
     pub images: Vec<Image>,
     /// `[[attachments]]`: PDFs under `content/media/`, each with its link `title`.
     pub attachments: Vec<Attachment>,
+    /// `embargo_notice`: when the publisher's media list gets the release under embargo
+    /// (`"24h"` before `published_at`, or a date-time before it).
+    pub embargo_notice: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// All publishers and releases of a content tree, checked.

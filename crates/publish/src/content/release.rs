@@ -30,6 +30,7 @@ pub fn parse_release(
     let publisher_slug = f.string("publisher", true);
     let published_at = f.time("published_at", true);
     let updated_at = f.time("updated_at", false);
+    let embargo_notice = f.time("embargo_notice", false);
     let correction = f.paragraph("correction", false, 1000);
     let kind_id = f.string("type", false);
     let lang = f.string("language", false);
@@ -87,6 +88,23 @@ pub fn parse_release(
             f.error(*line, "`updated_at` is before `published_at`");
         }
     }
+    let notice = match &embargo_notice {
+        None => None,
+        Some((line, text)) => match (notice_ahead(text), &published) {
+            (Some(Ok(ahead)), Some(p)) => Some(p.at - ahead),
+            (Some(Err(e)), _) => {
+                f.error(*line, e);
+                None
+            }
+            (Some(Ok(_)), None) => None,
+            (None, p) => time(&embargo_notice, &mut f).map(|n| {
+                if p.as_ref().is_some_and(|p| n.at >= p.at) {
+                    f.error(*line, "`embargo_notice` must be before `published_at`: it is when journalists hear of it");
+                }
+                n.at
+            }),
+        },
+    };
     if let (Some((line, _)), None) = (&correction, &updated_at) {
         f.error(*line, "a `correction` needs `updated_at`: the time the release was corrected");
     }
@@ -114,6 +132,7 @@ pub fn parse_release(
                 translations,
                 images,
                 attachments,
+                embargo_notice: notice,
             })
         }
         _ => Err(errors),
@@ -121,6 +140,26 @@ pub fn parse_release(
 }
 
 /// Keywords: labels as written, each with a slug; duplicates and unusable labels are errors.
+/// `embargo_notice` as a time ahead of the moment (`"24h"`, `"90m"`, `"2d"`): `None` when
+/// it is not of that shape (then it must be a date-time), an error when it is but out of
+/// range (a minute to 30 days).
+fn notice_ahead(text: &str) -> Option<Result<chrono::Duration, String>> {
+    let unit = text.chars().last()?;
+    let digits = text.strip_suffix(unit)?;
+    if !matches!(unit, 'm' | 'h' | 'd') || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let minutes = digits.parse::<i64>().ok().map(|n| match unit {
+        'm' => n,
+        'h' => n.saturating_mul(60),
+        _ => n.saturating_mul(24 * 60),
+    });
+    Some(match minutes {
+        Some(m) if (1..=30 * 24 * 60).contains(&m) => Ok(chrono::Duration::minutes(m)),
+        _ => Err(format!("`embargo_notice` `{text}` must be from 1m to 30d before `published_at`")),
+    })
+}
+
 fn keywords(f: &mut Fields) -> Vec<Keyword> {
     let (line, labels) = f.string_list("keywords");
     if labels.len() > MAX_KEYWORDS {
@@ -164,6 +203,7 @@ fn check_body(body: &str, body_line: usize, lead_only: bool, f: &mut Fields) {
 mod tests {
     use super::*;
     use crate::content::parse_publisher;
+    use chrono::DateTime;
 
     fn publishers() -> BTreeMap<String, Publisher> {
         let p = parse_publisher(
@@ -186,6 +226,31 @@ mod tests {
         assert_eq!(r.kind, ReleaseKind::Tiedote);
         assert_eq!(r.keywords[0], Keyword { slug: "sote".into(), label: "Sote".into() });
         assert_eq!(r.body, "Leipäteksti.");
+    }
+
+    #[test]
+    fn an_embargo_notice_is_a_time_ahead_or_a_date_time_before_the_moment() {
+        let with = |notice: &str| GOOD.replace("lead = ", &format!("embargo_notice = {notice}\nlead = "));
+        let parse =
+            |notice: &str| parse_release("content/releases/x.md", &with(notice), &publishers(), &Default::default());
+        let moment = DateTime::parse_from_rfc3339("2025-06-25T10:02:11+03:00").unwrap();
+        for (notice, hours) in [("\"24h\"", 24), ("\"90m\"", 1), ("\"2d\"", 48), ("2025-06-24T10:02:11", 24)] {
+            let r = parse(notice).unwrap();
+            let ahead = moment - r.embargo_notice.expect("a notice");
+            assert_eq!(ahead.num_hours(), hours, "{notice}");
+        }
+        for (notice, words) in [
+            ("\"0h\"", "from 1m to 30d"),
+            ("\"31d\"", "from 1m to 30d"),
+            ("2025-06-25T10:02:11", "must be before `published_at`"),
+            ("\"soon\"", ""),
+            ("true", "must be a date-time"),
+        ] {
+            let errors = parse(notice).unwrap_err();
+            assert_eq!(errors.len(), 1, "{notice}: {errors:?}");
+            assert_eq!(errors[0].0, 5, "{notice}: the line of the field");
+            assert!(errors[0].1.contains(words), "{notice}: {errors:?}");
+        }
     }
 
     #[test]

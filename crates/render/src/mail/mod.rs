@@ -12,6 +12,7 @@
 pub mod ahead;
 mod body;
 mod confirm;
+pub mod embargo;
 mod labels;
 pub mod mime;
 pub mod provider;
