@@ -112,8 +112,8 @@ pub fn display_in(ts: &Timestamp, lang: &str) -> String {
     }
 }
 
-/// English month names, for [`display_in`].
-const MONTHS: [&str; 12] = [
+/// English month names, for [`display_in`] and the embargo line of mails.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -54,21 +54,8 @@ pub fn embargo_line(moment: &DateTime<FixedOffset>, lang: &str) -> String {
         Some("fi") => format!("{}.{}.{} klo {}.{:02}", d.day(), d.month(), d.year(), t.hour(), t.minute()),
         Some("sv") => format!("{}.{}.{} kl. {}.{:02}", d.day(), d.month(), d.year(), t.hour(), t.minute()),
         _ => {
-            let months = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ];
-            format!("{} {} {} at {:02}:{:02}", d.day(), months[d.month0() as usize], d.year(), t.hour(), t.minute())
+            let month = contract::time::MONTHS[d.month0() as usize];
+            format!("{} {month} {} at {:02}:{:02}", d.day(), d.year(), t.hour(), t.minute())
         }
     };
     let l = embargo_labels(lang);
