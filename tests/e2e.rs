@@ -711,6 +711,22 @@ fn a_removed_release_answers_410_gone() {
     assert_eq!(get("/releases/never-existed").status, 404);
 }
 
+/// When run 2's lift release goes public (scripts/e2e.sh writes it).
+fn lift() -> chrono::DateTime<chrono::Utc> {
+    let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
+    chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc)
+}
+
+/// Fails when `lift` has passed: the checks made "before" it would prove nothing.
+fn still_before(lift: chrono::DateTime<chrono::Utc>) {
+    assert!((lift - utc_now()).num_seconds() > 0, "the lift passed before the check: raise E2E_LIFT_SECONDS");
+}
+
+/// Sleeps until a moment after `lift`.
+fn sleep_past(lift: chrono::DateTime<chrono::Utc>) {
+    std::thread::sleep((lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500));
+}
+
 fn utc_now() -> chrono::DateTime<chrono::Utc> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970");
     chrono::DateTime::from_timestamp_millis(now.as_millis() as i64).expect("clock in range")
@@ -719,8 +735,7 @@ fn utc_now() -> chrono::DateTime<chrono::Utc> {
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn run2_a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
-    let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
-    let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
+    let lift = lift();
     let slug = "e2e-lift-fixture";
     let paths = [
         LIFTED.to_string(),
@@ -748,8 +763,7 @@ fn run2_a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
         let left = (lift - utc_now()).num_seconds();
         assert!(lifetime - age <= left + 1, "{path} may be cached {lifetime}s (age {age}), past the lift in {left}s");
     }
-    let wait = (lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500);
-    std::thread::sleep(wait);
+    sleep_past(lift);
     for path in &paths {
         let r = get(path);
         assert_eq!(r.status, 200, "{path} after the lift");
@@ -769,18 +783,16 @@ fn run_cron() {
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh (second run)"]
 fn run2_the_cron_trigger_announces_a_release_once_after_its_moment() {
-    let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
-    let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
+    let lift = lift();
     let hub = std::env::var("NEWSROOM_E2E_HUB").expect("set by scripts/e2e.sh");
     let (_, pings) = hub_stub_at(&hub);
     let taken = || std::mem::take(&mut *pings.lock().expect("lock"));
     run_cron();
     run_cron();
     std::thread::sleep(std::time::Duration::from_secs(2));
-    assert!((lift - utc_now()).num_seconds() > 0, "the lift passed before the check: raise E2E_LIFT_SECONDS");
+    still_before(lift);
     assert_eq!(taken(), Vec::<String>::new(), "nothing is announced before the moment");
-    let wait = (lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500);
-    std::thread::sleep(wait);
+    sleep_past(lift);
     // Two runs at once: the claim in D1 lets only one of them ping.
     let other = std::thread::spawn(run_cron);
     run_cron();
@@ -949,8 +961,7 @@ fn wait_for<T>(f: impl Fn() -> Option<T>, what: &str) -> T {
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh (second run)"]
 fn run2_journalists_get_an_embargo_notice_once_at_its_time() {
-    let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
-    let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
+    let lift = lift();
     let mailbox = run2_mailbox();
     let media = |args: &[&str]| {
         let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
@@ -976,10 +987,9 @@ fn run2_journalists_get_an_embargo_notice_once_at_its_time() {
     };
     run_cron();
     std::thread::sleep(std::time::Duration::from_secs(2));
-    assert!((lift - utc_now()).num_seconds() > 0, "the lift passed before the check: raise E2E_LIFT_SECONDS");
+    still_before(lift);
     assert!(notices(listed).is_empty(), "no notice before its time");
-    let wait = (lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500);
-    std::thread::sleep(wait);
+    sleep_past(lift);
     run_cron();
     run_cron();
     let mail = wait_for(|| notices(listed).first().cloned(), "the embargo notice");
@@ -1018,8 +1028,7 @@ fn run2_journalists_get_an_embargo_notice_once_at_its_time() {
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh (second run)"]
 fn run2_subscribers_get_a_release_once_at_its_moment() {
-    let lift = std::env::var("NEWSROOM_E2E_LIFT").expect("set by scripts/e2e.sh");
-    let lift = chrono::DateTime::parse_from_rfc3339(&lift).expect("RFC 3339").with_timezone(&chrono::Utc);
+    let lift = lift();
     let mailbox = run2_mailbox();
     let (all, keyword, other, retry, pending, leaver) = (
         "kaikki@example.fi",
@@ -1082,10 +1091,9 @@ fn run2_subscribers_get_a_release_once_at_its_moment() {
             .filter(|m| m["Subject"].as_str().unwrap_or("").contains("testin aikana"))
             .collect()
     };
-    assert!((lift - utc_now()).num_seconds() > 0, "the lift passed before the check: raise E2E_LIFT_SECONDS");
+    still_before(lift);
     assert!(releases(all).is_empty(), "nothing is mailed before the moment");
-    let wait = (lift - utc_now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(1500);
-    std::thread::sleep(wait);
+    sleep_past(lift);
     run_cron();
     run_cron();
     let mail = wait_for(|| releases(all).first().cloned(), "the release mail");

@@ -15,9 +15,6 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::web_sys::{self, Headers, RequestInit};
 use worker::{console_log, event, Env, Result, ScheduleContext, ScheduledEvent};
 
-/// D1 binding that holds what readers and triggers write (claims of announcements).
-const DATABASE: &str = "DB";
-
 /// One run. Every failure is logged as a JSON line and left for the next run: a claim is
 /// given back when the hub could not be told, so nothing is lost and nothing is sent twice.
 #[event(scheduled)]
@@ -62,7 +59,7 @@ async fn expire(env: &Env, now: DateTime<chrono::Utc>) -> usize {
     let pending = JsValue::from_str(&serve::subscribe::expired_before(now));
     let claims = JsValue::from_str(&serve::delivery::claims_expire_before(now));
     let run = async {
-        let db = env.d1(DATABASE)?;
+        let db = env.d1(crate::DATABASE)?;
         let statements = vec![
             db.prepare(serve::subscribe::sql::EXPIRE_PENDING).bind(&[pending])?,
             db.prepare(serve::delivery::sql::PRUNE_DELIVERIES).bind(&[claims])?,
@@ -88,7 +85,7 @@ async fn announce(env: &Env, stored: Option<&[u8]>, now: DateTime<chrono::Utc>) 
         Ok(Plan::Announce { hub, releases }) => (hub, releases),
         Err(e) => return Err(worker::Error::RustError(e.to_string())),
     };
-    let db = env.d1(DATABASE)?;
+    let db = env.d1(crate::DATABASE)?;
     let claimed_at = crate::rfc3339(now);
     let (mut announced, mut pings, mut failed) = (Vec::new(), 0, Vec::new());
     for release in &releases {

@@ -19,7 +19,7 @@ use worker::{
     QueueRetryOptionsBuilder, RawMessageBuilder, Result,
 };
 
-use crate::mail::{Mailer, Sender};
+use crate::mail::{Outbox, Sender};
 
 /// The queue binding (`[[queues.producers]]`; the same worker consumes it).
 pub(crate) const QUEUE: &str = "MAIL_QUEUE";
@@ -33,17 +33,8 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
         return Ok(Vec::new());
     }
     // Nothing is claimed that the consumer could not send: a mailing claimed is never again.
-    let (config, secret) = crate::settings(env);
-    let ready = Mailer::from_env(env).is_some()
-        && config.is_ok_and(|c| c.base_url.is_some())
-        && secret.is_some_and(|s| s.len() >= contract::subscription::MIN_SECRET_LEN);
-    if !ready {
-        return Err(worker::Error::RustError(
-            "mails not sent: the sender (MAIL_VIA, MAIL_FROM and its token or binding), BASE_URL or PREVIEW_SECRET is not set"
-                .into(),
-        ));
-    }
-    let db = env.d1("DB")?;
+    Outbox::from_env(env)?;
+    let db = env.d1(crate::DATABASE)?;
     let queue = env.queue(QUEUE)?;
     let claimed_at = crate::rfc3339(now);
     let mut scheduled = Vec::new();
@@ -68,7 +59,7 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
 /// million subscribers are 100 calls, within an invocation's subrequests).
 async fn enqueue(db: &worker::D1Database, queue: &worker::Queue, slug: &str) -> Result<()> {
     let rows = db.prepare(sql::MAX_ID).raw_js_value().await?;
-    let max_id = rows.first().and_then(|r| column(r, 0).as_f64()).unwrap_or(0.0) as i64;
+    let max_id = rows.first().and_then(|r| crate::column(r, 0).as_f64()).unwrap_or(0.0) as i64;
     for chunk in jobs(slug, max_id).chunks(SEND_BATCH) {
         let messages: Vec<_> = chunk
             .iter()
@@ -159,21 +150,11 @@ fn field(row: &JsValue, name: &str) -> JsValue {
 /// recipient is claimed before the provider is called, all in one statement; claims are
 /// given back only for what the provider did not take and says to try again.
 async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
-    let Some(sender) = Mailer::from_env(env) else {
-        return Err(worker::Error::RustError(
-            "the sender is not set up: MAIL_VIA, MAIL_FROM and its token or binding".into(),
-        ));
-    };
-    let (config, secret) = crate::settings(env);
-    let config = config.map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let secret = secret.unwrap_or_default();
-    let Some(origin) = config.base_url.as_deref() else {
-        return Err(worker::Error::RustError("BASE_URL is not set: mails need absolute links".into()));
-    };
+    let Outbox { sender, config, origin, secret } = Outbox::from_env(env)?;
     let Some(record) = env.kv(crate::BINDING)?.get(&kv::mail_key(&job.slug)).bytes().await? else {
         return Ok((0, false)); // removed before its mail went out: not mailed at all
     };
-    let db = env.d1("DB")?;
+    let db = env.d1(crate::DATABASE)?;
     let slug = JsValue::from_str(&job.slug);
     let args = [JsValue::from_f64(job.from as f64), JsValue::from_f64(job.to as f64), slug.clone()];
     let rows = query(&db.prepare(sql::RECIPIENTS).bind(&args)?, cost).await?;
@@ -186,7 +167,7 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
         .collect();
     let now = crate::rfc3339(crate::now());
     let site = config.site_name(&config.lang);
-    let all = match mails(&record, &subscribers, origin, site, secret.as_bytes(), crate::now()) {
+    let all = match mails(&record, &subscribers, &origin, site, secret.as_bytes(), crate::now()) {
         Ok(all) => all,
         Err(DeliveryError::NotYet) => {
             // A schedule older than the latest publish: the trigger claims it at its moment.
@@ -258,9 +239,4 @@ async fn give_back(db: &worker::D1Database, slug: &JsValue, ids: &[i64], cost: &
         query(&db.prepare(sql::GIVE_BACK).bind(&[slug.clone(), JsValue::from_str(&ids)])?, cost).await?;
     }
     Ok(())
-}
-
-/// Column `i` of a raw D1 row (an array).
-fn column(row: &JsValue, i: u32) -> JsValue {
-    Reflect::get_u32(row, i).unwrap_or(JsValue::NULL)
 }

@@ -17,7 +17,7 @@ pub async fn open(facts: &mut RequestFacts, env: &Env) -> Result<Option<i64>> {
     let Some(link) = parse(&facts.path) else { return Ok(None) };
     let (_, Some(secret)) = crate::settings(env) else { return Ok(None) };
     let Ok(holder) = journalist::verify(secret.as_bytes(), link.key) else { return Ok(None) };
-    let Ok(db) = env.d1("DB") else { return Ok(None) };
+    let Ok(db) = env.d1(crate::DATABASE) else { return Ok(None) };
     let now = crate::rfc3339(facts.now);
     let args = [
         JsValue::from_f64(holder.id as f64),
@@ -37,6 +37,6 @@ pub async fn open(facts: &mut RequestFacts, env: &Env) -> Result<Option<i64>> {
 
 /// Counts one release shown to journalist `id`.
 pub async fn count(env: &Env, id: i64) -> Result<()> {
-    env.d1("DB")?.prepare(sql::COUNT_OPEN).bind(&[JsValue::from_f64(id as f64)])?.run().await?;
+    env.d1(crate::DATABASE)?.prepare(sql::COUNT_OPEN).bind(&[JsValue::from_f64(id as f64)])?.run().await?;
     Ok(())
 }

@@ -35,6 +35,10 @@ use worker::{console_log, event, Cache, Context, Env, Result};
 
 /// KV binding that holds the records written by `newsroom build`.
 pub(crate) const BINDING: &str = "RELEASES";
+
+/// The D1 binding (`[[d1_databases]]`): what the worker writes (claims, subscribers, media
+/// lists; schema in `migrations/`).
+const DATABASE: &str = "DB";
 /// Memory for reusable KV values: a few hundred publisher profiles.
 const VALUES_BUDGET: usize = 4 << 20;
 
@@ -144,6 +148,11 @@ async fn subscriptions(req: &web_sys::Request, mut facts: RequestFacts, env: &En
 /// The runtime's clock.
 fn now() -> DateTime<chrono::Utc> {
     DateTime::from_timestamp_millis(i64::try_from(now_ms()).unwrap_or(i64::MAX)).unwrap_or_default()
+}
+
+/// Column `i` of a raw D1 row (`raw_js_value`: an array); `null` when absent.
+fn column(row: &worker::wasm_bindgen::JsValue, i: u32) -> worker::wasm_bindgen::JsValue {
+    worker::js_sys::Reflect::get_u32(row, i).unwrap_or(worker::wasm_bindgen::JsValue::NULL)
 }
 
 /// `at` as D1 stores times: RFC 3339, UTC, seconds (so they compare as text).

@@ -36,6 +36,34 @@ pub(crate) trait Sender {
     async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure>;
 }
 
+/// What mailing subscribers or journalists needs, all checked at once: the sender, the
+/// settings with an absolute origin (mails carry absolute links), and a preview secret long
+/// enough to sign their links.
+pub(crate) struct Outbox {
+    pub sender: Mailer,
+    pub config: contract::config::Config,
+    pub origin: String,
+    pub secret: String,
+}
+
+impl Outbox {
+    /// The outbox of this deployment; the error names what is missing, and nothing is to be
+    /// claimed or sent without it.
+    pub fn from_env(env: &Env) -> Result<Self> {
+        let missing = |what: &str| worker::Error::RustError(format!("mail cannot be sent: {what}"));
+        let (config, secret) = crate::settings(env);
+        let config = config.map_err(|e| missing(&e.to_string()))?;
+        let sender = Mailer::from_env(env)
+            .ok_or_else(|| missing("the sender is not set up (MAIL_VIA, MAIL_FROM and its token or binding)"))?;
+        let origin =
+            config.base_url.clone().ok_or_else(|| missing("BASE_URL is not set (mails need absolute links)"))?;
+        let secret = secret
+            .filter(|s| s.len() >= contract::subscription::MIN_SECRET_LEN)
+            .ok_or_else(|| missing("PREVIEW_SECRET is missing or too short (it signs the mails' links)"))?;
+        Ok(Outbox { sender, config, origin, secret })
+    }
+}
+
 /// The sender the deployment chose.
 pub(crate) enum Mailer {
     Postmark(Postmark),

@@ -11,11 +11,11 @@ use contract::kv;
 use serve::delivery::id_list;
 use serve::embargo::{notice_mails, sql, Journalist};
 use serve::subscribe::mail::provider::Outcome;
-use worker::js_sys::Reflect;
 use worker::wasm_bindgen::JsValue;
 use worker::{Env, Result};
 
-use crate::mail::{Mailer, Sender};
+use crate::column;
+use crate::mail::{Outbox, Sender};
 
 /// Sends the notices due at `now`; answers how many went out.
 pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) -> Result<usize> {
@@ -23,14 +23,8 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
     if due.is_empty() {
         return Ok(0);
     }
-    let (config, secret) = crate::settings(env);
-    let config = config.map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let (Some(sender), Some(origin), Some(secret)) = (Mailer::from_env(env), config.base_url.as_deref(), secret) else {
-        return Err(worker::Error::RustError(
-            "embargo notices not sent: the sender, BASE_URL or PREVIEW_SECRET is not set".into(),
-        ));
-    };
-    let (db, store) = (env.d1("DB")?, env.kv(crate::BINDING)?);
+    let Outbox { sender, config, origin, secret } = Outbox::from_env(env)?;
+    let (db, store) = (env.d1(crate::DATABASE)?, env.kv(crate::BINDING)?);
     let at = crate::rfc3339(now);
     let mut sent = 0;
     for u in due {
@@ -52,7 +46,7 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
                 Some(Journalist { id: column(r, 0).as_f64()? as i64, address, version: column(r, 2).as_f64()? as i64 })
             })
             .collect();
-        let mails = notice_mails(&record, &journalists, origin, &config.lang, secret.as_bytes(), now)
+        let mails = notice_mails(&record, &journalists, &origin, &config.lang, secret.as_bytes(), now)
             .map_err(|e| worker::Error::RustError(e.to_string()))?;
         let batch: Vec<_> = mails.iter().map(|(_, a, m)| (a.clone(), m.clone())).collect();
         let retry: Vec<i64> = match sender.send(&batch).await {
@@ -73,9 +67,4 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
         }
     }
     Ok(sent)
-}
-
-/// Column `i` of a raw D1 row (an array).
-fn column(row: &JsValue, i: u32) -> JsValue {
-    Reflect::get_u32(row, i).unwrap_or(JsValue::NULL)
 }

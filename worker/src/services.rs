@@ -18,11 +18,11 @@ fn found(name: &'static str, status: ServiceStatus, detail: impl Into<String>) -
 }
 
 async fn database(env: &Env) -> ServiceCheck {
-    let Ok(db) = env.d1("DB") else {
+    let Ok(db) = env.d1(crate::DATABASE) else {
         return found("database", ServiceStatus::Off, "no D1 binding `DB`: subscriptions and announcements are off");
     };
     let applied: Vec<String> = match db.prepare(database::APPLIED_SQL).raw_js_value().await {
-        Ok(rows) => rows.iter().filter_map(|r| worker::js_sys::Reflect::get_u32(r, 0).ok()?.as_string()).collect(),
+        Ok(rows) => rows.iter().filter_map(|r| crate::column(r, 0).as_string()).collect(),
         Err(e) => {
             // The error's own words go to the log only: /healthz is public.
             worker::console_log!(

@@ -49,7 +49,7 @@ pub async fn answer(
         return Ok(page(503, &SubscribeView::Form { scopes: &[], problem: Some(text) }, lang));
     };
     let secret = secret.as_bytes();
-    let db = env.d1("DB")?;
+    let db = env.d1(crate::DATABASE)?;
     let method = facts.method.as_str();
     match (facts.path.as_str(), method) {
         (SUBSCRIBE_PATH, "POST") => {
