@@ -22,6 +22,11 @@ pub struct Manifest {
     pub releases: Vec<ReleaseStub>,
     /// The removed releases, by slug (kept so their URLs keep answering `410 Gone`).
     pub gone: Vec<ReleaseStub>,
+    /// One digest of every value the build wrote ([`kv::digest`] of their digests): two
+    /// builds of the same keys with different contents differ here, so a publish can tell
+    /// that another one finished while it ran even when that one changed no key.
+    #[serde(default)]
+    pub digest: String,
 }
 
 /// Why a previous manifest cannot be used.
@@ -92,9 +97,24 @@ pub fn finish(
         purged,
         added: live.difference(&before).map(|s| s.to_string()).collect(),
     };
-    let manifest = Manifest { v: SCHEMA_VERSION, keys, releases: published, gone: gone.into_values().collect() };
+    let digest = contents_digest(records);
+    let manifest =
+        Manifest { v: SCHEMA_VERSION, keys, releases: published, gone: gone.into_values().collect(), digest };
     records.manifest = vec![pair(kv::MANIFEST_KEY.to_string(), &manifest)];
     changes
+}
+
+/// The digest of every pair and media file `records` write, in upload order: any changed
+/// value changes it.
+fn contents_digest(records: &Records) -> String {
+    let mut all = String::new();
+    for pair in records.releases.iter().chain(&records.indexes) {
+        all.extend([pair.key.as_str(), " ", pair.metadata.hash.as_str(), "\n"]);
+    }
+    for file in &records.media {
+        all.extend([kv::media_key(&file.media.name).as_str(), " ", kv::digest(&file.data).as_str(), "\n"]);
+    }
+    kv::digest(all.as_bytes())
 }
 
 #[cfg(test)]
@@ -165,6 +185,21 @@ mod tests {
         assert_eq!(changes.deletions, ["gone:b"]);
         assert_eq!(changes.added, ["b"]);
         assert!(manifest_of(&fourth).gone.is_empty());
+    }
+
+    #[test]
+    fn a_changed_value_changes_the_manifest_even_when_no_key_changes() {
+        let mut first = records(&["a"], &["page:latest:1"]);
+        finish(&mut first, vec![stub("a")], None, &Removals::default());
+        let mut same = records(&["a"], &["page:latest:1"]);
+        finish(&mut same, vec![stub("a")], None, &Removals::default());
+        assert_eq!(manifest_of(&first), manifest_of(&same), "deterministic");
+        let mut edited = records(&["a"], &["page:latest:1"]);
+        edited.releases[0] = KvPair::new(kv::release_key("a"), "{\"edited\":1}".into(), false);
+        finish(&mut edited, vec![stub("a")], None, &Removals::default());
+        let (m1, m2) = (manifest_of(&first), manifest_of(&edited));
+        assert_eq!(m1.keys, m2.keys);
+        assert_ne!(m1.digest, m2.digest, "another publish of the same keys is seen");
     }
 
     #[test]
