@@ -321,7 +321,8 @@ mod embargo {
             let v: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
             assert_eq!((v["total"].as_u64(), v["results"].as_array().map(Vec::len)), (Some(0), Some(0)), "{q}");
             let lifetime = common::cache_lifetime(r.header("cache-control"), &format!("/search?q={q}"));
-            assert!(lifetime <= 3600 && reads <= 1, "{q}: cached past the embargo ({lifetime}s), or {reads} reads");
+            // Its shard and the delta.
+            assert!(lifetime <= 3600 && reads <= 2, "{q}: cached past the embargo ({lifetime}s), or {reads} reads");
         }
         // Even when no record carries its time (more scheduled releases than the window of
         // known times), the scheduled release is never shown: its document says when.
@@ -331,6 +332,11 @@ mod embargo {
         {
             let mut v: serde_json::Value = serde_json::from_slice(value).expect(key);
             v.as_object_mut().expect("object").remove("recent");
+            *value = serde_json::to_vec(&v).expect("JSON");
+        }
+        if let Some(value) = forgetful.get_mut(search::delta::DELTA_KEY) {
+            let mut v: serde_json::Value = serde_json::from_slice(value).expect("the delta");
+            v["times"] = serde_json::json!([]);
             *value = serde_json::to_vec(&v).expect("JSON");
         }
         let (r, _) = serve(&forgetful, "/search?q=salainen", Some("application/json"));
@@ -1029,24 +1035,102 @@ mod logo {
 }
 
 #[test]
-fn a_new_release_changes_only_the_search_shards_of_its_own_words() {
+fn a_new_release_changes_the_search_delta_and_one_group_of_records_only() {
     use std::collections::BTreeMap;
     let root = common::content_dir();
     let publishers = common::read_dir(&root.join("publishers"), "toml");
     let mut releases = common::read_dir(&root.join("releases"), "md");
-    let shards = |releases: &[publish::content::SourceFile]| -> BTreeMap<String, String> {
+    let index = |releases: &[publish::content::SourceFile]| -> BTreeMap<String, String> {
         let site = publish::content::load_site(&publishers, releases).expect("valid");
         let records = publish::build::build(&site, None);
-        records.indexes.into_iter().filter(|p| p.key.starts_with("search:shard:")).map(|p| (p.key, p.value)).collect()
+        records
+            .indexes
+            .into_iter()
+            .filter(|p| p.key.starts_with("search:") && !p.key.starts_with("search:snippets:"))
+            .map(|p| (p.key, p.value))
+            .collect()
     };
-    let before = shards(&releases);
+    let before = index(&releases);
+    let indexed = releases.len() as u32;
     releases.push(publish::content::SourceFile {
         path: "content/releases/2026-01-02-uusi.md".into(),
         text: "+++\ntitle = \"Testi uutuus\"\npublisher = \"kymsote\"\npublished_at = \"2026-01-02T10:00:00+02:00\"\nlead = \"Testi.\"\n+++\n\nTesti.\n".into(),
     });
-    let after = shards(&releases);
-    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
-    assert_eq!(changed, ["search:shard:tes", "search:shard:uut"], "only the shards of `testi` and `uutuus`");
+    let after = index(&releases);
+    let changed: Vec<&String> = after.keys().chain(before.keys()).filter(|k| before.get(*k) != after.get(*k)).collect();
+    assert!(changed.contains(&&search::delta::DELTA_KEY.to_string()), "{changed:?}");
+    let moved = (indexed + 1) % search::delta::DELTA_SPAN;
+    for key in changed.iter().filter(|k| **k != search::delta::DELTA_KEY) {
+        assert_eq!(search::delta::group_of(key), moved, "{key}: only the records whose cut moved change");
+    }
+}
+
+/// Builds of a generated archive: one release more changes the delta and at most the
+/// records of one group, for each of 8 releases added to 140 (past the delta's span, so
+/// every record has a base part); and the answers of the split
+/// index equal those of the same index whole (`common::earlier::folded`).
+#[test]
+fn over_a_whole_span_each_release_changes_few_search_records_and_answers_stay_the_same() {
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let content = dir.path().join("content");
+    let gen = common::newsroom(
+        &["gen", "--releases", "148", "--publishers", "5", "--seed", "3", "--out", content.to_str().expect("UTF-8")],
+        dir.path(),
+    );
+    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    let publishers = common::read_dir(&content.join("publishers"), "toml");
+    let mut all = common::read_dir(&content.join("releases"), "md");
+    // Oldest first (gen-0 is the newest), so each one added is newer than all before it.
+    let moment =
+        |f: &publish::content::SourceFile| f.text.lines().find(|l| l.starts_with("published_at")).map(str::to_string);
+    all.sort_by_key(moment);
+    let build = |releases: &[publish::content::SourceFile]| {
+        let site = publish::content::load_site(&publishers, releases).expect("valid");
+        publish::build::build(&site, None)
+    };
+    let search_keys = |records: &publish::records::Records| -> BTreeMap<String, String> {
+        records
+            .indexes
+            .iter()
+            .filter(|p| {
+                p.key.starts_with("search:shard:")
+                    || p.key.starts_with("search:filter:")
+                    || p.key == search::delta::DELTA_KEY
+            })
+            .map(|p| (p.key.clone(), p.value.clone()))
+            .collect()
+    };
+    let mut previous = search_keys(&build(&all[..140]));
+    let mut most = 0;
+    for n in 141..=all.len() {
+        let records = build(&all[..n]);
+        let now = search_keys(&records);
+        let changed = now.keys().chain(previous.keys()).filter(|k| previous.get(*k) != now.get(*k)).count();
+        most = most.max(changed);
+        previous = now;
+        if n == all.len() {
+            let kv = common::records::kv_map(&records);
+            let whole = common::earlier::folded(&kv);
+            for q in [
+                "q=tiedote",
+                "q=sote&year=2024",
+                "publisher=gen-1",
+                "q=kymen+palvelu",
+                "keyword=talous&page=2",
+                "q=hyvinvointialue&keyword=sote&publisher=gen-2",
+            ] {
+                let path = format!("/search?{q}");
+                for accept in [None, Some("application/json")] {
+                    let (split, _) = common::serve(&kv, &path, accept);
+                    let (one, _) = common::serve(&whole, &path, accept);
+                    assert_eq!((split.status, common::text(&split)), (one.status, common::text(&one)), "{path}");
+                }
+            }
+        }
+    }
+    eprintln!("at most {most} search keys changed by one release");
+    assert!(most <= 12, "at most {most} search keys changed by one release");
 }
 
 #[test]

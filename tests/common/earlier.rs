@@ -10,7 +10,7 @@ use search::{encode_postings, FilterRecord, ShardRecord, TermDocs, IN_TEXT, IN_T
 /// documents results show as `search:docs:{n}` (100 a chunk, `lead` named so) instead of
 /// `search:snippets:{n}`.
 pub fn earlier_search(kv: &HashMap<String, Vec<u8>>) -> HashMap<String, Vec<u8>> {
-    let mut earlier = kv.clone();
+    let mut earlier = folded(kv);
     for (key, value) in earlier.iter_mut() {
         if key.starts_with("search:shard:") {
             let stored_value = value.clone();
@@ -49,6 +49,78 @@ pub fn earlier_search(kv: &HashMap<String, Vec<u8>>) -> HashMap<String, Vec<u8>>
         earlier.insert(search::docs_key(n), serde_json::to_vec(&record).expect("JSON"));
     }
     earlier
+}
+
+/// `kv` with its search index as version 2 wrote it: each shard and filter whole, no
+/// `search:delta` (its parts unioned back into the records they split from).
+pub fn folded(kv: &HashMap<String, Vec<u8>>) -> HashMap<String, Vec<u8>> {
+    let mut out = kv.clone();
+    let Some(delta) = out.remove(search::delta::DELTA_KEY) else { return out };
+    let delta: search::delta::DeltaRecord = serde_json::from_slice(&delta).expect("the delta");
+    let times: HashMap<u32, i64> = (delta.from..).zip(delta.times.iter().copied()).collect::<HashMap<_, _>>();
+    let mut keys: Vec<String> = out.keys().filter(|k| k.starts_with("search:shard:")).cloned().collect();
+    keys.extend(delta.shards.keys().map(|name| search::shard_key(name)));
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let name = &key["search:shard:".len()..];
+        let mut terms: std::collections::BTreeMap<String, (Vec<u32>, Vec<u32>)> = Default::default();
+        let base: Option<ShardRecord> = out.get(&key).map(|v| serde_json::from_slice(v).expect("a shard"));
+        let part = delta.shard(name).expect("the delta's shard");
+        let mut recent: Vec<[i64; 2]> = base.as_ref().map(|b| b.recent.clone()).unwrap_or_default();
+        for record in base.iter().chain(part.iter()) {
+            for (term, stored) in &record.terms {
+                let mut docs = TermDocs::default();
+                docs.add_encoded(stored);
+                let entry = terms.entry(term.to_string()).or_default();
+                entry.0.extend(docs.any.newest(0, usize::MAX));
+                entry.1.extend(docs.title.newest(0, usize::MAX));
+            }
+        }
+        let mut listed: Vec<u32> = terms.values().flat_map(|(any, _)| any.iter().copied()).collect();
+        listed.sort_unstable();
+        listed.dedup();
+        recent.extend(listed.iter().filter_map(|id| Some([i64::from(*id), *times.get(id)?])));
+        let terms = terms
+            .into_iter()
+            .map(|(term, (mut any, title))| {
+                any.sort_unstable();
+                any.dedup();
+                let postings: Vec<(u32, u8)> =
+                    any.iter().map(|id| (*id, if title.contains(id) { IN_TITLE } else { IN_TEXT })).collect();
+                (term.into(), search::encode_term(&postings).into())
+            })
+            .collect();
+        let record = ShardRecord { v: 2, terms, recent: newest_recent(recent) };
+        out.insert(key, serde_json::to_vec(&record).expect("JSON"));
+    }
+    let mut keys: Vec<String> = out.keys().filter(|k| k.starts_with("search:filter:")).cloned().collect();
+    keys.extend(delta.filters.keys().map(|k| k.to_string()));
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let base: Option<FilterRecord> = out.get(&key).map(|v| serde_json::from_slice(v).expect("a filter"));
+        let part = delta.filter(&key).expect("the delta's filter");
+        let mut set = search::DocSet::default();
+        let mut recent: Vec<[i64; 2]> = base.as_ref().map(|b| b.recent.clone()).unwrap_or_default();
+        for record in base.iter().chain(part.iter()) {
+            set.union_with(&record.doc_set());
+        }
+        let mut ids = set.newest(0, usize::MAX);
+        ids.reverse();
+        recent.extend(ids.iter().filter_map(|id| Some([i64::from(*id), *times.get(id)?])));
+        let record = FilterRecord { v: 2, ids: vec![], docs: search::encode_ids(&ids), recent: newest_recent(recent) };
+        out.insert(key, serde_json::to_vec(&record).expect("JSON"));
+    }
+    out
+}
+
+/// The newest [`search::RECENT`] of `[id, time]` pairs, ascending, each once.
+fn newest_recent(mut recent: Vec<[i64; 2]>) -> Vec<[i64; 2]> {
+    recent.sort_unstable();
+    recent.dedup();
+    let skip = recent.len().saturating_sub(search::RECENT);
+    recent.split_off(skip)
 }
 
 /// `kv` without the feeds rendered ahead (`rss:feed:*`, `atom:feed:*`, `jsonfeed:feed:*`),

@@ -1,5 +1,6 @@
 //! Turns a checked [`Site`] into KV records, in upload order.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Datelike;
@@ -146,7 +147,7 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
     feeds.push(&mut records, kv::SITE_FEED_KEY.to_string(), &site_feed);
     push_pages(&mut records, &ListScope::Latest, "", &all, page);
     push_sitemaps(&mut records, site, &all, &by_keyword, &by_year);
-    push_search(&mut records, &all);
+    push_search(&mut records, &all, previous.map(|m| m.releases.len() as u32));
     let info = BuildInfo {
         v: SCHEMA_VERSION,
         releases: built.len(),
@@ -213,8 +214,10 @@ fn translation_groups<'a>(built: &'a [Built<'a>]) -> BTreeMap<&'a str, Vec<Trans
 }
 
 /// The search index ([`search`] defines its records): term shards (`search:shard:*`),
-/// filters (`search:filter:*`) and the documents' snippet chunks (`search:snippets:*`).
-fn push_search(records: &mut Records, all: &[&Built]) {
+/// filters (`search:filter:*`), the delta of the newest (`search:delta`) and the documents'
+/// snippet chunks (`search:snippets:*`). `before` is how many releases the previous build
+/// indexed, when known: the delta then also covers what that build's base records left out.
+fn push_search(records: &mut Records, all: &[&Built], before: Option<u32>) {
     let mut postings = Postings::default();
     let mut filters: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     // Ids count up from the oldest release: a new release is appended, and leaves the
@@ -231,31 +234,75 @@ fn push_search(records: &mut Records, all: &[&Built]) {
         filters.entry(search::filter_key('t', r.kind.id())).or_default().push(id);
     }
     let terms = shards_of(postings);
-    // Each shard and filter carries the publication times of the newest documents it lists
-    // itself: the worker hides scheduled releases with no other read. Its own newest, not
-    // the site's: a new release then changes only the records that list it (a window over
-    // the whole site moved every record that listed the release leaving it), and a record's
-    // own newest include every one of the site's newest that it lists.
+    // Each base shard and filter carries the publication times of the newest documents it
+    // lists itself: the worker hides scheduled releases with no other read. Its own newest,
+    // not the site's: a new release then changes only the records that list it (a window
+    // over the whole site moved every record that listed the release leaving it), and a
+    // record's own newest include every one of the site's newest that it lists. The delta
+    // carries the times of all its ids instead.
     let time_of = |id: u32| oldest_first[id as usize].release.published.at.timestamp();
     let recent = |ids: &mut dyn Iterator<Item = u32>| -> Vec<[i64; 2]> {
         let listed: BTreeSet<u32> = ids.collect();
         let newest = listed.iter().rev().take(search::RECENT).rev();
         newest.map(|&id| [i64::from(id), time_of(id)]).collect()
     };
+    // Each record is split at its own cut, its newest part going to the delta
+    // (`search::delta`): one release more then rewrites the delta and one group's records.
+    let indexed = oldest_first.len() as u32;
+    let from = search::delta::delta_from(indexed, before);
+    let cut_of = |key: &str| search::delta::cut(indexed, search::delta::group_of(key));
+    let mut delta = search::delta::DeltaOut {
+        v: search::INDEX_VERSION,
+        from,
+        times: (from..indexed).map(time_of).collect(),
+        ..Default::default()
+    };
     for (shard, shard_terms) in terms {
-        let recent = recent(&mut shard_terms.values().flatten().map(|(id, _)| *id));
-        let terms =
-            shard_terms.into_iter().map(|(t, postings)| (t.into(), search::encode_term(&postings).into())).collect();
-        let record = search::ShardRecord { v: search::INDEX_VERSION, terms, recent };
-        records.indexes.push(pair(search::shard_key(&shard), &record));
+        let key = search::shard_key(&shard);
+        let cut = cut_of(&key);
+        let (mut base, mut newest) = (BTreeMap::new(), BTreeMap::new());
+        for (term, postings) in &shard_terms {
+            let split = |keep: &dyn Fn(u32) -> bool| -> Vec<(u32, u8)> {
+                postings.iter().filter(|(id, _)| keep(*id)).copied().collect()
+            };
+            let (below, above) = (split(&|id| id < cut), split(&|id| id >= from));
+            if !below.is_empty() {
+                base.insert(Cow::from(term.clone()), Cow::from(search::encode_term(&below)));
+            }
+            if !above.is_empty() {
+                newest.insert(Cow::from(term.clone()), Cow::from(search::encode_term(&above)));
+            }
+        }
+        if !base.is_empty() {
+            let mut ids = shard_terms.values().flatten().map(|(id, _)| *id).filter(|id| *id < cut);
+            let record = search::ShardRecord { v: search::INDEX_VERSION, recent: recent(&mut ids), terms: base };
+            records.indexes.push(pair(key, &record));
+        }
+        if !newest.is_empty() {
+            let part = search::ShardRecord { v: search::INDEX_VERSION, terms: newest, recent: Vec::new() };
+            delta.shards.insert(shard, raw_json(&part));
+        }
     }
     for (key, ids) in filters {
-        let recent = recent(&mut ids.iter().copied());
-        let docs = search::encode_ids(&ids);
-        records
-            .indexes
-            .push(pair(key, &search::FilterRecord { v: search::INDEX_VERSION, docs, recent, ..Default::default() }));
+        let cut = cut_of(&key);
+        let below: Vec<u32> = ids.iter().copied().filter(|id| *id < cut).collect();
+        let above: Vec<u32> = ids.iter().copied().filter(|id| *id >= from).collect();
+        if !below.is_empty() {
+            let recent = recent(&mut below.iter().copied());
+            let docs = search::encode_ids(&below);
+            let record = search::FilterRecord { v: search::INDEX_VERSION, docs, recent, ..Default::default() };
+            records.indexes.push(pair(key.clone(), &record));
+        }
+        if !above.is_empty() {
+            let part = search::FilterRecord {
+                v: search::INDEX_VERSION,
+                docs: search::encode_ids(&above),
+                ..Default::default()
+            };
+            delta.filters.insert(key, raw_json(&part));
+        }
     }
+    records.indexes.push(pair(search::delta::DELTA_KEY.to_string(), &delta));
     for (n, chunk) in oldest_first.chunks(search::snippets::PER_CHUNK).enumerate() {
         let docs: Vec<search::SearchDoc> = chunk
             .iter()
@@ -270,6 +317,11 @@ fn push_search(records: &mut Records, all: &[&Built]) {
             .collect();
         records.indexes.push(KvPair::new(search::snippets::key(n), search::snippets::encode(&docs), false));
     }
+}
+
+/// `value` as JSON kept whole inside another record (a part of `search:delta`).
+fn raw_json(value: &impl Serialize) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).unwrap_or_else(|e| unreachable!("an index record serializes: {e}"))
 }
 
 /// Each term's documents, ascending, with where in each it occurs ([`search::IN_TITLE`] and

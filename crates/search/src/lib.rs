@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use contract::model::{PublisherRef, ReleaseKind, Timestamp};
 use contract::slug::{each_word, words};
 
+pub mod delta;
 mod postings;
 pub mod snippets;
 pub use postings::{
@@ -72,9 +73,11 @@ pub fn plain_text(markdown: &str) -> String {
 }
 
 /// The version of the [`ShardRecord`]s and [`FilterRecord`]s `newsroom build` writes: 2
-/// since documents are stored as sets ([`encode_term`], [`encode_ids`]). A worker reads 1
-/// and 2; an older worker refuses 2 (a 500 naming the key) rather than misread it.
-pub const INDEX_VERSION: u32 = 2;
+/// since documents are stored as sets ([`encode_term`], [`encode_ids`]), 3 since the newest
+/// releases' documents live in [`delta`] (a base record alone lacks them). A worker reads
+/// 1 to 3; an older worker refuses a newer version (a 500 naming the key) rather than show
+/// results without the newest releases.
+pub const INDEX_VERSION: u32 = 3;
 
 /// `search:shard:{abc}`: each term starting with `abc` and its documents ([`encode_term`]).
 /// A worker reads the terms and their documents as slices of the stored value: a shard holds
@@ -263,10 +266,24 @@ impl Query {
             && self.kind.is_none()
     }
 
-    /// KV keys of the term shards and filters this query reads (everything ranking needs).
+    /// KV keys of the term shards and filters this query reads, and the [`delta`]
+    /// (everything ranking needs, read in one round).
     pub fn keys(&self) -> Vec<String> {
+        let mut keys = self.filter_keys();
+        keys.splice(0..0, self.shard_names().into_iter().map(shard_key));
+        keys.push(delta::DELTA_KEY.to_string());
+        keys
+    }
+
+    /// The shards of the query's terms ([`shard_of`]), each once, in order.
+    pub fn shard_names(&self) -> Vec<&str> {
         let shards: BTreeSet<&str> = self.terms.iter().map(|t| shard_of(t)).collect();
-        let mut keys: Vec<String> = shards.into_iter().map(shard_key).collect();
+        shards.into_iter().collect()
+    }
+
+    /// Keys of the query's filters: publisher, keyword, year, type.
+    pub fn filter_keys(&self) -> Vec<String> {
+        let mut keys = Vec::new();
         keys.extend(self.publisher.as_ref().map(|p| filter_key('p', p)));
         keys.extend(self.keyword.as_ref().map(|k| filter_key('k', k)));
         keys.extend(self.year.map(|y| filter_key('y', &y.to_string())));
@@ -335,13 +352,27 @@ impl Ranking {
     }
 }
 
-/// Ranks the documents that match every term (as a prefix of an indexed term) and every
-/// filter, leaving out `hidden` ones: title hits first, then newest. Bitmap operations, so
-/// the work grows with the archive's size / 64, not with the number of matches.
+/// [`rank_parts`] of whole records: one record per shard, and the filters' records.
 pub fn rank(
     query: &Query,
     shards: &BTreeMap<String, ShardRecord<'_>>,
     filters: &[FilterRecord],
+    hidden: &[u32],
+) -> Ranking {
+    let parts: BTreeMap<&str, Vec<&ShardRecord<'_>>> = shards.iter().map(|(k, v)| (k.as_str(), vec![v])).collect();
+    let sets: Vec<DocSet> = filters.iter().map(FilterRecord::doc_set).collect();
+    rank_parts(query, &parts, &sets, hidden)
+}
+
+/// Ranks the documents that match every term (as a prefix of an indexed term) and every
+/// filter, leaving out `hidden` ones: title hits first, then newest. A shard may come in
+/// parts (its base record and its part of the [`delta`]), and each filter as the union of
+/// its parts. Bitmap operations, so the work grows with the archive's size / 64, not with
+/// the number of matches.
+pub fn rank_parts(
+    query: &Query,
+    shards: &BTreeMap<&str, Vec<&ShardRecord<'_>>>,
+    filter_sets: &[DocSet],
     hidden: &[u32],
 ) -> Ranking {
     let mut hits: Option<DocSet> = None;
@@ -354,10 +385,9 @@ pub fn rank(
             None => hits = Some(docs.any),
         }
     }
-    let filter_sets: Vec<DocSet> = filters.iter().map(FilterRecord::doc_set).collect();
     // Filters only: every document of the first filter.
     let mut hits = hits.or_else(|| filter_sets.first().cloned()).unwrap_or_default();
-    for f in &filter_sets {
+    for f in filter_sets {
         hits.intersect_with(f);
     }
     for id in hidden {
@@ -368,21 +398,33 @@ pub fn rank(
     Ranking::new(title, rest)
 }
 
-/// The documents of every indexed term that `term` (or one of its stems) is a prefix of.
-fn term_docs(term: &str, shards: &BTreeMap<String, ShardRecord<'_>>) -> TermDocs {
+/// The documents of every indexed term that `term` (or one of its stems) is a prefix of,
+/// from every part of its shard.
+fn term_docs(term: &str, shards: &BTreeMap<&str, Vec<&ShardRecord<'_>>>) -> TermDocs {
     let mut docs = TermDocs::default();
-    let Some(shard) = shards.get(shard_of(term)) else { return docs };
-    let mut matched = BTreeSet::new();
-    for stem in stems(term) {
-        let from = std::ops::Bound::Included(stem.as_str());
-        let range = shard.terms.range::<str, _>((from, std::ops::Bound::Unbounded));
-        for (t, stored) in range.take_while(|(t, _)| t.starts_with(stem.as_str())) {
-            if matched.insert(t) {
-                docs.add_encoded(stored);
+    for shard in shards.get(shard_of(term)).into_iter().flatten() {
+        let mut matched = BTreeSet::new();
+        for stem in stems(term) {
+            let from = std::ops::Bound::Included(stem.as_str());
+            let range = shard.terms.range::<str, _>((from, std::ops::Bound::Unbounded));
+            for (t, stored) in range.take_while(|(t, _)| t.starts_with(stem.as_str())) {
+                if matched.insert(t) {
+                    docs.add_encoded(stored);
+                }
             }
         }
     }
     docs
+}
+
+/// Every id the terms of `shard` list (the delta's part of a shard is small: a few terms of
+/// the newest releases), for the publication times the worker checks.
+pub fn listed_ids(shard: &ShardRecord<'_>) -> DocSet {
+    let mut docs = TermDocs::default();
+    for stored in shard.terms.values() {
+        docs.add_encoded(stored);
+    }
+    docs.any
 }
 
 /// Wraps the words of `text` that start with a query term in `<mark>`, escaping the rest.
@@ -456,7 +498,7 @@ mod tests {
         assert_eq!((q.publisher.as_deref(), q.year), (Some("kymsote"), Some(2018)));
         assert_eq!(
             q.keys(),
-            ["search:shard:hyv", "search:shard:sot", "search:filter:p:kymsote", "search:filter:y:2018"]
+            ["search:shard:hyv", "search:shard:sot", "search:filter:p:kymsote", "search:filter:y:2018", "search:delta"]
         );
         assert!(Query::parse(&params("q=a+b+c+d+e+f")).unwrap().terms.is_empty(), "one-letter words are ignored");
         assert!(Query::parse(&params("q=aa+bb+cc+dd+ee+ff")).is_err());

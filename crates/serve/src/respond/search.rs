@@ -45,7 +45,7 @@ pub(super) fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> 
         let (ranking, scheduled_next) = match memo {
             Some(ranked) => ranked,
             None => {
-                let ranked = rank_search(req, loaded, &query, &keys)?;
+                let ranked = rank_search(req, loaded, &query)?;
                 *loaded.ranked.borrow_mut() = Some((query.clone(), at, ranked.clone()));
                 ranked
             }
@@ -71,37 +71,68 @@ pub(super) fn render_search(t: &Target, req: &RequestFacts, loaded: &Loaded) -> 
 }
 
 /// Ranks a search from its index records (all read): matching ids, best first, without the
-/// ones still scheduled, and when the next scheduled one goes public.
-pub(super) fn rank_search(req: &RequestFacts, loaded: &Loaded, query: &Query, keys: &[String]) -> Result<Ranked, Halt> {
-    let mut shards = BTreeMap::new();
-    for term in &query.terms {
-        let shard = search::shard_of(term);
+/// ones still scheduled, and when the next scheduled one goes public. Each shard and filter
+/// is its base record and its part of `search:delta` ([`search::delta`]), unioned.
+pub(super) fn rank_search(req: &RequestFacts, loaded: &Loaded, query: &Query) -> Result<Ranked, Halt> {
+    use search::delta::{DeltaRecord, DELTA_KEY};
+    let delta: Option<DeltaRecord> = record_of(loaded, DELTA_KEY.to_string(), INDEX_VERSIONS)?;
+    let in_delta = |e: serde_json::Error| Halt::Fail(HttpError::BadData(damaged(DELTA_KEY, &e.to_string())));
+    let mut newest = 0;
+    let mut parts: BTreeMap<&str, Vec<search::ShardRecord>> = BTreeMap::new();
+    // Publication times of the newest documents, as the records read carry them.
+    let mut recent: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut delta_ids = search::DocSet::default();
+    for shard in query.shard_names() {
+        let list = parts.entry(shard).or_default();
         if let Some(r) = record_of::<search::ShardRecord>(loaded, search::shard_key(shard), INDEX_VERSIONS)? {
-            shards.insert(shard.to_string(), r);
+            newest = newest.max(r.v);
+            recent.extend(r.recent.iter().map(|[id, at]| (*id, *at)));
+            list.push(r);
+        }
+        if let Some(r) = delta.as_ref().map(|d| d.shard(shard)).transpose().map_err(in_delta)?.flatten() {
+            delta_ids.union_with(&search::listed_ids(&r));
+            list.push(r);
         }
     }
-    let mut filters: Vec<search::FilterRecord> = Vec::new();
-    for key in keys.iter().filter(|k| k.starts_with("search:filter:")) {
-        // A missing filter lets nothing through.
-        filters.push(record_of(loaded, key.clone(), INDEX_VERSIONS)?.unwrap_or_default());
+    let mut filters: Vec<search::DocSet> = Vec::new();
+    for key in query.filter_keys() {
+        // A filter in neither part lets nothing through.
+        let mut set = search::DocSet::default();
+        if let Some(r) = record_of::<search::FilterRecord>(loaded, key.clone(), INDEX_VERSIONS)? {
+            newest = newest.max(r.v);
+            recent.extend(r.recent.iter().map(|[id, at]| (*id, *at)));
+            set.union_with(&r.doc_set());
+        }
+        if let Some(r) = delta.as_ref().map(|d| d.filter(&key)).transpose().map_err(in_delta)?.flatten() {
+            let ids = r.doc_set();
+            delta_ids.union_with(&ids);
+            set.union_with(&ids);
+        }
+        filters.push(set);
     }
-    // Publication times of the newest documents, as the records read carry them.
-    let recent: BTreeMap<i64, i64> = shards
-        .values()
-        .flat_map(|s| &s.recent)
-        .chain(filters.iter().flat_map(|f| &f.recent))
-        .map(|[id, at]| (*id, *at))
-        .collect();
+    match &delta {
+        Some(d) => recent
+            .extend(delta_ids.newest(0, usize::MAX).into_iter().filter_map(|id| Some((i64::from(id), d.time_of(id)?)))),
+        // Version 3 keeps the newest releases only in the delta: without it they would be
+        // missing from the results, silently.
+        None if newest >= 3 => {
+            let why = "missing, while the shards and filters (version 3) leave their newest releases to it";
+            return Err(Halt::Fail(HttpError::BadData(damaged(DELTA_KEY, why))));
+        }
+        None => {}
+    }
     let now = req.now.timestamp();
     // Results change when the next scheduled release goes public: cache until then.
     let next = recent.values().filter(|&&at| at > now).min().and_then(|&at| DateTime::from_timestamp(at, 0));
     let scheduled: Vec<u32> =
         recent.iter().filter(|(_, at)| **at > now).filter_map(|(id, _)| u32::try_from(*id).ok()).collect();
-    Ok((Rc::new(search::rank(query, &shards, &filters, &scheduled)), next))
+    let parts: BTreeMap<&str, Vec<&search::ShardRecord>> =
+        parts.iter().map(|(name, list)| (*name, list.iter().collect())).collect();
+    Ok((Rc::new(search::rank_parts(query, &parts, &filters, &scheduled)), next))
 }
 
 /// The versions of search shards and filters this worker reads.
-pub(super) const INDEX_VERSIONS: &[u32] = &[1, search::INDEX_VERSION];
+pub(super) const INDEX_VERSIONS: &[u32] = &[1, 2, search::INDEX_VERSION];
 
 /// The documents of a page's ids, in order, from their `search:snippets:*` chunks: each chunk
 /// is split into its lines once, and only the page's documents are decoded. Content built
