@@ -4,7 +4,8 @@
 # own KV state: every test but a few against content/ and the fixtures; then the embargo-lift
 # test against a state where one release goes public a minute after the server starts; then
 # the worker with a bad setting (run3_*), without its KV binding (run4_*), a new isolate
-# over run 2's Cache API copies (run5_*), and mail through Cloudflare's send_email (run6_*).
+# over run 2's Cache API copies (run5_*), embargo updates and cancellations after a publish
+# (run7_*), and mail through Cloudflare's send_email (run6_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -88,7 +89,7 @@ rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
 # Feeds advertise a WebSub hub (nothing listens there: only the links are checked).
 with_browser=$browser with_soak=1 wrangler_args="--var WEBSUB_HUB:https://hub.example.test/" \
-  serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_ --skip run5_ --skip run6_
+  serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_ --skip run5_ --skip run6_ --skip run7_
 
 # Run 2 (tests named `run2_*`). A release that goes public while the test runs, with no upload
 # in between; the lift leaves time to publish and start the server (E2E_LIFT_SECONDS on a slow
@@ -139,6 +140,11 @@ wrangler_args="--var PAGE_SIZE:zero" serve_and_test "$state" run3_
 # Run 5: a new isolate with `CACHE=on` over run 2's state: what run 2 left in the Cache API is
 # read into the isolate's memory on first use.
 serve_and_test "$state" run5_
+# Run 7: run 2's noticed release moved, then withdrawn, by publishing run 2's content again
+# from the test: one update, then one cancellation, to the journalists told of it. Before
+# run 6, whose trigger runs days ahead forget the notices as past.
+mail=$mail wrangler_args="--test-scheduled --var BASE_URL:$url --var MAIL_API_URL:http://$mail" \
+  serve_and_test "$state" run7_
 # Run 6: mail through Cloudflare's send_email binding (MAIL_VIA=send_email; locally each
 # message is written to a .eml file whose path the worker's log shows at level info), over
 # run 2's state with its mailings forgotten, so the trigger claims them again.

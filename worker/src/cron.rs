@@ -1,11 +1,12 @@
 //! The every-minute Cron Trigger (`[triggers] crons` in `wrangler.toml`): queues the mails
 //! of releases whose moment has passed (`deliver::schedule`), mails embargo notices whose
-//! time has come to the media lists (`notices::send_due`), announces them to the WebSub
-//! hub, once each, and hourly forgets pending addresses whose confirmation link expired and
-//! delivery claims older than `serve::delivery::CLAIMS_KEPT_DAYS`. The plan is the core's
+//! time has come to the media lists, and their updates and cancellations
+//! (`notices::send_due`), announces releases to the WebSub hub, once each, and hourly
+//! forgets pending addresses whose confirmation link expired, delivery claims older than
+//! `serve::delivery::CLAIMS_KEPT_DAYS` and embargo notices
+//! `serve::embargo::NOTICES_KEPT_DAYS` after their moment. The plan is the core's
 //! ([`serve::golive::plan`]); here are its reads and writes: the schedule from KV, a claim
 //! per release in D1 (`DB`, `migrations/`), and the hub's pings.
-
 use chrono::DateTime;
 use contract::golive::{ping_body, CLAIM_SQL, UNCLAIM_SQL, UPCOMING_KEY};
 use serve::golive::{plan, Announcement, Plan};
@@ -58,11 +59,13 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
 async fn expire(env: &Env, now: DateTime<chrono::Utc>) -> usize {
     let pending = JsValue::from_str(&serve::subscribe::expired_before(now));
     let claims = JsValue::from_str(&serve::delivery::claims_expire_before(now));
+    let notices = JsValue::from_str(&crate::rfc3339(now - chrono::Duration::days(serve::embargo::NOTICES_KEPT_DAYS)));
     let run = async {
         let db = env.d1(crate::DATABASE)?;
         let statements = vec![
             db.prepare(serve::subscribe::sql::EXPIRE_PENDING).bind(&[pending])?,
             db.prepare(serve::delivery::sql::PRUNE_DELIVERIES).bind(&[claims])?,
+            db.prepare(serve::embargo::sql::PRUNE_NOTICES).bind(&[notices])?,
         ];
         let mut gone = 0;
         for result in db.batch(statements).await? {

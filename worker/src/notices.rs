@@ -1,55 +1,168 @@
 //! Embargo notices (issue 29): at a release's `embargo_notice` time the Cron Trigger mails
 //! every journalist on its publisher's media list whose key works the whole release, marked
-//! under embargo, with their personal links (`serve::embargo::notice_mails`). Each
-//! (release, journalist) is claimed once in D1 before the sender is called; what the sender
-//! did not take and says to retry is given back for the next run. Media lists are short (a
-//! publisher's accredited journalists), so the trigger sends them itself, without the queue.
+//! under embargo, with their personal links (`serve::embargo::notice_mails`); when the
+//! release's moment moves later or earlier, the journalists told the old one get one short
+//! update, and when it is withdrawn before its moment, one cancellation
+//! (`serve::embargo::follow_ups`). Each (release, journalist, moment, kind) is claimed once
+//! in D1 before the sender is called; what the sender did not take and says to retry is
+//! given back for the next run. Media lists are short (a publisher's accredited
+//! journalists), so the trigger sends them itself, without the queue.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use contract::golive::{notices_due, UpcomingRecord};
 use contract::kv;
 use serve::delivery::id_list;
-use serve::embargo::{notice_mails, sql, Journalist};
+use serve::embargo::{self, sql, FollowUp, Journalist, Noticed};
 use serve::subscribe::mail::provider::Outcome;
+use serve::subscribe::mail::Mail;
 use worker::wasm_bindgen::JsValue;
-use worker::{Env, Result};
+use worker::{D1Database, Env, Result};
 
 use crate::column;
 use crate::mail::{Outbox, Sender};
 
-/// Sends the notices due at `now`; answers how many went out.
+/// What a run needs to claim and send.
+struct Run {
+    outbox: Outbox,
+    db: D1Database,
+    /// The run's time, as D1 keeps times.
+    at: String,
+}
+
+/// Sends what is owed at `now`: the notices that are due, then the updates and
+/// cancellations of releases noticed earlier. Answers how many mails went out.
 pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) -> Result<usize> {
     let due: Vec<_> = notices_due(record, now).collect();
-    if due.is_empty() {
+    let db = env.d1(crate::DATABASE)?;
+    let at = crate::rfc3339(now);
+    let noticed = db.prepare(sql::NOTICED).bind(&[at.as_str().into()])?.raw_js_value().await?;
+    let noticed: Vec<Noticed> = noticed
+        .iter()
+        .filter_map(|r| Some(Noticed { slug: column(r, 0).as_string()?, moment: column(r, 1).as_string()? }))
+        .collect();
+    let follow = embargo::follow_ups(record, &noticed, now);
+    if due.is_empty() && follow.is_empty() {
         return Ok(0);
     }
-    let Outbox { sender, config, origin, secret } = Outbox::from_env(env)?;
-    let (db, store) = (env.d1(crate::DATABASE)?, env.kv(crate::BINDING)?);
-    let at = crate::rfc3339(now);
+    let settled = crate::rfc3339(now - chrono::Duration::seconds(sql::SETTLED_SECONDS));
+    let run = Run { outbox: Outbox::from_env(env)?, db, at };
+    let store = env.kv(crate::BINDING)?;
+    let lang = run.outbox.config.lang.clone();
+    let secret = run.outbox.secret.as_bytes();
     let mut sent = 0;
     for u in due {
-        let Some(record) = store.get(&kv::mail_key(&u.slug)).bytes().await? else { continue };
-        let slug = JsValue::from_str(&u.slug);
+        let Some((record, ahead)) = mail_record(&store, &u.slug, &u.at, &lang).await? else { continue };
         let moment = crate::rfc3339(u.at.to_utc());
-        let args = [slug.clone(), moment.into(), at.as_str().into(), u.publisher.as_str().into()];
-        let claimed = db.prepare(sql::CLAIM_NOTICES).bind(&args)?.raw_js_value().await?;
+        let args = [&u.slug, &moment, &run.at, &u.publisher, &ahead.subject];
+        let Some(journalists) = run.claim(sql::CLAIM_NOTICES, &args).await? else { continue };
+        let mails =
+            embargo::notice_mails(&record, &journalists, &run.outbox.origin, &lang, secret, now).map_err(rust_error)?;
+        sent += run.send(&u.slug, &moment, "notice", mails).await?;
+    }
+    for f in follow {
+        sent += match f {
+            FollowUp::Moved(u) => {
+                let Some((record, ahead)) = mail_record(&store, &u.slug, &u.at, &lang).await? else { continue };
+                let moment = crate::rfc3339(u.at.to_utc());
+                let args = [&u.slug, &moment, &run.at, &ahead.subject, &u.publisher, &settled];
+                let Some(journalists) = run.claim(sql::CLAIM_UPDATES, &args).await? else { continue };
+                let mails = embargo::update_mails(&u.slug, &record, &journalists, &run.outbox.origin, &lang, secret)
+                    .map_err(rust_error)?;
+                run.send(&u.slug, &moment, "update", mails).await?
+            }
+            FollowUp::Cancelled(Noticed { slug, moment }) => {
+                // Gone from the schedule, but still published (moved earlier and public now,
+                // or a schedule read from a stale copy), or public once and removed since
+                // (its tombstone): nothing was withdrawn before its moment.
+                if store.get(&kv::release_key(&slug)).bytes().await?.is_some()
+                    || store.get(&kv::gone_key(&slug)).bytes().await?.is_some()
+                {
+                    continue;
+                }
+                let told = [JsValue::from_str(&slug), JsValue::from_str(&moment)];
+                let rows = run.db.prepare(sql::TOLD_SUBJECT).bind(&told)?.raw_js_value().await?;
+                // Told before subjects were kept (migration 0005): the slug names it.
+                let subject = rows.first().and_then(|r| column(r, 0).as_string()).unwrap_or_else(|| slug.clone());
+                let Some(journalists) = run.claim(sql::CLAIM_CANCELS, &[&slug, &moment, &run.at, &settled]).await?
+                else {
+                    continue;
+                };
+                let mails =
+                    embargo::cancel_mails(&subject, &journalists, &run.outbox.origin, &lang).map_err(rust_error)?;
+                run.send(&slug, &moment, "cancel", mails).await?
+            }
+        };
+    }
+    Ok(sent)
+}
+
+/// The release's `mail:{slug}` and what the trigger needs of it, when it is there, readable
+/// and rendered for the schedule's moment `at`. Anything else is logged and left for a later
+/// run (a record still propagating) or for the publisher (a damaged one): the other
+/// releases' notices go out all the same.
+async fn mail_record(
+    store: &worker::kv::KvStore,
+    slug: &str,
+    at: &DateTime<FixedOffset>,
+    lang: &str,
+) -> Result<Option<(Vec<u8>, embargo::Ahead)>> {
+    let Some(record) = store.get(&kv::mail_key(slug)).bytes().await? else {
+        worker::console_warn!("embargo notices: no mail record for {slug} yet; tried again next minute");
+        return Ok(None);
+    };
+    match embargo::ahead(&record, lang) {
+        Ok(ahead) if ahead.at == *at => Ok(Some((record, ahead))),
+        Ok(ahead) => {
+            worker::console_warn!(
+                "embargo notices: the mail record of {slug} is for {}, the schedule says {at}; tried again next minute",
+                ahead.at
+            );
+            Ok(None)
+        }
+        Err(e) => {
+            worker::console_error!("embargo notices: the mail record of {slug} is unusable, nothing sent: {e}");
+            Ok(None)
+        }
+    }
+}
+
+fn rust_error(e: impl std::fmt::Display) -> worker::Error {
+    worker::Error::RustError(e.to_string())
+}
+
+impl Run {
+    /// Runs the claim `statement` with `args`; answers the journalists it claimed, or None
+    /// when an earlier run did (or nobody is on the list).
+    async fn claim(&self, statement: &str, args: &[&String]) -> Result<Option<Vec<Journalist>>> {
+        let args: Vec<JsValue> = args.iter().map(|a| JsValue::from_str(a)).collect();
+        let claimed = self.db.prepare(statement).bind(&args)?.raw_js_value().await?;
         let ids: Vec<i64> = claimed.iter().filter_map(|r| column(r, 0).as_f64()).map(|id| id as i64).collect();
         if ids.is_empty() {
-            continue; // noticed by an earlier run, or nobody on the list
+            return Ok(None);
         }
         let list = JsValue::from_str(&id_list(ids.iter().copied()));
-        let rows = db.prepare(sql::JOURNALISTS).bind(&[list])?.raw_js_value().await?;
-        let journalists: Vec<Journalist> = rows
+        let rows = self.db.prepare(sql::JOURNALISTS).bind(&[list])?.raw_js_value().await?;
+        let journalists = rows
             .iter()
             .filter_map(|r| {
                 let address = contract::subscription::Address::parse(&column(r, 1).as_string()?).ok()?;
                 Some(Journalist { id: column(r, 0).as_f64()? as i64, address, version: column(r, 2).as_f64()? as i64 })
             })
             .collect();
-        let mails = notice_mails(&record, &journalists, &origin, &config.lang, secret.as_bytes(), now)
-            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        Ok(Some(journalists))
+    }
+
+    /// Sends the claimed `mails` of release `slug`; gives back the claims of `kind` for
+    /// `moment` that the sender says to retry, and answers how many went out.
+    async fn send(
+        &self,
+        slug: &str,
+        moment: &str,
+        kind: &str,
+        mails: Vec<(i64, contract::subscription::Address, Mail)>,
+    ) -> Result<usize> {
         let batch: Vec<_> = mails.iter().map(|(_, a, m)| (a.clone(), m.clone())).collect();
-        let retry: Vec<i64> = match sender.send(&batch).await {
+        let retry: Vec<i64> = match self.outbox.sender.send(&batch).await {
             Ok(outcomes) => mails
                 .iter()
                 .zip(&outcomes)
@@ -60,11 +173,11 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
             // Perhaps sent: kept claimed, so never sent twice.
             Err(_) => Vec::new(),
         };
-        sent += mails.len() - retry.len();
         if !retry.is_empty() {
-            let list = JsValue::from_str(&id_list(retry.into_iter()));
-            db.prepare(sql::GIVE_BACK_NOTICES).bind(&[slug, list])?.run().await?;
+            let ids = id_list(retry.iter().copied());
+            let args = [JsValue::from_str(slug), JsValue::from_str(&ids), kind.into(), JsValue::from_str(moment)];
+            self.db.prepare(sql::GIVE_BACK_NOTICES).bind(&args)?.run().await?;
         }
+        Ok(mails.len() - retry.len())
     }
-    Ok(sent)
 }

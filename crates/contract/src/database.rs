@@ -4,8 +4,13 @@
 
 /// The migration files the code expects to have been applied, in order. A test checks it
 /// against `migrations/`; `/healthz` names any that the database lacks.
-pub const MIGRATIONS: &[&str] =
-    &["0001_announcements.sql", "0002_subscriptions.sql", "0003_retention.sql", "0004_media.sql"];
+pub const MIGRATIONS: &[&str] = &[
+    "0001_announcements.sql",
+    "0002_subscriptions.sql",
+    "0003_retention.sql",
+    "0004_media.sql",
+    "0005_notice_changes.sql",
+];
 
 /// The migrations the database has applied, by name (wrangler's own table).
 pub const APPLIED_SQL: &str = "SELECT name FROM d1_migrations ORDER BY id";
@@ -35,7 +40,7 @@ mod tests {
     fn missing_ones_are_named_in_order() {
         assert_eq!(
             missing(&["0001_announcements.sql".into()]),
-            ["0002_subscriptions.sql", "0003_retention.sql", "0004_media.sql"]
+            ["0002_subscriptions.sql", "0003_retention.sql", "0004_media.sql", "0005_notice_changes.sql"]
         );
         assert!(missing(&MIGRATIONS.iter().map(|m| m.to_string()).collect::<Vec<_>>()).is_empty());
     }

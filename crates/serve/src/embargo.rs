@@ -90,14 +90,11 @@ pub fn notice_mails(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<(i64, contract::subscription::Address, render::mail::Mail)>, crate::delivery::DeliveryError> {
     use crate::delivery::DeliveryError;
-    let record: contract::model::MailRecord =
-        crate::respond::decode("mail", record).map_err(|e| DeliveryError::Record(e.to_string()))?;
+    let record = mail_record(record)?;
     if record.at <= now {
         return Ok(Vec::new());
     }
-    let Some(parts) = render::mail::ahead::parts_in(&record, lang) else {
-        return Err(DeliveryError::Record("the mail record has no English mail".into()));
-    };
+    let parts = parts(&record, lang)?;
     let origin = origin.trim_end_matches('/');
     let publisher = &record.publisher;
     let mut out = Vec::new();
@@ -112,23 +109,195 @@ pub fn notice_mails(
     Ok(out)
 }
 
-/// The statements the adapter runs on D1 (`migrations/0004_media.sql`).
+/// What the trigger reads from a release's `mail:{slug}` before claiming anything for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ahead {
+    /// The embargo notice's subject in the site's language, what D1 keeps with each notice
+    /// for a later cancellation (`render::mail::embargo::notice_subject`).
+    pub subject: String,
+    /// The moment the record was rendered for: a record that does not match the schedule's
+    /// moment (KV still propagating one of them) is left for a later run.
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// Reads [`Ahead`] from the release's mail `record`, in `lang`.
+pub fn ahead(record: &[u8], lang: &str) -> Result<Ahead, crate::delivery::DeliveryError> {
+    let record = mail_record(record)?;
+    let parts = parts(&record, lang)?;
+    Ok(Ahead { subject: render::mail::embargo::notice_subject(&parts.subject, &record.at, lang), at: record.at })
+}
+
+fn mail_record(record: &[u8]) -> Result<contract::model::MailRecord, crate::delivery::DeliveryError> {
+    crate::respond::decode("mail", record).map_err(|e| crate::delivery::DeliveryError::Record(e.to_string()))
+}
+
+fn parts<'r>(
+    record: &'r contract::model::MailRecord,
+    lang: &str,
+) -> Result<&'r contract::model::MailParts, crate::delivery::DeliveryError> {
+    render::mail::ahead::parts_in(record, lang)
+        .ok_or_else(|| crate::delivery::DeliveryError::Record("the mail record has no English mail".into()))
+}
+
+/// How long after its moment a notice is kept: nothing follows a release once it is
+/// public, so the table holds only what is ahead and the every-minute look stays small.
+pub const NOTICES_KEPT_DAYS: i64 = 2;
+
+/// A moment that journalists were last told of a release and that is still ahead, as
+/// [`sql::NOTICED`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Noticed {
+    /// The release.
+    pub slug: String,
+    /// The moment in RFC 3339, as D1 keeps it.
+    pub moment: String,
+}
+
+/// What the trigger owes the journalists of a release after its notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUp<'a> {
+    /// The schedule has the release at another moment, still ahead: an update
+    /// ([`sql::CLAIM_UPDATES`]) to each journalist never told that moment.
+    Moved(&'a contract::golive::Upcoming),
+    /// The schedule no longer has the release (its file was deleted or made a draft) and
+    /// the moment told is still ahead: a cancellation ([`sql::CLAIM_CANCELS`]), once the
+    /// adapter has seen that `release:{slug}` is gone too (a release moved earlier and
+    /// public now has left the schedule as well, and is owed nothing).
+    Cancelled(Noticed),
+}
+
+/// The follow-ups owed at `now`, from the go-live schedule and the moments journalists
+/// were last told (`noticed`, all still ahead). A release whose moment has come is public:
+/// it is owed nothing. One update per release; one cancellation per moment told.
+pub fn follow_ups<'a>(
+    schedule: &'a contract::golive::UpcomingRecord,
+    noticed: &[Noticed],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<FollowUp<'a>> {
+    let mut out: Vec<FollowUp<'a>> = Vec::new();
+    for n in noticed {
+        let Ok(told) = chrono::DateTime::parse_from_rfc3339(&n.moment) else { continue };
+        let follow = match schedule.releases.iter().find(|u| u.slug == n.slug) {
+            Some(u) if u.at <= now || u.at == told => continue,
+            Some(u) => FollowUp::Moved(u),
+            None => FollowUp::Cancelled(n.clone()),
+        };
+        if !out.contains(&follow) {
+            out.push(follow);
+        }
+    }
+    out
+}
+
+/// The update mails of release `slug` whose mail is `record` (with its new moment) for
+/// `journalists`, in `lang`, each linking through the journalist's own key.
+pub fn update_mails(
+    slug: &str,
+    record: &[u8],
+    journalists: &[Journalist],
+    origin: &str,
+    lang: &str,
+    secret: &[u8],
+) -> Result<Vec<(i64, contract::subscription::Address, render::mail::Mail)>, crate::delivery::DeliveryError> {
+    use crate::delivery::DeliveryError;
+    let record = mail_record(record)?;
+    let title = &parts(&record, lang)?.subject;
+    let origin = origin.trim_end_matches('/');
+    let mut out = Vec::new();
+    for j in journalists {
+        let holder = contract::journalist::Holder { publisher: &record.publisher.slug, id: j.id, version: j.version };
+        let key = contract::journalist::key(secret, &holder).map_err(|e| DeliveryError::Mail(e.to_string()))?;
+        let personal = format!("{origin}{PREFIX}{key}");
+        let (link, feed) = (format!("{personal}/releases/{slug}"), format!("{personal}/feed.xml"));
+        let change = render::mail::embargo::Change::Moved { moment: &record.at, title, link: &link, feed: &feed };
+        let mail = render::mail::embargo::change_mail(&change, origin, lang)
+            .map_err(|e| DeliveryError::Mail(e.to_string()))?;
+        out.push((j.id, j.address.clone(), mail));
+    }
+    Ok(out)
+}
+
+/// The cancellation mails for `journalists` of a release whose notice had `subject`.
+pub fn cancel_mails(
+    subject: &str,
+    journalists: &[Journalist],
+    origin: &str,
+    lang: &str,
+) -> Result<Vec<(i64, contract::subscription::Address, render::mail::Mail)>, crate::delivery::DeliveryError> {
+    let change = render::mail::embargo::Change::Cancelled { subject };
+    let mail = render::mail::embargo::change_mail(&change, origin, lang)
+        .map_err(|e| crate::delivery::DeliveryError::Mail(e.to_string()))?;
+    Ok(journalists.iter().map(|j| (j.id, j.address.clone(), mail.clone())).collect())
+}
+
+/// The statements the adapter runs on D1 (`migrations/0004_media.sql`,
+/// `migrations/0005_notice_changes.sql`).
 pub mod sql {
     /// Claims the embargo notice of release `?1` (moment `?2`, now `?3`) for every journalist
     /// on publisher `?4`'s list whose key works and who has had no notice of it, ever: answers
     /// the journalists claimed now. A second trigger run claims no one again.
-    pub const CLAIM_NOTICES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at) \
-         SELECT ?1, j.id, ?2, 'notice', ?3 FROM journalists j WHERE j.publisher = ?4 AND j.revoked_at IS NULL \
+    /// `?5` is the notice's subject, kept for a later cancellation.
+    pub const CLAIM_NOTICES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject) \
+         SELECT ?1, j.id, ?2, 'notice', ?3, ?5 FROM journalists j WHERE j.publisher = ?4 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) \
          AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.slug = ?1 AND n.journalist = j.id) \
          ON CONFLICT (slug, journalist, moment, kind) DO NOTHING RETURNING journalist";
     /// The journalists of the JSON array of ids `?1`: id, address, key version.
     pub const JOURNALISTS: &str =
         "SELECT id, address, key_version FROM journalists WHERE id IN (SELECT value FROM json_each(?1))";
-    /// Gives back the notice claims of release `?1` for the ids of the JSON array `?2` (not
-    /// sent, to be tried at the next run).
-    pub const GIVE_BACK_NOTICES: &str =
-        "DELETE FROM notices WHERE slug = ?1 AND kind = 'notice' AND journalist IN (SELECT value FROM json_each(?2))";
+    /// Gives back the claims of kind `?3` for moment `?4` of release `?1` for the ids of the
+    /// JSON array `?2` (not sent, to be tried at the next run); the journalists' claims of
+    /// other moments stay, so they are never told those twice.
+    pub const GIVE_BACK_NOTICES: &str = "DELETE FROM notices WHERE slug = ?1 AND kind = ?3 AND moment = ?4 \
+         AND journalist IN (SELECT value FROM json_each(?2))";
+    /// The moments ahead of `?1` (now, RFC 3339) that journalists were last told of each
+    /// release: for each (release, journalist) its newest notice or update
+    /// ([`super::Noticed`]). Newest first, then ahead: a release moved earlier and public
+    /// since is not taken for one whose old moment is still ahead. A journalist sent a
+    /// cancellation is owed nothing more of that release.
+    pub const NOTICED: &str = "SELECT DISTINCT slug, moment FROM (SELECT slug, moment, max(sent_at) FROM notices n \
+         WHERE kind != 'cancel' AND slug IN (SELECT slug FROM notices WHERE moment > ?1) \
+         AND NOT EXISTS (SELECT 1 FROM notices c WHERE c.slug = n.slug AND c.journalist = n.journalist \
+         AND c.kind = 'cancel') GROUP BY slug, journalist) WHERE moment > ?1";
+    /// Claims the update of release `?1` to moment `?2` (now `?3`, subject `?4`) for every
+    /// journalist of publisher `?5` whose key works, whose latest notice or update of it
+    /// names another moment, was claimed at or before `?6` ([`SETTLED_SECONDS`] ago) and
+    /// was not cancelled: answers the journalists claimed now. The wait is what keeps a
+    /// schedule read from a stale KV copy (up to a minute old) from moving a moment back:
+    /// any schedule read after it is at least as new as the one behind the latest mail. A
+    /// moment told before and told again (moved back) is claimed again by updating the row.
+    pub const CLAIM_UPDATES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject) \
+         SELECT ?1, j.id, ?2, 'update', ?3, ?4 FROM journalists j JOIN (SELECT journalist, moment, \
+         max(sent_at) AS told_at FROM notices WHERE slug = ?1 AND kind != 'cancel' GROUP BY journalist) t \
+         ON t.journalist = j.id WHERE j.publisher = ?5 AND j.revoked_at IS NULL \
+         AND (j.until IS NULL OR j.until > ?3) AND t.moment != ?2 AND t.told_at <= ?6 \
+         AND NOT EXISTS (SELECT 1 FROM notices c WHERE c.slug = ?1 AND c.journalist = j.id AND c.kind = 'cancel') \
+         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
+         subject = excluded.subject RETURNING journalist";
+    /// Claims the cancellation of release `?1` told for moment `?2` (now `?3`) for every
+    /// journalist whose key works, whose latest notice or update of it was that moment,
+    /// claimed at or before `?4` ([`SETTLED_SECONDS`] ago, so that every KV read the adapter
+    /// made since is newer than the publish behind it), and who has had no cancellation of
+    /// it: answers the journalists claimed now.
+    pub const CLAIM_CANCELS: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject) \
+         SELECT ?1, j.id, ?2, 'cancel', ?3, NULL FROM journalists j JOIN (SELECT journalist, moment, \
+         max(sent_at) AS told_at FROM notices WHERE slug = ?1 AND kind != 'cancel' GROUP BY journalist) t \
+         ON t.journalist = j.id WHERE j.revoked_at IS NULL AND (j.until IS NULL OR j.until > ?3) \
+         AND t.moment = ?2 AND t.told_at <= ?4 \
+         AND NOT EXISTS (SELECT 1 FROM notices c WHERE c.slug = ?1 AND c.journalist = j.id AND c.kind = 'cancel') \
+         ON CONFLICT (slug, journalist, moment, kind) DO NOTHING RETURNING journalist";
+    /// How long after a journalist's latest notice or update a follow-up may be claimed:
+    /// longer than KV takes to propagate a publish (60 seconds).
+    pub const SETTLED_SECONDS: i64 = 120;
+    /// The subject journalists were told release `?1` under for moment `?2`.
+    pub const TOLD_SUBJECT: &str = "SELECT subject FROM notices WHERE slug = ?1 AND moment = ?2 \
+         AND kind != 'cancel' AND subject IS NOT NULL LIMIT 1";
+    /// Forgets the notices of each release all of whose moments told are before `?1` (two
+    /// days ago): nothing follows them. Per release, never per row: a journalist's latest
+    /// moment is what [`NOTICED`] and [`CLAIM_CANCELS`] go by, and an older one left alone
+    /// would look like the latest.
+    pub const PRUNE_NOTICES: &str =
+        "DELETE FROM notices WHERE slug NOT IN (SELECT slug FROM notices WHERE moment >= ?1)";
 
     /// A row if journalist `?1` of publisher `?2` with key version `?3` may use its key at
     /// `?4` (RFC 3339): not revoked, not past its `until`, not given a newer key.
@@ -151,6 +320,44 @@ mod tests {
         assert_eq!(l.base(), "/embargo/7.0123456789abcdef0123456789abcdef");
         assert_eq!(parse("/embargo/k/atom.xml").unwrap().rewritten("kymsote"), "/publishers/kymsote/atom.xml");
         assert_eq!(parse("/embargo/k/media/kuva.jpg").unwrap().rewritten("kymsote"), "/media/kuva.jpg");
+    }
+
+    #[test]
+    fn a_moved_moment_is_updated_and_a_vanished_release_cancelled() {
+        use contract::golive::{Upcoming, UpcomingRecord};
+        let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).expect("valid");
+        let upcoming = |slug: &str, moment: &str| Upcoming {
+            slug: slug.into(),
+            at: at(moment),
+            publisher: "kymsote".into(),
+            keywords: vec![],
+            public_at_build: false,
+            notice_at: None,
+        };
+        let schedule = UpcomingRecord {
+            v: 1,
+            releases: vec![
+                upcoming("same", "2026-12-05T10:00:00+02:00"),
+                upcoming("moved", "2026-12-06T10:00:00+02:00"),
+                upcoming("public-now", "2026-12-02T10:00:00+02:00"),
+            ],
+        };
+        let told = |slug: &str, moment: &str| Noticed { slug: slug.into(), moment: moment.into() };
+        let noticed = [
+            told("same", "2026-12-05T08:00:00Z"),
+            told("moved", "2026-12-05T08:00:00Z"),
+            told("moved", "2026-12-04T08:00:00Z"),
+            told("public-now", "2026-12-05T08:00:00Z"),
+            told("gone", "2026-12-05T08:00:00Z"),
+            told("gone", "2026-12-05T08:00:00Z"),
+            told("unreadable", "tomorrow"),
+        ];
+        let now = at("2026-12-03T10:00:00+02:00").to_utc();
+        let follow = follow_ups(&schedule, &noticed, now);
+        assert_eq!(
+            follow,
+            [FollowUp::Moved(&schedule.releases[1]), FollowUp::Cancelled(told("gone", "2026-12-05T08:00:00Z"))]
+        );
     }
 
     #[test]
