@@ -785,6 +785,18 @@ mod languages {
     }
 
     #[test]
+    fn a_releases_mail_record_names_its_language_for_embargo_notices() {
+        let site = load(&[("fixture-sv", "title = \"Testfixtur på svenska\"\nlanguage = \"sv\"")]).expect("valid");
+        let kv = store(&site);
+        let lang_of = |slug: &str| {
+            let bytes = kv.get(&contract::kv::mail_key(slug)).unwrap_or_else(|| panic!("mail:{slug}"));
+            serde_json::from_slice::<contract::model::MailRecord>(bytes).expect("a mail record").lang
+        };
+        assert_eq!(lang_of("fixture-sv").as_deref(), Some("sv"));
+        assert_eq!(lang_of(FI).as_deref(), Some("fi"));
+    }
+
+    #[test]
     fn translations_link_each_other_both_ways() {
         let site = load(&[
             ("fixture-sv", "title = \"Testfixtur på svenska\"\nlanguage = \"sv\"\ntranslations = [\"2024-11-27-ohjausneuvottelut\"]"),

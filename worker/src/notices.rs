@@ -53,7 +53,7 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
     for u in due {
         let Some((record, ahead)) = mail_record(&store, &u.slug, &u.at, &lang).await? else { continue };
         let moment = crate::rfc3339(u.at.to_utc());
-        let args = [&u.slug, &moment, &run.at, &u.publisher, &ahead.subject];
+        let args = [&u.slug, &moment, &run.at, &u.publisher, &ahead.subject, &ahead.lang];
         let Some(journalists) = run.claim(sql::CLAIM_NOTICES, &args).await? else { continue };
         let mails =
             embargo::notice_mails(&record, &journalists, &run.outbox.origin, &lang, secret, now).map_err(rust_error)?;
@@ -64,7 +64,7 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
             FollowUp::Moved(u) => {
                 let Some((record, ahead)) = mail_record(&store, &u.slug, &u.at, &lang).await? else { continue };
                 let moment = crate::rfc3339(u.at.to_utc());
-                let args = [&u.slug, &moment, &run.at, &ahead.subject, &u.publisher, &settled];
+                let args = [&u.slug, &moment, &run.at, &ahead.subject, &u.publisher, &settled, &ahead.lang];
                 let Some(journalists) = run.claim(sql::CLAIM_UPDATES, &args).await? else { continue };
                 let mails = embargo::update_mails(&u.slug, &record, &journalists, &run.outbox.origin, &lang, secret)
                     .map_err(rust_error)?;
@@ -83,12 +83,13 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
                 let rows = run.db.prepare(sql::TOLD_SUBJECT).bind(&told)?.raw_js_value().await?;
                 // Told before subjects were kept (migration 0005): the slug names it.
                 let subject = rows.first().and_then(|r| column(r, 0).as_string()).unwrap_or_else(|| slug.clone());
+                let told_in = rows.first().and_then(|r| column(r, 1).as_string()).unwrap_or_else(|| lang.clone());
                 let Some(journalists) = run.claim(sql::CLAIM_CANCELS, &[&slug, &moment, &run.at, &settled]).await?
                 else {
                     continue;
                 };
                 let mails =
-                    embargo::cancel_mails(&subject, &journalists, &run.outbox.origin, &lang).map_err(rust_error)?;
+                    embargo::cancel_mails(&subject, &journalists, &run.outbox.origin, &told_in).map_err(rust_error)?;
                 run.send(&slug, &moment, "cancel", mails).await?
             }
         };

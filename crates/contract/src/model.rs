@@ -634,6 +634,11 @@ pub struct MailRecord {
     pub keywords: Vec<Keyword>,
     /// The mail in each language.
     pub mails: Vec<MailParts>,
+    /// The release's own language (BCP 47): its embargo notices are marked in it, as
+    /// journalists have no language of their own. Absent in records built before it was
+    /// kept: the site's language then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// A release's mail in one language, with markers.

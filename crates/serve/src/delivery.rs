@@ -198,6 +198,7 @@ mod tests {
             publisher: contract::model::PublisherRef { slug: "kymsote".into(), name: "Kymsote".into() },
             keywords: Vec::new(),
             mails: Vec::new(),
+            lang: None,
         };
         let bytes = serde_json::to_vec(&record).unwrap_or_default();
         let when =

@@ -78,14 +78,15 @@ pub struct Journalist {
 }
 
 /// The embargo notices of a release (`record`: its `mail:{slug}`, rendered ahead) for
-/// `journalists` of its publisher, in `lang`, each linking through the journalist's own
+/// `journalists` of its publisher, in the release's language (`site_lang` for a record
+/// that does not say), each linking through the journalist's own
 /// key (signed with `secret`) on `origin`. None once the moment has come (`now`): the
 /// release is public then.
 pub fn notice_mails(
     record: &[u8],
     journalists: &[Journalist],
     origin: &str,
-    lang: &str,
+    site_lang: &str,
     secret: &[u8],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<(i64, contract::subscription::Address, render::mail::Mail)>, crate::delivery::DeliveryError> {
@@ -94,6 +95,7 @@ pub fn notice_mails(
     if record.at <= now {
         return Ok(Vec::new());
     }
+    let lang = language(&record, site_lang);
     let parts = parts(&record, lang)?;
     let origin = origin.trim_end_matches('/');
     let publisher = &record.publisher;
@@ -112,19 +114,32 @@ pub fn notice_mails(
 /// What the trigger reads from a release's `mail:{slug}` before claiming anything for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ahead {
-    /// The embargo notice's subject in the site's language, what D1 keeps with each notice
-    /// for a later cancellation (`render::mail::embargo::notice_subject`).
+    /// The embargo notice's subject, what D1 keeps with each notice for a later
+    /// cancellation (`render::mail::embargo::notice_subject`).
     pub subject: String,
+    /// The language journalists are told in: the release's ([`language`]).
+    pub lang: String,
     /// The moment the record was rendered for: a record that does not match the schedule's
     /// moment (KV still propagating one of them) is left for a later run.
     pub at: chrono::DateTime<chrono::FixedOffset>,
 }
 
-/// Reads [`Ahead`] from the release's mail `record`, in `lang`.
-pub fn ahead(record: &[u8], lang: &str) -> Result<Ahead, crate::delivery::DeliveryError> {
+/// Reads [`Ahead`] from the release's mail `record` (`site_lang` if it names no language).
+pub fn ahead(record: &[u8], site_lang: &str) -> Result<Ahead, crate::delivery::DeliveryError> {
     let record = mail_record(record)?;
+    let lang = language(&record, site_lang);
     let parts = parts(&record, lang)?;
-    Ok(Ahead { subject: render::mail::embargo::notice_subject(&parts.subject, &record.at, lang), at: record.at })
+    let subject = render::mail::embargo::notice_subject(&parts.subject, &record.at, lang);
+    Ok(Ahead { subject, lang: lang.to_string(), at: record.at })
+}
+
+/// The language a release's journalists are told in: the release's own when the mail is
+/// rendered in it (`render::mail::ahead::LANGUAGES`), else the site's.
+pub fn language<'a>(record: &'a contract::model::MailRecord, site_lang: &'a str) -> &'a str {
+    match record.lang.as_deref() {
+        Some(lang) if render::mail::ahead::LANGUAGES.contains(&lang) => lang,
+        _ => site_lang,
+    }
 }
 
 fn mail_record(record: &[u8]) -> Result<contract::model::MailRecord, crate::delivery::DeliveryError> {
@@ -190,17 +205,19 @@ pub fn follow_ups<'a>(
 }
 
 /// The update mails of release `slug` whose mail is `record` (with its new moment) for
-/// `journalists`, in `lang`, each linking through the journalist's own key.
+/// `journalists`, in the release's language (else `site_lang`), each linking through the
+/// journalist's own key.
 pub fn update_mails(
     slug: &str,
     record: &[u8],
     journalists: &[Journalist],
     origin: &str,
-    lang: &str,
+    site_lang: &str,
     secret: &[u8],
 ) -> Result<Vec<(i64, contract::subscription::Address, render::mail::Mail)>, crate::delivery::DeliveryError> {
     use crate::delivery::DeliveryError;
     let record = mail_record(record)?;
+    let lang = language(&record, site_lang);
     let title = &parts(&record, lang)?.subject;
     let origin = origin.trim_end_matches('/');
     let mut out = Vec::new();
@@ -217,7 +234,8 @@ pub fn update_mails(
     Ok(out)
 }
 
-/// The cancellation mails for `journalists` of a release whose notice had `subject`.
+/// The cancellation mails for `journalists` of a release whose notice had `subject`, in
+/// `lang` (the one they were told in, as D1 kept it).
 pub fn cancel_mails(
     subject: &str,
     journalists: &[Journalist],
@@ -236,9 +254,9 @@ pub mod sql {
     /// Claims the embargo notice of release `?1` (moment `?2`, now `?3`) for every journalist
     /// on publisher `?4`'s list whose key works and who has had no notice of it, ever: answers
     /// the journalists claimed now. A second trigger run claims no one again.
-    /// `?5` is the notice's subject, kept for a later cancellation.
-    pub const CLAIM_NOTICES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject) \
-         SELECT ?1, j.id, ?2, 'notice', ?3, ?5 FROM journalists j WHERE j.publisher = ?4 AND j.revoked_at IS NULL \
+    /// `?5` is the notice's subject and `?6` its language, kept for a later cancellation.
+    pub const CLAIM_NOTICES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject, lang) \
+         SELECT ?1, j.id, ?2, 'notice', ?3, ?5, ?6 FROM journalists j WHERE j.publisher = ?4 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) \
          AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.slug = ?1 AND n.journalist = j.id) \
          ON CONFLICT (slug, journalist, moment, kind) DO NOTHING RETURNING journalist";
@@ -259,21 +277,21 @@ pub mod sql {
          WHERE kind != 'cancel' AND slug IN (SELECT slug FROM notices WHERE moment > ?1) \
          AND NOT EXISTS (SELECT 1 FROM notices c WHERE c.slug = n.slug AND c.journalist = n.journalist \
          AND c.kind = 'cancel') GROUP BY slug, journalist) WHERE moment > ?1";
-    /// Claims the update of release `?1` to moment `?2` (now `?3`, subject `?4`) for every
+    /// Claims the update of release `?1` to moment `?2` (now `?3`, subject `?4`, language `?7`) for every
     /// journalist of publisher `?5` whose key works, whose latest notice or update of it
     /// names another moment, was claimed at or before `?6` ([`SETTLED_SECONDS`] ago) and
     /// was not cancelled: answers the journalists claimed now. The wait is what keeps a
     /// schedule read from a stale KV copy (up to a minute old) from moving a moment back:
     /// any schedule read after it is at least as new as the one behind the latest mail. A
     /// moment told before and told again (moved back) is claimed again by updating the row.
-    pub const CLAIM_UPDATES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject) \
-         SELECT ?1, j.id, ?2, 'update', ?3, ?4 FROM journalists j JOIN (SELECT journalist, moment, \
+    pub const CLAIM_UPDATES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject, lang) \
+         SELECT ?1, j.id, ?2, 'update', ?3, ?4, ?7 FROM journalists j JOIN (SELECT journalist, moment, \
          max(sent_at) AS told_at FROM notices WHERE slug = ?1 AND kind != 'cancel' GROUP BY journalist) t \
          ON t.journalist = j.id WHERE j.publisher = ?5 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) AND t.moment != ?2 AND t.told_at <= ?6 \
          AND NOT EXISTS (SELECT 1 FROM notices c WHERE c.slug = ?1 AND c.journalist = j.id AND c.kind = 'cancel') \
          ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
-         subject = excluded.subject RETURNING journalist";
+         subject = excluded.subject, lang = excluded.lang RETURNING journalist";
     /// Claims the cancellation of release `?1` told for moment `?2` (now `?3`) for every
     /// journalist whose key works, whose latest notice or update of it was that moment,
     /// claimed at or before `?4` ([`SETTLED_SECONDS`] ago, so that every KV read the adapter
@@ -289,8 +307,9 @@ pub mod sql {
     /// How long after a journalist's latest notice or update a follow-up may be claimed:
     /// longer than KV takes to propagate a publish (60 seconds).
     pub const SETTLED_SECONDS: i64 = 120;
-    /// The subject journalists were told release `?1` under for moment `?2`.
-    pub const TOLD_SUBJECT: &str = "SELECT subject FROM notices WHERE slug = ?1 AND moment = ?2 \
+    /// The subject journalists were told release `?1` under for moment `?2`, and its
+    /// language (NULL when told before it was kept).
+    pub const TOLD_SUBJECT: &str = "SELECT subject, lang FROM notices WHERE slug = ?1 AND moment = ?2 \
          AND kind != 'cancel' AND subject IS NOT NULL LIMIT 1";
     /// Forgets the notices of each release all of whose moments told are before `?1` (two
     /// days ago): nothing follows them. Per release, never per row: a journalist's latest
@@ -358,6 +377,38 @@ mod tests {
             follow,
             [FollowUp::Moved(&schedule.releases[1]), FollowUp::Cancelled(told("gone", "2026-12-05T08:00:00Z"))]
         );
+    }
+
+    #[test]
+    fn journalists_are_told_in_the_releases_language() {
+        let record = |lang: Option<&str>| {
+            let parts = |l: &str| contract::model::MailParts {
+                lang: l.into(),
+                subject: format!("Otsikko {l}"),
+                text: String::new(),
+                html: String::new(),
+            };
+            let record = contract::model::MailRecord {
+                v: contract::model::SCHEMA_VERSION,
+                at: chrono::DateTime::parse_from_rfc3339("2026-12-10T10:00:00+02:00").expect("valid"),
+                publisher: contract::model::PublisherRef { slug: "kymsote".into(), name: "Kymsote".into() },
+                keywords: Vec::new(),
+                mails: ["fi", "sv", "en"].map(parts).to_vec(),
+                lang: lang.map(String::from),
+            };
+            serde_json::to_vec(&record).expect("serializes")
+        };
+        let swedish = ahead(&record(Some("sv")), "fi").expect("readable");
+        assert_eq!(
+            (swedish.lang.as_str(), swedish.subject.as_str()),
+            ("sv", "EMBARGO till 10.12.2026 kl. 10.00: Otsikko sv")
+        );
+        for (unsaid, why) in [(None, "built before the language was kept"), (Some("de"), "no mail in German")] {
+            let told = ahead(&record(unsaid), "fi").expect("readable");
+            assert_eq!(told.lang, "fi", "{why}");
+            assert!(told.subject.starts_with("EMBARGO 10.12.2026 klo 10.00 saakka"), "{why}: {}", told.subject);
+        }
+        assert!(ahead(b"{}", "fi").is_err(), "a damaged record is an error, for the adapter to log and skip");
     }
 
     #[test]

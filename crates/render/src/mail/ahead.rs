@@ -58,6 +58,7 @@ pub fn render_ahead(release: &ReleaseRecord, site: &str) -> Result<MailRecord, M
         publisher: release.summary.publisher.clone(),
         keywords: release.keywords.clone(),
         mails,
+        lang: Some(release.summary.lang.clone()),
     })
 }
 
