@@ -50,6 +50,7 @@ actionlint:
 
 unit:
 	cargo test --workspace
+	python3 tests/sql/notices.py
 
 e2e: build
 	scripts/e2e.sh

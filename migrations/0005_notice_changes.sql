@@ -8,3 +8,11 @@ ALTER TABLE notices ADD COLUMN lang TEXT;
 -- Every minute the trigger looks for noticed moments still ahead; rows are pruned hourly
 -- two days after their moment (nothing is noticed once a release is public).
 CREATE INDEX notices_by_moment ON notices (moment);
+-- `notice_withdrawals`: when the trigger first found a noticed release missing (gone from
+-- the schedule and from KV). Its cancellation waits until that is two minutes old, and the
+-- row goes as soon as a run finds the release again (withdrawn by mistake and put back) or
+-- owes it nothing more: the table holds at most the releases being withdrawn right now.
+CREATE TABLE notice_withdrawals (
+  slug TEXT PRIMARY KEY,
+  since TEXT NOT NULL
+) WITHOUT ROWID;

@@ -17,6 +17,9 @@
 //! The cuts also survive KV's propagation (a reader may see the new delta with an old base
 //! record, or the reverse, for up to a minute): the delta always covers every id from
 //! [`DeltaRecord::from`], which is at or below every cut, so either mix holds every document.
+//! It reaches [`DELTA_MARGIN`] releases further back than the oldest cut, so that holds
+//! across several publishes within one propagation window too (up to that many releases
+//! added in all), and without limit within one publish (`delta_from`'s `before`).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -33,6 +36,13 @@ pub const DELTA_KEY: &str = "search:delta";
 /// are spread over. A larger span means fewer base records per publish and a larger delta
 /// read by every search (see `docs/kv-layout.md` for the figures).
 pub const DELTA_SPAN: u32 = 128;
+
+/// How many releases further back than the oldest cut the delta reaches: a reader may meet
+/// the base record of a build two or three publishes old with the newest delta while KV
+/// propagates (publishes a few seconds apart), and the delta must still cover what that
+/// record leaves out. With this margin up to 33 releases may be added in that minute, by
+/// any number of publishes; a single publish may add any number (`before`).
+pub const DELTA_MARGIN: u32 = 32;
 
 /// The group of the base record under `key`: FNV-1a of the key, modulo [`DELTA_SPAN`].
 /// Stable across builds, platforms and versions: a record's group must never move.
@@ -56,16 +66,17 @@ pub fn cut(indexed: u32, group: u32) -> u32 {
 }
 
 /// The first id the delta covers with `indexed` releases, when the previous build indexed
-/// `before` (if known): below every [`cut`] of now and of the previous build. A reader may
-/// meet this delta with any base record of either build while KV propagates, so the delta
-/// starts at or below the lowest old cut (`before + 1 - DELTA_SPAN`) too: after a publish
-/// that added several releases it is larger, once, by as many as were added.
+/// `before` (if known): [`DELTA_MARGIN`] below every [`cut`] of now and of the previous
+/// build. A reader may meet this delta with any base record of either build while KV
+/// propagates, so the delta starts below the lowest old cut (`before + 1 - DELTA_SPAN`)
+/// too: after a publish that added several releases it is larger, once, by as many as were
+/// added. The margin covers base records of builds before the previous one.
 pub fn delta_from(indexed: u32, before: Option<u32>) -> u32 {
-    let now = indexed.saturating_sub(DELTA_SPAN);
-    match before {
-        Some(before) => now.min((before + 1).saturating_sub(DELTA_SPAN)),
-        None => now,
-    }
+    let lowest_cut = match before {
+        Some(before) => indexed.min(before + 1),
+        None => indexed,
+    };
+    lowest_cut.saturating_sub(DELTA_SPAN + DELTA_MARGIN)
 }
 
 /// `search:delta` as the worker reads it: the shards and filters of the newest releases,
@@ -150,7 +161,26 @@ mod tests {
         }
         // One release more: the delta keeps its size.
         assert_eq!(delta_from(1001, Some(1000)), delta_from(1001, None));
-        assert_eq!(1001 - delta_from(1001, Some(1000)), DELTA_SPAN);
+        assert_eq!(1001 - delta_from(1001, Some(1000)), DELTA_SPAN + DELTA_MARGIN);
+    }
+
+    #[test]
+    fn the_delta_covers_base_records_of_earlier_builds_within_the_margin() {
+        // Builds a few seconds apart, one release each: a reader may pair the newest delta
+        // with a base record written by any of the last DELTA_MARGIN + 1 builds.
+        for start in [0u32, 100, 1000, 100_000] {
+            let mut before = start;
+            for step in 1..=DELTA_MARGIN + 1 {
+                let indexed = start + step;
+                let from = delta_from(indexed, Some(before));
+                for g in 0..DELTA_SPAN {
+                    for old in start..=indexed {
+                        assert!(cut(old, g) >= from, "group {g}: build of {old} with the delta of {indexed}");
+                    }
+                }
+                before = indexed;
+            }
+        }
     }
 
     #[test]

@@ -134,12 +134,15 @@ pub fn ahead(record: &[u8], site_lang: &str) -> Result<Ahead, crate::delivery::D
 }
 
 /// The language a release's journalists are told in: the release's own when the mail is
-/// rendered in it (`render::mail::ahead::LANGUAGES`), else the site's.
-pub fn language<'a>(record: &'a contract::model::MailRecord, site_lang: &'a str) -> &'a str {
-    match record.lang.as_deref() {
-        Some(lang) if render::mail::ahead::LANGUAGES.contains(&lang) => lang,
-        _ => site_lang,
-    }
+/// rendered in it (`render::mail::ahead::LANGUAGES`; `sv-FI` is told in `sv`), else the
+/// site's.
+pub fn language<'a>(record: &contract::model::MailRecord, site_lang: &'a str) -> &'a str {
+    let primary = record.lang.as_deref().and_then(|lang| lang.split('-').next());
+    render::mail::ahead::LANGUAGES
+        .iter()
+        .copied()
+        .find(|known| primary.is_some_and(|p| p.eq_ignore_ascii_case(known)))
+        .unwrap_or(site_lang)
 }
 
 fn mail_record(record: &[u8]) -> Result<contract::model::MailRecord, crate::delivery::DeliveryError> {
@@ -204,6 +207,11 @@ pub fn follow_ups<'a>(
     out
 }
 
+/// `slugs` as the JSON array D1's `json_each` reads ([`sql::MISSING`], [`sql::FOUND`]).
+pub fn slug_list(slugs: &[String]) -> String {
+    serde_json::to_string(slugs).unwrap_or_else(|_| "[]".into())
+}
+
 /// The update mails of release `slug` whose mail is `record` (with its new moment) for
 /// `journalists`, in the release's language (else `site_lang`), each linking through the
 /// journalist's own key.
@@ -252,14 +260,18 @@ pub fn cancel_mails(
 /// `migrations/0005_notice_changes.sql`).
 pub mod sql {
     /// Claims the embargo notice of release `?1` (moment `?2`, now `?3`) for every journalist
-    /// on publisher `?4`'s list whose key works and who has had no notice of it, ever: answers
-    /// the journalists claimed now. A second trigger run claims no one again.
+    /// on publisher `?4`'s list whose key works and who holds no notice of it: never told, or
+    /// whose latest mail of it was a cancellation (the release was withdrawn and is back).
+    /// Answers the journalists claimed now; a second trigger run claims no one again (D1 runs
+    /// one statement at a time, and the first one's row is then the latest).
     /// `?5` is the notice's subject and `?6` its language, kept for a later cancellation.
     pub const CLAIM_NOTICES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject, lang) \
          SELECT ?1, j.id, ?2, 'notice', ?3, ?5, ?6 FROM journalists j WHERE j.publisher = ?4 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) \
-         AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.slug = ?1 AND n.journalist = j.id) \
-         ON CONFLICT (slug, journalist, moment, kind) DO NOTHING RETURNING journalist";
+         AND coalesce((SELECT kind FROM notices n WHERE n.slug = ?1 AND n.journalist = j.id \
+         ORDER BY sent_at DESC LIMIT 1), 'cancel') = 'cancel' \
+         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
+         subject = excluded.subject, lang = excluded.lang RETURNING journalist";
     /// The journalists of the JSON array of ids `?1`: id, address, key version.
     pub const JOURNALISTS: &str =
         "SELECT id, address, key_version FROM journalists WHERE id IN (SELECT value FROM json_each(?1))";
@@ -269,48 +281,54 @@ pub mod sql {
     pub const GIVE_BACK_NOTICES: &str = "DELETE FROM notices WHERE slug = ?1 AND kind = ?3 AND moment = ?4 \
          AND journalist IN (SELECT value FROM json_each(?2))";
     /// The moments ahead of `?1` (now, RFC 3339) that journalists were last told of each
-    /// release: for each (release, journalist) its newest notice or update
-    /// ([`super::Noticed`]). Newest first, then ahead: a release moved earlier and public
-    /// since is not taken for one whose old moment is still ahead. A journalist sent a
-    /// cancellation is owed nothing more of that release.
-    pub const NOTICED: &str = "SELECT DISTINCT slug, moment FROM (SELECT slug, moment, max(sent_at) FROM notices n \
-         WHERE kind != 'cancel' AND slug IN (SELECT slug FROM notices WHERE moment > ?1) \
-         AND NOT EXISTS (SELECT 1 FROM notices c WHERE c.slug = n.slug AND c.journalist = n.journalist \
-         AND c.kind = 'cancel') GROUP BY slug, journalist) WHERE moment > ?1";
-    /// Claims the update of release `?1` to moment `?2` (now `?3`, subject `?4`, language `?7`) for every
-    /// journalist of publisher `?5` whose key works, whose latest notice or update of it
-    /// names another moment, was claimed at or before `?6` ([`SETTLED_SECONDS`] ago) and
-    /// was not cancelled: answers the journalists claimed now. The wait is what keeps a
+    /// release: for each (release, journalist) its latest mail, when that was a notice or an
+    /// update ([`super::Noticed`]). Latest first, then ahead: a release moved earlier and
+    /// public since is not taken for one whose old moment is still ahead. A journalist whose
+    /// latest mail was a cancellation is owed nothing more of that release.
+    pub const NOTICED: &str = "SELECT DISTINCT slug, moment FROM (SELECT slug, moment, kind, max(sent_at) \
+         FROM notices WHERE slug IN (SELECT slug FROM notices WHERE moment > ?1) GROUP BY slug, journalist) \
+         WHERE kind != 'cancel' AND moment > ?1";
+    /// Claims the update of release `?1` to moment `?2` (now `?3`, subject `?4`, language
+    /// `?7`) for every journalist of publisher `?5` whose key works and whose latest mail of
+    /// it was a notice or update naming another moment, claimed at or before `?6`
+    /// ([`SETTLED_SECONDS`] ago): answers the journalists claimed now. The wait is what keeps a
     /// schedule read from a stale KV copy (up to a minute old) from moving a moment back:
     /// any schedule read after it is at least as new as the one behind the latest mail. A
     /// moment told before and told again (moved back) is claimed again by updating the row.
     pub const CLAIM_UPDATES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject, lang) \
-         SELECT ?1, j.id, ?2, 'update', ?3, ?4, ?7 FROM journalists j JOIN (SELECT journalist, moment, \
-         max(sent_at) AS told_at FROM notices WHERE slug = ?1 AND kind != 'cancel' GROUP BY journalist) t \
+         SELECT ?1, j.id, ?2, 'update', ?3, ?4, ?7 FROM journalists j JOIN (SELECT journalist, moment, kind, \
+         max(sent_at) AS told_at FROM notices WHERE slug = ?1 GROUP BY journalist) t \
          ON t.journalist = j.id WHERE j.publisher = ?5 AND j.revoked_at IS NULL \
-         AND (j.until IS NULL OR j.until > ?3) AND t.moment != ?2 AND t.told_at <= ?6 \
-         AND NOT EXISTS (SELECT 1 FROM notices c WHERE c.slug = ?1 AND c.journalist = j.id AND c.kind = 'cancel') \
+         AND (j.until IS NULL OR j.until > ?3) AND t.kind != 'cancel' AND t.moment != ?2 AND t.told_at <= ?6 \
          ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
          subject = excluded.subject, lang = excluded.lang RETURNING journalist";
     /// Claims the cancellation of release `?1` told for moment `?2` (now `?3`) for every
-    /// journalist whose key works, whose latest notice or update of it was that moment,
-    /// claimed at or before `?4` ([`SETTLED_SECONDS`] ago, so that every KV read the adapter
-    /// made since is newer than the publish behind it), and who has had no cancellation of
-    /// it: answers the journalists claimed now.
+    /// journalist whose key works and whose latest mail of it was a notice or update of that
+    /// moment, claimed at or before `?4` ([`SETTLED_SECONDS`] ago, so that every KV read the
+    /// adapter made since is newer than the publish behind it), once the release has been
+    /// missing since `?4` or before ([`MISSING`]: a release withdrawn by mistake and put
+    /// back within two minutes is owed nothing): answers the journalists claimed now.
     pub const CLAIM_CANCELS: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject) \
-         SELECT ?1, j.id, ?2, 'cancel', ?3, NULL FROM journalists j JOIN (SELECT journalist, moment, \
-         max(sent_at) AS told_at FROM notices WHERE slug = ?1 AND kind != 'cancel' GROUP BY journalist) t \
+         SELECT ?1, j.id, ?2, 'cancel', ?3, NULL FROM journalists j JOIN (SELECT journalist, moment, kind, \
+         max(sent_at) AS told_at FROM notices WHERE slug = ?1 GROUP BY journalist) t \
          ON t.journalist = j.id WHERE j.revoked_at IS NULL AND (j.until IS NULL OR j.until > ?3) \
-         AND t.moment = ?2 AND t.told_at <= ?4 \
-         AND NOT EXISTS (SELECT 1 FROM notices c WHERE c.slug = ?1 AND c.journalist = j.id AND c.kind = 'cancel') \
-         ON CONFLICT (slug, journalist, moment, kind) DO NOTHING RETURNING journalist";
+         AND t.kind != 'cancel' AND t.moment = ?2 AND t.told_at <= ?4 \
+         AND EXISTS (SELECT 1 FROM notice_withdrawals w WHERE w.slug = ?1 AND w.since <= ?4) \
+         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at RETURNING journalist";
+    /// Notes that the releases of the JSON array `?1` were found missing at `?2` (gone from
+    /// the schedule, with neither `release:` nor `gone:` in KV), unless noted earlier.
+    pub const MISSING: &str = "INSERT INTO notice_withdrawals (slug, since) SELECT value, ?2 FROM json_each(?1) \
+         WHERE true ON CONFLICT (slug) DO NOTHING";
+    /// Forgets every noted withdrawal but those of the JSON array `?1` (the releases still
+    /// missing in this run): a release found again starts over.
+    pub const FOUND: &str = "DELETE FROM notice_withdrawals WHERE slug NOT IN (SELECT value FROM json_each(?1))";
     /// How long after a journalist's latest notice or update a follow-up may be claimed:
     /// longer than KV takes to propagate a publish (60 seconds).
     pub const SETTLED_SECONDS: i64 = 120;
     /// The subject journalists were told release `?1` under for moment `?2`, and its
     /// language (NULL when told before it was kept).
     pub const TOLD_SUBJECT: &str = "SELECT subject, lang FROM notices WHERE slug = ?1 AND moment = ?2 \
-         AND kind != 'cancel' AND subject IS NOT NULL LIMIT 1";
+         AND kind != 'cancel' AND subject IS NOT NULL ORDER BY sent_at DESC LIMIT 1";
     /// Forgets the notices of each release all of whose moments told are before `?1` (two
     /// days ago): nothing follows them. Per release, never per row: a journalist's latest
     /// moment is what [`NOTICED`] and [`CLAIM_CANCELS`] go by, and an older one left alone
@@ -403,6 +421,8 @@ mod tests {
             (swedish.lang.as_str(), swedish.subject.as_str()),
             ("sv", "EMBARGO till 10.12.2026 kl. 10.00: Otsikko sv")
         );
+        let regional = ahead(&record(Some("sv-FI")), "fi").expect("readable");
+        assert_eq!(regional.lang, "sv", "a regional tag is told in its language");
         for (unsaid, why) in [(None, "built before the language was kept"), (Some("de"), "no mail in German")] {
             let told = ahead(&record(unsaid), "fi").expect("readable");
             assert_eq!(told.lang, "fi", "{why}");
