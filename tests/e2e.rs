@@ -1865,13 +1865,17 @@ fn run7_a_moved_moment_sends_one_update_and_a_withdrawal_one_cancellation() {
     publish_run2_content();
     run_cron_ahead(4);
     std::thread::sleep(std::time::Duration::from_secs(2));
-    assert!(mails_starting(&mailbox, told, "Peruttu").is_empty(), "no cancellation within two minutes of the update");
+    assert!(mails_starting(&mailbox, told, "Peruttu").is_empty(), "no cancellation when first found missing");
+    // A cancellation waits until the release has been missing three minutes.
     run_cron_ahead(6);
-    run_cron_ahead(6);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(mails_starting(&mailbox, told, "Peruttu").is_empty(), "no cancellation within three minutes missing");
+    run_cron_ahead(7);
+    run_cron_ahead(7);
     let cancelled = wait_for(|| mails_starting(&mailbox, told, "Peruttu").first().cloned(), "the cancellation");
     wait_for(|| mails_starting(&mailbox, newcomer, "Peruttu").first().cloned(), "the newcomer's cancellation");
     std::thread::sleep(std::time::Duration::from_secs(3));
-    run_cron_ahead(7);
+    run_cron_ahead(8);
     std::thread::sleep(std::time::Duration::from_secs(2));
     for to in [told, newcomer] {
         assert_eq!(mails_starting(&mailbox, to, "Peruttu").len(), 1, "exactly one cancellation to {to}");

@@ -47,6 +47,7 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
         return Ok(0);
     }
     let settled = crate::rfc3339(now - chrono::Duration::seconds(sql::SETTLED_SECONDS));
+    let missing_since = crate::rfc3339(now - chrono::Duration::seconds(sql::MISSING_SECONDS));
     let run = Run { outbox: Outbox::from_env(env)?, db, at };
     let lang = run.outbox.config.lang.clone();
     let secret = run.outbox.secret.as_bytes();
@@ -78,8 +79,8 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
                 // Told before subjects were kept (migration 0005): the slug names it.
                 let subject = rows.first().and_then(|r| column(r, 0).as_string()).unwrap_or_else(|| slug.clone());
                 let told_in = rows.first().and_then(|r| column(r, 1).as_string()).unwrap_or_else(|| lang.clone());
-                let Some(journalists) = run.claim(sql::CLAIM_CANCELS, &[&slug, &moment, &run.at, &settled]).await?
-                else {
+                let args = [&slug, &moment, &run.at, &settled, &missing_since];
+                let Some(journalists) = run.claim(sql::CLAIM_CANCELS, &args).await? else {
                     continue;
                 };
                 let mails = embargo::cancel_mails(&subject, &journalists, &run.outbox.origin, &told_in);

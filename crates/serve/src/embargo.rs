@@ -269,7 +269,7 @@ pub mod sql {
          SELECT ?1, j.id, ?2, 'notice', ?3, ?5, ?6 FROM journalists j WHERE j.publisher = ?4 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) \
          AND coalesce((SELECT kind FROM notices n WHERE n.slug = ?1 AND n.journalist = j.id \
-         ORDER BY sent_at DESC LIMIT 1), 'cancel') = 'cancel' \
+         ORDER BY sent_at DESC, kind = 'cancel' LIMIT 1), 'cancel') = 'cancel' \
          ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
          subject = excluded.subject, lang = excluded.lang RETURNING journalist";
     /// The journalists of the JSON array of ids `?1`: id, address, key version.
@@ -285,8 +285,8 @@ pub mod sql {
     /// update ([`super::Noticed`]). Latest first, then ahead: a release moved earlier and
     /// public since is not taken for one whose old moment is still ahead. A journalist whose
     /// latest mail was a cancellation is owed nothing more of that release.
-    pub const NOTICED: &str = "SELECT DISTINCT slug, moment FROM (SELECT slug, moment, kind, max(sent_at) \
-         FROM notices WHERE slug IN (SELECT slug FROM notices WHERE moment > ?1) GROUP BY slug, journalist) \
+    pub const NOTICED: &str = "SELECT DISTINCT slug, moment FROM (SELECT slug, moment, kind, max(sent_at || \
+         CASE kind WHEN 'cancel' THEN '0' ELSE '1' END) FROM notices WHERE slug IN (SELECT slug FROM notices WHERE moment > ?1) GROUP BY slug, journalist) \
          WHERE kind != 'cancel' AND moment > ?1";
     /// Claims the update of release `?1` to moment `?2` (now `?3`, subject `?4`, language
     /// `?7`) for every journalist of publisher `?5` whose key works and whose latest mail of
@@ -297,7 +297,8 @@ pub mod sql {
     /// moment told before and told again (moved back) is claimed again by updating the row.
     pub const CLAIM_UPDATES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject, lang) \
          SELECT ?1, j.id, ?2, 'update', ?3, ?4, ?7 FROM journalists j JOIN (SELECT journalist, moment, kind, \
-         max(sent_at) AS told_at FROM notices WHERE slug = ?1 GROUP BY journalist) t \
+         sent_at AS told_at, max(sent_at || CASE kind WHEN 'cancel' THEN '0' ELSE '1' END) FROM notices \
+         WHERE slug = ?1 GROUP BY journalist) t \
          ON t.journalist = j.id WHERE j.publisher = ?5 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) AND t.kind != 'cancel' AND t.moment != ?2 AND t.told_at <= ?6 \
          ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
@@ -306,14 +307,19 @@ pub mod sql {
     /// journalist whose key works and whose latest mail of it was a notice or update of that
     /// moment, claimed at or before `?4` ([`SETTLED_SECONDS`] ago, so that every KV read the
     /// adapter made since is newer than the publish behind it), once the release has been
-    /// missing since `?4` or before ([`MISSING`]: a release withdrawn by mistake and put
-    /// back within two minutes is owed nothing): answers the journalists claimed now.
+    /// missing since `?5` or before ([`MISSING_SECONDS`] ago, [`MISSING`]: a release
+    /// withdrawn by mistake and put back within two minutes is owed nothing, even when the
+    /// run after that still reads KV's copy of a minute ago): answers the journalists
+    /// claimed now. Where two rows of a journalist share a time (two runs of the same
+    /// minute), the statements take the notice or update for the latest, not the
+    /// cancellation, so nothing is claimed twice.
     pub const CLAIM_CANCELS: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject) \
          SELECT ?1, j.id, ?2, 'cancel', ?3, NULL FROM journalists j JOIN (SELECT journalist, moment, kind, \
-         max(sent_at) AS told_at FROM notices WHERE slug = ?1 GROUP BY journalist) t \
+         sent_at AS told_at, max(sent_at || CASE kind WHEN 'cancel' THEN '0' ELSE '1' END) FROM notices \
+         WHERE slug = ?1 GROUP BY journalist) t \
          ON t.journalist = j.id WHERE j.revoked_at IS NULL AND (j.until IS NULL OR j.until > ?3) \
          AND t.kind != 'cancel' AND t.moment = ?2 AND t.told_at <= ?4 \
-         AND EXISTS (SELECT 1 FROM notice_withdrawals w WHERE w.slug = ?1 AND w.since <= ?4) \
+         AND EXISTS (SELECT 1 FROM notice_withdrawals w WHERE w.slug = ?1 AND w.since <= ?5) \
          ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at RETURNING journalist";
     /// Notes that the releases of the JSON array `?1` were found missing at `?2` (gone from
     /// the schedule, with neither `release:` nor `gone:` in KV), unless noted earlier.
@@ -325,6 +331,9 @@ pub mod sql {
     /// How long after a journalist's latest notice or update a follow-up may be claimed:
     /// longer than KV takes to propagate a publish (60 seconds).
     pub const SETTLED_SECONDS: i64 = 120;
+    /// How long a release must have been missing before its cancellation is claimed: two
+    /// minutes, plus the minute a KV read may lag behind a publish that put it back.
+    pub const MISSING_SECONDS: i64 = 180;
     /// The subject journalists were told release `?1` under for moment `?2`, and its
     /// language (NULL when told before it was kept).
     pub const TOLD_SUBJECT: &str = "SELECT subject, lang FROM notices WHERE slug = ?1 AND moment = ?2 \
