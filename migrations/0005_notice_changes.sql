@@ -16,3 +16,10 @@ CREATE TABLE notice_withdrawals (
   slug TEXT PRIMARY KEY,
   since TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Each journalist's latest mail of each release: the one row the follow-ups go by. Where two
+-- rows share a time (two trigger runs of one minute), the notice or update counts as the
+-- latest, not the cancellation, so nothing is claimed twice.
+CREATE VIEW latest_notices AS
+  SELECT slug, journalist, moment, kind, sent_at,
+    max(sent_at || CASE kind WHEN 'cancel' THEN '0' ELSE '1' END) AS rank
+  FROM notices GROUP BY slug, journalist;

@@ -257,7 +257,9 @@ pub fn cancel_mails(
 }
 
 /// The statements the adapter runs on D1 (`migrations/0004_media.sql`,
-/// `migrations/0005_notice_changes.sql`).
+/// `migrations/0005_notice_changes.sql`). The follow-ups go by each journalist's latest mail
+/// of a release, the view `latest_notices` (a notice or update before a cancellation of the
+/// same time).
 pub mod sql {
     /// Claims the embargo notice of release `?1` (moment `?2`, now `?3`) for every journalist
     /// on publisher `?4`'s list whose key works and who holds no notice of it: never told, or
@@ -268,8 +270,7 @@ pub mod sql {
     pub const CLAIM_NOTICES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject, lang) \
          SELECT ?1, j.id, ?2, 'notice', ?3, ?5, ?6 FROM journalists j WHERE j.publisher = ?4 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) \
-         AND coalesce((SELECT kind FROM notices n WHERE n.slug = ?1 AND n.journalist = j.id \
-         ORDER BY sent_at DESC, kind = 'cancel' LIMIT 1), 'cancel') = 'cancel' \
+         AND coalesce((SELECT kind FROM latest_notices l WHERE l.slug = ?1 AND l.journalist = j.id), 'cancel') = 'cancel' \
          ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
          subject = excluded.subject, lang = excluded.lang RETURNING journalist";
     /// The journalists of the JSON array of ids `?1`: id, address, key version.
@@ -285,9 +286,7 @@ pub mod sql {
     /// update ([`super::Noticed`]). Latest first, then ahead: a release moved earlier and
     /// public since is not taken for one whose old moment is still ahead. A journalist whose
     /// latest mail was a cancellation is owed nothing more of that release.
-    pub const NOTICED: &str = "SELECT DISTINCT slug, moment FROM (SELECT slug, moment, kind, max(sent_at || \
-         CASE kind WHEN 'cancel' THEN '0' ELSE '1' END) FROM notices WHERE slug IN (SELECT slug FROM notices WHERE moment > ?1) GROUP BY slug, journalist) \
-         WHERE kind != 'cancel' AND moment > ?1";
+    pub const NOTICED: &str = "SELECT DISTINCT slug, moment FROM latest_notices WHERE kind != 'cancel' AND moment > ?1";
     /// Claims the update of release `?1` to moment `?2` (now `?3`, subject `?4`, language
     /// `?7`) for every journalist of publisher `?5` whose key works and whose latest mail of
     /// it was a notice or update naming another moment, claimed at or before `?6`
@@ -296,11 +295,9 @@ pub mod sql {
     /// any schedule read after it is at least as new as the one behind the latest mail. A
     /// moment told before and told again (moved back) is claimed again by updating the row.
     pub const CLAIM_UPDATES: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject, lang) \
-         SELECT ?1, j.id, ?2, 'update', ?3, ?4, ?7 FROM journalists j JOIN (SELECT journalist, moment, kind, \
-         sent_at AS told_at, max(sent_at || CASE kind WHEN 'cancel' THEN '0' ELSE '1' END) FROM notices \
-         WHERE slug = ?1 GROUP BY journalist) t \
-         ON t.journalist = j.id WHERE j.publisher = ?5 AND j.revoked_at IS NULL \
-         AND (j.until IS NULL OR j.until > ?3) AND t.kind != 'cancel' AND t.moment != ?2 AND t.told_at <= ?6 \
+         SELECT ?1, j.id, ?2, 'update', ?3, ?4, ?7 FROM journalists j JOIN latest_notices t \
+         ON t.slug = ?1 AND t.journalist = j.id WHERE j.publisher = ?5 AND j.revoked_at IS NULL \
+         AND (j.until IS NULL OR j.until > ?3) AND t.kind != 'cancel' AND t.moment != ?2 AND t.sent_at <= ?6 \
          ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
          subject = excluded.subject, lang = excluded.lang RETURNING journalist";
     /// Claims the cancellation of release `?1` told for moment `?2` (now `?3`) for every
@@ -310,15 +307,11 @@ pub mod sql {
     /// missing since `?5` or before ([`MISSING_SECONDS`] ago, [`MISSING`]: a release
     /// withdrawn by mistake and put back within two minutes is owed nothing, even when the
     /// run after that still reads KV's copy of a minute ago): answers the journalists
-    /// claimed now. Where two rows of a journalist share a time (two runs of the same
-    /// minute), the statements take the notice or update for the latest, not the
-    /// cancellation, so nothing is claimed twice.
+    /// claimed now.
     pub const CLAIM_CANCELS: &str = "INSERT INTO notices (slug, journalist, moment, kind, sent_at, subject) \
-         SELECT ?1, j.id, ?2, 'cancel', ?3, NULL FROM journalists j JOIN (SELECT journalist, moment, kind, \
-         sent_at AS told_at, max(sent_at || CASE kind WHEN 'cancel' THEN '0' ELSE '1' END) FROM notices \
-         WHERE slug = ?1 GROUP BY journalist) t \
-         ON t.journalist = j.id WHERE j.revoked_at IS NULL AND (j.until IS NULL OR j.until > ?3) \
-         AND t.kind != 'cancel' AND t.moment = ?2 AND t.told_at <= ?4 \
+         SELECT ?1, j.id, ?2, 'cancel', ?3, NULL FROM journalists j JOIN latest_notices t \
+         ON t.slug = ?1 AND t.journalist = j.id WHERE j.revoked_at IS NULL AND (j.until IS NULL OR j.until > ?3) \
+         AND t.kind != 'cancel' AND t.moment = ?2 AND t.sent_at <= ?4 \
          AND EXISTS (SELECT 1 FROM notice_withdrawals w WHERE w.slug = ?1 AND w.since <= ?5) \
          ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at RETURNING journalist";
     /// Notes that the releases of the JSON array `?1` were found missing at `?2` (gone from
