@@ -253,7 +253,8 @@ records is under `newsroom`):
 """ + "\n".join(f"| {r['crate']} | {r['kib']} | {r['share_percent']}% |" for r in breakdown) + "\n\n"
 
 # Sections of the current document that other scripts write, whole lines between their
-# markers, as `sed -n '/start/,/end/p'` prints them: the soak (`make soak`), the publish
+# markers, as `sed -n '/start/,/end/p'` prints them: the soak (`make soak`), the list pages
+# after stable chunks (written by hand, issue 31), the publish
 # cost (`scripts/publish-cost.sh`) and the mail delivery (`make bench-mail`).
 def kept(name):
     section = []
@@ -269,7 +270,7 @@ def kept(name):
     return section
 
 soak = kept("soak")
-for other in ("publish-cost", "mail"):
+for other in ("lists", "publish-cost", "mail"):
     soak += ([""] if soak and kept(other) else []) + kept(other)
 doc = head + "\n".join(lines) + "\n\n" + native_section() + "\n" + ("\n" + "\n".join(soak) + "\n" if soak else "")
 if outfile == "-":

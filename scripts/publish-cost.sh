@@ -143,9 +143,10 @@ filters (1/128 of them, those that gained documents in the last 128 releases) in
 every size, 133 of them shards, and 5.41 / 7.10 MB at 1,000 / 100,000. The bytes of a new
 release are mostly its five feeds (the site's, its publisher's, its three keywords'), each a
 record of the newest 50 items and its RSS, Atom and JSON Feed renderings. The delta is read by every search. An archive import or a removal renumbers what
-follows it: every later chunk of its lists and every search record. The whole site holds a
-`mail:{slug}` of each release (~26 KB here), close to half its bytes at 100,000, though only
-releases ahead or within the delivery window are ever mailed.
+follows it: every later chunk of its lists and every search record. The new release, dated
+ahead, has its \`mail:{slug}\` (~26 KB, the subscriber and embargo mail rendered ahead); the
+generated releases, all older than the trigger's 24-hour window, have none (before
+2026-12-03 every release kept one: about 2.6 GB of the 5.9 GB at 100,000).
 <!-- publish-cost:end -->"
 python3 - "$section" <<'PY'
 import re, sys

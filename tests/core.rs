@@ -741,6 +741,43 @@ mod lifecycle {
         assert_eq!(serve(&kv, "/releases/never-was", None).0.status, 404);
     }
 
+    /// `mail:{slug}` is kept only for releases the trigger may still mail (moment within
+    /// `golive::WINDOW_HOURS` before the build, or ahead): at 100,000 releases the rest were
+    /// gigabytes of mail nobody sends. A publish a day later deletes the one that aged out.
+    #[test]
+    fn only_releases_the_trigger_may_still_mail_keep_their_mail_record() {
+        use publish::build::{build_removing, Removals};
+        let site = seed_site();
+        let newest =
+            site.releases.iter().filter(|r| !r.draft).map(|r| r.published.at.to_utc()).max().expect("a release");
+        let build = |now: chrono::DateTime<chrono::Utc>, previous| {
+            let removals = Removals { now: Some(now), purge: Vec::new() };
+            build_removing(&site, previous, &contract::config::Config::default(), &removals)
+        };
+        let mail_keys = |records: &publish::build::Records| -> Vec<String> {
+            records.indexes.iter().map(|p| p.key.clone()).filter(|k| k.starts_with("mail:")).collect()
+        };
+        let first = build(newest + chrono::Duration::hours(1), None);
+        let kept = mail_keys(&first);
+        let expected: Vec<String> = site
+            .releases
+            .iter()
+            .filter(|r| !r.draft && r.published.at.to_utc() > newest - chrono::Duration::hours(23))
+            .map(|r| contract::kv::mail_key(&r.slug))
+            .collect();
+        assert!(!expected.is_empty() && expected.len() < site.releases.len(), "{expected:?}");
+        assert_eq!(kept.len(), expected.len(), "{kept:?}");
+        assert!(expected.iter().all(|k| kept.contains(k)), "{kept:?}");
+        let manifest: publish::manifest::Manifest =
+            serde_json::from_str(&first.manifest[0].value).expect("the manifest");
+        let later = build(newest + chrono::Duration::hours(25), Some(&manifest));
+        assert!(mail_keys(&later).is_empty());
+        assert!(kept.iter().all(|k| later.changes.deletions.contains(k)), "{:?}", later.changes.deletions);
+        // Without a time (reproducible builds), every release keeps its mail record.
+        let every = publish::build::build(&site, None);
+        assert_eq!(mail_keys(&every).len(), site.releases.iter().filter(|r| !r.draft).count());
+    }
+
     #[test]
     fn a_correction_note_is_shown_and_changes_the_etag() {
         let root = common::content_dir();

@@ -98,9 +98,13 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
     for b in &built {
         let translations = groups.remove(b.release.slug.as_str()).unwrap_or_default();
         let record = release_record(b, translations);
-        // The subscriber mail, rendered ahead (only a URL that cannot stand in a mail fails,
-        // and the markers are fine ones: never for a checked release).
-        if let Ok(mail) = render::mail::ahead::render_ahead(&record, config.site_name(&record.summary.lang)) {
+        // The subscriber and embargo mail, rendered ahead, for the releases the trigger may
+        // still mail (only a URL that cannot stand in a mail fails, and the markers are fine
+        // ones: never for a checked release).
+        let mailed = crate::schedule::in_window(b.release.published.at.to_utc(), removals.now);
+        if let Some(Ok(mail)) =
+            mailed.then(|| render::mail::ahead::render_ahead(&record, config.site_name(&record.summary.lang)))
+        {
             records.indexes.push(pair(kv::mail_key(&b.release.slug), &mail));
         }
         records.releases.push(pair(kv::release_key(&b.release.slug), &record));

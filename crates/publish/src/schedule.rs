@@ -7,15 +7,23 @@ use contract::model::SCHEMA_VERSION;
 
 use crate::content::Release;
 
+/// Whether a release of moment `at` is still the trigger's at `now`: later than
+/// [`WINDOW_HOURS`] before it. Such a release is in the schedule and keeps its rendered mail
+/// (`mail:{slug}`); an older one was mailed already or never will be, so its mail record is
+/// left out (and deleted by the publish). Without a time (reproducible test builds) every
+/// release keeps its mail record.
+pub fn in_window(at: DateTime<Utc>, now: Option<DateTime<Utc>>) -> bool {
+    now.is_none_or(|now| at > now - Duration::hours(WINDOW_HOURS))
+}
+
 /// The schedule at `now` (the build's time): every published (not draft) release whose
 /// moment is later than [`WINDOW_HOURS`] before `now`, oldest first, each marked whether it
 /// was already public at `now`. Without a time (reproducible test builds) it is empty:
 /// nothing is announced by the trigger.
 pub fn upcoming<'a>(releases: impl Iterator<Item = &'a Release>, now: Option<DateTime<Utc>>) -> UpcomingRecord {
     let Some(now) = now else { return UpcomingRecord { v: SCHEMA_VERSION, releases: Vec::new() } };
-    let since = now - Duration::hours(WINDOW_HOURS);
     let mut releases: Vec<Upcoming> = releases
-        .filter(|r| !r.draft && r.published.at > since)
+        .filter(|r| !r.draft && in_window(r.published.at.to_utc(), Some(now)))
         .map(|r| Upcoming {
             slug: r.slug.clone(),
             at: r.published.at,
