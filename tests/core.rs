@@ -757,12 +757,14 @@ mod lifecycle {
         let mail_keys = |records: &publish::build::Records| -> Vec<String> {
             records.indexes.iter().map(|p| p.key.clone()).filter(|k| k.starts_with("mail:")).collect()
         };
-        let first = build(newest + chrono::Duration::hours(1), None);
+        let now = newest + chrono::Duration::hours(1);
+        let first = build(now, None);
         let kept = mail_keys(&first);
+        let since = now - chrono::Duration::hours(contract::golive::WINDOW_HOURS);
         let expected: Vec<String> = site
             .releases
             .iter()
-            .filter(|r| !r.draft && r.published.at.to_utc() > newest - chrono::Duration::hours(23))
+            .filter(|r| !r.draft && r.published.at.to_utc() > since)
             .map(|r| contract::kv::mail_key(&r.slug))
             .collect();
         assert!(!expected.is_empty() && expected.len() < site.releases.len(), "{expected:?}");
@@ -770,7 +772,7 @@ mod lifecycle {
         assert!(expected.iter().all(|k| kept.contains(k)), "{kept:?}");
         let manifest: publish::manifest::Manifest =
             serde_json::from_str(&first.manifest[0].value).expect("the manifest");
-        let later = build(newest + chrono::Duration::hours(25), Some(&manifest));
+        let later = build(newest + chrono::Duration::hours(contract::golive::WINDOW_HOURS + 1), Some(&manifest));
         assert!(mail_keys(&later).is_empty());
         assert!(kept.iter().all(|k| later.changes.deletions.contains(k)), "{:?}", later.changes.deletions);
         // Without a time (reproducible builds), every release keeps its mail record.

@@ -154,8 +154,8 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
     response.build()
 }
 
-#[cfg(feature = "mail")]
 /// The subscription pages, with the deployment's settings (a bad setting: its `500` page).
+#[cfg(feature = "mail")]
 async fn subscriptions(req: &web_sys::Request, mut facts: RequestFacts, env: &Env) -> Result<HttpResponse> {
     let (config, secret) = settings(env);
     facts.config = match config {
