@@ -1,7 +1,6 @@
 # The two commands that matter: `make dev` and `make test` (see README.md).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-WRANGLER_DEV_FLAGS := --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --persist-to .wrangler/state
 
 .PHONY: help setup build kv publish dev test lint actionlint unit e2e size size-split bench bench-check bench-setup bench-report bench-native bench-mail screenshots fuzz soak
 
@@ -9,8 +8,8 @@ help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
 	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd"
 	@echo "make publish [ENV=staging|production] [DRY_RUN=1] - upload content/ to local KV (or that environment's on Cloudflare) in the safe order"
-	@echo "make size  - wasm size as wrangler would upload it (gzip)"
-	@echo "make size-split - the same for each half of a split into two Workers (readers / mail): issue 28's size bound"
+	@echo "make size  - both Workers' size as wrangler would upload them (gzip); fails above 260 KiB each"
+	@echo "make size-split - the same, plus the single wasm with both halves that the split replaced"
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000/100,000 releases -> BENCHMARKS.md (needs wrk: make bench-setup)"
 	@echo "make bench-setup - install wrk, which make bench measures with (sudo apt-get install -y wrk)"
 	@echo "make bench-report - BENCHMARKS.md again from the last make bench's results (target/bench/results), measuring nothing"
@@ -36,7 +35,7 @@ publish: setup
 	scripts/publish.sh $(if $(DRY_RUN),--dry-run) $(if $(ENV),--env $(ENV),.wrangler/state)
 
 dev: build kv
-	scripts/dev.sh $(WRANGLER_DEV_FLAGS)
+	scripts/dev.sh
 
 lint: setup actionlint
 	cargo fmt --all -- --check
@@ -58,7 +57,7 @@ unit:
 e2e: build
 	scripts/e2e.sh
 
-test: lint unit e2e
+test: lint unit e2e size
 
 # The browser checks run inside e2e (scripts/browser-test.sh); this keeps their screenshots.
 screenshots: e2e
@@ -101,10 +100,10 @@ bench-mail: build
 bench-native:
 	scripts/bench-native.sh
 
+# Both Workers as wrangler would upload them; fails above 260 KiB gzipped each.
 size: build
-	source scripts/env.sh && npx wrangler deploy --dry-run --outdir target/dry-run 2>&1 | grep -i "upload"
+	scripts/size.sh
 
-# The deployed worker and each half of a split into two Workers (readers / mail), measured
-# the same way (issue 28's size bound). Builds two extra wasm variants: about 6 minutes.
-size-split:
-	scripts/size-split.sh
+# The same, plus the one wasm with both features the split replaced (about 3 more minutes).
+size-split: build
+	scripts/size.sh --all

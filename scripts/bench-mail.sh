@@ -17,7 +17,7 @@ port="${BENCH_MAIL_PORT:-8796}" stub_port="${BENCH_MAIL_STUB_PORT:-8795}"
 url="http://127.0.0.1:$port"
 dir=target/bench-mail state=target/bench-mail/state content=target/bench-mail/content
 rm -rf "$dir" && mkdir -p "$dir"
-sh scripts/build-worker.sh >&2
+sh scripts/build-worker.sh mail >&2
 
 # content/ plus one release public a little after the server is up.
 cp -r content "$content"
@@ -52,7 +52,9 @@ npx wrangler d1 execute DB --local --persist-to "$state" --file "$dir/subscriber
 
 MAIL_STUB_DIR="$dir/mail" MAIL_STUB_QUIET=1 node scripts/mail-stub.mjs "$stub_port" >"$dir/stub.log" 2>&1 &
 stub=$!
-setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" --test-scheduled \
+# The mail Worker alone: the trigger, the queue and the senders are all its own.
+setsid npx wrangler dev -c wrangler.mail.toml --ip 127.0.0.1 --port "$port" --inspector-port 9238 \
+  --persist-to "$state" --test-scheduled \
   --show-interactive-dev-session=false --log-level log \
   --var PREVIEW_SECRET:bench-mail-secret-0123456789abcdef0123456789 --var BASE_URL:"$url" \
   --var MAIL_API_URL:"http://127.0.0.1:$stub_port" --var LOG_REQUESTS:errors >"$dir/wrangler.log" 2>&1 &
@@ -94,7 +96,8 @@ sending_s = max((stats["last_ms"] - stats["first_ms"]) / 1000, 0.001)
 import datetime, os
 print(f"## Mail delivery: one release to {n:,} subscribers\n")
 print(f"Made by `scripts/bench-mail.sh {n}` (`make bench-mail`) on {datetime.date.today()}, {os.cpu_count()} cores:")
-print("workerd via `wrangler dev` with local D1 and Queues (the consumer settings of `wrangler.toml`:")
+print("the mail Worker in workerd via `wrangler dev` with local D1 and Queues (the consumer settings of")
+print("`wrangler.mail.toml`:")
 print("batches of 10 jobs, one second), and the Postmark stand-in `scripts/mail-stub.mjs` on the")
 print("same machine. The trigger runs at the moment; on Cloudflare it runs within the minute after.\n")
 print("| figure | value |")

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# `make dev`'s server: wrangler dev with every local part (KV and D1 under .wrangler/state,
-# the Cron Trigger, the mail queue), a local stand-in for the mail provider, and a ticker
-# that runs the trigger every minute as Cloudflare would: local wrangler runs it only on
-# `GET /__scheduled` (--test-scheduled).
+# `make dev`'s servers: both Workers in wrangler dev over one local state (.wrangler/state:
+# KV and D1), with every local part — the readers' Worker on http://127.0.0.1:8787, the mail
+# Worker (subscriptions, the Cron Trigger, the mail queue) on 127.0.0.1:8786, which the
+# readers' reaches through its MAIL binding as on Cloudflare — a local stand-in for the mail
+# provider, and a ticker that runs the trigger every minute as Cloudflare would: local
+# wrangler runs it only on `GET /__scheduled` (--test-scheduled) of the mail Worker's port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 url="http://127.0.0.1:8787"
+mail_url="http://127.0.0.1:8786"
+state=.wrangler/state
+common=(--ip 127.0.0.1 --persist-to "$state" --show-interactive-dev-session=false)
 tick() {
   sleep 20
   while :; do
-    node -e "fetch('$url/__scheduled?cron=*+*+*+*+*').catch(() => {})" || true
+    node -e "fetch('$mail_url/__scheduled?cron=*+*+*+*+*').catch(() => {})" || true
     sleep 60
   done
 }
@@ -20,6 +25,10 @@ ticker=$!
 # http://127.0.0.1:8788/__mail.
 node scripts/mail-stub.mjs 8788 &
 stub=$!
-trap 'kill $ticker $stub 2>/dev/null || true' EXIT
-# BASE_URL: mails need absolute links (the release mails are sent from the queue).
-npx wrangler dev "$@" --test-scheduled --var "BASE_URL:$url"
+# BASE_URL: mails need absolute links to the readers' Worker (the release mails are sent from
+# the queue, with no request to take an origin from).
+setsid npx wrangler dev -c wrangler.mail.toml "${common[@]}" --port 8786 --inspector-port 9230 \
+  --test-scheduled --var "BASE_URL:$url" &
+mail=$!
+trap 'kill $ticker $stub 2>/dev/null || true; kill -- -$mail 2>/dev/null || true' EXIT
+npx wrangler dev -c wrangler.toml "${common[@]}" --port 8787 --var "BASE_URL:$url"

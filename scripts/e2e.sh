@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end tests: the compiled wasm in workerd (wrangler dev) with local KV loaded from
-# content/ plus fixtures, exercised over real HTTP by tests/e2e.rs. Two runs, each with its
+# End-to-end tests: the compiled wasm of both Workers (readers' and mail, ARCHITECTURE.md) in
+# workerd (two `wrangler dev`s over one state) with local KV loaded from content/ plus
+# fixtures, exercised over real HTTP by tests/e2e.rs. Two runs, each with its
 # own KV state: every test but a few against content/ and the fixtures; then the embargo-lift
 # test against a state where one release goes public a minute after the server starts; then
 # the worker with a bad setting (run3_*), without its KV binding (run4_*), a new isolate
@@ -11,14 +12,24 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 port="${E2E_PORT:-8799}"
 url="http://127.0.0.1:$port"
+# The mail Worker's own port (and its DevTools port, beside the readers' default 9229).
+mail_port="${E2E_MAIL_WORKER_PORT:-8790}"
+mail_url="http://127.0.0.1:$mail_port"
+mail_inspector="${E2E_MAIL_INSPECTOR_PORT:-9239}"
+# The Workers find each other through wrangler's dev registry: this run's own, so a running
+# `make dev` (whose Workers have the same names) is never the one bound.
+export WRANGLER_REGISTRY_PATH="$PWD/target/e2e-registry"
+rm -rf "$WRANGLER_REGISTRY_PATH" && mkdir -p "$WRANGLER_REGISTRY_PATH"
 # The preview secret the tests sign their tokens with (a test value, not a real secret).
 secret=e2e-preview-secret-0123456789abcdef0123456789
 # Any HTTP answer counts: runs 3 and 4 answer every request with a 500 or 503.
-up() { node -e "fetch('$url/').then(()=>process.exit(0),()=>process.exit(1))"; }
-if up; then
-  echo "[e2e] something already answers on $url; stop it or set E2E_PORT" >&2
-  exit 1
-fi
+up() { node -e "fetch('$1/').then(()=>process.exit(0),()=>process.exit(1))"; }
+for u in "$url" "$mail_url"; do
+  if up "$u"; then
+    echo "[e2e] something already answers on $u; stop it or set E2E_PORT / E2E_MAIL_WORKER_PORT" >&2
+    exit 1
+  fi
+done
 sh scripts/build-worker.sh
 cargo test --no-run --quiet --test e2e
 # Browser checks (HTML validity, axe, screenshots) need Chromium and Java: installed when
@@ -39,24 +50,42 @@ fixture_content() {
   sed -i '1i hostnames = ["uutiset.kymsote.test"]' "$1/publishers/kymsote.toml"
 }
 
-# Serves STATE on $port while `cargo test --test e2e -- --ignored ARGS...` runs; the words of
-# $wrangler_args (e.g. `--var NAME:VALUE`, `--config FILE`) go to `wrangler dev`.
+# Serves STATE with both Workers while `cargo test --test e2e -- --ignored ARGS...` runs: the
+# readers' Worker on $port (its config: $readers_config, default wrangler.toml) and the mail
+# Worker on $mail_port (not with without_mail=1), which the readers' reaches through its MAIL
+# binding (the dev registry) and the tests reach directly only to run its Cron Trigger. The
+# words of $wrangler_args (e.g. `--var NAME:VALUE`, `--test-scheduled`) go to both.
 serve_and_test() {
   local state=$1; shift
-  local log=target/e2e-wrangler.log
-  # Own session, so the whole tree (npx → wrangler → workerd) can be stopped as one group.
+  local log=target/e2e-wrangler.log mail_log=target/e2e-mail-worker.log
+  # Each `wrangler dev` in its own session, so its whole tree (npx → wrangler → workerd) can
+  # be stopped as one group: $groups lists them.
+  groups=""
+  trap 'for g in $groups; do kill -- -$g 2>/dev/null || true; wait $g 2>/dev/null || true; done' EXIT
+  if [ "${without_mail:-0}" != 1 ]; then
+    # shellcheck disable=SC2086
+    setsid npx wrangler dev -c wrangler.mail.toml --ip 127.0.0.1 --port "$mail_port" --inspector-port "$mail_inspector" \
+      --persist-to "$state" --show-interactive-dev-session=false --log-level "${log_level:-warn}" \
+      --var "PREVIEW_SECRET:$secret" ${wrangler_args:-} >"$mail_log" 2>&1 &
+    groups="$groups $!"
+  fi
+  # The readers' has no Cron Trigger: --test-scheduled is the mail Worker's only.
+  local readers_args=${wrangler_args:-}
+  readers_args=${readers_args//--test-scheduled/}
   # shellcheck disable=SC2086
-  setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
-    --show-interactive-dev-session=false --log-level "${log_level:-warn}" --var "PREVIEW_SECRET:$secret" \
-    ${wrangler_args:-} >"$log" 2>&1 &
-  pid=$!
-  trap 'kill -- -$pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+  setsid npx wrangler dev -c "${readers_config:-wrangler.toml}" --ip 127.0.0.1 --port "$port" \
+    --persist-to "$state" --show-interactive-dev-session=false --log-level "${log_level:-warn}" \
+    --var "PREVIEW_SECRET:$secret" $readers_args >"$log" 2>&1 &
+  groups="$groups $!"
   for _ in $(seq 1 120); do
-    if up; then break; fi
-    kill -0 $pid 2>/dev/null || { cat "$log"; echo "wrangler dev exited" >&2; exit 1; }
+    if up "$url" && { [ "${without_mail:-0}" = 1 ] || up "$mail_url"; }; then break; fi
+    for g in $groups; do
+      kill -0 "$g" 2>/dev/null || { cat "$log" "$mail_log" 2>/dev/null; echo "a wrangler dev exited" >&2; exit 1; }
+    done
     sleep 1
   done
   NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" NEWSROOM_E2E_LOG="$log" NEWSROOM_E2E_STATE="$state" \
+    NEWSROOM_E2E_MAIL_WORKER="$mail_url" NEWSROOM_E2E_MAIL_LOG="$mail_log" \
     NEWSROOM_E2E_HUB="${hub:-}" NEWSROOM_E2E_MAIL="${mail:-}" \
     cargo test --test e2e -- --ignored "$@"
   if [ "${with_browser:-0}" = 1 ]; then
@@ -74,8 +103,7 @@ serve_and_test() {
       fi
     }
   fi
-  kill -- -$pid 2>/dev/null || true
-  wait $pid 2>/dev/null || true
+  for g in $groups; do kill -- -"$g" 2>/dev/null || true; wait "$g" 2>/dev/null || true; done
   trap - EXIT
 }
 
@@ -151,8 +179,11 @@ mail=$mail wrangler_args="--test-scheduled --var BASE_URL:$url --var MAIL_API_UR
 npx wrangler d1 execute DB --local --persist-to "$state" --command "DELETE FROM mailings" >/dev/null
 log_level=info wrangler_args="--test-scheduled --var MAIL_VIA:send_email --var BASE_URL:$url" \
   serve_and_test "$state" run6_
+# Run 8: the readers' Worker alone, the mail Worker down: pages still answer, `/healthz` says
+# the mail part is failing, and the subscription posts answer 503.
+without_mail=1 serve_and_test "$state" run8_
 # Run 4: no KV binding (tests/fixtures/wrangler-no-kv.toml): every request answers 503. Its
 # own empty state, so no Cache API copy from an earlier run answers instead.
 rm -rf target/e2e-state-no-kv
 # `log` level: the test reads the worker's JSON log lines.
-log_level=log wrangler_args="--config tests/fixtures/wrangler-no-kv.toml" serve_and_test target/e2e-state-no-kv run4_
+log_level=log readers_config=tests/fixtures/wrangler-no-kv.toml serve_and_test target/e2e-state-no-kv run4_

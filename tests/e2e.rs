@@ -774,7 +774,7 @@ fn run2_a_scheduled_release_appears_at_its_lift_time_without_an_upload() {
 /// Runs the worker's Cron Trigger once (`wrangler dev --test-scheduled`), as Cloudflare does
 /// every minute.
 fn run_cron() {
-    let r = get("/__scheduled?cron=*+*+*+*+*");
+    let r = trigger("/__scheduled?cron=*+*+*+*+*");
     assert_eq!(r.status, 200, "the scheduled handler failed: {}", r.body);
 }
 
@@ -782,8 +782,15 @@ fn run_cron() {
 /// the run's time; wrangler's `/__scheduled` does not).
 fn run_cron_ahead(minutes: i64) {
     let at = utc_now() + chrono::Duration::minutes(minutes);
-    let r = get(&format!("/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time={}", at.timestamp_millis()));
+    let r = trigger(&format!("/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time={}", at.timestamp_millis()));
     assert_eq!(r.status, 200, "the scheduled handler failed: {}", r.body);
+}
+
+/// A GET to the mail Worker's own port, where `wrangler dev --test-scheduled` runs its Cron
+/// Trigger (it has no public address: readers reach it through the `MAIL` binding).
+fn trigger(path: &str) -> Reply {
+    let mail = std::env::var("NEWSROOM_E2E_MAIL_WORKER").expect("set by scripts/e2e.sh");
+    reply("GET", path, ureq::get(&format!("{mail}{path}")).call())
 }
 
 /// The go-live trigger: nothing before the lift; after it, exactly one ping for each URL of
@@ -1554,6 +1561,41 @@ fn openapi_is_served_and_every_json_response_matches_it() {
     }
 }
 
+/// The readers' Worker hands exactly the mail Worker's requests over its `MAIL` binding
+/// (worker/js/shim.js, a copy of worker/src/subscribe.rs `handles()`): a request on the wrong
+/// side shows, as the readers' build has no subscription posts and the mail build no pages
+/// (it answers those 503).
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn the_readers_worker_hands_the_mail_workers_requests_over() {
+    // The readers': the form, other methods on it, and paths that only look alike.
+    let form = get("/subscribe");
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.html()
+            .select(&scraper::Selector::parse("form[method=post] input[name=address]").expect("selector"))
+            .next()
+            .is_some(),
+        "{}",
+        form.body
+    );
+    assert_eq!(request("PUT", "/subscribe", None).status, 405);
+    for path in ["/subscribe/confirm/", "/Unsubscribe", "/unsubscribe/", "/subscribe/x"] {
+        let r = get(path);
+        assert!(matches!(r.status, 301 | 308 | 404), "{path}: {} {}", r.status, r.body);
+    }
+    // The mail Worker's: a post naming its problem, and links checked there.
+    let r = post_form("/subscribe", "address=ei-osoite&scope=all");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.header("content-type").is_some_and(|t| t.starts_with("text/html")), "{:?}", r.headers);
+    for path in ["/unsubscribe", "/subscribe/confirm?a=x%40example.fi&t=c1.00"] {
+        let r = get(path);
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        let r = request("PUT", path, None);
+        assert_eq!(r.status, 405, "{path}: the mail Worker's 405 page: {}", r.body);
+    }
+}
+
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn health_check_server_timing_and_hub_links() {
@@ -1611,11 +1653,11 @@ impl Eml {
     }
 }
 
-/// Every message the local `send_email` binding stored so far: the `.eml` paths the worker's
-/// log names (miniflare writes each message to a file and logs where).
+/// Every message the local `send_email` binding stored so far: the `.eml` paths the mail
+/// Worker's log names (miniflare writes each message to a file and logs where).
 fn send_email_outbox() -> Vec<Eml> {
-    let log =
-        std::fs::read_to_string(std::env::var("NEWSROOM_E2E_LOG").expect("set by scripts/e2e.sh")).unwrap_or_default();
+    let log = std::fs::read_to_string(std::env::var("NEWSROOM_E2E_MAIL_LOG").expect("set by scripts/e2e.sh"))
+        .unwrap_or_default();
     log.split_whitespace()
         .filter(|w| w.ends_with(".eml"))
         .filter_map(|path| std::fs::read(path).ok())
@@ -1684,7 +1726,7 @@ fn run6_send_email_sends_the_same_mails_as_mime_messages() {
     use chrono::Timelike;
     let later = (utc_now() + chrono::Duration::days(15)).with_minute(7).expect("minute 7");
     // Miniflare's own trigger route takes the run's time (wrangler's `/__scheduled` does not).
-    let r = get(&format!("/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time={}", later.timestamp_millis()));
+    let r = trigger(&format!("/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time={}", later.timestamp_millis()));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(d1_count("deliveries"), 0, "claims older than 14 days are deleted");
     assert!(d1_count("mailings") > 0, "mailings are kept: no release is mailed twice");
@@ -1886,4 +1928,31 @@ fn run7_a_moved_moment_sends_one_update_and_a_withdrawal_one_cancellation() {
     assert!(text.contains("perunut") && !text.contains("/embargo/"), "{text}");
     assert_eq!(get(&link[base().len()..]).status, 404, "the personal link leads nowhere now");
     assert_eq!(mails_to(&mailbox, told).len(), 2, "an update and a cancellation, nothing else");
+}
+
+/// Run 8: the readers' Worker with its mail Worker down. Readers lose nothing; `/healthz`
+/// says what is failing, and the subscription posts answer `503` to retry.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn run8_without_the_mail_worker_pages_answer_and_health_says_mail_is_failing() {
+    for path in ["/", "/subscribe", "/feed.xml", "/releases/2025-06-25-konttisairaala"] {
+        assert_eq!(get(path).status, 200, "{path}");
+    }
+    let health = request("GET", "/healthz", None);
+    assert_eq!(health.status, 200, "{}", health.body);
+    let v = health.json();
+    let services: Vec<(&str, &str)> = v["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap_or(""), s["status"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(services, [("database", "ok"), ("mail", "failing")], "{v}");
+    let warnings = v["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings.iter().any(|w| w.as_str().is_some_and(|w| w.starts_with("mail: the mail Worker did not answer"))),
+        "{v}"
+    );
+    let r = post_form("/subscribe", "address=ei-postia%40example.fi&scope=all");
+    assert_eq!(r.status, 503, "{}", r.body);
 }

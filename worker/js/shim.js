@@ -37,8 +37,68 @@ async function guarded(handler, event, env, ctx) {
   }
 }
 
+// The newsroom is two Workers (ARCHITECTURE.md, "Two Workers"). The readers' Worker has a
+// `MAIL` service binding to the mail Worker and hands it, unchanged, the requests that
+// worker/src/subscribe.rs `handles()`: posting the form, and every method on the links'
+// paths (crates/serve/src/subscribe.rs). `GET /subscribe`, the form, stays the readers'.
+// tests/e2e.rs checks both sides of this line. The mail Worker has no `MAIL` binding.
+function forMail(path, method) {
+  return path === "/subscribe/confirm" || path === "/unsubscribe" || (path === "/subscribe" && method === "POST");
+}
+
+// The request's path, without its query (cheaper than `new URL` on every request).
+function pathOf(u) {
+  const s = u.indexOf("/", u.indexOf("://") + 3);
+  const q = u.indexOf("?", s);
+  return s < 0 ? "/" : q < 0 ? u.slice(s) : u.slice(s, q);
+}
+
+// `GET /healthz` in the readers' Worker: its own answer (configuration, KV, the build, D1),
+// with the mail Worker's checks (its D1 view, the queue, the sender) merged in. A mail Worker
+// that does not answer is reported as a failing `mail` service, never as a readers' failure.
+async function health(request, env, ctx) {
+  const mail = env.MAIL.fetch(new Request(request.url, { headers: { accept: "application/json" } }))
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .catch((e) => ({ services: [{ name: "mail", status: "failing", detail: `the mail Worker did not answer: ${e.message}` }] }));
+  const own = await guarded(exports.fetch, request, env, ctx);
+  if (own.status !== 200 || request.method !== "GET") return own;
+  const text = await own.text();
+  const headers = new Headers(own.headers);
+  headers.delete("content-length");
+  let view;
+  try {
+    view = JSON.parse(text);
+  } catch {
+    return new Response(text, { status: own.status, headers });
+  }
+  for (const check of (await mail).services || []) {
+    if (!view.services.some((s) => s.name === check.name)) view.services.push(check);
+    if (check.status === "failing") view.warnings.push(`${check.name}: ${check.detail}`);
+  }
+  return new Response(JSON.stringify(view), { status: own.status, headers });
+}
+
+// The answer when the mail Worker threw instead of answering (its own errors are pages): a
+// `503` to retry, and a log line, as worker/src/lib.rs `last_resort` does.
+function mailDown(e) {
+  console.log(JSON.stringify({ level: "error", error: `the mail Worker did not answer: ${e}` }));
+  return new Response("Subscriptions cannot be answered right now. Please try again in a minute.\n", {
+    status: 503,
+    headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "30", "cache-control": "no-store" },
+  });
+}
+
+function route(request, env, ctx) {
+  if (env.MAIL) {
+    const path = pathOf(request.url);
+    if (forMail(path, request.method)) return env.MAIL.fetch(request).catch(mailDown);
+    if (path === "/healthz") return health(request, env, ctx);
+  }
+  return guarded(exports.fetch, request, env, ctx);
+}
+
 export default {
-  fetch: (request, env, ctx) => guarded(exports.fetch, request, env, ctx),
+  fetch: route,
   // The mail queue's consumer (worker/src/deliver.rs): a release's mails, a batch at a time.
   queue: (batch, env, ctx) => guarded(exports.queue, batch, env, ctx),
   // The every-minute Cron Trigger (worker/src/cron.rs): go-live announcements and mails.

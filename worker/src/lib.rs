@@ -21,7 +21,6 @@ mod embargo;
 mod mail;
 #[cfg(feature = "mail")]
 mod notices;
-#[cfg(feature = "readers")]
 mod services;
 #[cfg(feature = "mail")]
 mod subscribe;
@@ -117,6 +116,12 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
         }
         #[cfg(feature = "readers")]
         Ok(_) => handle(facts.clone(), &env, ctx, &mut seen).await,
+        // The mail Worker's part of `/healthz`, which the readers' Worker's entry module asks
+        // for through its `MAIL` binding and merges into its own (worker/js/shim.js).
+        #[cfg(not(feature = "readers"))]
+        Ok(_) if facts.path == "/healthz" => {
+            Outgoing::from_core(&serve::respond::services_report(&services::check(&env).await))
+        }
         #[cfg(not(feature = "readers"))]
         Ok(_) => Outgoing::from_core(&unavailable(&facts, "the readers' worker answers this")),
     };

@@ -1,6 +1,8 @@
 //! `/healthz`'s probe of the bindings subscriptions need: D1 (one query: which migrations
 //! are applied), the mail queue (bound or not: a producer binding has nothing to ask), and
-//! the sender (`MAIL_VIA` and its settings). The core reports what this finds.
+//! the sender (`MAIL_VIA` and its settings). The core reports what this finds. The readers'
+//! Worker probes D1 only; the mail Worker probes all three, and the readers' entry module
+//! (worker/js/shim.js) merges its report into `/healthz`.
 
 use contract::database;
 use serve::http::{ServiceCheck, ServiceStatus};
@@ -9,7 +11,8 @@ use worker::Env;
 #[cfg(feature = "mail")]
 use crate::mail::Mailer;
 
-/// The three checks, in the order `/healthz` lists them.
+/// The checks this build can make, in the order `/healthz` lists them: D1, then (with the
+/// mail feature) the queue and the sender.
 pub async fn check(env: &Env) -> Vec<ServiceCheck> {
     #[cfg(feature = "mail")]
     return vec![database(env).await, queue(env), mail(env)];

@@ -374,6 +374,14 @@ pub struct ServiceView<'a> {
     pub detail: &'a str,
 }
 
+/// The mail Worker's checks alone (`serve::respond::services_report`), merged by the readers'
+/// Worker into [`HealthView::services`].
+#[derive(Serialize)]
+pub struct ServicesView<'a> {
+    /// `database`, `queue` and `mail`, as the mail Worker sees them.
+    pub services: Vec<ServiceView<'a>>,
+}
+
 impl<'a> HealthView<'a> {
     /// A healthy newsroom with its last build, warnings and other bindings.
     pub fn new(build: Option<&'a BuildInfo>, warnings: Vec<String>, services: Vec<ServiceView<'a>>) -> Self {

@@ -8,7 +8,7 @@ use render::json;
 
 use super::load::record;
 use super::response::Rendered;
-use crate::http::{RequestFacts, ServiceStatus};
+use crate::http::{HttpResponse, RequestFacts, ServiceCheck, ServiceStatus};
 
 use super::{Halt, Loaded};
 
@@ -51,4 +51,20 @@ pub(super) fn render_health(req: &RequestFacts, loaded: &Loaded) -> Result<Rende
         log: Vec::new(),
         content_type: None,
     })
+}
+
+/// The mail Worker's part of `/healthz` (it owns the queue and the sender, ARCHITECTURE.md
+/// "Two Workers"): `{"services": [...]}`, which the readers' Worker's entry module merges
+/// into its own `/healthz` answer. Never cached: it is asked through the service binding only.
+pub fn services_report(checks: &[ServiceCheck]) -> HttpResponse {
+    let services = checks
+        .iter()
+        .map(|c| json::ServiceView { name: c.name, status: c.status.as_str(), detail: &c.detail })
+        .collect();
+    HttpResponse {
+        status: 200,
+        headers: vec![("content-type", "application/json".into()), ("cache-control", "no-store".into())],
+        body: json::to_bytes(&json::ServicesView { services }),
+        log: Vec::new(),
+    }
 }

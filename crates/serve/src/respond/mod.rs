@@ -28,6 +28,7 @@ mod subscribe;
 #[cfg(test)]
 mod tests;
 
+pub use health::services_report;
 pub use load::{decode, MAX_RECORD_BYTES};
 pub use release::MORE_LEN;
 pub use resolve::cache_key;
