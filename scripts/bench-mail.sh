@@ -52,7 +52,10 @@ npx wrangler d1 execute DB --local --persist-to "$state" --file "$dir/subscriber
 
 MAIL_STUB_DIR="$dir/mail" MAIL_STUB_QUIET=1 node scripts/mail-stub.mjs "$stub_port" >"$dir/stub.log" 2>&1 &
 stub=$!
-# The mail Worker alone: the trigger, the queue and the senders are all its own.
+# The mail Worker alone: the trigger, the queue and the senders are all its own. Its own dev
+# registry, so a running `make dev` (whose mail Worker has the same name) is left alone.
+export WRANGLER_REGISTRY_PATH="$PWD/target/bench-mail-registry"
+mkdir -p "$WRANGLER_REGISTRY_PATH"
 setsid npx wrangler dev -c wrangler.mail.toml --ip 127.0.0.1 --port "$port" --inspector-port 9238 \
   --persist-to "$state" --test-scheduled \
   --show-interactive-dev-session=false --log-level log \

@@ -105,6 +105,10 @@ row latency.csv size route p50_ms baseline_p50_ms floor_p50_ms floor_baseline_p5
 row turns.csv route turn small_size large_size small_p50_ms large_p50_ms floor_small_p50_ms \
   floor_large_p50_ms
 
+# The readers' Worker alone: its own dev registry, so a running `make dev`'s mail Worker is
+# never bound to it (only subscription posts would reach that).
+export WRANGLER_REGISTRY_PATH="$PWD/target/bench-registry"
+mkdir -p "$WRANGLER_REGISTRY_PATH"
 declare -A pid_of  # port -> the session leader of the wrangler dev serving it
 cleanup() { for p in "${pid_of[@]}"; do kill -- "-$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -334,6 +338,7 @@ for line in sys.stdin:
         continue
     out.writerow([cells[0], cells[1], cells[2].rstrip("%")])
 ' >"$out/wasm-breakdown.csv"
+# The readers' Worker: the one readers' requests load (the mail Worker: `make size`).
 size=$(npx wrangler deploy --dry-run --outdir "$work/dry-run" 2>&1 | grep -o 'Total Upload.*')
 row meta.csv key value
 row meta.csv date "$(date -u +%Y-%m-%d)"

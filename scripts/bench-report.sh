@@ -242,7 +242,7 @@ same runs as their requests/s (`{m['wrk_args']}`), so they are mostly time spent
 requests/s; both tables of p50 as the archive grows use runs with one connection (`wrk {one}`):
 a request's own time.
 
-{notes}Worker size: {m['worker_size']} (budget: 250 KB gzip).
+{notes}The readers' Worker's size: {m['worker_size']} (budget: 260 KiB gzip; both Workers: `make size`).
 
 What each crate costs (`scripts/wasm-breakdown.sh`: twiggy on the wasm as rustc emitted it, before
 wasm-bindgen and wasm-opt shrink it; inlined code counts for its caller, so serde's code for our

@@ -7,19 +7,24 @@
 #   sh scripts/build-worker.sh mail      the mail Worker (wrangler.mail.toml): subscriptions,
 #                                        the Cron Trigger, the queue consumer, the senders
 #   sh scripts/build-worker.sh all       both features in one wasm, into target/size-split/all/:
-#                                        never deployed, only measured (scripts/size-split.sh)
-# Skips a build whose output is newer than every input.
+#                                        never deployed, only measured (scripts/size.sh --all)
+# Skips a build whose output is newer than every input. Builds run one at a time (a lock):
+# the features share cargo's wasm output, and the two `wrangler dev`s of `make dev` run their
+# [build] commands at once.
 set -eu
 cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
-  sh "$0" readers
-  exec sh "$0" mail
+  sh scripts/build-worker.sh readers
+  exec sh scripts/build-worker.sh mail
 fi
 case "$1" in
   readers | mail) dir="build/$1" out="worker/build/$1/index.js" features="$1" ;;
   all) dir=../target/size-split/all out=target/size-split/all/index.js features="readers mail" ;;
   *) echo "build-worker: unknown build '$1' (readers, mail or all)" >&2; exit 2 ;;
 esac
+mkdir -p target
+exec 9>target/build-worker.lock
+flock 9
 if [ -f "$out" ] && [ -z "$(find crates worker/src worker/js Cargo.toml Cargo.lock worker/Cargo.toml .cargo -newer "$out" -type f 2>/dev/null | head -n 1)" ]; then
   echo "[build-worker] up to date: $out" >&2
   exit 0

@@ -18,7 +18,7 @@ status=0
 echo "| Worker | config | upload |"
 echo "|---|---|---|"
 for config in wrangler.toml wrangler.mail.toml; do
-  line=$(measure "$config")
+  line=$(measure "$config") || line="(wrangler's dry run failed: run it by hand to see why)"
   echo "| $(sed -n 's/^name = "\(.*\)"/\1/p' "$config" | head -n1) | \`$config\` | $line |"
   kib=$(echo "$line" | gzip_kib)
   if [ -z "$kib" ] || ! awk -v k="$kib" -v b="$budget_kib" 'BEGIN { exit !(k <= b) }'; then

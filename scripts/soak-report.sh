@@ -9,6 +9,10 @@ port="${SOAK_PORT:-8798}" url="http://127.0.0.1:${SOAK_PORT:-8798}"
 state=target/soak-state
 rm -rf "$state"
 scripts/publish.sh "$state"
+# The readers' Worker alone, with its own dev registry (a running `make dev`'s mail Worker
+# is never bound to it).
+export WRANGLER_REGISTRY_PATH="$PWD/target/soak-registry"
+mkdir -p "$WRANGLER_REGISTRY_PATH"
 setsid npx wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
   --show-interactive-dev-session=false --log-level warn --var LOG_REQUESTS:errors >target/soak-wrangler.log 2>&1 &
 pid=$!

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What each crate costs in the worker: twiggy's per-function sizes of the wasm as rustc
+# What each crate costs in one Worker (FEATURE: readers, the default, or mail; ARCHITECTURE.md
+# "Two Workers"): twiggy's per-function sizes of the wasm as rustc
 # emitted it (names intact, before wasm-bindgen and wasm-opt), summed by crate. Inlined code
 # counts for the function it was inlined into (serde's code for our records shows up under
 # `newsroom`). Prints a Markdown table; scripts/bench.sh puts it in BENCHMARKS.md.
@@ -10,8 +11,12 @@ CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 if ! "$CARGO_BIN/twiggy" --version 2>/dev/null | grep -q "$TWIGGY_VERSION"; then
   cargo install --locked twiggy --version "$TWIGGY_VERSION" >&2
 fi
+# Both features build to the same file: build the one asked for (as worker-build does), so
+# the file is that Worker's and not whichever was built last.
+feature="${1:-readers}"
+(cd worker && CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --quiet --release --lib --target wasm32-unknown-unknown \
+  --no-default-features --features "$feature" >&2)
 wasm=target/wasm32-unknown-unknown/release/newsroom_worker.wasm
-[ -f "$wasm" ] || sh scripts/build-worker.sh >&2
 "$CARGO_BIN/twiggy" top -n 1000000 --format csv "$wasm" | python3 -c '
 import csv, re, sys
 sizes = {}

@@ -127,7 +127,7 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
     upload(kv, &how.out, "manifest", &pending(&records.manifest))?;
     eprintln!("[publish] done: {} keys written, {} deleted", c.new.len() + c.changed.len(), deletions.len());
     let changed: Vec<&str> = c.new.iter().chain(&c.changed).map(String::as_str).collect();
-    // Feeds that only scheduled releases changed wait for the worker's Cron Trigger.
+    // Feeds that only scheduled releases changed wait for the mail Worker's Cron Trigger.
     let cancelled: Vec<&ReleaseStub> = previous
         .iter()
         .flat_map(|m| &m.releases)

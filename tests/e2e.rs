@@ -1606,12 +1606,7 @@ fn health_check_server_timing_and_hub_links() {
     assert!(v["build"]["releases"].as_u64().is_some_and(|n| n > 5), "{v}");
     // The bindings subscriptions need, each probed: D1 with every migration of migrations/
     // applied (scripts/publish.sh), the mail queue, and the local Postmark stand-in.
-    let services: Vec<(&str, &str)> = v["services"]
-        .as_array()
-        .expect("services")
-        .iter()
-        .map(|s| (s["name"].as_str().unwrap_or(""), s["status"].as_str().unwrap_or("")))
-        .collect();
+    let services = services_of(&v);
     assert_eq!(services, [("database", "ok"), ("queue", "ok"), ("mail", "ok")], "{v}");
     let migrations = std::fs::read_dir("migrations").expect("migrations/").count();
     assert_eq!(v["services"][0]["detail"], format!("D1 answered; {migrations} migrations applied"), "{v}");
@@ -1930,6 +1925,12 @@ fn run7_a_moved_moment_sends_one_update_and_a_withdrawal_one_cancellation() {
     assert_eq!(mails_to(&mailbox, told).len(), 2, "an update and a cancellation, nothing else");
 }
 
+/// `/healthz`'s `services` as (name, status) pairs, in order.
+fn services_of(v: &Value) -> Vec<(&str, &str)> {
+    let services = v["services"].as_array().expect("services");
+    services.iter().map(|s| (s["name"].as_str().unwrap_or(""), s["status"].as_str().unwrap_or(""))).collect()
+}
+
 /// Run 8: the readers' Worker with its mail Worker down. Readers lose nothing; `/healthz`
 /// says what is failing, and the subscription posts answer `503` to retry.
 #[test]
@@ -1941,12 +1942,7 @@ fn run8_without_the_mail_worker_pages_answer_and_health_says_mail_is_failing() {
     let health = request("GET", "/healthz", None);
     assert_eq!(health.status, 200, "{}", health.body);
     let v = health.json();
-    let services: Vec<(&str, &str)> = v["services"]
-        .as_array()
-        .expect("services")
-        .iter()
-        .map(|s| (s["name"].as_str().unwrap_or(""), s["status"].as_str().unwrap_or("")))
-        .collect();
+    let services = services_of(&v);
     assert_eq!(services, [("database", "ok"), ("mail", "failing")], "{v}");
     let warnings = v["warnings"].as_array().expect("warnings");
     assert!(

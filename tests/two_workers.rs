@@ -84,6 +84,7 @@ fn the_readers_worker_reaches_the_mail_worker_by_its_name_in_every_environment()
     }
     // Reachable only through the binding.
     assert_eq!(mail.get("workers_dev").and_then(Value::as_bool), Some(false));
+    assert_eq!(mail.get("preview_urls").and_then(Value::as_bool), Some(false));
     assert!(mail.get("routes").is_none() && mail.get("route").is_none());
 }
 
@@ -97,7 +98,7 @@ fn each_worker_has_only_its_own_bindings_and_build() {
     }
     for env in ENVS {
         let r = section(&readers, env);
-        for mail_only in ["triggers", "queues", "send_email", "ratelimits"] {
+        for mail_only in ["queues", "send_email", "ratelimits"] {
             assert!(r.get(mail_only).is_none(), "{env:?}: wrangler.toml has {mail_only}, the mail Worker's");
         }
         let m = section(&mail, env);
@@ -109,4 +110,11 @@ fn each_worker_has_only_its_own_bindings_and_build() {
         assert!(binding(m, "ratelimits", "name", "SUBSCRIBE_LIMIT").is_some(), "{env:?}: the form's rate limit");
     }
     assert_eq!(mail["triggers"]["crons"].as_array().map(Vec::len), Some(1), "the every-minute trigger");
+    // Empty, not absent: a deploy without [triggers] would keep the trigger the readers'
+    // Worker had before the split, with no handler left for it.
+    assert_eq!(readers["triggers"]["crons"].as_array().map(Vec::len), Some(0), "wrangler.toml: crons = []");
+    assert!(readers
+        .get("env")
+        .and_then(Value::as_table)
+        .is_some_and(|e| e.values().all(|e| e.get("triggers").is_none())));
 }
