@@ -12,10 +12,10 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 port="${E2E_PORT:-8799}"
 url="http://127.0.0.1:$port"
-# The mail Worker's own port (and its DevTools port, beside the readers' default 9229).
+# The mail Worker's own port, and both Workers' DevTools ports (not 9229, which `make dev` takes).
 mail_port="${E2E_MAIL_WORKER_PORT:-8790}"
 mail_url="http://127.0.0.1:$mail_port"
-mail_inspector="${E2E_MAIL_INSPECTOR_PORT:-9239}"
+inspector="${E2E_INSPECTOR_PORT:-9249}" mail_inspector="${E2E_MAIL_INSPECTOR_PORT:-9239}"
 # The Workers find each other through wrangler's dev registry: this run's own, so a running
 # `make dev` (whose Workers have the same names) is never the one bound.
 export WRANGLER_REGISTRY_PATH="$PWD/target/e2e-registry"
@@ -73,7 +73,7 @@ serve_and_test() {
   local readers_args=${wrangler_args:-}
   readers_args=${readers_args//--test-scheduled/}
   # shellcheck disable=SC2086
-  setsid npx wrangler dev -c "${readers_config:-wrangler.toml}" --ip 127.0.0.1 --port "$port" \
+  setsid npx wrangler dev -c "${readers_config:-wrangler.toml}" --ip 127.0.0.1 --port "$port" --inspector-port "$inspector" \
     --persist-to "$state" --show-interactive-dev-session=false --log-level "${log_level:-warn}" \
     --var "PREVIEW_SECRET:$secret" $readers_args >"$log" 2>&1 &
   groups="$groups $!"
