@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
-	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd"
+	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd, both Workers within 260 KiB gzipped"
 	@echo "make publish [ENV=staging|production] [DRY_RUN=1] - upload content/ to local KV (or that environment's on Cloudflare) in the safe order"
 	@echo "make size  - both Workers' size as wrangler would upload them (gzip); fails above 260 KiB each"
 	@echo "make size-split - the same, plus the single wasm with both halves that the split replaced"
