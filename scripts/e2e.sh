@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end tests: the compiled wasm of both Workers (readers' and mail, ARCHITECTURE.md) in
 # workerd (two `wrangler dev`s over one state) with local KV loaded from content/ plus
-# fixtures, exercised over real HTTP by tests/e2e.rs. Two runs, each with its
-# own KV state: every test but a few against content/ and the fixtures; then the embargo-lift
-# test against a state where one release goes public a minute after the server starts; then
-# the worker with a bad setting (run3_*), without its KV binding (run4_*), a new isolate
-# over run 2's Cache API copies (run5_*), embargo updates and cancellations after a publish
-# (run7_*), and mail through Cloudflare's send_email (run6_*).
+# fixtures, exercised over real HTTP by tests/e2e.rs. Eight runs over three states: run 1,
+# every test but a few, against content/ and the fixtures; run 2, the embargo-lift and mail
+# tests, against a state where one release goes public a minute after the server starts;
+# then over run 2's state the Workers with a bad setting (run3_*), a new isolate over run 2's
+# Cache API copies (run5_*), embargo updates and cancellations after a publish (run7_*), mail
+# through Cloudflare's send_email (run6_*) and the readers' Worker without the mail Worker
+# (run8_*); and, on its own empty state, the readers' Worker without its KV binding (run4_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh

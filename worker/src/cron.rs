@@ -1,4 +1,4 @@
-//! The every-minute Cron Trigger (`[triggers] crons` in `wrangler.toml`): queues the mails
+//! The mail Worker's every-minute Cron Trigger (`[triggers] crons` in `wrangler.mail.toml`): queues the mails
 //! of releases whose moment has passed (`deliver::schedule`), mails embargo notices whose
 //! time has come to the media lists, and their updates and cancellations
 //! (`notices::send_due`), announces releases to the WebSub hub, once each, and hourly

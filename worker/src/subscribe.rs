@@ -19,7 +19,7 @@ use worker::{web_sys, Env, Result};
 use crate::mail::{Mailer, Sender};
 use serve::subscribe::mail::provider::Outcome;
 
-/// Binding of the per-IP limit on posted forms (`[[ratelimits]]` in `wrangler.toml`).
+/// Binding of the per-IP limit on posted forms (`[[ratelimits]]` in `wrangler.mail.toml`).
 const LIMITER: &str = "SUBSCRIBE_LIMIT";
 
 /// True for the requests this module answers: posting the form, and the links (the form

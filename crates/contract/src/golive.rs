@@ -2,7 +2,7 @@
 //!
 //! A release scheduled for Monday 09:00 is uploaded days ahead, but its feeds only show it
 //! from 09:00: `newsroom publish` must not ping the WebSub hub for it at upload time, and the
-//! worker's Cron Trigger pings it once the moment has passed. `newsroom build` writes the
+//! mail Worker's Cron Trigger pings it once the moment has passed. `newsroom build` writes the
 //! [`UpcomingRecord`] (`index:upcoming`): every release whose moment is at most
 //! [`WINDOW_HOURS`] before the build, scheduled ones included. The trigger reads it, picks the
 //! [`due`] ones and claims each `(slug, moment)` once in D1 before it pings, so a second run,

@@ -1,7 +1,7 @@
 //! The publish wing (native only): content files are parsed and checked ([`content`]),
 //! turned into KV records ([`build`], [`records`]) with the manifest of what a build wrote
 //! ([`manifest`]), compared with what KV holds ([`sync`]), announced to WebSub hubs
-//! ([`websub`]) or scheduled for the worker's Cron Trigger ([`schedule`]) and described for API clients ([`openapi`]). [`gen`] makes synthetic
+//! ([`websub`]) or scheduled for the mail Worker's Cron Trigger ([`schedule`]) and described for API clients ([`openapi`]). [`gen`] makes synthetic
 //! content for benchmarks.
 //!
 //! Architecture invariant: nothing here is compiled into the worker, and nothing here does

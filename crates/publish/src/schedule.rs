@@ -1,4 +1,4 @@
-//! The go-live schedule a build writes for the worker's Cron Trigger (`index:upcoming`,
+//! The go-live schedule a build writes for the mail Worker's Cron Trigger (`index:upcoming`,
 //! [`contract::golive`]): which releases to announce when their moment passes.
 
 use chrono::{DateTime, Duration, Utc};

@@ -1,7 +1,7 @@
 //! WebSub (W3C Recommendation) for publishers: which feed URLs (topics) a publish announces,
 //! in the form a hub expects ([`ping_body`]). Feeds advertise the hub themselves
 //! (`rel="hub"` and `rel="self"`, see `render::feed`); `newsroom publish` pings for what is
-//! public at upload, and the worker's Cron Trigger for scheduled releases at their moment
+//! public at upload, and the mail Worker's Cron Trigger for scheduled releases at their moment
 //! ([`contract::golive`]).
 
 use std::collections::BTreeSet;
