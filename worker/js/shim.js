@@ -79,7 +79,7 @@ async function health(request, env, ctx) {
     return new Response(text, { status: own.status, headers });
   }
   for (const check of (await mail).services || []) {
-    // Both Workers check the same D1 database (tests/two_workers.rs): the readers' check stays.
+    // A check the readers' Worker made itself stays as it made it.
     if (view.services.some((s) => s.name === check.name)) continue;
     view.services.push(check);
     if (check.status === "failing") view.warnings.push(`${check.name}: ${check.detail}`);

@@ -174,7 +174,7 @@ async fn mail_worker(req: &web_sys::Request, facts: &RequestFacts, env: &Env) ->
         return Outgoing::from_core(&subscriptions(req, facts.clone(), env).await?);
     }
     if facts.path == "/healthz" {
-        return Outgoing::from_core(&serve::respond::services_report(&services::check(env).await));
+        return Outgoing::from_core(&serve::respond::services_report(&services::mail_checks(env)));
     }
     Outgoing::from_core(&unavailable(facts, "the readers' Worker answers this"))
 }

@@ -1,9 +1,11 @@
 //! `/healthz`'s probe of the bindings subscriptions need: D1 (one query: which migrations
 //! are applied), the mail queue (bound or not: a producer binding has nothing to ask), and
 //! the sender (`MAIL_VIA` and its settings). The core reports what this finds. The readers'
-//! Worker probes D1 only; the mail Worker probes all three, and the readers' entry module
-//! (worker/js/shim.js) merges its report into `/healthz`.
+//! Worker probes D1; the mail Worker probes the queue and the sender, and the readers' entry
+//! module (worker/js/shim.js) merges that report into `/healthz`. Both use the same database
+//! (tests/two_workers.rs), so it is queried once.
 
+#[cfg(feature = "readers")]
 use contract::database;
 use serve::http::{ServiceCheck, ServiceStatus};
 use worker::Env;
@@ -11,19 +13,27 @@ use worker::Env;
 #[cfg(feature = "mail")]
 use crate::mail::Mailer;
 
-/// The checks this build can make, in the order `/healthz` lists them: D1, then (with the
-/// mail feature) the queue and the sender.
+/// The readers' Worker's checks, in the order `/healthz` lists them: D1, then (in a build
+/// with both features, where no other Worker reports them) the queue and the sender.
+#[cfg(feature = "readers")]
 pub async fn check(env: &Env) -> Vec<ServiceCheck> {
+    let checks = vec![database(env).await];
     #[cfg(feature = "mail")]
-    return vec![database(env).await, queue(env), mail(env)];
-    #[cfg(not(feature = "mail"))]
-    vec![database(env).await]
+    let checks = [checks, mail_checks(env)].concat();
+    checks
+}
+
+/// The mail Worker's own checks, the queue and the sender: its part of `/healthz`.
+#[cfg(feature = "mail")]
+pub fn mail_checks(env: &Env) -> Vec<ServiceCheck> {
+    vec![queue(env), mail(env)]
 }
 
 fn found(name: &'static str, status: ServiceStatus, detail: impl Into<String>) -> ServiceCheck {
     ServiceCheck { name, status, detail: detail.into() }
 }
 
+#[cfg(feature = "readers")]
 async fn database(env: &Env) -> ServiceCheck {
     let Ok(db) = env.d1(crate::DATABASE) else {
         return found("database", ServiceStatus::Off, "no D1 binding `DB`: subscriptions and announcements are off");

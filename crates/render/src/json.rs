@@ -378,7 +378,7 @@ pub struct ServiceView<'a> {
 /// Worker into [`HealthView::services`].
 #[derive(Serialize)]
 pub struct ServicesView<'a> {
-    /// `database`, `queue` and `mail`, as the mail Worker sees them.
+    /// `queue` and `mail`: the bindings only the mail Worker has.
     pub services: Vec<ServiceView<'a>>,
 }
 

@@ -36,12 +36,7 @@ pub(super) fn render_health(req: &RequestFacts, loaded: &Loaded) -> Result<Rende
     for check in req.services.iter().filter(|c| c.status == ServiceStatus::Failing) {
         warnings.push(format!("{}: {}", check.name, check.detail));
     }
-    let services = req
-        .services
-        .iter()
-        .map(|c| json::ServiceView { name: c.name, status: c.status.as_str(), detail: &c.detail })
-        .collect();
-    let view = json::HealthView::new(info.as_ref(), warnings, services);
+    let view = json::HealthView::new(info.as_ref(), warnings, views(&req.services));
     Ok(Rendered {
         body: json::to_bytes(&view),
         lang: String::new(),
@@ -57,14 +52,15 @@ pub(super) fn render_health(req: &RequestFacts, loaded: &Loaded) -> Result<Rende
 /// "Two Workers"): `{"services": [...]}`, which the readers' Worker's entry module merges
 /// into its own `/healthz` answer. Never cached: it is asked through the service binding only.
 pub fn services_report(checks: &[ServiceCheck]) -> HttpResponse {
-    let services = checks
-        .iter()
-        .map(|c| json::ServiceView { name: c.name, status: c.status.as_str(), detail: &c.detail })
-        .collect();
     HttpResponse {
         status: 200,
         headers: vec![("content-type", "application/json".into()), ("cache-control", "no-store".into())],
-        body: json::to_bytes(&json::ServicesView { services }),
+        body: json::to_bytes(&json::ServicesView { services: views(checks) }),
         log: Vec::new(),
     }
+}
+
+/// The checks as the JSON views list them.
+fn views(checks: &[ServiceCheck]) -> Vec<json::ServiceView<'_>> {
+    checks.iter().map(|c| json::ServiceView { name: c.name, status: c.status.as_str(), detail: &c.detail }).collect()
 }
