@@ -47,6 +47,12 @@ fixture_content() {
   rm -rf "$1" && cp -r content "$1"
   cp tests/fixtures/e2e-releases/*.md "$1/releases/"
   mkdir -p "$1/media" && cp tests/fixtures/e2e-media/* "$1/media/"
+  # A camera photo with GPS, serial number and artist in its EXIF, stored sideways
+  # (orientation 6), for the release fixture; and a standing photo of the seed publisher.
+  cargo run --quiet --release --bin newsroom -- sample-photo "$1/media/e2e-camera.jpg" --width 2400 --height 1800 --orientation 6
+  cargo run --quiet --release --bin newsroom -- sample-photo "$1/media/e2e-standing.jpg" --width 2000 --height 1500
+  printf '\n[[photos]]\nfile = "e2e-standing.jpg"\nalt = "Testikuva: julkaisijan vakiokuva"\ncaption = "Testiaineisto: vakiokuva"\ncredit = "Kuva: testiaineisto"\n' \
+    >>"$1/publishers/kymenlaakson-hyvinvointialue.toml"
   # Kymsote's own newsroom host name (tests send it as the Host header).
   sed -i '1i hostnames = ["uutiset.kymsote.test"]' "$1/publishers/kymsote.toml"
 }

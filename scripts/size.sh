@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The two Workers' size as wrangler would upload them (its dry run: "Total Upload ... / gzip
-# ..."), each checked against the budget of 260 KiB gzipped that every cold start pays for
+# ..."), each checked against the budget of 300 KiB gzipped that every cold start pays for
 # (issue 28). Exits 1 above it. With --all, also the one wasm with both features that the
 # split replaced (scripts/build-worker.sh all: about 3 more minutes), for comparison.
 #   scripts/size.sh [--all]          (make size; make size-split adds --all)
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
-budget_kib=260
+budget_kib=300
 sh scripts/build-worker.sh
 measure() { # CONFIG [ENTRY]: wrangler's upload line for that Worker
   npx wrangler deploy --dry-run -c "$1" --outdir "target/size/$(basename "$1" .toml)" ${2:+"$2"} 2>&1 | grep -o 'Total Upload.*'

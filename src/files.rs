@@ -18,6 +18,8 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// The text of every file read, by the path diagnostics name (for showing source lines).
     pub texts: BTreeMap<String, String>,
+    /// Photos processed and found in the cache.
+    pub photos: crate::photos::Counts,
 }
 
 /// Reads and checks `content`; I/O problems are errors, content problems are diagnostics.
@@ -31,8 +33,21 @@ pub fn load(content: &Path) -> Result<Loaded> {
     }
     let media = read_media(&content.join("media"), &mut diagnostics)?;
     progress.set_message("checking");
+    let mut photos = crate::photos::Counts::default();
     let site = match load_site_with_media(&publishers, &releases, &media) {
-        Ok(site) => Some(site),
+        Ok(mut site) => {
+            // Photos only once the text checks: they are the slow part.
+            progress.set_message("photos");
+            let (results, counts) = crate::photos::process(&site, &crate::photos::cache_dir(content));
+            photos = counts;
+            match publish::photo::attach(&mut site, &results) {
+                Ok(()) => Some(site),
+                Err(found) => {
+                    diagnostics.extend(found);
+                    None
+                }
+            }
+        }
         Err(found) => {
             diagnostics.extend(found);
             None
@@ -42,8 +57,9 @@ pub fn load(content: &Path) -> Result<Loaded> {
     publish::content::sort(&mut diagnostics);
     let texts = publishers.into_iter().chain(releases).map(|f| (f.path, f.text)).collect();
     let site = site.filter(|_| diagnostics.is_empty());
-    let warnings = site.as_ref().map(|s| s.draft_problems.clone()).unwrap_or_default();
-    Ok(Loaded { site, diagnostics, warnings, texts })
+    let warnings =
+        site.as_ref().map(|s| s.draft_problems.iter().chain(&s.photo_warnings).cloned().collect()).unwrap_or_default();
+    Ok(Loaded { site, diagnostics, warnings, texts, photos })
 }
 
 /// The publishers of `content` alone (for `newsroom new`); their problems are an error.

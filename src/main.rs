@@ -6,6 +6,7 @@ mod files;
 mod generate;
 mod media;
 mod output;
+mod photos;
 mod preview;
 mod report;
 mod scaffold;
@@ -323,6 +324,25 @@ enum Command {
         /// Output folder; replaced if it was made by `newsroom gen`.
         #[arg(long)]
         out: PathBuf,
+        /// Camera-sized photos (4,000 × 3,000 JPEGs with GPS, serial and artist in their
+        /// EXIF, every other one stored sideways), one on each of the newest releases.
+        #[arg(long, default_value_t = 0)]
+        photos: usize,
+    },
+    /// Writes one camera-like JPEG with GPS, serial number and artist in its EXIF (tests).
+    #[command(hide = true)]
+    SamplePhoto {
+        /// The file to write.
+        out: PathBuf,
+        /// Width as stored, in pixels.
+        #[arg(long, default_value_t = 4000)]
+        width: u32,
+        /// Height as stored, in pixels.
+        #[arg(long, default_value_t = 3000)]
+        height: u32,
+        /// EXIF orientation (6: shown turned a quarter clockwise).
+        #[arg(long, default_value_t = 1)]
+        orientation: u16,
     },
 }
 
@@ -433,7 +453,13 @@ fn run(command: Command) -> Result<ExitCode> {
             print!("{}", publish::openapi::document_text());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Gen { releases, publishers, seed, min_body, max_body, out } => {
+        Command::SamplePhoto { out, width, height, orientation } => {
+            let data =
+                publish::photo::sample::camera_jpeg(width.clamp(1, 10_000), height.clamp(1, 10_000), orientation, 7);
+            std::fs::write(&out, data).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen { releases, publishers, seed, min_body, max_body, out, photos } => {
             let spec = publish::gen::Spec {
                 releases,
                 publishers: publishers.max(1),
@@ -441,7 +467,13 @@ fn run(command: Command) -> Result<ExitCode> {
                 body_bytes: (min_body, max_body.max(min_body)),
             };
             generate::generate_into(&out, &spec)?;
-            eprintln!("generated {releases} releases of {} publishers into {}", spec.publishers, out.display());
+            generate::add_photos(&out, photos.min(releases))?;
+            eprintln!(
+                "generated {releases} releases of {} publishers ({} with a photo) into {}",
+                spec.publishers,
+                photos.min(releases),
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -512,12 +544,22 @@ fn checked(content: &Path, diagnostics: Diagnostics) -> Result<Option<Site>> {
         if !drafts.is_empty() {
             let names = drafts.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
             eprintln!(
-                "warning: {} unfinished draft{} ({names}) left out: {warned} problem{} there block nothing else",
+                "warning: {} unfinished draft{} ({names}) left out: {} problem{} there block nothing else",
                 drafts.len(),
                 plural(drafts.len()),
-                plural(warned)
+                site.draft_problems.len(),
+                plural(site.draft_problems.len())
             );
         }
+    }
+    let photos = loaded.photos;
+    if photos.processed + photos.cached > 0 {
+        eprintln!(
+            "photos: {} processed, {} unchanged (from {}); every one without its metadata (GPS, camera, names)",
+            photos.processed,
+            photos.cached,
+            photos::cache_dir(content).display()
+        );
     }
     Ok(loaded.site)
 }

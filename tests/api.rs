@@ -23,11 +23,12 @@ fn the_committed_description_is_what_the_code_generates() {
 }
 
 /// Paths to request, the document's template for each, and the status expected.
-const CASES: [(&str, &str, u16); 12] = [
+const CASES: [(&str, &str, u16); 13] = [
     ("/", "/", 200),
     ("/releases/2025-06-25-konttisairaala", "/releases/{slug}", 200),
     ("/releases/2018-11-30-kymsote-kehitysohjelma", "/releases/{slug}", 200),
     ("/publishers/kymenlaakson-hyvinvointialue", "/publishers/{slug}", 200),
+    ("/publishers/kymenlaakson-hyvinvointialue/media", "/publishers/{slug}/media", 200),
     ("/keywords", "/keywords", 200),
     ("/keywords/sote", "/keywords/{slug}", 200),
     ("/archive", "/archive", 200),

@@ -942,9 +942,12 @@ mod media {
     use super::*;
     use publish::content::{load_site_with_media, Diagnostic, Site, SourceFile, SourceMedia};
 
-    /// Not a real picture: the worker serves bytes as stored, by the allow-listed extension.
-    const PIXEL: &[u8] = b"\x89PNG\r\n\x1a\n test fixture bytes";
+    /// A small camera photo with GPS, serial number and artist in its EXIF.
+    fn photo() -> Vec<u8> {
+        publish::photo::sample::camera_jpeg(64, 48, 1, 1)
+    }
 
+    /// The site as `newsroom check` sees it: parsed, then its photos processed.
     fn load(front: &str, media: &[(&str, &[u8])]) -> Result<Site, Vec<Diagnostic>> {
         let root = common::content_dir();
         let mut releases = common::read_dir(&root.join("releases"), "md");
@@ -958,26 +961,32 @@ mod media {
                 data: data.to_vec(),
             })
             .collect();
-        load_site_with_media(&common::read_dir(&root.join("publishers"), "toml"), &releases, &media)
+        let mut site = load_site_with_media(&common::read_dir(&root.join("publishers"), "toml"), &releases, &media)?;
+        publish::photo::process_site(&mut site)?;
+        Ok(site)
     }
 
-    const GOOD: &str = "[[images]]\nfile = \"kuvat/pixel.png\"\nalt = \"Testikuva\"\ncaption = \"Kuvateksti\"\ncredit = \"Kuva: Testi\"\n\n[[attachments]]\nfile = \"liite.pdf\"\ntitle = \"Liite\"";
+    const GOOD: &str = "[[images]]\nfile = \"kuvat/kuva.jpg\"\nalt = \"Testikuva\"\ncaption = \"Kuvateksti\"\ncredit = \"Kuva: Testi\"\n\n[[attachments]]\nfile = \"liite.pdf\"\ntitle = \"Liite\"";
 
     #[test]
-    fn images_and_attachments_are_served_shown_and_enclosed() {
-        let site = load(GOOD, &[("kuvat/pixel.png", PIXEL), ("liite.pdf", b"%PDF-1.4 test"), ("unused.png", b"x")])
+    fn photos_are_served_stripped_in_renditions_and_enclosed_and_attachments_as_they_are() {
+        let source = photo();
+        let site = load(GOOD, &[("kuvat/kuva.jpg", &source), ("liite.pdf", b"%PDF-1.4 test"), ("unused.png", b"x")])
             .expect("valid");
         let kv = store(&site);
-        let image = site.media["kuvat/pixel.png"].media.clone();
-        assert!(
-            !kv.contains_key(&contract::media::key(&site.media["unused.png"].media.name)),
-            "unused files stay home"
-        );
+        let image = site.releases.iter().find(|r| r.slug == "fixture-media").expect("release").images[0].clone();
+        for never in ["unused.png", "kuvat/kuva.jpg"] {
+            let key = contract::media::key(
+                &contract::media::store(never, site.media[never].data.clone()).expect("named").media.name,
+            );
+            assert!(!kv.contains_key(&key), "{never}: unused files and the publisher's own photos stay home");
+        }
+        assert_eq!((image.width, image.height, image.renditions.len()), (64, 48, 2), "one width: the photo's own");
 
-        let (r, reads) = serve(&kv, &image.path(), None);
+        let (r, reads) = serve(&kv, &image.media.path(), None);
         assert_eq!((r.status, reads), (200, 1));
-        assert_eq!(r.body, PIXEL);
-        assert_eq!(r.header("content-type"), Some("image/png"));
+        assert!(exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&r.body)).is_err(), "no EXIF");
+        assert_eq!(r.header("content-type"), Some("image/jpeg"));
         assert_eq!(r.header("cache-control"), Some("public, max-age=31536000, immutable"));
         assert!(r.header("etag").is_some() && r.header("content-language").is_none());
         assert_eq!(serve(&kv, "/media/0123456789abcdef.png", None).0.status, 404);
@@ -986,27 +995,45 @@ mod media {
         let (page, _) = serve(&kv, "/releases/fixture-media", None);
         let doc = scraper::Html::parse_document(&text(&page));
         let sel = |css: &str| scraper::Selector::parse(css).expect("selector");
-        let img = doc.select(&sel("figure img")).next().expect("figure");
+        let img = doc.select(&sel("figure picture img")).next().expect("figure");
+        let jpeg = &image.renditions[1].media;
         assert_eq!(
-            (img.value().attr("src"), img.value().attr("alt")),
-            (Some(image.path().as_str()), Some("Testikuva"))
+            (img.value().attr("src"), img.value().attr("alt"), img.value().attr("width"), img.value().attr("height")),
+            (Some(jpeg.path().as_str()), Some("Testikuva"), Some("64"), Some("48"))
         );
+        assert_eq!(img.value().attr("srcset"), Some(format!("{} 64w", jpeg.path()).as_str()));
+        let webp = doc.select(&sel("figure picture source")).next().expect("source");
+        assert_eq!(webp.value().attr("type"), Some("image/webp"));
         let caption: String = doc.select(&sel("figcaption")).flat_map(|e| e.text()).collect();
-        assert_eq!(caption, "Kuvateksti Kuva: Testi");
+        assert!(caption.starts_with("Kuvateksti Kuva: Testi Lataa täysikokoinen (64 × 48, "), "{caption}");
+        let download = doc.select(&sel("figcaption a.download")).next().expect("download");
+        assert_eq!(
+            (download.value().attr("href"), download.value().attr("download")),
+            (Some(image.media.path().as_str()), Some("kuva.jpg"))
+        );
         let og = doc.select(&sel("meta[property='og:image']")).next().and_then(|e| e.value().attr("content"));
-        assert_eq!(og, Some(format!("http://127.0.0.1:8787{}", image.path()).as_str()));
+        let share = image.share.as_ref().expect("share");
+        assert_eq!(og, Some(format!("http://127.0.0.1:8787{}", share.media.path()).as_str()));
         assert!(text(&page).contains("(PDF, 13 B)"), "{}", text(&page));
+        let ld =
+            doc.select(&sel("script[type='application/ld+json']")).next().map(|e| e.inner_html()).expect("JSON-LD");
+        let ld: serde_json::Value = serde_json::from_str(&ld).expect("JSON-LD");
+        assert_eq!(ld["image"][0]["contentUrl"], format!("http://127.0.0.1:8787{}", image.media.path()));
+        assert_eq!(ld["image"][0]["acquireLicensePage"], "http://127.0.0.1:8787/publishers/kymsote/media");
+        assert_eq!(ld["image"][0]["creditText"], "Kuva: Testi");
 
         let v: serde_json::Value =
             serde_json::from_slice(&serve(&kv, "/releases/fixture-media", Some("application/json")).0.body)
                 .expect("JSON");
-        assert_eq!(v["images"][0]["alt"], "Testikuva");
+        assert_eq!((v["images"][0]["alt"].as_str(), v["images"][0]["width"].as_u64()), (Some("Testikuva"), Some(64)));
+        assert_eq!(v["images"][0]["renditions"][0]["content_type"], "image/webp");
         assert_eq!(v["attachments"][0]["content_type"], "application/pdf");
 
         let rss = rss::Channel::read_from(&serve(&kv, "/publishers/kymsote/feed.xml", None).0.body[..]).expect("RSS");
         let item = rss.items().iter().find(|i| i.title() == Some("Test fixture with media")).expect("item");
         let enclosure = item.enclosure().expect("enclosure");
-        assert_eq!((enclosure.mime_type(), enclosure.length()), ("image/png", PIXEL.len().to_string().as_str()));
+        assert_eq!(enclosure.url(), format!("http://127.0.0.1:8787{}", jpeg.path()));
+        assert_eq!((enclosure.mime_type(), enclosure.length()), ("image/jpeg", jpeg.bytes.to_string().as_str()));
         let atom = atom_syndication::Feed::read_from(&serve(&kv, "/publishers/kymsote/atom.xml", None).0.body[..])
             .expect("Atom");
         let entry = atom.entries().iter().find(|e| e.title().as_str() == "Test fixture with media").expect("entry");
@@ -1018,31 +1045,65 @@ mod media {
             .and_then(|a| a.iter().find(|i| i["title"] == "Test fixture with media"))
             .expect("item");
         assert_eq!(item["attachments"].as_array().map(Vec::len), Some(2));
+        let sitemap = text(&serve(&kv, "/sitemaps/1.xml", None).0);
+        assert!(sitemap.contains(&format!("<image:loc>http://127.0.0.1:8787{}</image:loc>", jpeg.path())), "{sitemap}");
+
+        // The media bank: the release with its photo and attachment, as HTML and JSON.
+        let (bank, reads) = serve(&kv, "/publishers/kymsote/media", None);
+        assert_eq!((bank.status, reads), (200, 2));
+        let bank = scraper::Html::parse_document(&text(&bank));
+        let alts: Vec<&str> = bank.select(&sel("figure img")).filter_map(|e| e.value().attr("alt")).collect();
+        assert_eq!(alts, ["Testikuva"]);
+        let (bank, _) = serve(&kv, "/publishers/kymsote/media", Some("application/json"));
+        let bank: serde_json::Value = serde_json::from_slice(&bank.body).expect("JSON");
+        assert_eq!(bank["releases"][0]["slug"], "fixture-media");
+        assert_eq!(bank["releases"][0]["attachments"][0]["title"], "Liite");
     }
 
     #[test]
-    fn check_refuses_missing_alt_missing_files_and_wrong_types() {
+    fn check_refuses_missing_alt_missing_files_wrong_types_and_unusable_photos() {
         let cases = [
-            ("[[images]]\nfile = \"pixel.png\"", "`images[0]`: missing `alt`"),
+            ("[[images]]\nfile = \"kuva.jpg\"", "`images[0]`: missing `alt`"),
             ("[[images]]\nfile = \"nowhere.png\"\nalt = \"A\"", "`images[0]`: `nowhere.png` is not in content/media/"),
             ("[[images]]\nfile = \"liite.pdf\"\nalt = \"A\"", "`images[0]`: `liite.pdf` is not an image"),
-            ("[[attachments]]\nfile = \"pixel.png\"\ntitle = \"T\"", "`attachments[0]`: `pixel.png` is not a PDF"),
+            ("[[images]]\nfile = \"evil.svg\"\nalt = \"A\"", "`images[0]`: `evil.svg` is not an image"),
             (
-                "[[images]]\nfile = \"pixel.png\"\nalt = \"A\"\ncredits = \"x\"",
+                "[[images]]\nfile = \"IMG_1234.HEIC\"\nalt = \"A\"",
+                "is a HEIC/HEIF photo, which browsers cannot show: save it as JPEG",
+            ),
+            (
+                "[[images]]\nfile = \"rikki.jpg\"\nalt = \"A\"",
+                "`rikki.jpg` cannot be read as a JPEG, PNG, WebP or GIF image",
+            ),
+            ("[[attachments]]\nfile = \"kuva.jpg\"\ntitle = \"T\"", "`attachments[0]`: `kuva.jpg` is not a PDF"),
+            (
+                "[[images]]\nfile = \"kuva.jpg\"\nalt = \"A\"\ncredits = \"x\"",
                 "unknown field `credits` (did you mean `credit`?)",
             ),
+            (
+                "[[images]]\nfile = \"kuva.jpg\"\nalt = \"A\"\nlicense_url = \"https://example.fi/ehdot\"",
+                "`license_url` needs `license`",
+            ),
+        ];
+        let photo = photo();
+        let files: [(&str, &[u8]); 5] = [
+            ("kuva.jpg", &photo),
+            ("liite.pdf", b"%PDF"),
+            ("evil.svg", b"<svg onload=alert(1)>"),
+            ("IMG_1234.HEIC", b"....ftypheic...."),
+            ("rikki.jpg", b"not a photo at all"),
         ];
         for (front, wanted) in cases {
-            let errors = load(front, &[("pixel.png", PIXEL), ("liite.pdf", b"%PDF")]).expect_err(front);
+            let errors = load(front, &files).expect_err(front);
             let shown: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
             assert_eq!(shown.len(), 1, "{shown:?}");
             assert!(shown[0].starts_with("content/releases/fixture-media.md:6: "), "{shown:?}");
             assert!(shown[0].contains(wanted), "{shown:?} should say {wanted}");
         }
-        let errors = load("", &[("evil.svg", b"<svg onload=alert(1)>")]).expect_err("svg");
-        assert!(errors[0]
-            .to_string()
-            .starts_with("content/media/evil.svg:1: `evil.svg` is not a JPEG, PNG, WebP, GIF or PDF"));
+        // Files no release names block nothing, whatever they are.
+        let strays: [(&str, &[u8]); 4] =
+            [("evil.svg", b"<svg>"), (".DS_Store", b"\0\0\0\x01Bud1"), ("Thumbs.db", b"x"), ("rikki.jpg", b"no")];
+        load("", &strays).unwrap_or_else(|e| panic!("{e:?}"));
     }
 }
 

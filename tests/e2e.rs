@@ -1260,25 +1260,135 @@ fn run2_accept_language_chooses_a_translation_even_when_the_page_is_cached() {
     assert_eq!(get_unfollowed(fi, &[]).status(), 200);
 }
 
-#[test]
-#[ignore = "needs workerd: run scripts/e2e.sh"]
-fn an_image_is_shown_and_served_byte_for_byte_with_immutable_caching() {
-    let token = preview_token("e2e-media-fixture", 1);
-    let page = get(&format!("/releases/e2e-media-fixture?preview={token}")).html();
-    let src = attrs(&page, "figure img", "src");
-    assert_eq!(attrs(&page, "figure img", "alt"), ["Testikuva: yksi sininen pikseli"]);
-    assert_eq!(src.len(), 1);
-    let path = &src[0];
-    let resp = ureq::get(&format!("{}{path}", base())).call().expect("media answers");
-    assert_eq!(resp.status(), 200);
-    assert_eq!(resp.header("content-type"), Some("image/png"));
-    assert_eq!(resp.header("cache-control"), Some("public, max-age=31536000, immutable"));
+/// The bytes of a media file, with its status and headers checked as every media file's.
+fn media_bytes(url: &str) -> (String, Vec<u8>) {
+    let url = url.strip_prefix(&base()).unwrap_or(url);
+    let resp = ureq::get(&format!("{}{url}", base())).call().unwrap_or_else(|e| panic!("{url}: {e}"));
+    assert_eq!(resp.status(), 200, "{url}");
+    assert_eq!(resp.header("cache-control"), Some("public, max-age=31536000, immutable"), "{url}");
+    let content_type = resp.header("content-type").unwrap_or("").to_string();
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).expect("body");
-    let fixture =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/e2e-media/e2e-pixel.png")).expect("fixture");
-    assert_eq!(bytes, fixture, "the bytes survive base64 upload and the worker");
+    (content_type, bytes)
+}
+
+/// A photo's file holds no EXIF (by an EXIF reader) and none of the sample's private words.
+fn assert_no_metadata(url: &str, bytes: &[u8]) {
+    let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes));
+    assert!(exif.is_err(), "{url} still has EXIF: {:?}", exif.map(|e| e.fields().map(|f| f.tag).collect::<Vec<_>>()));
+    for private in ["SN-0042-PRIVATE", "Sample Photographer", "Home address", "SampleCam", "xmpmeta", "8BIM"] {
+        assert!(!bytes.windows(private.len()).any(|w| w == private.as_bytes()), "{url} holds {private}");
+    }
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_camera_photo_reaches_readers_upright_without_gps_serial_or_artist_in_any_file() {
+    let token = preview_token("e2e-media-fixture", 1);
+    let page = get(&format!("/releases/e2e-media-fixture?preview={token}")).html();
+    assert_eq!(attrs(&page, "figure img", "alt")[0], "Testikuva: kameran kuva, jonka EXIF-tiedoissa on sijainti");
+    // Stored 2,400 × 1,800 with orientation 6: upright it is 1,800 × 2,400.
+    assert_eq!(attrs(&page, "figure img", "width")[0], "1800");
+    assert_eq!(attrs(&page, "figure img", "height")[0], "2400");
+    assert_eq!(attrs(&page, "figure img", "loading"), ["eager", "lazy"], "the first photo loads at once");
+    assert_eq!(attrs(&page, "figure img", "decoding")[0], "async");
+    assert!(attrs(&page, "figure img", "sizes")[0].contains("100vw"));
+    // Every file a reader or a journalist can reach from the page.
+    let mut urls: Vec<String> = Vec::new();
+    for set in attrs(&page, "figure picture source", "srcset").iter().chain(&attrs(&page, "figure img", "srcset")) {
+        urls.extend(set.split(", ").map(|c| c.split(' ').next().unwrap_or("").to_string()));
+    }
+    urls.extend(attrs(&page, "figure img", "src"));
+    let downloads = attrs(&page, "figure a.download", "href");
+    urls.extend(downloads.iter().cloned());
+    urls.extend(attrs(&page, "meta[property='og:image']", "content"));
+    let json = get_json(&format!("/releases/e2e-media-fixture?preview={token}")).json();
+    let photo = &json["images"][0];
+    for r in photo["renditions"].as_array().expect("renditions") {
+        urls.push(r["url"].as_str().expect("url").to_string());
+    }
+    urls.push(photo["share"]["url"].as_str().expect("share").to_string());
+    urls.sort();
+    urls.dedup();
+    assert!(urls.len() >= 10, "{urls:?}");
+    for url in &urls {
+        let (content_type, bytes) = media_bytes(url);
+        assert!(content_type.starts_with("image/"), "{url}: {content_type}");
+        assert_no_metadata(url, &bytes);
+        image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{url} does not decode: {e}"));
+    }
+    // The download: the full-size original, upright, with a file name and its size shown.
+    let (_, original) = media_bytes(&downloads[0]);
+    let full = image::load_from_memory(&original).expect("decodes");
+    assert_eq!((full.width(), full.height()), (1800, 2400));
+    let red = full.to_rgb8().get_pixel(1800 - 30, 30).0;
+    assert!(red[0] > 180 && red[1] < 80, "the stored top-left corner is now top right: {red:?}");
+    assert_eq!(attrs(&page, "figure a.download", "download")[0], "e2e-camera.jpg");
+    let label = &texts(&page, "figure a.download")[0];
+    assert!(label.starts_with("Lataa täysikokoinen (1\u{a0}800 × 2\u{a0}400, "), "{label}");
+    // The JSON view: pixel size, renditions, credit and the photo's own licence.
+    assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(1800), Some(2400)));
+    assert_eq!(photo["credit"], "Kuva: testiaineisto");
+    assert_eq!(photo["license"]["url"], "https://creativecommons.org/licenses/by/4.0/");
+    assert_eq!(photo["share"]["width"], 1200);
+    assert_eq!(texts(&page, "figure .terms a[rel=license]")[0], "CC BY 4.0");
     assert_eq!(get("/media/0123456789abcdef.png").status, 404);
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn the_media_bank_lists_photos_with_downloads_and_terms_and_hides_embargoed_ones() {
+    let bank = get("/publishers/kymenlaakson-hyvinvointialue/media");
+    assert_eq!(bank.status, 200);
+    let page = bank.html();
+    assert_eq!(texts(&page, "h1"), ["Kuvat ja videot"]);
+    assert_eq!(attrs(&page, "figure img", "alt"), ["Testikuva: julkaisijan vakiokuva"]);
+    assert!(texts(&page, ".media-terms")[0].contains("vapaasti median käytettävissä"), "{}", bank.body);
+    let download = attrs(&page, "figure a.download", "href");
+    let (content_type, bytes) = media_bytes(&download[0]);
+    assert_eq!(content_type, "image/jpeg");
+    assert_no_metadata(&download[0], &bytes);
+    // Linked from the publisher page.
+    let profile = get("/publishers/kymenlaakson-hyvinvointialue").html();
+    assert!(attrs(&profile, "a", "href").contains(&"/publishers/kymenlaakson-hyvinvointialue/media".to_string()));
+    // Kymsote's only photos are in a release not yet public: nothing of them anywhere.
+    let kymsote = get("/publishers/kymsote/media");
+    assert_eq!(kymsote.status, 200);
+    assert!(attrs(&kymsote.html(), "img", "src").is_empty(), "{}", kymsote.body);
+    assert!(!kymsote.body.contains("e2e-media-fixture"));
+    let json = get_json("/publishers/kymsote/media").json();
+    assert_eq!((json["total"].as_u64(), json["releases"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    let json = get_json("/publishers/kymenlaakson-hyvinvointialue/media").json();
+    assert_eq!(
+        json["photos"][0]["license"]["text"],
+        "Kaikki tiedotepalvelussa julkaistu materiaali on vapaasti median käytettävissä."
+    );
+    // On the publisher's own host, at /media; a release page links to the bank.
+    let own = get_on_host("uutiset.kymsote.test", "/media", "text/html");
+    assert_eq!(own.status, 200, "{}", own.body);
+    assert_eq!(texts(&own.html(), "h1"), ["Kuvat ja videot"]);
+    assert_eq!(get("/media").status, 404);
+    assert_eq!(get("/publishers/no-such-publisher/media").status, 404);
+    assert_eq!(get("/publishers/kymsote/media?page=0").status, 400);
+}
+
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn a_press_contact_is_saved_to_an_address_book_as_a_vcard() {
+    let profile = get("/publishers/kymenlaakson-hyvinvointialue").html();
+    let links = attrs(&profile, "ul.cards a[download]", "href");
+    assert_eq!(links, ["/publishers/kymenlaakson-hyvinvointialue/contacts/1.vcf"]);
+    let card = get(&links[0]);
+    assert_eq!(card.status, 200);
+    assert_eq!(card.header("content-type"), Some("text/vcard; charset=utf-8"));
+    assert!(card.header("etag").is_some());
+    let text = card.body.replace("\r\n ", "");
+    for line in ["BEGIN:VCARD", "VERSION:4.0", "FN:Harri Hagman", "N:Hagman;Harri;;;", "TITLE:hyvinvointialuejohtaja"] {
+        assert!(text.split("\r\n").any(|l| l == line), "{line} in {text}");
+    }
+    assert!(text.contains("TEL;TYPE=work,voice:020 633 2113\r\nEMAIL;TYPE=work:harri.hagman@kymenhva.fi\r\n"));
+    assert_eq!(get("/publishers/kymenlaakson-hyvinvointialue/contacts/2.vcf").status, 404);
+    assert_eq!(get("/publishers/kymenlaakson-hyvinvointialue/contacts/0.vcf").status, 404);
 }
 
 /// Runs the publisher CLI from the repository root (where wrangler.toml and node_modules are).
@@ -1541,6 +1651,7 @@ fn openapi_is_served_and_every_json_response_matches_it() {
         (FULL, "/releases/{slug}", 200),
         ("/releases/2018-11-30-kymsote-kehitysohjelma", "/releases/{slug}", 200),
         ("/publishers/kymsote", "/publishers/{slug}", 200),
+        ("/publishers/kymenlaakson-hyvinvointialue/media", "/publishers/{slug}/media", 200),
         ("/keywords", "/keywords", 200),
         ("/keywords/sote", "/keywords/{slug}", 200),
         ("/archive", "/archive", 200),

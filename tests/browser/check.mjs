@@ -25,6 +25,7 @@ const pages = [
   ["release", "/releases/2024-11-27-ohjausneuvottelut", 200, true],
   ["release-lead-only", "/releases/2025-06-23-juhannus-paivystyksissa", 200, false],
   ["publisher", "/publishers/kymenlaakson-hyvinvointialue", 200, true],
+  ["media-bank", "/publishers/kymenlaakson-hyvinvointialue/media", 200, true],
   ["keyword", "/keywords/sote", 200, false],
   ["keywords", "/keywords", 200, false],
   ["search", "/search?q=hyvinvointialue", 200, true],
@@ -39,6 +40,8 @@ if (process.env.PREVIEW_PATH) pages.push(["preview", process.env.PREVIEW_PATH, 2
 
 /** WCAG 2.1 A and AA rules, and axe's best practices (heading order, landmarks, one main…). */
 const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+/** Image bytes a 390 px wide phone may download for a release page with a camera photo. */
+const PHONE_IMAGE_BUDGET = 200 * 1000;
 /** HTML + CSS of a release page, uncompressed (the issue's budget). */
 const RELEASE_BUDGET = 30 * 1024;
 const viewports = [
@@ -65,6 +68,40 @@ async function launch() {
     }
   }
 }
+/**
+ * The release page on a 390 px wide phone at 3x (an iPhone's): the image bytes it downloads,
+ * scrolled to the end so lazy images load too, and its cumulative layout shift.
+ */
+async function phoneWeight(path) {
+  const phone = await browser.newPage();
+  await phone.setViewport({ width: 390, height: 844, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+  const loads = [];
+  phone.on("response", (r) => {
+    const type = r.headers()["content-type"] || "";
+    if (type.startsWith("image/") && !r.url().endsWith("/favicon.ico")) loads.push(r.buffer().then((b) => [r.url(), b.length], () => [r.url(), 0]));
+  });
+  await phone.goto(base + path, { waitUntil: "networkidle0" });
+  await phone.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await new Promise((done) => setTimeout(done, 800));
+  const images = await Promise.all(loads);
+  const bytes = images.reduce((sum, [, n]) => sum + n, 0);
+  const shift = await phone.evaluate(
+    () =>
+      new Promise((done) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+        }).observe({ type: "layout-shift", buffered: true });
+        setTimeout(() => done(total), 200);
+      }),
+  );
+  console.log(`[browser] preview on a 390 px phone (3x): ${images.length} images, ${(bytes / 1000).toFixed(1)} kB; layout shift ${shift.toFixed(3)}`);
+  if (images.length === 0) failures.push("preview: the phone loaded no image: nothing was measured");
+  if (bytes > PHONE_IMAGE_BUDGET) failures.push(`preview: a 390 px phone downloads ${bytes} bytes of images (${images.map(([u, n]) => `${u} ${n}`).join(", ")}), budget ${PHONE_IMAGE_BUDGET}`);
+  if (shift > 0.01) failures.push(`preview: layout shift ${shift.toFixed(3)} on a phone`);
+  await phone.close();
+}
+
 const browser = await launch();
 try {
   // A canary first: axe must find the missing alt text, or this check proves nothing.
@@ -173,6 +210,7 @@ try {
       }
     }
     await page.close();
+    if (name === "preview") await phoneWeight(path);
   }
 } finally {
   await browser.close();

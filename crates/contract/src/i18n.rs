@@ -90,6 +90,24 @@ pub struct Labels {
     pub feeds: &'static str,
     /// `/llms.txt`: the heading of the API links.
     pub api: &'static str,
+    /// "Download full size": a photo's link to its stripped original (size follows).
+    pub download_full: &'static str,
+    /// "Photos and videos": the media bank's heading, and the links to it.
+    pub media_bank: &'static str,
+    /// "Terms of use": before a photo's licence.
+    pub terms: &'static str,
+    /// "Save to contacts": a contact's vCard link.
+    pub save_contact: &'static str,
+    /// Lead of the media bank: what journalists find there.
+    pub media_bank_lead: &'static str,
+    /// "From the release": before the release a photo belongs to.
+    pub from_release: &'static str,
+    /// "Logo" and "Photo" (of the publisher's own media in the bank).
+    pub own_media: [&'static str; 2],
+    /// The decimal separator of sizes (`3,1 Mt`), and the units kB and MB.
+    pub size_units: (char, &'static str, &'static str),
+    /// The thousands separator of pixel counts (`4 000`: a no-break space in Finnish).
+    pub thousands: char,
 }
 
 const FI: Labels = Labels {
@@ -135,6 +153,15 @@ const FI: Labels = Labels {
     machine_readable: "Jokainen sivu on saatavilla myös Markdown- ja JSON-muodossa (?format=md, ?format=json), ja tiedotteet syötteinä RSS-, Atom- ja JSON Feed -muodossa.",
     feeds: "Syötteet",
     api: "Rajapinta",
+    download_full: "Lataa täysikokoinen",
+    media_bank: "Kuvat ja videot",
+    terms: "Käyttöehdot",
+    save_contact: "Tallenna yhteystiedot",
+    media_bank_lead: "Julkaisijan kuvat ja liitteet, vapaasti median käytettävissä käyttöehtojen mukaan. Uusimmat ensin.",
+    from_release: "Tiedotteesta",
+    own_media: ["Logo", "Kuva"],
+    size_units: (',', "kt", "Mt"),
+    thousands: '\u{a0}',
 };
 
 const SV: Labels = Labels {
@@ -180,6 +207,15 @@ const SV: Labels = Labels {
     machine_readable: "Varje sida finns också som Markdown och JSON (?format=md, ?format=json), och pressmeddelandena som flöden i RSS, Atom och JSON Feed.",
     feeds: "Flöden",
     api: "Gränssnitt",
+    download_full: "Ladda ner i full storlek",
+    media_bank: "Bilder och videor",
+    terms: "Användningsvillkor",
+    save_contact: "Spara kontaktuppgifter",
+    media_bank_lead: "Utgivarens bilder och bilagor, fritt tillgängliga för medierna enligt användningsvillkoren. De nyaste först.",
+    from_release: "Ur meddelandet",
+    own_media: ["Logotyp", "Bild"],
+    size_units: (',', "kB", "MB"),
+    thousands: '\u{a0}',
 };
 
 const EN: Labels = Labels {
@@ -225,6 +261,15 @@ const EN: Labels = Labels {
     machine_readable: "Every page is also available as Markdown and JSON (?format=md, ?format=json), and the releases as RSS, Atom and JSON Feed feeds.",
     feeds: "Feeds",
     api: "API",
+    download_full: "Download full size",
+    media_bank: "Photos and videos",
+    terms: "Terms of use",
+    save_contact: "Save to contacts",
+    media_bank_lead: "The publisher's photos and attachments, free for media use under their terms. Newest first.",
+    from_release: "From the release",
+    own_media: ["Logo", "Photo"],
+    size_units: ('.', "kB", "MB"),
+    thousands: ',',
 };
 
 /// Labels for a BCP 47 tag: Finnish and Swedish by primary subtag, English otherwise.
@@ -237,6 +282,35 @@ pub fn labels(lang: &str) -> &'static Labels {
 }
 
 impl Labels {
+    /// A file size as people read it: `120 kt`, `3,1 Mt` (`3.1 MB` in English).
+    pub fn file_size(&self, bytes: u64) -> String {
+        let (point, kb, mb) = self.size_units;
+        match bytes {
+            b if b < 1000 => format!("1 {kb}"),
+            b if b < 1_000_000 => format!("{} {kb}", b.div_ceil(1000)),
+            // Integer arithmetic: float formatting would add kilobytes to the wasm.
+            b => format!("{}{point}{} {mb}", b / 1_000_000, (b % 1_000_000) / 100_000),
+        }
+    }
+
+    /// A number with thousands grouped: `4 000`, `4,000`.
+    pub fn number(&self, n: u32) -> String {
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + 4);
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(self.thousands);
+            }
+            out.push(d);
+        }
+        out
+    }
+
+    /// A pixel size: `4 000 × 3 000`.
+    pub fn pixels(&self, width: u32, height: u32) -> String {
+        format!("{} × {}", self.number(width), self.number(height))
+    }
+
     /// Display name of a release kind.
     pub fn kind(&self, kind: ReleaseKind) -> &'static str {
         match kind {

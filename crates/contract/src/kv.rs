@@ -86,6 +86,9 @@ pub enum ListScope {
     Keyword(String),
     /// Releases published in one year (publisher's local time).
     Year(i32),
+    /// One publisher's releases that have photos or attachments, each carrying them
+    /// ([`crate::model::Summary::media`]): its media bank.
+    Media(String),
 }
 
 /// The part of a list's keys that names the list: `latest`, `publisher:{slug}`,
@@ -96,6 +99,7 @@ fn scope_name(scope: &ListScope) -> String {
         ListScope::Publisher(slug) => format!("publisher:{slug}"),
         ListScope::Keyword(slug) => format!("keyword:{slug}"),
         ListScope::Year(year) => format!("year:{year}"),
+        ListScope::Media(slug) => format!("media:{slug}"),
     }
 }
 
@@ -120,6 +124,7 @@ pub fn page_key(scope: &ListScope, n: usize) -> String {
         ListScope::Publisher(slug) => format!("page:publisher:{slug}:{n}"),
         ListScope::Keyword(slug) => format!("page:keyword:{slug}:{n}"),
         ListScope::Year(year) => format!("page:year:{year}:{n}"),
+        ListScope::Media(slug) => format!("page:media:{slug}:{n}"),
     }
 }
 

@@ -25,6 +25,19 @@ impl Media {
     }
 }
 
+/// A processed photo file (a resized rendition, the share image or the stripped original):
+/// the file and its pixel size. Written by `newsroom build`, which decodes every photo.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Rendition {
+    /// The file, served at `/media/{name}` with immutable caching.
+    #[serde(flatten)]
+    pub media: Media,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
 /// A media file with its bytes, ready for upload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MediaFile {
@@ -54,6 +67,13 @@ pub fn type_of(file: &str) -> Option<(&'static str, &'static str, MediaKind)> {
         "pdf" => ("pdf", "application/pdf", MediaKind::Document),
         _ => return None,
     })
+}
+
+/// What to tell a publisher who names an iPhone's HEIC/HEIF photo, which browsers cannot show.
+pub fn heic_advice(file: &str) -> String {
+    format!(
+        "`{file}` is a HEIC/HEIF photo, which browsers cannot show: save it as JPEG and name that file instead (iPhone: Settings > Camera > Formats > Most Compatible; Mac: open it in Preview, File > Export, JPEG; Windows: open it in Photos, Save as, JPEG)"
+    )
 }
 
 /// Names and checks a file; the error says why it cannot be served.

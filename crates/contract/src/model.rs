@@ -7,7 +7,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::media::Media;
+use crate::media::{Media, Rendition};
 
 /// Version of the stored record layout. Bump it when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -258,6 +258,54 @@ pub struct Image {
     /// Photographer or source, e.g. `Kuva: Etunimi Sukunimi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
+    /// Pixel size of [`Image::media`], upright (0 in records built before photos were
+    /// processed: their `media` is the file as the publisher gave it).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub width: u32,
+    /// Height in pixels of [`Image::media`] (0 as [`Image::width`]).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub height: u32,
+    /// Smaller copies for pages, narrowest first, each in WebP and then JPEG at one width
+    /// (none in records built before photos were processed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renditions: Vec<Rendition>,
+    /// The 1,200 × 630 JPEG for `og:image` and `twitter:image`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Rendition>,
+    /// The file name a journalist's download gets, e.g. `konttisairaala.jpg`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_name: Option<String>,
+    /// Terms of use: the image's own (`license` in `[[images]]`), else its publisher's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<License>,
+}
+
+impl Image {
+    /// Every file of the image: the original, then its renditions and share image.
+    pub fn files(&self) -> impl Iterator<Item = &Media> {
+        std::iter::once(&self.media).chain(self.renditions.iter().chain(&self.share).map(|r| &r.media))
+    }
+
+    /// The rendition for feeds and mails: the widest JPEG (the original in older records).
+    pub fn feed_file(&self) -> &Media {
+        self.renditions.iter().rev().find(|r| r.media.content_type == "image/jpeg").map_or(&self.media, |r| &r.media)
+    }
+}
+
+/// Terms under which media may be used: a text, and optionally a page with the licence.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+pub struct License {
+    /// As shown next to the photo, e.g. `Vapaasti median käytettävissä` or `CC BY 4.0`.
+    pub text: String,
+    /// The licence's page (`https://`), e.g. a Creative Commons deed: schema.org `license`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// For `skip_serializing_if`.
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A downloadable file (a PDF) attached to a release.
@@ -304,6 +352,21 @@ pub struct Summary {
     pub lang: String,
     /// Lead paragraph, plain text.
     pub lead: String,
+    /// The release's photos and attachments: only in its publisher's media bank list
+    /// (`list:media:{publisher}`), absent everywhere else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Box<ReleaseMedia>>,
+}
+
+/// What a release brings to its publisher's media bank.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct ReleaseMedia {
+    /// Its images, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
+    /// Its attachments, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 /// One release, as stored under `release:{slug}`.
@@ -378,6 +441,12 @@ pub struct PublisherRecord {
     /// Terms of use shown next to the publisher's images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_terms: Option<String>,
+    /// The page of those terms' licence (`media_terms_url`, `https://`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_terms_url: Option<String>,
+    /// The publisher's standing photos (`[[photos]]` of its file), first in its media bank.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<Image>,
     /// Number of published releases.
     pub total: usize,
     /// The chunk length of the publisher's list ([`ListRecord::chunk_len`]), so that a later
@@ -525,6 +594,9 @@ pub struct SitemapEntry {
     /// Hidden before this instant (a scheduled release, or a list of only scheduled ones).
     #[serde(deserialize_with = "rfc3339")]
     pub from: DateTime<FixedOffset>,
+    /// Paths of a release's photos (`<image:image>`): the widest JPEG rendition of each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<String>,
 }
 
 /// One part of the sitemap, stored under `sitemap:{n}` (part 0: site pages; then releases).

@@ -76,7 +76,7 @@ pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
 
 /// Any even number of lowercase hex digits → their bytes (`journalist` keys: 16 bytes).
 pub(crate) fn unhex_any(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| match c {

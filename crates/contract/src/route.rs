@@ -67,6 +67,14 @@ pub enum Route {
     Feed(FeedScope, Option<Format>),
     /// `/media/{name}`: an image or attachment.
     Media(String),
+    /// `/publishers/{slug}/media`: the publisher's media bank, its photos and attachments
+    /// newest first, paged (`/media` on its own host).
+    MediaBank(String),
+    /// `/media`: the media bank of the publisher whose own host this is (404 elsewhere).
+    OwnMediaBank,
+    /// `/publishers/{slug}/contacts/{n}.vcf`: the publisher's `n`th press contact (from 1)
+    /// as a vCard.
+    ContactCard(String, usize),
     /// `/openapi.json`: the OpenAPI description of the JSON API.
     OpenApi,
     /// `/subscribe`: the e-mail subscription form (posting it is the adapter's).
@@ -124,6 +132,13 @@ impl Route {
             ["archive", year] => parse_year(year).map(Route::Year),
             ["search"] => Some(Route::Search),
             ["media", name] if crate::media::is_name(name) => Some(Route::Media((*name).to_string())),
+            ["media"] => Some(Route::OwnMediaBank),
+            ["publishers", slug, "media"] if is_valid(slug) => Some(Route::MediaBank((*slug).to_string())),
+            ["publishers", slug, "contacts", file] if is_valid(slug) => file
+                .strip_suffix(".vcf")
+                .filter(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
+                .and_then(|n| n.parse().ok())
+                .map(|n| Route::ContactCard((*slug).to_string(), n)),
             ["sitemap.xml"] => Some(Route::Sitemap),
             ["news-sitemap.xml"] => Some(Route::NewsSitemap),
             ["robots.txt"] => Some(Route::Robots),
@@ -163,6 +178,9 @@ impl Route {
             Route::Favicon => "/favicon.ico".into(),
             Route::Subscribe => "/subscribe".into(),
             Route::Media(name) => format!("/media/{name}"),
+            Route::MediaBank(slug) => media_bank_path(slug),
+            Route::OwnMediaBank => "/media".into(),
+            Route::ContactCard(slug, n) => contact_card_path(slug, *n),
             Route::OpenApi => OPENAPI_PATH.into(),
             Route::Health => "/healthz".into(),
             Route::Feed(scope, format) => format!("{}/{}", scope.base_path(), feed_file(*format)),
@@ -182,7 +200,7 @@ impl Route {
             Route::LlmsTxt => &[Format::Markdown],
             Route::Favicon => &[Format::File],
             Route::Subscribe => &[Format::Html],
-            Route::Media(_) => &[Format::File],
+            Route::Media(_) | Route::ContactCard(..) => &[Format::File],
             Route::OpenApi | Route::Health => &[Format::Json],
             _ => &[Format::Html, Format::Json],
         }
@@ -202,6 +220,16 @@ pub fn release_path(slug: &str) -> String {
 /// Path of a publisher page.
 pub fn publisher_path(slug: &str) -> String {
     format!("/publishers/{slug}")
+}
+
+/// Path of a publisher's media bank.
+pub fn media_bank_path(slug: &str) -> String {
+    format!("/publishers/{slug}/media")
+}
+
+/// Path of the vCard of a publisher's `n`th press contact (from 1).
+pub fn contact_card_path(slug: &str, n: usize) -> String {
+    format!("/publishers/{slug}/contacts/{n}.vcf")
 }
 
 /// Path of a year's archive page.

@@ -16,8 +16,9 @@ use contract::kv::{self, KvPair, ListScope};
 use contract::media::{self, Media, MediaFile};
 use contract::model::ReleaseStub;
 use contract::model::{
-    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, HostEntry, HostsRecord, ListRecord, PublisherRecord,
-    PublisherRef, ReleaseRecord, SitemapEntry, SitemapIndexRecord, SitemapRecord, Summary, Translation, SCHEMA_VERSION,
+    BuildInfo, Count, CountsRecord, FeedItem, FeedRecord, HostEntry, HostsRecord, Image, ListRecord, PublisherRecord,
+    PublisherRef, ReleaseMedia, ReleaseRecord, SitemapEntry, SitemapIndexRecord, SitemapRecord, Summary, Translation,
+    SCHEMA_VERSION,
 };
 use contract::route;
 use render::feed;
@@ -119,6 +120,7 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
         feed.logo = publisher.logo.clone();
         feeds.push(&mut records, kv::publisher_feed_key(&publisher.slug), &feed);
         push_pages(&mut records, &ListScope::Publisher(publisher.slug.clone()), &publisher.name, &theirs, page);
+        push_media_bank(&mut records, publisher, &theirs, page);
     }
 
     let l = labels(site_lang);
@@ -373,7 +375,7 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
         // Lists change with their newest item and exist once their oldest item is public.
         let lastmod = items.iter().map(|b| b.release.published.at).max()?;
         let from = items.iter().map(|b| b.release.published.at).min()?;
-        Some(SitemapEntry { path, lastmod, from })
+        Some(SitemapEntry { path, lastmod, from, images: Vec::new() })
     };
     let mut pages: Vec<SitemapEntry> = Vec::new();
     pages.extend(entry("/".into(), all));
@@ -391,6 +393,7 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
         path: route::release_path(&b.release.slug),
         lastmod: b.release.updated.as_ref().unwrap_or(&b.release.published).at,
         from: b.release.published.at,
+        images: b.release.images.iter().map(|i| i.feed_file().path()).collect(),
     });
     let mut parts = vec![pages];
     // Parts count from the oldest release, as list chunks do: a new release changes the
@@ -476,7 +479,25 @@ fn summary(r: &Release, p: &Publisher) -> Summary {
         kind: r.kind,
         lang: r.lang.clone(),
         lead: r.lead.clone(),
+        media: None,
     }
+}
+
+/// A publisher's media bank: the list of its releases with photos or attachments, each
+/// carrying them, stored as every list is (a head and stable chunks), so a new release with
+/// photos changes the head alone and one without changes nothing.
+fn push_media_bank(records: &mut Records, publisher: &Publisher, theirs: &[&Built], page: usize) {
+    let with_media: Vec<Built> = theirs
+        .iter()
+        .filter(|b| !b.release.images.is_empty() || !b.release.attachments.is_empty())
+        .map(|b| {
+            let media = ReleaseMedia { images: b.release.images.clone(), attachments: b.release.attachments.clone() };
+            let summary = Summary { media: Some(Box::new(media)), ..b.summary.clone() };
+            Built { release: b.release, summary, body_html: String::new() }
+        })
+        .collect();
+    let refs: Vec<&Built> = with_media.iter().collect();
+    push_pages(records, &ListScope::Media(publisher.slug.clone()), &publisher.name, &refs, page);
 }
 
 fn release_record(b: &Built, translations: Vec<Translation>) -> ReleaseRecord {
@@ -524,7 +545,9 @@ fn publisher_record(p: &Publisher, releases: &[&Built], chunk_len: usize) -> Pub
         time_zone: p.zone.name().to_string(),
         contacts: p.contacts.clone(),
         logo: p.logo.clone(),
-        media_terms: p.media_terms.clone(),
+        media_terms: p.media_terms.as_ref().map(|t| t.text.clone()),
+        media_terms_url: p.media_terms.as_ref().and_then(|t| t.url.clone()),
+        photos: p.photos.clone(),
         total: releases.len(),
         chunk_len: chunk_len.max(1),
         releases: releases.iter().take(LIST_LEN).map(|b| b.summary.clone()).collect::<Vec<_>>().into(),
@@ -603,16 +626,22 @@ impl FeedWriter {
     }
 }
 
-/// A release's images, then its attachments.
+/// A release's images (each as the rendition feeds and mails show, a JPEG), then its
+/// attachments.
 fn enclosures(r: &Release) -> Vec<Media> {
-    r.images.iter().map(|i| i.media.clone()).chain(r.attachments.iter().map(|a| a.media.clone())).collect()
+    r.images.iter().map(|i| i.feed_file().clone()).chain(r.attachments.iter().map(|a| a.media.clone())).collect()
 }
 
 /// Every media file a built release or a publisher uses (unused files are not uploaded),
-/// by name: the same bytes under two file names are uploaded once.
+/// by name: the same bytes under two file names are uploaded once. A photo's files are its
+/// stripped original, renditions and share image, never the file the publisher gave.
 fn used_media<'a>(site: &Site, built: impl Iterator<Item = &'a Built<'a>>) -> Vec<MediaFile> {
-    let logos = site.publishers.values().filter_map(|p| p.logo.clone());
-    let used: BTreeSet<String> = built.flat_map(|b| enclosures(b.release)).chain(logos).map(|m| m.name).collect();
+    let logos =
+        site.publishers.values().flat_map(|p| p.logo.iter().chain(p.photos.iter().flat_map(Image::files)).cloned());
+    let files = |r: &'a Release| {
+        r.images.iter().flat_map(|i| i.files().cloned()).chain(r.attachments.iter().map(|a| a.media.clone()))
+    };
+    let used: BTreeSet<String> = built.flat_map(|b| files(b.release)).chain(logos).map(|m| m.name).collect();
     let files: BTreeMap<&str, &MediaFile> =
         site.media.values().filter(|f| used.contains(&f.media.name)).map(|f| (f.media.name.as_str(), f)).collect();
     files.into_values().cloned().collect()

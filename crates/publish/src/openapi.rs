@@ -6,7 +6,9 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
-use render::json::{CountsView, ErrorView, HealthView, ListView, PublisherView, ReleaseView, SearchView};
+use render::json::{
+    CountsView, ErrorView, HealthView, ListView, MediaBankView, PublisherView, ReleaseView, SearchView,
+};
 
 /// A query parameter: name, description, JSON Schema.
 type Param = (&'static str, &'static str, Value);
@@ -30,6 +32,7 @@ pub fn document() -> Value {
     generator.subschema_for::<ReleaseView>();
     generator.subschema_for::<ListView>();
     generator.subschema_for::<PublisherView>();
+    generator.subschema_for::<MediaBankView>();
     generator.subschema_for::<CountsView>();
     generator.subschema_for::<SearchView>();
     generator.subschema_for::<ErrorView>();
@@ -123,6 +126,13 @@ fn paths() -> Value {
         "PublisherView",
         vec![slug.clone()],
         vec![page.clone(), kind.clone()],
+    );
+    add(
+        "/publishers/{slug}/media",
+        "The publisher's media bank: its terms, logo and standing photos, and its public releases with photos or attachments, newest first, each photo with its pixel size, renditions, credit, licence and full-size download.",
+        "MediaBankView",
+        vec![slug.clone()],
+        vec![page.clone()],
     );
     add("/keywords", "Every keyword with its number of releases.", "CountsView", vec![], vec![]);
     add("/keywords/{slug}", "The releases with one keyword.", "ListView", vec![slug], vec![page.clone(), kind.clone()]);

@@ -18,3 +18,4 @@ pub mod mail;
 pub mod markdown;
 pub mod pager;
 pub mod sitemap;
+pub mod vcard;

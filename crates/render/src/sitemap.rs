@@ -8,6 +8,7 @@ use contract::route::release_path;
 
 const NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+const IMAGE_NS: &str = "http://www.google.com/schemas/sitemap-image/1.1";
 /// How far back the news sitemap reaches (Google News reads two days).
 pub const NEWS_DAYS: i64 = 2;
 
@@ -33,11 +34,16 @@ pub fn index(origin: &str, lastmods: &[Option<DateTime<FixedOffset>>]) -> String
 /// `/sitemaps/{n}.xml`: the entries visible at `now`.
 pub fn urlset(origin: &str, entries: &[SitemapEntry], now: DateTime<Utc>) -> String {
     let mut x = Xml::new();
-    x.open("urlset", &[("xmlns", NS)]);
+    x.open("urlset", &[("xmlns", NS), ("xmlns:image", IMAGE_NS)]);
     for e in entries.iter().filter(|e| e.from <= now) {
         x.open("url", &[]);
         x.text("loc", &[], &format!("{origin}{}", e.path));
         x.text("lastmod", &[], &w3c(&e.lastmod));
+        for image in &e.images {
+            x.open("image:image", &[]);
+            x.text("image:loc", &[], &format!("{origin}{image}"));
+            x.close("image:image");
+        }
         x.close("url");
     }
     x.close("urlset");

@@ -6,31 +6,82 @@ use toml::{Table, Value};
 use super::fields::{check_text, suggest, Fields};
 use super::MediaFiles;
 use contract::media::{type_of, Media, MediaKind};
-use contract::model::{Attachment, Image};
+use contract::model::{Attachment, Image, License};
 
-/// `[[images]]`: `file` and `alt` required, `caption` and `credit` optional.
-pub fn images(f: &mut Fields, files: &MediaFiles) -> Vec<Image> {
-    tables(f, "images", &["file", "alt", "caption", "credit"], |t| {
-        let media = file(t, files, MediaKind::Image)?;
+/// `[[images]]`: `file` and `alt` required; `caption`, `credit`, `license` and
+/// `license_url` optional. Each image comes with the line of its array and its file's path
+/// under `content/media/`, for [`crate::photo`] to fill in and to blame.
+pub fn images(f: &mut Fields, files: &MediaFiles) -> Vec<(Image, (usize, String))> {
+    images_of(f, files, "images")
+}
+
+/// [`images`] of the array `key` (`[[photos]]` of a publisher file).
+pub fn images_of(f: &mut Fields, files: &MediaFiles, key: &str) -> Vec<(Image, (usize, String))> {
+    tables(f, key, &["file", "alt", "caption", "credit", "license", "license_url"], |t, line| {
+        let source = text(t, "file", 300)?.ok_or("missing `file`: a file under content/media/")?;
+        let media = lookup(&source, files, MediaKind::Image)?;
         let alt = text(t, "alt", 300)?.ok_or("missing `alt`: describe the image for readers who cannot see it")?;
-        Ok(Image { media, alt, caption: text(t, "caption", 500)?, credit: text(t, "credit", 200)? })
+        let license = license(t)?;
+        let image = Image {
+            media,
+            alt,
+            caption: text(t, "caption", 500)?,
+            credit: text(t, "credit", 200)?,
+            width: 0,
+            height: 0,
+            renditions: Vec::new(),
+            share: None,
+            download_name: Some(download_name(&source)),
+            license,
+        };
+        Ok((image, (line, source)))
     })
+}
+
+/// `license` (the terms as shown) and `license_url` (an `https://` page of the licence).
+fn license(t: &mut Table) -> Result<Option<License>, String> {
+    let text = text(t, "license", 500)?;
+    let url = text_url(t, "license_url")?;
+    match (text, url) {
+        (Some(text), url) => Ok(Some(License { text, url })),
+        (None, Some(_)) => Err("`license_url` needs `license`, the terms as readers see them".into()),
+        (None, None) => Ok(None),
+    }
+}
+
+fn text_url(t: &mut Table, key: &str) -> Result<Option<String>, String> {
+    match text(t, key, 500)? {
+        Some(url) if !url.starts_with("https://") || !super::is_web_url(&url) => {
+            Err(format!("`{key}` `{url}` is not an https:// URL"))
+        }
+        url => Ok(url),
+    }
+}
+
+/// The name a download gets: the file's own name, as a slug, with its extension in lower case.
+pub fn download_name(source: &str) -> String {
+    let file = source.rsplit('/').next().unwrap_or(source);
+    let (stem, ext) = file.rsplit_once('.').unwrap_or((file, "jpg"));
+    let stem = contract::slug::slugify(stem);
+    let stem = if stem.is_empty() { "kuva".to_string() } else { stem };
+    format!("{stem}.{}", ext.to_ascii_lowercase().replace("jpeg", "jpg"))
 }
 
 /// `[[attachments]]`: `file` (a PDF) and `title`.
 pub fn attachments(f: &mut Fields, files: &MediaFiles) -> Vec<Attachment> {
-    tables(f, "attachments", &["file", "title"], |t| {
+    tables(f, "attachments", &["file", "title"], |t, _| {
         let media = file(t, files, MediaKind::Document)?;
         let title = text(t, "title", 200)?.ok_or("missing `title`: the link text")?;
         Ok(Attachment { media, title })
     })
 }
 
-/// `logo = "file"`: an image under `content/media/`.
-pub fn logo(f: &mut Fields, files: &MediaFiles) -> Option<Media> {
+/// `logo = "file"`: an image under `content/media/`, with its line and path (for
+/// [`crate::photo`], which strips it).
+pub fn logo(f: &mut Fields, files: &MediaFiles) -> Option<(Media, (usize, String))> {
     let (line, name) = f.string("logo", false)?;
     match lookup(&name, files, MediaKind::Image) {
-        Ok(media) => Some(media),
+        Ok(media) => Some((media, (line, name))),
         Err(why) => {
             f.error(line, format!("`logo`: {why}"));
             None
@@ -39,11 +90,16 @@ pub fn logo(f: &mut Fields, files: &MediaFiles) -> Option<Media> {
 }
 
 /// Reads an array of tables, reporting each bad item at the array's line.
-fn tables<T>(f: &mut Fields, key: &str, known: &[&str], read: impl Fn(&mut Table) -> Result<T, String>) -> Vec<T> {
+fn tables<T>(
+    f: &mut Fields,
+    key: &str,
+    known: &[&str],
+    read: impl Fn(&mut Table, usize) -> Result<T, String>,
+) -> Vec<T> {
     let (line, items) = f.tables(key);
     let mut out = Vec::new();
     for (i, mut table) in items.into_iter().enumerate() {
-        let result = read(&mut table).and_then(|item| match table.keys().next() {
+        let result = read(&mut table, line).and_then(|item| match table.keys().next() {
             Some(k) => {
                 let hint =
                     suggest(k, known.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
@@ -81,6 +137,11 @@ fn lookup(name: &str, files: &MediaFiles, kind: MediaKind) -> Result<Media, Stri
     };
     match type_of(name) {
         Some((_, _, k)) if k == kind => {}
+        None if kind == MediaKind::Image
+            && [".heic", ".heif"].iter().any(|e| name.to_ascii_lowercase().ends_with(e)) =>
+        {
+            return Err(contract::media::heic_advice(name));
+        }
         _ => return Err(format!("`{name}` is not {wanted}")),
     }
     files.get(name).map(|m| m.media.clone()).ok_or_else(|| format!("`{name}` is not in content/media/"))

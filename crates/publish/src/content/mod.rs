@@ -16,7 +16,7 @@ use std::fmt;
 use chrono_tz::Tz;
 
 use contract::media::{Media, MediaFile};
-use contract::model::{Attachment, Contact, Image, Keyword, ReleaseKind, Timestamp};
+use contract::model::{Attachment, Contact, Image, Keyword, License, ReleaseKind, Timestamp};
 
 pub use publisher::parse_publisher;
 pub use release::parse_release;
@@ -67,10 +67,21 @@ pub struct Publisher {
     pub zone: Tz,
     /// `[[contacts]]`: the publisher's press contacts.
     pub contacts: Vec<Contact>,
-    /// `logo`: an image under `content/media/`.
+    /// `logo`: an image under `content/media/` (stripped of its metadata by
+    /// [`crate::photo::attach`]).
     pub logo: Option<Media>,
-    /// Terms of use shown next to the publisher's images.
-    pub media_terms: Option<String>,
+    /// The `logo` line and file path under `content/media/`.
+    pub logo_source: Option<(usize, String)>,
+    /// The file it came from, as diagnostics name it.
+    pub path: String,
+    /// `[[photos]]`: the publisher's standing photos for its media bank (portraits of its
+    /// contacts, its buildings), as `[[images]]` of a release, with their lines and files.
+    pub photos: Vec<Image>,
+    /// For each of [`Publisher::photos`], its line and path under `content/media/`.
+    pub photo_sources: Vec<(usize, String)>,
+    /// `media_terms` (with `media_terms_url`): the terms of use of the publisher's photos,
+    /// shown next to each one that has no `license` of its own.
+    pub media_terms: Option<License>,
     /// Host names on which this publisher's own newsroom answers, with their line.
     pub hostnames: Vec<(usize, String)>,
 }
@@ -110,8 +121,12 @@ pub struct Release {
     pub draft: bool,
     /// Slugs of the same release in other languages, with the front-matter line naming them.
     pub translations: (usize, Vec<String>),
-    /// `[[images]]`: files under `content/media/`, each with its `alt` text.
+    /// `[[images]]`: files under `content/media/`, each with its `alt` text (their pixel
+    /// sizes and renditions filled in by [`crate::photo::attach`]).
     pub images: Vec<Image>,
+    /// For each of [`Release::images`], the `[[images]]` line and the file's path under
+    /// `content/media/`.
+    pub image_sources: Vec<(usize, String)>,
     /// `[[attachments]]`: PDFs under `content/media/`, each with its link `title`.
     pub attachments: Vec<Attachment>,
     /// `embargo_notice`: when the publisher's media list gets the release under embargo
@@ -133,6 +148,8 @@ pub struct Site {
     pub unfinished_drafts: Vec<String>,
     /// The problems of the unfinished drafts, for `warning:` reports.
     pub draft_problems: Vec<Diagnostic>,
+    /// What [`crate::photo::attach`] found worth a warning (photos too small for print, CMYK).
+    pub photo_warnings: Vec<Diagnostic>,
 }
 
 /// Media files by their path relative to `content/media/` (`kuvat/sairaala.jpg`).
@@ -177,6 +194,11 @@ pub fn load_site_with_media(
     let mut diags = Vec::new();
     let mut site = Site::default();
     for file in media_files {
+        // A file of no type we serve (`.DS_Store`, `Thumbs.db`, a phone's `.HEIC`) blocks
+        // nothing until a release names it; then that line says what is wrong with it.
+        if contract::media::type_of(&file.name).is_none() {
+            continue;
+        }
         match contract::media::store(&file.name, file.data.clone()) {
             Ok(m) => {
                 site.media.insert(file.name.clone(), m);

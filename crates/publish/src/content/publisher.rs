@@ -3,6 +3,7 @@
 
 use super::fields::{Fields, LineError};
 use super::{is_language_tag, is_web_url, slug_of, MediaFiles, Publisher};
+use contract::model::{Image, License};
 use contract::time::parse_zone;
 
 /// Parses a publisher file; `path` gives the slug.
@@ -17,7 +18,17 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
     let zone_name = f.string("time_zone", true);
     let contacts = f.contacts("contacts");
     let logo = super::media::logo(&mut f, media);
+    let (photos, photo_sources): (Vec<_>, Vec<_>) =
+        super::media::images_of(&mut f, media, "photos").into_iter().unzip();
     let media_terms = f.paragraph("media_terms", false, 500);
+    let media_terms_url = f.string("media_terms_url", false);
+    if let Some((line, url)) = &media_terms_url {
+        if !url.starts_with("https://") || !is_web_url(url) {
+            f.error(*line, format!("`media_terms_url` `{url}` is not an https:// URL"));
+        } else if media_terms.is_none() {
+            f.error(*line, "`media_terms_url` needs `media_terms`, the terms as readers see them");
+        }
+    }
     let (hosts_line, hostnames) = f.string_list("hostnames");
     for host in &hostnames {
         if let Err(why) = check_hostname(host) {
@@ -45,6 +56,7 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
         }
         zone
     });
+    let terms = media_terms.map(|(_, text)| License { text, url: media_terms_url.map(|u| u.1) });
     let errors = f.finish();
     match (name, lang, zone) {
         (Some((_, name)), Some((_, lang)), Some(zone)) if errors.is_empty() => Ok(Publisher {
@@ -53,8 +65,15 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
             description: description.map(|d| d.1),
             boilerplate: boilerplate.map(|b| b.1),
             website: website.map(|w| w.1),
-            logo,
-            media_terms: media_terms.map(|m| m.1),
+            logo: logo.as_ref().map(|l| l.0.clone()),
+            logo_source: logo.map(|l| l.1),
+            path: path.to_string(),
+            photos: photos
+                .into_iter()
+                .map(|i| Image { license: i.license.clone().or_else(|| terms.clone()), ..i })
+                .collect(),
+            photo_sources,
+            media_terms: terms,
             lang,
             zone,
             contacts,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::fields::{check_text, is_forbidden, Fields, LineError};
 use super::frontmatter::split;
 use super::{is_language_tag, slug_of, MediaFiles, Publisher, Release};
-use contract::model::{Keyword, ReleaseKind};
+use contract::model::{Image, Keyword, ReleaseKind};
 use contract::slug::{is_valid, slugify};
 use contract::time::{parse_shape, parse_time};
 
@@ -43,7 +43,7 @@ pub fn parse_release(
     }
     let keywords = keywords(&mut f);
     let contacts = f.contacts("contacts");
-    let images = super::media::images(&mut f, media);
+    let (images, image_sources): (Vec<_>, Vec<_>) = super::media::images(&mut f, media).into_iter().unzip();
     let attachments = super::media::attachments(&mut f, media);
 
     let publisher = publisher_slug.as_ref().and_then(|(line, slug)| {
@@ -130,7 +130,12 @@ pub fn parse_release(
                 contacts,
                 draft,
                 translations,
-                images,
+                // An image without `license` of its own is under its publisher's terms.
+                images: images
+                    .into_iter()
+                    .map(|i| Image { license: i.license.clone().or_else(|| publisher.media_terms.clone()), ..i })
+                    .collect(),
+                image_sources,
                 attachments,
                 embargo_notice: notice,
             })

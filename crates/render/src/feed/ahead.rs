@@ -246,6 +246,7 @@ mod tests {
                 kind: ReleaseKind::Tiedote,
                 lang: "fi".into(),
                 lead: "Ingressi".into(),
+                media: None,
             },
             updated: None,
             body_html: body_html.into(),

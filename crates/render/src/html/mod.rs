@@ -1,6 +1,8 @@
 //! Server-rendered HTML pages (maud escapes every interpolated string).
 
+mod media;
 mod pages;
+pub mod photo;
 mod subscribe;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -11,6 +13,7 @@ use contract::model::{Contact, Keyword, Summary, Timestamp};
 use contract::route::{feed_file, keyword_path, publisher_path, release_path, with_param};
 use contract::time;
 
+pub use media::media_bank_page;
 pub use pages::{
     archive_page, error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page, search_page,
     year_page, Preview,
@@ -214,16 +217,22 @@ fn summary_cards(items: &[&Summary], page_lang: &str, labels: &Labels) -> Markup
 }
 
 /// Contact cards with `tel:` and `mailto:` links.
-fn contact_cards(contacts: &[Contact], labels: &Labels) -> Markup {
+/// The contacts as cards; with `cards_of` (a publisher's slug), each links to its vCard.
+fn contact_cards(contacts: &[Contact], labels: &Labels, cards_of: Option<&str>) -> Markup {
     html! {
         ul.cards {
-            @for c in contacts {
+            @for (n, c) in contacts.iter().enumerate() {
                 li {
                     strong { (c.name) }
                     @if let Some(t) = &c.title { br; (t) }
                     @if let Some(o) = &c.organization { br; (o) }
                     @if let Some(p) = &c.phone { br; (labels.phone) " " a href={ "tel:" (tel(p)) } { (p) } }
                     @if let Some(e) = &c.email { br; (labels.email) " " a href={ "mailto:" (e) } { (e) } }
+                    @if let Some(slug) = cards_of {
+                        br; a href=(contract::route::contact_card_path(slug, n + 1)) download={(contract::slug::slugify(&c.name)) ".vcf"} {
+                            (labels.save_contact) span.visually-hidden { ": " (c.name) }
+                        }
+                    }
                 }
             }
         }

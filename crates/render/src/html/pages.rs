@@ -2,13 +2,13 @@
 
 use maud::{html, Markup, PreEscaped};
 
-use super::{contact_cards, keyword_links, layout, pager_nav, summary_cards, time_tag, Head, Pager, Site, Text};
+use super::{contact_cards, keyword_links, layout, pager_nav, photo, summary_cards, time_tag, Head, Pager, Site, Text};
 use crate::json::NewsArticle;
 use contract::error::HttpError;
 use contract::i18n::{labels, Labels};
 use contract::media::{human_size, Media};
 use contract::model::{CountsRecord, Keyword, PublisherRecord, ReleaseKind, ReleaseRecord, Summary, Translation};
-use contract::route::{keyword_path, publisher_path, release_path, search_scope};
+use contract::route::{keyword_path, media_bank_path, publisher_path, release_path, search_scope};
 use contract::time::rfc3339;
 use search::{highlight, SearchResults};
 
@@ -94,19 +94,13 @@ pub fn release_page(
             } @else {
                 (PreEscaped(&r.body_html))
             }
-            @for i in &r.images {
-                figure {
-                    img src=(i.media.path()) alt=(i.alt) loading="lazy";
-                    @if i.caption.is_some() || i.credit.is_some() {
-                        figcaption {
-                            @if let Some(c) = &i.caption { (c) }
-                            @if let Some(c) = &i.credit { " " span.credit { (c) } }
-                        }
-                    }
-                }
-            }
-            @if let (false, Some(terms)) = (r.images.is_empty(), publisher.and_then(|p| p.media_terms.as_ref())) {
+            @for (n, i) in r.images.iter().enumerate() { (photo::figure(i, n == 0, l)) }
+            // Records built before photos were processed carry no terms of their own.
+            @if let (true, Some(terms)) = (r.images.iter().any(|i| i.license.is_none()), publisher.and_then(|p| p.media_terms.as_ref())) {
                 p.meta.media-terms { (terms) }
+            }
+            @if !r.images.is_empty() || !r.attachments.is_empty() {
+                p.meta { a href=(media_bank_path(&s.publisher.slug)) { (l.media_bank) } }
             }
             @if !r.attachments.is_empty() {
                 section aria-labelledby="attachments" {
@@ -127,7 +121,7 @@ pub fn release_page(
             @if !r.contacts.is_empty() {
                 section aria-labelledby="contacts" {
                     h2 #contacts { (l.contacts) }
-                    (contact_cards(&r.contacts, l))
+                    (contact_cards(&r.contacts, l, None))
                 }
             }
             @if let Some(p) = publisher { (boilerplate(p, l)) }
@@ -148,7 +142,14 @@ fn article_meta(r: &ReleaseRecord, logo: Option<&Media>, origin: &str) -> Markup
     html! {
         meta property="og:type" content="article";
         @if let Some(i) = r.images.first() {
-            meta property="og:image" content={(origin)(i.media.path())};
+            @if let Some(share) = &i.share {
+                meta property="og:image" content={(origin)(share.media.path())};
+                meta property="og:image:type" content=(share.media.content_type);
+                meta property="og:image:width" content=(share.width);
+                meta property="og:image:height" content=(share.height);
+            } @else {
+                meta property="og:image" content={(origin)(i.media.path())};
+            }
             meta property="og:image:alt" content=(i.alt);
             meta name="twitter:card" content="summary_large_image";
         }
@@ -214,10 +215,11 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
         @if let Some(d) = &p.description { p.lead { (d) } }
         @if let Some(b) = &p.boilerplate { p { (b) } }
         @if let Some(w) = &p.website { p { (l.website) ": " a href=(w) { (w) } } }
+        p { a href=(media_bank_path(&p.publisher.slug)) { (l.media_bank) } }
         @if !p.contacts.is_empty() {
             section aria-labelledby="contacts" {
                 h2 #contacts { (l.contacts) }
-                (contact_cards(&p.contacts, l))
+                (contact_cards(&p.contacts, l, Some(&p.publisher.slug)))
             }
         }
         section aria-labelledby="releases" {

@@ -247,6 +247,7 @@ mod tests {
                 kind: ReleaseKind::Tiedote,
                 lang: "fi".into(),
                 lead: "Neuvottelut koskevat <kaikkia> yksiköitä.".into(),
+                media: None,
             },
             updated: None,
             correction: Some("Päivämäärä korjattu.".into()),

@@ -64,7 +64,9 @@ pub(super) fn list_page_record(
                 let pages = p.total.div_ceil(size).max(1);
                 Ok(PageRecord { v: p.v, label: p.label, total: p.total, page: n, pages, releases: p.releases })
             }
-            None if n == 1 && matches!(scope, ListScope::Latest | ListScope::Publisher(_)) => Ok(empty_page()),
+            None if n == 1 && matches!(scope, ListScope::Latest | ListScope::Publisher(_) | ListScope::Media(_)) => {
+                Ok(empty_page())
+            }
             None => Err(not_found(req, n)),
         };
     };

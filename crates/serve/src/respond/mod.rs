@@ -19,6 +19,7 @@ mod health;
 mod icon;
 mod lists;
 mod load;
+mod media;
 mod release;
 mod resolve;
 mod response;
@@ -213,6 +214,10 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
         Route::Favicon => icon::render_icon(t, req, loaded),
         Route::Subscribe => subscribe::render_form(t, req, loaded),
         Route::Media(name) => stored::raw_value(contract::media::key(name), CacheKind::Immutable, req, loaded),
+        Route::MediaBank(slug) => media::render_media_bank(slug, t, req, loaded),
+        Route::ContactCard(slug, n) => media::render_contact_card(slug, *n, req, loaded),
+        // `/media` names a media bank on a publisher's own host only (`resolve` maps it there).
+        Route::OwnMediaBank => Err(HttpError::NotFound(req.path.clone()).into()),
     }
 }
 

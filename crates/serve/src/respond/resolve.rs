@@ -88,6 +88,9 @@ pub(super) fn on_publisher_host(route: Route, slug: &str, req: &RequestFacts) ->
         Route::Latest => Ok(Route::Publisher(slug.to_string())),
         Route::Feed(FeedScope::Site, format) => Ok(Route::Feed(FeedScope::Publisher(slug.to_string()), format)),
         Route::Publisher(s) if own(&s) => Err(Early::Redirect("/".into())),
+        Route::OwnMediaBank => Ok(Route::MediaBank(slug.to_string())),
+        Route::MediaBank(s) if own(&s) => Err(Early::Redirect("/media".into())),
+        Route::MediaBank(s) | Route::ContactCard(s, _) if !own(&s) => Err(elsewhere()),
         Route::Keyword(k) => Err(Early::Found(format!("/search?keyword={k}"))),
         Route::Year(y) => Err(Early::Found(format!("/search?year={y}"))),
         Route::Feed(FeedScope::Publisher(s), _) | Route::Publisher(s) if !own(&s) => Err(elsewhere()),
@@ -158,8 +161,10 @@ pub(super) fn resolve(req: &RequestFacts, home: Home) -> Result<Target, Early> {
         (Route::Feed(..), Some(text)) => parse_number("limit", text, req.config.feed_size).map_err(Early::Fail)?,
         _ => req.config.feed_size,
     };
-    let paged =
-        matches!(route, Route::Latest | Route::Publisher(_) | Route::Keyword(_) | Route::Year(_) | Route::Search);
+    let paged = matches!(
+        route,
+        Route::Latest | Route::Publisher(_) | Route::MediaBank(_) | Route::Keyword(_) | Route::Year(_) | Route::Search
+    );
     let page = match (paged, req.query_param("page")) {
         (true, Some(text)) => parse_number("page", text, MAX_PAGE).map_err(Early::Fail)?,
         _ => 1,
@@ -222,6 +227,7 @@ pub(super) fn choose_format(req: &RequestFacts, route: &Route) -> Result<Format,
         | Route::Favicon
         | Route::Subscribe
         | Route::Media(_)
+        | Route::ContactCard(..)
         | Route::OpenApi
         | Route::Health,
         [only],

@@ -15,6 +15,11 @@ use contract::route::{publisher_path, release_path, with_param};
 use contract::time::rfc3339;
 use search::{highlight, SearchResults};
 
+mod media;
+
+use media::ImageView;
+pub use media::MediaBankView;
+
 /// Version of the JSON API; bumped on breaking changes.
 pub const API_VERSION: u32 = 1;
 
@@ -97,7 +102,7 @@ pub struct ReleaseView<'a> {
     publisher_details: Option<PublisherBrief<'a>>,
     more_from_publisher: Vec<SummaryView<'a>>,
     translations: Vec<TranslationView<'a>>,
-    images: Vec<MediaView<'a>>,
+    images: Vec<ImageView<'a>>,
     attachments: Vec<MediaView<'a>>,
 }
 
@@ -119,6 +124,11 @@ struct MediaView<'a> {
 }
 
 impl<'a> MediaView<'a> {
+    /// An attachment: its file and link title.
+    fn attachment(a: &'a contract::model::Attachment, origin: &str) -> Self {
+        MediaView { title: Some(&a.title), ..MediaView::new(&a.media, origin) }
+    }
+
     fn new(m: &'a Media, origin: &str) -> Self {
         Self {
             url: format!("{origin}{}", m.path()),
@@ -152,21 +162,8 @@ impl<'a> ReleaseView<'a> {
         origin: &str,
     ) -> Self {
         Self {
-            images: r
-                .images
-                .iter()
-                .map(|i| MediaView {
-                    alt: Some(&i.alt),
-                    caption: i.caption.as_deref(),
-                    credit: i.credit.as_deref(),
-                    ..MediaView::new(&i.media, origin)
-                })
-                .collect(),
-            attachments: r
-                .attachments
-                .iter()
-                .map(|a| MediaView { title: Some(&a.title), ..MediaView::new(&a.media, origin) })
-                .collect(),
+            images: r.images.iter().map(|i| ImageView::new(i, origin)).collect(),
+            attachments: r.attachments.iter().map(|a| MediaView::attachment(a, origin)).collect(),
             translations: translations
                 .iter()
                 .map(|t| TranslationView {
@@ -422,7 +419,7 @@ pub struct NewsArticle<'a> {
     author: Organization<'a>,
     publisher: Organization<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    image: Vec<String>,
+    image: Vec<media::ImageObject<'a>>,
 }
 
 #[derive(Serialize, Clone)]
@@ -447,7 +444,7 @@ impl<'a> NewsArticle<'a> {
             logo: logo.map(|m| format!("{origin}{}", m.path())),
         };
         Self {
-            image: r.images.iter().map(|i| format!("{origin}{}", i.media.path())).collect(),
+            image: r.images.iter().map(|i| media::ImageObject::new(i, &s.publisher, origin)).collect(),
             context: "https://schema.org",
             kind: "NewsArticle",
             headline: &s.title,

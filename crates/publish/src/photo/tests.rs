@@ -1,0 +1,138 @@
+use super::sample::{camera_jpeg, ARTIST, SECRET, SERIAL};
+use super::*;
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// True when an EXIF reader finds any EXIF in the file.
+fn has_exif(data: &[u8]) -> bool {
+    exif::Reader::new().read_from_container(&mut std::io::Cursor::new(data)).is_ok()
+}
+
+fn ok(name: &str, data: &[u8]) -> Processed {
+    process(name, data).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_camera_photo_loses_every_metadata_block_and_is_turned_upright() {
+    // Stored 2000 × 1500 with orientation 6: shown 1500 × 2000.
+    let source = camera_jpeg(2000, 1500, 6, 1);
+    assert!(has_exif(&source) && contains(&source, SERIAL) && contains(&source, ARTIST) && contains(&source, SECRET));
+    let p = ok("kuva.jpg", &source);
+    assert_eq!((p.photo.original.width, p.photo.original.height), (1500, 2000));
+    assert_eq!(p.files.len(), p.photo.outputs().count());
+    for (r, f) in p.photo.outputs().zip(&p.files) {
+        assert_eq!(r.media, f.media);
+        assert!(!has_exif(&f.data), "{} has EXIF", r.media.name);
+        for secret in [SERIAL, ARTIST, SECRET, "Exif", "xmpmeta", "8BIM"] {
+            assert!(!contains(&f.data, secret), "{} holds {secret}", r.media.name);
+        }
+        let decoded = image::load_from_memory(&f.data).unwrap_or_else(|e| panic!("{}: {e}", r.media.name));
+        assert_eq!((decoded.width(), decoded.height()), (r.width, r.height), "{}", r.media.name);
+    }
+    // Upright: the red corner (top-left as stored) is now at the top right.
+    let original = image::load_from_memory(&p.files[0].data).unwrap_or_else(|e| panic!("{e}")).to_rgb8();
+    let [r, g, _] = original.get_pixel(1500 - 20, 20).0;
+    assert!(r > 180 && g < 80, "top right is {r},{g}");
+    let widths: Vec<(u32, &str)> =
+        p.photo.renditions.iter().map(|r| (r.width, r.media.content_type.as_str())).collect();
+    assert_eq!(
+        widths,
+        [
+            (480, "image/webp"),
+            (480, "image/jpeg"),
+            (800, "image/webp"),
+            (800, "image/jpeg"),
+            (1200, "image/webp"),
+            (1200, "image/jpeg"),
+            (1500, "image/webp"),
+            (1500, "image/jpeg")
+        ]
+    );
+    assert_eq!((p.photo.share.width, p.photo.share.height), SHARE);
+    assert!(p.photo.warnings.is_empty(), "{:?}", p.photo.warnings);
+}
+
+#[test]
+fn an_upright_jpeg_keeps_its_own_bytes_without_the_metadata() {
+    let source = camera_jpeg(1800, 1200, 1, 2);
+    let p = ok("kuva.jpg", &source);
+    let original = &p.files[0].data;
+    // Lossless: the same pixels as the source, fewer bytes.
+    let (a, b) =
+        (image::load_from_memory(&source).map(|i| i.to_rgb8()), image::load_from_memory(original).map(|i| i.to_rgb8()));
+    assert!(a.is_ok() && a.ok() == b.ok());
+    assert!(original.len() < source.len());
+    assert_eq!(p.photo.original.media.content_type, "image/jpeg");
+}
+
+#[test]
+fn bad_files_are_refused_with_what_to_do() {
+    let msg = |name: &str, data: &[u8]| process(name, data).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg("tyhja.jpg", b"").contains("is empty"));
+    assert!(msg("IMG_1234.HEIC", b"....ftypheic....").contains("save it as JPEG"));
+    assert!(msg("kuva.jpg", b"....ftypheic....").contains("HEIC"));
+    assert!(msg("kuva.jpg", b"not an image at all").contains("cannot be read"));
+    let mut truncated = camera_jpeg(600, 400, 1, 3);
+    truncated.truncate(truncated.len() / 3);
+    assert!(msg("katkennut.jpg", &truncated).contains("cannot be read"));
+    // A PNG header claiming 100,000 × 100,000 pixels: refused before any pixel is decoded.
+    let mut bomb = Vec::new();
+    let png = image::codecs::png::PngEncoder::new(&mut bomb);
+    let _ = image::ImageEncoder::write_image(png, &[0; 3], 1, 1, image::ExtendedColorType::Rgb8);
+    bomb[16..24].copy_from_slice(&[0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0]);
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    assert!(msg("pommi.png", &bomb).contains("megapixels"), "{}", msg("pommi.png", &bomb));
+    // An animated GIF.
+    let mut gif = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        let frame = |c: u8| image::Frame::new(image::RgbaImage::from_pixel(4, 4, image::Rgba([c, 0, 0, 255])));
+        let _ = encoder.encode_frames([frame(10), frame(200)]);
+    }
+    assert!(msg("animaatio.gif", &gif).contains("animation"));
+}
+
+#[test]
+fn a_small_photo_is_never_upscaled_and_is_warned_of() {
+    let p = ok("pieni.jpg", &camera_jpeg(640, 480, 1, 4));
+    let widths: Vec<u32> = p.photo.renditions.iter().map(|r| r.width).collect();
+    assert_eq!(widths, [480, 480, 640, 640]);
+    assert_eq!((p.photo.share.width, p.photo.share.height), (640, 336));
+    assert!(p.photo.warnings.iter().any(|w| w.contains("too small for print")), "{:?}", p.photo.warnings);
+}
+
+#[test]
+fn png_and_webp_keep_their_colour_profile_and_lose_text() {
+    let mut png = Vec::new();
+    let mut encoder = image::codecs::png::PngEncoder::new(&mut png);
+    let _ = image::ImageEncoder::set_icc_profile(&mut encoder, vec![7; 200]);
+    let pixels = image::RgbaImage::from_fn(900, 600, |x, y| image::Rgba([x as u8, y as u8, 90, 200]));
+    let _ = image::ImageEncoder::write_image(encoder, pixels.as_raw(), 900, 600, image::ExtendedColorType::Rgba8);
+    // A tEXt chunk before IEND.
+    let iend = png.len() - 12;
+    let text = b"Author\0Sample Photographer";
+    let mut chunk = (text.len() as u32).to_be_bytes().to_vec();
+    chunk.extend(b"tEXt");
+    chunk.extend(text);
+    chunk.extend(crc32(&chunk[4..]).to_be_bytes());
+    png.splice(iend..iend, chunk);
+    let p = ok("logo.png", &png);
+    assert!(!contains(&p.files[0].data, ARTIST));
+    assert!(contains(&p.files[0].data, "iCCP"), "the original keeps its profile");
+    assert!(p.files.iter().all(|f| contains(&f.data, "ICC") || contains(&f.data, "iCCP")), "every output keeps it");
+}
+
+/// The CRC of a PNG chunk (type and data).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
