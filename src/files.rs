@@ -31,7 +31,7 @@ pub fn load(content: &Path) -> Result<Loaded> {
     if releases.is_empty() && publishers.is_empty() && diagnostics.is_empty() {
         anyhow::bail!("{} holds no publishers/*.toml or releases/**/*.md", content.display());
     }
-    let media = read_media(&content.join("media"), &mut diagnostics)?;
+    let media = read_media(&content.join("media"))?;
     progress.set_message("checking");
     let mut photos = crate::photos::Counts::default();
     let site = match load_site_with_media(&publishers, &releases, &media) {
@@ -67,7 +67,7 @@ pub fn load_publishers(content: &Path) -> Result<BTreeMap<String, Publisher>> {
     let mut diagnostics = Vec::new();
     let hidden = ProgressBar::hidden();
     let publishers = read_texts(&list(&content.join("publishers"), "toml")?, &mut diagnostics, &hidden)?;
-    let media = read_media(&content.join("media"), &mut diagnostics)?;
+    let media = read_media(&content.join("media"))?;
     match load_site_with_media(&publishers, &[], &media) {
         Ok(site) if diagnostics.is_empty() => Ok(site.publishers),
         Ok(_) => anyhow::bail!("{}", diagnostics[0]),
@@ -115,20 +115,24 @@ fn read_texts(paths: &[PathBuf], diags: &mut Vec<Diagnostic>, progress: &Progres
 }
 
 /// Every file under `content/media/` (front matter names them by their path relative to it).
-/// Oversized files are reported without being read.
-fn read_media(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<SourceMedia>> {
+/// A file larger than its type may be is not read: a release that names it is told why.
+fn read_media(dir: &Path) -> Result<Vec<SourceMedia>> {
     let mut out = Vec::new();
     for path in list(dir, "")? {
         let size = fs::metadata(&path).with_context(|| format!("cannot read {}", path.display()))?.len();
         let shown = path.display().to_string();
-        if size > contract::media::MAX_BYTES as u64 {
-            let message = format!("the file is {size} bytes; the limit is {}", contract::media::MAX_BYTES);
-            diags.push(Diagnostic { path: shown, line: 1, message });
+        let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let limit = contract::media::limit_of(&name);
+        if contract::media::type_of(&name).is_none() {
+            continue;
+        }
+        if size > limit as u64 {
+            let why = format!("`{name}` is {size} bytes; the limit is {limit}: make it smaller");
+            out.push(SourceMedia { path: shown, name, data: Vec::new(), unread: Some(why) });
             continue;
         }
         let data = fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
-        let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        out.push(SourceMedia { path: shown, name, data });
+        out.push(SourceMedia { path: shown, name, data, unread: None });
     }
     Ok(out)
 }

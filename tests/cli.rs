@@ -483,3 +483,49 @@ fn the_cli_finds_its_newsroom_from_a_folder_inside_it() {
     let elsewhere = tempfile::tempdir().expect("tmp");
     assert_eq!(newsroom(&["check"], elsewhere.path()).status.code(), Some(2));
 }
+
+#[test]
+fn photos_are_processed_once_stripped_before_upload_and_bad_ones_blamed_on_their_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
+    let image = "[[images]]\nfile = \"kuvat/kuva.jpg\"\nalt = \"Testikuva\"\n";
+    let release = format!("+++\ntitle = \"A\"\npublisher = \"testi\"\npublished_at = 2025-06-25T10:00:00\nlead = \"L\"\n{image}+++\nBody\n");
+    write(root, "content/releases/a.md", release.as_bytes());
+    let source = publish::photo::sample::camera_jpeg(800, 600, 6, 1);
+    write(root, "content/media/kuvat/kuva.jpg", &source);
+    write(root, "content/media/.DS_Store", b"\0\0\0\x01Bud1");
+    let stderr = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).to_string();
+    let first = newsroom(&["check", "content"], root);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stderr(&first).contains("photos: 1 processed, 0 unchanged"), "{}", stderr(&first));
+    let said = format!("{}{}", String::from_utf8_lossy(&first.stdout), stderr(&first));
+    assert!(
+        said.contains("warning") && said.contains("too small for print"),
+        "a warning, which blocks nothing: {said}"
+    );
+    let second = newsroom(&["check", "content"], root);
+    assert!(stderr(&second).contains("photos: 0 processed, 1 unchanged"), "{}", stderr(&second));
+    // What a publish would upload: the processed files only, none with EXIF.
+    let built = newsroom(&["build", "content", "--out", "out"], root);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let files: Vec<_> =
+        fs::read_dir(root.join("out/media")).expect("media").map(|e| e.expect("entry").path()).collect();
+    // 800 × 600 shown 600 × 800: the original, WebP and JPEG at 480 and 600 px, the share image.
+    assert_eq!(files.len(), 6, "{files:?}");
+    for file in &files {
+        let data = fs::read(file).expect("read");
+        assert_ne!(data, source, "{} is the publisher's own file", file.display());
+        let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&data));
+        assert!(exif.is_err(), "{} has EXIF", file.display());
+    }
+    // A HEIC photo is refused at the line that names it, and nothing is written.
+    write(root, "content/media/IMG_1234.HEIC", b"....ftypheic....");
+    let heic = release.replace("kuvat/kuva.jpg", "IMG_1234.HEIC");
+    write(root, "content/releases/a.md", heic.as_bytes());
+    let refused = newsroom(&["check", "content", "--format", "short"], root);
+    assert_eq!(refused.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&refused.stdout);
+    assert!(stdout.starts_with("content/releases/a.md:7:9: `images[0]`: `IMG_1234.HEIC`"), "the `file` line: {stdout}");
+    assert!(stdout.contains("is a HEIC/HEIF photo") && stdout.contains("save it as JPEG"), "{stdout}");
+}

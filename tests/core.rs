@@ -724,6 +724,9 @@ mod lifecycle {
         assert_ne!(key("/search?q=sote"), key("/search?q=sote&year=2025"));
         assert_eq!(key("/search?q=sote&year=2025"), key("/search?year=2025&q=sote&utm_source=x"));
         assert_eq!(key("/search?q=sote&page=0"), None, "bad requests are not cached");
+        assert_ne!(key("/publishers/kymsote/media"), key("/publishers/kymsote/media?page=2"));
+        // `/media` is a bank on a publisher's own host: its key keeps the page too.
+        assert_ne!(key("/media"), key("/media?page=2"));
     }
 
     #[test]
@@ -959,6 +962,7 @@ mod media {
                 path: format!("content/media/{name}"),
                 name: name.to_string(),
                 data: data.to_vec(),
+                unread: None,
             })
             .collect();
         let mut site = load_site_with_media(&common::read_dir(&root.join("publishers"), "toml"), &releases, &media)?;
@@ -1117,21 +1121,26 @@ mod logo {
         let mut publishers = common::read_dir(&root.join("publishers"), "toml");
         let kymsote = publishers.iter_mut().find(|p| p.path.ends_with("kymsote.toml")).expect("seed");
         kymsote.text = format!("logo = \"logo.png\"\n{}", kymsote.text);
-        let media = [SourceMedia {
-            path: "content/media/logo.png".into(),
-            name: "logo.png".into(),
-            data: b"test fixture".to_vec(),
-        }];
-        let site =
+        let mut png = Vec::new();
+        let pixels = image::RgbaImage::from_fn(64, 64, |x, y| image::Rgba([x as u8 * 4, y as u8 * 4, 120, 255]));
+        image::DynamicImage::ImageRgba8(pixels)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("a PNG");
+        let media =
+            [SourceMedia { path: "content/media/logo.png".into(), name: "logo.png".into(), data: png, unread: None }];
+        let mut site =
             load_site_with_media(&publishers, &common::read_dir(&root.join("releases"), "md"), &media).expect("valid");
+        publish::photo::process_site(&mut site).expect("a logo");
+        assert!(site.photo_warnings.is_empty(), "a logo is not too small for print: {:?}", site.photo_warnings);
         let kv = store(&site);
+        let processed = site.publishers["kymsote"].logo.clone().expect("logo");
         let stored = &kv["feed:publisher:kymsote"];
         let record: contract::model::FeedRecord = serde_json::from_slice(stored).expect("a feed record");
         assert!(record.logo.is_some());
         assert_eq!(serde_json::to_vec(&record).expect("serializes"), *stored, "written as serde writes it");
-        let logo = format!("http://127.0.0.1:8787{}", site.media["logo.png"].media.path());
-        assert!(text(&serve(&kv, "/publishers/kymsote", None).0)
-            .contains(&format!("src=\"{}\"", site.media["logo.png"].media.path())));
+        let logo = format!("http://127.0.0.1:8787{}", processed.path());
+        assert!(text(&serve(&kv, "/publishers/kymsote", None).0).contains(&format!("src=\"{}\"", processed.path())));
+        assert_eq!(serve(&kv, &processed.path(), None).0.status, 200, "the logo is uploaded");
         let rss = rss::Channel::read_from(&serve(&kv, "/publishers/kymsote/feed.xml", None).0.body[..]).expect("RSS");
         assert_eq!(rss.image().map(|i| i.url()), Some(logo.as_str()));
         let atom = atom_syndication::Feed::read_from(&serve(&kv, "/publishers/kymsote/atom.xml", None).0.body[..])

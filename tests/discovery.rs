@@ -26,9 +26,11 @@ fn kv() -> HashMap<String, Vec<u8>> {
         path: pixel.display().to_string(),
         name: "e2e-pixel.png".into(),
         data: std::fs::read(&pixel).expect("fixture image"),
+        unread: None,
     }];
-    let site = load_site_with_media(&publishers, &read_dir(&root.join("content/releases"), "md"), &media)
+    let mut site = load_site_with_media(&publishers, &read_dir(&root.join("content/releases"), "md"), &media)
         .expect("content/ checks clean");
+    publish::photo::process_site(&mut site).expect("the logo is an image");
     common::store_with(&site, &Config::default())
 }
 

@@ -4,8 +4,15 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Largest media file accepted (KV values may be 25 MiB; readers on phones pay for every byte).
+/// Largest PDF accepted (readers on phones pay for every byte).
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// Largest photo accepted: never uploaded itself (only its copies without metadata are), but
+/// its full-size copy is, and must fit in a KV value.
+pub const MAX_PHOTO_BYTES: usize = MAX_STORED_BYTES;
+
+/// Largest value KV stores (25 MiB): the bound of every file the build writes.
+pub const MAX_STORED_BYTES: usize = 25 * 1024 * 1024;
 
 /// A media file as pages, JSON and feeds refer to it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -78,18 +85,34 @@ pub fn heic_advice(file: &str) -> String {
 
 /// Names and checks a file; the error says why it cannot be served.
 pub fn store(file: &str, data: Vec<u8>) -> Result<MediaFile, String> {
-    let (ext, content_type, _) = type_of(file)
+    let (ext, _, _) = type_of(file)
         .ok_or_else(|| format!("`{file}` is not a JPEG, PNG, WebP, GIF or PDF file (by its extension)"))?;
     if data.is_empty() {
-        return Err(format!("`{file}` is empty"));
+        return Err(format!("`{file}` is empty (0 bytes): copy or export it again"));
     }
-    if data.len() > MAX_BYTES {
-        return Err(format!("`{file}` is {} bytes; the limit is {MAX_BYTES}", data.len()));
+    let limit = limit_of(file);
+    if data.len() > limit {
+        return Err(format!("`{file}` is {} bytes; the limit is {limit}", data.len()));
     }
+    Ok(named(ext, data))
+}
+
+/// The most bytes a file of this name may have: [`MAX_PHOTO_BYTES`] for an image,
+/// [`MAX_BYTES`] for anything else.
+pub fn limit_of(file: &str) -> usize {
+    match type_of(file) {
+        Some((_, _, MediaKind::Image)) => MAX_PHOTO_BYTES,
+        _ => MAX_BYTES,
+    }
+}
+
+/// `data` named by its content with extension `ext` (one of [`type_of`]'s).
+pub fn named(ext: &str, data: Vec<u8>) -> MediaFile {
+    let content_type = type_of(&format!("x.{ext}")).map_or("application/octet-stream", |t| t.1);
     let digest = Sha256::digest(&data);
     let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     let media = Media { name: format!("{hash}.{ext}"), content_type: content_type.into(), bytes: data.len() as u64 };
-    Ok(MediaFile { media, data })
+    MediaFile { media, data }
 }
 
 /// True for a `/media/` name this build could have written: 16 hex digits and a known extension.
@@ -133,7 +156,9 @@ mod tests {
             assert!(store(bad, b"a".to_vec()).is_err(), "{bad}");
         }
         assert!(store("x.png", Vec::new()).is_err());
-        assert!(store("x.png", vec![0; MAX_BYTES + 1]).is_err());
+        assert!(store("x.pdf", vec![0; MAX_BYTES + 1]).is_err());
+        assert!(store("x.png", vec![0; MAX_BYTES + 1]).is_ok(), "a photo may be larger: only its copies are uploaded");
+        assert!(store("x.png", vec![0; MAX_PHOTO_BYTES + 1]).is_err());
         for bad in ["ba7816bf8f01cfea.svg", "BA7816BF8F01CFEA.jpg", "ba7816bf.jpg", "../x.jpg", "ba7816bf8f01cfea.jpeg"]
         {
             assert!(!is_name(bad), "{bad}");

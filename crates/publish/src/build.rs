@@ -642,8 +642,17 @@ fn used_media<'a>(site: &Site, built: impl Iterator<Item = &'a Built<'a>>) -> Ve
         r.images.iter().flat_map(|i| i.files().cloned()).chain(r.attachments.iter().map(|a| a.media.clone()))
     };
     let used: BTreeSet<String> = built.flat_map(|b| files(b.release)).chain(logos).map(|m| m.name).collect();
-    let files: BTreeMap<&str, &MediaFile> =
-        site.media.values().filter(|f| used.contains(&f.media.name)).map(|f| (f.media.name.as_str(), f)).collect();
+    // An image is uploaded only as `photo::attach` made it, without its metadata: an image
+    // that was not processed (a caller that skipped it) is left out rather than leak its EXIF.
+    let uploadable = |(path, f): &(&String, &MediaFile)| {
+        path.starts_with(crate::photo::PROCESSED) || !f.media.content_type.starts_with("image/")
+    };
+    let files: BTreeMap<&str, &MediaFile> = site
+        .media
+        .iter()
+        .filter(|entry| uploadable(entry) && used.contains(&entry.1.media.name))
+        .map(|(_, f)| (f.media.name.as_str(), f))
+        .collect();
     files.into_values().cloned().collect()
 }
 

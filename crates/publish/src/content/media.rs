@@ -144,5 +144,8 @@ fn lookup(name: &str, files: &MediaFiles, kind: MediaKind) -> Result<Media, Stri
         }
         _ => return Err(format!("`{name}` is not {wanted}")),
     }
+    if let Some(why) = files.unusable.get(name) {
+        return Err(why.clone());
+    }
     files.get(name).map(|m| m.media.clone()).ok_or_else(|| format!("`{name}` is not in content/media/"))
 }

@@ -152,8 +152,28 @@ pub struct Site {
     pub photo_warnings: Vec<Diagnostic>,
 }
 
-/// Media files by their path relative to `content/media/` (`kuvat/sairaala.jpg`).
-pub type MediaFiles = BTreeMap<String, MediaFile>;
+/// Media files by their path relative to `content/media/` (`kuvat/sairaala.jpg`), and why
+/// each file of a type we serve that cannot be used cannot (empty, too large): that is said
+/// at the line that names it, and a file nothing names blocks nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MediaFiles {
+    files: BTreeMap<String, MediaFile>,
+    /// Why each unusable file cannot be used, by its path.
+    pub unusable: BTreeMap<String, String>,
+}
+
+impl std::ops::Deref for MediaFiles {
+    type Target = BTreeMap<String, MediaFile>;
+    fn deref(&self) -> &Self::Target {
+        &self.files
+    }
+}
+
+impl std::ops::DerefMut for MediaFiles {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.files
+    }
+}
 
 /// A file under `content/media/` as read from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,8 +182,10 @@ pub struct SourceMedia {
     pub path: String,
     /// Path relative to `content/media/`, with `/` separators: what front matter names.
     pub name: String,
-    /// The file's bytes.
+    /// The file's bytes (empty when it was not read: see `unread`).
     pub data: Vec<u8>,
+    /// Why the file was not read, if it was not (a file too large to be used is never read).
+    pub unread: Option<String>,
 }
 
 /// The slug a file name gives: its stem, checked with [`contract::slug::is_valid`].
@@ -199,11 +221,13 @@ pub fn load_site_with_media(
         if contract::media::type_of(&file.name).is_none() {
             continue;
         }
-        match contract::media::store(&file.name, file.data.clone()) {
+        match file.unread.clone().map_or_else(|| contract::media::store(&file.name, file.data.clone()), Err) {
             Ok(m) => {
                 site.media.insert(file.name.clone(), m);
             }
-            Err(message) => diags.push(Diagnostic { path: file.path.clone(), line: 1, message }),
+            Err(message) => {
+                site.media.unusable.insert(file.name.clone(), message);
+            }
         }
     }
     // Publishers whose files have problems, by slug: their releases say so instead of

@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
-use super::PhotoError;
+use super::{PhotoError, Warning};
 
 /// Most pixels a photo may have (a 64-megapixel camera's; a decompression bomb has far more).
 pub const MAX_PIXELS: u64 = 64_000_000;
@@ -23,7 +23,7 @@ pub struct Decoded {
     /// The ICC colour profile, kept in every output.
     pub icc: Option<Vec<u8>>,
     /// Warnings for `check`.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Reads `data` (the file `name`), refusing what [`PhotoError`] lists.
@@ -40,9 +40,6 @@ pub fn decode(name: &str, data: &[u8]) -> Result<Decoded, PhotoError> {
         let e = format!("it is {format:?}");
         return Err(PhotoError::Undecodable(name.into(), e));
     }
-    if is_animated(format, data).map_err(undecodable)? {
-        return Err(PhotoError::Animated(name.into()));
-    }
     let mut reader = ImageReader::with_format(Cursor::new(data), format);
     let mut limits = Limits::default();
     // Room for the largest photo we accept, as RGBA with 16 bits a channel.
@@ -54,15 +51,17 @@ pub fn decode(name: &str, data: &[u8]) -> Result<Decoded, PhotoError> {
     if pixels > MAX_PIXELS {
         return Err(PhotoError::TooManyPixels { name: name.into(), width, height, megapixels: pixels / 1_000_000 });
     }
+    // Only now that the size is known to be sane: this decodes a GIF's frames.
+    if is_animated(format, data) {
+        return Err(PhotoError::Animated(name.into()));
+    }
     if format == ImageFormat::Jpeg && jpeg_end(data).is_none() {
         let why = "the file ends before the image does: it was cut short, copy or export it again";
         return Err(PhotoError::Undecodable(name.into(), why.into()));
     }
     let mut warnings = Vec::new();
     if format == ImageFormat::Jpeg && jpeg_components(data) == Some(4) {
-        warnings.push(format!(
-            "`{name}` is a CMYK JPEG (made for print): browsers may show its colours wrong; export it as RGB (sRGB) JPEG"
-        ));
+        warnings.push(Warning::Cmyk);
     }
     let icc = decoder.icc_profile().ok().flatten();
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -77,11 +76,7 @@ pub fn decode(name: &str, data: &[u8]) -> Result<Decoded, PhotoError> {
         DynamicImage::ImageRgb8(image.into_rgb8())
     };
     if image.width().max(image.height()) < PRINT_LONG_SIDE {
-        warnings.push(format!(
-            "`{name}` is only {} × {} pixels: too small for print (journalists need at least {PRINT_LONG_SIDE} pixels on the long side)",
-            image.width(),
-            image.height()
-        ));
+        warnings.push(Warning::SmallForPrint { width: image.width(), height: image.height() });
     }
     Ok(Decoded { image, format, turned, icc, warnings })
 }
@@ -98,17 +93,18 @@ fn is_heif(name: &str, data: &[u8]) -> bool {
         })
 }
 
-/// True for an animated GIF, PNG (APNG) or WebP: more than one frame.
-fn is_animated(format: ImageFormat, data: &[u8]) -> image::ImageResult<bool> {
-    Ok(match format {
-        ImageFormat::Gif => {
-            let decoder = image::codecs::gif::GifDecoder::new(Cursor::new(data))?;
-            decoder.into_frames().take(2).count() > 1
+/// True for an animated GIF, PNG (APNG) or WebP: more than one readable frame. A file whose
+/// frames cannot be read is left to the decoder, which says so.
+fn is_animated(format: ImageFormat, data: &[u8]) -> bool {
+    match format {
+        ImageFormat::Gif => image::codecs::gif::GifDecoder::new(Cursor::new(data))
+            .is_ok_and(|d| d.into_frames().take(2).filter(Result::is_ok).count() > 1),
+        ImageFormat::Png => {
+            image::codecs::png::PngDecoder::new(Cursor::new(data)).is_ok_and(|d| d.is_apng().unwrap_or(false))
         }
-        ImageFormat::Png => image::codecs::png::PngDecoder::new(Cursor::new(data))?.is_apng()?,
-        ImageFormat::WebP => image::codecs::webp::WebPDecoder::new(Cursor::new(data))?.has_animation(),
+        ImageFormat::WebP => image::codecs::webp::WebPDecoder::new(Cursor::new(data)).is_ok_and(|d| d.has_animation()),
         _ => false,
-    })
+    }
 }
 
 /// The number of colour components in a JPEG's frame header (4: CMYK or YCCK).
@@ -123,16 +119,23 @@ fn jpeg_components(data: &[u8]) -> Option<u8> {
 }
 
 /// Where a JPEG's image ends: just after its end-of-image marker, or `None` when the file is
-/// cut short. The headers before the first start-of-scan are walked by their lengths; after
-/// it, entropy-coded data escapes every 0xFF, so the first `FF D9` is the end.
+/// cut short. After the first start-of-scan, entropy-coded data escapes every 0xFF, so the
+/// first `FF D9` is the end.
 pub fn jpeg_end(data: &[u8]) -> Option<usize> {
+    let scan = first_scan(data)?;
+    data.get(scan..)?.windows(2).position(|w| w == [0xFF, 0xD9]).map(|eoi| scan + eoi + 2)
+}
+
+/// Where a JPEG's first start-of-scan marker is: the headers before it are walked by their
+/// lengths, so no byte inside one is taken for a marker.
+pub fn first_scan(data: &[u8]) -> Option<usize> {
     let mut i = 2;
     while let (Some(&0xFF), Some(&marker)) = (data.get(i), data.get(i + 1)) {
         if marker == 0xDA {
-            break;
+            return Some(i);
         }
         let len = data.get(i + 2..i + 4).map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))?;
         i += 2 + len;
     }
-    data.get(i..)?.windows(2).position(|w| w == [0xFF, 0xD9]).map(|eoi| i + eoi + 2)
+    None
 }

@@ -15,13 +15,15 @@ use contract::media::Rendition;
 /// Quality of the renditions' JPEG and WebP (a photo on a page, not for print).
 const JPEG_QUALITY: u8 = 80;
 const WEBP_QUALITY: f32 = 75.0;
+/// The longest side libwebp encodes.
+const WEBP_MAX_SIDE: u32 = 16_383;
 
 /// WebP and JPEG at each of [`WIDTHS`] narrower than the photo, and at the photo's own
 /// width when it is narrower than the widest (never upscaled).
 pub fn renditions(name: &str, d: &Decoded) -> Result<Vec<(Rendition, Vec<u8>)>, PhotoError> {
     let (w, h) = (d.image.width(), d.image.height());
     let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|&x| x < w).collect();
-    if w < WIDTHS[WIDTHS.len() - 1] {
+    if w <= WIDTHS[WIDTHS.len() - 1] {
         widths.push(w);
     }
     // The widest from the photo itself, the narrower ones from the widest (far fewer pixels
@@ -32,7 +34,10 @@ pub fn renditions(name: &str, d: &Decoded) -> Result<Vec<(Rendition, Vec<u8>)>, 
         let height = ((u64::from(h) * u64::from(width) + u64::from(w) / 2) / u64::from(w)).max(1) as u32;
         let small = resize(name, widest.as_ref().unwrap_or(&d.image), (width, height), false)?;
         out.push(output(name, "jpg", jpeg(name, &small, JPEG_QUALITY, d.icc.as_deref())?, (width, height))?);
-        out.push(output(name, "webp", webp(name, &small, d.icc.as_deref())?, (width, height))?);
+        // libwebp takes at most 16,383 pixels a side: a long strip gets JPEG alone.
+        if height <= WEBP_MAX_SIDE {
+            out.push(output(name, "webp", webp(name, &small, d.icc.as_deref())?, (width, height))?);
+        }
         widest.get_or_insert(small);
     }
     out.reverse();
@@ -103,11 +108,14 @@ pub fn png(name: &str, image: &DynamicImage, icc: Option<&[u8]>) -> Result<Vec<u
 /// Lossy WebP (libwebp), with the ICC profile added as its `ICCP` chunk.
 fn webp(name: &str, image: &DynamicImage, icc: Option<&[u8]>) -> Result<Vec<u8>, PhotoError> {
     let (w, h) = (image.width(), image.height());
-    let encoded = if image.color().has_alpha() {
-        webp::Encoder::from_rgba(image.as_bytes(), w, h).encode(WEBP_QUALITY)
+    let encoder = if image.color().has_alpha() {
+        webp::Encoder::from_rgba(image.as_bytes(), w, h)
     } else {
-        webp::Encoder::from_rgb(image.as_bytes(), w, h).encode(WEBP_QUALITY)
+        webp::Encoder::from_rgb(image.as_bytes(), w, h)
     };
+    let encoded = encoder
+        .encode_simple(false, WEBP_QUALITY)
+        .map_err(|e| PhotoError::Encode(name.into(), format!("WebP: {e:?}")))?;
     let Some(icc) = icc else { return Ok(encoded.to_vec()) };
     let failed = |e: img_parts::Error| PhotoError::Encode(name.into(), e.to_string());
     let mut file = img_parts::webp::WebP::from_bytes(Bytes::copy_from_slice(&encoded)).map_err(failed)?;

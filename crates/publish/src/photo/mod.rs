@@ -19,12 +19,15 @@ use serde::{Deserialize, Serialize};
 
 use contract::media::{MediaFile, Rendition};
 
-pub use attach::{attach, wanted, Results};
+pub use attach::{attach, wanted, Results, PROCESSED};
 pub use decode::{MAX_PIXELS, PRINT_LONG_SIDE};
 
 /// Names everything that decides a photo's outputs: bump it when widths, qualities or the
 /// stripping change, so that cached results of the old recipe are not used.
-pub const RECIPE: &str = "photo-v1";
+pub const RECIPE: &str = "photo-v2";
+
+/// Most photos processed at once, whatever the cores: each holds its pixels in memory.
+pub const MAX_THREADS: usize = 4;
 
 /// Widths of the renditions for pages, in pixels (never wider than the photo itself).
 pub const WIDTHS: [u32; 4] = [480, 800, 1200, 1600];
@@ -42,8 +45,36 @@ pub struct Photo {
     pub renditions: Vec<Rendition>,
     /// The share image.
     pub share: Rendition,
-    /// Warnings for `newsroom check` (the photo is still published).
-    pub warnings: Vec<String>,
+    /// What `newsroom check` warns of (the photo is still published).
+    pub warnings: Vec<Warning>,
+}
+
+/// Something worth a warning about a photo that is still published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Warning {
+    /// Its long side is under [`PRINT_LONG_SIDE`]: fine on screens, too small for print.
+    SmallForPrint {
+        /// Its width, upright.
+        width: u32,
+        /// Its height, upright.
+        height: u32,
+    },
+    /// A CMYK JPEG, made for print: browsers may show its colours wrong.
+    Cmyk,
+}
+
+impl Warning {
+    /// The message for the photo `name` (a path under `content/media/`).
+    pub fn message(self, name: &str) -> String {
+        match self {
+            Warning::SmallForPrint { width, height } => format!(
+                "`{name}` is only {width} × {height} pixels: too small for print (journalists need at least {PRINT_LONG_SIDE} pixels on the long side)"
+            ),
+            Warning::Cmyk => format!(
+                "`{name}` is a CMYK JPEG (made for print): browsers may show its colours wrong; export it as RGB (sRGB) JPEG"
+            ),
+        }
+    }
 }
 
 impl Photo {
@@ -92,6 +123,12 @@ pub enum PhotoError {
     /// An animated GIF, PNG or WebP.
     #[error("`{0}` is an animation; the newsroom publishes still photos: use one frame saved as JPEG or PNG")]
     Animated(String),
+    /// Its full-size copy (turned upright, so written again) is larger than a stored value may be.
+    #[error(
+        "`{0}` would be {1} bytes at full size once turned upright, more than the {limit} MB a file may be: save it smaller or as JPEG",
+        limit = contract::media::MAX_STORED_BYTES / 1_000_000
+    )]
+    TooLarge(String, usize),
     /// An output could not be written (a bug or an exotic file, never the publisher's fault).
     #[error("`{0}` could not be processed ({1}); please report this with the file")]
     Encode(String, String),
@@ -112,12 +149,14 @@ pub fn process(name: &str, data: &[u8]) -> Result<Processed, PhotoError> {
     Ok(Processed { photo, files: files.into_iter().map(|(r, data)| MediaFile { media: r.media, data }).collect() })
 }
 
-/// [`process`] for many photos, on every core (each thread holds one decoded photo at a
-/// time, so memory stays at a few hundred MB for camera-sized photos); results in order.
+/// [`process`] for many photos, on every core up to [`MAX_THREADS`] (each thread holds one
+/// decoded photo at a time: about 150 MB for a 12-megapixel one, 0.8 GB at the 64-megapixel
+/// limit); results in order.
 pub fn process_all(photos: &[(&str, &[u8])]) -> Vec<Result<Processed, PhotoError>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(photos.len().max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(MAX_THREADS).min(photos.len().max(1));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<Processed, PhotoError>>>> = Mutex::new(vec![None; photos.len()]);
     std::thread::scope(|scope| {
@@ -125,7 +164,10 @@ pub fn process_all(photos: &[(&str, &[u8])]) -> Vec<Result<Processed, PhotoError
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((name, data)) = photos.get(i) else { break };
-                let result = process(name, data);
+                // A decoder's panic on a hostile file is that file's error, not the run's end.
+                let result = std::panic::catch_unwind(|| process(name, data)).unwrap_or_else(|_| {
+                    Err(PhotoError::Encode((*name).into(), "the image library stopped on this file".into()))
+                });
                 if let Ok(mut all) = results.lock() {
                     all[i] = Some(result);
                 }
@@ -159,8 +201,10 @@ fn output(
     data: Vec<u8>,
     (width, height): (u32, u32),
 ) -> Result<(Rendition, Vec<u8>), PhotoError> {
-    let stored =
-        contract::media::store(&format!("x.{ext}"), data).map_err(|why| PhotoError::Encode(name.into(), why))?;
+    if data.len() > contract::media::MAX_STORED_BYTES {
+        return Err(PhotoError::TooLarge(name.into(), data.len()));
+    }
+    let stored = contract::media::named(ext, data);
     Ok((Rendition { media: stored.media, width, height }, stored.data))
 }
 

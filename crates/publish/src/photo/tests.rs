@@ -1,4 +1,5 @@
 use super::sample::{camera_jpeg, ARTIST, SECRET, SERIAL};
+use super::strip;
 use super::*;
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -101,7 +102,10 @@ fn a_small_photo_is_never_upscaled_and_is_warned_of() {
     let widths: Vec<u32> = p.photo.renditions.iter().map(|r| r.width).collect();
     assert_eq!(widths, [480, 480, 640, 640]);
     assert_eq!((p.photo.share.width, p.photo.share.height), (640, 336));
-    assert!(p.photo.warnings.iter().any(|w| w.contains("too small for print")), "{:?}", p.photo.warnings);
+    assert_eq!(p.photo.warnings, [Warning::SmallForPrint { width: 640, height: 480 }]);
+    assert!(p.photo.warnings[0]
+        .message("pieni.jpg")
+        .contains("`pieni.jpg` is only 640 × 480 pixels: too small for print"));
 }
 
 #[test]
@@ -135,4 +139,45 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+#[test]
+fn a_photo_exactly_as_wide_as_the_widest_rendition_gets_it() {
+    let p = ok("tasan.jpg", &camera_jpeg(1600, 1200, 1, 5));
+    let widths: Vec<u32> = p.photo.renditions.iter().map(|r| r.width).collect();
+    assert_eq!(widths, [480, 480, 800, 800, 1200, 1200, 1600, 1600]);
+}
+
+#[test]
+fn a_long_strip_is_written_without_webp_where_libwebp_cannot_and_never_panics() {
+    // 300 × 17,000: its own-width rendition is taller than the 16,383 pixels WebP allows.
+    let p = ok("nauha.png", &{
+        let mut png = Vec::new();
+        let strip = image::RgbImage::from_fn(300, 17_000, |x, y| image::Rgb([x as u8, (y % 251) as u8, 9]));
+        image::DynamicImage::ImageRgb8(strip)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap_or_else(|e| panic!("{e}"));
+        png
+    });
+    let kinds: Vec<(u32, &str)> = p.photo.renditions.iter().map(|r| (r.width, r.media.content_type.as_str())).collect();
+    assert_eq!(kinds, [(300, "image/jpeg")]);
+}
+
+#[test]
+fn segments_between_the_scans_of_a_jpeg_and_anything_after_its_end_are_dropped() {
+    // SOI, a quantisation table, SOS with two bytes of data (one escaped 0xFF), a comment and
+    // an APP1 between scans, a restart marker, DHT, EOI, then a trailer with its own EXIF.
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 0x01, 0x02];
+    jpeg.extend([0xFF, 0xDA, 0x00, 0x03, 0x07, 0x11, 0xFF, 0x00, 0x22]);
+    jpeg.extend([0xFF, 0xFE, 0x00, 0x08]);
+    jpeg.extend(b"SECRET");
+    jpeg.extend([0xFF, 0xE1, 0x00, 0x08]);
+    jpeg.extend(b"Exif\0\0");
+    jpeg.extend([0x33, 0xFF, 0xD3, 0x44, 0xFF, 0xC4, 0x00, 0x03, 0x05, 0x55, 0xFF, 0xD9]);
+    jpeg.extend(b"\xFF\xE1 trailing Exif SECRET");
+    let cleaned = strip::clean_scans(&jpeg);
+    let mut wanted = vec![0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 0x01, 0x02];
+    wanted.extend([0xFF, 0xDA, 0x00, 0x03, 0x07, 0x11, 0xFF, 0x00, 0x22]);
+    wanted.extend([0x33, 0xFF, 0xD3, 0x44, 0xFF, 0xC4, 0x00, 0x03, 0x05, 0x55, 0xFF, 0xD9]);
+    assert_eq!(cleaned, wanted);
 }

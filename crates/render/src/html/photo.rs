@@ -17,11 +17,13 @@ pub fn figure(i: &Image, first: bool, l: &Labels) -> Markup {
     html! {
         figure {
             (picture(i, first))
-            figcaption {
-                @if let Some(c) = &i.caption { (c) " " }
-                @if let Some(c) = &i.credit { span.credit { (c) } " " }
-                @if let Some(t) = &i.license { span.terms { (l.terms) ": " (license(t)) } " " }
-                @if i.width > 0 { (download(i, l)) }
+            @if i.caption.is_some() || i.credit.is_some() || i.license.is_some() || i.width > 0 {
+                figcaption {
+                    @if let Some(c) = &i.caption { (c) " " }
+                    @if let Some(c) = &i.credit { span.credit { (c) } " " }
+                    @if let Some(t) = &i.license { span.terms { (l.terms) ": " (license(t)) } " " }
+                    @if i.width > 0 { (download(i, l)) }
+                }
             }
         }
     }
@@ -79,4 +81,60 @@ fn srcset(i: &Image, content_type: &str) -> String {
 fn middle_jpeg(i: &Image) -> Option<String> {
     let jpegs = i.renditions.iter().filter(|r| r.media.content_type == "image/jpeg");
     jpegs.min_by_key(|r| r.width.abs_diff(800)).map(|r| r.media.path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use contract::i18n::labels;
+    use contract::media::{Media, Rendition};
+
+    fn media(name: &str, content_type: &str, bytes: u64) -> Media {
+        Media { name: name.into(), content_type: content_type.into(), bytes }
+    }
+
+    /// A record written before photos were processed: only the file, which is shown as it is.
+    fn earlier() -> Image {
+        let stored = r#"{"name":"0123456789abcdef.jpg","content_type":"image/jpeg","bytes":2100000,"alt":"Kuva"}"#;
+        serde_json::from_str(stored).unwrap_or_else(|e| panic!("an earlier record reads: {e}"))
+    }
+
+    #[test]
+    fn an_earlier_record_is_a_plain_image_and_a_processed_one_a_picture_with_its_download() {
+        let l = labels("fi");
+        let old = figure(&earlier(), false, l).into_string();
+        assert_eq!(old, r#"<figure><img src="/media/0123456789abcdef.jpg" alt="Kuva" loading="lazy"></figure>"#);
+        let rendition =
+            |name: &str, t: &str, w: u32| Rendition { media: media(name, t, 1000), width: w, height: w * 3 / 4 };
+        let new = Image {
+            width: 4000,
+            height: 3000,
+            renditions: vec![
+                rendition("aaaaaaaaaaaaaaaa.webp", "image/webp", 480),
+                rendition("bbbbbbbbbbbbbbbb.jpg", "image/jpeg", 480),
+                rendition("cccccccccccccccc.webp", "image/webp", 800),
+                rendition("dddddddddddddddd.jpg", "image/jpeg", 800),
+            ],
+            download_name: Some("kuva.jpg".into()),
+            license: Some(License {
+                text: "CC BY 4.0".into(),
+                url: Some("https://creativecommons.org/licenses/by/4.0/".into()),
+            }),
+            media: media("eeeeeeeeeeeeeeee.jpg", "image/jpeg", 3_100_000),
+            ..earlier()
+        };
+        let html = figure(&new, true, l).into_string();
+        assert!(html.contains(r#"<source type="image/webp" srcset="/media/aaaaaaaaaaaaaaaa.webp 480w, /media/cccccccccccccccc.webp 800w""#), "{html}");
+        assert!(html.contains(r#"<img src="/media/dddddddddddddddd.jpg" srcset="/media/bbbbbbbbbbbbbbbb.jpg 480w, /media/dddddddddddddddd.jpg 800w""#), "{html}");
+        assert!(html.contains(r#"width="4000" height="3000" alt="Kuva" decoding="async" loading="eager""#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains("download=\"kuva.jpg\">Lataa täysikokoinen (4\u{a0}000 × 3\u{a0}000, 3,1 Mt)</a>"),
+            "{html}"
+        );
+        assert!(figure(&new, true, labels("en")).into_string().contains("Download full size (4,000 × 3,000, 3.1 MB)"));
+    }
 }

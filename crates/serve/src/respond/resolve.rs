@@ -161,9 +161,17 @@ pub(super) fn resolve(req: &RequestFacts, home: Home) -> Result<Target, Early> {
         (Route::Feed(..), Some(text)) => parse_number("limit", text, req.config.feed_size).map_err(Early::Fail)?,
         _ => req.config.feed_size,
     };
+    // `/media` is a media bank on a publisher's own host; the cache key resolves it on the
+    // main host, where it must keep its page too.
     let paged = matches!(
         route,
-        Route::Latest | Route::Publisher(_) | Route::MediaBank(_) | Route::Keyword(_) | Route::Year(_) | Route::Search
+        Route::Latest
+            | Route::Publisher(_)
+            | Route::MediaBank(_)
+            | Route::OwnMediaBank
+            | Route::Keyword(_)
+            | Route::Year(_)
+            | Route::Search
     );
     let page = match (paged, req.query_param("page")) {
         (true, Some(text)) => parse_number("page", text, MAX_PAGE).map_err(Early::Fail)?,
