@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use contract::preview;
 
-use crate::{checked, Diagnostics};
+use crate::{checked_to, Diagnostics};
 
 /// Prints the preview URL of `slug`, valid for `hours`.
 pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Result<ExitCode> {
@@ -16,7 +16,8 @@ pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Re
         "--hours must be from 1 to {}",
         preview::MAX_VALID_DAYS * 24
     );
-    let Some(site) = checked(content, Diagnostics::default())? else {
+    // Its stdout is the link alone (scripts take it): problems and warnings go to stderr.
+    let Some(site) = checked_to(content, Diagnostics::default(), &mut std::io::stderr())? else {
         return Ok(ExitCode::from(1));
     };
     let release = site.releases.iter().find(|r| r.slug == slug);

@@ -154,36 +154,39 @@ fn whole_line(line: &str) -> Range<usize> {
     start..line.trim_end().len().max(start)
 }
 
-/// Prints the errors `diags` and the `warnings` (problems of drafts, which block nothing)
-/// in `format` to stdout; `texts` are the files' contents by path.
+/// Writes the errors `diags` and the `warnings` (problems of drafts, photos worth a warning,
+/// which block nothing) in `format` to `out` (stdout, or stderr where stdout is a command's
+/// answer, as `preview`'s link is); `texts` are the files' contents by path.
 pub fn print(
     diags: &[Diagnostic],
     warnings: &[Diagnostic],
     texts: &BTreeMap<String, String>,
     format: Format,
     color: Color,
+    out: &mut dyn std::io::Write,
 ) {
     let locate_all = |ds: &[Diagnostic]| -> Vec<Located> {
         ds.iter().map(|d| locate(d, texts.get(&d.path).map(String::as_str))).collect()
     };
     let errors = locate_all(diags);
     let warned: Vec<Located> = locate_all(warnings).into_iter().map(|l| Located { severity: "warning", ..l }).collect();
-    match format {
-        Format::Short => {
-            errors.iter().for_each(|l| println!("{}", short(l)));
-            warned.iter().for_each(|l| println!("{}", short_warning(l)));
-        }
+    // A closed pipe is the reader's choice: what could not be written is not an error here.
+    let _ = match format {
+        Format::Short => errors
+            .iter()
+            .map(short)
+            .chain(warned.iter().map(short_warning))
+            .try_for_each(|line| writeln!(out, "{line}")),
         Format::Human => {
             let renderer = if color.enabled() { Renderer::styled() } else { Renderer::plain() };
-            for (l, d) in errors.iter().zip(diags) {
-                println!("{}\n", human(l, texts.get(&d.path).map(String::as_str), &renderer, Level::ERROR));
-            }
-            for (l, d) in warned.iter().zip(warnings) {
-                println!("{}\n", human(l, texts.get(&d.path).map(String::as_str), &renderer, Level::WARNING));
-            }
+            let errors = errors.iter().zip(diags).map(|(l, d)| (l, d, Level::ERROR));
+            let warned = warned.iter().zip(warnings).map(|(l, d)| (l, d, Level::WARNING));
+            errors.chain(warned).try_for_each(|(l, d, level)| {
+                writeln!(out, "{}\n", human(l, texts.get(&d.path).map(String::as_str), &renderer, level))
+            })
         }
-        Format::Json => println!("{}", json(&errors, &warned)),
-    }
+        Format::Json => writeln!(out, "{}", json(&errors, &warned)),
+    };
 }
 
 /// `path:line:column: warning: message` (with the help appended).

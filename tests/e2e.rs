@@ -238,7 +238,7 @@ fn publisher_pages() {
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn every_internal_link_resolves() {
-    let mut seen = BTreeSet::new();
+    let (mut seen, mut downloads) = (BTreeSet::new(), BTreeSet::new());
     let mut queue = vec!["/".to_string()];
     while let Some(path) = queue.pop() {
         if !seen.insert(path.clone()) {
@@ -246,11 +246,19 @@ fn every_internal_link_resolves() {
         }
         let r = get(&path);
         assert_eq!(r.status, 200, "{path}");
-        for href in attrs(&r.html(), "a[href^='/']:not([type])", "href") {
+        let page = r.html();
+        for href in attrs(&page, "a[href^='/']:not([type]):not([download])", "href") {
             queue.push(href);
         }
+        downloads.extend(attrs(&page, "a[href^='/'][download]", "href"));
     }
     assert!(seen.len() >= 14, "{seen:?}");
+    // Downloads (full-size photos, attachments, vCards) are files, not pages: each answers.
+    assert!(downloads.iter().any(|d| d.ends_with(".vcf")), "{downloads:?}");
+    for href in &downloads {
+        let r = ureq::get(&format!("{}{href}", base())).call().unwrap_or_else(|e| panic!("{href}: {e}"));
+        assert_eq!(r.status(), 200, "{href}");
+    }
 }
 
 #[test]
@@ -1324,8 +1332,9 @@ fn a_camera_photo_reaches_readers_upright_without_gps_serial_or_artist_in_any_fi
     let red = full.to_rgb8().get_pixel(1800 - 30, 30).0;
     assert!(red[0] > 180 && red[1] < 80, "the stored top-left corner is now top right: {red:?}");
     assert_eq!(attrs(&page, "figure a.download", "download")[0], "e2e-camera.jpg");
-    let label = &texts(&page, "figure a.download")[0];
-    assert!(label.starts_with("Lataa täysikokoinen (1\u{a0}800 × 2\u{a0}400, "), "{label}");
+    let label = page.select(&scraper::Selector::parse("figure a.download").expect("selector")).next().expect("link");
+    let label: String = label.text().collect();
+    assert!(label.starts_with("Lataa täysikokoinen (1\u{a0}800 × 2\u{a0}400, "), "no-break spaces: {label:?}");
     // The JSON view: pixel size, renditions, credit and the photo's own licence.
     assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(1800), Some(2400)));
     assert_eq!(photo["credit"], "Kuva: testiaineisto");
