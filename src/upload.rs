@@ -208,9 +208,9 @@ fn upload_media(kv: &Kv, out: &Path, records: &Records, pending: &[KvPair]) -> R
     }
     for file in &records.media {
         let key = contract::media::key(&file.media.name);
-        if pending.iter().any(|p| p.key == key) {
+        if let Some(pair) = pending.iter().find(|p| p.key == key) {
             eprintln!("[publish] put {key}");
-            kv.put_file(&key, &out.join("media").join(&file.media.name))?;
+            kv.put_file(&key, &out.join("media").join(&file.media.name), &pair.metadata)?;
         }
     }
     Ok(())

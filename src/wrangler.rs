@@ -97,8 +97,11 @@ impl Kv {
     }
 
     /// Puts one key from a file's bytes (binary-safe locally).
-    pub fn put_file(&self, key: &str, file: &Path) -> Result<()> {
-        self.run(&["key", "put", key, "--path", &file.to_string_lossy()]).map(drop)
+    pub fn put_file(&self, key: &str, file: &Path, metadata: &contract::kv::PairMeta) -> Result<()> {
+        // The digest goes along as the key's metadata, as a bulk put's does: without it the
+        // next publish would count the file as changed and upload it again.
+        let metadata = serde_json::to_string(metadata)?;
+        self.run(&["key", "put", key, "--path", &file.to_string_lossy(), "--metadata", &metadata]).map(drop)
     }
 }
 
