@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build kv publish dev test lint actionlint unit e2e size size-split bench bench-check bench-setup bench-report bench-native bench-mail screenshots fuzz soak
+.PHONY: help setup build kv publish dev test lint actionlint unit e2e size size-split bench bench-check bench-setup bench-report bench-native bench-mail bench-photos screenshots fuzz soak
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench-setup - install wrk, which make bench measures with (sudo apt-get install -y wrk)"
 	@echo "make bench-report - BENCHMARKS.md again from the last make bench's results (target/bench/results), measuring nothing"
 	@echo "make bench-native - criterion micro-benchmarks of the core -> BENCHMARKS.md (native section)"
+	@echo "make bench-photos - 20 camera-sized photos processed from cold and again unchanged: time and peak memory -> BENCHMARKS.md"
 	@echo "make fuzz  - the property tests of tests/security.rs with FUZZ_CASES (default 50,000) cases each"
 	@echo "make soak  - 60 s, 64 connections of mixed routes in workerd, must be error-free -> BENCHMARKS.md"
 	@echo "make screenshots - run the end-to-end and browser checks, copy their screenshots to docs/screenshots"
@@ -95,6 +96,11 @@ soak: build
 # D1 rows per mail, written into BENCHMARKS.md (its "Mail delivery" section).
 bench-mail: build
 	BENCH_MAIL_WRITE=1 scripts/bench-mail.sh $${SUBSCRIBERS:-10000}
+
+# 20 camera-sized photos through `newsroom check`, from cold and again with none changed
+# (PHOTOS=N for another count): wall, CPU and peak memory into BENCHMARKS.md ("Photos").
+bench-photos:
+	scripts/bench-photos.sh $${PHOTOS:-20}
 
 # Criterion micro-benchmarks of the core only (also part of `make bench`).
 bench-native:

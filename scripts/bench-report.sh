@@ -255,7 +255,8 @@ records is under `newsroom`):
 # Sections of the current document that other scripts write, whole lines between their
 # markers, as `sed -n '/start/,/end/p'` prints them: the soak (`make soak`), the list pages
 # after stable chunks (written by hand, issue 31), the publish
-# cost (`scripts/publish-cost.sh`) and the mail delivery (`make bench-mail`).
+# cost (`scripts/publish-cost.sh`), the mail delivery (`make bench-mail`) and the photos at
+# publish time (`make bench-photos`).
 def kept(name):
     section = []
     if os.path.exists(current):
@@ -270,7 +271,7 @@ def kept(name):
     return section
 
 soak = kept("soak")
-for other in ("lists", "publish-cost", "mail"):
+for other in ("lists", "publish-cost", "mail", "photos"):
     soak += ([""] if soak and kept(other) else []) + kept(other)
 doc = head + "\n".join(lines) + "\n\n" + native_section() + "\n" + ("\n" + "\n".join(soak) + "\n" if soak else "")
 if outfile == "-":
