@@ -46,6 +46,7 @@ pub fn attach(site: &mut Site, results: &Results) -> Result<(), Vec<Diagnostic>>
     site.releases.retain(|r| !unfinished.contains(&r.slug));
     site.unfinished_drafts.extend(unfinished);
     site.unfinished_drafts.sort();
+    crate::content::sort(&mut site.draft_problems);
     for publisher in site.publishers.values_mut() {
         errors.extend(found.fill(&publisher.path, &mut publisher.photos, &publisher.photo_sources));
         let Some((line, source)) = &publisher.logo_source else { continue };

@@ -55,8 +55,8 @@ pub fn decode(name: &str, data: &[u8]) -> Result<Decoded, PhotoError> {
     if is_animated(format, data) {
         return Err(PhotoError::Animated(name.into()));
     }
-    if format == ImageFormat::Jpeg && jpeg_end(data).is_none() {
-        let why = "the file ends before the image does: it was cut short, copy or export it again";
+    if format == ImageFormat::Jpeg && clean_scans(data).is_none() {
+        let why = "the file ends before the image does, or is damaged: copy or export it again";
         return Err(PhotoError::Undecodable(name.into(), why.into()));
     }
     let mut warnings = Vec::new();
@@ -118,24 +118,60 @@ fn jpeg_components(data: &[u8]) -> Option<u8> {
     frame.contents().get(5).copied()
 }
 
-/// Where a JPEG's image ends: just after its end-of-image marker, or `None` when the file is
-/// cut short. After the first start-of-scan, entropy-coded data escapes every 0xFF, so the
-/// first `FF D9` is the end.
-pub fn jpeg_end(data: &[u8]) -> Option<usize> {
+/// A JPEG's part from its first start-of-scan on, cleaned: application segments and comments
+/// that a progressive JPEG may carry between its scans are dropped, and so is anything after
+/// the end-of-image marker (phones append preview images and depth maps there, with metadata
+/// of their own). `None` when the file is cut short (no end-of-image) or a segment's length
+/// is impossible. In entropy-coded data 0xFF is followed by 0x00, a restart marker or more
+/// 0xFF; anything else is a marker segment with a length.
+pub fn clean_scans(data: &[u8]) -> Option<Vec<u8>> {
     let scan = first_scan(data)?;
-    data.get(scan..)?.windows(2).position(|w| w == [0xFF, 0xD9]).map(|eoi| scan + eoi + 2)
+    let mut out = data[..scan].to_vec();
+    let mut i = scan;
+    while let Some(&byte) = data.get(i) {
+        match (byte, data.get(i + 1).copied()) {
+            (0xFF, Some(0xD9)) => {
+                out.extend([0xFF, 0xD9]);
+                return Some(out);
+            }
+            (0xFF, Some(marker)) if !matches!(marker, 0x00 | 0x01 | 0xD0..=0xD7 | 0xFF) => {
+                let len = data.get(i + 2..i + 4).map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))?;
+                if len < 2 {
+                    return None;
+                }
+                let end = (i + 2 + len).min(data.len());
+                if !matches!(marker, 0xE0..=0xEF | 0xFE) {
+                    out.extend(&data[i..end]);
+                }
+                i = end;
+            }
+            _ => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    None
 }
 
-/// Where a JPEG's first start-of-scan marker is: the headers before it are walked by their
-/// lengths, so no byte inside one is taken for a marker.
-pub fn first_scan(data: &[u8]) -> Option<usize> {
+/// Where a JPEG's first start-of-scan marker is. The headers before it are walked by their
+/// lengths, so no byte inside one is taken for a marker; fill bytes (`FF FF`) and stray bytes
+/// between segments are passed over, as decoders do.
+fn first_scan(data: &[u8]) -> Option<usize> {
     let mut i = 2;
-    while let (Some(&0xFF), Some(&marker)) = (data.get(i), data.get(i + 1)) {
-        if marker == 0xDA {
-            return Some(i);
+    while let (Some(&byte), Some(&marker)) = (data.get(i), data.get(i + 1)) {
+        match (byte, marker) {
+            (0xFF, 0xDA) => return Some(i),
+            (0xFF, 0xFF) | (0xFF, 0x01 | 0xD0..=0xD9) => i += 1 + usize::from(marker != 0xFF),
+            (0xFF, _) => {
+                let len = data.get(i + 2..i + 4).map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))?;
+                if len < 2 {
+                    return None;
+                }
+                i += 2 + len;
+            }
+            _ => i += 1,
         }
-        let len = data.get(i + 2..i + 4).map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))?;
-        i += 2 + len;
     }
     None
 }

@@ -123,10 +123,11 @@ pub enum PhotoError {
     /// An animated GIF, PNG or WebP.
     #[error("`{0}` is an animation; the newsroom publishes still photos: use one frame saved as JPEG or PNG")]
     Animated(String),
-    /// Its full-size copy (turned upright, so written again) is larger than a stored value may be.
+    /// Its full-size copy (written again: turned upright, or a GIF as PNG) is larger than a
+    /// stored value may be.
     #[error(
-        "`{0}` would be {1} bytes at full size once turned upright, more than the {limit} MB a file may be: save it smaller or as JPEG",
-        limit = contract::media::MAX_STORED_BYTES / 1_000_000
+        "`{0}` would be {1} bytes at full size once written again (turned upright, or as PNG), more than the {limit} MiB a file may be: save it smaller or as JPEG",
+        limit = contract::media::MAX_STORED_BYTES / (1024 * 1024)
     )]
     TooLarge(String, usize),
     /// An output could not be written (a bug or an exotic file, never the publisher's fault).

@@ -9,7 +9,7 @@ use img_parts::png::Png;
 use img_parts::webp::WebP;
 use img_parts::{Bytes, ImageICC};
 
-use super::decode::{first_scan, Decoded};
+use super::decode::{clean_scans, Decoded};
 use super::encode::{jpeg, png};
 use super::{output, PhotoError};
 use contract::media::Rendition;
@@ -26,7 +26,11 @@ pub fn original(name: &str, data: &[u8], d: &Decoded) -> Result<(Rendition, Vec<
         ImageFormat::Jpeg if !d.turned => {
             let mut j = Jpeg::from_bytes(bytes).map_err(failed)?;
             j.segments_mut().retain(|s| keep_jpeg_segment(s.marker(), s.contents()));
-            output(name, "jpg", clean_scans(&j.encoder().bytes()), size)
+            let bytes = j.encoder().bytes();
+            // `decode` refused a JPEG whose scans do not end: this one does.
+            let cleaned =
+                clean_scans(&bytes).ok_or_else(|| PhotoError::Encode(name.into(), "no end of image".into()))?;
+            output(name, "jpg", cleaned, size)
         }
         ImageFormat::Png if !d.turned => {
             let mut p = Png::from_bytes(bytes).map_err(failed)?;
@@ -58,39 +62,6 @@ fn keep_jpeg_segment(marker: u8, contents: &[u8]) -> bool {
         0xE0..=0xEF | 0xFE => false,
         _ => true,
     }
-}
-
-/// The part of a JPEG from its first start-of-scan on, cleaned: application segments and
-/// comments that a progressive JPEG may carry between its scans are dropped, and so is
-/// anything after the end-of-image marker (phones append preview images and depth maps
-/// there, with metadata of their own). In entropy-coded data 0xFF is followed by 0x00, a
-/// restart marker or more 0xFF; anything else is a marker segment with a length.
-pub(super) fn clean_scans(data: &[u8]) -> Vec<u8> {
-    let Some(scan) = first_scan(data) else { return data.to_vec() };
-    let mut out = data[..scan].to_vec();
-    let mut i = scan;
-    while let Some(&byte) = data.get(i) {
-        let next = data.get(i + 1).copied();
-        match (byte, next) {
-            (0xFF, Some(0xD9)) => {
-                out.extend([0xFF, 0xD9]);
-                return out;
-            }
-            (0xFF, Some(marker)) if !matches!(marker, 0x00 | 0xD0..=0xD7 | 0xFF) => {
-                let len = data.get(i + 2..i + 4).map_or(0, |l| usize::from(u16::from_be_bytes([l[0], l[1]])));
-                let end = (i + 2 + len).min(data.len());
-                if !matches!(marker, 0xE0..=0xEF | 0xFE) {
-                    out.extend(&data[i..end]);
-                }
-                i = end.max(i + 2);
-            }
-            _ => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// PNG chunks kept: the image itself and what changes how it looks; text (`tEXt`, `zTXt`,

@@ -1,5 +1,5 @@
+use super::decode;
 use super::sample::{camera_jpeg, ARTIST, SECRET, SERIAL};
-use super::strip;
 use super::*;
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -175,9 +175,17 @@ fn segments_between_the_scans_of_a_jpeg_and_anything_after_its_end_are_dropped()
     jpeg.extend(b"Exif\0\0");
     jpeg.extend([0x33, 0xFF, 0xD3, 0x44, 0xFF, 0xC4, 0x00, 0x03, 0x05, 0x55, 0xFF, 0xD9]);
     jpeg.extend(b"\xFF\xE1 trailing Exif SECRET");
-    let cleaned = strip::clean_scans(&jpeg);
+    let cleaned = decode::clean_scans(&jpeg).unwrap_or_else(|| panic!("it ends"));
     let mut wanted = vec![0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 0x01, 0x02];
     wanted.extend([0xFF, 0xDA, 0x00, 0x03, 0x07, 0x11, 0xFF, 0x00, 0x22]);
     wanted.extend([0x33, 0xFF, 0xD3, 0x44, 0xFF, 0xC4, 0x00, 0x03, 0x05, 0x55, 0xFF, 0xD9]);
     assert_eq!(cleaned, wanted);
+    // Fill bytes before a header are passed over; an impossible length or no end is refused.
+    let mut filled = vec![0xFF, 0xD8, 0xFF, 0xFF];
+    filled.extend(&jpeg[2..]);
+    assert!(decode::clean_scans(&filled).is_some_and(|c| c.ends_with(&[0xFF, 0xD9])));
+    let mut impossible = wanted.clone();
+    impossible.splice(17..17, [0xFF, 0xFE, 0x00, 0x01]);
+    assert_eq!(decode::clean_scans(&impossible), None);
+    assert_eq!(decode::clean_scans(&wanted[..wanted.len() - 2]), None, "cut short");
 }

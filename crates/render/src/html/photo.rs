@@ -38,7 +38,9 @@ pub fn picture(i: &Image, first: bool) -> Markup {
     };
     html! {
         picture {
-            source type="image/webp" srcset=(srcset(i, "image/webp")) sizes=(SIZES);
+            // A long strip has no WebP (libwebp stops at 16,383 pixels a side).
+            @let webp = srcset(i, "image/webp");
+            @if !webp.is_empty() { source type="image/webp" srcset=(webp) sizes=(SIZES); }
             img src=(fallback) srcset=(srcset(i, "image/jpeg")) sizes=(SIZES) width=(i.width) height=(i.height)
                 alt=(i.alt) decoding="async" loading=(loading);
         }
