@@ -530,16 +530,17 @@ fn enter_newsroom() -> Result<()> {
 
 /// Loads and checks the content tree; problems are printed and the site is `None`.
 fn checked(content: &Path, diagnostics: Diagnostics) -> Result<Option<Site>> {
-    checked_to(content, diagnostics, &mut std::io::stdout())
+    checked_to(content, diagnostics, false)
 }
 
-/// [`checked`], the problems written to `out` (stderr for a command whose stdout is its answer).
-fn checked_to(content: &Path, diagnostics: Diagnostics, out: &mut dyn std::io::Write) -> Result<Option<Site>> {
+/// [`checked`], the problems written to stderr with `to_stderr` (a command whose stdout is
+/// its answer).
+fn checked_to(content: &Path, diagnostics: Diagnostics, to_stderr: bool) -> Result<Option<Site>> {
     let loaded = files::load(content)?;
     let (count, warned) = (loaded.diagnostics.len(), loaded.warnings.len());
     if count > 0 || warned > 0 || diagnostics.format == Format::Json {
         let (format, color) = (diagnostics.format, diagnostics.color);
-        report::print(&loaded.diagnostics, &loaded.warnings, &loaded.texts, format, color, out);
+        report::print(&loaded.diagnostics, &loaded.warnings, &loaded.texts, format, color, to_stderr);
     }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if count > 0 {

@@ -17,7 +17,7 @@ pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Re
         preview::MAX_VALID_DAYS * 24
     );
     // Its stdout is the link alone (scripts take it): problems and warnings go to stderr.
-    let Some(site) = checked_to(content, Diagnostics::default(), &mut std::io::stderr())? else {
+    let Some(site) = checked_to(content, Diagnostics::default(), true)? else {
         return Ok(ExitCode::from(1));
     };
     let release = site.releases.iter().find(|r| r.slug == slug);

@@ -35,13 +35,12 @@ pub enum Color {
 }
 
 impl Color {
-    /// Resolves `auto` against the terminal and `NO_COLOR`.
-    pub fn enabled(self) -> bool {
-        use std::io::IsTerminal;
+    /// Resolves `auto` against `NO_COLOR` and whether the output, `terminal`, is a terminal.
+    pub fn enabled(self, terminal: bool) -> bool {
         match self {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+            Color::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
         }
     }
 }
@@ -155,16 +154,22 @@ fn whole_line(line: &str) -> Range<usize> {
 }
 
 /// Writes the errors `diags` and the `warnings` (problems of drafts, photos worth a warning,
-/// which block nothing) in `format` to `out` (stdout, or stderr where stdout is a command's
-/// answer, as `preview`'s link is); `texts` are the files' contents by path.
+/// which block nothing) in `format` to stdout, or to stderr where stdout is a command's
+/// answer (`to_stderr`, as for `preview`'s link); `texts` are the files' contents by path.
 pub fn print(
     diags: &[Diagnostic],
     warnings: &[Diagnostic],
     texts: &BTreeMap<String, String>,
     format: Format,
     color: Color,
-    out: &mut dyn std::io::Write,
+    to_stderr: bool,
 ) {
+    use std::io::IsTerminal;
+    let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());
+    let (out, terminal): (&mut dyn std::io::Write, bool) = match to_stderr {
+        true => (&mut stderr, std::io::stderr().is_terminal()),
+        false => (&mut stdout, std::io::stdout().is_terminal()),
+    };
     let locate_all = |ds: &[Diagnostic]| -> Vec<Located> {
         ds.iter().map(|d| locate(d, texts.get(&d.path).map(String::as_str))).collect()
     };
@@ -178,7 +183,7 @@ pub fn print(
             .chain(warned.iter().map(short_warning))
             .try_for_each(|line| writeln!(out, "{line}")),
         Format::Human => {
-            let renderer = if color.enabled() { Renderer::styled() } else { Renderer::plain() };
+            let renderer = if color.enabled(terminal) { Renderer::styled() } else { Renderer::plain() };
             let errors = errors.iter().zip(diags).map(|(l, d)| (l, d, Level::ERROR));
             let warned = warned.iter().zip(warnings).map(|(l, d)| (l, d, Level::WARNING));
             errors.chain(warned).try_for_each(|(l, d, level)| {
