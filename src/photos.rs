@@ -4,7 +4,8 @@
 //!
 //! The cache lives in `.newsroom-cache/photos/` beside the content folder (or under
 //! `$NEWSROOM_CACHE`): one folder per photo holding `photo.json` and the output files. A
-//! folder that cannot be read back whole is a miss, and the photo is processed again.
+//! folder that cannot be read back whole is a miss, and the photo is processed again; the
+//! folders of photos the content no longer names, and of older recipes, are removed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -44,6 +45,8 @@ pub fn process(site: &Site, cache: &Path) -> (Results, Counts) {
             None => todo.push((path, &file.data, entry)),
         }
     }
+    let keep: Vec<String> = photo::wanted(site).values().map(|file| hex_sha256(&file.data)).collect();
+    prune(cache, &keep);
     let counts = Counts { processed: todo.len(), cached: results.len() };
     let inputs: Vec<(&str, &[u8])> = todo.iter().map(|(path, data, _)| (*path, *data)).collect();
     for ((path, _, entry), result) in todo.iter().zip(photo::process_all(&inputs)) {
@@ -56,6 +59,25 @@ pub fn process(site: &Site, cache: &Path) -> (Results, Counts) {
         results.insert((*path).to_string(), result);
     }
     (results, counts)
+}
+
+/// Removes what the content no longer needs from `cache`: other recipes' folders and the
+/// entries of photos no file is now (a cache restored in CI keeps only what is used). A
+/// folder that cannot be removed is left: the cache is never worth failing a publish for.
+fn prune(cache: &Path, keep: &[String]) {
+    let Ok(recipes) = fs::read_dir(cache) else { return };
+    for recipe in recipes.flatten() {
+        let path = recipe.path();
+        if recipe.file_name() != photo::RECIPE {
+            let _ = fs::remove_dir_all(&path);
+            continue;
+        }
+        for entry in fs::read_dir(&path).into_iter().flatten().flatten() {
+            if !keep.iter().any(|k| entry.file_name() == k.as_str()) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
 }
 
 fn read_entry(dir: &Path) -> Option<Processed> {

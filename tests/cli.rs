@@ -506,6 +506,14 @@ fn photos_are_processed_once_stripped_before_upload_and_bad_ones_blamed_on_their
     );
     let second = newsroom(&["check", "content"], root);
     assert!(stderr(&second).contains("photos: 0 processed, 1 unchanged"), "{}", stderr(&second));
+    let entries = |root: &Path| {
+        fs::read_dir(root.join(".newsroom-cache/photos"))
+            .expect("cache")
+            .flatten()
+            .flat_map(|r| fs::read_dir(r.path()).expect("recipe"))
+            .count()
+    };
+    assert_eq!(entries(root), 1);
     // What a publish would upload: the processed files only, none with EXIF.
     let built = newsroom(&["build", "content", "--out", "out"], root);
     assert!(built.status.success(), "{}", stderr(&built));
@@ -519,6 +527,11 @@ fn photos_are_processed_once_stripped_before_upload_and_bad_ones_blamed_on_their
         let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&data));
         assert!(exif.is_err(), "{} has EXIF", file.display());
     }
+    // A changed photo is processed again, and the old one's entry leaves the cache.
+    write(root, "content/media/kuvat/kuva.jpg", &publish::photo::sample::camera_jpeg(700, 500, 1, 2));
+    let third = newsroom(&["check", "content"], root);
+    assert!(stderr(&third).contains("photos: 1 processed, 0 unchanged"), "{}", stderr(&third));
+    assert_eq!(entries(root), 1, "only what the content names is kept");
     // A HEIC photo is refused at the line that names it, and nothing is written.
     write(root, "content/media/IMG_1234.HEIC", b"....ftypheic....");
     let heic = release.replace("kuvat/kuva.jpg", "IMG_1234.HEIC");
