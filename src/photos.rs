@@ -36,8 +36,11 @@ pub fn cache_dir(content: &Path) -> PathBuf {
 pub fn process(site: &Site, cache: &Path) -> (Results, Counts) {
     let mut results = Results::new();
     let mut todo: Vec<(&str, &[u8], PathBuf)> = Vec::new();
+    let mut keep: Vec<String> = Vec::new();
     for (path, file) in photo::wanted(site) {
-        let entry = cache.join(photo::RECIPE).join(hex_sha256(&file.data));
+        let hash = hex_sha256(&file.data);
+        let entry = cache.join(photo::RECIPE).join(&hash);
+        keep.push(hash);
         match read_entry(&entry) {
             Some(hit) => {
                 results.insert(path.to_string(), Ok(hit));
@@ -45,7 +48,6 @@ pub fn process(site: &Site, cache: &Path) -> (Results, Counts) {
             None => todo.push((path, &file.data, entry)),
         }
     }
-    let keep: Vec<String> = photo::wanted(site).values().map(|file| hex_sha256(&file.data)).collect();
     prune(cache, &keep);
     let counts = Counts { processed: todo.len(), cached: results.len() };
     let inputs: Vec<(&str, &[u8])> = todo.iter().map(|(path, data, _)| (*path, *data)).collect();

@@ -104,8 +104,8 @@ pub struct Labels {
     pub from_release: &'static str,
     /// "Logo" and "Photo" (of the publisher's own media in the bank).
     pub own_media: [&'static str; 2],
-    /// The decimal separator of sizes (`3,1 Mt`), and the units kB and MB.
-    pub size_units: (char, &'static str, &'static str),
+    /// The decimal separator of sizes (`3,1 Mt`), and the units B, kB and MB.
+    pub size_units: crate::media::SizeUnits,
     /// The thousands separator of pixel counts (`4 000`: a no-break space in Finnish).
     pub thousands: char,
 }
@@ -160,7 +160,7 @@ const FI: Labels = Labels {
     media_bank_lead: "Julkaisijan kuvat ja liitteet, vapaasti median käytettävissä käyttöehtojen mukaan. Uusimmat ensin.",
     from_release: "Tiedotteesta",
     own_media: ["Logo", "Kuva"],
-    size_units: (',', "kt", "Mt"),
+    size_units: (',', "t", "kt", "Mt"),
     thousands: '\u{a0}',
 };
 
@@ -214,7 +214,7 @@ const SV: Labels = Labels {
     media_bank_lead: "Utgivarens bilder och bilagor, fritt tillgängliga för medierna enligt användningsvillkoren. De nyaste först.",
     from_release: "Ur meddelandet",
     own_media: ["Logotyp", "Bild"],
-    size_units: (',', "kB", "MB"),
+    size_units: (',', "B", "kB", "MB"),
     thousands: '\u{a0}',
 };
 
@@ -268,7 +268,7 @@ const EN: Labels = Labels {
     media_bank_lead: "The publisher's photos and attachments, free for media use under their terms. Newest first.",
     from_release: "From the release",
     own_media: ["Logo", "Photo"],
-    size_units: ('.', "kB", "MB"),
+    size_units: crate::media::ENGLISH_SIZES,
     thousands: ',',
 };
 
@@ -282,15 +282,10 @@ pub fn labels(lang: &str) -> &'static Labels {
 }
 
 impl Labels {
-    /// A file size as people read it: `120 kt`, `3,1 Mt` (`3.1 MB` in English).
+    /// A file size as people read it: `120 kt`, `3,1 Mt` (`3.1 MB` in English, as
+    /// [`crate::media::human_size`] writes it).
     pub fn file_size(&self, bytes: u64) -> String {
-        let (point, kb, mb) = self.size_units;
-        match bytes {
-            b if b < 1000 => format!("1 {kb}"),
-            b if b < 1_000_000 => format!("{} {kb}", b.div_ceil(1000)),
-            // Integer arithmetic: float formatting would add kilobytes to the wasm.
-            b => format!("{}{point}{} {mb}", b / 1_000_000, (b % 1_000_000) / 100_000),
-        }
+        crate::media::size_in(bytes, self.size_units)
     }
 
     /// A number with thousands grouped: `4 000`, `4,000`.

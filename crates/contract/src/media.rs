@@ -134,11 +134,22 @@ pub fn key(name: &str) -> String {
 
 /// Human size for links: `120 kB`, `1.4 MB`.
 pub fn human_size(bytes: u64) -> String {
+    size_in(bytes, ENGLISH_SIZES)
+}
+
+/// How a language writes sizes: its decimal separator and its units for B, kB and MB.
+pub type SizeUnits = (char, &'static str, &'static str, &'static str);
+
+/// English: `999 B`, `120 kB`, `1.4 MB`.
+pub const ENGLISH_SIZES: SizeUnits = ('.', "B", "kB", "MB");
+
+/// `bytes` in `units`: whole bytes below 1 kB, kilobytes rounded up, megabytes to a tenth.
+pub fn size_in(bytes: u64, (point, b, kb, mb): SizeUnits) -> String {
     match bytes {
-        b if b < 1000 => format!("{b} B"),
-        b if b < 1_000_000 => format!("{} kB", b.div_ceil(1000)),
+        n if n < 1000 => format!("{n} {b}"),
+        n if n < 1_000_000 => format!("{} {kb}", n.div_ceil(1000)),
         // Integer arithmetic: float formatting would add kilobytes to the wasm.
-        b => format!("{}.{} MB", b / 1_000_000, (b % 1_000_000) / 100_000),
+        n => format!("{}{point}{} {mb}", n / 1_000_000, (n % 1_000_000) / 100_000),
     }
 }
 
