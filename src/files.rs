@@ -28,6 +28,7 @@ pub fn load(content: &Path) -> Result<Loaded> {
     let progress = progress_bar();
     let publishers = read_texts(&list(&content.join("publishers"), "toml")?, &mut diagnostics, &progress)?;
     let releases = read_texts(&list(&content.join("releases"), "md")?, &mut diagnostics, &progress)?;
+    let mut strays = stray_files(&content.join("releases"))?;
     if releases.is_empty() && publishers.is_empty() && diagnostics.is_empty() {
         anyhow::bail!("{} holds no publishers/*.toml or releases/**/*.md", content.display());
     }
@@ -57,8 +58,12 @@ pub fn load(content: &Path) -> Result<Loaded> {
     publish::content::sort(&mut diagnostics);
     let texts = publishers.into_iter().chain(releases).map(|f| (f.path, f.text)).collect();
     let site = site.filter(|_| diagnostics.is_empty());
-    let warnings =
-        site.as_ref().map(|s| s.draft_problems.iter().chain(&s.photo_warnings).cloned().collect()).unwrap_or_default();
+    let mut warnings: Vec<Diagnostic> = site
+        .as_ref()
+        .map(|s| s.draft_problems.iter().chain(&s.photo_warnings).chain(&s.warnings).cloned().collect())
+        .unwrap_or_default();
+    warnings.append(&mut strays);
+    publish::content::sort(&mut warnings);
     Ok(Loaded { site, diagnostics, warnings, texts, photos })
 }
 
@@ -123,7 +128,13 @@ fn read_media(dir: &Path) -> Result<Vec<SourceMedia>> {
         let shown = path.display().to_string();
         let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         let limit = contract::media::limit_of(&name);
+        if publish::content::is_os_junk(&name) {
+            continue;
+        }
         if contract::media::type_of(&name).is_none() {
+            // Never read: the core names it if a release uses it, and warns if none does.
+            let why = format!("`{name}` is not a file type the newsroom publishes");
+            out.push(SourceMedia { path: shown, name, data: Vec::new(), unread: Some(why) });
             continue;
         }
         if size > limit as u64 {
@@ -133,6 +144,29 @@ fn read_media(dir: &Path) -> Result<Vec<SourceMedia>> {
         }
         let data = fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
         out.push(SourceMedia { path: shown, name, data, unread: None });
+    }
+    Ok(out)
+}
+
+/// A warning for each file under `content/releases/` that is not read: only `.md` files are
+/// releases (`.MD` too), and a release saved as `.txt`, `.markdown` or `.docx` would
+/// otherwise be skipped without a word. The template (`*.example`) and the operating
+/// system's own files are left alone.
+fn stray_files(dir: &Path) -> Result<Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    for path in list(dir, "")? {
+        let shown = path.display().to_string();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let is_release = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        if is_release || publish::content::is_os_junk(&name) || name.ends_with(".example") {
+            continue;
+        }
+        let stem = name.split('.').next().unwrap_or(&name);
+        let message = format!(
+            "`{name}` is not read: only files ending in `.md` are releases (rename it to `{stem}.md` if it is one, \
+             or move it out of content/releases/)"
+        );
+        out.push(Diagnostic { path: shown, line: 1, message });
     }
     Ok(out)
 }
@@ -150,7 +184,7 @@ fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
             let path = entry.with_context(|| format!("cannot list {}", d.display()))?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if ext.is_empty() || path.extension().is_some_and(|e| e == ext) {
+            } else if ext.is_empty() || path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
                 out.push(path);
             }
         }

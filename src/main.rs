@@ -12,6 +12,7 @@ mod report;
 mod scaffold;
 mod settings;
 mod subscribers;
+mod timing;
 mod upload;
 mod wrangler;
 
@@ -142,9 +143,14 @@ enum Command {
         after_help = "Examples:\n  newsroom check\n  newsroom check --format short\n  newsroom check --format json > problems.json"
     )]
     Check {
-        /// The content folder (holding `publishers/`, `releases/` and `media/`).
+        /// The content folder (holding `publishers/`, `releases/` and `media/`), or a file in it
+        /// (the whole folder is checked: a release is checked with its publisher and translations).
         #[arg(default_value = "content")]
         content: PathBuf,
+        /// Timing warnings are errors: translations going live at different moments (the
+        /// workflows use it).
+        #[arg(long)]
+        strict: bool,
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
@@ -226,6 +232,13 @@ enum Command {
         /// answers 404, not 410 with its title, once caches expire. Repeatable.
         #[arg(long, value_name = "SLUG")]
         purge: Vec<String>,
+        /// Timing warnings are errors: a new release dated more than a day back, translations
+        /// going live at different moments (the workflows use it).
+        #[arg(long)]
+        strict: bool,
+        /// With --dry-run: also list every storage key that would be written or deleted.
+        #[arg(long, requires = "dry_run")]
+        keys: bool,
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
@@ -364,13 +377,16 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::New { publisher, title, kind, content } => new_release(&content, &publisher, &title, &kind),
-        Command::Check { content, diagnostics } => Ok(match checked(&content, diagnostics)? {
-            Some(site) => {
-                eprintln!("ok: {} publishers, {} releases", site.publishers.len(), site.releases.len());
-                ExitCode::SUCCESS
-            }
-            None => ExitCode::from(1),
-        }),
+        Command::Check { content, strict, diagnostics } => {
+            let content = content_folder(&content)?;
+            Ok(match checked(&content, diagnostics)? {
+                Some(site) if timing::check(&site, None, diagnostics, strict)? => {
+                    eprintln!("ok: {} publishers, {} releases", site.publishers.len(), site.releases.len());
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(1),
+            })
+        }
         Command::Build { content, out, previous, env, purge, deployment, diagnostics } => {
             let config = deployment.config(env.as_deref(), &[])?;
             let previous = previous.as_deref().map(read_manifest).transpose()?;
@@ -399,6 +415,8 @@ fn run(command: Command) -> Result<ExitCode> {
             websub_hub,
             base_url,
             purge,
+            strict,
+            keys,
             diagnostics,
         } => {
             let flags = [("WEBSUB_HUB", websub_hub.as_deref()), ("BASE_URL", base_url.as_deref())];
@@ -410,9 +428,19 @@ fn run(command: Command) -> Result<ExitCode> {
             // The target is checked before anything is touched, upload files included.
             let kv = namespace.kv()?;
             upload::clear_uploads(&out)?;
-            let how = upload::Publish { out, dry_run, extra, stop_after, config, pause_before_deletions, purge };
-            upload::publish(&site, &kv, &how)?;
-            Ok(ExitCode::SUCCESS)
+            let how = upload::Publish {
+                out,
+                dry_run,
+                extra,
+                stop_after,
+                config,
+                pause_before_deletions,
+                purge,
+                strict,
+                keys,
+                diagnostics,
+            };
+            upload::publish(&site, &kv, &how)
         }
         Command::Subscribers { action, database } => {
             subscribers::run(&action, &database.database()?)?;
@@ -437,7 +465,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let Some(site) = checked(&content, diagnostics)? else {
                 return Ok(ExitCode::from(1));
             };
-            upload::status(&site, &namespace.kv()?, &config)?;
+            upload::status(&site, &namespace.kv()?, &config, diagnostics)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Preview { slug, content, hours, base_url, env, deployment } => {
@@ -495,6 +523,31 @@ fn new_release(content: &Path, publisher: &str, title: &str, kind: &str) -> Resu
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The content folder a path names: itself, or for a file (`content/releases/x.md`) the
+/// nearest folder above it holding `publishers/` or `releases/`, with a note saying so.
+fn content_folder(path: &Path) -> Result<PathBuf> {
+    if !path.is_file() {
+        return Ok(path.to_path_buf());
+    }
+    let is_content = |dir: &Path| dir.join("publishers").is_dir() || dir.join("releases").is_dir();
+    match path.ancestors().skip(1).find(|dir| is_content(dir)) {
+        Some(dir) => {
+            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+            eprintln!(
+                "note: checking all of {}, where {} is: a release is checked with its publisher and translations",
+                dir.display(),
+                path.display()
+            );
+            Ok(dir.to_path_buf())
+        }
+        None => anyhow::bail!(
+            "{} is not in a content folder (one holding publishers/ and releases/): run `newsroom check` in the \
+             newsroom's folder",
+            path.display()
+        ),
+    }
 }
 
 /// Reads a previous build manifest; a missing or foreign one stops the build (exit 2).

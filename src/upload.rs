@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use contract::config::Config;
@@ -32,6 +33,12 @@ pub struct Publish {
     pub pause_before_deletions: Option<PathBuf>,
     /// Removed releases whose tombstones to delete (`--purge`).
     pub purge: Vec<String>,
+    /// Timing warnings stop the publish (`--strict`).
+    pub strict: bool,
+    /// With `dry_run`: list every key too.
+    pub keys: bool,
+    /// How timing problems are shown.
+    pub diagnostics: crate::Diagnostics,
 }
 
 /// The build of `site` for `kv`, with what the namespace holds now.
@@ -63,11 +70,16 @@ fn plan(site: &Site, kv: &Kv, config: &Config, purge: &[String]) -> Result<Plan>
     Ok(Plan { records, media, comparison, deletions, previous })
 }
 
-/// Uploads what changed; every stage completes before the next starts.
-pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
+/// Uploads what changed; every stage completes before the next starts. Exit 1 (nothing
+/// uploaded) for a timing problem ([`crate::timing`]).
+pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<ExitCode> {
     let Plan { records, media, comparison, deletions, previous } = plan(site, kv, &how.config, &how.purge)?;
-    write_records(&how.out, &records, &media)?;
     let c = &comparison;
+    let known = crate::timing::known(c, previous.as_ref(), &how.purge);
+    if !crate::timing::check(site, Some(&known), how.diagnostics, how.strict)? {
+        return Ok(ExitCode::from(1));
+    }
+    write_records(&how.out, &records, &media)?;
     eprintln!(
         "{}: {} keys new, {} changed, {} unchanged; {} to delete",
         where_(kv),
@@ -77,11 +89,18 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
         deletions.len()
     );
     if how.dry_run {
-        c.new.iter().for_each(|k| println!("new      {k}"));
-        c.changed.iter().for_each(|k| println!("changed  {k}"));
-        deletions.iter().for_each(|k| println!("delete   {k}"));
-        eprintln!("dry run: nothing uploaded");
-        return Ok(());
+        if how.keys {
+            c.new.iter().for_each(|k| println!("new      {k}"));
+            c.changed.iter().for_each(|k| println!("changed  {k}"));
+            deletions.iter().for_each(|k| println!("delete   {k}"));
+        }
+        let releases = known.new.len() + known.changed.len();
+        eprintln!(
+            "dry run: nothing uploaded; {releases} release{} would change{}",
+            if releases == 1 { "" } else { "s" },
+            if how.keys { "" } else { " (`--keys` lists every storage key)" }
+        );
+        return Ok(ExitCode::SUCCESS);
     }
     let pending = |pairs: &[KvPair]| -> Vec<KvPair> { pairs.iter().filter(|p| c.needs_upload(p)).cloned().collect() };
     let stop = |stage: &str| {
@@ -93,11 +112,11 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
     };
     upload_media(kv, &how.out, &records, &pending(&media))?;
     if stop("media") {
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     upload(kv, &how.out, "releases", &pending(&records.releases))?;
     if stop("releases") {
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     upload(kv, &how.out, "indexes", &pending(&records.indexes))?;
     for file in &how.extra {
@@ -105,7 +124,7 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
         kv.bulk_put(file)?;
     }
     if stop("indexes") {
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     if let Some(resume) = &how.pause_before_deletions {
         pause_until(resume)?;
@@ -120,7 +139,7 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
         kv.bulk_delete(&file)?;
     }
     if stop("deletions") {
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     // Last: until the new manifest is up, running this again repeats every step.
     still_current(kv, previous.as_ref())?;
@@ -135,7 +154,7 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<()> {
         .collect();
     let public = publish::websub::public_changes(&changed, &site.releases, &cancelled, crate::preview::now()?);
     notify_hub(&how.config, public.into_iter());
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Tells the WebSub hub (`WEBSUB_HUB`) about every feed this publish changed with something
@@ -217,9 +236,9 @@ fn upload_media(kv: &Kv, out: &Path, records: &Records, pending: &[KvPair]) -> R
 }
 
 /// Lists what `content/` would change in the namespace, like `git status`.
-pub fn status(site: &Site, kv: &Kv, config: &Config) -> Result<()> {
-    print_drafts_and_scheduled(site, crate::preview::now()?);
-    let Plan { comparison: c, .. } = plan(site, kv, config, &[])?;
+pub fn status(site: &Site, kv: &Kv, config: &Config, diagnostics: crate::Diagnostics) -> Result<()> {
+    let Plan { comparison: c, previous, .. } = plan(site, kv, config, &[])?;
+    crate::timing::check(site, Some(&crate::timing::known(&c, previous.as_ref(), &[])), diagnostics, false)?;
     c.new.iter().for_each(|k| println!("new      {k}"));
     c.changed.iter().for_each(|k| println!("changed  {k}"));
     c.stale.iter().for_each(|k| println!("stale    {k}"));
@@ -228,7 +247,7 @@ pub fn status(site: &Site, kv: &Kv, config: &Config) -> Result<()> {
     } else {
         let releases = |keys: &[String]| keys.iter().filter(|k| k.starts_with("release:")).count();
         eprintln!(
-            "releases: {} new, {} changed, {} stale (removed from content/; publishing turns them into 410 Gone)",
+            "releases: {} new, {} changed, {} stale (removed from content/: see `timing` above for what each address will answer)",
             releases(&c.new),
             releases(&c.changed),
             releases(&c.stale)
@@ -243,24 +262,6 @@ pub fn status(site: &Site, kv: &Kv, config: &Config) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// What `content/` holds that readers do not see yet, on stderr: drafts (never published;
-/// unfinished ones too) and scheduled releases with the moment they go live, in their
-/// publisher's time zone.
-fn print_drafts_and_scheduled(site: &Site, now: chrono::DateTime<chrono::Utc>) {
-    let mut drafts: Vec<String> = site.releases.iter().filter(|r| r.draft).map(|r| format!("`{}`", r.slug)).collect();
-    drafts.extend(site.unfinished_drafts.iter().map(|slug| format!("`{slug}` (unfinished)")));
-    if !drafts.is_empty() {
-        eprintln!("drafts, never published: {}", drafts.join(", "));
-    }
-    let mut scheduled: Vec<&publish::content::Release> =
-        site.releases.iter().filter(|r| !r.draft && r.published.at > now).collect();
-    scheduled.sort_by_key(|r| r.published.at);
-    for r in scheduled {
-        let zone = site.publishers.get(&r.publisher).map_or("", |p| p.zone.name());
-        eprintln!("scheduled: `{}` goes live {} ({zone})", r.slug, contract::time::display(&r.published));
-    }
 }
 
 fn where_(kv: &Kv) -> String {

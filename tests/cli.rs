@@ -52,7 +52,7 @@ fn every_problem_is_reported_with_path_and_line_and_nothing_is_written() {
                 "content/releases/Bad Name.md:1:1: file name `Bad Name.md` does not give a valid slug: use lowercase a-z, 0-9 and single hyphens (e.g. `bad-name.md`)",
                 "content/releases/a.md:6:1: unknown field `keyword` (did you mean `keywords`?)",
                 "content/releases/b.md:3:14: unknown publisher `nobody`; known: testi",
-                "content/releases/b.md:4:17: `eilen` is not a time: use RFC 3339 (2025-06-25T10:02:11+03:00), a local time (2025-06-25T10:02:11) or a date (2025-06-25)",
+                "content/releases/b.md:4:17: `eilen` is not a time: write a local time such as 2025-06-25T10:02:00, \"2025-06-25 10:02\" or \"25.6.2025 klo 10.02\", a date such as 2025-06-25, or a time with its offset (2025-06-25T10:02:11+03:00)",
                 "content/releases/latin1.md:2:1: the file is not valid UTF-8",
                 "content/releases/sub/a.md:1:1: duplicate slug `a`: content/releases/a.md has the same file name",
             ],
@@ -539,6 +539,9 @@ fn photos_are_processed_once_stripped_before_upload_and_bad_ones_blamed_on_their
     let refused = newsroom(&["check", "content", "--format", "short"], root);
     assert_eq!(refused.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&refused.stdout);
-    assert!(stdout.starts_with("content/releases/a.md:7:9: `images[0]`: `IMG_1234.HEIC`"), "the `file` line: {stdout}");
+    assert!(
+        stdout.starts_with("content/releases/a.md:7:9: the first image: `IMG_1234.HEIC`"),
+        "the `file` line: {stdout}"
+    );
     assert!(stdout.contains("is a HEIC/HEIF photo") && stdout.contains("save it as JPEG"), "{stdout}");
 }

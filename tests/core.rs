@@ -1067,10 +1067,13 @@ mod media {
     #[test]
     fn check_refuses_missing_alt_missing_files_wrong_types_and_unusable_photos() {
         let cases = [
-            ("[[images]]\nfile = \"kuva.jpg\"", "`images[0]`: missing `alt`"),
-            ("[[images]]\nfile = \"nowhere.png\"\nalt = \"A\"", "`images[0]`: `nowhere.png` is not in content/media/"),
-            ("[[images]]\nfile = \"liite.pdf\"\nalt = \"A\"", "`images[0]`: `liite.pdf` is not an image"),
-            ("[[images]]\nfile = \"evil.svg\"\nalt = \"A\"", "`images[0]`: `evil.svg` is not an image"),
+            ("[[images]]\nfile = \"kuva.jpg\"", "the first image: missing `alt`"),
+            (
+                "[[images]]\nfile = \"nowhere.png\"\nalt = \"A\"",
+                "the first image: `nowhere.png` is not in content/media/",
+            ),
+            ("[[images]]\nfile = \"liite.pdf\"\nalt = \"A\"", "the first image: `liite.pdf` is not an image"),
+            ("[[images]]\nfile = \"evil.svg\"\nalt = \"A\"", "the first image: `evil.svg` is not an image"),
             (
                 "[[images]]\nfile = \"IMG_1234.HEIC\"\nalt = \"A\"",
                 "is a HEIC/HEIF photo, which browsers cannot show: save it as JPEG",
@@ -1079,14 +1082,31 @@ mod media {
                 "[[images]]\nfile = \"rikki.jpg\"\nalt = \"A\"",
                 "`rikki.jpg` cannot be read as a JPEG, PNG, WebP or GIF image",
             ),
-            ("[[attachments]]\nfile = \"kuva.jpg\"\ntitle = \"T\"", "`attachments[0]`: `kuva.jpg` is not a PDF"),
+            ("[[attachments]]\nfile = \"kuva.jpg\"\ntitle = \"T\"", "the first attachment: `kuva.jpg` is not a PDF"),
             (
                 "[[images]]\nfile = \"kuva.jpg\"\nalt = \"A\"\ncredits = \"x\"",
-                "unknown field `credits` (did you mean `credit`?)",
+                ":9: the first image: unknown field `credits` (did you mean `credit`?)",
+            ),
+            // A misspelt required field is said once, at the line written, not as missing.
+            (
+                "[[images]]\nfile = \"kuva.jpg\"\nalt_text = \"A\"",
+                ":8: the first image: unknown field `alt_text` (did you mean `alt`?)",
+            ),
+            (
+                "[[images]]\nfile = \"kuva.jpg\"\nkuvaus = \"A\"",
+                ":8: the first image: unknown field `kuvaus` (did you mean `alt`?)",
+            ),
+            (
+                "[[images]]\nfile = \"kuva.jpg\"\nalt = \"A\"\nkuvaaja = \"Kuva: X\"",
+                ":9: the first image: unknown field `kuvaaja` (did you mean `credit`?)",
+            ),
+            (
+                "[[images]]\nfile = \"kuva.jpg\"\nalt = \"A\"\n\n[[images]]\nfile = \"kuva.jpg\"\nalt = \"\"",
+                ":12: the second image: `alt` is empty",
             ),
             (
                 "[[images]]\nfile = \"kuva.jpg\"\nalt = \"A\"\nlicense_url = \"https://example.fi/ehdot\"",
-                "`license_url` needs `license`",
+                ":9: the first image: `license_url` needs `license`",
             ),
         ];
         let photo = photo();
@@ -1101,7 +1121,8 @@ mod media {
             let errors = load(front, &files).expect_err(front);
             let shown: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
             assert_eq!(shown.len(), 1, "{shown:?}");
-            assert!(shown[0].starts_with("content/releases/fixture-media.md:6: "), "{shown:?}");
+            let line = if wanted.starts_with(':') { "" } else { ":6: " };
+            assert!(shown[0].starts_with(&format!("content/releases/fixture-media.md{line}")), "{shown:?}");
             assert!(shown[0].contains(wanted), "{shown:?} should say {wanted}");
         }
         // Files no release names block nothing, whatever they are.

@@ -1506,7 +1506,14 @@ fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
         stdout.lines().all(|l| l.starts_with("new ")) && stdout.contains("new      release:2025-06-25-konttisairaala")
     );
     let (stdout, stderr) = publish(&["--dry-run"]);
-    assert!(stderr.contains("dry run: nothing uploaded") && stdout.contains("new      build:manifest"), "{stderr}");
+    assert!(stderr.contains("dry run: nothing uploaded; 7 releases would change"), "{stderr}");
+    assert!(
+        stderr.contains("  new      2025-06-25-konttisairaala: public now (dated 25.6.2025 10:02 EEST)"),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty(), "storage keys only with --keys: {stdout}");
+    let (stdout, _) = publish(&["--dry-run", "--keys"]);
+    assert!(stdout.contains("new      build:manifest"), "{stdout}");
     assert!(status().0.contains("new      release:"), "a dry run uploads nothing");
     assert!(taken().is_empty(), "a dry run pings nothing");
     let (_, stderr) = publish(&[]);

@@ -9,7 +9,7 @@ use crate::model::{Precision, Timestamp};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeError {
     /// Not one of the accepted shapes.
-    #[error("`{0}` is not a time: use RFC 3339 (2025-06-25T10:02:11+03:00), a local time (2025-06-25T10:02:11) or a date (2025-06-25)")]
+    #[error("`{0}` is not a time: write a local time such as 2025-06-25T10:02:00, \"2025-06-25 10:02\" or \"25.6.2025 klo 10.02\", a date such as 2025-06-25, or a time with its offset (2025-06-25T10:02:11+03:00)")]
     Syntax(String),
     /// A local time that the clock skips when summer time starts.
     #[error("`{0}` does not exist in {1} (the clock skips it when summer time starts); give an explicit offset")]
@@ -55,12 +55,19 @@ fn any_shape(text: &str) -> Result<Shape, TimeError> {
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(Shape::Absolute(at));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    // ISO with or without seconds, with `T` or a space; and the Finnish and Swedish way,
+    // `10.12.2026 klo 10.00` (`kl.` in Swedish), with `.` or `:` in the time.
+    let finnish = text.replacen(" klo ", " ", 1).replacen(" kl. ", " ", 1).replacen(" kl ", " ", 1);
+    let iso = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"];
+    let local = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M"];
+    let candidates = iso.iter().map(|f| (text, *f)).chain(local.iter().map(|f| (finnish.as_str(), *f)));
+    for (text, format) in candidates {
         if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
             return Ok(Shape::Local(local, Precision::Second));
         }
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%Y"))
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|midnight| Shape::Local(midnight, Precision::Day))
@@ -153,6 +160,30 @@ mod tests {
         assert!(parse_shape("1000-01-01").is_ok() && parse_shape("9999-12-31T23:59:59+02:00").is_ok());
     }
 
+    /// The ways people write a moment in Finland are all read as the same local time.
+    #[test]
+    fn the_ways_people_write_a_moment() {
+        let want = NaiveDate::from_ymd_opt(2026, 12, 10).and_then(|d| d.and_hms_opt(10, 0, 0)).expect("valid");
+        for text in [
+            "2026-12-10T10:00:00",
+            "2026-12-10 10:00:00",
+            "2026-12-10T10:00",
+            "2026-12-10 10:00",
+            "10.12.2026 klo 10.00",
+            "10.12.2026 klo 10:00",
+            "10.12.2026 10.00",
+            "10.12.2026 kl. 10.00",
+            "10.12.2026 10:00:00",
+        ] {
+            assert_eq!(parse_shape(text), Ok(Shape::Local(want, Precision::Second)), "{text}");
+        }
+        assert!(matches!(parse_shape("10.12.2026"), Ok(Shape::Local(_, Precision::Day))));
+        for wrong in ["12/10/2026 10:00", "huomenna klo 10", "10.12.2026 klo 25.00"] {
+            let message = parse_shape(wrong).unwrap_err().to_string();
+            assert!(message.contains("25.6.2025 klo 10.02"), "{wrong}: {message}");
+        }
+    }
+
     /// The hand-written formats say what chrono's format strings said, for every day of
     /// three years in and out of summer time, in each language.
     #[test]
@@ -209,7 +240,7 @@ mod tests {
     fn dst_gaps_and_overlaps_are_refused() {
         assert!(matches!(parse_time("2025-03-30T03:30:00", helsinki()), Err(TimeError::Skipped(..))));
         assert!(matches!(parse_time("2025-10-26T03:30:00", helsinki()), Err(TimeError::Ambiguous(..))));
-        assert!(matches!(parse_time("25.6.2025", helsinki()), Err(TimeError::Syntax(..))));
+        assert!(matches!(parse_time("6/25/2025", helsinki()), Err(TimeError::Syntax(..))));
         assert!(parse_zone("Mars/Olympus").is_none());
     }
 }

@@ -19,4 +19,5 @@ pub mod photo;
 pub mod records;
 pub mod schedule;
 pub mod sync;
+pub mod timing;
 pub mod websub;

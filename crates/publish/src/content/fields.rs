@@ -24,7 +24,8 @@ impl<'a> Fields<'a> {
     pub fn parse(src: &'a str, first_line: usize) -> Result<Self, LineError> {
         let table: BTreeMap<Spanned<String>, Spanned<Value>> = toml::from_str(src).map_err(|e| {
             let line = e.span().map_or(first_line, |s| line_at(src, first_line, s.start));
-            (line, format!("invalid TOML: {}", e.message().trim_end()))
+            let written = src.lines().nth(line - first_line).unwrap_or("");
+            (line, format!("invalid TOML: {}{}", e.message().trim_end(), syntax_hint(written)))
         })?;
         let entries = table
             .into_iter()
@@ -170,15 +171,51 @@ impl<'a> Fields<'a> {
             self.error(line, format!("`{key}` must be an array of tables (`[[{key}]]`)"));
             return Vec::new();
         };
+        let item_lines = self.item_lines(key);
         let mut out = Vec::new();
         for (i, item) in items.into_iter().enumerate() {
-            let where_ = format!("`{key}[{i}]`");
+            let at = item_lines.get(i).copied().unwrap_or(line);
             match contact(item) {
                 Ok(c) => out.push(c),
-                Err(why) => self.error(line, format!("{where_}: {why}")),
+                Err(why) => {
+                    let line = self.blamed_line(at, &why);
+                    self.error(line, format!("{}: {why}", item_name(key, i)));
+                }
             }
         }
         out
+    }
+
+    /// The file line of each `[[key]]` header of this table, in order (none for an inline
+    /// array `key = [{…}]`, whose items are blamed on the array's line).
+    pub fn item_lines(&self, key: &str) -> Vec<usize> {
+        let header = format!("[[{key}]]");
+        self.src
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.split('#').next().unwrap_or("").trim().replace(' ', "") == header)
+            .map(|(i, _)| self.first_line + i)
+            .collect()
+    }
+
+    /// The line of `field = …` inside the `[[…]]` item whose header is at `item_line`, else
+    /// `item_line` itself.
+    pub fn field_line(&self, item_line: usize, field: &str) -> usize {
+        let after = item_line.saturating_sub(self.first_line) + 1;
+        self.src
+            .lines()
+            .enumerate()
+            .skip(after)
+            .take_while(|(_, l)| !l.trim_start().starts_with('['))
+            .find(|(_, l)| l.split('=').next().is_some_and(|k| k.trim().trim_matches('"') == field))
+            .map_or(item_line, |(i, _)| self.first_line + i)
+    }
+
+    /// The line a problem of an item is shown at: that of the field its message starts with
+    /// (`` `phone` … ``), else the item's header.
+    pub fn blamed_line(&self, item_line: usize, message: &str) -> usize {
+        let field = message.strip_prefix('`').and_then(|rest| rest.split('`').next());
+        field.map_or(item_line, |field| self.field_line(item_line, field))
     }
 
     /// Reports every field that no reader asked for, with a suggestion, and returns all problems.
@@ -200,6 +237,23 @@ impl<'a> Fields<'a> {
 fn line_at(src: &str, first_line: usize, offset: usize) -> usize {
     let offset = offset.min(src.len());
     first_line + src.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// A hint for the TOML mistakes people make, from the line written: an unquoted text or
+/// date in the Finnish way, and a quotation mark inside a quoted text.
+fn syntax_hint(written: &str) -> String {
+    let Some((key, value)) = written.split_once('=') else { return String::new() };
+    let (key, value) = (key.trim(), value.trim());
+    if value.starts_with('"') && !value.starts_with("\"\"\"") && value.matches('"').count() > 2 {
+        return format!(
+            ". A quotation mark inside a text ends it: write it as \\\" (`{key} = \"Hän sanoi \\\"kyllä\\\"\"`), \
+             or put the whole text in single quotes (`{key} = 'Hän sanoi \"kyllä\"'`)"
+        );
+    }
+    if !value.is_empty() && !value.starts_with(['"', '\'', '[', '{']) && value != "true" && value != "false" {
+        return format!(". Put the value in quotation marks: `{key} = \"{value}\"`");
+    }
+    String::new()
 }
 
 /// Refuses empty text, control characters, bidirectional overrides and overlong text.
@@ -286,9 +340,103 @@ pub fn is_email(e: &str) -> bool {
     ok(local) && ok(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
 }
 
-/// The closest known name to `unknown`, if it is close enough to be a likely typo.
+/// How people name an item of an array of tables in messages: "the first image".
+pub fn item_name(key: &str, index: usize) -> String {
+    let noun = match key {
+        "images" => "image",
+        "photos" => "photo",
+        "attachments" => "attachment",
+        "contacts" => "contact",
+        other => other,
+    };
+    const ORDINALS: [&str; 10] =
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+    match ORDINALS.get(index) {
+        Some(ordinal) => format!("the {ordinal} {noun}"),
+        None => format!("{noun} {}", index + 1),
+    }
+}
+
+/// Names people write for a field instead of ours: the Finnish ones of docs/publishing.md's
+/// table, and common English variants. A name may stand for different fields in different
+/// tables (`kuvaus` is an image's `alt` and a publisher's `description`): the first whose
+/// field the table knows is suggested.
+const ALIASES: &[(&str, &str)] = &[
+    ("otsikko", "title"),
+    ("julkaisija", "publisher"),
+    ("julkaisuaika", "published_at"),
+    ("julkaistu", "published_at"),
+    ("julkaisupaiva", "published_at"),
+    ("date", "published_at"),
+    ("paivitetty", "updated_at"),
+    ("paivitysaika", "updated_at"),
+    ("korjaus", "correction"),
+    ("tyyppi", "type"),
+    ("kieli", "language"),
+    ("lang", "language"),
+    ("ingressi", "lead"),
+    ("vain_ingressi", "lead_only"),
+    ("asiasanat", "keywords"),
+    ("avainsanat", "keywords"),
+    ("tags", "keywords"),
+    ("yhteyshenkilot", "contacts"),
+    ("yhteystiedot", "contacts"),
+    ("kuvat", "images"),
+    ("kuva", "images"),
+    ("liitteet", "attachments"),
+    ("liite", "attachments"),
+    ("kaannokset", "translations"),
+    ("kaannos", "translations"),
+    ("embargo", "embargo_notice"),
+    ("embargoilmoitus", "embargo_notice"),
+    ("ennakkotieto", "embargo_notice"),
+    ("luonnos", "draft"),
+    ("tiedosto", "file"),
+    ("kuvaus", "alt"),
+    ("kuvaus", "description"),
+    ("alt_text", "alt"),
+    ("alttext", "alt"),
+    ("description", "alt"),
+    ("kuvateksti", "caption"),
+    ("kuvaaja", "credit"),
+    ("photographer", "credit"),
+    ("kayttoehdot", "license"),
+    ("lisenssi", "license"),
+    ("nimi", "name"),
+    ("tehtavanimike", "title"),
+    ("titteli", "title"),
+    ("organisaatio", "organization"),
+    ("organisation", "organization"),
+    ("puhelin", "phone"),
+    ("puhelinnumero", "phone"),
+    ("sahkoposti", "email"),
+    ("e-mail", "email"),
+    ("aikavyohyke", "time_zone"),
+    ("verkkosivu", "website"),
+    ("vakioteksti", "boilerplate"),
+];
+
+/// The closest known name to `unknown`, if it is close enough to be a likely typo, or if
+/// `unknown` is another name of it ([`ALIASES`]: `julkaisuaika` → `published_at`).
 pub fn suggest<'k>(unknown: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    let known: Vec<&'k str> = known.collect();
+    let folded: String = unknown
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'ä' | 'å' => 'a',
+            'ö' => 'o',
+            ' ' => '_',
+            c => c,
+        })
+        .collect();
+    let alias =
+        ALIASES.iter().filter(|(name, _)| *name == folded).find_map(|(_, field)| known.iter().find(|k| *k == field));
+    if let Some(field) = alias {
+        return Some(field);
+    }
     known
+        .into_iter()
         .map(|k| (strsim::damerau_levenshtein(unknown, k), k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 4))
         .min_by_key(|(d, _)| *d)

@@ -3,7 +3,7 @@
 
 use toml::{Table, Value};
 
-use super::fields::{check_text, suggest, Fields};
+use super::fields::{check_text, item_name, suggest, Fields};
 use super::MediaFiles;
 use contract::media::{type_of, Media, MediaKind};
 use contract::model::{Attachment, Image, License};
@@ -89,7 +89,9 @@ pub fn logo(f: &mut Fields, files: &MediaFiles) -> Option<(Media, (usize, String
     }
 }
 
-/// Reads an array of tables, reporting each bad item at the array's line.
+/// Reads an array of tables. Each unknown field is reported at its own line, with a
+/// suggestion; any other problem of an item at the line of the field it names, else at the
+/// item's `[[key]]` line; items are named as people count them ("the first image").
 fn tables<T>(
     f: &mut Fields,
     key: &str,
@@ -97,19 +99,26 @@ fn tables<T>(
     read: impl Fn(&mut Table, usize) -> Result<T, String>,
 ) -> Vec<T> {
     let (line, items) = f.tables(key);
+    let item_lines = f.item_lines(key);
     let mut out = Vec::new();
     for (i, mut table) in items.into_iter().enumerate() {
-        let result = read(&mut table, line).and_then(|item| match table.keys().next() {
-            Some(k) => {
-                let hint =
-                    suggest(k, known.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-                Err(format!("unknown field `{k}`{hint}"))
+        let at = item_lines.get(i).copied().unwrap_or(line);
+        let unknown: Vec<String> = table.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
+        for k in &unknown {
+            table.remove(k);
+            let hint = suggest(k, known.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+            let line = f.field_line(at, k);
+            f.error(line, format!("{}: unknown field `{k}`{hint}", item_name(key, i)));
+        }
+        match read(&mut table, at) {
+            Ok(item) if unknown.is_empty() => out.push(item),
+            Ok(_) => {}
+            // A required field missing because it was misspelt is said once, as unknown.
+            Err(why) if !unknown.is_empty() && why.starts_with("missing") => {}
+            Err(why) => {
+                let line = f.blamed_line(at, &why);
+                f.error(line, format!("{}: {why}", item_name(key, i)));
             }
-            None => Ok(item),
-        });
-        match result {
-            Ok(item) => out.push(item),
-            Err(why) => f.error(line, format!("`{key}[{i}]`: {why}")),
         }
     }
     out

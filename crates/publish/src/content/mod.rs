@@ -132,6 +132,9 @@ pub struct Release {
     /// `embargo_notice`: when the publisher's media list gets the release under embargo
     /// (`"24h"` before `published_at`, or a date-time before it).
     pub embargo_notice: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The lines of `published_at` and `embargo_notice` (the latter 0 when absent), where
+    /// [`crate::timing`] says what is wrong with the moment.
+    pub moment_lines: (usize, usize),
 }
 
 /// All publishers and releases of a content tree, checked.
@@ -150,6 +153,21 @@ pub struct Site {
     pub draft_problems: Vec<Diagnostic>,
     /// What [`crate::photo::attach`] found worth a warning (photos too small for print, CMYK).
     pub photo_warnings: Vec<Diagnostic>,
+    /// Warnings about the content as a whole, which block nothing: files under
+    /// `content/media/` that nothing names (never published).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Files an operating system or editor leaves in folders (`.DS_Store`, `Thumbs.db`,
+/// `desktop.ini`, `._kuva.jpg`, `~$liite.docx`, `kuva.jpg~`) and Git's placeholders: never
+/// content, never reported.
+pub fn is_os_junk(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || matches!(lower.as_str(), "thumbs.db" | "ehthumbs.db" | "desktop.ini" | "icon\r")
 }
 
 /// Media files by their path relative to `content/media/` (`kuvat/sairaala.jpg`), and why
@@ -191,7 +209,12 @@ pub struct SourceMedia {
 /// The slug a file name gives: its stem, checked with [`contract::slug::is_valid`].
 pub fn slug_of(path: &str, extension: &str) -> Result<String, String> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let stem = name.strip_suffix(extension).ok_or_else(|| format!("expected a `{extension}` file"))?;
+    // `.MD` and `.Md` are read too (a phone or Windows may write them): the slug is the stem.
+    let cut = name.len().checked_sub(extension.len()).filter(|&at| name.is_char_boundary(at));
+    let stem = cut
+        .filter(|&at| name[at..].eq_ignore_ascii_case(extension))
+        .map(|at| &name[..at])
+        .ok_or_else(|| format!("expected a `{extension}` file"))?;
     if contract::slug::is_valid(stem) {
         Ok(stem.to_string())
     } else {
@@ -268,6 +291,7 @@ pub fn load_site_with_media(
         }
     }
     check_translations(&site, release_files, &mut diags);
+    site.warnings.extend(unused_media(media_files, publisher_files.iter().chain(release_files)));
     site.unfinished_drafts.sort();
     sort(&mut site.draft_problems);
     if diags.is_empty() {
@@ -337,6 +361,30 @@ fn check_translations(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnos
             diags.push(Diagnostic { path: r.path.clone(), line: *line, message });
         }
     }
+}
+
+/// A warning for each file under `content/media/` that no publisher or release names
+/// (draft or not): it is never processed nor published, and it may be a photo meant for a
+/// release whose `file` line has a typo.
+fn unused_media<'a>(media: &[SourceMedia], texts: impl Iterator<Item = &'a SourceFile>) -> Vec<Diagnostic> {
+    let texts: Vec<&str> = texts.map(|f| f.text.as_str()).collect();
+    let named = |name: &str| {
+        let quoted = [format!("\"{name}\""), format!("'{name}'")];
+        texts.iter().any(|t| quoted.iter().any(|q| t.contains(q.as_str())))
+    };
+    media
+        .iter()
+        .filter(|m| !is_os_junk(&m.name) && !named(&m.name))
+        .map(|m| Diagnostic {
+            path: m.path.clone(),
+            line: 1,
+            message: format!(
+                "no release or publisher names `{}`, so it is not published: name it as `file = \"{}\"` in a \
+                 release's `[[images]]` or `[[attachments]]`, or delete it",
+                m.name, m.name
+            ),
+        })
+        .collect()
 }
 
 /// Orders diagnostics by file, then line.

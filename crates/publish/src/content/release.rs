@@ -97,6 +97,14 @@ pub fn parse_release(
                 None
             }
             (Some(Ok(_)), None) => None,
+            (None, _) if parse_shape(text).is_err() => {
+                let message = format!(
+                    "`embargo_notice` `{text}` is neither a time ahead of `published_at` (`\"24h\"`, `\"90m\"`, \
+                     `\"2d\"`) nor a date-time such as 2026-12-09T10:00:00"
+                );
+                f.error(*line, message);
+                None
+            }
             (None, p) => time(&embargo_notice, &mut f).map(|n| {
                 if p.as_ref().is_some_and(|p| n.at >= p.at) {
                     f.error(*line, "`embargo_notice` must be before `published_at`: it is when journalists hear of it");
@@ -138,6 +146,7 @@ pub fn parse_release(
                 image_sources,
                 attachments,
                 embargo_notice: notice,
+                moment_lines: (published_at.as_ref().map_or(1, |p| p.0), embargo_notice.as_ref().map_or(0, |n| n.0)),
             })
         }
         _ => Err(errors),
@@ -149,16 +158,29 @@ pub fn parse_release(
 /// it is not of that shape (then it must be a date-time), an error when it is but out of
 /// range (a minute to 30 days).
 fn notice_ahead(text: &str) -> Option<Result<chrono::Duration, String>> {
-    let unit = text.chars().last()?;
-    let digits = text.strip_suffix(unit)?;
-    if !matches!(unit, 'm' | 'h' | 'd') || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let split = compact.find(|c: char| !c.is_ascii_digit())?;
+    let (digits, unit) = compact.split_at(split);
+    if !unit.chars().all(char::is_alphabetic) {
         return None;
     }
-    let minutes = digits.parse::<i64>().ok().map(|n| match unit {
-        'm' => n,
-        'h' => n.saturating_mul(60),
-        _ => n.saturating_mul(24 * 60),
-    });
+    // `24h`, `24 h`, `90 min`, `2d`; and in Finnish `24 t`, `24 tuntia`, `2 pv`, `2 päivää`.
+    let per_unit = match unit {
+        "m" | "min" | "minuuttia" => 1,
+        "h" | "t" | "tuntia" | "hours" => 60,
+        "d" | "pv" | "päivää" | "days" => 24 * 60,
+        _ if digits.is_empty() => return None,
+        _ => {
+            return Some(Err(format!(
+                "`embargo_notice` `{text}`: write the time ahead as `\"24h\"` (hours), `\"90m\"` (minutes) or \
+                 `\"2d\"` (days), or give the moment itself as a date-time"
+            )))
+        }
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let minutes = digits.parse::<i64>().ok().map(|n| n.saturating_mul(per_unit));
     Some(match minutes {
         Some(m) if (1..=30 * 24 * 60).contains(&m) => Ok(chrono::Duration::minutes(m)),
         _ => Err(format!("`embargo_notice` `{text}` must be from 1m to 30d before `published_at`")),
@@ -176,6 +198,8 @@ fn keywords(f: &mut Fields) -> Vec<Keyword> {
         let slug = slugify(&label);
         if let Err(why) = check_text(&label, 60, false) {
             f.error(line, format!("keyword `{label}` {why}"));
+        } else if let Some(why) = keyword_mistake(&label) {
+            f.error(line, why);
         } else if !is_valid(&slug) {
             f.error(line, format!("keyword `{label}` has no letters or digits"));
         } else if out.iter().any(|k| k.slug == slug) {
@@ -185,6 +209,42 @@ fn keywords(f: &mut Fields) -> Vec<Keyword> {
         }
     }
     out
+}
+
+/// What people get wrong in a keyword, and what to write instead: a hashtag, several
+/// keywords in one string, an invisible character (which would make a second keyword page
+/// that looks the same), an emoji or other symbol (which a shared keyword page would carry
+/// as its label).
+fn keyword_mistake(label: &str) -> Option<String> {
+    let trimmed = label.trim();
+    if let Some(word) = trimmed.strip_prefix('#') {
+        return Some(format!("keyword `{label}`: write it without `#`, as `\"{}\"`", word.trim()));
+    }
+    if let Some(sep) = [',', ';', '|', '/'].into_iter().find(|c| trimmed.contains(*c)) {
+        let parts: Vec<String> =
+            trimmed.split(sep).map(str::trim).filter(|p| !p.is_empty()).map(|p| format!("\"{p}\"")).collect();
+        return Some(format!(
+            "keyword `{label}` holds several keywords: give each its own string, `[{}]`",
+            parts.join(", ")
+        ));
+    }
+    if let Some(c) =
+        trimmed.chars().find(|&c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'))
+    {
+        return Some(format!(
+            "keyword `{label}` contains an invisible character (U+{:04X}), which would make a second keyword page \
+             that looks the same: type the keyword again",
+            c as u32
+        ));
+    }
+    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "-–—'’.&+()".contains(c);
+    if let Some(c) = trimmed.chars().find(|&c| !allowed(c)) {
+        return Some(format!(
+            "keyword `{label}` contains `{c}`: a keyword is a word or a name, shown as the title of its page; \
+             write it without symbols or emoji"
+        ));
+    }
+    None
 }
 
 fn check_body(body: &str, body_line: usize, lead_only: bool, f: &mut Fields) {
@@ -239,7 +299,17 @@ mod tests {
         let parse =
             |notice: &str| parse_release("content/releases/x.md", &with(notice), &publishers(), &Default::default());
         let moment = DateTime::parse_from_rfc3339("2025-06-25T10:02:11+03:00").unwrap();
-        for (notice, hours) in [("\"24h\"", 24), ("\"90m\"", 1), ("\"2d\"", 48), ("2025-06-24T10:02:11", 24)] {
+        for (notice, hours) in [
+            ("\"24h\"", 24),
+            ("\"24 h\"", 24),
+            ("\"24 tuntia\"", 24),
+            ("\"90m\"", 1),
+            ("\"90 min\"", 1),
+            ("\"2d\"", 48),
+            ("\"2 pv\"", 48),
+            ("2025-06-24T10:02:11", 24),
+            ("\"24.6.2025 klo 10.02\"", 24),
+        ] {
             let r = parse(notice).unwrap();
             let ahead = moment - r.embargo_notice.expect("a notice");
             assert_eq!(ahead.num_hours(), hours, "{notice}");
@@ -248,7 +318,8 @@ mod tests {
             ("\"0h\"", "from 1m to 30d"),
             ("\"31d\"", "from 1m to 30d"),
             ("2025-06-25T10:02:11", "must be before `published_at`"),
-            ("\"soon\"", ""),
+            ("\"soon\"", "`\"24h\"`"),
+            ("\"24 hours ahead\"", "write the time ahead as"),
             ("true", "must be a date-time"),
         ] {
             let errors = parse(notice).unwrap_err();
@@ -256,6 +327,26 @@ mod tests {
             assert_eq!(errors[0].0, 5, "{notice}: the line of the field");
             assert!(errors[0].1.contains(words), "{notice}: {errors:?}");
         }
+    }
+
+    #[test]
+    fn keywords_people_get_wrong_are_refused_with_what_to_write() {
+        let with = |keywords: &str| GOOD.replace("[\"Sote\", \"hyvinvointialue\"]", keywords);
+        for (keywords, says) in [
+            ("[\"#sote\"]", "write it without `#`, as `\"sote\"`"),
+            ("[\"Kotka, Hamina, Kouvola\"]", "`[\"Kotka\", \"Hamina\", \"Kouvola\"]`"),
+            ("[\"sote 🎉\"]", "contains `🎉`"),
+            ("[\"🎉\"]", "contains `🎉`"),
+            ("[\"so\u{200B}te\"]", "invisible character (U+200B)"),
+        ] {
+            let errors = parse_release("x.md", &with(keywords), &publishers(), &Default::default()).unwrap_err();
+            assert_eq!(errors.len(), 1, "{keywords}: {errors:?}");
+            assert_eq!(errors[0].0, 6, "{keywords}: the keywords line");
+            assert!(errors[0].1.contains(says), "{keywords}: {errors:?}");
+        }
+        let fine = with("[\"Kymenlaakso\", \"sote-uudistus\", \"K. H. Renlund\", \"R&D\", \"Hamina–Kotka\"]");
+        let r = parse_release("x.md", &fine, &publishers(), &Default::default());
+        assert!(r.is_ok(), "{r:?}");
     }
 
     #[test]

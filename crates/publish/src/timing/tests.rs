@@ -1,0 +1,141 @@
+use super::*;
+use crate::content::{load_site, SourceFile};
+use contract::model::{PublisherRef, ReleaseStub};
+
+const PUBLISHER: &str = "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n";
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-12-07T08:00:00Z").expect("valid").to_utc()
+}
+
+fn release(slug: &str, front: &str) -> SourceFile {
+    let text = format!(
+        "+++\ntitle = \"Otsikko\"\npublisher = \"testi\"\nlead = \"Ingressi.\"\n{front}\n+++\n\nLeipäteksti.\n"
+    );
+    SourceFile { path: format!("content/releases/{slug}.md"), text }
+}
+
+fn site(releases: &[SourceFile]) -> Site {
+    let publishers = [SourceFile { path: "content/publishers/testi.toml".into(), text: PUBLISHER.into() }];
+    load_site(&publishers, releases).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn stub(slug: &str, at: &str) -> ReleaseStub {
+    ReleaseStub {
+        slug: slug.into(),
+        title: "Otsikko".into(),
+        publisher: PublisherRef { slug: "testi".into(), name: "Testi".into() },
+        published_at: Some(DateTime::parse_from_rfc3339(at).expect("valid")),
+        keywords: Vec::new(),
+    }
+}
+
+fn manifest(releases: Vec<ReleaseStub>) -> Manifest {
+    Manifest { v: contract::model::SCHEMA_VERSION, keys: Vec::new(), releases, gone: Vec::new(), digest: String::new() }
+}
+
+fn known<'a>(new: &[&str], changed: &[&str], previous: Option<&'a Manifest>) -> Known<'a> {
+    Known {
+        new: new.iter().map(|s| s.to_string()).collect(),
+        changed: changed.iter().map(|s| s.to_string()).collect(),
+        previous,
+        purged: &[],
+    }
+}
+
+#[test]
+fn a_date_slip_with_an_embargo_notice_stops_the_publish_at_the_notice_line() {
+    let s = site(&[release("slip", "published_at = 2026-12-01T10:00:00\nembargo_notice = \"24h\"")]);
+    let previous = manifest(Vec::new());
+    let review = review(&s, Some(&known(&["slip"], &[], Some(&previous))), now());
+    assert_eq!(review.errors.len(), 1, "{review:?}");
+    let e = &review.errors[0];
+    assert_eq!((e.path.as_str(), e.line), ("content/releases/slip.md", 6));
+    assert!(e.message.contains("due at 30.11.2026 10:00 EET (7 days ago)"), "{}", e.message);
+    assert!(e.message.contains("public at once"), "{}", e.message);
+    assert_eq!(review.lines[0].to_string(), "new      slip: public now (since 1.12.2026 10:00 EET, 6 days ago)");
+}
+
+#[test]
+fn a_notice_that_passed_is_fine_once_the_release_was_uploaded_with_that_moment() {
+    let s = site(&[release("soon", "published_at = 2026-12-08T10:00:00\nembargo_notice = \"2d\"")]);
+    let previous = manifest(vec![stub("soon", "2026-12-08T10:00:00+02:00")]);
+    let review = review(&s, Some(&known(&[], &["soon"], Some(&previous))), now());
+    assert!(review.errors.is_empty(), "{review:?}");
+    assert_eq!(review.lines[0].to_string(), "changed  soon: scheduled for 8.12.2026 10:00 EET (in 24 hours)");
+    // Moving the moment makes it a new notice, whose time has passed.
+    let moved = manifest(vec![stub("soon", "2026-12-09T10:00:00+02:00")]);
+    assert_eq!(super::review(&s, Some(&known(&[], &["soon"], Some(&moved))), now()).errors.len(), 1);
+}
+
+#[test]
+fn a_new_release_dated_in_the_past_is_a_warning_except_in_the_first_publish() {
+    let s = site(&[
+        release("old", "published_at = 2026-12-01T10:00:00"),
+        release("today", "published_at = 2026-12-07T09:00:00"),
+    ]);
+    let previous = manifest(Vec::new());
+    let review = review(&s, Some(&known(&["old", "today"], &[], Some(&previous))), now());
+    assert!(review.errors.is_empty());
+    assert_eq!(review.warnings.len(), 1, "{review:?}");
+    assert_eq!(review.warnings[0].line, 5);
+    assert!(review.warnings[0].message.contains("dated 1.12.2026 10:00 EET (6 days ago)"));
+    let first = super::review(&s, Some(&known(&["old", "today"], &[], None)), now());
+    assert!(first.warnings.is_empty(), "an archive loaded into an empty namespace: {first:?}");
+}
+
+#[test]
+fn translations_going_live_apart_are_a_warning_in_the_first_ones_file() {
+    let fi = release("fi", "published_at = 2026-12-10T10:00:00\ntranslations = [\"sv\"]");
+    let sv = release("sv", "published_at = 2026-12-09T10:00:00\nlanguage = \"sv\"");
+    let review = review(&site(&[fi, sv]), None, now());
+    assert_eq!(review.warnings.len(), 1, "{review:?}");
+    let w = &review.warnings[0];
+    assert_eq!(w.path, "content/releases/sv.md");
+    assert!(w.message.contains("its translation `fi` at 10.12.2026 10:00 EET: the Swedish text would be public first"));
+    // Both in the past: history, not a warning.
+    let fi = release("fi", "published_at = 2025-12-10T10:00:00\ntranslations = [\"sv\"]");
+    let sv = release("sv", "published_at = 2025-12-09T10:00:00\nlanguage = \"sv\"");
+    assert!(super::review(&site(&[fi, sv]), None, now()).warnings.is_empty());
+}
+
+#[test]
+fn removed_releases_are_cancelled_or_withdrawn() {
+    let s = site(&[release("stays", "published_at = 2025-12-01T10:00:00")]);
+    let previous = manifest(vec![
+        stub("stays", "2025-12-01T10:00:00+02:00"),
+        stub("was-public", "2026-11-01T10:00:00+02:00"),
+        stub("was-scheduled", "2026-12-24T10:00:00+02:00"),
+        stub("purged", "2026-10-01T10:00:00+03:00"),
+    ]);
+    let purged = ["purged".to_string()];
+    let k = Known { purged: &purged, ..known(&[], &[], Some(&previous)) };
+    let lines: Vec<String> = review(&s, Some(&k), now()).lines.iter().map(Line::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "removed  was-public: withdrawn (410): its address answers 410 Gone with its title",
+            "removed  was-scheduled: cancelled: it was never public, and its address stays a 404",
+            "removed  purged: withdrawn and purged: its address answers 404",
+        ]
+    );
+}
+
+#[test]
+fn check_lists_what_is_not_plainly_public() {
+    let s = site(&[
+        release("old", "published_at = 2025-12-01T10:00:00"),
+        release("recent", "published_at = 2026-12-06T10:00:00"),
+        release("later", "published_at = 2026-12-10T10:00:00"),
+        release("wip", "published_at = 2026-12-10T10:00:00\ndraft = true"),
+    ]);
+    let lines: Vec<String> = review(&s, None, now()).lines.iter().map(Line::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "recent: public now (since 6.12.2026 10:00 EET, 24 hours ago)",
+            "later: scheduled for 10.12.2026 10:00 EET (in 3 days)",
+            "wip: draft: only a preview link opens it",
+        ]
+    );
+}
