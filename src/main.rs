@@ -1,9 +1,11 @@
 //! `newsroom`: the publisher CLI. Scaffolds, checks, builds, previews and publishes the
 //! releases under `content/`.
 
+mod clock;
 mod d1;
 mod files;
 mod generate;
+mod local_preview;
 mod media;
 mod output;
 mod photos;
@@ -293,7 +295,7 @@ enum Command {
         after_help = "Example:\n  newsroom preview 2026-12-01-talousarvio --hours 48 --base-url https://uutiset.example.fi"
     )]
     Preview {
-        /// Slug of the release (its file name without `.md`).
+        /// The release: its slug (file name without `.md`) or its file's path.
         slug: String,
         /// The content folder, to check that the release exists.
         #[arg(long, default_value = "content")]
@@ -304,9 +306,23 @@ enum Command {
         /// Origin of the newsroom (default: BASE_URL of wrangler.toml, else the local server).
         #[arg(long)]
         base_url: Option<String>,
-        /// A wrangler.toml environment whose BASE_URL to use.
+        /// A wrangler.toml environment whose BASE_URL to use, and whose namespace on Cloudflare
+        /// is asked whether the release is uploaded.
         #[arg(long)]
         env: Option<String>,
+        /// Print the link without asking the namespace whether the release is uploaded.
+        #[arg(long, conflicts_with = "local")]
+        unchecked: bool,
+        /// Serve the release from your files on this machine, as it will look at its moment,
+        /// without uploading anything (no wrangler, no secret needed); Ctrl-C stops it.
+        #[arg(long)]
+        local: bool,
+        /// The port of --local.
+        #[arg(long, default_value_t = 8790, requires = "local")]
+        port: u16,
+        /// With --local: stop after answering this many requests (tests).
+        #[arg(long, hide = true, requires = "local")]
+        requests: Option<usize>,
         #[command(flatten)]
         deployment: Deployment,
     },
@@ -394,7 +410,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             let building = files::spinner("building the KV records");
-            let removals = Removals { now: Some(preview::now()?), purge };
+            let removals = Removals { now: Some(clock::now()?), purge };
             let records = build_removing(&site, previous.as_ref(), &config, &removals);
             building.finish_and_clear();
             output::check_purged(&removals.purge, &records)?;
@@ -455,7 +471,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 content: &content,
                 base_url: &base_url,
                 secret: preview::preview_secret(&base_url).ok(),
-                now: preview::now()?,
+                now: clock::now()?,
             };
             media::run(&action, &database.database()?, &setup)?;
             Ok(ExitCode::SUCCESS)
@@ -468,14 +484,32 @@ fn run(command: Command) -> Result<ExitCode> {
             upload::status(&site, &namespace.kv()?, &config, diagnostics)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Preview { slug, content, hours, base_url, env, deployment } => {
+        Command::Preview { slug, content, hours, base_url, env, unchecked, local, port, requests, deployment } => {
+            let slug = preview::slug_of_argument(&slug);
+            let config = deployment.config(env.as_deref(), &[])?;
+            if local {
+                let Some(site) = checked_to(&content, Diagnostics::default(), true)? else {
+                    return Ok(ExitCode::from(1));
+                };
+                preview::ensure_known(&site, &slug, &content)?;
+                return local_preview::serve(&site, local_preview::Local { slug: &slug, port, config, requests });
+            }
             let base_url = match base_url {
                 Some(url) => url,
-                None => {
-                    deployment.config(env.as_deref(), &[])?.base_url.unwrap_or_else(|| "http://127.0.0.1:8787".into())
+                None => config.base_url.clone().unwrap_or_else(|| "http://127.0.0.1:8787".into()),
+            };
+            let namespace = match (unchecked, env) {
+                (true, _) => None,
+                (false, None) => {
+                    Some(Kv { target: Target::Local(".wrangler/state".into()), binding: "RELEASES".into(), env: None })
+                }
+                (false, Some(env)) => {
+                    settings::check_remote(&deployment.wrangler_config, Some(&env), "RELEASES")?;
+                    Some(Kv { target: Target::Remote, binding: "RELEASES".into(), env: Some(env) })
                 }
             };
-            preview::preview_url(&slug, &content, hours, &base_url)
+            let link = preview::Link { slug: &slug, content: &content, hours, base_url: &base_url };
+            preview::preview_url(&link, namespace.as_ref().map(|kv| (kv, &config)))
         }
         Command::Openapi => {
             print!("{}", publish::openapi::document_text());
@@ -515,7 +549,7 @@ fn new_release(content: &Path, publisher: &str, title: &str, kind: &str) -> Resu
         let known: Vec<&str> = loaded.keys().map(String::as_str).collect();
         anyhow::bail!("no publisher `{publisher}` in {}/publishers; known: {}", content.display(), known.join(", "));
     };
-    let new = scaffold::NewRelease { publisher: p, title, kind, now: preview::now()? };
+    let new = scaffold::NewRelease { publisher: p, title, kind, now: clock::now()? };
     let path = scaffold::create(content, &new)?;
     println!("{}", path.display());
     eprintln!(

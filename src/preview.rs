@@ -5,51 +5,101 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use contract::config::Config;
 use contract::preview;
+use publish::content::{Release, Site};
 
+use crate::upload::Uploaded;
+use crate::wrangler::Kv;
 use crate::{checked_to, Diagnostics};
 
-/// Prints the preview URL of `slug`, valid for `hours`.
-pub fn preview_url(slug: &str, content: &Path, hours: i64, base_url: &str) -> Result<ExitCode> {
+/// What `newsroom preview` links to.
+pub struct Link<'a> {
+    /// The release's slug.
+    pub slug: &'a str,
+    /// The content folder.
+    pub content: &'a Path,
+    /// How long the link is valid.
+    pub hours: i64,
+    /// The newsroom's origin.
+    pub base_url: &'a str,
+}
+
+/// The slug a command-line argument names: a slug, or a release file's path
+/// (`content/releases/2026-12-10-x.md` → `2026-12-10-x`).
+pub fn slug_of_argument(argument: &str) -> String {
+    let name = argument.rsplit(['/', '\\']).next().unwrap_or(argument);
+    let lower = name.to_ascii_lowercase();
+    match lower.strip_suffix(".md") {
+        Some(stem) => name[..stem.len()].to_string(),
+        None => name.to_string(),
+    }
+}
+
+/// The release `slug` of `site`, or why there is none (an unfinished draft, a typo).
+pub fn ensure_known<'s>(site: &'s Site, slug: &str, content: &Path) -> Result<&'s Release> {
+    if let Some(release) = site.releases.iter().find(|r| r.slug == slug) {
+        return Ok(release);
+    }
+    anyhow::ensure!(
+        !site.unfinished_drafts.iter().any(|d| d == slug),
+        "`{slug}` is an unfinished draft: `newsroom check` shows what it lacks; a draft can be previewed once it checks"
+    );
+    let slugs = site.releases.iter().map(|r| r.slug.as_str());
+    let hint =
+        publish::content::fields::suggest(slug, slugs).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+    anyhow::bail!(
+        "no release `{slug}` in {}{hint}: give the release's file name without `.md`, or its path",
+        content.display()
+    )
+}
+
+/// Prints the preview URL of `link.slug`, after asking `namespace` (when given) whether the
+/// release is uploaded there as it is in the files: a link to a release never uploaded
+/// would answer 404, one to an older upload would show the older text.
+pub fn preview_url(link: &Link, namespace: Option<(&Kv, &Config)>) -> Result<ExitCode> {
+    let (slug, hours) = (link.slug, link.hours);
     anyhow::ensure!(
         (1..=preview::MAX_VALID_DAYS * 24).contains(&hours),
         "--hours must be from 1 to {}",
         preview::MAX_VALID_DAYS * 24
     );
     // Its stdout is the link alone (scripts take it): problems and warnings go to stderr.
-    let Some(site) = checked_to(content, Diagnostics::default(), true)? else {
+    let Some(site) = checked_to(link.content, Diagnostics::default(), true)? else {
         return Ok(ExitCode::from(1));
     };
-    let release = site.releases.iter().find(|r| r.slug == slug);
-    let Some(release) = release else {
-        anyhow::ensure!(
-            !site.unfinished_drafts.iter().any(|d| d == slug),
-            "`{slug}` is an unfinished draft: `newsroom check` shows what it lacks; a draft can be previewed once it \
-             checks"
-        );
-        anyhow::bail!("no release `{slug}` in {}", content.display());
-    };
-    let secret = preview_secret(base_url)?;
-    let now = now()?;
+    let release = ensure_known(&site, slug, link.content)?;
+    let secret = preview_secret(link.base_url)?;
+    let now = crate::clock::now()?;
+    if let Some((kv, config)) = namespace {
+        match crate::upload::uploaded(&site, kv, config, slug)? {
+            Uploaded::Current => {}
+            Uploaded::Missing(place) => {
+                eprintln!(
+                    "error: `{slug}` is not uploaded to {place}, so its link would answer 404: run `newsroom publish{}` \
+                     first (or `newsroom preview --local {slug}` to see it from your files without uploading)",
+                    kv.env.as_deref().map(|e| format!(" --remote --env {e}")).unwrap_or_default()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Uploaded::Older(place) => eprintln!(
+                "warning: {place} holds an older version of `{slug}` than your file: the link shows that one until \
+                 you publish again"
+            ),
+        }
+    }
     let expires = now + chrono::Duration::hours(hours);
     let token = preview::sign(secret.as_bytes(), slug, expires).context("cannot sign the preview token")?;
     if release.published.at <= now {
         eprintln!("note: `{slug}` is already public; the link shows the public page");
     } else if release.draft {
-        eprintln!(
-            "note: `{slug}` is a draft: `newsroom publish` uploads it as a record only this link opens (never listed, \
-             fed, searched or counted); publish first if you have not since you last changed it"
-        );
+        eprintln!("note: `{slug}` is a draft: only this link opens it (never listed, fed, searched or counted)");
     }
-    println!("{}/releases/{slug}?preview={token}", base_url.trim_end_matches('/'));
-    eprintln!("valid until {} (UTC)", expires.format("%Y-%m-%d %H:%M"));
+    println!("{}/releases/{slug}?preview={token}", link.base_url.trim_end_matches('/'));
+    let zone = site.publishers.get(&release.publisher).map_or(chrono_tz::Europe::Helsinki, |p| p.zone);
+    let local = expires.with_timezone(&zone);
+    eprintln!("valid until {} ({})", local.format("%-d.%-m.%Y %H:%M %Z"), publish::timing::relative(expires, now));
     Ok(ExitCode::SUCCESS)
-}
-
-/// The current time (chrono's clock feature is left out of the core's dependencies).
-pub fn now() -> Result<chrono::DateTime<chrono::Utc>> {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("clock before 1970")?;
-    chrono::DateTime::from_timestamp(i64::try_from(secs.as_secs())?, 0).context("clock out of range")
 }
 
 /// True for a URL of this machine: `http(s)://` then `localhost`, `127.0.0.1` or `[::1]`

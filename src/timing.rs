@@ -15,7 +15,7 @@ use crate::Diagnostics;
 /// Reviews and prints the timing of `site`; false when it must stop: an error, or a
 /// warning under `--strict`.
 pub fn check(site: &Site, known: Option<&Known>, diagnostics: Diagnostics, strict: bool) -> Result<bool> {
-    let review = review(site, known, crate::preview::now()?);
+    let review = review(site, known, crate::clock::now()?);
     Ok(print(&review, diagnostics, strict))
 }
 

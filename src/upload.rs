@@ -57,7 +57,7 @@ struct Plan {
 fn plan(site: &Site, kv: &Kv, config: &Config, purge: &[String]) -> Result<Plan> {
     let previous = kv.manifest()?;
     let building = crate::files::spinner("building the KV records");
-    let removals = Removals { now: Some(crate::preview::now()?), purge: purge.to_vec() };
+    let removals = Removals { now: Some(crate::clock::now()?), purge: purge.to_vec() };
     let records = build_removing(site, previous.as_ref(), config, &removals);
     building.finish_and_clear();
     crate::output::check_purged(purge, &records)?;
@@ -152,7 +152,7 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<ExitCode> {
         .flat_map(|m| &m.releases)
         .filter(|stub| records.changes.cancelled.contains(&stub.slug))
         .collect();
-    let public = publish::websub::public_changes(&changed, &site.releases, &cancelled, crate::preview::now()?);
+    let public = publish::websub::public_changes(&changed, &site.releases, &cancelled, crate::clock::now()?);
     notify_hub(&how.config, public.into_iter());
     Ok(ExitCode::SUCCESS)
 }
@@ -233,6 +233,35 @@ fn upload_media(kv: &Kv, out: &Path, records: &Records, pending: &[KvPair]) -> R
         }
     }
     Ok(())
+}
+
+/// Whether a release is in a namespace as the files have it.
+pub enum Uploaded {
+    /// Its record holds what the files build.
+    Current,
+    /// The namespace (named) has no record of it.
+    Missing(String),
+    /// The namespace (named) holds another version of it.
+    Older(String),
+}
+
+/// Whether `slug` (a release or a draft of `site`) is uploaded to `kv` as the files build it.
+/// A local namespace that was never written to has nothing, and wrangler is not asked.
+pub fn uploaded(site: &Site, kv: &Kv, config: &Config, slug: &str) -> Result<Uploaded> {
+    if let crate::wrangler::Target::Local(dir) = &kv.target {
+        if !dir.exists() {
+            return Ok(Uploaded::Missing(where_(kv)));
+        }
+    }
+    let Plan { comparison: c, .. } = plan(site, kv, config, &[])?;
+    let keys = [contract::kv::release_key(slug), contract::kv::draft_key(slug)];
+    Ok(if c.new.iter().any(|k| keys.contains(k)) {
+        Uploaded::Missing(where_(kv))
+    } else if c.changed.iter().any(|k| keys.contains(k)) {
+        Uploaded::Older(where_(kv))
+    } else {
+        Uploaded::Current
+    })
 }
 
 /// Lists what `content/` would change in the namespace, like `git status`.

@@ -163,10 +163,20 @@ fn preview_prints_a_signed_url_and_needs_a_long_secret() {
     let o = newsroom(&args, root);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("npx wrangler secret put PREVIEW_SECRET"));
-    // The local one signs local links; the deployment's, from the environment, remote ones.
+    // A release never uploaded gets no link that would answer 404, but the way to see it.
     let local = newsroom(&["preview", "later", "--base-url", "http://127.0.0.1:8787"], root);
+    assert_eq!(local.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&local.stderr);
+    assert!(said.contains("`later` is not uploaded to local KV") && said.contains("newsroom preview --local later"));
+    assert!(local.stdout.is_empty(), "no link");
+    // The local one signs local links; the deployment's, from the environment, remote ones.
+    let local = newsroom(&["preview", "content/releases/later.md", "--unchecked"], root);
     assert!(local.status.success(), "{}", String::from_utf8_lossy(&local.stderr));
-    let o = common::newsroom_command(root).args(args).env("PREVIEW_SECRET", secret).output().expect("runs");
+    assert!(String::from_utf8_lossy(&local.stdout).starts_with("http://127.0.0.1:8787/releases/later?preview="));
+    let until = String::from_utf8_lossy(&local.stderr).to_string();
+    assert!(until.contains("valid until ") && until.contains(" EET (in 3 days)"), "local time: {until}");
+    let unchecked = [&args[..], &["--unchecked"]].concat();
+    let o = common::newsroom_command(root).args(&unchecked).env("PREVIEW_SECRET", secret).output().expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let url = String::from_utf8_lossy(&o.stdout).trim().to_string();
     let token = url.strip_prefix("https://news.example.fi/releases/later?preview=").expect("URL shape");
@@ -179,10 +189,44 @@ fn preview_prints_a_signed_url_and_needs_a_long_secret() {
     assert!(contract::preview::verify(secret.as_bytes(), "later", token, now + chrono::Duration::hours(3)).is_err());
 
     write(root, ".dev.vars", b"PREVIEW_SECRET=short\n");
-    let o = newsroom(&["preview", "later"], root);
+    let o = newsroom(&["preview", "later", "--unchecked"], root);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("32 bytes"), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(newsroom(&["preview", "missing"], root).status.code(), Some(2));
+}
+
+/// `preview --local` serves the release from the files, as it will look at its moment, with
+/// nothing uploaded and no secret: the page, its JSON and the front page that lists it.
+#[test]
+fn preview_local_serves_the_working_copy_at_the_releases_moment() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/p.toml", PUBLISHER.as_bytes());
+    let release = "+++\ntitle = \"Tuleva tiedote\"\npublisher = \"p\"\npublished_at = 2099-01-01T10:00:00\nlead = \"L.\"\n+++\n\nB.\n";
+    write(root, "content/releases/later.md", release.as_bytes());
+    let port = 18_000 + (std::process::id() % 2_000) as u16;
+    let mut child = common::newsroom_command(root)
+        .args(["preview", "--local", "later", "--port", &port.to_string(), "--requests", "3"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().expect("stdout")), &mut first)
+        .expect("the link");
+    assert_eq!(first.trim(), format!("http://127.0.0.1:{port}/releases/later"));
+    let page = ureq::get(first.trim()).call().expect("the page").into_string().expect("text");
+    assert!(page.contains("<h1") && page.contains("Tuleva tiedote"), "{page}");
+    let json = ureq::get(first.trim()).set("Accept", "application/json").call().expect("JSON");
+    let json: serde_json::Value = serde_json::from_str(&json.into_string().expect("text")).expect("JSON");
+    assert_eq!(json["published_at"], "2099-01-01T10:00:00+02:00");
+    let home = ureq::get(&format!("http://127.0.0.1:{port}/")).call().expect("home").into_string().expect("text");
+    assert!(home.contains("/releases/later"), "listed, as at its moment");
+    let status = child.wait().expect("stops after three requests");
+    assert!(status.success());
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut said).expect("stderr");
+    assert!(said.contains("as it will look at 1.1.2099 10:00 EET") && said.contains("nothing was uploaded"), "{said}");
 }
 
 /// One release with five different mistakes, as a publisher might make them.

@@ -933,7 +933,7 @@ mod languages {
         assert_eq!(
             shown,
             [
-                "content/releases/fixture-missing.md:7: translation `no-such-release` is not a release in content/releases",
+                "content/releases/fixture-missing.md:7: translation `no-such-release` is not a release in content/releases: if you removed it, delete `no-such-release` from `translations` here too (the link goes both ways, so no file may name it)",
                 "content/releases/fixture-same.md:6: translation `2024-11-27-ohjausneuvottelut` is in the same language (`fi`) as this release",
                 "content/releases/fixture-self.md:7: `translations` names this release itself (`fixture-self`)",
             ]

@@ -352,7 +352,10 @@ fn check_translations(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnos
             let message = match by_slug.get(slug.as_str()) {
                 _ if slug == &r.slug => format!("`translations` names this release itself (`{slug}`)"),
                 None if files.iter().any(|f| slug_of(&f.path, ".md").is_ok_and(|s| &s == slug)) => continue,
-                None => format!("translation `{slug}` is not a release in content/releases"),
+                None => format!(
+                    "translation `{slug}` is not a release in content/releases: if you removed it, delete `{slug}` \
+                     from `translations` here too (the link goes both ways, so no file may name it)"
+                ),
                 Some(t) if t.lang == r.lang => {
                     format!("translation `{slug}` is in the same language (`{}`) as this release", r.lang)
                 }
