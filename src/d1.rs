@@ -57,12 +57,10 @@ impl Database {
         let out =
             c.stdin(Stdio::null()).output().context("cannot run `npx wrangler d1 execute` (is Node.js installed?)")?;
         let stdout = String::from_utf8_lossy(&out.stdout);
-        anyhow::ensure!(
-            out.status.success(),
-            "`wrangler d1 execute` failed: {}{}",
-            String::from_utf8_lossy(&out.stderr).trim(),
-            stdout.trim()
-        );
+        if !out.status.success() {
+            let said = format!("{}\n{}", String::from_utf8_lossy(&out.stderr), stdout);
+            anyhow::bail!("{}", explain_failure(&said, sql, self.env.as_deref()));
+        }
         let start = stdout.find('[').context("`wrangler d1 execute --json` printed no JSON")?;
         let answer: Vec<serde_json::Value> =
             serde_json::from_str(&stdout[start..]).context("cannot read `wrangler d1 execute --json`")?;
@@ -87,6 +85,30 @@ pub fn text_literal(what: &str, text: Option<&str>, max: usize) -> Result<String
     Ok(quoted(text))
 }
 
+/// What a failed `wrangler d1 execute` means, for the person who ran the command: wrangler's
+/// own words without the statement it echoes (which holds the addresses), and the fix for the
+/// failures people meet (no tables yet, a token without D1 access).
+fn explain_failure(said: &str, sql: &str, env: Option<&str>) -> String {
+    let words: Vec<&str> = said
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains(sql) && !l.contains("INSERT ") && !l.contains("SELECT "))
+        .collect();
+    let words = words.iter().rev().take(6).rev().copied().collect::<Vec<_>>().join("\n");
+    let remote = env.map(|e| format!(" --remote --env {e}")).unwrap_or_else(|| " --local".into());
+    let fix = if said.contains("no such table") {
+        format!(
+            "\nThe database has no tables yet: apply the migrations with `npx wrangler d1 migrations apply DB{remote}`"
+        )
+    } else if said.contains("Authentication") || said.contains("10000") || said.contains("not authorized") {
+        "\nCLOUDFLARE_API_TOKEN cannot use D1: give the token the permission Account > D1 > Edit (docs/operations.md)"
+            .to_string()
+    } else {
+        String::new()
+    };
+    format!("`wrangler d1 execute` failed:\n{words}{fix}")
+}
+
 fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
@@ -101,6 +123,17 @@ mod tests {
         for bad in ["x'; DROP TABLE subscribers; --", "a@b", ""] {
             assert!(address_literal(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn failures_never_echo_the_statement_and_name_the_fix() {
+        let sql = "INSERT INTO journalists (address) VALUES ('maija@example.fi')";
+        let said = format!("✘ [ERROR] D1_ERROR: no such table: journalists: SQLITE_ERROR\n{sql}\n");
+        let told = explain_failure(&said, sql, Some("production"));
+        assert!(!told.contains("maija@example.fi"), "{told}");
+        assert!(told.contains("no such table") && told.contains("migrations apply DB --remote --env production"));
+        let told = explain_failure("✘ [ERROR] Authentication error [code: 10000]", sql, Some("staging"));
+        assert!(told.contains("D1 > Edit"), "{told}");
     }
 
     #[test]

@@ -71,7 +71,13 @@ pub fn run(action: &Action, db: &Database, cx: &Setup<'_>) -> Result<()> {
             let outlet = text_literal("--outlet", outlet.as_deref(), MAX_TEXT)?;
             let until = match until {
                 Some(text) => format!("'{}'", rfc3339(parse_until(text, cx.now)?)),
-                None => "NULL".into(),
+                None => {
+                    eprintln!(
+                        "note: no --until, so this access never ends by itself: end it with `newsroom media revoke`, \
+                         or add the address again with --until YYYY-MM-DD"
+                    );
+                    "NULL".into()
+                }
             };
             let rows = db.query(&format!(
                 "INSERT INTO journalists (publisher, address, name, outlet, until, added_at) \

@@ -589,3 +589,28 @@ fn photos_are_processed_once_stripped_before_upload_and_bad_ones_blamed_on_their
     );
     assert!(stdout.contains("is a HEIC/HEIF photo") && stdout.contains("save it as JPEG"), "{stdout}");
 }
+
+/// Every workflow that puts a release or a journalist's address anywhere (staging, the
+/// production namespace, a pull-request comment, a run's summary) refuses to run in a public
+/// repository, as its first step, where an embargoed text would be readable by anyone.
+#[test]
+fn workflows_refuse_a_public_repository_before_anything_else() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows");
+    for name in ["publish.yml", "preview.yml", "media-list.yml"] {
+        let text = fs::read_to_string(root.join(name)).expect("workflow");
+        let steps = text.split_once("    steps:\n").expect("steps").1;
+        let steps: String =
+            steps.lines().filter(|l| !l.trim_start().starts_with('#')).map(|l| format!("{l}\n")).collect();
+        let first = steps.split("\n      - ").next().expect("a first step");
+        assert!(first.contains("name: Refuse to run in a public repository"), "{name}: {first}");
+        assert!(first.contains("if: ${{ github.event.repository.private != true }}"), "{name}");
+        assert!(first.contains("exit 1") && first.contains("::error title="), "{name}");
+    }
+    let preview = fs::read_to_string(root.join("preview.yml")).expect("preview.yml");
+    assert!(preview.contains("publish --remote --env staging --strict"), "the pull request's timing is strict");
+    let publish = fs::read_to_string(root.join("publish.yml")).expect("publish.yml");
+    assert!(publish.contains("strict=--strict") && publish.contains("default: true"));
+    let media = fs::read_to_string(root.join("media-list.yml")).expect("media-list.yml");
+    let mask = media.find("::add-mask::").expect("the address is masked");
+    assert!(mask < media.find("actions/checkout").expect("checkout"), "masked before anything runs");
+}

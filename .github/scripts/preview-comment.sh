@@ -75,7 +75,11 @@ for file in "${files[@]}"; do
   fi
 done
 for file in "${removed[@]}"; do
-  echo "- \`$(slug_of "$file")\`: removed; its address answers 410 Gone on staging"
+  slug=$(slug_of "$file")
+  # What the publish said of it (PUBLISH_LOG: its log): cancelled before its moment (a 404,
+  # no trace) or withdrawn after it (410 Gone).
+  said=$(grep -F "removed  $slug: " "${PUBLISH_LOG:-/dev/null}" 2>/dev/null | head -n 1 | sed "s/^.*removed  $slug: //" || true)
+  echo "- \`$slug\`: removed: ${said:-see the publish log for what its address answers}"
 done
 
 echo
