@@ -136,6 +136,9 @@ enum Command {
         /// Type: tiedote, uutinen, artikkeli, tapahtuma or blogi.
         #[arg(long = "type", default_value = "tiedote")]
         kind: String,
+        /// The language of the text (`fi`, `sv`, `en`, ...); default: the publisher's.
+        #[arg(long)]
+        language: Option<String>,
         /// The content folder.
         #[arg(long, default_value = "content")]
         content: PathBuf,
@@ -392,7 +395,9 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::New { publisher, title, kind, content } => new_release(&content, &publisher, &title, &kind),
+        Command::New { publisher, title, kind, language, content } => {
+            new_release(&content, &publisher, &title, &kind, language.as_deref())
+        }
         Command::Check { content, strict, diagnostics } => {
             let content = content_folder(&content)?;
             Ok(match checked(&content, diagnostics)? {
@@ -542,18 +547,20 @@ fn run(command: Command) -> Result<ExitCode> {
 }
 
 /// `newsroom new`: checks the publisher, then writes the scaffold.
-fn new_release(content: &Path, publisher: &str, title: &str, kind: &str) -> Result<ExitCode> {
+fn new_release(content: &Path, publisher: &str, title: &str, kind: &str, lang: Option<&str>) -> Result<ExitCode> {
     let kind = ReleaseKind::from_param(kind).map_err(|e| anyhow::anyhow!("--type: {e}"))?;
     let loaded = files::load_publishers(content)?;
     let Some(p) = loaded.get(publisher) else {
         let known: Vec<&str> = loaded.keys().map(String::as_str).collect();
         anyhow::bail!("no publisher `{publisher}` in {}/publishers; known: {}", content.display(), known.join(", "));
     };
-    let new = scaffold::NewRelease { publisher: p, title, kind, now: clock::now()? };
+    let new = scaffold::NewRelease { publisher: p, title, kind, now: clock::now()?, lang };
     let path = scaffold::create(content, &new)?;
     println!("{}", path.display());
     eprintln!(
-        "created {}: write the lead and the body, delete `draft = true`, then run `newsroom check`",
+        "created {}: write the lead and the body, set `published_at` to the moment it goes public, delete \
+         `draft = true`, then run `newsroom check`.\nFor journalists to get it under embargo, delete the # before \
+         `embargo_notice`; for photos and PDFs, before `[[images]]` or `[[attachments]]` and their lines.",
         path.display()
     );
     Ok(ExitCode::SUCCESS)

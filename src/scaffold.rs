@@ -22,18 +22,26 @@ pub struct NewRelease<'a> {
     pub kind: ReleaseKind,
     /// The `published_at` to write (the current time), in the publisher's zone, to the minute.
     pub now: DateTime<Utc>,
+    /// The language of the text (`--language`), when not the publisher's.
+    pub lang: Option<&'a str>,
 }
 
 /// Writes the scaffold into `content/releases/` and returns its path; never overwrites.
 pub fn create(content: &Path, new: &NewRelease) -> Result<PathBuf> {
     check_text(new.title, 300, false).map_err(|why| anyhow::anyhow!("the title {why}"))?;
+    if let Some(lang) = new.lang {
+        anyhow::ensure!(
+            publish::content::is_language_tag(lang),
+            "--language `{lang}` is not a language tag such as `fi`, `sv` or `en`"
+        );
+    }
     let local = new.now.with_timezone(&new.publisher.zone);
     let slug = file_slug(&local.format("%Y-%m-%d").to_string(), new.title)?;
     let dir = content.join("releases");
     let path = dir.join(format!("{slug}.md"));
     anyhow::ensure!(!path.exists(), "{} already exists; choose another title or edit that file", path.display());
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let text = template(new, &local.format("%Y-%m-%dT%H:%M:00").to_string());
+    let text = template(new, &local.format("%Y-%m-%dT%H:%M:00").to_string(), &slug);
     fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
 }
@@ -65,7 +73,7 @@ fn toml_string(text: &str) -> String {
 }
 
 /// The new file: every field the publisher fills in, explained in comments.
-fn template(new: &NewRelease, local_time: &str) -> String {
+fn template(new: &NewRelease, local_time: &str, slug: &str) -> String {
     let p = new.publisher;
     let kinds: Vec<&str> = ReleaseKind::ALL.iter().map(|k| k.id()).collect();
     format!(
@@ -83,8 +91,13 @@ type = "{kind}"
 language = "{lang}"
 # ingressi: the opening paragraph, plain text. Required.
 lead = ""
-# asiasanat: keywords, e.g. ["sote", "Kotka"].
+# asiasanat: keywords, each its own text: ["sote", "Kotka"] (no #, no commas inside one).
 keywords = []
+# embargo: to give the media list this release before its moment, delete the # below;
+# "24h" before published_at (or "90m", "2d"), or a date-time of its own.
+# embargo_notice = "24h"
+# käännökset: the same release in other languages, by file name without .md.
+# translations = ["{slug}-sv"]
 # Checked but not published while this line is here; delete it when the release is ready.
 draft = true
 
@@ -94,6 +107,18 @@ draft = true
 # title = ""
 # phone = ""
 # email = ""
+
+# kuvat: put the photo in content/media/ first; `alt` (what it shows) is required.
+# [[images]]
+# file = "kuva.jpg"
+# alt = ""
+# caption = ""
+# credit = "Kuva: Etunimi Sukunimi"
+
+# liitteet: a PDF in content/media/, with the link's text.
+# [[attachments]]
+# file = "liite.pdf"
+# title = ""
 +++
 
 "#,
@@ -102,7 +127,8 @@ draft = true
         zone = p.zone.name(),
         kinds = kinds.join(", "),
         kind = new.kind.id(),
-        lang = p.lang,
+        lang = new.lang.unwrap_or(&p.lang),
+        slug = slug,
     )
 }
 

@@ -159,15 +159,15 @@ pub struct Site {
 }
 
 /// Files an operating system or editor leaves in folders (`.DS_Store`, `Thumbs.db`,
-/// `desktop.ini`, `._kuva.jpg`, `~$liite.docx`, `kuva.jpg~`) and Git's placeholders: never
-/// content, never reported.
+/// `desktop.ini`, `._kuva.jpg`, `~$liite.docx`, `kuva.jpg~`), Git's placeholders and a
+/// folder's README: never content, never reported.
 pub fn is_os_junk(path: &str) -> bool {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
     name.starts_with('.')
         || name.starts_with("~$")
         || name.ends_with('~')
-        || matches!(lower.as_str(), "thumbs.db" | "ehthumbs.db" | "desktop.ini" | "icon\r")
+        || matches!(lower.as_str(), "thumbs.db" | "ehthumbs.db" | "desktop.ini" | "icon\r" | "readme.md" | "readme.txt")
 }
 
 /// Media files by their path relative to `content/media/` (`kuvat/sairaala.jpg`), and why
