@@ -33,6 +33,10 @@ for u in "$url" "$mail_url"; do
 done
 sh scripts/build-worker.sh
 cargo test --no-run --quiet --test e2e
+# docs/walkthrough.md, its commands as written, in a copy of the repository with local KV of
+# its own (about 2 minutes: each local media upload is a wrangler call). Before any server
+# starts: its `preview --local` listens on 127.0.0.1:8790.
+cargo test --quiet --test walkthrough -- --ignored
 # Browser checks (HTML validity, axe, screenshots) need Chromium and Java: installed when
 # possible, else skipped with a warning, unless REQUIRE_BROWSER=1 (CI) makes that an error.
 browser=1

@@ -94,7 +94,11 @@ impl fmt::Display for Line {
             State::Public(at) => format!("public now (dated {})", moment(at)),
             State::Scheduled(at) => format!("scheduled for {} ({})", moment(at), relative(at.at.to_utc(), self.now)),
             State::Draft => "draft: only a preview link opens it".into(),
-            State::Cancelled => "cancelled: it was never public, and its address stays a 404".into(),
+            State::Cancelled => {
+                "cancelled: it was never public, its address stays a 404, and journalists told of it under embargo \
+                 get a cancellation"
+                    .into()
+            }
             State::Withdrawn => "withdrawn (410): its address answers 410 Gone with its title".into(),
             State::Purged => "withdrawn and purged: its address answers 404".into(),
         };

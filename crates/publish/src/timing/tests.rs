@@ -115,7 +115,8 @@ fn removed_releases_are_cancelled_or_withdrawn() {
         lines,
         [
             "removed  was-public: withdrawn (410): its address answers 410 Gone with its title",
-            "removed  was-scheduled: cancelled: it was never public, and its address stays a 404",
+            "removed  was-scheduled: cancelled: it was never public, its address stays a 404, and journalists told \
+             of it under embargo get a cancellation",
             "removed  purged: withdrawn and purged: its address answers 404",
         ]
     );
