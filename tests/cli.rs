@@ -614,3 +614,63 @@ fn workflows_refuse_a_public_repository_before_anything_else() {
     let mask = media.find("::add-mask::").expect("the address is masked");
     assert!(mask < media.find("actions/checkout").expect("checkout"), "masked before anything runs");
 }
+
+/// What people leave in the folders, and file names a phone or Windows writes: junk is
+/// passed over in silence, a file nothing names is a warning, `.MD` is a release, a `.txt`
+/// is a warning naming the fix, and a file's path checks its folder (issue 40, items 3–4).
+#[test]
+fn stray_files_and_extension_cases_are_handled_or_named() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
+    let release = "+++\ntitle = \"T\"\npublisher = \"testi\"\npublished_at = 2025-01-01T10:00:00\nlead = \"L.\"\n+++\n\nB.\n";
+    write(root, "content/releases/a.md", release.as_bytes());
+    write(root, "content/releases/b.MD", release.as_bytes());
+    write(root, "content/releases/muistiinpanot.txt", b"notes");
+    for junk in [".DS_Store", "Thumbs.db", "desktop.ini", "._kuva.jpg", "README.md"] {
+        write(root, &format!("content/media/{junk}"), b"\0\0\x01");
+    }
+    write(root, "content/media/IMG_1234.HEIC", b"....ftypheic....");
+    let out = newsroom(&["check", "content", "--format", "short"], root);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stderr.contains("ok: 1 publishers, 2 releases"), "b.MD is read: {stderr}");
+    let warnings: Vec<&str> = stdout.lines().collect();
+    assert_eq!(warnings.len(), 2, "{stdout}");
+    assert!(warnings[0].starts_with("content/media/IMG_1234.HEIC:1:1: warning: no release or publisher names"));
+    assert!(warnings[1].starts_with("content/releases/muistiinpanot.txt:1:1: warning: `muistiinpanot.txt` is not read"));
+    assert!(warnings[1].contains("rename it to `muistiinpanot.md`"));
+    let by_file = newsroom(&["check", "content/releases/b.MD"], root);
+    assert!(by_file.status.success(), "{}", String::from_utf8_lossy(&by_file.stderr));
+    assert!(String::from_utf8_lossy(&by_file.stderr).contains("note: checking all of content, where content/releases/b.MD is"));
+}
+
+/// The mistakes of dates, quotation marks and Finnish field names are each told at their
+/// line with what to write (issue 40, items 6 and 8).
+#[test]
+fn dates_quotes_and_finnish_field_names_are_told_what_to_write() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
+    let release = |front: &str| format!("+++\ntitle = \"T\"\npublisher = \"testi\"\nlead = \"L.\"\n{front}\n+++\n\nB.\n");
+    let said = |front: &str| {
+        write(root, "content/releases/a.md", release(front).as_bytes());
+        let out = newsroom(&["check", "content", "--format", "short"], root);
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let (code, out) = said("published_at = 10.12.2026 klo 10.00");
+    assert_eq!(code, Some(1));
+    assert!(out.contains("a.md:5:") && out.contains("Put the value in quotation marks: `published_at = \"10.12.2026 klo 10.00\"`"), "{out}");
+    assert_eq!(said("published_at = \"10.12.2026 klo 10.00\"").0, Some(0), "quoted, the Finnish way is read");
+    assert_eq!(said("published_at = \"2026-12-10 10:00\"").0, Some(0));
+    let (_, out) = said("published_at = 2026-12-10T10:00:00\nembargo_notice = \"24 tuntia\"\ncorrection = \"x\"");
+    assert!(!out.contains("embargo_notice"), "`24 tuntia` is read: {out}");
+    let (_, out) = said("published_at = 2026-12-10T10:00:00\nlead_only = false\ntitle2 = \"Hän sanoi \"kyllä\" eilen\"");
+    assert!(out.contains("A quotation mark inside a text ends it"), "{out}");
+    let (_, out) = said("julkaisuaika = 2026-12-10T10:00:00");
+    assert!(out.contains("a.md:5:1: unknown field `julkaisuaika` (did you mean `published_at`?)"), "{out}");
+    let (_, out) = said("published_at = 2026-12-10T10:00:00\nembargo = \"24h\"");
+    assert!(out.contains("unknown field `embargo` (did you mean `embargo_notice`?)"), "{out}");
+    let (_, out) = said("published_at = 2026-12-10T10:00:00\n\n[[contacts]]\nnimi = \"Maija\"\npuhelin = \"020 633 2113\"");
+    assert!(out.contains("a.md:8:1: the first contact: unknown field `nimi` (did you mean `name`?)"), "{out}");
+}

@@ -173,10 +173,26 @@ impl<'a> Fields<'a> {
         };
         let item_lines = self.item_lines(key);
         let mut out = Vec::new();
-        for (i, item) in items.into_iter().enumerate() {
+        for (i, mut item) in items.into_iter().enumerate() {
             let at = item_lines.get(i).copied().unwrap_or(line);
+            // Unknown fields first, each at its own line: a misspelt `name` is said once, as
+            // unknown, not also as missing.
+            let mut unknown = Vec::new();
+            if let Value::Table(t) = &mut item {
+                unknown = t.keys().filter(|k| !CONTACT_FIELDS.contains(&k.as_str())).cloned().collect();
+                for k in &unknown {
+                    t.remove(k);
+                    let hint = suggest(k, CONTACT_FIELDS.into_iter())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    let line = self.field_line(at, k);
+                    self.error(line, format!("{}: unknown field `{k}`{hint}", item_name(key, i)));
+                }
+            }
             match contact(item) {
-                Ok(c) => out.push(c),
+                Ok(c) if unknown.is_empty() => out.push(c),
+                Ok(_) => {}
+                Err(why) if !unknown.is_empty() && why.starts_with("missing") => {}
                 Err(why) => {
                     let line = self.blamed_line(at, &why);
                     self.error(line, format!("{}: {why}", item_name(key, i)));
@@ -289,6 +305,9 @@ pub fn is_forbidden(c: char, multiline: bool) -> bool {
     }
 }
 
+/// The fields of a `[[contacts]]` item.
+const CONTACT_FIELDS: [&str; 5] = ["name", "title", "organization", "phone", "email"];
+
 fn contact(item: Value) -> Result<Contact, String> {
     let Value::Table(mut t) = item else {
         return Err("must be a table with `name` and optionally `title`, `organization`, `phone`, `email`".into());
@@ -318,7 +337,7 @@ fn contact(item: Value) -> Result<Contact, String> {
         }
     }
     if let Some(k) = t.keys().next() {
-        let hint = suggest(k, ["name", "title", "organization", "phone", "email"].into_iter())
+        let hint = suggest(k, CONTACT_FIELDS.into_iter())
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         return Err(format!("unknown field `{k}`{hint}"));
