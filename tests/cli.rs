@@ -623,7 +623,8 @@ fn stray_files_and_extension_cases_are_handled_or_named() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = tmp.path();
     write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
-    let release = "+++\ntitle = \"T\"\npublisher = \"testi\"\npublished_at = 2025-01-01T10:00:00\nlead = \"L.\"\n+++\n\nB.\n";
+    let release =
+        "+++\ntitle = \"T\"\npublisher = \"testi\"\npublished_at = 2025-01-01T10:00:00\nlead = \"L.\"\n+++\n\nB.\n";
     write(root, "content/releases/a.md", release.as_bytes());
     write(root, "content/releases/b.MD", release.as_bytes());
     write(root, "content/releases/muistiinpanot.txt", b"notes");
@@ -642,7 +643,8 @@ fn stray_files_and_extension_cases_are_handled_or_named() {
     assert!(warnings[1].contains("rename it to `muistiinpanot.md`"));
     let by_file = newsroom(&["check", "content/releases/b.MD"], root);
     assert!(by_file.status.success(), "{}", String::from_utf8_lossy(&by_file.stderr));
-    assert!(String::from_utf8_lossy(&by_file.stderr).contains("note: checking all of content, where content/releases/b.MD is"));
+    assert!(String::from_utf8_lossy(&by_file.stderr)
+        .contains("note: checking all of content, where content/releases/b.MD is"));
 }
 
 /// The mistakes of dates, quotation marks and Finnish field names are each told at their
@@ -652,7 +654,8 @@ fn dates_quotes_and_finnish_field_names_are_told_what_to_write() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = tmp.path();
     write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
-    let release = |front: &str| format!("+++\ntitle = \"T\"\npublisher = \"testi\"\nlead = \"L.\"\n{front}\n+++\n\nB.\n");
+    let release =
+        |front: &str| format!("+++\ntitle = \"T\"\npublisher = \"testi\"\nlead = \"L.\"\n{front}\n+++\n\nB.\n");
     let said = |front: &str| {
         write(root, "content/releases/a.md", release(front).as_bytes());
         let out = newsroom(&["check", "content", "--format", "short"], root);
@@ -660,17 +663,23 @@ fn dates_quotes_and_finnish_field_names_are_told_what_to_write() {
     };
     let (code, out) = said("published_at = 10.12.2026 klo 10.00");
     assert_eq!(code, Some(1));
-    assert!(out.contains("a.md:5:") && out.contains("Put the value in quotation marks: `published_at = \"10.12.2026 klo 10.00\"`"), "{out}");
+    assert!(
+        out.contains("a.md:5:")
+            && out.contains("Put the value in quotation marks: `published_at = \"10.12.2026 klo 10.00\"`"),
+        "{out}"
+    );
     assert_eq!(said("published_at = \"10.12.2026 klo 10.00\"").0, Some(0), "quoted, the Finnish way is read");
     assert_eq!(said("published_at = \"2026-12-10 10:00\"").0, Some(0));
     let (_, out) = said("published_at = 2026-12-10T10:00:00\nembargo_notice = \"24 tuntia\"\ncorrection = \"x\"");
     assert!(!out.contains("embargo_notice"), "`24 tuntia` is read: {out}");
-    let (_, out) = said("published_at = 2026-12-10T10:00:00\nlead_only = false\ntitle2 = \"Hän sanoi \"kyllä\" eilen\"");
+    let (_, out) =
+        said("published_at = 2026-12-10T10:00:00\nlead_only = false\ntitle2 = \"Hän sanoi \"kyllä\" eilen\"");
     assert!(out.contains("A quotation mark inside a text ends it"), "{out}");
     let (_, out) = said("julkaisuaika = 2026-12-10T10:00:00");
     assert!(out.contains("a.md:5:1: unknown field `julkaisuaika` (did you mean `published_at`?)"), "{out}");
     let (_, out) = said("published_at = 2026-12-10T10:00:00\nembargo = \"24h\"");
     assert!(out.contains("unknown field `embargo` (did you mean `embargo_notice`?)"), "{out}");
-    let (_, out) = said("published_at = 2026-12-10T10:00:00\n\n[[contacts]]\nnimi = \"Maija\"\npuhelin = \"020 633 2113\"");
+    let (_, out) =
+        said("published_at = 2026-12-10T10:00:00\n\n[[contacts]]\nnimi = \"Maija\"\npuhelin = \"020 633 2113\"");
     assert!(out.contains("a.md:8:1: the first contact: unknown field `nimi` (did you mean `name`?)"), "{out}");
 }

@@ -337,9 +337,8 @@ fn contact(item: Value) -> Result<Contact, String> {
         }
     }
     if let Some(k) = t.keys().next() {
-        let hint = suggest(k, CONTACT_FIELDS.into_iter())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint =
+            suggest(k, CONTACT_FIELDS.into_iter()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
         return Err(format!("unknown field `{k}`{hint}"));
     }
     Ok(Contact { name, title, organization, phone, email })
