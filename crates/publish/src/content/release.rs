@@ -213,16 +213,17 @@ fn keywords(f: &mut Fields) -> Vec<Keyword> {
 
 /// What people get wrong in a keyword, and what to write instead: a hashtag, several
 /// keywords in one string, an invisible character (which would make a second keyword page
-/// that looks the same), an emoji or other symbol (which a shared keyword page would carry
-/// as its label).
+/// that looks the same), an emoji (which a shared keyword page would carry as its label).
+/// Other punctuation is the publisher's to choose (`R&D`, `K. H. Renlund`) and is escaped
+/// wherever it is shown.
 fn keyword_mistake(label: &str) -> Option<String> {
     let trimmed = label.trim();
     if let Some(word) = trimmed.strip_prefix('#') {
         return Some(format!("keyword `{label}`: write it without `#`, as `\"{}\"`", word.trim()));
     }
-    if let Some(sep) = [',', ';', '|', '/'].into_iter().find(|c| trimmed.contains(*c)) {
+    if trimmed.contains(',') {
         let parts: Vec<String> =
-            trimmed.split(sep).map(str::trim).filter(|p| !p.is_empty()).map(|p| format!("\"{p}\"")).collect();
+            trimmed.split(',').map(str::trim).filter(|p| !p.is_empty()).map(|p| format!("\"{p}\"")).collect();
         return Some(format!(
             "keyword `{label}` holds several keywords: give each its own string, `[{}]`",
             parts.join(", ")
@@ -237,14 +238,21 @@ fn keyword_mistake(label: &str) -> Option<String> {
             c as u32
         ));
     }
-    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "-–—'’.&+()".contains(c);
-    if let Some(c) = trimmed.chars().find(|&c| !allowed(c)) {
+    if let Some(c) = trimmed.chars().find(|&c| is_emoji(c)) {
         return Some(format!(
             "keyword `{label}` contains `{c}`: a keyword is a word or a name, shown as the title of its page; \
-             write it without symbols or emoji"
+             write it without emoji"
         ));
     }
     None
+}
+
+/// Emoji and pictographs (and the selector that makes a character one): the blocks people
+/// pick them from on phones.
+fn is_emoji(c: char) -> bool {
+    matches!(c,
+        '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}' | '\u{2300}'..='\u{23FF}'
+        | '\u{FE0F}' | '\u{20E3}')
 }
 
 fn check_body(body: &str, body_line: usize, lead_only: bool, f: &mut Fields) {
@@ -337,6 +345,7 @@ mod tests {
             ("[\"Kotka, Hamina, Kouvola\"]", "`[\"Kotka\", \"Hamina\", \"Kouvola\"]`"),
             ("[\"sote 🎉\"]", "contains `🎉`"),
             ("[\"🎉\"]", "contains `🎉`"),
+            ("[\"sote ❤️\"]", "contains `❤`"),
             ("[\"so\u{200B}te\"]", "invisible character (U+200B)"),
         ] {
             let errors = parse_release("x.md", &with(keywords), &publishers(), &Default::default()).unwrap_err();
@@ -344,7 +353,7 @@ mod tests {
             assert_eq!(errors[0].0, 6, "{keywords}: the keywords line");
             assert!(errors[0].1.contains(says), "{keywords}: {errors:?}");
         }
-        let fine = with("[\"Kymenlaakso\", \"sote-uudistus\", \"K. H. Renlund\", \"R&D\", \"Hamina–Kotka\"]");
+        let fine = with("[\"Kymenlaakso\", \"sote-uudistus\", \"K. H. Renlund\", \"R&D\", \"Hamina–Kotka\", \"C#\"]");
         let r = parse_release("x.md", &fine, &publishers(), &Default::default());
         assert!(r.is_ok(), "{r:?}");
     }
