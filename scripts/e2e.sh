@@ -100,7 +100,7 @@ serve_and_test() {
     NEWSROOM_E2E_HUB="${hub:-}" NEWSROOM_E2E_MAIL="${mail:-}" \
     cargo test --test e2e -- --ignored "$@"
   if [ "${with_browser:-0}" = 1 ]; then
-    preview=$(PREVIEW_SECRET=$secret cargo run --quiet -- preview e2e-media-fixture --content "$content" --base-url "")
+    preview=$(PREVIEW_SECRET=$secret cargo run --quiet -- preview e2e-media-fixture --content "$content" --base-url "" --unchecked)
     scripts/browser-test.sh "$url" "$preview"
   fi
   if [ "${with_soak:-0}" = 1 ]; then

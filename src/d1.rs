@@ -89,12 +89,15 @@ pub fn text_literal(what: &str, text: Option<&str>, max: usize) -> Result<String
 /// own words without the statement it echoes (which holds the addresses), and the fix for the
 /// failures people meet (no tables yet, a token without D1 access).
 fn explain_failure(said: &str, sql: &str, env: Option<&str>) -> String {
-    let words: Vec<&str> = said
+    // The statement's text literals (addresses, names) never appear, however wrangler quotes them.
+    let literals: Vec<&str> = sql.split('\'').skip(1).step_by(2).filter(|l| l.len() > 2).collect();
+    let words: Vec<String> = said
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.contains(sql) && !l.contains("INSERT ") && !l.contains("SELECT "))
+        .map(|l| literals.iter().fold(l.to_string(), |l, literal| l.replace(literal, "…")))
         .collect();
-    let words = words.iter().rev().take(6).rev().copied().collect::<Vec<_>>().join("\n");
+    let words = words.iter().rev().take(6).rev().cloned().collect::<Vec<_>>().join("\n");
     let remote = env.map(|e| format!(" --remote --env {e}")).unwrap_or_else(|| " --local".into());
     let fix = if said.contains("no such table") {
         format!(
@@ -132,6 +135,9 @@ mod tests {
         let told = explain_failure(&said, sql, Some("production"));
         assert!(!told.contains("maija@example.fi"), "{told}");
         assert!(told.contains("no such table") && told.contains("migrations apply DB --remote --env production"));
+        let update = "UPDATE journalists SET revoked_at = '2026-12-07T10:00:00Z' WHERE address = 'maija@example.fi'";
+        let told = explain_failure("✘ [ERROR] near 'maija@example.fi': syntax error", update, None);
+        assert!(!told.contains("maija@example.fi") && told.contains("syntax error"), "{told}");
         let told = explain_failure("✘ [ERROR] Authentication error [code: 10000]", sql, Some("staging"));
         assert!(told.contains("D1 > Edit"), "{told}");
     }

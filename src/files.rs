@@ -67,6 +67,17 @@ pub fn load(content: &Path) -> Result<Loaded> {
     Ok(Loaded { site, diagnostics, warnings, texts, photos })
 }
 
+/// The slug a command-line argument names: a slug, or a release file's path
+/// (`content/releases/2026-12-10-x.md` → `2026-12-10-x`).
+pub fn slug_of_argument(argument: &str) -> String {
+    let name = argument.rsplit(['/', '\\']).next().unwrap_or(argument);
+    let lower = name.to_ascii_lowercase();
+    match lower.strip_suffix(".md") {
+        Some(stem) => name[..stem.len()].to_string(),
+        None => name.to_string(),
+    }
+}
+
 /// The publishers of `content` alone (for `newsroom new`); their problems are an error.
 pub fn load_publishers(content: &Path) -> Result<BTreeMap<String, Publisher>> {
     let mut diagnostics = Vec::new();
@@ -171,7 +182,8 @@ fn stray_files(dir: &Path) -> Result<Vec<Diagnostic>> {
     Ok(out)
 }
 
-/// Files under `dir` (recursively) with extension `ext` (any file for `""`), sorted; a
+/// Files under `dir` (recursively) with extension `ext` (any file for `""`), sorted, without
+/// the files an operating system or editor leaves ([`publish::content::is_os_junk`]); a
 /// missing folder is empty.
 fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
@@ -182,6 +194,12 @@ fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     while let Some(d) = stack.pop() {
         for entry in fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
             let path = entry.with_context(|| format!("cannot list {}", d.display()))?.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            if publish::content::is_os_junk(&name) && !path.is_dir() {
+                // `.DS_Store`, `._tiedote.md` (macOS's resource fork of a release), an editor's
+                // lock file: never content, never read.
+                continue;
+            }
             if path.is_dir() {
                 stack.push(path);
             } else if ext.is_empty() || path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {

@@ -88,6 +88,16 @@ fn answer(request: tiny_http::Request, facts: &Facts, values: &HashMap<String, V
     let header = |name: &'static str| {
         request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str().to_string())
     };
+    // Only this machine's names: a web page open in the browser cannot reach the embargoed
+    // release through a name of its own that points here (DNS rebinding).
+    let port = facts.origin.rsplit(':').next().unwrap_or("");
+    let host = header("Host").unwrap_or_default();
+    if host != format!("127.0.0.1:{port}") && host != format!("localhost:{port}") {
+        let refused = tiny_http::Response::from_string("This preview answers only http://127.0.0.1 and localhost.\n")
+            .with_status_code(421);
+        let _ = request.respond(refused);
+        return;
+    }
     let (path, query) = match request.url().split_once('?') {
         Some((path, query)) => (path.to_string(), Some(query.to_string())),
         None => (request.url().to_string(), None),

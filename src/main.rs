@@ -244,6 +244,10 @@ enum Command {
         /// With --dry-run: also list every storage key that would be written or deleted.
         #[arg(long, requires = "dry_run")]
         keys: bool,
+        /// Judge the timing of these releases only (slug or file path; repeatable): a pull
+        /// request's own, on a staging namespace that other pull requests publish to too.
+        #[arg(long, value_name = "SLUG")]
+        timing_of: Vec<String>,
         #[command(flatten)]
         diagnostics: Diagnostics,
     },
@@ -400,12 +404,12 @@ fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Check { content, strict, diagnostics } => {
             let content = content_folder(&content)?;
-            Ok(match checked(&content, diagnostics)? {
-                Some(site) if timing::check(&site, None, diagnostics, strict)? => {
+            Ok(match checked_with(&content, diagnostics, false, Some(strict))? {
+                Some(site) => {
                     eprintln!("ok: {} publishers, {} releases", site.publishers.len(), site.releases.len());
                     ExitCode::SUCCESS
                 }
-                _ => ExitCode::from(1),
+                None => ExitCode::from(1),
             })
         }
         Command::Build { content, out, previous, env, purge, deployment, diagnostics } => {
@@ -438,6 +442,7 @@ fn run(command: Command) -> Result<ExitCode> {
             purge,
             strict,
             keys,
+            timing_of,
             diagnostics,
         } => {
             let flags = [("WEBSUB_HUB", websub_hub.as_deref()), ("BASE_URL", base_url.as_deref())];
@@ -460,6 +465,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 strict,
                 keys,
                 diagnostics,
+                timing_of,
             };
             upload::publish(&site, &kv, &how)
         }
@@ -490,7 +496,7 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Preview { slug, content, hours, base_url, env, unchecked, local, port, requests, deployment } => {
-            let slug = preview::slug_of_argument(&slug);
+            let slug = files::slug_of_argument(&slug);
             let config = deployment.config(env.as_deref(), &[])?;
             if local {
                 let Some(site) = checked_to(&content, Diagnostics::default(), true)? else {
@@ -505,6 +511,13 @@ fn run(command: Command) -> Result<ExitCode> {
             };
             let namespace = match (unchecked, env) {
                 (true, _) => None,
+                (false, None) if !base_url.is_empty() && !preview::is_local(&base_url) => {
+                    eprintln!(
+                        "note: not checked that the release is uploaded to {base_url}: give `--env NAME` to ask that \
+                         deployment's namespace"
+                    );
+                    None
+                }
                 (false, None) => {
                     Some(Kv { target: Target::Local(".wrangler/state".into()), binding: "RELEASES".into(), env: None })
                 }
@@ -630,7 +643,42 @@ fn checked(content: &Path, diagnostics: Diagnostics) -> Result<Option<Site>> {
 /// [`checked`], the problems written to stderr with `to_stderr` (a command whose stdout is
 /// its answer).
 fn checked_to(content: &Path, diagnostics: Diagnostics, to_stderr: bool) -> Result<Option<Site>> {
-    let loaded = files::load(content)?;
+    checked_with(content, diagnostics, to_stderr, None)
+}
+
+/// [`checked_to`], with `check`'s timing review when `timing` says how strict (its problems
+/// among the others, in one report: one JSON document for `--format json`).
+fn checked_with(
+    content: &Path,
+    diagnostics: Diagnostics,
+    to_stderr: bool,
+    timing: Option<bool>,
+) -> Result<Option<Site>> {
+    let mut loaded = files::load(content)?;
+    let review = match (loaded.site.take(), timing) {
+        (Some(site), Some(strict)) => {
+            let review = timing::review_for_check(&site, strict, &mut loaded)?;
+            loaded.site = Some(site);
+            Some(review)
+        }
+        (site, _) => {
+            loaded.site = site;
+            None
+        }
+    };
+    // What was done and when each release goes public first, then the problems, then the verdict.
+    let photos = loaded.photos;
+    if photos.processed + photos.cached > 0 {
+        eprintln!(
+            "photos: {} processed, {} unchanged (from {}); every one without its metadata (GPS, camera, names)",
+            photos.processed,
+            photos.cached,
+            photos::cache_dir(content).display()
+        );
+    }
+    if let Some(review) = &review {
+        timing::print_lines(review);
+    }
     let (count, warned) = (loaded.diagnostics.len(), loaded.warnings.len());
     if count > 0 || warned > 0 || diagnostics.format == Format::Json {
         let (format, color) = (diagnostics.format, diagnostics.color);
@@ -639,6 +687,7 @@ fn checked_to(content: &Path, diagnostics: Diagnostics, to_stderr: bool) -> Resu
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if count > 0 {
         eprintln!("error: {count} problem{} found; nothing was written", plural(count));
+        loaded.site = None;
     }
     if let (0, Some(site)) = (count, &loaded.site) {
         let drafts = &site.unfinished_drafts;
@@ -652,15 +701,6 @@ fn checked_to(content: &Path, diagnostics: Diagnostics, to_stderr: bool) -> Resu
                 plural(site.draft_problems.len())
             );
         }
-    }
-    let photos = loaded.photos;
-    if photos.processed + photos.cached > 0 {
-        eprintln!(
-            "photos: {} processed, {} unchanged (from {}); every one without its metadata (GPS, camera, names)",
-            photos.processed,
-            photos.cached,
-            photos::cache_dir(content).display()
-        );
     }
     Ok(loaded.site)
 }

@@ -25,17 +25,6 @@ pub struct Link<'a> {
     pub base_url: &'a str,
 }
 
-/// The slug a command-line argument names: a slug, or a release file's path
-/// (`content/releases/2026-12-10-x.md` → `2026-12-10-x`).
-pub fn slug_of_argument(argument: &str) -> String {
-    let name = argument.rsplit(['/', '\\']).next().unwrap_or(argument);
-    let lower = name.to_ascii_lowercase();
-    match lower.strip_suffix(".md") {
-        Some(stem) => name[..stem.len()].to_string(),
-        None => name.to_string(),
-    }
-}
-
 /// The release `slug` of `site`, or why there is none (an unfinished draft, a typo).
 pub fn ensure_known<'s>(site: &'s Site, slug: &str, content: &Path) -> Result<&'s Release> {
     if let Some(release) = site.releases.iter().find(|r| r.slug == slug) {
@@ -90,10 +79,10 @@ pub fn preview_url(link: &Link, namespace: Option<(&Kv, &Config)>) -> Result<Exi
     }
     let expires = now + chrono::Duration::hours(hours);
     let token = preview::sign(secret.as_bytes(), slug, expires).context("cannot sign the preview token")?;
-    if release.published.at <= now {
-        eprintln!("note: `{slug}` is already public; the link shows the public page");
-    } else if release.draft {
+    if release.draft {
         eprintln!("note: `{slug}` is a draft: only this link opens it (never listed, fed, searched or counted)");
+    } else if release.published.at <= now {
+        eprintln!("note: `{slug}` is already public; the link shows the public page");
     }
     println!("{}/releases/{slug}?preview={token}", link.base_url.trim_end_matches('/'));
     let zone = site.publishers.get(&release.publisher).map_or(chrono_tz::Europe::Helsinki, |p| p.zone);
@@ -104,7 +93,7 @@ pub fn preview_url(link: &Link, namespace: Option<(&Kv, &Config)>) -> Result<Exi
 
 /// True for a URL of this machine: `http(s)://` then `localhost`, `127.0.0.1` or `[::1]`
 /// (any port), nothing else. A URL without a scheme, with user info or any other host is not.
-fn is_local(url: &str) -> bool {
+pub fn is_local(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else { return false };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     if authority.contains('@') {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
-use publish::content::Site;
+use publish::content::{Diagnostic, Site};
 use publish::manifest::Manifest;
 use publish::sync::Comparison;
 use publish::timing::{review, Known, Review};
@@ -12,33 +12,73 @@ use publish::timing::{review, Known, Review};
 use crate::report::{self, Format};
 use crate::Diagnostics;
 
-/// Reviews and prints the timing of `site`; false when it must stop: an error, or a
-/// warning under `--strict`.
-pub fn check(site: &Site, known: Option<&Known>, diagnostics: Diagnostics, strict: bool) -> Result<bool> {
-    let review = review(site, known, crate::clock::now()?);
-    Ok(print(&review, diagnostics, strict))
+/// Reviews and prints the timing of a publish (`publish`, `status`) of `site`: its lines,
+/// then its problems on stderr (`--format json` keeps stdout for nothing else). False when
+/// the publish must stop: an error, or a warning under `--strict`.
+pub fn check(site: &Site, known: &Known, diagnostics: Diagnostics, strict: bool, verb: &str) -> Result<bool> {
+    let review = review(site, Some(known), crate::clock::now()?);
+    print_lines(&review);
+    Ok(print(&review, diagnostics, strict, verb))
+}
+
+/// `check`'s review (no namespace): its problems join `loaded`'s, the errors (and under
+/// `--strict` the warnings) as errors, the rest as warnings, so they are reported with the
+/// others in one go.
+pub fn review_for_check(site: &Site, strict: bool, loaded: &mut crate::files::Loaded) -> Result<Review> {
+    let review = review(site, None, crate::clock::now()?);
+    let (errors, warnings) = split(&review, strict);
+    loaded.diagnostics.extend(errors);
+    loaded.warnings.extend(warnings);
+    for d in loaded.diagnostics.iter().chain(&loaded.warnings) {
+        if !loaded.texts.contains_key(&d.path) {
+            if let Ok(text) = std::fs::read_to_string(&d.path) {
+                loaded.texts.insert(d.path.clone(), text);
+            }
+        }
+    }
+    publish::content::sort(&mut loaded.diagnostics);
+    Ok(review)
+}
+
+/// The `timing:` block, on stderr.
+pub fn print_lines(review: &Review) {
+    if !review.lines.is_empty() {
+        eprintln!("timing:");
+        review.lines.iter().for_each(|line| eprintln!("  {line}"));
+    }
+}
+
+/// The review's errors and warnings as reported: under `--strict` its warnings are errors;
+/// its notes are always warnings.
+fn split(review: &Review, strict: bool) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let mut errors = review.errors.clone();
+    let mut warnings = review.notes.clone();
+    match strict {
+        true => errors.extend(review.warnings.iter().cloned()),
+        false => warnings.extend(review.warnings.iter().cloned()),
+    }
+    (errors, warnings)
 }
 
 /// What the namespace holds, from the comparison of a build with its key list.
-pub fn known<'a>(comparison: &Comparison, previous: Option<&'a Manifest>, purged: &'a [String]) -> Known<'a> {
+pub fn known<'a>(
+    comparison: &Comparison,
+    previous: Option<&'a Manifest>,
+    purged: &'a [String],
+    only: &[String],
+) -> Known<'a> {
     let slugs = |keys: &[String]| -> BTreeSet<String> {
         keys.iter()
             .filter_map(|k| k.strip_prefix("release:").or_else(|| k.strip_prefix("draft:")))
             .map(str::to_string)
             .collect()
     };
-    Known { new: slugs(&comparison.new), changed: slugs(&comparison.changed), previous, purged }
+    let only = (!only.is_empty()).then(|| only.iter().map(|s| crate::files::slug_of_argument(s)).collect());
+    Known { new: slugs(&comparison.new), changed: slugs(&comparison.changed), previous, purged, only }
 }
 
-fn print(review: &Review, diagnostics: Diagnostics, strict: bool) -> bool {
-    if !review.lines.is_empty() {
-        eprintln!("timing:");
-        review.lines.iter().for_each(|line| eprintln!("  {line}"));
-    }
-    let (errors, warnings) = match strict {
-        true => (review.errors.iter().chain(&review.warnings).cloned().collect(), Vec::new()),
-        false => (review.errors.clone(), review.warnings.clone()),
-    };
+fn print(review: &Review, diagnostics: Diagnostics, strict: bool, verb: &str) -> bool {
+    let (errors, warnings) = split(review, strict);
     if errors.is_empty() && warnings.is_empty() {
         return true;
     }
@@ -53,11 +93,7 @@ fn print(review: &Review, diagnostics: Diagnostics, strict: bool) -> bool {
     report::print(&errors, &warnings, &texts, format, diagnostics.color, true);
     if !errors.is_empty() {
         let strictly = if strict && !review.warnings.is_empty() { " (`--strict` makes warnings errors)" } else { "" };
-        eprintln!(
-            "error: {} timing problem{} found{strictly}; nothing was uploaded",
-            errors.len(),
-            plural(errors.len())
-        );
+        eprintln!("error: {} timing problem{} found{strictly}; {verb}", errors.len(), plural(errors.len()));
     }
     errors.is_empty()
 }

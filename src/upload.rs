@@ -39,6 +39,8 @@ pub struct Publish {
     pub keys: bool,
     /// How timing problems are shown.
     pub diagnostics: crate::Diagnostics,
+    /// Only these releases' timing problems are said (`--timing-of`).
+    pub timing_of: Vec<String>,
 }
 
 /// The build of `site` for `kv`, with what the namespace holds now.
@@ -75,8 +77,8 @@ fn plan(site: &Site, kv: &Kv, config: &Config, purge: &[String]) -> Result<Plan>
 pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<ExitCode> {
     let Plan { records, media, comparison, deletions, previous } = plan(site, kv, &how.config, &how.purge)?;
     let c = &comparison;
-    let known = crate::timing::known(c, previous.as_ref(), &how.purge);
-    if !crate::timing::check(site, Some(&known), how.diagnostics, how.strict)? {
+    let known = crate::timing::known(c, previous.as_ref(), &how.purge, &how.timing_of);
+    if !crate::timing::check(site, &known, how.diagnostics, how.strict, "nothing was uploaded")? {
         return Ok(ExitCode::from(1));
     }
     write_records(&how.out, &records, &media)?;
@@ -267,7 +269,8 @@ pub fn uploaded(site: &Site, kv: &Kv, config: &Config, slug: &str) -> Result<Upl
 /// Lists what `content/` would change in the namespace, like `git status`.
 pub fn status(site: &Site, kv: &Kv, config: &Config, diagnostics: crate::Diagnostics) -> Result<()> {
     let Plan { comparison: c, previous, .. } = plan(site, kv, config, &[])?;
-    crate::timing::check(site, Some(&crate::timing::known(&c, previous.as_ref(), &[])), diagnostics, false)?;
+    let known = crate::timing::known(&c, previous.as_ref(), &[], &[]);
+    crate::timing::check(site, &known, diagnostics, false, "`newsroom publish` would stop there")?;
     c.new.iter().for_each(|k| println!("new      {k}"));
     c.changed.iter().for_each(|k| println!("changed  {k}"));
     c.stale.iter().for_each(|k| println!("stale    {k}"));

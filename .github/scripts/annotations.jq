@@ -4,8 +4,9 @@
 #
 # The document is {"ok", "errors", "diagnostics": [...], "warnings": [...]}; each entry has
 # path, line, column, end_column, message and help (or null). Entries of "diagnostics" are
-# errors (they stop a publish); entries of "warnings" are problems of drafts (`draft = true`),
-# which block nothing, so they become ::warning (their "severity" field says "warning" too).
+# errors (they stop a publish); entries of "warnings" block nothing (problems of drafts, media
+# no release names, stray files, timing worth a look), so they become ::warning (their
+# "severity" field says "warning" too).
 #
 # Escaping follows GitHub's rules for workflow commands: in the message % -> %25,
 # CR -> %0D, LF -> %0A; in a property value (file, title) also : -> %3A and , -> %2C.
@@ -20,4 +21,4 @@ def annotation($level; $title):
   + ((.message + (if .help then "\nhelp: \(.help)" else "" end)) | escape_data);
 
 (.diagnostics[]? | annotation("error"; "newsroom check")),
-(.warnings[]? | annotation("warning"; "newsroom check: draft (blocks nothing)"))
+(.warnings[]? | annotation("warning"; "newsroom check: warning (blocks nothing)"))

@@ -27,9 +27,10 @@ staging=$(python3 -c 'import tomllib; print(tomllib.load(open("wrangler.toml", "
 # The release files the pull request adds or changes (d: all but deletions) and removes
 # (D). Without rename detection a renamed file is a removal plus an addition, as for readers.
 changed() {
-  git diff --no-renames --name-only --diff-filter="$1" "$base" HEAD -- 'content/releases/*.md'
+  git diff --no-renames --name-only --diff-filter="$1" "$base" HEAD -- ':(icase)content/releases/*.md'
 }
-slug_of() { basename "$1" .md; }
+# The file name without `.md` (or `.MD`, which newsroom reads too).
+slug_of() { local name; name=$(basename "$1"); echo "${name%.[mM][dD]}"; }
 
 echo '<!-- newsroom-preview -->'
 echo '### Preview on staging'

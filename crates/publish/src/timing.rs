@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use contract::model::{Precision, Timestamp};
 
 use crate::content::{Diagnostic, Release, Site};
@@ -34,6 +35,21 @@ pub struct Known<'a> {
     pub previous: Option<&'a Manifest>,
     /// Removed releases whose tombstones are deleted (`--purge`).
     pub purged: &'a [String],
+    /// Only these releases' problems are said (`--timing-of`: a pull request's own releases,
+    /// on a staging namespace other pull requests publish to as well); `None`: every one's.
+    pub only: Option<BTreeSet<String>>,
+}
+
+impl Known<'_> {
+    /// Whether problems of `slug` are said.
+    fn concerns(&self, slug: &str) -> bool {
+        self.only.as_ref().is_none_or(|only| only.contains(slug))
+    }
+
+    /// Whether `slug` is new or changed in this publish.
+    fn touches(&self, slug: &str) -> bool {
+        self.new.contains(slug) || self.changed.contains(slug)
+    }
 }
 
 /// What happens to a release's address when this content is published.
@@ -119,6 +135,8 @@ pub struct Review {
     /// Problems that stop it only with `--strict`: backdated new releases, translations
     /// with different moments.
     pub warnings: Vec<Diagnostic>,
+    /// What is worth knowing and never stops anything: an embargo notice that goes out late.
+    pub notes: Vec<Diagnostic>,
 }
 
 /// Reviews the timing of `site` at `now` against what the namespace holds (`known`; `None`
@@ -144,8 +162,9 @@ pub fn review(site: &Site, known: Option<&Known>, now: DateTime<Utc>) -> Review 
             }
             None => Change::Listed,
         };
-        if let Some(k) = known.filter(|_| !r.draft) {
-            check_moment(r, k, change, now, &mut review);
+        if let Some(k) = known.filter(|k| !r.draft && k.concerns(&r.slug)) {
+            let zone = site.publishers.get(&r.publisher).map_or(chrono_tz::Europe::Helsinki, |p| p.zone);
+            check_moment(r, k, change, (now, zone), &mut review);
         }
         review.lines.push(Line { slug: r.slug.clone(), change, state, now });
     }
@@ -154,40 +173,71 @@ pub fn review(site: &Site, known: Option<&Known>, now: DateTime<Utc>) -> Review 
         let here: BTreeSet<&str> = site.releases.iter().filter(|r| !r.draft).map(|r| r.slug.as_str()).collect();
         for stub in manifest.releases.iter().filter(|s| !here.contains(s.slug.as_str())) {
             let state = match stub.published_at {
-                Some(at) if at.to_utc() > now => State::Cancelled,
                 _ if k.purged.contains(&stub.slug) => State::Purged,
+                Some(at) if at.to_utc() > now => State::Cancelled,
                 _ => State::Withdrawn,
             };
             review.lines.push(Line { slug: stub.slug.clone(), change: Change::Removed, state, now });
         }
     }
-    review.warnings.extend(translation_moments(site, now));
+    review.warnings.extend(translation_moments(site, known, now));
     review
 }
 
-/// An embargo notice whose moment has passed stops the publish of a new release, or of one
-/// whose moment moved: the media list would never get it under embargo. A new release dated
-/// more than [`BACKDATED_HOURS`] back is a warning: it would be public at once, unannounced.
-fn check_moment(r: &Release, k: &Known, change: Change, now: DateTime<Utc>, review: &mut Review) {
-    let before = k.previous.and_then(|m| m.releases.iter().find(|s| s.slug == r.slug)).and_then(|s| s.published_at);
-    let moved = change == Change::New || before.is_some_and(|at| at != r.published.at);
-    if let Some(notice) = r.embargo_notice.filter(|n| moved && n.to_utc() <= now) {
-        let public = if r.published.at.to_utc() <= now { " and it would be public at once" } else { "" };
-        review.errors.push(Diagnostic {
-            path: r.path.clone(),
-            line: r.moment_lines.1.max(1),
-            message: format!(
-                "the journalists' notice of `embargo_notice` was due at {} ({}), so the media list would never get \
-                 this release under embargo{public}: move `published_at` to the moment you mean (the notice moves \
-                 with it), or delete `embargo_notice` to publish without one",
-                short(notice, &r.published.zone),
-                relative(notice.to_utc(), now)
-            ),
-        });
+/// The moment of a new release, or of one whose moment moved, against its embargo notice
+/// and the clock:
+/// - a `published_at` already past with an `embargo_notice` stops the publish: the release
+///   would be public at once, and the media list would never get it under embargo (the
+///   date slip: a past date typed for a future one);
+/// - a notice whose time has passed, before a moment still to come, is a note: the Cron
+///   Trigger sends it at once, later than asked, unless the journalists were told of the
+///   earlier moment already (they get an update);
+/// - a new release dated more than [`BACKDATED_HOURS`] back is a warning: public at once,
+///   listed under that date, no subscriber mailed.
+///
+/// Nothing is said of the first publish to an empty namespace: it loads an archive.
+fn check_moment(r: &Release, k: &Known, change: Change, (now, zone): (DateTime<Utc>, Tz), review: &mut Review) {
+    if k.previous.is_none() {
         return;
     }
-    let backdated = r.published.at.to_utc() < now - Duration::hours(BACKDATED_HOURS);
-    if change == Change::New && backdated && k.previous.is_some() {
+    let before = k.previous.and_then(|m| m.releases.iter().find(|s| s.slug == r.slug)).and_then(|s| s.published_at);
+    let moved = change == Change::New || before.is_some_and(|at| at != r.published.at);
+    let at = r.published.at.to_utc();
+    if let Some(notice) = r.embargo_notice.filter(|_| moved) {
+        let lead = r.published.at - notice;
+        if at <= now {
+            review.errors.push(Diagnostic {
+                path: r.path.clone(),
+                line: r.moment_lines.0,
+                message: format!(
+                    "`published_at` is {} ({}), so this release would be public at once, and the media list would \
+                     never get it under embargo (its notice was due at {}): correct `published_at` to the moment \
+                     you mean, or delete `embargo_notice` to publish it now without one",
+                    moment(&r.published),
+                    relative(at, now),
+                    short(notice, zone)
+                ),
+            });
+            return;
+        }
+        let told_before = before.is_some_and(|b| (b - lead).to_utc() <= now);
+        if notice.to_utc() <= now && !told_before {
+            review.notes.push(Diagnostic {
+                path: r.path.clone(),
+                line: r.moment_lines.1.max(1),
+                message: format!(
+                    "the journalists' notice was due at {} ({}): the media list gets it at once, {} before the moment \
+                     instead of {} before",
+                    short(notice, zone),
+                    relative(notice.to_utc(), now),
+                    relative(at, now).replace("in ", ""),
+                    span(lead)
+                ),
+            });
+        }
+    }
+    let backdated = at < now - Duration::hours(BACKDATED_HOURS);
+    if change == Change::New && backdated {
         review.warnings.push(Diagnostic {
             path: r.path.clone(),
             line: r.moment_lines.0,
@@ -196,16 +246,18 @@ fn check_moment(r: &Release, k: &Known, change: Change, now: DateTime<Utc>, revi
                  first, and no subscriber would be mailed. If you meant a future moment, correct `published_at`; an \
                  old release added to the archive on purpose is published without `--strict`",
                 moment(&r.published),
-                relative(r.published.at.to_utc(), now)
+                relative(at, now)
             ),
         });
     }
 }
 
-/// A warning for translations that go live at different moments while either is still to
-/// come: one language would be public first, under the other's embargo. Said once per pair,
-/// in the file of the one that goes live first.
-fn translation_moments(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
+/// A warning for translations that go live at different moments while neither is public
+/// yet: one language would be public first, under the other's embargo. Said once per pair,
+/// in the file of the one that goes live first; with what a namespace holds (`known`), only
+/// of pairs this publish touches. (A translation added later to a release already public is
+/// fine.)
+fn translation_moments(site: &Site, known: Option<&Known>, now: DateTime<Utc>) -> Vec<Diagnostic> {
     let by_slug: BTreeMap<&str, &Release> = site.releases.iter().map(|r| (r.slug.as_str(), r)).collect();
     let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
     for r in site.releases.iter().filter(|r| !r.draft) {
@@ -217,8 +269,14 @@ fn translation_moments(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
     for (a, b) in pairs {
         let (Some(a), Some(b)) = (by_slug.get(a), by_slug.get(b)) else { continue };
         let (first, second) = if a.published.at <= b.published.at { (a, b) } else { (b, a) };
-        if first.published.at == second.published.at || second.published.at.to_utc() <= now {
+        if first.published.at == second.published.at || first.published.at.to_utc() <= now {
             continue;
+        }
+        if let Some(k) = known {
+            let touched = k.touches(&a.slug) || k.touches(&b.slug);
+            if !touched || !(k.concerns(&a.slug) || k.concerns(&b.slug)) {
+                continue;
+            }
         }
         out.push(Diagnostic {
             path: first.path.clone(),
@@ -245,10 +303,20 @@ pub fn moment(ts: &Timestamp) -> String {
     }
 }
 
-/// A notice moment as [`moment`] writes one, in its own offset, named by the zone of the
-/// release's moment.
-fn short(at: chrono::DateTime<chrono::FixedOffset>, zone: &str) -> String {
-    format!("{} {zone}", at.naive_local().format("%-d.%-m.%Y %H:%M"))
+/// A notice moment as [`moment`] writes one, in the publisher's time zone.
+fn short(at: chrono::DateTime<chrono::FixedOffset>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%-d.%-m.%Y %H:%M %Z").to_string()
+}
+
+/// A span of time as people say it: "24 hours", "90 minutes", "2 days".
+fn span(d: Duration) -> String {
+    if d >= Duration::days(2) && d.num_hours() % 24 == 0 {
+        format!("{} days", d.num_days())
+    } else if d >= Duration::hours(2) && d.num_minutes() % 60 == 0 {
+        format!("{} hours", d.num_hours())
+    } else {
+        format!("{} minutes", d.num_minutes())
+    }
 }
 
 /// "in 3 days", "5 hours ago", "in 20 minutes".

@@ -25,7 +25,7 @@ impl<'a> Fields<'a> {
         let table: BTreeMap<Spanned<String>, Spanned<Value>> = toml::from_str(src).map_err(|e| {
             let line = e.span().map_or(first_line, |s| line_at(src, first_line, s.start));
             let written = src.lines().nth(line - first_line).unwrap_or("");
-            (line, format!("invalid TOML: {}{}", e.message().trim_end(), syntax_hint(written)))
+            (line, format!("invalid TOML: {}{}", e.message().trim_end(), syntax_hint(e.message(), written)))
         })?;
         let entries = table
             .into_iter()
@@ -192,7 +192,7 @@ impl<'a> Fields<'a> {
             match contact(item) {
                 Ok(c) if unknown.is_empty() => out.push(c),
                 Ok(_) => {}
-                Err(why) if !unknown.is_empty() && why.starts_with("missing") => {}
+                Err(why) if stands_for_missing(&unknown, &CONTACT_FIELDS, &why) => {}
                 Err(why) => {
                     let line = self.blamed_line(at, &why);
                     self.error(line, format!("{}: {why}", item_name(key, i)));
@@ -255,21 +255,33 @@ fn line_at(src: &str, first_line: usize, offset: usize) -> usize {
     first_line + src.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count()
 }
 
-/// A hint for the TOML mistakes people make, from the line written: an unquoted text or
-/// date in the Finnish way, and a quotation mark inside a quoted text.
-fn syntax_hint(written: &str) -> String {
+/// A hint for the TOML mistakes people make, from toml's `message` and the line written:
+/// an unquoted text or date in the Finnish way, and a quotation mark inside a quoted text.
+/// Nothing for any other mistake (a duplicate key, a bad table header).
+fn syntax_hint(message: &str, written: &str) -> String {
     let Some((key, value)) = written.split_once('=') else { return String::new() };
     let (key, value) = (key.trim(), value.trim());
+    let bare_key = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if !bare_key || message.contains("duplicate") {
+        return String::new();
+    }
     if value.starts_with('"') && !value.starts_with("\"\"\"") && value.matches('"').count() > 2 {
         return format!(
             ". A quotation mark inside a text ends it: write it as \\\" (`{key} = \"Hän sanoi \\\"kyllä\\\"\"`), \
              or put the whole text in single quotes (`{key} = 'Hän sanoi \"kyllä\"'`)"
         );
     }
-    if !value.is_empty() && !value.starts_with(['"', '\'', '[', '{']) && value != "true" && value != "false" {
-        return format!(". Put the value in quotation marks: `{key} = \"{value}\"`");
+    let unquoted = !value.is_empty() && !value.starts_with(['"', '\'', '[', '{']);
+    if !unquoted || !(message.contains("must be quoted") || message.contains("unexpected key or value")) {
+        return String::new();
     }
-    String::new()
+    // A comment after the value stays out of the quotes.
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    match (value.contains('"'), value.contains('\'')) {
+        (false, _) => format!(". Put the value in quotation marks: `{key} = \"{value}\"`"),
+        (true, false) => format!(". Put the value in single quotes (it has quotation marks): `{key} = '{value}'`"),
+        (true, true) => ". Put the value in quotation marks, writing each `\"` inside it as `\\\"`".to_string(),
+    }
 }
 
 /// Refuses empty text, control characters, bidirectional overrides and overlong text.
@@ -356,6 +368,15 @@ pub fn is_email(e: &str) -> bool {
     };
     let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "._+-".contains(c));
     ok(local) && ok(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+}
+
+/// True when `why` says a field is missing ("missing `alt`: …") that one of the `unknown`
+/// fields of the same item was meant to be (`alt_text`, `kuvaus`): said once, as unknown.
+pub fn stands_for_missing(unknown: &[String], known: &[&str], why: &str) -> bool {
+    let Some(missing) = why.strip_prefix("missing `").and_then(|rest| rest.split('`').next()) else {
+        return false;
+    };
+    unknown.iter().any(|k| suggest(k, known.iter().copied()) == Some(missing))
 }
 
 /// How people name an item of an array of tables in messages: "the first image".
@@ -489,6 +510,23 @@ mod tests {
         let mut f = Fields::parse("keyword = []\n", 2).unwrap();
         f.string_list("keywords");
         assert_eq!(f.finish(), vec![(2, "unknown field `keyword` (did you mean `keywords`?)".into())]);
+    }
+
+    #[test]
+    fn syntax_hints_only_for_the_mistakes_they_know() {
+        let hint = |text: &str| Fields::parse(text, 2).err().map(|(_, m)| m).unwrap_or_default();
+        assert!(hint("published_at = 10.12.2026 klo 10.00\n").contains("`published_at = \"10.12.2026 klo 10.00\"`"));
+        assert!(hint("lead = jotain # huom\n").contains("`lead = \"jotain\"`"), "{}", hint("lead = jotain # huom\n"));
+        assert!(
+            hint("title = Hän sanoi \"kyllä\"\n").contains("single quotes"),
+            "{}",
+            hint("title = Hän sanoi \"kyllä\"\n")
+        );
+        let boolean = hint("draft = True\n");
+        assert!(boolean.contains("expected `true`") && !boolean.contains(". Put"), "toml's own words: {boolean}");
+        assert!(hint("lead = \"Hän sanoi \"kyllä\".\"\n").contains("A quotation mark inside a text ends it"));
+        let duplicate = hint("a = 1\na = 2\n");
+        assert!(duplicate.contains("duplicate") && !duplicate.contains(". Put"), "{duplicate}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use toml::{Table, Value};
 
-use super::fields::{check_text, item_name, suggest, Fields};
+use super::fields::{check_text, item_name, stands_for_missing, suggest, Fields};
 use super::MediaFiles;
 use contract::media::{type_of, Media, MediaKind};
 use contract::model::{Attachment, Image, License};
@@ -114,7 +114,7 @@ fn tables<T>(
             Ok(item) if unknown.is_empty() => out.push(item),
             Ok(_) => {}
             // A required field missing because it was misspelt is said once, as unknown.
-            Err(why) if !unknown.is_empty() && why.starts_with("missing") => {}
+            Err(why) if stands_for_missing(&unknown, known, &why) => {}
             Err(why) => {
                 let line = f.blamed_line(at, &why);
                 f.error(line, format!("{}: {why}", item_name(key, i)));

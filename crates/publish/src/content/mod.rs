@@ -370,10 +370,11 @@ fn check_translations(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnos
 /// (draft or not): it is never processed nor published, and it may be a photo meant for a
 /// release whose `file` line has a typo.
 fn unused_media<'a>(media: &[SourceMedia], texts: impl Iterator<Item = &'a SourceFile>) -> Vec<Diagnostic> {
-    let texts: Vec<&str> = texts.map(|f| f.text.as_str()).collect();
+    // Every line that is not a comment: the template's `# file = "kuva.jpg"` names nothing.
+    let lines: Vec<&str> = texts.flat_map(|f| f.text.lines()).filter(|l| !l.trim_start().starts_with('#')).collect();
     let named = |name: &str| {
         let quoted = [format!("\"{name}\""), format!("'{name}'")];
-        texts.iter().any(|t| quoted.iter().any(|q| t.contains(q.as_str())))
+        lines.iter().any(|l| quoted.iter().any(|q| l.contains(q.as_str())))
     };
     media
         .iter()
@@ -381,11 +382,18 @@ fn unused_media<'a>(media: &[SourceMedia], texts: impl Iterator<Item = &'a Sourc
         .map(|m| Diagnostic {
             path: m.path.clone(),
             line: 1,
-            message: format!(
-                "no release or publisher names `{}`, so it is not published: name it as `file = \"{}\"` in a \
-                 release's `[[images]]` or `[[attachments]]`, or delete it",
-                m.name, m.name
-            ),
+            message: match contract::media::type_of(&m.name) {
+                Some(_) => format!(
+                    "no release or publisher names `{}`, so it is not published: name it as `file = \"{}\"` in a \
+                     release's `[[images]]` or `[[attachments]]`, or delete it",
+                    m.name, m.name
+                ),
+                None => format!(
+                    "`{}` is not published: the newsroom publishes JPEG, PNG, WebP and GIF photos and PDF files. \
+                     Save it as one of those and name that file in a release, or delete it",
+                    m.name
+                ),
+            },
         })
         .collect()
 }
