@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build kv publish dev test lint actionlint unit e2e size size-split bench bench-check bench-setup bench-report bench-native bench-mail bench-photos screenshots fuzz soak
+.PHONY: help setup build kv publish preview dev test lint actionlint unit e2e size size-split bench bench-check bench-setup bench-report bench-native bench-mail bench-photos screenshots fuzz soak
 
 help:
 	@echo "make dev   - install what is missing, build, load content/ into local KV, serve on http://127.0.0.1:8787"
 	@echo "make test  - fmt, clippy, unit and snapshot tests, end-to-end tests in workerd, both Workers within 300 KiB gzipped"
 	@echo "make publish [ENV=staging|production] [DRY_RUN=1] - upload content/ to local KV (or that environment's on Cloudflare) in the safe order"
+	@echo "make preview SLUG=<release> - that release from your files on http://127.0.0.1:8790, as it will look at its moment; nothing uploaded"
 	@echo "make size  - both Workers' size as wrangler would upload them (gzip); fails above 300 KiB each"
 	@echo "make size-split - the same, plus the single wasm with both halves that the split replaced"
 	@echo "make bench - throughput and KV reads per route at 10/1,000/10,000/100,000 releases -> BENCHMARKS.md (needs wrk: make bench-setup)"
@@ -34,6 +35,12 @@ kv: setup
 publish: setup
 	@if [ -n "$(REMOTE)" ] && [ -z "$(ENV)" ]; then echo "make publish: REMOTE=1 needs ENV=staging or ENV=production (the top-level namespace is the local placeholder)" >&2; exit 2; fi
 	scripts/publish.sh $(if $(DRY_RUN),--dry-run) $(if $(ENV),--env $(ENV),.wrangler/state)
+
+# One release from the working copy, served by the serve wing natively (newsroom preview
+# --local): no wrangler, no upload, no secret. Needs only the CLI.
+preview:
+	@if [ -z "$(SLUG)" ]; then echo "make preview: give the release, e.g. make preview SLUG=2026-12-15-paivystys-muuttaa" >&2; exit 2; fi
+	cargo run --quiet --release --bin newsroom -- preview --local "$(SLUG)"
 
 dev: build kv
 	scripts/dev.sh

@@ -207,7 +207,7 @@ fn preview_local_serves_the_working_copy_at_the_releases_moment() {
     write(root, "content/releases/later.md", release.as_bytes());
     let port = 18_000 + (std::process::id() % 2_000) as u16;
     let mut child = common::newsroom_command(root)
-        .args(["preview", "--local", "later", "--port", &port.to_string(), "--requests", "3"])
+        .args(["preview", "--local", "later", "--port", &port.to_string(), "--requests", "4"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -223,7 +223,10 @@ fn preview_local_serves_the_working_copy_at_the_releases_moment() {
     assert_eq!(json["published_at"], "2099-01-01T10:00:00+02:00");
     let home = ureq::get(&format!("http://127.0.0.1:{port}/")).call().expect("home").into_string().expect("text");
     assert!(home.contains("/releases/later"), "listed, as at its moment");
-    let status = child.wait().expect("stops after three requests");
+    // Another host name pointing here (DNS rebinding) gets nothing.
+    let rebound = ureq::get(first.trim()).set("Host", &format!("news.example:{port}")).call();
+    assert!(matches!(rebound, Err(ureq::Error::Status(421, _))), "{rebound:?}");
+    let status = child.wait().expect("stops after four requests");
     assert!(status.success());
     let mut said = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut said).expect("stderr");
