@@ -1,8 +1,9 @@
 //! When each release goes live, said before anything is uploaded: one line per release a
 //! publish changes ("public now", "scheduled for 10.12.2026 10:00 EET (in 3 days)",
 //! "cancelled", "withdrawn (410)"), and the moments that would break an embargo or surprise
-//! its publisher: an embargo notice whose moment has passed, a new release dated in the past,
-//! translations that go live at different moments.
+//! its publisher: a past `published_at` with an embargo notice (an error), a new release
+//! dated in the past and translations that go live at different moments (warnings), a
+//! notice that goes out late (a note).
 //!
 //! `newsroom check` knows nothing of what a namespace holds ([`Known`] is `None`): it lists
 //! the drafts, the scheduled releases and those that went live in the last week. `publish`,
@@ -130,7 +131,8 @@ impl fmt::Display for Line {
 pub struct Review {
     /// One line per release this publish changes (or, for `check`, per release not plainly public).
     pub lines: Vec<Line>,
-    /// Problems that stop the publish: an embargo notice whose moment has passed.
+    /// Problems that stop the publish: a past `published_at` on a new or moved release with
+    /// an embargo notice.
     pub errors: Vec<Diagnostic>,
     /// Problems that stop it only with `--strict`: backdated new releases, translations
     /// with different moments.
