@@ -25,6 +25,19 @@ rm -rf "$WRANGLER_REGISTRY_PATH" && mkdir -p "$WRANGLER_REGISTRY_PATH"
 secret=e2e-preview-secret-0123456789abcdef0123456789
 # Any HTTP answer counts: runs 3 and 4 answer every request with a 500 or 503.
 up() { node -e "fetch('$1/').then(()=>process.exit(0),()=>process.exit(1))"; }
+# Stops the process groups $groups and waits (at most 15 s) until none of their processes is
+# left: a workerd still exiting holds the state's SQLite files, and the next run's would meet
+# `database is locked` (SQLITE_BUSY_RECOVERY) and die at start.
+stop_groups() {
+  for g in $groups; do kill -- -"$g" 2>/dev/null || true; wait "$g" 2>/dev/null || true; done
+  for _ in $(seq 1 75); do
+    local alive=0
+    for g in $groups; do if kill -0 -- -"$g" 2>/dev/null; then alive=1; fi; done
+    [ $alive = 0 ] && break
+    sleep 0.2
+  done
+  groups=""
+}
 for u in "$url" "$mail_url"; do
   if up "$u"; then
     echo "[e2e] something already answers on $u; stop it or set E2E_PORT / E2E_MAIL_WORKER_PORT" >&2
@@ -72,13 +85,22 @@ serve_and_test() {
   # Each `wrangler dev` in its own session, so its whole tree (npx → wrangler → workerd) can
   # be stopped as one group: $groups lists them.
   groups=""
-  trap 'for g in $groups; do kill -- -$g 2>/dev/null || true; wait $g 2>/dev/null || true; done' EXIT
+  trap stop_groups EXIT
   if [ "${without_mail:-0}" != 1 ]; then
     # shellcheck disable=SC2086
     setsid npx wrangler dev -c wrangler.mail.toml --ip 127.0.0.1 --port "$mail_port" --inspector-port "$mail_inspector" \
       --persist-to "$state" --show-interactive-dev-session=false --log-level "${log_level:-warn}" \
       --var "PREVIEW_SECRET:$secret" ${wrangler_args:-} >"$mail_log" 2>&1 &
     groups="$groups $!"
+    # One workerd opens the state's SQLite files at a time: the mail Worker first, up before
+    # the readers' starts (two opening them at once can die of SQLITE_BUSY_RECOVERY).
+    for _ in $(seq 1 120); do
+      up "$mail_url" && break
+      for g in $groups; do
+        kill -0 "$g" 2>/dev/null || { cat "$mail_log" 2>/dev/null; echo "a wrangler dev exited" >&2; exit 1; }
+      done
+      sleep 1
+    done
   fi
   # The readers' has no Cron Trigger: --test-scheduled is the mail Worker's only.
   local readers_args=${wrangler_args:-}
@@ -114,7 +136,7 @@ serve_and_test() {
       fi
     }
   fi
-  for g in $groups; do kill -- -"$g" 2>/dev/null || true; wait "$g" 2>/dev/null || true; done
+  stop_groups
   trap - EXIT
 }
 
