@@ -534,7 +534,9 @@ fn media_cli(args: &[&str]) -> std::process::Output {
 fn a_journalists_key_opens_the_publishers_embargoed_releases_until_revoked() {
     let add = |address: &str| {
         let added = media_cli(&["add", address, "--publisher", "kymsote", "--name", "Maija Toimittaja"]);
-        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+        let said = String::from_utf8_lossy(&added.stderr);
+        assert!(added.status.success(), "{said}");
+        assert!(said.contains("note: no --until, so this access never ends by itself"), "said so: {said}");
         let link = String::from_utf8_lossy(&added.stdout).trim().to_string();
         link.split("/embargo/").nth(1).and_then(|rest| rest.strip_suffix("/feed.xml")).expect("a feed link").to_string()
     };
