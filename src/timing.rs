@@ -29,13 +29,7 @@ pub fn review_for_check(site: &Site, strict: bool, loaded: &mut crate::files::Lo
     let (errors, warnings) = split(&review, strict);
     loaded.diagnostics.extend(errors);
     loaded.warnings.extend(warnings);
-    for d in loaded.diagnostics.iter().chain(&loaded.warnings) {
-        if !loaded.texts.contains_key(&d.path) {
-            if let Ok(text) = std::fs::read_to_string(&d.path) {
-                loaded.texts.insert(d.path.clone(), text);
-            }
-        }
-    }
+    add_texts(&mut loaded.texts, loaded.diagnostics.iter().chain(&loaded.warnings));
     publish::content::sort(&mut loaded.diagnostics);
     Ok(review)
 }
@@ -83,9 +77,8 @@ fn print(review: &Review, diagnostics: Diagnostics, strict: bool, verb: &str) ->
         return true;
     }
     // The problems are about lines of content files: shown with them, as `check` shows its own.
-    let paths: BTreeSet<&String> = errors.iter().chain(&warnings).map(|d| &d.path).collect();
-    let texts: BTreeMap<String, String> =
-        paths.into_iter().filter_map(|p| Some((p.clone(), std::fs::read_to_string(p).ok()?))).collect();
+    let mut texts = BTreeMap::new();
+    add_texts(&mut texts, errors.iter().chain(&warnings));
     let format = match diagnostics.format {
         Format::Json => Format::Short,
         other => other,
@@ -96,6 +89,18 @@ fn print(review: &Review, diagnostics: Diagnostics, strict: bool, verb: &str) ->
         eprintln!("error: {} timing problem{} found{strictly}; {verb}", errors.len(), plural(errors.len()));
     }
     errors.is_empty()
+}
+
+/// Reads the file of each of `diagnostics` not in `texts` yet (the media and stray files
+/// a check names are not among the texts it read), for showing the lines they name.
+fn add_texts<'a>(texts: &mut BTreeMap<String, String>, diagnostics: impl Iterator<Item = &'a Diagnostic>) {
+    for d in diagnostics {
+        if !texts.contains_key(&d.path) {
+            if let Ok(text) = std::fs::read_to_string(&d.path) {
+                texts.insert(d.path.clone(), text);
+            }
+        }
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1407,19 +1407,6 @@ fn newsroom_cli(args: &[&str]) -> std::process::Output {
     common::newsroom(args, std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
-
 /// A WebSub hub stand-in: records the body of every POST it receives (the topics pinged).
 fn hub_stub() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     hub_stub_at("127.0.0.1:0")
@@ -1464,7 +1451,7 @@ fn status_lists_drafts_and_scheduled_releases() {
     let _ = base(); // only under scripts/e2e.sh, where wrangler is installed
     let tmp = tempfile::tempdir().expect("tmp");
     let content = tmp.path().join("content");
-    copy_tree(&common::content_dir(), &content);
+    common::copy_tree(&common::content_dir(), &content);
     let scheduled = std::fs::read_to_string("tests/fixtures/e2e-releases/e2e-scheduled-fixture.md").expect("fixture");
     std::fs::write(content.join("releases/ajastettu.md"), scheduled).expect("write");
     let draft = "+++\ntitle = \"Kesken\"\npublisher = \"kymsote\"\npublished_at = 2025-01-02T10:00:00\nlead = \"\"\ndraft = true\n+++\n";
@@ -1484,7 +1471,7 @@ fn publish_uploads_only_what_changed_and_status_lists_new_changed_and_stale() {
     let _ = base(); // only under scripts/e2e.sh, where wrangler is installed
     let tmp = tempfile::tempdir().expect("tmp");
     let content = tmp.path().join("content");
-    copy_tree(&common::content_dir(), &content);
+    common::copy_tree(&common::content_dir(), &content);
     let state = tmp.path().join("state");
     let out = tmp.path().join("out");
     let (content, state, out) =
@@ -1913,7 +1900,7 @@ fn a_publish_overtaken_by_another_stops_before_deleting_what_the_other_needs() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
     for dir in [&a, &b, &c] {
-        copy_tree(&common::content_dir(), dir);
+        common::copy_tree(&common::content_dir(), dir);
     }
     let removed = "releases/2025-06-23-diagnoositiedot.md";
     std::fs::remove_file(b.join(removed)).expect("rm"); // B removes a release: it would delete it

@@ -14,6 +14,8 @@
 //!
 //! Needs wrangler (`npm ci`): run by scripts/e2e.sh, `#[ignore]`d for a plain `cargo test`.
 
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -108,26 +110,13 @@ fn newsroom_copy() -> tempfile::TempDir {
     for file in ["wrangler.toml", "package.json"] {
         fs::copy(repo.join(file), tmp.path().join(file)).expect("copy");
     }
-    copy_tree(&repo.join("content"), &tmp.path().join("content"));
+    common::copy_tree(&repo.join("content"), &tmp.path().join("content"));
     std::os::unix::fs::symlink(repo.join("node_modules"), tmp.path().join("node_modules")).expect("link");
     fs::write(tmp.path().join(".dev.vars"), "PREVIEW_SECRET=walkthrough-secret-0123456789abcdef0123456789\n")
         .expect("write");
     let published = shell("newsroom publish", tmp.path()).output().expect("runs");
     assert!(published.status.success(), "{}", String::from_utf8_lossy(&published.stderr));
     tmp
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy");
-        }
-    }
 }
 
 /// `bash -c COMMAND` in `dir`, with this build's `newsroom` first on the PATH and both

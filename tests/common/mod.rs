@@ -36,6 +36,20 @@ pub fn newsroom(args: &[&str], dir: &Path) -> Output {
     newsroom_command(dir).args(args).output().expect("runs")
 }
 
+/// Copies the tree `from` (a `content/` folder, say) to `to`, folders and all.
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
 /// Reads every file with extension `ext` under `dir`, sorted.
 pub fn read_dir(dir: &Path, ext: &str) -> Vec<SourceFile> {
     let mut out = Vec::new();

@@ -177,18 +177,10 @@ impl<'a> Fields<'a> {
             let at = item_lines.get(i).copied().unwrap_or(line);
             // Unknown fields first, each at its own line: a misspelt `name` is said once, as
             // unknown, not also as missing.
-            let mut unknown = Vec::new();
-            if let Value::Table(t) = &mut item {
-                unknown = t.keys().filter(|k| !CONTACT_FIELDS.contains(&k.as_str())).cloned().collect();
-                for k in &unknown {
-                    t.remove(k);
-                    let hint = suggest(k, CONTACT_FIELDS.into_iter())
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
-                    let line = self.field_line(at, k);
-                    self.error(line, format!("{}: unknown field `{k}`{hint}", item_name(key, i)));
-                }
-            }
+            let unknown = match &mut item {
+                Value::Table(t) => self.take_unknown(t, &CONTACT_FIELDS, (key, i, at)),
+                _ => Vec::new(),
+            };
             match contact(item) {
                 Ok(c) if unknown.is_empty() => out.push(c),
                 Ok(_) => {}
@@ -200,6 +192,25 @@ impl<'a> Fields<'a> {
             }
         }
         out
+    }
+
+    /// Removes from `table`, the item `index` of `[[key]]` whose header is at `at`, every field
+    /// not in `known`, reporting each at its own line with a suggestion ("the first image:
+    /// unknown field `alt_text` (did you mean `alt`?)"); returns their names.
+    pub fn take_unknown(
+        &mut self,
+        table: &mut toml::Table,
+        known: &[&str],
+        (key, index, at): (&str, usize, usize),
+    ) -> Vec<String> {
+        let unknown: Vec<String> = table.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
+        for k in &unknown {
+            table.remove(k);
+            let hint = suggest(k, known.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+            let line = self.field_line(at, k);
+            self.error(line, format!("{}: unknown field `{k}`{hint}", item_name(key, index)));
+        }
+        unknown
     }
 
     /// The file line of each `[[key]]` header of this table, in order (none for an inline
@@ -302,10 +313,10 @@ pub fn check_text(text: &str, max_chars: usize, multiline: bool) -> Result<(), S
     Ok(())
 }
 
-/// Characters that take no space on the page: zero-width space, joiners, word joiner, BOM,
-/// soft hyphen. Allowed inside text (Finnish compounds use soft hyphens), never as all of it.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+/// Characters that take no space on the page: zero-width space, joiners, direction marks,
+/// word joiner, BOM, soft hyphen. Allowed inside text (Finnish compounds use soft hyphens), never as all of it.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// Control characters (line breaks only where allowed) and bidi overrides, which can disguise text.

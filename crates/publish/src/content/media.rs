@@ -3,7 +3,7 @@
 
 use toml::{Table, Value};
 
-use super::fields::{check_text, item_name, stands_for_missing, suggest, Fields};
+use super::fields::{check_text, item_name, stands_for_missing, Fields};
 use super::MediaFiles;
 use contract::media::{type_of, Media, MediaKind};
 use contract::model::{Attachment, Image, License};
@@ -103,13 +103,7 @@ fn tables<T>(
     let mut out = Vec::new();
     for (i, mut table) in items.into_iter().enumerate() {
         let at = item_lines.get(i).copied().unwrap_or(line);
-        let unknown: Vec<String> = table.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
-        for k in &unknown {
-            table.remove(k);
-            let hint = suggest(k, known.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-            let line = f.field_line(at, k);
-            f.error(line, format!("{}: unknown field `{k}`{hint}", item_name(key, i)));
-        }
+        let unknown = f.take_unknown(&mut table, known, (key, i, at));
         match read(&mut table, at) {
             Ok(item) if unknown.is_empty() => out.push(item),
             Ok(_) => {}

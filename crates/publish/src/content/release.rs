@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::fields::{check_text, is_forbidden, Fields, LineError};
+use super::fields::{check_text, is_forbidden, is_invisible, Fields, LineError};
 use super::frontmatter::split;
 use super::{is_language_tag, slug_of, MediaFiles, Publisher, Release};
 use contract::model::{Image, Keyword, ReleaseKind};
@@ -229,9 +229,7 @@ fn keyword_mistake(label: &str) -> Option<String> {
             parts.join(", ")
         ));
     }
-    if let Some(c) =
-        trimmed.chars().find(|&c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'))
-    {
+    if let Some(c) = trimmed.chars().find(|&c| is_invisible(c)) {
         return Some(format!(
             "keyword `{label}` contains an invisible character (U+{:04X}), which would make a second keyword page \
              that looks the same: type the keyword again",
