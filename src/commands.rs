@@ -96,6 +96,37 @@ impl Namespace {
     }
 }
 
+/// `newsroom new page`.
+#[derive(Subcommand)]
+pub(crate) enum NewPage {
+    /// Create a page that is not a release: content/pages/NAME.md, at /pages/NAME.
+    ///
+    /// The pages a public body must publish come as models to complete, with what this
+    /// software keeps already filled in: `saavutettavuusseloste`, `tillganglighetsutlatande`,
+    /// `accessibility-statement` (the accessibility statement), `tietosuojaseloste`,
+    /// `dataskyddsbeskrivning`, `privacy-notice` (the privacy notice). Any other NAME gives
+    /// a blank page. Never overwrites a file.
+    #[command(
+        after_help = "Examples:\n  newsroom new page tietosuojaseloste\n  newsroom new page dataskyddsbeskrivning\n  newsroom new page tietoa-uutishuoneesta --title \"Tietoa uutishuoneesta\""
+    )]
+    Page {
+        /// The file name without `.md` (a known model's name, or any slug).
+        name: String,
+        /// The title of a page that is not a model (default: NAME).
+        #[arg(long)]
+        title: Option<String>,
+        /// The language of a page that is not a model (default: `fi`).
+        #[arg(long)]
+        language: Option<String>,
+        /// A publisher's own page, shown on its own host instead of the site's.
+        #[arg(long)]
+        publisher: Option<String>,
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
+}
+
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Create a release file to fill in: content/releases/<date>-<title-words>.md.
@@ -104,14 +135,20 @@ pub(crate) enum Command {
     /// publisher's. The file is a draft (`draft = true`) with an empty lead and body, so
     /// `newsroom check` tells what is still to write. Never overwrites a file.
     #[command(
-        after_help = "Example:\n  newsroom new --publisher kymenlaakson-hyvinvointialue \"Päivystys muuttaa Kotkassa\""
+        after_help = "Examples:\n  newsroom new --publisher kymenlaakson-hyvinvointialue \"Päivystys muuttaa Kotkassa\"\n  newsroom new page tietosuojaseloste",
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true
     )]
     New {
+        /// `page NAME`: a content page instead of a release.
+        #[command(subcommand)]
+        page: Option<NewPage>,
         /// The publisher's slug (its file name in content/publishers/ without `.toml`).
-        #[arg(long)]
-        publisher: String,
+        #[arg(long, required = true)]
+        publisher: Option<String>,
         /// The headline, as it will be published.
-        title: String,
+        #[arg(required = true)]
+        title: Option<String>,
         /// Type: tiedote, uutinen, artikkeli, tapahtuma or blogi.
         #[arg(long = "type", default_value = "tiedote")]
         kind: String,

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use publish::content::{load_site_with_media, Diagnostic, Publisher, Site, SourceFile, SourceMedia};
+use publish::content::{
+    load_content, load_site_with_media, Content, Diagnostic, Publisher, Site, SourceFile, SourceMedia,
+};
 
 /// A content folder as read and checked.
 pub struct Loaded {
@@ -28,6 +30,7 @@ pub fn load(content: &Path) -> Result<Loaded> {
     let progress = progress_bar();
     let publishers = read_texts(&list(&content.join("publishers"), "toml")?, &mut diagnostics, &progress)?;
     let releases = read_texts(&list(&content.join("releases"), "md")?, &mut diagnostics, &progress)?;
+    let pages = read_texts(&list(&content.join("pages"), "md")?, &mut diagnostics, &progress)?;
     let mut strays = stray_files(&content.join("releases"))?;
     if releases.is_empty() && publishers.is_empty() && diagnostics.is_empty() {
         anyhow::bail!("{} holds no publishers/*.toml or releases/**/*.md", content.display());
@@ -35,7 +38,8 @@ pub fn load(content: &Path) -> Result<Loaded> {
     let media = read_media(&content.join("media"))?;
     progress.set_message("checking");
     let mut photos = crate::photos::Counts::default();
-    let site = match load_site_with_media(&publishers, &releases, &media) {
+    let files = Content { publishers: &publishers, releases: &releases, pages: &pages, media: &media };
+    let site = match load_content(&files) {
         Ok(mut site) => {
             // Photos only once the text checks: they are the slow part.
             progress.set_message("photos");
@@ -56,7 +60,7 @@ pub fn load(content: &Path) -> Result<Loaded> {
     };
     progress.finish_and_clear();
     publish::content::sort(&mut diagnostics);
-    let texts = publishers.into_iter().chain(releases).map(|f| (f.path, f.text)).collect();
+    let texts = publishers.into_iter().chain(releases).chain(pages).map(|f| (f.path, f.text)).collect();
     let site = site.filter(|_| diagnostics.is_empty());
     let mut warnings: Vec<Diagnostic> = site
         .as_ref()

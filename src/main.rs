@@ -9,6 +9,7 @@ mod generate;
 mod local_preview;
 mod media;
 mod output;
+mod page_templates;
 mod photos;
 mod preview;
 mod report;
@@ -29,7 +30,7 @@ use publish::build::{build_removing, Removals};
 use publish::content::Site;
 use publish::manifest::Manifest;
 
-use commands::{Cli, Command, Diagnostics};
+use commands::{Cli, Command, Diagnostics, NewPage};
 use report::Format;
 use wrangler::{Kv, Target};
 
@@ -50,14 +51,21 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::New { publisher, title, kind, language, content } => {
+        Command::New { page: Some(NewPage::Page { name, title, language, publisher, content }), .. } => {
+            new_page(&content, &name, title.as_deref(), language.as_deref(), publisher.as_deref())
+        }
+        Command::New { page: None, publisher, title, kind, language, content } => {
+            let (Some(publisher), Some(title)) = (publisher, title) else {
+                anyhow::bail!("give the publisher and the title: newsroom new --publisher SLUG \"Title\"");
+            };
             new_release(&content, &publisher, &title, &kind, language.as_deref())
         }
         Command::Check { content, strict, diagnostics } => {
             let content = content_folder(&content)?;
-            Ok(match checked_with(&content, diagnostics, false, Some(strict))? {
+            Ok(match checked_with(&content, diagnostics, false, Some(strict), strict)? {
                 Some(site) => {
-                    eprintln!("ok: {} publishers, {} releases", site.publishers.len(), site.releases.len());
+                    let (p, r, pages) = (site.publishers.len(), site.releases.len(), site.pages.len());
+                    eprintln!("ok: {p} publishers, {r} releases, {pages} pages");
                     ExitCode::SUCCESS
                 }
                 None => ExitCode::from(1),
@@ -99,7 +107,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let flags = [("WEBSUB_HUB", websub_hub.as_deref()), ("BASE_URL", base_url.as_deref())];
             let overrides: Vec<(&str, &str)> = flags.iter().filter_map(|(k, v)| Some((*k, (*v)?))).collect();
             let config = namespace.deployment.config(namespace.env.as_deref(), &overrides)?;
-            let Some(site) = checked(&content, diagnostics)? else {
+            let Some(site) = checked_with(&content, diagnostics, false, None, strict)? else {
                 return Ok(ExitCode::from(1));
             };
             // The target is checked before anything is touched, upload files included.
@@ -230,6 +238,33 @@ fn new_release(content: &Path, publisher: &str, title: &str, kind: &str, lang: O
     Ok(ExitCode::SUCCESS)
 }
 
+/// `newsroom new page NAME`: writes the page and says what to do next.
+fn new_page(
+    content: &Path,
+    name: &str,
+    title: Option<&str>,
+    lang: Option<&str>,
+    publisher: Option<&str>,
+) -> Result<ExitCode> {
+    if let Some(slug) = publisher {
+        let loaded = files::load_publishers(content)?;
+        if !loaded.contains_key(slug) {
+            let known: Vec<&str> = loaded.keys().map(String::as_str).collect();
+            anyhow::bail!("no publisher `{slug}` in {}/publishers; known: {}", content.display(), known.join(", "));
+        }
+    }
+    let today = clock::now()?.with_timezone(&chrono_tz::Europe::Helsinki).format("%Y-%m-%d").to_string();
+    let new = scaffold::NewPage { name, title, lang, publisher, today: &today };
+    let path = scaffold::create_page(content, &new)?;
+    println!("{}", path.display());
+    eprintln!(
+        "created {}: replace every <<...>> with your own text, then run `newsroom check` (it names each one left). \
+         The page will be at /pages/{name}.",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The content folder a path names: itself, or for a file (`content/releases/x.md`) the
 /// nearest folder above it holding `publishers/` or `releases/`, with a note saying so.
 fn content_folder(path: &Path) -> Result<PathBuf> {
@@ -294,18 +329,34 @@ fn checked(content: &Path, diagnostics: Diagnostics) -> Result<Option<Site>> {
 /// [`checked`], the problems written to stderr with `to_stderr` (a command whose stdout is
 /// its answer).
 fn checked_to(content: &Path, diagnostics: Diagnostics, to_stderr: bool) -> Result<Option<Site>> {
-    checked_with(content, diagnostics, to_stderr, None)
+    checked_with(content, diagnostics, to_stderr, None, false)
 }
 
 /// [`checked_to`], with `check`'s timing review when `timing` says how strict (its problems
-/// among the others, in one report: one JSON document for `--format json`).
+/// among the others, in one report: one JSON document for `--format json`). With `strict`,
+/// what keeps the site from production (a required page missing, a placeholder left) is an
+/// error; otherwise a warning.
 fn checked_with(
     content: &Path,
     diagnostics: Diagnostics,
     to_stderr: bool,
     timing: Option<bool>,
+    strict: bool,
 ) -> Result<Option<Site>> {
     let mut loaded = files::load(content)?;
+    if let Some(site) = loaded.site.as_mut() {
+        let (missing, left) = (std::mem::take(&mut site.missing_pages), std::mem::take(&mut site.placeholders));
+        if strict {
+            loaded.diagnostics.extend(missing.into_iter().chain(left));
+            publish::content::sort(&mut loaded.diagnostics);
+        } else {
+            for d in &missing {
+                eprintln!("note: {} (`--strict` refuses it)", d.message);
+            }
+            loaded.warnings.extend(left);
+            publish::content::sort(&mut loaded.warnings);
+        }
+    }
     let review = match (loaded.site.take(), timing) {
         (Some(site), Some(strict)) => {
             let review = timing::review_for_check(&site, strict, &mut loaded)?;

@@ -2,7 +2,8 @@
 //! `journalists`, `migrations/0004_media.sql`), who get its releases under embargo through a
 //! personal key (`contract::journalist`). `add` prints the journalist's personal links;
 //! `revoke` ends the key from the worker's next request on (adding the address again makes
-//! a new key: the old one stays dead).
+//! a new key: the old one stays dead); `delete` erases the journalist and the record of the
+//! notices sent to them (a data subject's erasure request, GDPR Article 17).
 
 use std::path::Path;
 
@@ -44,6 +45,16 @@ pub enum Action {
     },
     /// Revoke ADDRESS's key on a publisher's list: refused from the next request on.
     Revoke {
+        /// The journalist's e-mail address.
+        address: String,
+        /// The publisher's slug.
+        #[arg(long)]
+        publisher: String,
+    },
+    /// Erase ADDRESS from a publisher's list: the row (name, outlet, access, openings) and
+    /// the record of the notices sent to it. Their key stops working at once. For a
+    /// journalist's request to be erased; `revoke` keeps the row as a record of access.
+    Delete {
         /// The journalist's e-mail address.
         address: String,
         /// The publisher's slug.
@@ -147,6 +158,21 @@ pub fn run(action: &Action, db: &Database, cx: &Setup<'_>) -> Result<()> {
             eprintln!(
                 "revoked: the key answers 404 from the next request on; adding the address again makes a new key"
             );
+        }
+        Action::Delete { address, publisher } => {
+            let publisher = slug(publisher)?;
+            let literal = address_literal(address)?;
+            // The notices first (the row's `ON DELETE CASCADE` would take them too, should
+            // foreign keys be on), then the row: a failure between leaves only the row.
+            db.query(&format!(
+                "DELETE FROM notices WHERE journalist IN (SELECT id FROM journalists WHERE publisher = '{publisher}' \
+                 AND address = {literal})"
+            ))?;
+            let rows = db.query(&format!(
+                "DELETE FROM journalists WHERE publisher = '{publisher}' AND address = {literal} RETURNING id"
+            ))?;
+            anyhow::ensure!(!rows.is_empty(), "no journalist {address} on {publisher}'s media list: nothing erased");
+            eprintln!("erased: {address} and the record of the notices sent to it; the key answers 404 at once");
         }
     }
     Ok(())

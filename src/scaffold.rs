@@ -57,6 +57,56 @@ fn file_slug(date: &str, title: &str) -> Result<String> {
     Ok(format!("{date}-{words}"))
 }
 
+/// Writes `content/pages/{name}.md` and returns its path; never overwrites. A known name
+/// (`tietosuojaseloste`, `saavutettavuusseloste`, their Swedish and English names) gets its
+/// model ([`crate::page_templates`]); any other a blank page titled `title` in `lang`.
+pub fn create_page(content: &Path, new: &NewPage) -> Result<PathBuf> {
+    anyhow::ensure!(
+        contract::slug::is_valid(new.name),
+        "`{}` cannot name a page: use lowercase a-z, 0-9 and single hyphens, e.g. `{}`",
+        new.name,
+        slugify(new.name)
+    );
+    let dir = content.join("pages");
+    let path = dir.join(format!("{}.md", new.name));
+    anyhow::ensure!(!path.exists(), "{} already exists; edit that file", path.display());
+    let text = match crate::page_templates::known(new.name) {
+        Some(k) => {
+            if let Some(lang) = new.lang.filter(|l| *l != k.lang) {
+                anyhow::bail!("`{}` is the model in `{}`, not `{lang}`: leave out --language", new.name, k.lang);
+            }
+            crate::page_templates::file(k, new.today, new.publisher, |slug| dir.join(format!("{slug}.md")).is_file())
+        }
+        None => {
+            let lang = new.lang.unwrap_or("fi");
+            anyhow::ensure!(
+                publish::content::is_language_tag(lang),
+                "--language `{lang}` is not a language tag such as `fi`, `sv` or `en`"
+            );
+            let title = new.title.unwrap_or(new.name);
+            check_text(title, 200, false).map_err(|why| anyhow::anyhow!("the title {why}"))?;
+            crate::page_templates::blank(&toml_string(title), lang, new.today, new.publisher)
+        }
+    };
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+/// What `newsroom new page` was asked for.
+pub struct NewPage<'a> {
+    /// The file name without `.md`.
+    pub name: &'a str,
+    /// `--title`, for a page that is not a known model.
+    pub title: Option<&'a str>,
+    /// `--language`.
+    pub lang: Option<&'a str>,
+    /// `--publisher`: a publisher's own page (its slug, checked to exist).
+    pub publisher: Option<&'a str>,
+    /// Today, `YYYY-MM-DD`, for `updated_at`.
+    pub today: &'a str,
+}
+
 /// A TOML basic string.
 fn toml_string(text: &str) -> String {
     let mut out = String::from("\"");

@@ -1313,7 +1313,7 @@ fn a_publisher_page_reads_its_profile_first_and_a_later_page_its_chunk_next() {
         Outcome::Done(r) => panic!("{path}: answered {} before reading", r.status),
     };
     let keys = fetch("/publishers/kymenlaakson-hyvinvointialue?page=1");
-    assert_eq!(keys, ["publisher:kymenlaakson-hyvinvointialue"], "page 1 is in the profile");
+    assert_eq!(keys, ["publisher:kymenlaakson-hyvinvointialue", "index:pages"], "page 1 is in the profile");
     let mut loaded = Loaded::default();
     for key in keys {
         loaded.insert(key.clone(), kv.get(&key).cloned());
@@ -1322,7 +1322,33 @@ fn a_publisher_page_reads_its_profile_first_and_a_later_page_its_chunk_next() {
     let Outcome::Done(r) = respond(&req, &loaded) else { panic!("one read") };
     assert_eq!(r.status, 200);
     // A later page learns from the profile's total which chunk it lies in: one read more.
-    assert_eq!(fetch("/publishers/kymenlaakson-hyvinvointialue?page=2"), ["publisher:kymenlaakson-hyvinvointialue"]);
+    assert_eq!(
+        fetch("/publishers/kymenlaakson-hyvinvointialue?page=2"),
+        ["publisher:kymenlaakson-hyvinvointialue", "index:pages"]
+    );
+}
+
+/// The footer's links to the content pages cost no round of their own: an HTML page asks
+/// for `index:pages` with its first keys, JSON never, and an unknown path reads nothing.
+#[test]
+fn html_pages_read_the_footers_index_in_their_first_round() {
+    use serve::{respond, Loaded, Outcome};
+    let first =
+        |path: &str, accept: Option<&str>| match respond(&RequestFacts::get(path, accept, now()), &Loaded::default()) {
+            Outcome::Fetch(keys) => keys,
+            Outcome::Done(r) => panic!("{path}: answered {} before reading", r.status),
+        };
+    let release = "/releases/2024-11-27-ohjausneuvottelut";
+    assert_eq!(first(release, None), ["release:2024-11-27-ohjausneuvottelut", "index:pages"]);
+    assert_eq!(first(release, Some("application/json")), ["release:2024-11-27-ohjausneuvottelut"]);
+    assert_eq!(first("/subscribe", None), ["index:pages"], "the form links the privacy notice");
+    let kv = store(&seed_site());
+    let mut reads = Vec::new();
+    let r = serve::respond_with(&RequestFacts::get("/nowhere", None, now()), |k| {
+        reads.push(k.to_string());
+        kv.get(k).cloned()
+    });
+    assert_eq!((r.0.status, reads.len()), (404, 0), "{reads:?}");
 }
 
 /// Page 1 from the profile answers as from its page record, which is read when the profile

@@ -613,6 +613,17 @@ fn a_journalists_key_opens_the_publishers_embargoed_releases_until_revoked() {
     assert_eq!(get(&format!("{personal}{SCHEDULED}")).status, 404, "the revoked key stays dead");
     let again = media_cli(&["revoke", "nobody@example.fi", "--publisher", "kymsote"]);
     assert!(!again.status.success(), "revoking an address not on the list fails");
+
+    // Erased on request (GDPR Article 17): the row is gone, and so is the key at once.
+    let erased = add("poistettava@example.fi");
+    assert_eq!(get(&format!("/embargo/{erased}{SCHEDULED}")).status, 200);
+    let deleted = media_cli(&["delete", "poistettava@example.fi", "--publisher", "kymsote"]);
+    assert!(deleted.status.success(), "{}", String::from_utf8_lossy(&deleted.stderr));
+    assert_eq!(get(&format!("/embargo/{erased}{SCHEDULED}")).status, 404, "an erased journalist's key");
+    let list = media_cli(&["list", "--publisher", "kymsote"]);
+    assert!(!String::from_utf8_lossy(&list.stdout).contains("poistettava@example.fi"), "erased from the list");
+    let again = media_cli(&["delete", "poistettava@example.fi", "--publisher", "kymsote"]);
+    assert!(!again.status.success(), "erasing an address not on the list fails");
 }
 
 #[test]

@@ -97,7 +97,7 @@ fn a_publisher_host_shows_that_publishers_newsroom_at_the_root() {
     assert_eq!(texts(&html(&home), "h1"), ["Kymsote"]);
     assert_eq!(texts(&html(&home), "header.site a"), ["Kymsote"], "the site is the publisher's");
     assert_eq!(attrs(&html(&home), "link[rel=canonical]", "href"), [format!("https://{KYMSOTE_HOST}/")]);
-    assert_eq!(reads, 2, "the host list, then the publisher (page 1 is in its profile)");
+    assert_eq!(reads, 3, "the host list, then the publisher (page 1 is in its profile) and the footer's pages");
     let (json, _) = on_host("/", Some("application/json"));
     let v: serde_json::Value = serde_json::from_slice(&json.body).expect("JSON");
     assert_eq!(v["slug"], "kymsote");
@@ -130,7 +130,7 @@ fn a_publisher_host_shows_that_publishers_newsroom_at_the_root() {
     // The main site keeps showing everyone, without reading the host list.
     let (main, reads) = respond_with(&request("http://127.0.0.1:8787", "/", None, &c), |k| kv.get(k).cloned());
     assert!(texts(&html(&main), "ul.cards > li").len() > 1);
-    assert_eq!(reads, 1);
+    assert_eq!(reads, 2, "the list and the footer's pages");
     // An unknown host is the main site.
     let unknown = serve_req(&kv, &request("https://muu.example.fi", "/", None, &c));
     assert!(texts(&html(&unknown), "ul.cards > li").len() > 1);
@@ -143,7 +143,95 @@ fn with_base_url_what_a_publisher_host_does_not_hold_redirects_to_the_main_site(
     let r = serve_req(&kv, &request(&format!("https://{KYMSOTE_HOST}"), "/keywords", None, &c));
     assert_eq!((r.status, r.header("location")), (308, Some("https://uutiset.example.fi/keywords")));
     let main = respond_with(&request("https://uutiset.example.fi", "/", None, &c), |k| kv.get(k).cloned());
-    assert_eq!(main.1, 1, "BASE_URL's host needs no host lookup");
+    assert_eq!(main.1, 2, "BASE_URL's host needs no host lookup: the list and the footer's pages");
+}
+
+/// A page of `content/pages/` as `newsroom check` reads it.
+fn page(slug: &str, front: &str) -> publish::content::Page {
+    let text = format!("+++\n{front}\nupdated_at = 2026-12-01\n+++\n\n# {slug}\n\nText of {slug}.\n");
+    let publishers = seed_site().publishers;
+    publish::content::parse_page(&format!("content/pages/{slug}.md"), &text, &publishers)
+        .unwrap_or_else(|e| panic!("{slug}: {e:?}"))
+}
+
+/// Content pages: the site's in every page's footer in the page's language, a publisher's
+/// own instead of the site's of the same role on its own host; served in three
+/// representations on the main site and on their own host, never on another publisher's;
+/// in the sitemap, never in a list or a feed.
+#[test]
+fn content_pages_are_served_footed_and_kept_out_of_lists_and_feeds() {
+    let c = Config::default();
+    let mut site = seed_site();
+    site.publishers.get_mut("kymsote").expect("kymsote").hostnames = vec![(1, KYMSOTE_HOST.into())];
+    site.pages = vec![
+        page("saavutettavuusseloste", "title = \"Saavutettavuusseloste\"\nlanguage = \"fi\"\nrole = \"accessibility-statement\""),
+        page("tietosuojaseloste", "title = \"Tietosuojaseloste\"\nlanguage = \"fi\"\nrole = \"privacy-notice\"\ntranslations = [\"dataskyddsbeskrivning\"]"),
+        page("dataskyddsbeskrivning", "title = \"Dataskyddsbeskrivning\"\nlanguage = \"sv\"\nrole = \"privacy-notice\""),
+        page("kymsote-tietosuoja", "title = \"Kymsoten tietosuojaseloste\"\npublisher = \"kymsote\"\nlanguage = \"fi\"\nrole = \"privacy-notice\""),
+        page("hva-tietoa", "title = \"Tietoa hyvinvointialueesta\"\npublisher = \"kymenlaakson-hyvinvointialue\""),
+    ];
+    let kv = common::store_with(&site, &c);
+    let main = |path: &str, accept: Option<&str>| serve_req(&kv, &request("http://127.0.0.1:8787", path, accept, &c));
+    let host = |path: &str| serve_req(&kv, &request(&format!("https://{KYMSOTE_HOST}"), path, None, &c));
+
+    let footer = |r: &serve::http::HttpResponse| texts(&html(r), "footer nav.pages a");
+    for path in [
+        "/",
+        OTHER_RELEASE,
+        "/keywords",
+        "/archive",
+        "/search?q=sote",
+        "/subscribe",
+        "/pages/hva-tietoa",
+        "/nowhere/at/all",
+    ] {
+        let r = main(path, None);
+        let expected =
+            if path.starts_with("/nowhere") { vec![] } else { vec!["Saavutettavuusseloste", "Tietosuojaseloste"] };
+        assert_eq!(footer(&r), expected, "{path}: an unknown path reads nothing, not even the footer's pages");
+    }
+    assert_eq!(footer(&host("/")), ["Saavutettavuusseloste", "Kymsoten tietosuojaseloste"], "its own notice");
+    assert_eq!(footer(&main("/pages/dataskyddsbeskrivning", None)), ["Dataskyddsbeskrivning"], "in Swedish");
+
+    let page = main("/pages/tietosuojaseloste", None);
+    assert_eq!(page.status, 200);
+    assert_eq!(texts(&html(&page), "h1"), ["Tietosuojaseloste"]);
+    assert_eq!(attrs(&html(&page), "nav.translations a", "href"), ["/pages/dataskyddsbeskrivning"]);
+    assert_eq!(page.header("last-modified"), Some("Mon, 30 Nov 2026 22:00:00 GMT"));
+    assert!(page.header("etag").is_some());
+    let json: serde_json::Value =
+        serde_json::from_slice(&main("/pages/tietosuojaseloste", Some("application/json")).body).expect("JSON");
+    assert_eq!((json["kind"].as_str(), json["role"].as_str()), (Some("page"), Some("privacy-notice")));
+    assert_eq!(json["translations"][0]["url"], "http://127.0.0.1:8787/pages/dataskyddsbeskrivning");
+    let md = main("/pages/tietosuojaseloste", Some("text/markdown"));
+    assert!(
+        text(&md).starts_with("# Tietosuojaseloste\n\nPäivitetty viimeksi 1.12.2026\n\n# tietosuojaseloste\n"),
+        "{}",
+        text(&md)
+    );
+
+    assert_eq!(host("/pages/kymsote-tietosuoja").status, 200, "its own page on its own host");
+    assert_eq!(host("/pages/tietosuojaseloste").status, 200, "the site's pages too");
+    assert_eq!(host("/pages/hva-tietoa").status, 404, "never another publisher's");
+    assert_eq!(main("/pages/hva-tietoa", None).status, 200, "the main site serves every page");
+    assert_eq!(main("/pages/missing", None).status, 404);
+    assert!(
+        footer(&main("/pages/hva-tietoa", None)).iter().all(|t| *t != "Tietoa hyvinvointialueesta"),
+        "not in the footer"
+    );
+
+    let form = main("/subscribe", None);
+    assert_eq!(attrs(&html(&form), "main a[href^='/pages/']", "href"), ["/pages/tietosuojaseloste"]);
+
+    let sitemap = text(&main("/sitemaps/0.xml", None));
+    assert!(sitemap.contains("<loc>http://127.0.0.1:8787/pages/tietosuojaseloste</loc>"), "{sitemap}");
+    let search = main("/search?q=tietosuojaseloste", Some("application/json"));
+    assert!(text(&search).contains("\"total\":0"), "search finds releases only: {}", text(&search));
+    for listing in ["/", "/feed.xml", "/atom.xml", "/feed.json", "/archive/2025"] {
+        assert!(!text(&main(listing, None)).contains("/pages/kymsote-tietosuoja\""), "{listing}");
+        let body = text(&main(listing, Some("application/json")));
+        assert!(!body.contains("tietosuoja"), "{listing} lists no page: {body}");
+    }
 }
 
 #[test]

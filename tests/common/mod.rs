@@ -102,8 +102,16 @@ pub fn now() -> DateTime<Utc> {
 }
 
 /// Serves `path` with `accept` from `kv` at [`now`]; returns the response and the KV reads it took.
+/// The count leaves out `index:pages`: every HTML page reads it in its first round, beside
+/// its own keys, for its footer, and the isolate keeps it (`contract::kv::reuse_seconds`);
+/// `tests/core.rs::html_pages_read_the_footers_index_in_their_first_round` checks that read.
 pub fn serve(kv: &HashMap<String, Vec<u8>>, path: &str, accept: Option<&str>) -> (HttpResponse, usize) {
-    respond_with(&RequestFacts::get(path, accept, now()), |k| kv.get(k).cloned())
+    let mut footer = 0;
+    let (response, reads) = respond_with(&RequestFacts::get(path, accept, now()), |k| {
+        footer += usize::from(k == contract::pages::PAGES_KEY);
+        kv.get(k).cloned()
+    });
+    (response, reads - footer)
 }
 
 /// Serves a prepared request from `kv`.

@@ -49,6 +49,9 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
     let settled = crate::rfc3339(now - chrono::Duration::seconds(sql::SETTLED_SECONDS));
     let missing_since = crate::rfc3339(now - chrono::Duration::seconds(sql::MISSING_SECONDS));
     let run = Run { outbox: Outbox::from_env(env)?, db, at };
+    // Followed-up mails link the privacy notice; the notices themselves carry it from the
+    // mail record rendered at publish time.
+    let pages = if follow.is_empty() { Default::default() } else { crate::subscribe::content_pages(env).await };
     let lang = run.outbox.config.lang.clone();
     let secret = run.outbox.secret.as_bytes();
     let mut sent = 0;
@@ -67,7 +70,8 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
                 let moment = crate::rfc3339(u.at.to_utc());
                 let args = [&u.slug, &moment, &run.at, &ahead.subject, &u.publisher, &settled, &ahead.lang];
                 let Some(journalists) = run.claim(sql::CLAIM_UPDATES, &args).await? else { continue };
-                let mails = embargo::update_mails(&u.slug, &record, &journalists, &run.outbox.origin, &lang, secret);
+                let site = (run.outbox.origin.as_str(), lang.as_str());
+                let mails = embargo::update_mails(&u.slug, &record, &journalists, site, secret, &pages);
                 run.send(&u.slug, &moment, "update", &journalists, mails).await?
             }
             FollowUp::Cancelled(Noticed { slug, moment }) => {
@@ -83,7 +87,8 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
                 let Some(journalists) = run.claim(sql::CLAIM_CANCELS, &args).await? else {
                     continue;
                 };
-                let mails = embargo::cancel_mails(&subject, &journalists, &run.outbox.origin, &told_in);
+                let told = (run.outbox.origin.as_str(), told_in.as_str());
+                let mails = embargo::cancel_mails(&subject, &journalists, told, &pages);
                 run.send(&slug, &moment, "cancel", &journalists, mails).await?
             }
         };

@@ -5,12 +5,13 @@
 //! error page without a way on, and `no-store`: these pages hold personal links.
 
 use chrono::Duration;
+use contract::pages::{PagesRecord, PAGES_KEY};
 use contract::subscription::{self as sub, Purpose};
 use serve::http::{HttpResponse, RequestFacts};
 use serve::subscribe::mail::{confirmation_mail, Confirmation, Named};
 use serve::subscribe::{
-    language, parse_form, parse_link, sql, stored_scopes, Form, Site, SubscribeView, Subscription, CONFIRM_PATH,
-    MAX_FORM_BYTES, SUBSCRIBE_PATH, UNSUBSCRIBE_PATH,
+    language, parse_form, parse_link, privacy_link, sql, stored_scopes, Form, Site, SubscribeView, Subscription,
+    CONFIRM_PATH, MAX_FORM_BYTES, SUBSCRIBE_PATH, UNSUBSCRIBE_PATH,
 };
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
@@ -37,16 +38,24 @@ pub async fn answer(
 ) -> Result<HttpResponse> {
     let lang = language(&facts.config.lang);
     let origin = facts.config.base_url.clone().unwrap_or_else(|| facts.origin.clone());
+    let pages = content_pages(env).await;
+    let fallback = facts.config.lang.as_str();
     let page = |status: u16, view: &SubscribeView, lang: &str| {
         let site = Site { origin: &origin, name: facts.config.site_name.as_deref() };
-        serve::subscribe::page(status, view, &site, lang)
+        serve::subscribe::page(status, view, &site, (lang, fallback), &pages)
+    };
+    let privacy = privacy_link(&pages, lang, None, "");
+    let form = |problem| SubscribeView::Form {
+        scopes: &[],
+        problem: Some(problem),
+        privacy: privacy.as_ref().map(|p| p.link()),
     };
     // The links need only the secret: unsubscribing works even when sending is switched off.
     let sender = Mailer::from_env(env);
     let secret = secret.filter(|s| s.len() >= sub::MIN_SECRET_LEN);
     let Some(secret) = secret.filter(|_| sender.is_some() || facts.path != SUBSCRIBE_PATH) else {
         let text = "E-mail subscriptions are not set up on this newsroom (MAIL_FROM, MAIL_API_TOKEN, PREVIEW_SECRET).";
-        return Ok(page(503, &SubscribeView::Form { scopes: &[], problem: Some(text) }, lang));
+        return Ok(page(503, &form(text), lang));
     };
     let secret = secret.as_bytes();
     let db = env.d1(crate::DATABASE)?;
@@ -55,21 +64,20 @@ pub async fn answer(
         (SUBSCRIBE_PATH, "POST") => {
             if !within_limit(env, req).await {
                 let text = "Too many requests from your address; please try again in a minute.";
-                return Ok(page(429, &SubscribeView::Form { scopes: &[], problem: Some(text) }, lang));
+                return Ok(page(429, &form(text), lang));
             }
             let body = read_body(req).await?;
             match body.as_deref().map(|b| parse_form(b, lang)) {
-                None => {
-                    Ok(page(413, &SubscribeView::Form { scopes: &[], problem: Some("the form is too long") }, lang))
-                }
+                None => Ok(page(413, &form("the form is too long"), lang)),
                 Some(Err(e)) => {
-                    Ok(page(400, &SubscribeView::Form { scopes: &[], problem: Some(&e.to_string()) }, lang))
+                    let problem = e.to_string();
+                    Ok(page(400, &form(&problem), lang))
                 }
                 Some(Ok(Form::Bot)) => Ok(page(200, &SubscribeView::Sent, lang)),
                 Some(Ok(Form::Subscribe(s))) => {
                     let lang = s.lang.clone();
                     if let Some(sender) = &sender {
-                        request_confirmation(&db, sender, secret, &s, &origin, facts).await?;
+                        request_confirmation(&db, sender, secret, &s, (&origin, &pages), facts).await?;
                     }
                     Ok(page(200, &SubscribeView::Sent, &lang))
                 }
@@ -109,7 +117,7 @@ pub async fn answer(
             }
         }
         _ => {
-            let mut r = page(405, &SubscribeView::Form { scopes: &[], problem: Some("use GET or POST") }, lang);
+            let mut r = page(405, &form("use GET or POST"), lang);
             r.headers.push(("allow", "GET, HEAD, POST".into()));
             Ok(r)
         }
@@ -124,7 +132,7 @@ async fn request_confirmation(
     sender: &Mailer,
     secret: &[u8],
     s: &Subscription,
-    origin: &str,
+    (origin, pages): (&str, &PagesRecord),
     facts: &RequestFacts,
 ) -> Result<()> {
     let (token, expires) = sub::confirm_token(secret, &s.address, facts.now)
@@ -151,8 +159,16 @@ async fn request_confirmation(
     };
     let named: Vec<Named> = s.scopes.iter().map(|scope| Named { scope, name: None }).collect();
     let site = facts.config.site_name(&s.lang).to_string();
-    let confirmation =
-        Confirmation { lang: &s.lang, site: &site, origin, confirm_url: &url, expires: &expires, scopes: &named };
+    let privacy = privacy_link(pages, &s.lang, None, origin);
+    let confirmation = Confirmation {
+        lang: &s.lang,
+        site: &site,
+        origin,
+        confirm_url: &url,
+        expires: &expires,
+        scopes: &named,
+        privacy: privacy.as_ref().map(|p| p.link()),
+    };
     let mail = confirmation_mail(&confirmation).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let outcome = sender.send(&[(s.address.clone(), mail)]).await;
     if !matches!(outcome.as_deref(), Ok([Outcome::Sent { .. }])) {
@@ -165,6 +181,24 @@ async fn request_confirmation(
         return Err(worker::Error::RustError(format!("the confirmation mail was not sent: {why}")));
     }
     Ok(())
+}
+
+/// The content pages' index (`index:pages`), for the footers of the answer pages and the
+/// privacy notice the form and the mails link. Missing or damaged: no pages, logged (the
+/// subscription itself must not fail for it).
+pub(crate) async fn content_pages(env: &Env) -> PagesRecord {
+    let read = async { Ok::<_, worker::Error>(env.kv(crate::BINDING)?.get(PAGES_KEY).bytes().await?) };
+    match read.await {
+        Ok(Some(bytes)) => serve::respond::decode::<PagesRecord>(PAGES_KEY, &bytes).unwrap_or_else(|e| {
+            worker::console_error!("{e}: pages left out of the footer and the mails");
+            PagesRecord::default()
+        }),
+        Ok(None) => PagesRecord::default(),
+        Err(e) => {
+            worker::console_error!("cannot read {PAGES_KEY}: {e}; pages left out of the footer and the mails");
+            PagesRecord::default()
+        }
+    }
 }
 
 /// False when this client posted too many forms lately (the binding missing: no limit).

@@ -58,6 +58,14 @@ pub struct Labels {
     pub total: &'static str,
     /// "This page as JSON".
     pub as_json: &'static str,
+    /// "About this site": the name of the footer's list of content pages (the
+    /// accessibility statement, the privacy notice).
+    pub about_site: &'static str,
+    /// Under the subscription form: how the address is handled, before the privacy
+    /// notice's link.
+    pub privacy_lead: &'static str,
+    /// "Last updated": before a content page's date.
+    pub last_updated: &'static str,
     /// "Pages" (pager landmark).
     pub pages: &'static str,
     /// "Page": in the pager's `Page 2 / 5`.
@@ -137,6 +145,9 @@ const FI: Labels = Labels {
     none_yet: "Ei vielä julkaisuja.",
     total: "julkaisua yhteensä",
     as_json: "Tämä sivu JSON-muodossa",
+    about_site: "Tietoa sivustosta",
+    privacy_lead: "Miten käsittelemme sähköpostiosoitettasi, kerrotaan tietosuojaselosteessa",
+    last_updated: "Päivitetty viimeksi",
     pages: "Sivut",
     page: "Sivu",
     prev: "Uudemmat",
@@ -191,6 +202,9 @@ const SV: Labels = Labels {
     none_yet: "Inga publikationer ännu.",
     total: "publikationer totalt",
     as_json: "Denna sida som JSON",
+    about_site: "Om webbplatsen",
+    privacy_lead: "Hur vi behandlar din e-postadress beskrivs i dataskyddsbeskrivningen",
+    last_updated: "Senast uppdaterad",
     pages: "Sidor",
     page: "Sida",
     prev: "Nyare",
@@ -245,6 +259,9 @@ const EN: Labels = Labels {
     none_yet: "No releases yet.",
     total: "releases in total",
     as_json: "This page as JSON",
+    about_site: "About this site",
+    privacy_lead: "How we handle your e-mail address is described in the privacy notice",
+    last_updated: "Last updated",
     pages: "Pages",
     page: "Page",
     prev: "Newer",

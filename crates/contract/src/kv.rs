@@ -64,11 +64,12 @@ pub fn publisher_key(slug: &str) -> String {
 /// Seconds the adapter may answer a read of `key` from a copy it read earlier in the same
 /// isolate, instead of reading KV again; `None` for a key it must always read. Only values
 /// many pages share and that a publish rarely changes are reused: a publisher's profile
-/// (every release page of the publisher reads it) and the host names. KV itself takes up to
+/// (every release page of the publisher reads it), the host names and the content pages'
+/// index (every HTML page's footer). KV itself takes up to
 /// 60 s to show a change everywhere; reuse adds at most this much to that delay, and a
 /// release page is cached for longer than that anyway (`RELEASE_TTL`).
 pub fn reuse_seconds(key: &str) -> Option<u32> {
-    (key.starts_with("publisher:") || key == HOSTS_KEY).then_some(REUSE_SECONDS)
+    (key.starts_with("publisher:") || key == HOSTS_KEY || key == crate::pages::PAGES_KEY).then_some(REUSE_SECONDS)
 }
 
 /// How long, in seconds, the adapter may reuse a value that [`reuse_seconds`] allows: as
@@ -195,6 +196,7 @@ mod tests {
     fn only_shared_rarely_changing_values_are_reused() {
         assert_eq!(reuse_seconds(&publisher_key("kymsote")), Some(REUSE_SECONDS));
         assert_eq!(reuse_seconds(HOSTS_KEY), Some(REUSE_SECONDS));
+        assert_eq!(reuse_seconds(crate::pages::PAGES_KEY), Some(REUSE_SECONDS));
         for key in [
             release_key("a"),
             gone_key("a"),

@@ -22,6 +22,7 @@ pub mod journalist;
 pub mod kv;
 pub mod media;
 pub mod model;
+pub mod pages;
 pub mod preview;
 pub mod route;
 pub mod slug;

@@ -79,6 +79,9 @@ pub enum Route {
     OpenApi,
     /// `/subscribe`: the e-mail subscription form (posting it is the adapter's).
     Subscribe,
+    /// `/pages/{slug}`: a content page that is not a release (the accessibility statement,
+    /// the privacy notice), as HTML, JSON or Markdown.
+    ContentPage(String),
     /// `/healthz`: configuration, KV binding and the last build, for monitoring.
     Health,
 }
@@ -125,6 +128,7 @@ impl Route {
         match segments.as_slice() {
             [""] => Some(Route::Latest),
             ["releases", slug] if is_valid(slug) => Some(Route::Release((*slug).to_string())),
+            ["pages", slug] if is_valid(slug) => Some(Route::ContentPage((*slug).to_string())),
             ["publishers", slug] if is_valid(slug) => Some(Route::Publisher((*slug).to_string())),
             ["keywords"] => Some(Route::Keywords),
             ["keywords", slug] if is_valid(slug) => Some(Route::Keyword((*slug).to_string())),
@@ -164,6 +168,7 @@ impl Route {
         match self {
             Route::Latest => "/".into(),
             Route::Release(slug) => release_path(slug),
+            Route::ContentPage(slug) => content_page_path(slug),
             Route::Publisher(slug) => publisher_path(slug),
             Route::Keywords => "/keywords".into(),
             Route::Keyword(slug) => keyword_path(slug),
@@ -190,7 +195,7 @@ impl Route {
     /// The representations this route offers, in server preference order.
     pub fn formats(&self) -> &'static [Format] {
         match self {
-            Route::Release(_) => &[Format::Html, Format::Json, Format::Markdown],
+            Route::Release(_) | Route::ContentPage(_) => &[Format::Html, Format::Json, Format::Markdown],
             Route::Feed(_, Some(Format::Atom)) => &[Format::Atom],
             Route::Feed(_, Some(Format::JsonFeed)) => &[Format::JsonFeed],
             Route::Feed(_, Some(_)) => &[Format::Rss],
@@ -215,6 +220,11 @@ pub fn feed_file(format: Option<Format>) -> &'static str {
 /// Path of a release page.
 pub fn release_path(slug: &str) -> String {
     format!("/releases/{slug}")
+}
+
+/// Path of a content page (`content/pages/{slug}.md`).
+pub fn content_page_path(slug: &str) -> String {
+    format!("/pages/{slug}")
 }
 
 /// Path of a publisher page.
@@ -279,6 +289,10 @@ mod tests {
         let cases = [
             ("/", found(Route::Latest)),
             ("/releases/a-b", found(Route::Release("a-b".into()))),
+            ("/pages/tietosuojaseloste", found(Route::ContentPage("tietosuojaseloste".into()))),
+            ("/pages/Tietosuojaseloste/", Redirect("/pages/tietosuojaseloste".into())),
+            ("/pages", NotFound),
+            ("/pages/a/b", NotFound),
             ("/publishers/kymsote", found(Route::Publisher("kymsote".into()))),
             ("/keywords", found(Route::Keywords)),
             ("/keywords/sote", found(Route::Keyword("sote".into()))),
@@ -326,6 +340,7 @@ mod tests {
         for path in [
             "/",
             "/releases/x",
+            "/pages/x",
             "/publishers/p",
             "/keywords",
             "/keywords/k",

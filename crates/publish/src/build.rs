@@ -95,6 +95,7 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
         b.release.published.at.cmp(&a.release.published.at).then_with(|| a.release.slug.cmp(&b.release.slug))
     });
     records.media = used_media(site, built.iter().chain(&drafts));
+    let pages = crate::pages::index(site);
     let mut groups = translation_groups(&built);
     for b in &built {
         let translations = groups.remove(b.release.slug.as_str()).unwrap_or_default();
@@ -104,7 +105,7 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
         // ones: never for a checked release).
         let mailed = crate::schedule::in_window(b.release.published.at.to_utc(), removals.now);
         if let Some(Ok(mail)) =
-            mailed.then(|| render::mail::ahead::render_ahead(&record, config.site_name(&record.summary.lang)))
+            mailed.then(|| render::mail::ahead::render_ahead(&record, config.site_name(&record.summary.lang), &pages))
         {
             records.indexes.push(pair(kv::mail_key(&b.release.slug), &mail));
         }
@@ -152,6 +153,7 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
     let site_feed = feed_record(title, l.latest.to_string(), site_lang, &all, feed_size);
     feeds.push(&mut records, kv::SITE_FEED_KEY.to_string(), &site_feed);
     push_pages(&mut records, &ListScope::Latest, "", &all, page);
+    records.indexes.extend(crate::pages::pairs(site));
     push_sitemaps(&mut records, site, &all, &by_keyword, &by_year);
     push_search(&mut records, &all, previous.map(|m| m.releases.len() as u32));
     let info = BuildInfo {
@@ -379,6 +381,7 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
     };
     let mut pages: Vec<SitemapEntry> = Vec::new();
     pages.extend(entry("/".into(), all));
+    pages.extend(crate::pages::sitemap_entries(site));
     for p in site.publishers.values() {
         let theirs: Vec<&Built> = all.iter().filter(|b| b.release.publisher == p.slug).copied().collect();
         pages.extend(entry(route::publisher_path(&p.slug), &theirs));

@@ -15,6 +15,7 @@ pub mod content;
 pub mod gen;
 pub mod manifest;
 pub mod openapi;
+pub mod pages;
 pub mod photo;
 pub mod records;
 pub mod schedule;

@@ -26,6 +26,24 @@ pub fn release_document(r: &contract::model::ReleaseRecord) -> String {
     out
 }
 
+/// The `text/markdown` representation of a content page: its title, its last update, then
+/// the text exactly as the publisher wrote it.
+pub fn page_document(p: &contract::pages::PageRecord) -> String {
+    let l = contract::i18n::labels(&p.link.lang);
+    let updated = contract::time::display_in(&p.updated, &p.link.lang);
+    format!(
+        "# {}
+
+{} {updated}
+
+{}
+",
+        p.link.title,
+        l.last_updated,
+        p.body_markdown.trim_end()
+    )
+}
+
 /// Renders a release body.
 pub fn to_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;

@@ -219,13 +219,14 @@ pub fn update_mails(
     slug: &str,
     record: &[u8],
     journalists: &[Journalist],
-    origin: &str,
-    site_lang: &str,
+    (origin, site_lang): (&str, &str),
     secret: &[u8],
+    pages: &contract::pages::PagesRecord,
 ) -> Result<Vec<(i64, contract::subscription::Address, render::mail::Mail)>, crate::delivery::DeliveryError> {
     use crate::delivery::DeliveryError;
     let record = mail_record(record)?;
     let lang = language(&record, site_lang);
+    let privacy = crate::subscribe::privacy_link(pages, lang, Some(&record.publisher.slug), origin);
     let title = &parts(&record, lang)?.subject;
     let origin = origin.trim_end_matches('/');
     let mut out = Vec::new();
@@ -235,7 +236,7 @@ pub fn update_mails(
         let personal = format!("{origin}{PREFIX}{key}");
         let (link, feed) = (format!("{personal}/releases/{slug}"), format!("{personal}/feed.xml"));
         let change = render::mail::embargo::Change::Moved { moment: &record.at, title, link: &link, feed: &feed };
-        let mail = render::mail::embargo::change_mail(&change, origin, lang)
+        let mail = render::mail::embargo::change_mail(&change, origin, lang, privacy.as_ref().map(|p| p.link()))
             .map_err(|e| DeliveryError::Mail(e.to_string()))?;
         out.push((j.id, j.address.clone(), mail));
     }
@@ -243,15 +244,16 @@ pub fn update_mails(
 }
 
 /// The cancellation mails for `journalists` of a release whose notice had `subject`, in
-/// `lang` (the one they were told in, as D1 kept it).
+/// `lang` (the one they were told in, as D1 kept it), linking the site's privacy notice.
 pub fn cancel_mails(
     subject: &str,
     journalists: &[Journalist],
-    origin: &str,
-    lang: &str,
+    (origin, lang): (&str, &str),
+    pages: &contract::pages::PagesRecord,
 ) -> Result<Vec<(i64, contract::subscription::Address, render::mail::Mail)>, crate::delivery::DeliveryError> {
     let change = render::mail::embargo::Change::Cancelled { subject };
-    let mail = render::mail::embargo::change_mail(&change, origin, lang)
+    let privacy = crate::subscribe::privacy_link(pages, lang, None, origin);
+    let mail = render::mail::embargo::change_mail(&change, origin, lang, privacy.as_ref().map(|p| p.link()))
         .map_err(|e| crate::delivery::DeliveryError::Mail(e.to_string()))?;
     Ok(journalists.iter().map(|j| (j.id, j.address.clone(), mail.clone())).collect())
 }

@@ -135,6 +135,35 @@ pub fn link_url(origin: &str, path: &str, address: &Address, token: &str) -> Str
     format!("{}{path}?{query}", origin.trim_end_matches('/'))
 }
 
+/// The privacy notice a page or mail links ([`contract::pages::PagesRecord::privacy_notice`]),
+/// owned: its title and its URL on `origin`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Privacy {
+    /// The notice's title, the link text.
+    pub title: String,
+    /// Its URL: `{origin}/pages/{slug}`.
+    pub url: String,
+}
+
+impl Privacy {
+    /// The link as renderers take it.
+    pub fn link(&self) -> mail::PrivacyLink<'_> {
+        mail::PrivacyLink { title: &self.title, url: &self.url }
+    }
+}
+
+/// The privacy notice for readers of `lang` of `publisher`'s releases (`None`: the site's),
+/// on `origin` (`""` for a path).
+pub fn privacy_link(
+    pages: &contract::pages::PagesRecord,
+    lang: &str,
+    publisher: Option<&str>,
+    origin: &str,
+) -> Option<Privacy> {
+    let notice = pages.privacy_notice(lang, publisher)?;
+    Some(Privacy { title: notice.title.clone(), url: format!("{}{}", origin.trim_end_matches('/'), notice.path()) })
+}
+
 /// Scopes as D1 stores them: their text forms, space-separated.
 pub fn stored_scopes(scopes: &[Scope]) -> String {
     scopes.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
@@ -142,7 +171,16 @@ pub fn stored_scopes(scopes: &[Scope]) -> String {
 
 /// An answer page of a subscription step: HTML that no cache keeps (it may hold a personal
 /// link) and no search engine indexes.
-pub fn page(status: u16, view: &SubscribeView<'_>, site: &Site<'_>, lang: &str) -> crate::http::HttpResponse {
+/// Its footer links the site's content pages in `lang` (else in `fallback`, the site's).
+pub fn page(
+    status: u16,
+    view: &SubscribeView<'_>,
+    site: &Site<'_>,
+    (lang, fallback): (&str, &str),
+    pages: &contract::pages::PagesRecord,
+) -> crate::http::HttpResponse {
+    let footer = render::html::footer_links(&pages.footer(lang, fallback, None), lang);
+    let body = subscribe_page(view, site, lang).replacen(render::html::FOOTER_MARK, &footer, 1);
     crate::http::HttpResponse {
         status,
         headers: vec![
@@ -150,7 +188,7 @@ pub fn page(status: u16, view: &SubscribeView<'_>, site: &Site<'_>, lang: &str) 
             ("cache-control", "private, no-store".into()),
             ("x-robots-tag", "noindex".into()),
         ],
-        body: subscribe_page(view, site, lang).into_bytes(),
+        body: body.into_bytes(),
         log: Vec::new(),
     }
 }

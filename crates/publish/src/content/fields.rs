@@ -112,6 +112,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A boolean field with its line, `None` when absent.
+    pub fn maybe_flag(&mut self, key: &str) -> Option<(usize, bool)> {
+        match self.take(key) {
+            Some((line, Value::Boolean(b))) => Some((line, b)),
+            Some((line, other)) => {
+                self.error(line, format!("`{key}` must be true or false, found {}", other.type_str()));
+                None
+            }
+            None => None,
+        }
+    }
+
     /// A boolean field, `false` when absent.
     pub fn flag(&mut self, key: &str) -> bool {
         match self.take(key) {
@@ -464,6 +476,11 @@ const ALIASES: &[(&str, &str)] = &[
     ("aikavyohyke", "time_zone"),
     ("verkkosivu", "website"),
     ("vakioteksti", "boilerplate"),
+    ("rooli", "role"),
+    ("tyyppi", "role"),
+    ("alatunniste", "footer"),
+    ("alatunnisteessa", "footer"),
+    ("updated", "updated_at"),
 ];
 
 /// The closest known name to `unknown`, if it is close enough to be a likely typo, or if

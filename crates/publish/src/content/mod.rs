@@ -7,6 +7,7 @@
 pub mod fields;
 pub mod frontmatter;
 mod media;
+pub mod page;
 mod publisher;
 mod release;
 
@@ -18,6 +19,7 @@ use chrono_tz::Tz;
 use contract::media::{Media, MediaFile};
 use contract::model::{Attachment, Contact, Image, Keyword, License, ReleaseKind, Timestamp};
 
+pub use page::{parse_page, Page};
 pub use publisher::parse_publisher;
 pub use release::parse_release;
 
@@ -144,6 +146,14 @@ pub struct Site {
     pub publishers: BTreeMap<String, Publisher>,
     /// Releases, in no particular order.
     pub releases: Vec<Release>,
+    /// Content pages (`content/pages/`), by slug.
+    pub pages: Vec<Page>,
+    /// The required pages the site lacks ([`page::missing_pages`]): notes, which
+    /// `--strict` makes errors (a deployment without them is not ready for production).
+    pub missing_pages: Vec<Diagnostic>,
+    /// Pages with placeholders a template left ([`page::placeholders_left`]): warnings,
+    /// which `--strict` makes errors.
+    pub placeholders: Vec<Diagnostic>,
     /// Files under `content/media/`, by path relative to it.
     pub media: MediaFiles,
     /// Slugs of drafts (`draft = true`) that do not check yet: left out like every draft,
@@ -236,6 +246,26 @@ pub fn load_site_with_media(
     release_files: &[SourceFile],
     media_files: &[SourceMedia],
 ) -> Result<Site, Vec<Diagnostic>> {
+    load_content(&Content { publishers: publisher_files, releases: release_files, pages: &[], media: media_files })
+}
+
+/// Every file of a content folder, as read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Content<'a> {
+    /// `content/publishers/*.toml`.
+    pub publishers: &'a [SourceFile],
+    /// `content/releases/**/*.md`.
+    pub releases: &'a [SourceFile],
+    /// `content/pages/*.md`.
+    pub pages: &'a [SourceFile],
+    /// `content/media/**`.
+    pub media: &'a [SourceMedia],
+}
+
+/// Parses and cross-checks a whole content folder; returns every problem found, sorted by
+/// file and line.
+pub fn load_content(content: &Content<'_>) -> Result<Site, Vec<Diagnostic>> {
+    let (publisher_files, release_files, media_files) = (content.publishers, content.releases, content.media);
     let mut diags = Vec::new();
     let mut site = Site::default();
     for file in media_files {
@@ -291,7 +321,13 @@ pub fn load_site_with_media(
         }
     }
     check_translations(&site, release_files, &mut diags);
-    site.warnings.extend(unused_media(media_files, publisher_files.iter().chain(release_files)));
+    site.pages = page::load_pages(content.pages, &site.publishers, &mut diags);
+    let mut langs: Vec<&str> = site.releases.iter().filter(|r| !r.draft).map(|r| r.lang.as_str()).collect();
+    langs.sort();
+    langs.dedup();
+    site.missing_pages = page::missing_pages(&site.pages, &langs);
+    site.placeholders = page::placeholders_left(&site.pages);
+    site.warnings.extend(unused_media(media_files, publisher_files.iter().chain(release_files).chain(content.pages)));
     site.unfinished_drafts.sort();
     sort(&mut site.draft_problems);
     if diags.is_empty() {

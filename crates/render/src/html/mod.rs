@@ -1,5 +1,6 @@
 //! Server-rendered HTML pages (maud escapes every interpolated string).
 
+mod content_page;
 mod media;
 mod pages;
 pub mod photo;
@@ -13,6 +14,7 @@ use contract::model::{Contact, Keyword, Summary, Timestamp};
 use contract::route::{feed_file, keyword_path, publisher_path, release_path, with_param};
 use contract::time;
 
+pub use content_page::{content_page, footer_links, FOOTER_MARK};
 pub use media::media_bank_page;
 pub use pages::{
     archive_page, error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page, search_page,
@@ -140,6 +142,7 @@ fn layout(head: &Head<'_>, labels: &Labels, site: &Site, main: Markup) -> String
                 } }
                 main #main { (main) }
                 footer.site { div.wrap {
+                    (PreEscaped(FOOTER_MARK))
                     @if let Some((base, _)) = &head.feeds {
                         p.feeds {
                             (labels.subscribe) ": "

@@ -16,6 +16,8 @@ pub enum SubscribeView<'a> {
         scopes: &'a [Scope],
         /// Why the posted form was refused (a `400`).
         problem: Option<&'a str>,
+        /// The privacy notice, linked where the address is asked for (GDPR Article 13).
+        privacy: Option<crate::mail::PrivacyLink<'a>>,
     },
     /// The form was accepted: the same words whether the address was new, pending or
     /// already subscribed, so the page tells no one who subscribes.
@@ -144,11 +146,14 @@ pub fn subscribe_page(view: &SubscribeView<'_>, site: &Site, lang: &str) -> Stri
     let main = html! {
         h1 { (w.title) }
         @match view {
-            SubscribeView::Form { scopes, problem } => {
+            SubscribeView::Form { scopes, problem, privacy } => {
                 @if let Some(problem) = problem {
                     div.notice.error role="alert" { p { strong { (w.problem) ": " } (problem) } }
                 }
                 p { (w.intro) }
+                @if let Some(p) = privacy {
+                    p { (l.privacy_lead) ": " a href=(p.url) { (p.title) } "." }
+                }
                 form.subscribe action="/subscribe" method="post" {
                     p {
                         label for="address" { (w.address) } " "
@@ -213,7 +218,10 @@ mod tests {
     fn the_form_offers_everything_and_the_pages_own_scope() {
         let site = Site { origin: "https://x.fi", name: None };
         let scopes = [Scope::Publisher("kymsote".into())];
-        let page = subscribe_page(&SubscribeView::Form { scopes: &scopes, problem: Some("no @") }, &site, "fi");
+        let privacy = Some(crate::mail::PrivacyLink { title: "Tietosuojaseloste", url: "/pages/tietosuojaseloste" });
+        let page =
+            subscribe_page(&SubscribeView::Form { scopes: &scopes, problem: Some("no @"), privacy }, &site, "fi");
+        assert!(page.contains(r#"tietosuojaselosteessa: <a href="/pages/tietosuojaseloste">Tietosuojaseloste</a>."#));
         assert!(page.contains(r#"value="publisher:kymsote" checked"#), "{page}");
         assert!(page.contains(r#"value="all">"#) && page.contains("Julkaisija: kymsote"), "{page}");
         assert!(page.contains("role=\"alert\"") && page.contains("no @"));

@@ -16,9 +16,11 @@ use contract::time::rfc3339;
 use search::{highlight, SearchResults};
 
 mod media;
+mod page;
 
 use media::ImageView;
 pub use media::MediaBankView;
+pub use page::PageView;
 
 /// Version of the JSON API; bumped on breaking changes.
 pub const API_VERSION: u32 = 1;

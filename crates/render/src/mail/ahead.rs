@@ -6,10 +6,11 @@
 //! a release (a reserved `.invalid` host and a word no label uses).
 
 use contract::model::{MailParts, MailRecord, ReleaseRecord, SCHEMA_VERSION};
+use contract::pages::PagesRecord;
 use contract::subscription::Scope;
 
 use super::release::release_mail_with;
-use super::{mail_labels, one_line, Mail, MailError, Named, ReleaseMail};
+use super::{mail_labels, one_line, Mail, MailError, Named, PrivacyLink, ReleaseMail};
 
 /// Stands for the origin (`https://uutiset.example.fi`) in mails rendered ahead.
 pub const ORIGIN_MARK: &str = "https://origin.newsroom.invalid";
@@ -22,8 +23,10 @@ pub const WHY_MARK: &str = "NEWSROOMWHYLINE";
 pub const LANGUAGES: [&str; 3] = ["fi", "sv", "en"];
 
 /// The mail record of `release` (`mail:{slug}`): its mail in each of [`LANGUAGES`], with
-/// markers for what [`finish`] fills in; `site` is the site's name as mails sign it.
-pub fn render_ahead(release: &ReleaseRecord, site: &str) -> Result<MailRecord, MailError> {
+/// markers for what [`finish`] fills in; `site` is the site's name as mails sign it, and
+/// `pages` the content pages, whose privacy notice each mail links in its own language
+/// (the release's publisher's own, else the site's).
+pub fn render_ahead(release: &ReleaseRecord, site: &str, pages: &PagesRecord) -> Result<MailRecord, MailError> {
     let mut mails = Vec::new();
     // The body does not depend on the language: rendered once (the Markdown parse is most
     // of a mail's cost).
@@ -32,6 +35,9 @@ pub fn render_ahead(release: &ReleaseRecord, site: &str) -> Result<MailRecord, M
     let body =
         (super::body::to_text(&release.body_markdown, &base), super::body::to_html(&release.body_markdown, &base));
     for lang in LANGUAGES {
+        let notice = pages.privacy_notice(lang, Some(&release.summary.publisher.slug));
+        let privacy_url = notice.map(|p| format!("{ORIGIN_MARK}{}", p.path()));
+        let privacy = notice.zip(privacy_url.as_deref()).map(|(p, url)| PrivacyLink { title: &p.title, url });
         let mail = release_mail_with(
             &ReleaseMail {
                 release,
@@ -40,6 +46,7 @@ pub fn render_ahead(release: &ReleaseRecord, site: &str) -> Result<MailRecord, M
                 lang,
                 scope: Named { scope: &Scope::All, name: None },
                 unsubscribe_url: UNSUBSCRIBE_MARK,
+                privacy,
             },
             Some(&body),
         )?;

@@ -3,7 +3,7 @@
 use maud::{html, DOCTYPE};
 
 use super::labels::{mail_labels, Named};
-use super::{checked_origin, checked_url, one_line, style, Mail, MailError};
+use super::{checked_origin, checked_url, one_line, style, Mail, MailError, PrivacyLink};
 use contract::model::Timestamp;
 use contract::time::{display_in, machine};
 
@@ -23,6 +23,9 @@ pub struct Confirmation<'a> {
     pub expires: &'a Timestamp,
     /// What the reader asked for, in the form's order.
     pub scopes: &'a [Named<'a>],
+    /// The site's privacy notice, which says how the address is handled (GDPR Article 13:
+    /// told at collection), if the site has one.
+    pub privacy: Option<PrivacyLink<'a>>,
 }
 
 /// The confirmation mail: who asked for what, the link that confirms it and until when it
@@ -31,6 +34,9 @@ pub struct Confirmation<'a> {
 pub fn confirmation_mail(c: &Confirmation<'_>) -> Result<Mail, MailError> {
     let origin = checked_origin(c.origin)?;
     let confirm = checked_url("confirmation link", c.confirm_url)?;
+    if let Some(p) = c.privacy {
+        checked_url("privacy notice link", p.url)?;
+    }
     let l = mail_labels(c.lang);
     let scopes: Vec<String> = c.scopes.iter().map(|&n| one_line(&l.describe(n))).collect();
     let site = one_line(c.site);
@@ -43,6 +49,9 @@ pub fn confirmation_mail(c: &Confirmation<'_>) -> Result<Mail, MailError> {
     }
     text.push_str(&format!("\n{}:\n{confirm}\n\n", l.confirm_action));
     text.push_str(&format!("{until_before} {until}{until_after}\n\n{}\n\n-- \n{site}\n{origin}\n", l.confirm_ignore));
+    if let Some(p) = c.privacy {
+        text.push_str(&p.text_line());
+    }
 
     let html = html! {
         (DOCTYPE)
@@ -63,7 +72,10 @@ pub fn confirmation_mail(c: &Confirmation<'_>) -> Result<Mail, MailError> {
                     }
                     p style=(style::SMALL) { (l.confirm_ignore) }
                     hr style=(style::RULE);
-                    p style=(style::SMALL) { a style=(style::LINK) href=(origin) { (site) } }
+                    p style=(style::SMALL) {
+                        a style=(style::LINK) href=(origin) { (site) }
+                        @if let Some(p) = c.privacy { " · " a style=(style::LINK) href=(p.url) { (p.title) } }
+                    }
                 }
             }
         }
@@ -100,6 +112,10 @@ mod tests {
             confirm_url,
             expires: &expires(),
             scopes: &named,
+            privacy: Some(PrivacyLink {
+                title: "Tietosuojaseloste",
+                url: "https://news.example.fi/pages/tietosuojaseloste",
+            }),
         })
     }
 
@@ -125,6 +141,7 @@ Jos et pyytänyt tätä, voit jättää viestin huomiotta: mitään ei tapahdu, 
 -- 
 Uutishuone
 https://news.example.fi
+Tietosuojaseloste: https://news.example.fi/pages/tietosuojaseloste
 ";
         assert_eq!(mail.text, expected);
         assert!(mail.html.starts_with("<!DOCTYPE html><html lang=\"fi\">"), "{}", mail.html);
@@ -137,6 +154,7 @@ https://news.example.fi
             mail.html
         );
         assert!(!mail.html.contains("<img") && !mail.html.contains("<style"));
+        assert!(mail.html.contains("href=\"https://news.example.fi/pages/tietosuojaseloste\">Tietosuojaseloste</a>"));
     }
 
     #[test]

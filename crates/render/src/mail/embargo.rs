@@ -13,7 +13,7 @@ use maud::{html, DOCTYPE};
 
 use super::ahead::finish;
 use super::labels::mail_labels;
-use super::{checked_origin, checked_url, one_line, style, Mail, MailError};
+use super::{checked_origin, checked_url, one_line, style, Mail, MailError, PrivacyLink};
 use contract::model::MailParts;
 
 /// What a notice says, in one language.
@@ -114,9 +114,18 @@ pub enum Change<'a> {
 }
 
 /// The short mail that follows a notice: an update with the new moment and the release's
-/// link, or a cancellation quoting the notice. From the site at `origin`, in `lang`.
-pub fn change_mail(change: &Change<'_>, origin: &str, lang: &str) -> Result<Mail, MailError> {
+/// link, or a cancellation quoting the notice. From the site at `origin`, in `lang`, with
+/// the `privacy` notice linked in its footer when the site has one.
+pub fn change_mail(
+    change: &Change<'_>,
+    origin: &str,
+    lang: &str,
+    privacy: Option<PrivacyLink<'_>>,
+) -> Result<Mail, MailError> {
     let origin = checked_origin(origin)?;
+    if let Some(p) = privacy {
+        checked_url("privacy notice link", p.url)?;
+    }
     let l = embargo_labels(lang);
     let (subject, line, text, link, feed) = match *change {
         Change::Moved { moment, title, link, feed } => {
@@ -145,6 +154,9 @@ pub fn change_mail(change: &Change<'_>, origin: &str, lang: &str) -> Result<Mail
         Some(feed) => plain.push_str(&format!("{}: {feed}\n", l.feed)),
         None => plain.push_str(&format!("{origin}\n")),
     }
+    if let Some(p) = privacy {
+        plain.push_str(&p.text_line());
+    }
     let html = html! {
         (DOCTYPE)
         html lang=(lang) {
@@ -166,6 +178,7 @@ pub fn change_mail(change: &Change<'_>, origin: &str, lang: &str) -> Result<Mail
                             Some(feed) => a style=(style::LINK) href=(feed) { (l.feed) },
                             None => a style=(style::LINK) href=(origin) { (origin) },
                         }
+                        @if let Some(p) = privacy { " · " a style=(style::LINK) href=(p.url) { (p.title) } }
                     }
                 }
             }
@@ -227,7 +240,7 @@ mod tests {
         let at = DateTime::parse_from_rfc3339("2024-11-29T12:30:00+02:00").unwrap();
         let (link, feed) = ("https://n.example.fi/embargo/k/releases/x", "https://n.example.fi/embargo/k/feed.xml");
         let moved = Change::Moved { moment: &at, title: "Uusi\nsairaala", link, feed };
-        let mail = change_mail(&moved, "https://n.example.fi", "fi").unwrap();
+        let mail = change_mail(&moved, "https://n.example.fi", "fi", None).unwrap();
         assert_eq!(mail.subject, "Julkaisuhetki muuttui – EMBARGO 29.11.2024 klo 12.30 saakka: Uusi sairaala");
         assert!(
             mail.text.starts_with("EMBARGO 29.11.2024 klo 12.30 saakka\n\nTiedotteen julkaisuhetki"),
@@ -238,11 +251,15 @@ mod tests {
         assert!(mail.html.contains(&format!("href=\"{link}\"")) && mail.headers.is_empty());
 
         let notice = notice_subject("Uusi sairaala", &at, "en");
-        let mail = change_mail(&Change::Cancelled { subject: &notice }, "https://n.example.fi", "en").unwrap();
+        let privacy = PrivacyLink { title: "Privacy notice", url: "https://n.example.fi/pages/privacy-notice" };
+        let mail = change_mail(&Change::Cancelled { subject: &notice }, "https://n.example.fi", "en", Some(privacy));
+        let mail = mail.unwrap();
         assert_eq!(mail.subject, "Cancelled – EMBARGO until 29 November 2024 at 12:30: Uusi sairaala");
+        assert!(mail.text.ends_with("\nPrivacy notice: https://n.example.fi/pages/privacy-notice\n"), "{}", mail.text);
+        assert!(mail.html.contains("href=\"https://n.example.fi/pages/privacy-notice\">Privacy notice</a>"));
         assert!(mail.text.contains("withdrawn") && !mail.text.contains("/embargo/"), "{}", mail.text);
 
         let bad = Change::Moved { moment: &at, title: "x", link: "javascript:alert(1)", feed };
-        assert!(change_mail(&bad, "https://n.example.fi", "fi").is_err());
+        assert!(change_mail(&bad, "https://n.example.fi", "fi", None).is_err());
     }
 }

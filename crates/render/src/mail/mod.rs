@@ -20,10 +20,28 @@ mod release;
 
 pub use confirm::{confirmation_mail, Confirmation};
 pub use labels::{mail_labels, MailLabels, Named};
+// `PrivacyLink` is defined below and public: mails link the privacy notice.
 pub use release::{release_mail, ReleaseMail};
 
 /// `List-Unsubscribe-Post`'s only value (RFC 8058, section 3.1).
 pub const ONE_CLICK: &str = "List-Unsubscribe=One-Click";
+
+/// The privacy notice a mail links in its footer (GDPR Article 13: the reader is told how
+/// their address is handled): the notice's title, the link text, and its absolute URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrivacyLink<'a> {
+    /// The page's title, e.g. `Tietosuojaseloste`.
+    pub title: &'a str,
+    /// Its absolute URL.
+    pub url: &'a str,
+}
+
+impl PrivacyLink<'_> {
+    /// The footer line of a text part: `Tietosuojaseloste: https://…`.
+    fn text_line(&self) -> String {
+        format!("{}: {}\n", one_line(self.title), self.url)
+    }
+}
 
 /// One rendered message, before it has a sender and a recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]

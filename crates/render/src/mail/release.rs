@@ -4,7 +4,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::body::{self, Base};
 use super::labels::{mail_labels, Named};
-use super::{checked_origin, checked_url, one_line, style, tel, Mail, MailError, ONE_CLICK};
+use super::{checked_origin, checked_url, one_line, style, tel, Mail, MailError, PrivacyLink, ONE_CLICK};
 use contract::i18n::{labels, Labels};
 use contract::media::human_size;
 use contract::model::{Contact, ReleaseRecord, Timestamp};
@@ -28,6 +28,8 @@ pub struct ReleaseMail<'a> {
     /// The subscriber's one-click unsubscribe URL (`https://`), for the header and the
     /// visible link.
     pub unsubscribe_url: &'a str,
+    /// The site's privacy notice in `lang` (or another language), linked in the footer.
+    pub privacy: Option<PrivacyLink<'a>>,
 }
 
 /// The mail of a release: the subject is its title; the text and HTML parts carry the
@@ -45,6 +47,9 @@ pub fn release_mail(m: &ReleaseMail<'_>) -> Result<Mail, MailError> {
 pub(super) fn release_mail_with(m: &ReleaseMail<'_>, body: Option<&(String, String)>) -> Result<Mail, MailError> {
     let origin = checked_origin(m.origin)?;
     let unsubscribe = checked_url("unsubscribe link", m.unsubscribe_url)?;
+    if let Some(p) = m.privacy {
+        checked_url("privacy notice link", p.url)?;
+    }
     let s = &m.release.summary;
     let page = format!("{origin}{}", release_path(&s.slug));
     let base = Base { origin, page: &page };
@@ -125,7 +130,10 @@ impl Parts<'_> {
         let ml = mail_labels(self.m.lang);
         out.push_str(&format!("{}: {}\n", ml.read_online, self.base.page));
         // "-- " is the signature separator: clients show the footer as such.
-        let footer = format!("\n\n-- \n{}\n{}: {}\n", self.why, ml.unsubscribe, self.unsubscribe);
+        let mut footer = format!("\n\n-- \n{}\n{}: {}\n", self.why, ml.unsubscribe, self.unsubscribe);
+        if let Some(p) = &self.m.privacy {
+            footer.push_str(&p.text_line());
+        }
         body::tidy(&out) + &footer
     }
 
@@ -186,6 +194,10 @@ impl Parts<'_> {
                         p style=(style::SMALL) {
                             a style=(style::LINK) href=(self.unsubscribe) { (ml.unsubscribe) }
                             " · "
+                            @if let Some(p) = &m.privacy {
+                                a style=(style::LINK) href=(p.url) { (p.title) }
+                                " · "
+                            }
                             a style=(style::LINK) href=(self.base.origin) { (m.site) }
                         }
                     }
@@ -272,6 +284,7 @@ mod tests {
     }
 
     const UNSUBSCRIBE: &str = "https://news.example.fi/subscriptions/unsubscribe?token=u.0123abcd";
+    const PRIVACY: &str = "https://news.example.fi/pages/tietosuojaseloste";
 
     fn mail(r: &ReleaseRecord, lang: &str) -> Mail {
         let scope = Scope::Publisher("kymsote".into());
@@ -282,6 +295,7 @@ mod tests {
             lang,
             scope: Named { scope: &scope, name: Some("Kymenlaakson hyvinvointialue") },
             unsubscribe_url: UNSUBSCRIBE,
+            privacy: Some(PrivacyLink { title: "Tietosuojaseloste", url: PRIVACY }),
         };
         release_mail(&m).unwrap_or_else(|e| panic!("{e}"))
     }
@@ -328,6 +342,7 @@ Lue tiedote verkossa: https://news.example.fi/releases/2025-06-25-neuvottelut
 -- 
 Saat tämän viestin, koska olet tilannut: tiedotteet julkaisijalta Kymenlaakson hyvinvointialue (Uutishuone).
 Peru tilaus: https://news.example.fi/subscriptions/unsubscribe?token=u.0123abcd
+Tietosuojaseloste: https://news.example.fi/pages/tietosuojaseloste
 ";
         assert_eq!(text, expected);
     }
@@ -344,6 +359,10 @@ Peru tilaus: https://news.example.fi/subscriptions/unsubscribe?token=u.0123abcd
         assert!(html.contains("&lt;kaikkia&gt;") && html.contains("&lt;aloittaa&gt;"), "{html}");
         assert!(html.contains("<time datetime=\"2025-06-25T10:02:11+03:00\">25.6.2025 10:02:11 EEST</time>"), "{html}");
         assert!(html.contains(&format!("href=\"{UNSUBSCRIBE}\"")), "{html}");
+        assert!(
+            html.contains(&format!("<a style=\"color:#0b5394;\" href=\"{PRIVACY}\">Tietosuojaseloste</a>")),
+            "{html}"
+        );
         assert!(html.contains("href=\"https://news.example.fi/releases/2025-06-25-neuvottelut\""), "{html}");
         assert!(html.contains("href=\"tel:+358401234567\""), "{html}");
         assert!(html.contains("href=\"https://news.example.fi/media/kaavio.png\">kaavio</a>"), "{html}");
@@ -394,8 +413,11 @@ Peru tilaus: https://news.example.fi/subscriptions/unsubscribe?token=u.0123abcd
             lang: "fi",
             scope: Named { scope: &scope, name: None },
             unsubscribe_url: UNSUBSCRIBE,
+            privacy: None,
         };
         assert!(release_mail(&good).is_ok());
+        let privacy = |url| Some(PrivacyLink { title: "Tietosuojaseloste", url });
+        assert!(release_mail(&ReleaseMail { privacy: privacy("/pages/x"), ..good }).is_err());
         for bad in ["", "/unsubscribe", "https://x.fi/a>b", "https://x.fi/\r\nBcc: a@b.fi"] {
             assert!(release_mail(&ReleaseMail { unsubscribe_url: bad, ..good }).is_err(), "{bad:?}");
         }

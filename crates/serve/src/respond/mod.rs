@@ -13,6 +13,7 @@
 //! resource files and never call back.
 
 mod chunks;
+mod content_page;
 mod crawler;
 mod feeds;
 mod health;
@@ -152,9 +153,9 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
         }
         _ => req,
     };
-    let target = match resolve(req, home) {
+    let target = match resolve(req, home.clone()) {
         Ok(t) => t,
-        Err(Early::Fail(e)) => return Outcome::Done(error_response(req, &e, None)),
+        Err(Early::Fail(e)) => return with_footer(error_response(req, &e, None), req, &home, loaded),
         Err(Early::Redirect(path)) => return Outcome::Done(redirect(req, &path)),
         Err(Early::Found(location)) => {
             return Outcome::Done(found(&location, "Accept", "This list, filtered, as a search."))
@@ -162,7 +163,14 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
         Err(Early::Options(formats)) => return Outcome::Done(options(formats)),
     };
     match render(&target, req, loaded) {
-        Ok(page) => {
+        Ok(mut page) => {
+            if target.format == Format::Html {
+                let (body, log) = (&mut page.body, &mut page.log);
+                let on = (page.lang.as_str(), &target.home);
+                if let Err(keys) = content_page::fill_footer(body, on, req, (loaded, true), log) {
+                    return Outcome::Fetch(keys);
+                }
+            }
             let mut response = full_response(req, 200, target.format, page);
             set_header(&mut response, "vary", vary(&target).into());
             if let Some(link) = links(&target, req) {
@@ -170,7 +178,12 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
             }
             Outcome::Done(response)
         }
-        Err(Halt::Need(keys)) => Outcome::Fetch(keys),
+        Err(Halt::Need(mut keys)) => {
+            if target.format == Format::Html {
+                content_page::ask_with(&mut keys, loaded);
+            }
+            Outcome::Fetch(keys)
+        }
         Err(Halt::Found(location)) => {
             Outcome::Done(found(&location, vary(&target), "This release in the language asked for."))
         }
@@ -179,9 +192,23 @@ pub fn respond(req: &RequestFacts, loaded: &Loaded) -> Outcome {
                 HttpError::Scheduled(_, at) => seconds_until(req.now, Some(*at)),
                 _ => None,
             };
-            Outcome::Done(error_response(req, &e, cap))
+            with_footer(error_response(req, &e, cap), req, &target.home, loaded)
         }
     }
+}
+
+/// An HTML error page with its footer's links filled in from `index:pages` when an HTML
+/// page's first round read it; never with a read of its own (an unknown path, or a bad
+/// parameter, never touches KV). Any other response as it is.
+fn with_footer(mut response: HttpResponse, req: &RequestFacts, home: &Home, loaded: &Loaded) -> Outcome {
+    let html = response.headers.iter().any(|(n, v)| *n == "content-type" && v.starts_with("text/html"));
+    if html {
+        let lang = req.config.lang.clone();
+        let (body, log) = (&mut response.body, &mut response.log);
+        // Cannot ask for a read: `may_read` is false.
+        let _ = content_page::fill_footer(body, (&lang, home), req, (loaded, false), log);
+    }
+    Outcome::Done(response)
 }
 
 /// `Link` header of a successful response: the API description for JSON, the WebSub hub
@@ -204,6 +231,7 @@ fn render(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Result<Rendered, H
             lists::render_list(t, req, loaded)
         }
         Route::Release(slug) => release::render_release(slug, t, req, loaded),
+        Route::ContentPage(slug) => content_page::render_content_page(slug, t, req, loaded),
         Route::Feed(scope, _) => feeds::render_feed(scope, t, req, loaded),
         Route::Sitemap | Route::SitemapPart(_) | Route::NewsSitemap | Route::Robots | Route::LlmsTxt => {
             crawler::render_crawler(t, req, loaded)
