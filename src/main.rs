@@ -335,7 +335,7 @@ fn checked_to(content: &Path, diagnostics: Diagnostics, to_stderr: bool) -> Resu
 /// [`checked_to`], with `check`'s timing review when `timing` says how strict (its problems
 /// among the others, in one report: one JSON document for `--format json`). With `strict`,
 /// what keeps the site from production (a required page missing, a placeholder left) is an
-/// error; otherwise a warning.
+/// error; otherwise a missing page is a note and a placeholder a warning of `check`'s.
 fn checked_with(
     content: &Path,
     diagnostics: Diagnostics,
@@ -353,8 +353,11 @@ fn checked_with(
             for d in &missing {
                 eprintln!("note: {} (`--strict` refuses it)", d.message);
             }
-            loaded.warnings.extend(left);
-            publish::content::sort(&mut loaded.warnings);
+            // Placeholders are `check`'s to list; other commands do not repeat them.
+            if timing.is_some() {
+                loaded.warnings.extend(left);
+                publish::content::sort(&mut loaded.warnings);
+            }
         }
     }
     let review = match (loaded.site.take(), timing) {

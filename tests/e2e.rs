@@ -235,6 +235,61 @@ fn publisher_pages() {
     assert!(texts(&kymsote, "aside").is_empty(), "Kymsote has no other releases");
 }
 
+/// Content pages through workerd: the seed's statement and notice in three representations,
+/// linked from the footer of every page type in its language, in the sitemap, never in a
+/// list or a feed; the form links the notice.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh"]
+fn content_pages_answer_and_every_page_links_them() {
+    let page = get("/pages/tietosuojaseloste");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.header("last-modified").is_some() && page.header("etag").is_some());
+    let h1 = scraper::Selector::parse("h1").expect("selector");
+    let h1: Vec<String> = page.html().select(&h1).map(|h| h.text().collect::<String>()).collect();
+    assert_eq!(h1, ["Tietosuojaseloste"]);
+    let json = get_json("/pages/tietosuojaseloste");
+    let v: serde_json::Value = serde_json::from_str(&json.body).expect("JSON");
+    let what = (v["kind"].as_str(), v["role"].as_str(), v["language"].as_str());
+    assert_eq!(what, (Some("page"), Some("privacy-notice"), Some("fi")));
+    assert_eq!(v["translations"][0]["slug"], "dataskyddsbeskrivning");
+    let md = request("GET", "/pages/tillganglighetsutlatande", Some("text/markdown"));
+    assert_eq!(md.header("content-type"), Some("text/markdown; charset=utf-8"));
+    assert!(md.body.starts_with("# Tillgänglighetsutlåtande\n\nSenast uppdaterad "), "{}", md.body);
+
+    let footer = |path: &str| {
+        let r = get(path);
+        assert_eq!(r.status, 200, "{path}");
+        let links = scraper::Selector::parse("footer nav.pages a").expect("selector");
+        r.html().select(&links).filter_map(|a| a.value().attr("href").map(str::to_string)).collect::<Vec<_>>()
+    };
+    let fi = ["/pages/saavutettavuusseloste", "/pages/tietosuojaseloste"];
+    for path in [
+        "/",
+        "/releases/2024-11-27-ohjausneuvottelut",
+        "/publishers/kymsote",
+        "/keywords",
+        "/archive",
+        "/search?q=sote",
+        "/subscribe",
+        "/publishers/kymenlaakson-hyvinvointialue/media",
+        "/pages/tietosuojaseloste",
+    ] {
+        assert_eq!(footer(path), fi, "{path}");
+    }
+    let sv = ["/pages/tillganglighetsutlatande", "/pages/dataskyddsbeskrivning"];
+    assert_eq!(footer("/pages/dataskyddsbeskrivning"), sv);
+    let missing = get("/releases/ei-ole");
+    assert!(missing.status == 404 && missing.body.contains("/pages/saavutettavuusseloste"), "the 404 page too");
+    let form = get("/subscribe");
+    assert!(form.body.contains("tietosuojaselosteessa: <a href=\"/pages/tietosuojaseloste\">"), "{}", form.body);
+
+    assert!(get("/sitemaps/0.xml").body.contains("/pages/dataskyddsbeskrivning</loc>"));
+    for feed in ["/feed.xml", "/atom.xml", "/feed.json", "/publishers/kymenlaakson-hyvinvointialue/feed.xml"] {
+        assert!(!get(feed).body.contains("/pages/"), "{feed}");
+    }
+    assert!(!get_json("/").body.contains("/pages/"), "not in a release list");
+}
+
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh"]
 fn every_internal_link_resolves() {
@@ -960,6 +1015,7 @@ fn subscribe_and_confirm_by(confirmation: impl Fn() -> Option<String>, address: 
     let r = post_form("/subscribe", &form);
     assert_eq!(r.status, 200, "{}", r.body);
     let text = wait_for(confirmation, "a confirmation mail");
+    assert!(text.contains(&privacy_line()), "the confirmation links the privacy notice: {text}");
     let link = link_in(&text, &format!("{}/subscribe/confirm?", base()));
     let path = &link[base().len()..];
     let page = get(path);
@@ -974,6 +1030,15 @@ fn subscribe_and_confirm_by(confirmation: impl Fn() -> Option<String>, address: 
     let done = post_form(&action, "");
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.body.contains("Tilaus on vahvistettu"), "{}", done.body);
+    assert!(
+        done.body.contains("<a href=\"/pages/tietosuojaseloste\">Tietosuojaseloste</a>"),
+        "the mail Worker's footer"
+    );
+}
+
+/// The line every mail's footer carries: the seed's privacy notice in Finnish.
+fn privacy_line() -> String {
+    format!("Tietosuojaseloste: {}/pages/tietosuojaseloste", base())
 }
 
 fn urlencode(text: &str) -> String {
@@ -1047,6 +1112,7 @@ fn run2_journalists_get_an_embargo_notice_once_at_its_time() {
     );
     let text = mail["TextBody"].as_str().unwrap_or_default();
     assert!(text.starts_with("EMBARGO ") && text.contains("Tämä tiedote lähtee medialistalle"), "{text}");
+    assert!(text.contains(&privacy_line()), "the notice links the privacy notice: {text}");
     let link = link_in(text, &format!("{}/embargo/kymsote.", base()));
     assert!(link.ends_with("/releases/e2e-notice-fixture"), "{link}");
     let page = get(&link[base().len()..]);
@@ -1166,12 +1232,14 @@ fn run2_subscribers_get_a_release_once_at_its_moment() {
     let text = mail["TextBody"].as_str().unwrap_or_default();
     assert!(text.contains("Testiaineisto. Tämä tiedote tulee näkyviin testin aikana"), "{text}");
     assert!(text.contains(&unsubscribe) && text.contains("/releases/e2e-lift-fixture"), "{text}");
+    assert!(text.contains(&privacy_line()), "the release mail links the privacy notice: {text}");
     let html = scraper::Html::parse_document(mail["HtmlBody"].as_str().unwrap_or_default());
     let links: Vec<&str> = html
         .select(&scraper::Selector::parse("a[href]").expect("selector"))
         .filter_map(|a| a.value().attr("href"))
         .collect();
     assert!(links.contains(&unsubscribe.as_str()), "{links:?}");
+    assert!(links.contains(&format!("{}/pages/tietosuojaseloste", base()).as_str()), "{links:?}");
     assert!(html.select(&scraper::Selector::parse("img").expect("selector")).next().is_none(), "no pixels");
     assert_eq!(mail["TrackOpens"], false);
 
@@ -1824,12 +1892,14 @@ fn run6_send_email_sends_the_same_mails_as_mime_messages() {
     let text = mail.text();
     assert!(text.contains("Testiaineisto. Tämä tiedote tulee näkyviin testin aikana"), "{text}");
     assert!(text.contains(&unsubscribe) && text.contains("/releases/e2e-lift-fixture"), "{text}");
+    assert!(text.contains(&privacy_line()), "the release mail links the privacy notice: {text}");
     let html = scraper::Html::parse_document(&parsed.body_html(0).unwrap_or_default());
     let links: Vec<&str> = html
         .select(&scraper::Selector::parse("a[href]").expect("selector"))
         .filter_map(|a| a.value().attr("href"))
         .collect();
     assert!(links.contains(&unsubscribe.as_str()), "{links:?}");
+    assert!(links.contains(&format!("{}/pages/tietosuojaseloste", base()).as_str()), "{links:?}");
     assert!(html.select(&scraper::Selector::parse("img").expect("selector")).next().is_none(), "no pixels");
     // The one-click link works the same.
     let r = post_form(&unsubscribe[base().len()..], "List-Unsubscribe=One-Click");
@@ -2017,7 +2087,7 @@ fn run7_a_moved_moment_sends_one_update_and_a_withdrawal_one_cancellation() {
         "{noticed}"
     );
     let text = update["TextBody"].as_str().unwrap_or_default();
-    assert!(text.contains("julkaisuhetki on muuttunut"), "{text}");
+    assert!(text.contains("julkaisuhetki on muuttunut") && text.contains(&privacy_line()), "{text}");
     let link = link_in(text, &format!("{}/embargo/kymsote.", base()));
     assert!(link.ends_with("/releases/e2e-notice-fixture"), "{link}");
     let page = get(&link[base().len()..]);
@@ -2047,7 +2117,7 @@ fn run7_a_moved_moment_sends_one_update_and_a_withdrawal_one_cancellation() {
     assert!(mails_to(&mailbox, revoked).is_empty(), "never to a revoked address");
     assert_eq!(cancelled["Subject"].as_str(), Some(format!("Peruttu – {noticed}").as_str()), "it quotes what was told");
     let text = cancelled["TextBody"].as_str().unwrap_or_default();
-    assert!(text.contains("perunut") && !text.contains("/embargo/"), "{text}");
+    assert!(text.contains("perunut") && !text.contains("/embargo/") && text.contains(&privacy_line()), "{text}");
     assert_eq!(get(&link[base().len()..]).status, 404, "the personal link leads nowhere now");
     assert_eq!(mails_to(&mailbox, told).len(), 2, "an update and a cancellation, nothing else");
 }

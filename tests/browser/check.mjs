@@ -32,6 +32,8 @@ const pages = [
   ["search-form", "/search", 200, false],
   ["archive", "/archive", 200, false],
   ["year", "/archive/2025", 200, false],
+  ["content-page", "/pages/tietosuojaseloste", 200, true],
+  ["content-page-sv", "/pages/tillganglighetsutlatande", 200, false],
   ["not-found", "/releases/no-such-release", 404, false],
   ["gone", "/releases/e2e-removed-fixture", 410, false],
   ["bad-request", "/?page=0", 400, false],
