@@ -168,8 +168,9 @@ pub(crate) enum Command {
         /// (the whole folder is checked: a release is checked with its publisher and translations).
         #[arg(default_value = "content")]
         content: PathBuf,
-        /// Timing warnings are errors: translations going live at different moments (the
-        /// workflows use it).
+        /// Ready for production: timing warnings are errors (translations going live at
+        /// different moments), and so is a missing accessibility statement or privacy notice
+        /// (the workflows use it).
         #[arg(long)]
         strict: bool,
         #[command(flatten)]
@@ -253,8 +254,9 @@ pub(crate) enum Command {
         /// answers 404, not 410 with its title, once caches expire. Repeatable.
         #[arg(long, value_name = "SLUG")]
         purge: Vec<String>,
-        /// Timing warnings are errors: a new release dated more than a day back, translations
-        /// going live at different moments (the workflows use it).
+        /// Ready for production: timing warnings are errors (a new release dated more than a
+        /// day back, translations going live at different moments), and so is a missing
+        /// accessibility statement or privacy notice (the workflows use it).
         #[arg(long)]
         strict: bool,
         /// With --dry-run: also list every storage key that would be written or deleted.

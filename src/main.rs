@@ -257,9 +257,10 @@ fn new_page(
     let new = scaffold::NewPage { name, title, lang, publisher, today: &today };
     let path = scaffold::create_page(content, &new)?;
     println!("{}", path.display());
+    let slug = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
     eprintln!(
         "created {}: replace every <<...>> with your own text, then run `newsroom check` (it names each one left). \
-         The page will be at /pages/{name}.",
+         The page will be at /pages/{slug}.",
         path.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -334,8 +335,8 @@ fn checked_to(content: &Path, diagnostics: Diagnostics, to_stderr: bool) -> Resu
 
 /// [`checked_to`], with `check`'s timing review when `timing` says how strict (its problems
 /// among the others, in one report: one JSON document for `--format json`). With `strict`,
-/// what keeps the site from production (a required page missing, a placeholder left) is an
-/// error; otherwise a missing page is a note and a placeholder a warning of `check`'s.
+/// a required page missing is an error (the site is not ready for production), otherwise a
+/// note; a placeholder left is always a warning, of `check`'s only.
 fn checked_with(
     content: &Path,
     diagnostics: Diagnostics,
@@ -347,17 +348,18 @@ fn checked_with(
     if let Some(site) = loaded.site.as_mut() {
         let (missing, left) = (std::mem::take(&mut site.missing_pages), std::mem::take(&mut site.placeholders));
         if strict {
-            loaded.diagnostics.extend(missing.into_iter().chain(left));
+            loaded.diagnostics.extend(missing);
             publish::content::sort(&mut loaded.diagnostics);
         } else {
             for d in &missing {
                 eprintln!("note: {} (`--strict` refuses it)", d.message);
             }
-            // Placeholders are `check`'s to list; other commands do not repeat them.
-            if timing.is_some() {
-                loaded.warnings.extend(left);
-                publish::content::sort(&mut loaded.warnings);
-            }
+        }
+        // Placeholders are warnings, `check`'s to list: they never block a release, and
+        // other commands do not repeat them.
+        if timing.is_some() {
+            loaded.warnings.extend(left);
+            publish::content::sort(&mut loaded.warnings);
         }
     }
     let review = match (loaded.site.take(), timing) {

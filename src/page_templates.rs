@@ -57,14 +57,31 @@ pub fn known(slug: &str) -> Option<&'static Known> {
     KNOWN.iter().find(|k| k.slug == slug)
 }
 
+/// The file name of model `k` for `publisher` (`kymsote-tietosuojaseloste`: a publisher's
+/// own page beside the site's) or the whole site (`tietosuojaseloste`).
+pub fn slug_for(k: &Known, publisher: Option<&str>) -> String {
+    match publisher {
+        Some(p) => format!("{p}-{}", k.slug),
+        None => k.slug.to_string(),
+    }
+}
+
 /// The whole file of known page `k`, updated `today`, for `publisher` (its own page) or the
-/// whole site, naming as its translations the models of its role that `exists` says are
-/// written already (a translation names the other both ways, so naming one is enough).
-pub fn file(k: &Known, today: &str, publisher: Option<&str>, exists: impl Fn(&str) -> bool) -> String {
+/// whole site, titled `title` (default: the model's), naming as its translations the models
+/// of its role (for the same owner) that `exists` says are written already (a translation
+/// names the other both ways, so naming one is enough).
+pub fn file(
+    k: &Known,
+    (today, title): (&str, Option<&str>),
+    publisher: Option<&str>,
+    exists: impl Fn(&str) -> bool,
+) -> String {
     let translations: Vec<String> = KNOWN
         .iter()
-        .filter(|o| o.role == k.role && o.lang != k.lang && exists(o.slug))
-        .map(|o| format!("\"{}\"", o.slug))
+        .filter(|o| o.role == k.role && o.lang != k.lang)
+        .map(|o| slug_for(o, publisher))
+        .filter(|slug| exists(slug))
+        .map(|slug| format!("\"{slug}\""))
         .collect();
     let owner = match publisher {
         Some(p) => format!("publisher = \"{p}\"\n"),
@@ -75,8 +92,8 @@ pub fn file(k: &Known, today: &str, publisher: Option<&str>, exists: impl Fn(&st
     format!(
         "+++\n\
          # Made by `newsroom new page`: a model to complete. Replace every <<...>> with your own text;\n\
-         # `newsroom check` warns while one remains, and `--strict` (the publishing workflow) refuses.\n\
-         title = \"{title}\"\n\
+         # `newsroom check` lists the pages where one remains, until every one is replaced.\n\
+         title = {title}\n\
          language = \"{lang}\"\n\
          role = \"{role}\"\n\
          {owner}\
@@ -84,7 +101,7 @@ pub fn file(k: &Known, today: &str, publisher: Option<&str>, exists: impl Fn(&st
          updated_at = {today}\n\
          translations = [{translations}]\n\
          +++\n\n{body}",
-        title = k.title,
+        title = toml_string(title.unwrap_or(k.title)),
         lang = k.lang,
         role = k.role.id(),
         translations = translations.join(", "),
@@ -92,9 +109,8 @@ pub fn file(k: &Known, today: &str, publisher: Option<&str>, exists: impl Fn(&st
     )
 }
 
-/// A page that is not one of the known ones: a title (`quoted_title`, a TOML string) and a
-/// paragraph to replace.
-pub fn blank(quoted_title: &str, lang: &str, today: &str, publisher: Option<&str>) -> String {
+/// A page that is not one of the known ones: a title and a paragraph to replace.
+pub fn blank(title: &str, lang: &str, today: &str, publisher: Option<&str>) -> String {
     let owner = publisher.map(|p| format!("publisher = \"{p}\"\n")).unwrap_or_default();
     format!(
         "+++\n\
@@ -106,13 +122,28 @@ pub fn blank(quoted_title: &str, lang: &str, today: &str, publisher: Option<&str
          # Linked from the footer of every page in its language:\n\
          footer = true\n\
          +++\n\n<<{fill}>>\n",
-        title = quoted_title,
+        title = toml_string(title),
         fill = match lang.split('-').next() {
             Some("fi") => "täydennä: sivun teksti",
             Some("sv") => "fyll i: sidans text",
             _ => "fill in: the text of the page",
         },
     )
+}
+
+/// A TOML basic string.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn body(k: &Known) -> String {
@@ -434,7 +465,7 @@ mod tests {
     #[test]
     fn every_model_checks_and_leaves_placeholders_to_fill_in() {
         for k in &KNOWN {
-            let text = file(k, "2026-12-07", None, |slug| slug.ends_with('e'));
+            let text = file(k, ("2026-12-07", None), None, |slug| slug.ends_with('e'));
             let page = parse_page(&format!("content/pages/{}.md", k.slug), &text, &Default::default())
                 .unwrap_or_else(|e| panic!("{}: {e:?}\n{text}", k.slug));
             assert_eq!((page.role, page.lang.as_str(), page.footer), (Some(k.role), k.lang, true), "{}", k.slug);

@@ -9,6 +9,8 @@ use contract::model::ReleaseKind;
 use contract::slug::slugify;
 use publish::content::{fields::check_text, Publisher};
 
+use crate::page_templates::toml_string;
+
 /// Longest title part of a new file name, in bytes (the date prefix comes on top).
 const MAX_TITLE_SLUG: usize = 80;
 
@@ -68,14 +70,21 @@ pub fn create_page(content: &Path, new: &NewPage) -> Result<PathBuf> {
         slugify(new.name)
     );
     let dir = content.join("pages");
-    let path = dir.join(format!("{}.md", new.name));
+    let known = crate::page_templates::known(new.name);
+    // A publisher's own copy of a model is named for it, beside the site's.
+    let name = known.map_or_else(|| new.name.to_string(), |k| crate::page_templates::slug_for(k, new.publisher));
+    let path = dir.join(format!("{name}.md"));
     anyhow::ensure!(!path.exists(), "{} already exists; edit that file", path.display());
-    let text = match crate::page_templates::known(new.name) {
+    let text = match known {
         Some(k) => {
             if let Some(lang) = new.lang.filter(|l| *l != k.lang) {
                 anyhow::bail!("`{}` is the model in `{}`, not `{lang}`: leave out --language", new.name, k.lang);
             }
-            crate::page_templates::file(k, new.today, new.publisher, |slug| dir.join(format!("{slug}.md")).is_file())
+            if let Some(title) = new.title {
+                check_text(title, 200, false).map_err(|why| anyhow::anyhow!("the title {why}"))?;
+            }
+            let exists = |slug: &str| dir.join(format!("{slug}.md")).is_file();
+            crate::page_templates::file(k, (new.today, new.title), new.publisher, exists)
         }
         None => {
             let lang = new.lang.unwrap_or("fi");
@@ -85,7 +94,7 @@ pub fn create_page(content: &Path, new: &NewPage) -> Result<PathBuf> {
             );
             let title = new.title.unwrap_or(new.name);
             check_text(title, 200, false).map_err(|why| anyhow::anyhow!("the title {why}"))?;
-            crate::page_templates::blank(&toml_string(title), lang, new.today, new.publisher)
+            crate::page_templates::blank(title, lang, new.today, new.publisher)
         }
     };
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -105,21 +114,6 @@ pub struct NewPage<'a> {
     pub publisher: Option<&'a str>,
     /// Today, `YYYY-MM-DD`, for `updated_at`.
     pub today: &'a str,
-}
-
-/// A TOML basic string.
-fn toml_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The new file: every field the publisher fills in, explained in comments.

@@ -333,6 +333,71 @@ fn new_scaffolds_a_draft_named_and_timed_for_its_publisher() {
     assert_eq!(newsroom(&["new", "--publisher", "testi", "--type", "juttu", "Otsikko"], root).status.code(), Some(2));
 }
 
+/// `newsroom new page`: the models in each language, linked as translations, a publisher's
+/// own copy beside the site's, a blank page for any other name; never an overwrite. `check`
+/// lists the placeholders as warnings; `--strict` refuses a site without the required pages.
+#[test]
+fn new_page_writes_the_required_pages_and_strict_check_wants_them() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(root, "content/publishers/testi.toml", PUBLISHER.as_bytes());
+    let text = |out: &std::process::Output| {
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+    let strict = newsroom(&["check", "--strict", "--format", "short"], root);
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict));
+    for (slug, says) in [
+        ("saavutettavuusseloste", "no accessibility statement in Finnish"),
+        ("tillganglighetsutlatande", "no accessibility statement in Swedish"),
+        ("tietosuojaseloste", "no privacy notice in Finnish"),
+    ] {
+        let line = format!("content/pages/{slug}.md:1:1: the site has {says}");
+        assert!(text(&strict).contains(&line), "{line}\n{}", text(&strict));
+    }
+    let plain = newsroom(&["check"], root);
+    assert!(plain.status.success() && text(&plain).contains("note: the site has no privacy notice in Finnish"));
+
+    for name in ["saavutettavuusseloste", "tillganglighetsutlatande", "tietosuojaseloste"] {
+        let out = newsroom(&["new", "page", name], root);
+        assert!(out.status.success(), "{}", text(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("content/pages/{name}.md"));
+    }
+    let sv = fs::read_to_string(root.join("content/pages/tillganglighetsutlatande.md")).expect("written");
+    assert!(
+        sv.contains("translations = [\"saavutettavuusseloste\"]") && sv.contains("role = \"accessibility-statement\"")
+    );
+    let own = newsroom(
+        &["new", "page", "tietosuojaseloste", "--publisher", "testi", "--title", "Testin \"oma\" seloste"],
+        root,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&own.stdout).trim(),
+        "content/pages/testi-tietosuojaseloste.md",
+        "{}",
+        text(&own)
+    );
+    let own = fs::read_to_string(root.join("content/pages/testi-tietosuojaseloste.md")).expect("written");
+    assert!(own.contains("publisher = \"testi\"") && own.contains("title = \"Testin \\\"oma\\\" seloste\""), "{own}");
+    let blank = newsroom(&["new", "page", "tietoa", "--title", "Tietoa meistä", "--language", "fi"], root);
+    assert!(blank.status.success(), "{}", text(&blank));
+
+    let again = newsroom(&["new", "page", "tietosuojaseloste"], root);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again).contains("already exists"), "{}", text(&again));
+    assert_eq!(newsroom(&["new", "page", "Huono Nimi"], root).status.code(), Some(2));
+    assert_eq!(newsroom(&["new", "page", "tietosuojaseloste", "--language", "sv"], root).status.code(), Some(2));
+
+    let strict = newsroom(&["check", "--strict", "--format", "short"], root);
+    assert!(strict.status.success(), "the required pages exist: {}", text(&strict));
+    let warnings: Vec<String> = String::from_utf8_lossy(&strict.stdout).lines().map(str::to_string).collect();
+    assert_eq!(warnings.len(), 5, "a placeholder warning per page, blocking nothing: {warnings:#?}");
+    assert!(
+        warnings.iter().all(|w| w.contains(": warning: `<<") && w.contains("is still to be filled in")),
+        "{warnings:#?}"
+    );
+    assert!(text(&strict).contains("ok: 1 publishers, 0 releases, 5 pages"), "{}", text(&strict));
+}
+
 #[test]
 fn build_summarises_and_says_what_changed_since_the_last_build() {
     let tmp = tempfile::tempdir().expect("tmp");

@@ -191,7 +191,10 @@ fn content_pages_are_served_footed_and_kept_out_of_lists_and_feeds() {
         assert_eq!(footer(&r), expected, "{path}: an unknown path reads nothing, not even the footer's pages");
     }
     assert_eq!(footer(&host("/")), ["Saavutettavuusseloste", "Kymsoten tietosuojaseloste"], "its own notice");
-    assert_eq!(footer(&main("/pages/dataskyddsbeskrivning", None)), ["Dataskyddsbeskrivning"], "in Swedish");
+    // No Swedish statement: the Finnish one, marked as Finnish; the notice in Swedish.
+    let sv = main("/pages/dataskyddsbeskrivning", None);
+    assert_eq!(footer(&sv), ["Saavutettavuusseloste", "Dataskyddsbeskrivning"], "the statement from every page");
+    assert_eq!(attrs(&html(&sv), "footer nav.pages a[lang=fi]", "hreflang"), ["fi"]);
 
     let page = main("/pages/tietosuojaseloste", None);
     assert_eq!(page.status, 200);

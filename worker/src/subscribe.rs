@@ -38,24 +38,26 @@ pub async fn answer(
 ) -> Result<HttpResponse> {
     let lang = language(&facts.config.lang);
     let origin = facts.config.base_url.clone().unwrap_or_else(|| facts.origin.clone());
-    let pages = content_pages(env).await;
     let fallback = facts.config.lang.as_str();
-    let page = |status: u16, view: &SubscribeView, lang: &str| {
+    // The content pages (footer, privacy notice) are read only once the request is let
+    // through: a refused or rate-limited post costs no KV read.
+    let no_pages = PagesRecord::default();
+    let page = |status: u16, view: &SubscribeView, lang: &str, pages: &PagesRecord| {
         let site = Site { origin: &origin, name: facts.config.site_name.as_deref() };
-        serve::subscribe::page(status, view, &site, (lang, fallback), &pages)
+        serve::subscribe::page(status, view, &site, (lang, fallback), pages)
     };
-    let privacy = privacy_link(&pages, lang, None, "");
-    let form = |problem| SubscribeView::Form {
-        scopes: &[],
-        problem: Some(problem),
-        privacy: privacy.as_ref().map(|p| p.link()),
+    let form = |status: u16, problem: &str, pages: &PagesRecord| {
+        let privacy = privacy_link(pages, lang, None, "");
+        let view =
+            SubscribeView::Form { scopes: &[], problem: Some(problem), privacy: privacy.as_ref().map(|p| p.link()) };
+        page(status, &view, lang, pages)
     };
     // The links need only the secret: unsubscribing works even when sending is switched off.
     let sender = Mailer::from_env(env);
     let secret = secret.filter(|s| s.len() >= sub::MIN_SECRET_LEN);
     let Some(secret) = secret.filter(|_| sender.is_some() || facts.path != SUBSCRIBE_PATH) else {
         let text = "E-mail subscriptions are not set up on this newsroom (MAIL_FROM, MAIL_API_TOKEN, PREVIEW_SECRET).";
-        return Ok(page(503, &form(text), lang));
+        return Ok(form(503, text, &no_pages));
     };
     let secret = secret.as_bytes();
     let db = env.d1(crate::DATABASE)?;
@@ -64,40 +66,39 @@ pub async fn answer(
         (SUBSCRIBE_PATH, "POST") => {
             if !within_limit(env, req).await {
                 let text = "Too many requests from your address; please try again in a minute.";
-                return Ok(page(429, &form(text), lang));
+                return Ok(form(429, text, &no_pages));
             }
             let body = read_body(req).await?;
+            let pages = content_pages(env).await;
             match body.as_deref().map(|b| parse_form(b, lang)) {
-                None => Ok(page(413, &form("the form is too long"), lang)),
-                Some(Err(e)) => {
-                    let problem = e.to_string();
-                    Ok(page(400, &form(&problem), lang))
-                }
-                Some(Ok(Form::Bot)) => Ok(page(200, &SubscribeView::Sent, lang)),
+                None => Ok(form(413, "the form is too long", &pages)),
+                Some(Err(e)) => Ok(form(400, &e.to_string(), &pages)),
+                Some(Ok(Form::Bot)) => Ok(page(200, &SubscribeView::Sent, lang, &pages)),
                 Some(Ok(Form::Subscribe(s))) => {
                     let lang = s.lang.clone();
                     if let Some(sender) = &sender {
                         request_confirmation(&db, sender, secret, &s, (&origin, &pages), facts).await?;
                     }
-                    Ok(page(200, &SubscribeView::Sent, &lang))
+                    Ok(page(200, &SubscribeView::Sent, &lang, &pages))
                 }
             }
         }
         (CONFIRM_PATH | UNSUBSCRIBE_PATH, "GET" | "HEAD" | "POST") => {
             let purpose = if facts.path == CONFIRM_PATH { Purpose::Confirm } else { Purpose::Unsubscribe };
             let Some(link) = parse_link(facts.query.as_deref()) else {
-                return Ok(page(400, &SubscribeView::BadLink, lang));
+                return Ok(page(400, &SubscribeView::BadLink, lang, &no_pages));
             };
             if sub::verify(secret, purpose, &link.address, &link.token, facts.now).is_err() {
-                return Ok(page(400, &SubscribeView::BadLink, lang));
+                return Ok(page(400, &SubscribeView::BadLink, lang, &no_pages));
             }
+            let pages = content_pages(env).await;
             let action = format!("{}?{}", facts.path, facts.query.as_deref().unwrap_or(""));
             if method != "POST" {
                 let view = match purpose {
                     Purpose::Confirm => SubscribeView::ConfirmAsk { action: &action },
                     Purpose::Unsubscribe => SubscribeView::UnsubscribeAsk { action: &action },
                 };
-                return Ok(page(200, &view, lang));
+                return Ok(page(200, &view, lang, &pages));
             }
             let address = JsValue::from_str(link.address.as_str());
             match purpose {
@@ -105,19 +106,19 @@ pub async fn answer(
                     let args = [address, sub::token_hash(&link.token).into(), crate::rfc3339(facts.now).into()];
                     let rows = db.prepare(sql::CONFIRM).bind(&args)?.raw_js_value().await?;
                     let view = if rows.is_empty() { SubscribeView::BadLink } else { SubscribeView::Confirmed };
-                    Ok(page(if rows.is_empty() { 400 } else { 200 }, &view, lang))
+                    Ok(page(if rows.is_empty() { 400 } else { 200 }, &view, lang, &pages))
                 }
                 Purpose::Unsubscribe => {
                     // Both at once (a D1 batch is one transaction): never a half-deleted address.
                     let deliveries = db.prepare(sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?;
                     db.batch(vec![deliveries, db.prepare(sql::REMOVE).bind(&[address])?]).await?;
                     // Already gone is gone: the one click succeeds either way.
-                    Ok(page(200, &SubscribeView::Unsubscribed, lang))
+                    Ok(page(200, &SubscribeView::Unsubscribed, lang, &pages))
                 }
             }
         }
         _ => {
-            let mut r = page(405, &form("use GET or POST"), lang);
+            let mut r = form(405, "use GET or POST", &no_pages);
             r.headers.push(("allow", "GET, HEAD, POST".into()));
             Ok(r)
         }

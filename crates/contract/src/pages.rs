@@ -134,15 +134,22 @@ impl PagesRecord {
     }
 
     /// The footer links of a page in `lang` on the home of `publisher`, in order: the
-    /// accessibility statement, the privacy notice, then the others by title. When no page
-    /// is in `lang`, those in `fallback` (the site's language): the statement must be
-    /// reachable from every page.
+    /// accessibility statement, the privacy notice, then the others by title. A required
+    /// page with no version in `lang` is linked in `fallback` (the site's language): the
+    /// statement and the notice must be reachable from every page.
     pub fn footer<'a>(&'a self, lang: &'a str, fallback: &'a str, publisher: Option<&'a str>) -> Vec<&'a PageLink> {
         let found: Vec<&PageLink> = self.shown(lang, publisher).filter(|p| p.footer).collect();
-        if found.is_empty() && primary(lang) != primary(fallback) {
-            return self.shown(fallback, publisher).filter(|p| p.footer).collect();
+        let mut out: Vec<&PageLink> = Vec::new();
+        for role in PageRole::ALL {
+            let own = found.iter().filter(|p| p.role == Some(role)).copied().collect::<Vec<_>>();
+            if !own.is_empty() || primary(lang) == primary(fallback) {
+                out.extend(own);
+            } else {
+                out.extend(self.shown(fallback, publisher).filter(|p| p.footer && p.role == Some(role)));
+            }
         }
-        found
+        out.extend(found.iter().filter(|p| p.role.is_none()));
+        out
     }
 
     /// The privacy notice for readers of `lang` of `publisher`'s releases (`None`: the
@@ -203,7 +210,13 @@ mod tests {
         let i = index();
         assert_eq!(slugs(i.footer("fi", "fi", None)), ["saavutettavuusseloste", "tietosuojaseloste", "tietoa"]);
         assert_eq!(slugs(i.footer("sv-FI", "fi", None)), ["tillganglighetsutlatande", "dataskyddsbeskrivning"]);
-        assert_eq!(slugs(i.footer("en", "fi", None)), ["saavutettavuusseloste", "tietosuojaseloste", "tietoa"]);
+        // No page in English: the required ones in the site's language; an "about" page is
+        // not required, and stays in its own language's footer.
+        assert_eq!(slugs(i.footer("en", "fi", None)), ["saavutettavuusseloste", "tietosuojaseloste"]);
+        let mut english_notice = i.clone();
+        english_notice.pages.push(link("privacy-notice", "en", Some(PageRole::PrivacyNotice), None));
+        let en = english_notice.footer("en", "fi", None);
+        assert_eq!(slugs(en), ["saavutettavuusseloste", "privacy-notice"], "the statement is never missing");
     }
 
     #[test]

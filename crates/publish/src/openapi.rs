@@ -7,7 +7,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
 
 use render::json::{
-    CountsView, ErrorView, HealthView, ListView, MediaBankView, PublisherView, ReleaseView, SearchView,
+    CountsView, ErrorView, HealthView, ListView, MediaBankView, PageView, PublisherView, ReleaseView, SearchView,
 };
 
 /// A query parameter: name, description, JSON Schema.
@@ -33,6 +33,7 @@ pub fn document() -> Value {
     generator.subschema_for::<ListView>();
     generator.subschema_for::<PublisherView>();
     generator.subschema_for::<MediaBankView>();
+    generator.subschema_for::<PageView>();
     generator.subschema_for::<CountsView>();
     generator.subschema_for::<SearchView>();
     generator.subschema_for::<ErrorView>();
@@ -119,6 +120,13 @@ fn paths() -> Value {
         "ReleaseView",
         vec![slug.clone()],
         vec![lang],
+    );
+    add(
+        "/pages/{slug}",
+        "A content page that is not a release (the accessibility statement, the privacy notice): its role, language, last update, text and translations.",
+        "PageView",
+        vec![slug.clone()],
+        vec![],
     );
     add(
         "/publishers/{slug}",

@@ -151,8 +151,8 @@ pub struct Site {
     /// The required pages the site lacks ([`page::missing_pages`]): notes, which
     /// `--strict` makes errors (a deployment without them is not ready for production).
     pub missing_pages: Vec<Diagnostic>,
-    /// Pages with placeholders a template left ([`page::placeholders_left`]): warnings,
-    /// which `--strict` makes errors.
+    /// Pages with placeholders a template left ([`page::placeholders_left`]): warnings of
+    /// `check`'s, never errors.
     pub placeholders: Vec<Diagnostic>,
     /// Files under `content/media/`, by path relative to it.
     pub media: MediaFiles,
@@ -327,7 +327,7 @@ pub fn load_content(content: &Content<'_>) -> Result<Site, Vec<Diagnostic>> {
     langs.dedup();
     site.missing_pages = page::missing_pages(&site.pages, &langs);
     site.placeholders = page::placeholders_left(&site.pages);
-    site.warnings.extend(unused_media(media_files, publisher_files.iter().chain(release_files).chain(content.pages)));
+    site.warnings.extend(unused_media(media_files, publisher_files.iter().chain(release_files)));
     site.unfinished_drafts.sort();
     sort(&mut site.draft_problems);
     if diags.is_empty() {

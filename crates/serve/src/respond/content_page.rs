@@ -78,7 +78,7 @@ pub(super) fn fill_footer(
 ) -> Result<(), Vec<String>> {
     let Some(at) = find(body, FOOTER_MARK.as_bytes()) else { return Ok(()) };
     if !may_read && !loaded.values.contains_key(PAGES_KEY) {
-        body.splice(at..at + FOOTER_MARK.len(), []);
+        strip_mark(body);
         return Ok(());
     }
     let pages = match record::<PagesRecord>(loaded, PAGES_KEY.into()) {
@@ -94,6 +94,13 @@ pub(super) fn fill_footer(
     let html = footer_links(&links, lang);
     body.splice(at..at + FOOTER_MARK.len(), html.into_bytes());
     Ok(())
+}
+
+/// Removes the footer mark of `body`, if it has one (a page that cannot read KV).
+pub(super) fn strip_mark(body: &mut Vec<u8>) {
+    if let Some(at) = find(body, FOOTER_MARK.as_bytes()) {
+        body.splice(at..at + FOOTER_MARK.len(), []);
+    }
 }
 
 /// The last position of `needle` in `haystack` (the footer is at the end of a page, and

@@ -285,18 +285,24 @@ pub fn respond_into(
 /// in the log.
 pub fn too_many_rounds(req: &RequestFacts, wanted: &[String]) -> HttpResponse {
     let reason = format!("still asked for {} after {MAX_ROUNDS} rounds of KV reads", wanted.join(", "));
-    error_response(req, &HttpError::BadData(DataError { key: req.path.clone(), reason }), None)
+    without_footer(error_response(req, &HttpError::BadData(DataError { key: req.path.clone(), reason }), None))
+}
+
+/// An error page answered without reading KV (or after KV failed): its footer without links.
+fn without_footer(mut response: HttpResponse) -> HttpResponse {
+    content_page::strip_mark(&mut response.body);
+    response
 }
 
 /// The answer when the configuration is invalid: a `500` naming the variable.
 pub fn config_error(req: &RequestFacts, e: &contract::config::ConfigError) -> HttpResponse {
-    finalize(req, error_response(req, &HttpError::Config(e.clone()), None))
+    finalize(req, without_footer(error_response(req, &HttpError::Config(e.clone()), None)))
 }
 
 /// The answer when KV or the cache failed (`what`, for the log only): a `503` with
 /// `Retry-After`, in the format the client accepts.
 pub fn unavailable(req: &RequestFacts, what: &str) -> HttpResponse {
-    let mut response = error_response(req, &HttpError::Unavailable(what.to_string()), None);
+    let mut response = without_footer(error_response(req, &HttpError::Unavailable(what.to_string()), None));
     response.headers.push(("retry-after", "30".into()));
     finalize(req, response)
 }

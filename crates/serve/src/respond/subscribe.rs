@@ -6,7 +6,6 @@
 use contract::cache::CacheKind;
 use contract::pages::{PagesRecord, PAGES_KEY};
 
-use super::content_page::publisher_of;
 use super::load::record;
 use super::resolve::Target;
 use super::response::{site, Rendered};
@@ -23,7 +22,8 @@ pub(super) fn render_form(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Re
         Halt::Need(keys) => Err(Halt::Need(keys)),
         _ => Ok(None),
     })?;
-    let privacy = pages.and_then(|p| privacy_link(&p, lang, publisher_of(&t.home), ""));
+    // Subscriptions are the site's (one list, one database): its notice, on every host.
+    let privacy = pages.and_then(|p| privacy_link(&p, lang, None, ""));
     let view = SubscribeView::Form { scopes: &scopes, problem: None, privacy: privacy.as_ref().map(|p| p.link()) };
     let body = subscribe_page(&view, &site(req, &t.home), lang);
     Ok(Rendered {

@@ -67,14 +67,17 @@ fn pages_are_checked_together() {
         file("content/pages/tietosuojaseloste.md", GOOD),
         file("content/pages/dataskyddsbeskrivning.md", &sv),
         file("content/pages/toinen.md", &twin),
+        file("content/pages/vanhat/toinen.MD", &twin),
     ];
     let mut diags = Vec::new();
     let pages = load_pages(&files, &publishers(), &mut diags);
     assert_eq!(pages.len(), 3);
     let said: Vec<String> = diags.iter().map(ToString::to_string).collect();
-    assert_eq!(said.len(), 2, "{said:#?}");
+    assert_eq!(said.len(), 3, "{said:#?}");
     assert!(said[0].starts_with("content/pages/toinen.md:1: content/pages/tietosuojaseloste.md is already the `privacy-notice` in `fi` of the site"), "{said:#?}");
     assert!(said[1].starts_with("content/pages/toinen.md:6: translation `puuttuu` is not a page"), "{said:#?}");
+    let duplicate = "content/pages/vanhat/toinen.MD:1: duplicate page `toinen`: content/pages/toinen.md has the same";
+    assert!(said[2].starts_with(duplicate), "{said:#?}");
 }
 
 #[test]
