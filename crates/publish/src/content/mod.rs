@@ -353,6 +353,24 @@ fn marked_draft(text: &str) -> bool {
     })
 }
 
+/// The publisher a `publisher = "…"` field (with its line) names; an unknown one is an error
+/// at that line listing the known slugs (`blame_broken_publisher` then points at a
+/// publisher file with problems).
+fn named_publisher<'p>(
+    field: &Option<(usize, String)>,
+    publishers: &'p BTreeMap<String, Publisher>,
+    f: &mut fields::Fields,
+) -> Option<&'p Publisher> {
+    let (line, slug) = field.as_ref()?;
+    let found = publishers.get(slug);
+    if found.is_none() {
+        let known: Vec<&str> = publishers.keys().map(String::as_str).collect();
+        let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+        f.error(*line, format!("unknown publisher `{slug}`; known: {known}"));
+    }
+    found
+}
+
 /// A host name may belong to one publisher only.
 fn check_hostnames_unique(site: &Site, files: &[SourceFile], diags: &mut Vec<Diagnostic>) {
     let mut owner: BTreeMap<&str, &str> = BTreeMap::new();

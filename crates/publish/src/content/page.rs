@@ -64,15 +64,7 @@ pub fn parse_page(path: &str, text: &str, publishers: &BTreeMap<String, Publishe
     if let Some(bad) = translations.1.iter().find(|s| !contract::slug::is_valid(s)) {
         f.error(translations.0, format!("translation `{bad}` is not a page slug (its file name without `.md`)"));
     }
-    let publisher = publisher_slug.as_ref().and_then(|(line, slug)| {
-        let found = publishers.get(slug);
-        if found.is_none() {
-            let known: Vec<&str> = publishers.keys().map(String::as_str).collect();
-            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
-            f.error(*line, format!("unknown publisher `{slug}`; known: {known}"));
-        }
-        found
-    });
+    let publisher = super::named_publisher(&publisher_slug, publishers, &mut f);
     let role = role_id.as_ref().and_then(|(line, id)| {
         PageRole::from_id(id).or_else(|| {
             let ids: Vec<&str> = PageRole::ALL.iter().map(|r| r.id()).collect();

@@ -46,15 +46,7 @@ pub fn parse_release(
     let (images, image_sources): (Vec<_>, Vec<_>) = super::media::images(&mut f, media).into_iter().unzip();
     let attachments = super::media::attachments(&mut f, media);
 
-    let publisher = publisher_slug.as_ref().and_then(|(line, slug)| {
-        let found = publishers.get(slug);
-        if found.is_none() {
-            let known: Vec<&str> = publishers.keys().map(String::as_str).collect();
-            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
-            f.error(*line, format!("unknown publisher `{slug}`; known: {known}"));
-        }
-        found
-    });
+    let publisher = super::named_publisher(&publisher_slug, publishers, &mut f);
     let kind = match &kind_id {
         None => Some(ReleaseKind::Tiedote),
         Some((line, id)) => ReleaseKind::from_id(id).or_else(|| {
