@@ -960,6 +960,15 @@ fn postmark_stub(address: &str) -> Mailbox {
                 (401, serde_json::json!({"ErrorCode": 10, "Message": "No Account or Server API tokens were supplied"}))
             } else {
                 let messages: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap_or_default();
+                // Postmark's limit: a longer batch is refused as a whole.
+                if messages.len() > 500 {
+                    let refusal = serde_json::json!({"ErrorCode": 300, "Message": "at most 500 messages"});
+                    let text = refusal.to_string();
+                    let head = format!("HTTP/1.1 422 X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", text.len());
+                    let _ = reader.get_mut().write_all(head.as_bytes());
+                    let _ = reader.get_mut().write_all(text.as_bytes());
+                    continue;
+                }
                 let results: Vec<serde_json::Value> = messages
                     .into_iter()
                     .map(|m| {
@@ -967,6 +976,10 @@ fn postmark_stub(address: &str) -> Mailbox {
                         let release = !m["Subject"].as_str().unwrap_or("").starts_with("Vahvista");
                         if to.starts_with("retry-once") && release && refused.insert(to.clone()) {
                             return serde_json::json!({"ErrorCode": 429, "Message": "Rate limit exceeded", "To": to});
+                        }
+                        if to.starts_with("suppressed") {
+                            let message = format!("You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: {to}.");
+                            return serde_json::json!({"ErrorCode": 406, "Message": message, "To": to});
                         }
                         kept.lock().expect("lock").push(m);
                         serde_json::json!({"ErrorCode": 0, "Message": "OK", "MessageID": "b7bc2f4a-e38e-4336-af7d-e6c392c2f817", "SubmittedAt": "2026-12-02T10:00:00Z", "To": to})
@@ -1016,6 +1029,7 @@ fn subscribe_and_confirm_by(confirmation: impl Fn() -> Option<String>, address: 
     assert_eq!(r.status, 200, "{}", r.body);
     let text = wait_for(confirmation, "a confirmation mail");
     assert!(text.contains(&privacy_line()), "the confirmation links the privacy notice: {text}");
+    assert!(text.contains(" EET asti.") || text.contains(" EEST asti."), "the expiry in Finnish time: {text}");
     let link = link_in(&text, &format!("{}/subscribe/confirm?", base()));
     let path = &link[base().len()..];
     let page = get(path);
@@ -1156,11 +1170,15 @@ fn run2_subscribers_get_a_release_once_at_its_moment() {
     let token = contract::subscription::unsubscribe_token(secret.as_bytes(), &address).expect("long secret");
     let r = post_form(&format!("/unsubscribe?a={}&t={token}", urlencode(leaver)), "List-Unsubscribe=One-Click");
     assert_eq!(r.status, 200, "{}", r.body);
-    // Subscribing again, confirmed or pending: the same page, and no second mail.
-    for address in [all, pending, pending] {
-        let r = post_form("/subscribe", &format!("address={}&scope=all", urlencode(address)));
-        assert_eq!(r.status, 200, "{}", r.body);
-        assert!(r.body.contains("Jos osoite ei vielä ole tilaaja"), "{}", r.body);
+    // Subscribing again, confirmed or pending, or an address the provider has suppressed
+    // (it answers 406 for it): the same page as for a new address, and no second mail.
+    let answer = |address: &str| post_form("/subscribe", &format!("address={}&scope=all", urlencode(address)));
+    let new = answer("uusi-tilaaja@example.fi");
+    assert_eq!(new.status, 200, "{}", new.body);
+    assert!(new.body.contains("Jos osoite ei vielä ole tilaaja"), "{}", new.body);
+    for address in [all, pending, pending, "suppressed@example.fi"] {
+        let r = answer(address);
+        assert_eq!((r.status, &r.body), (200, &new.body), "{address}: the same answer as a new address");
     }
     std::thread::sleep(std::time::Duration::from_secs(1));
     assert_eq!(mails_to(&mailbox, all).len(), 1, "a confirmed address gets no second confirmation");
@@ -1226,6 +1244,7 @@ fn run2_subscribers_get_a_release_once_at_its_moment() {
             .map(str::to_string)
     };
     assert_eq!(header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+    assert_eq!(header("List-Id").as_deref(), Some("<releases.127.0.0.1>"), "RFC 2919");
     let unsubscribe = header("List-Unsubscribe").expect("List-Unsubscribe");
     let unsubscribe = unsubscribe.trim_start_matches('<').trim_end_matches('>').to_string();
     assert!(unsubscribe.starts_with(&format!("{}/unsubscribe?a=kaikki%40example.fi&t=", base())), "{unsubscribe}");
@@ -1886,6 +1905,7 @@ fn run6_send_email_sends_the_same_mails_as_mime_messages() {
     let parsed = mail.parsed();
     let header = |name: &'static str| parsed.header_raw(name).map(|v| v.trim().to_string());
     assert_eq!(header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+    assert_eq!(header("List-Id").as_deref(), Some("<releases.127.0.0.1>"), "RFC 2919");
     let unsubscribe = header("List-Unsubscribe").expect("List-Unsubscribe");
     let unsubscribe = unsubscribe.trim_start_matches('<').trim_end_matches('>').to_string();
     assert!(unsubscribe.starts_with(&format!("{}/unsubscribe?a=mime%40example.fi&t=", base())), "{unsubscribe}");

@@ -108,6 +108,12 @@ fn each_worker_has_only_its_own_bindings_and_build() {
         assert_eq!(text(producer, "binding"), "MAIL_QUEUE");
         assert_eq!(text(producer, "queue"), text(consumer, "queue"), "{env:?}: it consumes what it produces");
         assert!(binding(m, "ratelimits", "name", "SUBSCRIBE_LIMIT").is_some(), "{env:?}: the form's rate limit");
+        // A job refused at every try waits out an outage of four hours before it is
+        // dead-lettered (the waits grow with its age: `serve::delivery::retry_delay`).
+        let retries = consumer.get("max_retries").and_then(Value::as_integer).expect("max_retries") as u32;
+        let waited = serve::delivery::retried_for(retries);
+        assert!(waited >= 4 * 3600, "{env:?}: max_retries = {retries} gives up after {waited} s");
+        assert!(consumer.get("dead_letter_queue").and_then(Value::as_str).is_some(), "{env:?}: dead letters kept");
     }
     assert_eq!(mail["triggers"]["crons"].as_array().map(Vec::len), Some(1), "the every-minute trigger");
     // Empty, not absent: a deploy without [triggers] would keep the trigger the readers'

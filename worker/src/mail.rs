@@ -12,7 +12,9 @@
 
 use contract::subscription::Address;
 use serve::subscribe::mail::mime::{self, Envelope};
-use serve::subscribe::mail::provider::{batch_body, parse_batch_response, Outcome, Outgoing, TOKEN_HEADER};
+use serve::subscribe::mail::provider::{
+    batch_bodies, batch_body, parse_batch_response, per_message, BatchError, Outcome, Outgoing, TOKEN_HEADER,
+};
 use serve::subscribe::mail::Mail;
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
@@ -131,9 +133,32 @@ impl Postmark {
 }
 
 impl Sender for Postmark {
+    /// One batch request, or several within Postmark's limits (500 messages, 50 MB: a
+    /// media list of 1,200 journalists is three); a batch that fails as a whole then gives
+    /// its messages their outcomes (`provider::per_message`), the others stand.
     async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure> {
+        let messages: Vec<Outgoing> = mails
+            .iter()
+            .map(|(to, mail)| Outgoing { from: &self.from, to, mail, stream: &self.stream, tag: None })
+            .collect();
+        let batches = batch_bodies(&messages);
+        if batches.len() > 1 {
+            let mut answers = Vec::with_capacity(batches.len());
+            for batch in &batches {
+                let answer = match self.post(&batch.body).await {
+                    Ok((status, body)) => parse_batch_response(status, &body, batch.count),
+                    Err(e) => {
+                        // Not reached: that batch's messages are to be sent again.
+                        worker::console_error!("the mail provider could not be reached: {e}");
+                        Err(BatchError::Unavailable { status: 0 })
+                    }
+                };
+                answers.push((batch.count, answer));
+            }
+            return Ok(per_message(answers));
+        }
         let (status, body) = self
-            .post(mails)
+            .post(&batch_body(&messages))
             .await
             .map_err(|e| SendFailure { retryable: true, reason: format!("the mail provider: {e}") })?;
         parse_batch_response(status, &body, mails.len())
@@ -142,12 +167,9 @@ impl Sender for Postmark {
 }
 
 impl Postmark {
-    /// The batch request; answers the status and the body.
-    async fn post(&self, mails: &[(Address, Mail)]) -> Result<(u16, Vec<u8>)> {
-        let messages: Vec<Outgoing> = mails
-            .iter()
-            .map(|(to, mail)| Outgoing { from: &self.from, to, mail, stream: &self.stream, tag: None })
-            .collect();
+    /// One batch request with `body` (a JSON array of messages); answers the status and the
+    /// body.
+    async fn post(&self, body: &str) -> Result<(u16, Vec<u8>)> {
         let headers = Headers::new()?;
         headers.set("content-type", "application/json")?;
         headers.set("accept", "application/json")?;
@@ -155,7 +177,7 @@ impl Postmark {
         let init = RequestInit::new();
         init.set_method("POST");
         init.set_headers(&headers);
-        init.set_body(&JsValue::from_str(&batch_body(&messages)));
+        init.set_body(&JsValue::from_str(body));
         let url = format!("{}/email/batch", self.url.trim_end_matches('/'));
         let global: web_sys::WorkerGlobalScope = worker::js_sys::global().unchecked_into();
         let response: web_sys::Response =

@@ -209,19 +209,28 @@ impl Run {
             }
         };
         let batch: Vec<_> = mails.iter().map(|(_, a, m)| (a.clone(), m.clone())).collect();
-        let retry: Vec<i64> = match self.outbox.sender.send(&batch).await {
-            Ok(outcomes) => mails
-                .iter()
-                .zip(&outcomes)
-                .filter(|(_, o)| matches!(o, Outcome::Retry { .. }))
-                .map(|((id, ..), _)| *id)
-                .collect(),
-            Err(failure) if failure.retryable => mails.iter().map(|(id, ..)| *id).collect(),
+        // The sender splits a long media list into the provider's batches (500 each).
+        let (retry, sent): (Vec<i64>, usize) = match self.outbox.sender.send(&batch).await {
+            Ok(outcomes) => {
+                let of = |pick: fn(&Outcome) -> bool| mails.iter().zip(&outcomes).filter(move |(_, o)| pick(o));
+                let retry = of(|o| matches!(o, Outcome::Retry { .. })).map(|((id, ..), _)| *id).collect();
+                let refused = of(|o| matches!(o, Outcome::Inactive { .. } | Outcome::Rejected { .. })).count();
+                if refused > 0 {
+                    // Counted, not sent: the claims stay (never sent twice), the log says how
+                    // many (never whom: the provider's words may quote the address).
+                    worker::console_error!("embargo mails: the provider refused {refused} {kind} mail(s) of {slug}");
+                }
+                (retry, of(|o| matches!(o, Outcome::Sent { .. })).count())
+            }
+            Err(failure) if failure.retryable => (mails.iter().map(|(id, ..)| *id).collect(), 0),
             // Perhaps sent: kept claimed, so never sent twice.
-            Err(_) => Vec::new(),
+            Err(failure) => {
+                worker::console_error!("embargo mails: the {kind} of {slug} was not sent: {}", failure.reason);
+                (Vec::new(), 0)
+            }
         };
         self.give_back(slug, moment, kind, retry.iter().copied()).await?;
-        Ok(mails.len() - retry.len())
+        Ok(sent)
     }
 
     /// Gives back the claims of `kind` for `moment` of release `slug` for journalists `ids`.

@@ -153,11 +153,8 @@ async fn request_confirmation(
         return Ok(());
     }
     let url = serve::subscribe::link_url(origin, CONFIRM_PATH, &s.address, &token);
-    let expires = contract::model::Timestamp {
-        at: expires.fixed_offset(),
-        zone: "UTC".into(),
-        precision: contract::model::Precision::Second,
-    };
+    // In the newsroom's zone: "3.1.2026 16:00:00 EET", not UTC.
+    let expires = contract::time::in_newsroom_zone(expires);
     let named: Vec<Named> = s.scopes.iter().map(|scope| Named { scope, name: None }).collect();
     let site = facts.config.site_name(&s.lang).to_string();
     let privacy = privacy_link(pages, &s.lang, None, origin);
@@ -172,16 +169,40 @@ async fn request_confirmation(
     };
     let mail = confirmation_mail(&confirmation).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let outcome = sender.send(&[(s.address.clone(), mail)]).await;
-    if !matches!(outcome.as_deref(), Ok([Outcome::Sent { .. }])) {
-        // Not sent: the day's one confirmation is not used up, so trying again sends it.
-        db.prepare(sql::UNSENT).bind(&[JsValue::from_str(s.address.as_str())])?.run().await?;
-        let why = match outcome {
-            Ok(outcomes) => outcomes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
-            Err(e) => e.reason,
-        };
-        return Err(worker::Error::RustError(format!("the confirmation mail was not sent: {why}")));
+    match outcome.as_deref() {
+        Ok([Outcome::Sent { .. }]) => Ok(()),
+        // The provider will never deliver there (bounced, complained, suppressed) or refuses
+        // this mail for good: the answer is the same page as for any address, so the form
+        // tells no one whom the provider knows, and the log names no address (the
+        // provider's message does).
+        Ok([Outcome::Inactive { .. }]) => {
+            worker::console_warn!("subscribe: the mail provider reports the address inactive; no confirmation sent");
+            Ok(())
+        }
+        Ok([Outcome::Rejected { code, .. }]) => {
+            worker::console_error!("subscribe: the mail provider refused the confirmation mail (error {code})");
+            Ok(())
+        }
+        _ => {
+            // Not sent now: the day's one confirmation is not used up, so trying again sends it.
+            db.prepare(sql::UNSENT).bind(&[JsValue::from_str(s.address.as_str())])?.run().await?;
+            let why = match outcome {
+                Ok(outcomes) => outcomes.iter().map(retry_reason).collect::<Vec<_>>().join("; "),
+                Err(e) => e.reason,
+            };
+            Err(worker::Error::RustError(format!("the confirmation mail was not sent: {why}")))
+        }
     }
-    Ok(())
+}
+
+/// What the log says of an outcome that is to be retried: its code, never the provider's
+/// message (which may quote the address).
+fn retry_reason(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Retry { code, .. } | Outcome::Rejected { code, .. } => format!("error {code}, to retry"),
+        Outcome::Inactive { .. } => "inactive recipient".into(),
+        Outcome::Sent { .. } => "sent".into(),
+    }
 }
 
 /// The content pages' index (`index:pages`), for the footers of the answer pages and the

@@ -90,6 +90,12 @@ fn local_in(local: NaiveDateTime, zone: Tz, text: &str, precision: Precision) ->
     }
 }
 
+/// `at` as readers of the newsroom see it: in Europe/Helsinki (the zone this build carries,
+/// `.cargo/config.toml`), e.g. when a confirmation link stops working.
+pub fn in_newsroom_zone(at: chrono::DateTime<chrono::Utc>) -> Timestamp {
+    pin(&at.fixed_offset(), chrono_tz::Europe::Helsinki, Precision::Second)
+}
+
 fn pin(at: &DateTime<FixedOffset>, zone: Tz, precision: Precision) -> Timestamp {
     let local = at.with_timezone(&zone);
     Timestamp { at: local.fixed_offset(), zone: local.format("%Z").to_string(), precision }
@@ -151,6 +157,14 @@ pub fn rfc3339(ts: &Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newsroom_times_are_in_helsinki() {
+        let winter = chrono::DateTime::parse_from_rfc3339("2026-01-03T12:00:00Z").unwrap().to_utc();
+        assert_eq!(display(&in_newsroom_zone(winter)), "3.1.2026 14:00:00 EET");
+        let summer = chrono::DateTime::parse_from_rfc3339("2026-06-03T12:00:00Z").unwrap().to_utc();
+        assert_eq!(display(&in_newsroom_zone(summer)), "3.6.2026 15:00:00 EEST");
+    }
 
     #[test]
     fn years_have_four_digits() {

@@ -22,6 +22,27 @@ pub const PER_JOB: i64 = 100;
 /// dead-letter queue) can live, so a job sent again still finds who was mailed.
 pub const CLAIMS_KEPT_DAYS: i64 = 14;
 
+/// Seconds before a job is tried again, when it was first queued `age` seconds ago: half its
+/// age, from 10 s up to an hour. Each wait is half again as long as the one before, so a
+/// short refusal (a rate limit) costs seconds and a long outage costs few tries:
+/// `wrangler.mail.toml`'s `max_retries = 20` waits through about five hours of refusals
+/// (`tests/two_workers.rs` keeps the two together) before the job goes to the dead-letter
+/// queue. Queues allow delays up to 12 hours.
+pub fn retry_delay(age_seconds: i64) -> u32 {
+    (age_seconds / 2).clamp(RETRY_MIN_SECONDS, RETRY_MAX_SECONDS) as u32
+}
+
+/// The first wait before a job is tried again.
+pub const RETRY_MIN_SECONDS: i64 = 10;
+/// The longest wait between two tries of a job.
+pub const RETRY_MAX_SECONDS: i64 = 3600;
+
+/// Seconds a job is tried over before it goes to the dead-letter queue, when it is refused
+/// at every one of `retries` tries (the queue's `max_retries`).
+pub fn retried_for(retries: u32) -> i64 {
+    (0..retries).fold(0, |age, _| age + i64::from(retry_delay(age)))
+}
+
 /// Claims made before this (RFC 3339, as D1 stores times) are deleted.
 pub fn claims_expire_before(now: chrono::DateTime<chrono::Utc>) -> String {
     (now - chrono::Duration::days(CLAIMS_KEPT_DAYS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -182,6 +203,16 @@ pub mod sql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retries_wait_longer_as_a_job_ages() {
+        assert_eq!([retry_delay(0), retry_delay(19), retry_delay(30), retry_delay(600)], [10, 10, 15, 300]);
+        assert_eq!(retry_delay(100_000), 3600, "never more than an hour");
+        // The queue's 20 tries outlast a provider outage of four hours; ten fixed waits of
+        // 10 s gave up after 100 s.
+        assert!(retried_for(20) > 4 * 3600 && retried_for(20) < 6 * 3600, "{}", retried_for(20));
+        assert_eq!(retried_for(3), 10 + 10 + 10);
+    }
 
     #[test]
     fn claims_are_kept_fourteen_days() {

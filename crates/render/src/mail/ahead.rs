@@ -90,6 +90,7 @@ pub fn finish(parts: &MailParts, origin: &str, why: &str, unsubscribe: &str) -> 
         text: fill(&parts.text, false),
         html: fill(&parts.html, true),
         headers: vec![
+            ("List-Id".into(), super::list_id(origin)),
             ("List-Unsubscribe".into(), format!("<{unsubscribe}>")),
             ("List-Unsubscribe-Post".into(), super::ONE_CLICK.into()),
         ],

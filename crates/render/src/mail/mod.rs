@@ -104,6 +104,17 @@ fn checked_url<'u>(what: &'static str, url: &'u str) -> Result<&'u str, MailErro
     }
 }
 
+/// The `List-Id` (RFC 2919) of the release mails of the site at `origin` (checked):
+/// `<releases.uutiset.example.fi>`, the site's host after a label, so that mail programs
+/// file and filter the releases as one list.
+fn list_id(origin: &str) -> String {
+    let host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    let host = host.split(['/', ':']).next().unwrap_or_default().to_ascii_lowercase();
+    let host: String = host.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')).collect();
+    let host = host.trim_matches('.');
+    format!("<releases.{}>", if host.is_empty() { "localhost" } else { host })
+}
+
 /// A site origin as links are built from it: checked, without a trailing slash.
 fn checked_origin(origin: &str) -> Result<&str, MailError> {
     let origin = checked_url("site origin", origin)?.trim_end_matches('/');
@@ -149,6 +160,14 @@ mod style {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_id_is_the_sites_host_after_a_label() {
+        assert_eq!(list_id("https://uutiset.example.fi"), "<releases.uutiset.example.fi>");
+        assert_eq!(list_id("http://127.0.0.1:8787"), "<releases.127.0.0.1>");
+        assert_eq!(list_id("https://Uutiset.Example.FI/"), "<releases.uutiset.example.fi>");
+        assert_eq!(list_id("http://[::1]:8787"), "<releases.localhost>");
+    }
 
     #[test]
     fn urls_must_work_outside_the_site() {

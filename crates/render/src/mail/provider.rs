@@ -155,6 +155,31 @@ pub fn batch_bodies(messages: &[Outgoing<'_>]) -> Vec<Batch> {
     batches
 }
 
+/// The `code` of the outcome of a message whose whole batch was refused or failed
+/// ([`per_message`]): no message of that batch was taken one by one.
+pub const WHOLE_BATCH: i64 = -1;
+
+/// What became of each message sent as several batches, in order, from each batch's message
+/// count and answer: a batch refused or failed as a whole gives each of its messages one
+/// outcome (to retry when the failure passes, rejected when it does not), so that one
+/// failed batch neither repeats nor loses the others, which were sent.
+pub fn per_message(batches: Vec<(usize, Result<Vec<Outcome>, BatchError>)>) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for (count, answer) in batches {
+        match answer {
+            Ok(outcomes) => out.extend(outcomes),
+            Err(e) => {
+                let message = e.to_string();
+                out.extend((0..count).map(|_| match e.is_retryable() {
+                    true => Outcome::Retry { code: WHOLE_BATCH, message: message.clone() },
+                    false => Outcome::Rejected { code: WHOLE_BATCH, message: message.clone() },
+                }));
+            }
+        }
+    }
+    out
+}
+
 /// What became of one message of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -396,6 +421,20 @@ mod tests {
             assert_eq!(b.body, batch_body(&messages[b.first..b.first + b.count]));
         }
         assert!(batch_bodies(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_batch_refused_as_a_whole_gives_each_of_its_messages_an_outcome() {
+        let sent = || Outcome::Sent { message_id: "x".into() };
+        let outcomes = per_message(vec![
+            (2, Ok(vec![sent(), sent()])),
+            (3, Err(BatchError::Unavailable { status: 503 })),
+            (1, Err(BatchError::Unauthorized)),
+        ]);
+        assert_eq!(outcomes.len(), 6, "one per message, in order");
+        assert!(matches!(outcomes[1], Outcome::Sent { .. }));
+        assert!(outcomes[2..5].iter().all(|o| matches!(o, Outcome::Retry { code: WHOLE_BATCH, .. })), "{outcomes:?}");
+        assert!(matches!(&outcomes[5], Outcome::Rejected { code: WHOLE_BATCH, .. }), "a refused token is not retried");
     }
 
     #[test]

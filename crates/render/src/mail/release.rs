@@ -59,6 +59,7 @@ pub(super) fn release_mail_with(m: &ReleaseMail<'_>, body: Option<&(String, Stri
         text: parts.text(),
         html: parts.html(),
         headers: vec![
+            ("List-Id".into(), super::list_id(origin)),
             ("List-Unsubscribe".into(), format!("<{unsubscribe}>")),
             ("List-Unsubscribe-Post".into(), ONE_CLICK.into()),
         ],
@@ -305,6 +306,7 @@ mod tests {
         let mail = mail(&record(), "fi");
         assert_eq!(mail.header("List-Unsubscribe"), Some(format!("<{UNSUBSCRIBE}>").as_str()));
         assert_eq!(mail.header("List-Unsubscribe-Post"), Some("List-Unsubscribe=One-Click"));
+        assert_eq!(mail.header("List-Id"), Some("<releases.news.example.fi>"), "RFC 2919");
         assert_eq!(mail.subject, "Kymsote & \"neuvottelut\" <alkavat>");
     }
 
