@@ -24,9 +24,10 @@ use worker::{EmailMessage, Env, Result, SendEmail};
 /// Why a whole batch got no per-message outcomes.
 #[derive(Debug)]
 pub(crate) struct SendFailure {
-    /// Sending the same batch later may succeed, and nothing of it was sent (a network
-    /// failure, a rate limit, a 5xx). Otherwise the provider may have sent some of it (an
-    /// answer it could not read) or never will (a wrong token): not to be sent again.
+    /// Nothing of the batch was sent, and sending it later may succeed (a network failure,
+    /// a rate limit, a 5xx, or a refusal of the whole request an operator can fix: a
+    /// rotated token, an unverified sender). Otherwise the provider may have sent some of it
+    /// (an answer it could not read): not to be sent again.
     pub retryable: bool,
     /// What happened, for the log.
     pub reason: String,

@@ -711,6 +711,40 @@ pub struct MailRecord {
     /// kept: the site's language then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// The languages of the release's public translations: a subscriber reading one of
+    /// them gets that translation's mail, not this one ([`MailRecord::is_for`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<String>,
+    /// Whether this is its family's original (in its publisher's language, else the first
+    /// published): subscribers of a language no member is in get the original only.
+    /// Records built before families were kept mail everyone (`true`).
+    #[serde(default = "original_by_default", skip_serializing_if = "is_true")]
+    pub original: bool,
+}
+
+fn original_by_default() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl MailRecord {
+    /// Whether a subscriber reading `lang` gets this mail: one mail per release and its
+    /// translations, in the subscriber's language when one of them is in it, else the
+    /// original.
+    pub fn is_for(&self, lang: &str) -> bool {
+        let primary = |tag: &str| tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+        let wanted = primary(lang);
+        if self.lang.as_deref().is_some_and(|own| primary(own) == wanted) {
+            return true;
+        }
+        if self.translations.iter().any(|t| primary(t) == wanted) {
+            return false;
+        }
+        self.original
+    }
 }
 
 /// A release's mail in one language, with markers.

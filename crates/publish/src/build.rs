@@ -104,9 +104,14 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
         // still mail (only a URL that cannot stand in a mail fails, and the markers are fine
         // ones: never for a checked release).
         let mailed = crate::schedule::in_window(b.release.published.at.to_utc(), removals.now);
-        if let Some(Ok(mail)) =
+        if let Some(Ok(mut mail)) =
             mailed.then(|| render::mail::ahead::render_ahead(&record, config.site_name(&record.summary.lang), &pages))
         {
+            // Its family: a subscriber gets the translation in their language, else this
+            // one only if it is the original (`MailRecord::is_for`).
+            mail.translations = record.translations.iter().map(|t| t.lang.clone()).collect();
+            let publisher_lang = &site.publishers[&b.release.publisher].lang;
+            mail.original = is_original(b.release, &record.translations, publisher_lang);
             records.indexes.push(pair(kv::mail_key(&b.release.slug), &mail));
         }
         records.releases.push(pair(kv::release_key(&b.release.slug), &record));
@@ -188,6 +193,14 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
         .collect();
     records.changes = manifest::finish(&mut records, published, previous, removals);
     records
+}
+
+/// Whether `r` is the original of its family (`translations`): the one in its publisher's
+/// language, else the first published (then by slug), so that exactly one member is.
+fn is_original(r: &Release, translations: &[Translation], publisher_lang: &str) -> bool {
+    let key = |lang: &str, at, slug: &str| (lang != publisher_lang, at, slug.to_string());
+    let own = key(&r.lang, r.published.at, &r.slug);
+    translations.iter().all(|t| own <= key(&t.lang, t.published.at, &t.slug))
 }
 
 /// Each release's translations: the releases it names and those that name it (both ways,
@@ -662,4 +675,48 @@ fn used_media<'a>(site: &Site, built: impl Iterator<Item = &'a Built<'a>>) -> Ve
 /// `media:*` pairs for `wrangler kv bulk put`, base64 with `"base64": true`.
 pub fn media_pairs(files: &[MediaFile]) -> Vec<KvPair> {
     files.iter().map(|f| KvPair::new(media::key(&f.media.name), BASE64.encode(&f.data), true)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{load_site, SourceFile};
+
+    /// A release in `lang` of the Finnish publisher `p`, at `at`, naming `translations`.
+    fn release(slug: &str, lang: &str, at: &str, translations: &str) -> SourceFile {
+        let text = format!(
+            "+++\ntitle = \"{slug}\"\npublisher = \"p\"\npublished_at = {at}\nlanguage = \"{lang}\"\nlead = \"x\"\ntranslations = [{translations}]\n+++\n\nx\n"
+        );
+        SourceFile { path: format!("content/releases/{slug}.md"), text }
+    }
+
+    #[test]
+    fn the_original_of_a_family_is_in_its_publishers_language_else_the_first() {
+        let p = SourceFile {
+            path: "content/publishers/p.toml".into(),
+            text: "name = \"P\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n".into(),
+        };
+        let site = load_site(
+            &[p],
+            &[
+                release("fi-myohemmin", "fi", "2026-12-02T10:00:00", "\"sv-ensin\""),
+                release("sv-ensin", "sv", "2026-12-01T10:00:00", ""),
+                release("en-ensin", "en", "2026-12-01T10:00:00", "\"sv-sitten\""),
+                release("sv-sitten", "sv", "2026-12-01T11:00:00", ""),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let built: Vec<Built> = site
+            .releases
+            .iter()
+            .map(|r| Built { release: r, summary: summary(r, &site.publishers["p"]), body_html: String::new() })
+            .collect();
+        let groups = translation_groups(&built);
+        let original = |slug: &str| {
+            let b = built.iter().find(|b| b.release.slug == slug).expect("built");
+            is_original(b.release, &groups[slug], "fi")
+        };
+        assert!(original("fi-myohemmin") && !original("sv-ensin"), "the publisher's language wins");
+        assert!(original("en-ensin") && !original("sv-sitten"), "else the first published");
+    }
 }

@@ -148,6 +148,10 @@ pub fn mails(
     let publisher = &record.publisher;
     let mut out = Vec::new();
     for s in subscribers {
+        // One mail per release and its translations: the one in the subscriber's language.
+        if !record.is_for(&s.lang) {
+            continue;
+        }
         let keywords = record.keywords.iter().map(|k| k.slug.as_str());
         let Some(scope) = s.scopes.iter().find(|scope| scope.matches(&publisher.slug, keywords.clone())) else {
             continue;
@@ -215,6 +219,43 @@ mod tests {
     }
 
     #[test]
+    fn a_subscriber_gets_one_mail_of_a_release_and_its_translations() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00+02:00").unwrap_or_default();
+        let parts = |l: &str| contract::model::MailParts {
+            lang: l.into(),
+            subject: format!("Otsikko {l}"),
+            text: "https://unsubscribe.newsroom.invalid/ NEWSROOMWHYLINE".into(),
+            html: String::new(),
+        };
+        let record = |lang: &str, translations: &[&str], original: bool| {
+            let record = contract::model::MailRecord {
+                v: contract::model::SCHEMA_VERSION,
+                at,
+                publisher: contract::model::PublisherRef { slug: "kymsote".into(), name: "Kymsote".into() },
+                keywords: Vec::new(),
+                mails: ["fi", "sv", "en"].map(parts).to_vec(),
+                lang: Some(lang.into()),
+                translations: translations.iter().map(|t| t.to_string()).collect(),
+                original,
+            };
+            serde_json::to_vec(&record).unwrap_or_default()
+        };
+        let subscriber =
+            |id: i64, lang: &str| Subscriber::from_row(id, &format!("{lang}@example.fi"), "all", lang).expect("valid");
+        let all = [subscriber(1, "fi"), subscriber(2, "sv"), subscriber(3, "en")];
+        let to = |record: &[u8]| -> Vec<i64> {
+            let mails = mails(record, &all, "https://uutiset.example.fi", "Uutishuone", &[7; 32], at.to_utc());
+            mails.expect("mails").into_iter().map(|(id, ..)| id).collect()
+        };
+        // A Finnish original and its Swedish translation: the Swedish reader gets the
+        // translation only, the others the original.
+        assert_eq!(to(&record("fi", &["sv"], true)), [1, 3]);
+        assert_eq!(to(&record("sv", &["fi"], false)), [2]);
+        // Alone, a release goes to everyone; a record built before families did too.
+        assert_eq!(to(&record("sv", &[], true)), [1, 2, 3]);
+    }
+
+    #[test]
     fn claims_are_kept_fourteen_days() {
         let now = chrono::DateTime::parse_from_rfc3339("2026-12-31T10:00:00Z").map(|d| d.to_utc()).unwrap_or_default();
         assert_eq!(claims_expire_before(now), "2026-12-17T10:00:00Z");
@@ -230,6 +271,8 @@ mod tests {
             keywords: Vec::new(),
             mails: Vec::new(),
             lang: None,
+            translations: Vec::new(),
+            original: true,
         };
         let bytes = serde_json::to_vec(&record).unwrap_or_default();
         let when =

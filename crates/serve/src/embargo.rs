@@ -417,6 +417,8 @@ mod tests {
                 keywords: Vec::new(),
                 mails: ["fi", "sv", "en"].map(parts).to_vec(),
                 lang: lang.map(String::from),
+                translations: Vec::new(),
+                original: true,
             };
             serde_json::to_vec(&record).expect("serializes")
         };

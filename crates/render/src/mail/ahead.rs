@@ -66,6 +66,9 @@ pub fn render_ahead(release: &ReleaseRecord, site: &str, pages: &PagesRecord) ->
         keywords: release.keywords.clone(),
         mails,
         lang: Some(release.summary.lang.clone()),
+        // The build fills in the family (it knows the publisher's language).
+        translations: Vec::new(),
+        original: true,
     })
 }
 

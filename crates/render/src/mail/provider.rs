@@ -280,12 +280,16 @@ pub enum BatchError {
 }
 
 impl BatchError {
-    /// Whether sending the same batch again later may succeed.
+    /// Whether nothing of the batch was sent, so that sending it again later cannot mail
+    /// anyone twice and may succeed: after a wait (a rate limit, an outage), or once an
+    /// operator has fixed what Postmark refused the whole request for (a rotated token, a
+    /// sender not verified). Only an answer that cannot be read as Postmark documents it
+    /// may hide mails that went out: those are not sent again.
     pub fn is_retryable(&self) -> bool {
         match self {
             BatchError::RateLimited | BatchError::Unavailable { .. } => true,
-            BatchError::Refused { code, .. } => retryable(*code),
-            BatchError::Unauthorized | BatchError::Count { .. } | BatchError::Unexpected { .. } => false,
+            BatchError::Unauthorized | BatchError::Refused { .. } => true,
+            BatchError::Count { .. } | BatchError::Unexpected { .. } => false,
         }
     }
 }
@@ -429,12 +433,12 @@ mod tests {
         let outcomes = per_message(vec![
             (2, Ok(vec![sent(), sent()])),
             (3, Err(BatchError::Unavailable { status: 503 })),
-            (1, Err(BatchError::Unauthorized)),
+            (1, Err(BatchError::Count { sent: 1, got: 0 })),
         ]);
         assert_eq!(outcomes.len(), 6, "one per message, in order");
         assert!(matches!(outcomes[1], Outcome::Sent { .. }));
         assert!(outcomes[2..5].iter().all(|o| matches!(o, Outcome::Retry { code: WHOLE_BATCH, .. })), "{outcomes:?}");
-        assert!(matches!(&outcomes[5], Outcome::Rejected { code: WHOLE_BATCH, .. }), "a refused token is not retried");
+        assert!(matches!(&outcomes[5], Outcome::Rejected { code: WHOLE_BATCH, .. }), "perhaps sent: not again");
     }
 
     #[test]
@@ -504,12 +508,14 @@ mod tests {
         let refused = parse_batch_response(422, br#"{"ErrorCode": 410, "Message": "Too many batch messages."}"#, 501);
         let Err(e) = refused else { panic!("accepted") };
         assert_eq!(e, BatchError::Refused { status: 422, code: 410, message: "Too many batch messages.".into() });
-        assert!(!e.is_retryable());
+        assert!(e.is_retryable(), "nothing of a refused batch was sent: it may go again");
         let invalid = r#"{"ErrorCode": 300, "Message": "Invalid 'From' address: 'sender@example.com' is not a verified sender signature."}"#;
         assert!(matches!(parse_batch_response(422, invalid.as_bytes(), 1), Err(BatchError::Refused { code: 300, .. })));
         let maintenance = parse_batch_response(422, br#"{"ErrorCode": 100, "Message": "Maintenance"}"#, 1);
         assert!(maintenance.is_err_and(|e| e.is_retryable()));
         assert_eq!(parse_batch_response(401, b"", 1), Err(BatchError::Unauthorized));
+        assert!(BatchError::Unauthorized.is_retryable(), "a rotated token: again once the secret is fixed");
+        assert!(!BatchError::Count { sent: 3, got: 2 }.is_retryable(), "perhaps sent: never again");
         assert!(parse_batch_response(429, b"", 1).is_err_and(|e| e == BatchError::RateLimited && e.is_retryable()));
         for status in [500, 503] {
             assert!(parse_batch_response(status, b"<html>", 1).is_err_and(|e| e.is_retryable()), "{status}");
