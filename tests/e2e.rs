@@ -1024,12 +1024,22 @@ fn subscribe_and_confirm(mailbox: &Mailbox, address: &str, scope: &str) {
 
 /// [`subscribe_and_confirm`] with the confirmation mail's text part read by `confirmation`.
 fn subscribe_and_confirm_by(confirmation: impl Fn() -> Option<String>, address: &str, scope: &str) {
-    let form = format!("address={}&scope={}&lang=fi", urlencode(address), urlencode(scope));
+    subscribe_and_confirm_in(confirmation, address, scope, "fi");
+}
+
+/// [`subscribe_and_confirm_by`] with the form in `lang` (`fi` or `sv`): the confirmation mail
+/// comes in that language, with its privacy notice and the expiry in Finnish time.
+fn subscribe_and_confirm_in(confirmation: impl Fn() -> Option<String>, address: &str, scope: &str, lang: &str) {
+    let form = format!("address={}&scope={}&lang={lang}", urlencode(address), urlencode(scope));
     let r = post_form("/subscribe", &form);
     assert_eq!(r.status, 200, "{}", r.body);
     let text = wait_for(confirmation, "a confirmation mail");
-    assert!(text.contains(&privacy_line()), "the confirmation links the privacy notice: {text}");
-    assert!(text.contains(" EET asti.") || text.contains(" EEST asti."), "the expiry in Finnish time: {text}");
+    let (privacy, until) = match lang {
+        "sv" => (format!("Dataskyddsbeskrivning: {}/pages/dataskyddsbeskrivning", base()), ["EET.", "EEST."]),
+        _ => (privacy_line(), ["EET asti.", "EEST asti."]),
+    };
+    assert!(text.contains(&privacy), "the confirmation links the privacy notice: {text}");
+    assert!(until.iter().any(|u| text.contains(&format!(" {u}"))), "the expiry in Finnish time: {text}");
     let link = link_in(&text, &format!("{}/subscribe/confirm?", base()));
     let path = &link[base().len()..];
     let page = get(path);
@@ -2140,6 +2150,36 @@ fn run7_a_moved_moment_sends_one_update_and_a_withdrawal_one_cancellation() {
     assert!(text.contains("perunut") && !text.contains("/embargo/") && text.contains(&privacy_line()), "{text}");
     assert_eq!(get(&link[base().len()..]).status, 404, "the personal link leads nowhere now");
     assert_eq!(mails_to(&mailbox, told).len(), 2, "an update and a cancellation, nothing else");
+
+    // A release and its translation (issue 42): a Swedish translation of run 2's lift
+    // release goes public now. A Swedish-language subscriber gets it, once, in Swedish; the
+    // Finnish subscribers, mailed the original in run 2, get nothing more.
+    let swedish = "svenska@example.fi";
+    let confirmation = || mails_to(&mailbox, swedish).first().and_then(|m| m["TextBody"].as_str().map(str::to_string));
+    subscribe_and_confirm_in(confirmation, swedish, "all", "sv");
+    let at = (utc_now() - chrono::Duration::minutes(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let translation = format!(
+        "+++\ntitle = \"Testmaterial: publicerat under testet\"\npublisher = \"kymsote\"\npublished_at = \"{at}\"\n\
+         language = \"sv\"\nlead = \"Testmaterial. Ingen text från utgivaren.\"\nkeywords = [\"e2e-testiaineisto\"]\n\
+         translations = [\"e2e-lift-fixture\"]\n+++\n\nTestmaterial.\n"
+    );
+    std::fs::write(format!("{RUN2_CONTENT}/releases/e2e-lift-fixture-sv.md"), translation).expect("written");
+    publish_run2_content();
+    let released = |to: &str| mails_starting(&mailbox, to, "Testmaterial: publicerat");
+    run_cron_ahead(9);
+    let mail = wait_for(|| released(swedish).first().cloned(), "the Swedish subscriber's mail");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    run_cron_ahead(10);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(released(swedish).len(), 1, "once");
+    let text = mail["TextBody"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Testmaterial. Ingen text från utgivaren.") && text.contains("Avsluta prenumerationen"),
+        "{text}"
+    );
+    for finnish in ["kaikki@example.fi", "aihe@example.fi", "retry-once@example.fi"] {
+        assert!(mails_to(&mailbox, finnish).is_empty(), "{finnish} had the original: nothing more");
+    }
 }
 
 /// `/healthz`'s `services` as (name, status) pairs, in order.
