@@ -179,7 +179,7 @@ pub fn page(
     (lang, fallback): (&str, &str),
     pages: &contract::pages::PagesRecord,
 ) -> crate::http::HttpResponse {
-    let footer = render::html::footer_links(&pages.footer(lang, fallback, None), lang);
+    let footer = render::html::footer_for(pages, lang, fallback, None);
     let body = subscribe_page(view, site, lang).replacen(render::html::FOOTER_MARK, &footer, 1);
     crate::http::HttpResponse {
         status,

@@ -9,7 +9,7 @@ use maud::{html, PreEscaped};
 
 use super::{layout, time_tag, Head, Site, Text};
 use contract::i18n::labels;
-use contract::pages::{PageLink, PageRecord};
+use contract::pages::{PageLink, PageRecord, PagesRecord};
 use contract::route::content_page_path;
 
 /// Stands in a rendered page's footer for the links to its content pages.
@@ -54,9 +54,16 @@ pub fn content_page(page: &PageRecord, site: &Site) -> String {
     layout(&head, l, site, main)
 }
 
+/// What stands for [`FOOTER_MARK`] in a page in `lang` on the home of `publisher` (`None`:
+/// the main site): the links [`PagesRecord::footer`] chooses, with `fallback` the site's
+/// language. Both Workers' pages fill their footers with it.
+pub fn footer_for(pages: &PagesRecord, lang: &str, fallback: &str, publisher: Option<&str>) -> String {
+    footer_links(&pages.footer(lang, fallback, publisher), lang)
+}
+
 /// The footer's list of content pages for a page in `lang` (empty when there are none):
 /// a link in another language than the page's says so with `lang` and `hreflang`.
-pub fn footer_links(links: &[&PageLink], lang: &str) -> String {
+fn footer_links(links: &[&PageLink], lang: &str) -> String {
     if links.is_empty() {
         return String::new();
     }

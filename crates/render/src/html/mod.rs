@@ -14,7 +14,7 @@ use contract::model::{Contact, Keyword, Summary, Timestamp};
 use contract::route::{feed_file, keyword_path, publisher_path, release_path, with_param};
 use contract::time;
 
-pub use content_page::{content_page, footer_links, FOOTER_MARK};
+pub use content_page::{content_page, footer_for, FOOTER_MARK};
 pub use media::media_bank_page;
 pub use pages::{
     archive_page, error_page, keyword_page, keywords_page, latest_page, publisher_page, release_page, search_page,

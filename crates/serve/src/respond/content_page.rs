@@ -5,7 +5,7 @@ use contract::cache::CacheKind;
 use contract::error::HttpError;
 use contract::format::Format;
 use contract::pages::{page_key, PageRecord, PagesRecord, PAGES_KEY};
-use render::html::{footer_links, FOOTER_MARK};
+use render::html::{footer_for, FOOTER_MARK};
 use render::json::PageView;
 use render::markdown::page_document;
 use render::{html, json};
@@ -78,7 +78,7 @@ pub(super) fn fill_footer(
 ) -> Result<(), Vec<String>> {
     let Some(at) = find(body, FOOTER_MARK.as_bytes()) else { return Ok(()) };
     if !may_read && !loaded.values.contains_key(PAGES_KEY) {
-        strip_mark(body);
+        body.splice(at..at + FOOTER_MARK.len(), []);
         return Ok(());
     }
     let pages = match record::<PagesRecord>(loaded, PAGES_KEY.into()) {
@@ -90,8 +90,7 @@ pub(super) fn fill_footer(
         }
         Err(Halt::Found(_)) => PagesRecord::default(),
     };
-    let links = pages.footer(lang, &req.config.lang, publisher_of(home));
-    let html = footer_links(&links, lang);
+    let html = footer_for(&pages, lang, &req.config.lang, publisher_of(home));
     body.splice(at..at + FOOTER_MARK.len(), html.into_bytes());
     Ok(())
 }
