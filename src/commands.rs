@@ -299,6 +299,17 @@ pub(crate) enum Command {
         #[command(flatten)]
         deployment: Deployment,
     },
+    /// What became of the mail (per release: sent, refused, bounced, failed) and sending
+    /// again the jobs that failed at every try (docs/subscriptions.md, "When mail did not go out").
+    #[command(
+        after_help = "Examples:\n  newsroom mail report\n  newsroom mail report 2026-12-07-talousarvio --remote --env production\n  newsroom mail retry --remote --env production"
+    )]
+    Mail {
+        #[command(subcommand)]
+        action: crate::mail::Action,
+        #[command(flatten)]
+        database: d1::Location,
+    },
     /// E-mail subscribers in the D1 database: count, export one address (GDPR access),
     /// delete one address (GDPR erasure).
     #[command(

@@ -7,6 +7,7 @@ mod d1;
 mod files;
 mod generate;
 mod local_preview;
+mod mail;
 mod media;
 mod output;
 mod page_templates;
@@ -127,6 +128,10 @@ fn run(command: Command) -> Result<ExitCode> {
                 timing_of,
             };
             upload::publish(&site, &kv, &how)
+        }
+        Command::Mail { action, database } => {
+            mail::run(&action, &database.database()?, clock::now()?)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Subscribers { action, database } => {
             subscribers::run(&action, &database.database()?)?;

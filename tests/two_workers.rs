@@ -113,7 +113,16 @@ fn each_worker_has_only_its_own_bindings_and_build() {
         let retries = consumer.get("max_retries").and_then(Value::as_integer).expect("max_retries") as u32;
         let waited = serve::delivery::retried_for(retries);
         assert!(waited >= 4 * 3600, "{env:?}: max_retries = {retries} gives up after {waited} s");
-        assert!(consumer.get("dead_letter_queue").and_then(Value::as_str).is_some(), "{env:?}: dead letters kept");
+        let dead = consumer.get("dead_letter_queue").and_then(Value::as_str).expect("dead letters kept");
+        // The dead-letter queue is consumed by this same Worker, which knows it by its name
+        // (`serve::dead_letters::is_dead_letter_queue`) and keeps its jobs in D1.
+        assert_eq!(dead, format!("{}{}", text(consumer, "queue"), serve::dead_letters::DEAD_SUFFIX), "{env:?}");
+        assert!(serve::dead_letters::is_dead_letter_queue(dead));
+        let consumers = queues["consumers"].as_array().expect("consumers");
+        assert!(
+            consumers.iter().any(|c| c.get("queue").and_then(Value::as_str) == Some(dead)),
+            "{env:?}: nothing consumes the dead-letter queue {dead}: failed jobs would be lost"
+        );
     }
     assert_eq!(mail["triggers"]["crons"].as_array().map(Vec::len), Some(1), "the every-minute trigger");
     // Empty, not absent: a deploy without [triggers] would keep the trigger the readers'

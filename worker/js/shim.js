@@ -39,11 +39,17 @@ async function guarded(handler, event, env, ctx) {
 
 // The newsroom is two Workers (ARCHITECTURE.md, "Two Workers"). The readers' Worker has a
 // `MAIL` service binding to the mail Worker and hands it, unchanged, the requests that
-// worker/src/subscribe.rs `handles()`: posting the form, and every method on the links'
-// paths (crates/serve/src/subscribe.rs). `GET /subscribe`, the form, stays the readers'.
+// worker/src/subscribe.rs `handles()`: posting the form, every method on the links' paths
+// (crates/serve/src/subscribe.rs), and the mail provider's bounce webhook
+// (crates/serve/src/bounces.rs). `GET /subscribe`, the form, stays the readers'.
 // tests/e2e.rs checks both sides of this line. The mail Worker has no `MAIL` binding.
 function forMail(path, method) {
-  return path === "/subscribe/confirm" || path === "/unsubscribe" || (path === "/subscribe" && method === "POST");
+  return (
+    path === "/subscribe/confirm" ||
+    path === "/unsubscribe" ||
+    path === "/mail/webhook" ||
+    (path === "/subscribe" && method === "POST")
+  );
 }
 
 // The request's path, without its query (cheaper than `new URL` on every request).

@@ -1,7 +1,8 @@
 //! The mail Worker's every-minute Cron Trigger (`[triggers] crons` in `wrangler.mail.toml`): queues the mails
 //! of releases whose moment has passed (`deliver::schedule`), mails embargo notices whose
 //! time has come to the media lists, and their updates and cancellations
-//! (`notices::send_due`), announces releases to the WebSub hub, once each, and hourly
+//! (`notices::send_due`), puts back on the queue the failed jobs `newsroom mail retry`
+//! marked (`deliver::resend`), announces releases to the WebSub hub, once each, and hourly
 //! forgets pending addresses whose confirmation link expired, delivery claims older than
 //! `serve::delivery::CLAIMS_KEPT_DAYS` and embargo notices
 //! `serve::embargo::NOTICES_KEPT_DAYS` after their moment. The plan is the core's
@@ -47,10 +48,14 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
             (mailed, noticed)
         }
     };
+    let resent = match crate::deliver::resend(env).await {
+        Ok(n) => n.to_string(),
+        Err(e) => json(&format!("error: {e}")),
+    };
     let expired = if serve::subscribe::expires_pending_at(now) { expire(env, now).await } else { 0 };
     let announced = announce(env, stored.as_deref(), now).await?;
     Ok(format!(
-        "{{\"cron\":\"go-live\",\"mailed\":{mailed},\"embargo notices\":{noticed},\"expired\":{expired},{announced}}}"
+        "{{\"cron\":\"go-live\",\"mailed\":{mailed},\"embargo notices\":{noticed},\"failed jobs resent\":{resent},\"expired\":{expired},{announced}}}"
     ))
 }
 

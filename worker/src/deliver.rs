@@ -1,14 +1,18 @@
 //! Mail delivery at the moment of publication: the Cron Trigger's part ([`schedule`]: claim
-//! each release's mailing once in D1, then one Queue message per [`Job`]) and the queue
-//! consumer ([`deliver`]: claim each recipient, send, give back what the provider says to
-//! retry). The plan and the mails are the core's (`serve::delivery`).
+//! each release's mailing once in D1, then one Queue message per [`Job`]; [`resend`]: put
+//! back on the queue the failed jobs an operator asked for) and the queue consumer
+//! ([`deliver`]: claim each recipient, send, give back what the provider says to retry, add
+//! the outcome to the mailing's tally; and keep what reaches the dead-letter queue in D1).
+//! The plan and the mails are the core's (`serve::delivery`, `serve::dead_letters`).
 
 use chrono::{DateTime, Utc};
 use contract::golive::UpcomingRecord;
 use contract::kv;
 
 use contract::subscription::Address;
-use serve::delivery::{id_list, jobs, mails, sql, DeliveryError, Job, Subscriber};
+use serve::bounces::release_tag;
+use serve::dead_letters::{self, is_dead_letter_queue, job_list};
+use serve::delivery::{id_list, jobs, mails, sql, DeliveryError, Job, Subscriber, Tally};
 use serve::observe::json;
 use serve::subscribe::mail::provider::Outcome;
 use serve::subscribe::mail::Mail;
@@ -19,7 +23,7 @@ use worker::{
     QueueRetryOptionsBuilder, RawMessageBuilder, Result,
 };
 
-use crate::mail::{Outbox, Sender};
+use crate::mail::{Kind, Outbox, Sender};
 
 /// The queue binding (`[[queues.producers]]`; the same worker consumes it).
 pub(crate) const QUEUE: &str = "MAIL_QUEUE";
@@ -60,16 +64,40 @@ pub async fn schedule(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
 async fn enqueue(db: &worker::D1Database, queue: &worker::Queue, slug: &str) -> Result<()> {
     let rows = db.prepare(sql::MAX_ID).raw_js_value().await?;
     let max_id = rows.first().and_then(|r| crate::column(r, 0).as_f64()).unwrap_or(0.0) as i64;
-    for chunk in jobs(slug, max_id).chunks(SEND_BATCH) {
-        let messages: Vec<_> = chunk
-            .iter()
-            .map(|job| {
-                RawMessageBuilder::new(JsValue::from_str(&job.encode())).build_with_content_type(QueueContentType::Text)
-            })
-            .collect();
-        queue.send_raw_batch(messages).await?;
+    let jobs = jobs(slug, max_id);
+    let bodies: Vec<String> = jobs.iter().map(Job::encode).collect();
+    for chunk in bodies.chunks(SEND_BATCH) {
+        send_jobs(queue, chunk).await?;
     }
+    let count = JsValue::from_f64(jobs.len() as f64);
+    db.prepare(sql::SET_JOBS).bind(&[JsValue::from_str(slug), count])?.run().await?;
     Ok(())
+}
+
+/// Puts job bodies on the queue, in one call (at most [`SEND_BATCH`]).
+async fn send_jobs(queue: &worker::Queue, bodies: &[String]) -> Result<()> {
+    let messages: Vec<_> = bodies
+        .iter()
+        .map(|body| RawMessageBuilder::new(JsValue::from_str(body)).build_with_content_type(QueueContentType::Text))
+        .collect();
+    queue.send_raw_batch(messages).await
+}
+
+/// Puts back on the queue the failed jobs `newsroom mail retry` marked (at most
+/// `dead_letters::RESEND_PER_RUN` a run), then forgets them; answers how many.
+pub async fn resend(env: &Env) -> Result<usize> {
+    let db = env.d1(crate::DATABASE)?;
+    let rows = db.prepare(dead_letters::sql::MARKED).raw_js_value().await?;
+    let bodies: Vec<String> = rows.iter().filter_map(|r| crate::column(r, 0).as_string()).collect();
+    if bodies.is_empty() {
+        return Ok(0);
+    }
+    // Queued before forgotten: a failure between the two queues a job twice, which mails
+    // no one twice (each delivery is claimed).
+    send_jobs(&env.queue(QUEUE)?, &bodies).await?;
+    let list = JsValue::from_str(&job_list(bodies.iter().map(String::as_str)));
+    db.prepare(dead_letters::sql::FORGET).bind(&[list])?.run().await?;
+    Ok(bodies.len())
 }
 
 /// Most messages one `sendBatch` call takes (Queues' limit).
@@ -79,6 +107,9 @@ const SEND_BATCH: usize = 100;
 /// by the queue (its claims given back first); a message that is not a job is dropped.
 #[event(queue)]
 async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
+    if is_dead_letter_queue(&batch.queue()) {
+        return keep_failed(&batch, &env).await;
+    }
     for message in batch.raw_iter() {
         let body = message.body().as_string().unwrap_or_default();
         let Some(job) = Job::parse(&body) else {
@@ -108,6 +139,37 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
                     json(&e.to_string())
                 );
                 message.retry_with_options(&later(&message));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The dead-letter queue's consumer: each job that failed at every try is kept in D1
+/// (`failed_jobs`) for the report, `/healthz` and `newsroom mail retry`, and logged at
+/// error level. A message kept is acknowledged; one D1 would not take is retried.
+async fn keep_failed(batch: &MessageBatch<String>, env: &Env) -> Result<()> {
+    let db = env.d1(crate::DATABASE)?;
+    let at = crate::rfc3339(crate::now());
+    for message in batch.raw_iter() {
+        let body = message.body().as_string().unwrap_or_default();
+        let Some(job) = Job::parse(&body) else {
+            console_log!("{{\"level\":\"warning\",\"queue\":\"mail-dead\",\"dropped\":{}}}", json(&body));
+            message.ack();
+            continue;
+        };
+        let args = [JsValue::from_str(&body), JsValue::from_str(&job.slug), JsValue::from_str(&at)];
+        match db.prepare(dead_letters::sql::RECORD).bind(&args)?.run().await {
+            Ok(_) => {
+                console_log!(
+                    "{{\"level\":\"error\",\"queue\":\"mail-dead\",\"failed job\":{},\"to do\":\"newsroom mail report, then newsroom mail retry\"}}",
+                    json(&body)
+                );
+                message.ack();
+            }
+            Err(e) => {
+                console_log!("{{\"level\":\"error\",\"queue\":\"mail-dead\",\"error\":{}}}", json(&e.to_string()));
+                message.retry();
             }
         }
     }
@@ -194,7 +256,8 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
         return Ok((0, false));
     }
     let batch: Vec<(Address, Mail)> = claimed.iter().map(|(_, a, m)| (a.clone(), m.clone())).collect();
-    let outcomes = match sender.send(&batch).await {
+    let tag = release_tag(&job.slug);
+    let outcomes = match sender.send(&batch, Kind { broadcast: true, tag: Some(&tag) }).await {
         Ok(outcomes) => outcomes,
         Err(failure) if failure.retryable => {
             let ids: Vec<i64> = claimed.iter().map(|(id, ..)| *id).collect();
@@ -202,11 +265,14 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
             return Err(worker::Error::RustError(failure.reason));
         }
         Err(failure) => {
-            // Perhaps sent, perhaps never sendable: kept claimed, so never sent twice.
+            // Perhaps sent, perhaps never sendable: kept claimed, so never sent twice, and
+            // counted as unknown in the mailing's tally (the report and /healthz show it).
             console_log!("{{\"level\":\"error\",\"queue\":\"mail\",\"not retried\":{}}}", json(&failure.reason));
+            tally(&db, &slug, Tally { unknown: claimed.len(), ..Tally::default() }, cost).await?;
             return Ok((0, false));
         }
     };
+    tally(&db, &slug, Tally::of(&outcomes), cost).await?;
     let (mut sent, mut retry, mut inactive) = (0, Vec::new(), Vec::new());
     for ((id, address, _), outcome) in claimed.iter().zip(&outcomes) {
         match outcome {
@@ -228,6 +294,17 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
         db.batch(vec![deliveries, db.prepare(serve::subscribe::sql::REMOVE).bind(&[address])?]).await?;
     }
     Ok((sent, again))
+}
+
+/// Adds a try's outcome to the mailing's tally (`mailings`), read by `newsroom mail report`.
+async fn tally(db: &worker::D1Database, slug: &JsValue, t: Tally, cost: &mut Cost) -> Result<()> {
+    if t.is_empty() {
+        return Ok(());
+    }
+    let n = |v: usize| JsValue::from_f64(v as f64);
+    let args = [slug.clone(), n(t.sent), n(t.refused), n(t.removed), n(t.unknown)];
+    query(&db.prepare(sql::TALLY).bind(&args)?, cost).await?;
+    Ok(())
 }
 
 /// Deletes the delivery claims of `ids` for `slug`: the next try mails them.

@@ -111,16 +111,12 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
         Err(e) => Err(worker::Error::RustError(format!("the media list: {e}"))),
         #[cfg(feature = "mail")]
         Ok(_) if subscribe::handles(&facts.method, &facts.path) => {
-            subscriptions(&req, facts.clone(), &env).await.and_then(|r| Outgoing::from_core(&r))
+            subscriptions(&req, facts.clone(), &env, &ctx).await.and_then(|r| Outgoing::from_core(&r))
         }
         Ok(_) => pages::handle(facts.clone(), &env, ctx, &mut seen).await,
     };
     #[cfg(not(feature = "readers"))]
-    let outcome = {
-        // The mail Worker's answers leave no work behind them.
-        drop(ctx);
-        mail_worker(&req, &facts, &env).await
-    };
+    let outcome = mail_worker(&req, &facts, &env, &ctx).await;
     let response = match outcome {
         Ok(response) => response,
         Err(e) => {
@@ -156,25 +152,30 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
 
 /// The subscription pages, with the deployment's settings (a bad setting: its `500` page).
 #[cfg(feature = "mail")]
-async fn subscriptions(req: &web_sys::Request, mut facts: RequestFacts, env: &Env) -> Result<HttpResponse> {
+async fn subscriptions(
+    req: &web_sys::Request,
+    mut facts: RequestFacts,
+    env: &Env,
+    ctx: &Context,
+) -> Result<HttpResponse> {
     let (config, secret) = settings(env);
     facts.config = match config {
         Ok(config) => config,
         Err(e) => return Ok(config_error(&facts, &e)),
     };
-    subscribe::answer(req, &facts, env, secret.as_deref()).await
+    subscribe::answer(req, &facts, env, secret.as_deref(), ctx).await
 }
 
 /// What the mail Worker answers: the subscription posts and links the readers' Worker hands
 /// it, and its part of `/healthz`, which the readers' entry module asks for through its
 /// `MAIL` binding and merges into its own (worker/js/shim.js). Nothing else reaches it.
 #[cfg(not(feature = "readers"))]
-async fn mail_worker(req: &web_sys::Request, facts: &RequestFacts, env: &Env) -> Result<Outgoing> {
+async fn mail_worker(req: &web_sys::Request, facts: &RequestFacts, env: &Env, ctx: &Context) -> Result<Outgoing> {
     if subscribe::handles(&facts.method, &facts.path) {
-        return Outgoing::from_core(&subscriptions(req, facts.clone(), env).await?);
+        return Outgoing::from_core(&subscriptions(req, facts.clone(), env, ctx).await?);
     }
     if facts.path == "/healthz" {
-        return Outgoing::from_core(&serve::respond::services_report(&services::mail_checks(env)));
+        return Outgoing::from_core(&serve::respond::services_report(&services::mail_checks(env).await));
     }
     Outgoing::from_core(&unavailable(facts, "the readers' Worker answers this"))
 }

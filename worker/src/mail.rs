@@ -2,10 +2,13 @@
 //! implementations, chosen by `MAIL_VIA` ([`Mailer::from_env`]):
 //! - `postmark` (the default): Postmark's batch API (`serve::subscribe::mail::provider` writes
 //!   the requests and reads the answers). Settings: `MAIL_API_URL` (default Postmark's; the
-//!   local stub in tests and `make dev`), `MAIL_STREAM` (default `outbound`) and the secret
-//!   `MAIL_API_TOKEN`;
+//!   local stub in tests and `make dev`), the message streams (`MAIL_STREAM_BROADCAST`,
+//!   default `broadcast`, for release mails to subscribers; `MAIL_STREAM_TRANSACTIONAL`,
+//!   default `MAIL_STREAM` or `outbound`, for confirmations and embargo mails) and the
+//!   secret `MAIL_API_TOKEN`;
 //! - `send_email`: Cloudflare Email Service through the `[[send_email]]` binding `SEND_EMAIL`,
-//!   one raw MIME message a call (`serve::subscribe::mail::mime` writes it).
+//!   one raw MIME message a call (`serve::subscribe::mail::mime` writes it). It has no
+//!   streams or tags: both kinds of mail leave the same way.
 //!
 //! Both need `MAIL_FROM`, a sender the provider accepts (`uutiset@example.fi` or
 //! `Uutishuone <uutiset@example.fi>`).
@@ -33,10 +36,26 @@ pub(crate) struct SendFailure {
     pub reason: String,
 }
 
+/// What a batch is, for the provider: bulk mail (a release to its subscribers) or
+/// transactional (a confirmation, an embargo mail), and the tag the bounce webhook finds its
+/// mailing by (`serve::bounces::release_tag`, `notice_tag`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kind<'a> {
+    /// On the broadcast stream.
+    pub broadcast: bool,
+    /// The messages' `Tag`.
+    pub tag: Option<&'a str>,
+}
+
+impl Kind<'static> {
+    /// A transactional mail with no mailing (a confirmation).
+    pub const TRANSACTIONAL: Kind<'static> = Kind { broadcast: false, tag: None };
+}
+
 /// Where mail goes: one call per batch of messages, one outcome per message, in order.
 pub(crate) trait Sender {
     /// Sends `mails`, each to its address.
-    async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure>;
+    async fn send(&self, mails: &[(Address, Mail)], kind: Kind<'_>) -> std::result::Result<Vec<Outcome>, SendFailure>;
 }
 
 /// What mailing subscribers or journalists needs, all checked at once: the sender, the
@@ -102,19 +121,53 @@ impl Mailer {
 }
 
 impl Sender for Mailer {
-    async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure> {
+    async fn send(&self, mails: &[(Address, Mail)], kind: Kind<'_>) -> std::result::Result<Vec<Outcome>, SendFailure> {
         match self {
-            Mailer::Postmark(p) => p.send(mails).await,
-            Mailer::Cloudflare(c) => c.send(mails).await,
+            Mailer::Postmark(p) => p.send(mails, kind).await,
+            Mailer::Cloudflare(c) => c.send(mails, kind).await,
         }
     }
+}
+
+impl Mailer {
+    /// Whether the provider takes this deployment's token: Postmark's `GET /server` (no mail
+    /// sent), at most once in [`CHECK_OK_MS`] while it does and once in [`CHECK_FAILED_MS`]
+    /// while it does not. The binding has nothing to ask: `Ok`.
+    pub async fn check(&self) -> std::result::Result<(), String> {
+        let Mailer::Postmark(p) = self else { return Ok(()) };
+        let now = crate::now_ms();
+        let cached = LAST_CHECK.with(|c| c.borrow().clone());
+        if let Some((at, verdict)) = cached {
+            let fresh = if verdict.is_ok() { CHECK_OK_MS } else { CHECK_FAILED_MS };
+            if now.saturating_sub(at) < fresh {
+                return verdict;
+            }
+        }
+        let verdict = p.check().await;
+        LAST_CHECK.with(|c| *c.borrow_mut() = Some((now, verdict.clone())));
+        verdict
+    }
+}
+
+/// How long a provider check that passed is trusted.
+const CHECK_OK_MS: u64 = 5 * 60 * 1000;
+/// How long a provider check that failed is trusted: a fixed token shows within a minute.
+const CHECK_FAILED_MS: u64 = 60 * 1000;
+
+thread_local! {
+    /// The isolate's last provider check: when (ms) and what it found.
+    static LAST_CHECK: std::cell::RefCell<Option<(u64, std::result::Result<(), String>)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Postmark's `POST /email/batch` (or a stub with its shape).
 pub(crate) struct Postmark {
     url: String,
     from: String,
-    stream: String,
+    /// The stream of release mails to subscribers.
+    broadcast: String,
+    /// The stream of confirmations and embargo mails.
+    transactional: String,
     token: String,
 }
 
@@ -127,7 +180,10 @@ impl Postmark {
         Some(Postmark {
             url: var("MAIL_API_URL").unwrap_or_else(|| "https://api.postmarkapp.com".into()),
             from: var("MAIL_FROM")?,
-            stream: var("MAIL_STREAM").unwrap_or_else(|| "outbound".into()),
+            broadcast: var("MAIL_STREAM_BROADCAST").unwrap_or_else(|| "broadcast".into()),
+            transactional: var("MAIL_STREAM_TRANSACTIONAL")
+                .or_else(|| var("MAIL_STREAM"))
+                .unwrap_or_else(|| "outbound".into()),
             token,
         })
     }
@@ -137,11 +193,10 @@ impl Sender for Postmark {
     /// One batch request, or several within Postmark's limits (500 messages, 50 MB: a
     /// media list of 1,200 journalists is three); a batch that fails as a whole then gives
     /// its messages their outcomes (`provider::per_message`), the others stand.
-    async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure> {
-        let messages: Vec<Outgoing> = mails
-            .iter()
-            .map(|(to, mail)| Outgoing { from: &self.from, to, mail, stream: &self.stream, tag: None })
-            .collect();
+    async fn send(&self, mails: &[(Address, Mail)], kind: Kind<'_>) -> std::result::Result<Vec<Outcome>, SendFailure> {
+        let stream = if kind.broadcast { &self.broadcast } else { &self.transactional };
+        let messages: Vec<Outgoing> =
+            mails.iter().map(|(to, mail)| Outgoing { from: &self.from, to, mail, stream, tag: kind.tag }).collect();
         let batches = batch_bodies(&messages);
         if batches.len() > 1 {
             let mut answers = Vec::with_capacity(batches.len());
@@ -168,6 +223,31 @@ impl Sender for Postmark {
 }
 
 impl Postmark {
+    /// `GET /server` with the token: `Ok` when the provider answers 200.
+    async fn check(&self) -> std::result::Result<(), String> {
+        let ask = async {
+            let headers = Headers::new()?;
+            headers.set("accept", "application/json")?;
+            headers.set(TOKEN_HEADER, &self.token)?;
+            let init = RequestInit::new();
+            init.set_headers(&headers);
+            let url = format!("{}/server", self.url.trim_end_matches('/'));
+            let global: web_sys::WorkerGlobalScope = worker::js_sys::global().unchecked_into();
+            let response: web_sys::Response =
+                JsFuture::from(global.fetch_with_str_and_init(&url, &init)).await?.dyn_into()?;
+            Ok::<_, worker::Error>(response.status())
+        };
+        match ask.await {
+            Ok(200) => Ok(()),
+            Ok(status @ (401 | 403)) => Err(format!(
+                "the mail provider refuses MAIL_API_TOKEN (HTTP {status}): put the server's current token with `npx \
+                 wrangler secret put MAIL_API_TOKEN -c wrangler.mail.toml --env NAME`"
+            )),
+            Ok(status) => Err(format!("the mail provider answered HTTP {status} when asked about its server")),
+            Err(e) => Err(format!("the mail provider could not be reached: {e}")),
+        }
+    }
+
     /// One batch request with `body` (a JSON array of messages); answers the status and the
     /// body.
     async fn post(&self, body: &str) -> Result<(u16, Vec<u8>)> {
@@ -235,7 +315,7 @@ impl CloudflareEmail {
 }
 
 impl Sender for CloudflareEmail {
-    async fn send(&self, mails: &[(Address, Mail)]) -> std::result::Result<Vec<Outcome>, SendFailure> {
+    async fn send(&self, mails: &[(Address, Mail)], _: Kind<'_>) -> std::result::Result<Vec<Outcome>, SendFailure> {
         let now = crate::now();
         let mut outcomes = Vec::with_capacity(mails.len());
         // One at a time: a binding call is a subrequest, and a job's hundred stay within the

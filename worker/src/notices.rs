@@ -19,7 +19,7 @@ use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Env, Result};
 
 use crate::column;
-use crate::mail::{Outbox, Sender};
+use crate::mail::{Kind, Outbox, Sender};
 
 /// What a run needs to claim and send.
 struct Run {
@@ -209,28 +209,55 @@ impl Run {
             }
         };
         let batch: Vec<_> = mails.iter().map(|(_, a, m)| (a.clone(), m.clone())).collect();
+        let tag = serve::bounces::notice_tag(slug);
         // The sender splits a long media list into the provider's batches (500 each).
-        let (retry, sent): (Vec<i64>, usize) = match self.outbox.sender.send(&batch).await {
+        let sending = Kind { broadcast: false, tag: Some(&tag) };
+        let (retry, sent): (Vec<i64>, Vec<i64>) = match self.outbox.sender.send(&batch, sending).await {
             Ok(outcomes) => {
-                let of = |pick: fn(&Outcome) -> bool| mails.iter().zip(&outcomes).filter(move |(_, o)| pick(o));
-                let retry = of(|o| matches!(o, Outcome::Retry { .. })).map(|((id, ..), _)| *id).collect();
-                let refused = of(|o| matches!(o, Outcome::Inactive { .. } | Outcome::Rejected { .. })).count();
-                if refused > 0 {
-                    // Counted, not sent: the claims stay (never sent twice), the log says how
+                let of = |pick: fn(&Outcome) -> bool| {
+                    mails.iter().zip(&outcomes).filter(move |(_, o)| pick(o)).map(|((id, ..), _)| *id)
+                };
+                let retry = of(|o| matches!(o, Outcome::Retry { .. })).collect();
+                // Refused for good, or an inactive address; a whole batch whose answer could
+                // not be read stays without an outcome (perhaps sent): the report shows both.
+                let refused: Vec<i64> = of(|o| match o {
+                    Outcome::Rejected { code, .. } => *code != serve::subscribe::mail::provider::WHOLE_BATCH,
+                    other => matches!(other, Outcome::Inactive { .. }),
+                })
+                .collect();
+                if !refused.is_empty() {
+                    // Recorded, not sent: the claims stay (never sent twice), the log says how
                     // many (never whom: the provider's words may quote the address).
-                    worker::console_error!("embargo mails: the provider refused {refused} {kind} mail(s) of {slug}");
+                    worker::console_error!(
+                        "embargo mails: the provider refused {} {kind} mail(s) of {slug}",
+                        refused.len()
+                    );
+                    self.set_outcome(slug, moment, kind, &refused, "refused").await?;
                 }
-                (retry, of(|o| matches!(o, Outcome::Sent { .. })).count())
+                (retry, of(|o| matches!(o, Outcome::Sent { .. })).collect())
             }
-            Err(failure) if failure.retryable => (mails.iter().map(|(id, ..)| *id).collect(), 0),
-            // Perhaps sent: kept claimed, so never sent twice.
+            Err(failure) if failure.retryable => (mails.iter().map(|(id, ..)| *id).collect(), Vec::new()),
+            // Perhaps sent: kept claimed, so never sent twice, with no outcome (unknown).
             Err(failure) => {
                 worker::console_error!("embargo mails: the {kind} of {slug} was not sent: {}", failure.reason);
-                (Vec::new(), 0)
+                (Vec::new(), Vec::new())
             }
         };
+        self.set_outcome(slug, moment, kind, &sent, "sent").await?;
         self.give_back(slug, moment, kind, retry.iter().copied()).await?;
-        Ok(sent)
+        Ok(sent.len())
+    }
+
+    /// Records `outcome` on the claims of `kind` for `moment` of release `slug` for
+    /// journalists `ids`.
+    async fn set_outcome(&self, slug: &str, moment: &str, kind: &str, ids: &[i64], outcome: &str) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let list = JsValue::from_str(&id_list(ids.iter().copied()));
+        let args = [JsValue::from_str(slug), list, kind.into(), JsValue::from_str(moment), outcome.into()];
+        self.db.prepare(sql::SET_OUTCOME).bind(&args)?.run().await?;
+        Ok(())
     }
 
     /// Gives back the claims of `kind` for `moment` of release `slug` for journalists `ids`.

@@ -1,12 +1,18 @@
 //! The subscription pages' reads and writes (`/subscribe`, `/subscribe/confirm`,
 //! `/unsubscribe`): the form's body, D1 (`serve::subscribe::sql`), the Rate Limiting binding
-//! and the confirmation mail. What the input means is the core's (`serve::subscribe`,
+//! and the confirmation mail; and the mail provider's bounce webhook (`/mail/webhook`,
+//! `serve::bounces`). What the input means is the core's (`serve::subscribe`,
 //! `contract::subscription`); every answer is a page in the reader's language, never an
 //! error page without a way on, and `no-store`: these pages hold personal links.
+//!
+//! The form tells nobody who subscribes: every well-formed address gets the same page at
+//! once, and what differs between a new, a pending, a confirmed and a suppressed address (a
+//! D1 write, a call to the provider) happens after the answer, in `waitUntil`.
 
 use chrono::Duration;
 use contract::pages::{PagesRecord, PAGES_KEY};
 use contract::subscription::{self as sub, Purpose};
+use serve::bounces::{self, Mailing, Verdict, WEBHOOK_PATH};
 use serve::http::{HttpResponse, RequestFacts};
 use serve::subscribe::mail::{confirmation_mail, Confirmation, Named};
 use serve::subscribe::{
@@ -15,27 +21,32 @@ use serve::subscribe::{
 };
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
-use worker::{web_sys, Env, Result};
+use worker::{web_sys, Context, Env, Result};
 
-use crate::mail::{Mailer, Sender};
+use crate::mail::{Kind, Mailer, Sender};
 use serve::subscribe::mail::provider::Outcome;
 
 /// Binding of the per-IP limit on posted forms (`[[ratelimits]]` in `wrangler.mail.toml`).
 const LIMITER: &str = "SUBSCRIBE_LIMIT";
 
-/// True for the requests this module answers: posting the form, and the links (the form
-/// itself is the core's, `GET /subscribe`).
+/// True for the requests this module answers: posting the form, the links, and the
+/// provider's webhook (the form itself is the core's, `GET /subscribe`).
 pub fn handles(method: &str, path: &str) -> bool {
-    matches!((method, path), ("POST", SUBSCRIBE_PATH) | (_, CONFIRM_PATH | UNSUBSCRIBE_PATH))
+    matches!((method, path), ("POST", SUBSCRIBE_PATH) | (_, CONFIRM_PATH | UNSUBSCRIBE_PATH | WEBHOOK_PATH))
 }
 
-/// The answer to a request for one of [`handles`]'s paths.
+/// The answer to a request for one of [`handles`]'s paths; `ctx` runs the confirmation's
+/// work after the answer.
 pub async fn answer(
     req: &web_sys::Request,
     facts: &RequestFacts,
     env: &Env,
     secret: Option<&str>,
+    ctx: &Context,
 ) -> Result<HttpResponse> {
+    if facts.path == WEBHOOK_PATH {
+        return webhook(req, facts, env).await;
+    }
     let lang = language(&facts.config.lang);
     let origin = facts.config.base_url.clone().unwrap_or_else(|| facts.origin.clone());
     let fallback = facts.config.lang.as_str();
@@ -76,8 +87,16 @@ pub async fn answer(
                 Some(Ok(Form::Bot)) => Ok(page(200, &SubscribeView::Sent, lang, &pages)),
                 Some(Ok(Form::Subscribe(s))) => {
                     let lang = s.lang.clone();
-                    if let Some(sender) = &sender {
-                        request_confirmation(&db, sender, secret, &s, (&origin, &pages), facts).await?;
+                    if sender.is_some() {
+                        let work = PostedSubscription {
+                            env: env.clone(),
+                            secret: secret.to_vec(),
+                            subscription: s,
+                            origin: origin.clone(),
+                            pages: pages.clone(),
+                            facts: facts.clone(),
+                        };
+                        ctx.wait_until(work.run());
                     }
                     Ok(page(200, &SubscribeView::Sent, &lang, &pages))
                 }
@@ -125,9 +144,39 @@ pub async fn answer(
     }
 }
 
+/// A posted subscription's work, done after the answer ([`PostedSubscription::run`]).
+struct PostedSubscription {
+    env: Env,
+    secret: Vec<u8>,
+    subscription: Subscription,
+    origin: String,
+    pages: PagesRecord,
+    facts: RequestFacts,
+}
+
+impl PostedSubscription {
+    /// Records the subscription and mails its link (see [`request_confirmation`]); a failure
+    /// is logged without the address, and the day's confirmation is not used up by it, so
+    /// posting the form again sends it.
+    async fn run(self) {
+        let work = async {
+            let Some(sender) = Mailer::from_env(&self.env) else { return Ok(()) };
+            let db = self.env.d1(crate::DATABASE)?;
+            let site = (self.origin.as_str(), &self.pages);
+            request_confirmation(&db, &sender, &self.secret, &self.subscription, site, &self.facts).await
+        };
+        if let Err(e) = work.await {
+            worker::console_log!(
+                "{{\"level\":\"error\",\"subscribe\":\"confirmation\",\"error\":{}}}",
+                serve::observe::json(&e.to_string())
+            );
+        }
+    }
+}
+
 /// Records a pending subscription and mails its confirmation link, unless the address is
 /// confirmed already or was sent a link in the last day (decided by one statement, so two
-/// posts at once send one mail): the answer is the same either way.
+/// posts at once send one mail).
 async fn request_confirmation(
     db: &worker::D1Database,
     sender: &Mailer,
@@ -168,7 +217,7 @@ async fn request_confirmation(
         privacy: privacy.as_ref().map(|p| p.link()),
     };
     let mail = confirmation_mail(&confirmation).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let outcome = sender.send(&[(s.address.clone(), mail)]).await;
+    let outcome = sender.send(&[(s.address.clone(), mail)], Kind::TRANSACTIONAL).await;
     match outcome.as_deref() {
         Ok([Outcome::Sent { .. }]) => Ok(()),
         // The provider will never deliver there (bounced, complained, suppressed) or refuses
@@ -193,6 +242,60 @@ async fn request_confirmation(
             Err(worker::Error::RustError(format!("the confirmation mail was not sent: {why}")))
         }
     }
+}
+
+/// The mail provider's bounce and complaint webhook (`serve::bounces`): authenticated,
+/// then each event applied in D1: a hard bounce, a complaint or a suppression ends the
+/// subscription; every event of a tagged mailing is added to its tally.
+async fn webhook(req: &web_sys::Request, facts: &RequestFacts, env: &Env) -> Result<HttpResponse> {
+    let secret = env
+        .secret("MAIL_WEBHOOK_SECRET")
+        .ok()
+        .map(|s| s.to_string())
+        .or_else(|| env.var("MAIL_WEBHOOK_SECRET").ok().map(|v| v.to_string()));
+    let authorization = req.headers().get("authorization")?;
+    if let Err(refusal) = bounces::admit(&facts.method, authorization.as_deref(), secret.as_deref()) {
+        return Ok(refusal);
+    }
+    let buffer = JsFuture::from(req.array_buffer()?).await?;
+    let bytes = Uint8Array::new(&buffer);
+    if bytes.length() as usize > bounces::MAX_EVENT_BYTES {
+        return Ok(bounces::reply(413, "The event is longer than a webhook event can be."));
+    }
+    let event = match bounces::read(&bytes.to_vec()) {
+        Ok(event) => event,
+        Err(e) => return Ok(bounces::reply(400, &e.to_string())),
+    };
+    let Some(address) = &event.address else { return Ok(bounces::reply(200, bounces::done(&event))) };
+    let db = env.d1(crate::DATABASE)?;
+    let address = JsValue::from_str(address.as_str());
+    let mut statements = Vec::new();
+    if matches!(event.verdict, Verdict::Remove | Verdict::Complaint) {
+        // Both at once (a D1 batch is one transaction), as an unsubscription.
+        statements.push(db.prepare(sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?);
+        statements.push(db.prepare(sql::REMOVE).bind(std::slice::from_ref(&address))?);
+    }
+    let one = |yes: bool| JsValue::from_f64(if yes { 1.0 } else { 0.0 });
+    match &event.mailing {
+        Some(Mailing::Release(slug)) => {
+            let v = event.verdict;
+            let args = [
+                slug.as_str().into(),
+                one(v == Verdict::Remove),
+                one(v == Verdict::SoftBounce),
+                one(v == Verdict::Complaint),
+            ];
+            statements.push(db.prepare(bounces::sql::COUNT).bind(&args)?);
+        }
+        Some(Mailing::Notice(slug)) if event.verdict != Verdict::SoftBounce => {
+            statements.push(db.prepare(bounces::sql::NOTICE_BOUNCED).bind(&[slug.as_str().into(), address.clone()])?);
+        }
+        _ => {}
+    }
+    if !statements.is_empty() {
+        db.batch(statements).await?;
+    }
+    Ok(bounces::reply(200, bounces::done(&event)))
 }
 
 /// What the log says of an outcome that is to be retried: its code, never the provider's

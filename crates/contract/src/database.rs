@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[&str] = &[
     "0003_retention.sql",
     "0004_media.sql",
     "0005_notice_changes.sql",
+    "0006_delivery_reports.sql",
 ];
 
 /// The migrations the database has applied, by name (wrangler's own table).
@@ -40,7 +41,13 @@ mod tests {
     fn missing_ones_are_named_in_order() {
         assert_eq!(
             missing(&["0001_announcements.sql".into()]),
-            ["0002_subscriptions.sql", "0003_retention.sql", "0004_media.sql", "0005_notice_changes.sql"]
+            [
+                "0002_subscriptions.sql",
+                "0003_retention.sql",
+                "0004_media.sql",
+                "0005_notice_changes.sql",
+                "0006_delivery_reports.sql"
+            ]
         );
         assert!(missing(&MIGRATIONS.iter().map(|m| m.to_string()).collect::<Vec<_>>()).is_empty());
     }

@@ -12,6 +12,7 @@ use contract::subscription::{unsubscribe_token, Address, Scope};
 
 use crate::respond::decode;
 use crate::subscribe::mail::ahead::{finish, parts_in, why_line};
+use crate::subscribe::mail::provider::{Outcome, WHOLE_BATCH};
 use crate::subscribe::mail::{Mail, Named};
 use crate::subscribe::{link_url, read_scopes, UNSUBSCRIBE_PATH};
 
@@ -122,6 +123,44 @@ pub enum DeliveryError {
     TooLate,
 }
 
+/// What one try of a job adds to its mailing's tally ([`sql::TALLY`]); mails given back
+/// to retry are counted when they go.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Taken by the provider.
+    pub sent: usize,
+    /// Refused for good, one by one.
+    pub refused: usize,
+    /// Inactive addresses (their subscriptions end).
+    pub removed: usize,
+    /// Perhaps sent: the answer could not be read (kept claimed, never sent again).
+    pub unknown: usize,
+}
+
+impl Tally {
+    /// The tally of one batch's outcomes. A batch refused as a whole when it was one of
+    /// several (`provider::WHOLE_BATCH`) was not sent for a reason that does not pass: its
+    /// answer could not be read, so its mails count as unknown.
+    pub fn of(outcomes: &[Outcome]) -> Tally {
+        let mut t = Tally::default();
+        for o in outcomes {
+            match o {
+                Outcome::Sent { .. } => t.sent += 1,
+                Outcome::Inactive { .. } => t.removed += 1,
+                Outcome::Rejected { code: WHOLE_BATCH, .. } => t.unknown += 1,
+                Outcome::Rejected { .. } => t.refused += 1,
+                Outcome::Retry { .. } => {}
+            }
+        }
+        t
+    }
+
+    /// Nothing to record.
+    pub fn is_empty(&self) -> bool {
+        *self == Tally::default()
+    }
+}
+
 /// A JSON array of ids, as [`sql::CLAIM_DELIVERIES`] and [`sql::GIVE_BACK`] take them.
 pub fn id_list(ids: impl Iterator<Item = i64>) -> String {
     format!("[{}]", ids.map(|id| id.to_string()).collect::<Vec<_>>().join(","))
@@ -199,6 +238,12 @@ pub mod sql {
     /// be tried again).
     pub const GIVE_BACK: &str =
         "DELETE FROM deliveries WHERE slug = ?1 AND subscriber IN (SELECT value FROM json_each(?2))";
+    /// Records that the mailing of `?1` was split into `?2` queue jobs.
+    pub const SET_JOBS: &str = "UPDATE mailings SET jobs = ?2 WHERE slug = ?1";
+    /// Adds a try's [`Tally`](super::Tally) to the mailing of `?1`: `?2` sent, `?3` refused,
+    /// `?4` removed, `?5` unknown.
+    pub const TALLY: &str = "UPDATE mailings SET sent = sent + ?2, refused = refused + ?3, \
+         removed = removed + ?4, unknown = unknown + ?5 WHERE slug = ?1";
     /// Gives back the mailing of `?1` (its moment turned out not to have come: a stale
     /// schedule); the trigger claims it again at its moment.
     pub const UNCLAIM_MAILING: &str = "DELETE FROM mailings WHERE slug = ?1";
@@ -216,6 +261,21 @@ mod tests {
         // 10 s gave up after 100 s.
         assert!(retried_for(20) > 4 * 3600 && retried_for(20) < 6 * 3600, "{}", retried_for(20));
         assert_eq!(retried_for(3), 10 + 10 + 10);
+    }
+
+    #[test]
+    fn a_tries_tally_counts_each_outcome_once_and_not_the_retries() {
+        let rejected = |code| Outcome::Rejected { code, message: String::new() };
+        let outcomes = [
+            Outcome::Sent { message_id: "1".into() },
+            Outcome::Sent { message_id: "2".into() },
+            Outcome::Retry { code: 429, message: String::new() },
+            Outcome::Inactive { message: String::new() },
+            rejected(300),
+            rejected(WHOLE_BATCH),
+        ];
+        assert_eq!(Tally::of(&outcomes), Tally { sent: 2, refused: 1, removed: 1, unknown: 1 });
+        assert!(Tally::of(&[Outcome::Retry { code: 500, message: String::new() }]).is_empty());
     }
 
     #[test]

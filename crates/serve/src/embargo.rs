@@ -283,6 +283,11 @@ pub mod sql {
     /// other moments stay, so they are never told those twice.
     pub const GIVE_BACK_NOTICES: &str = "DELETE FROM notices WHERE slug = ?1 AND kind = ?3 AND moment = ?4 \
          AND journalist IN (SELECT value FROM json_each(?2))";
+    /// Records outcome `?5` (`sent` or `refused`) of the mails of kind `?3` for moment `?4`
+    /// of release `?1` to the journalists of the JSON array `?2`: the report's per-journalist
+    /// record (`migrations/0006_delivery_reports.sql`).
+    pub const SET_OUTCOME: &str = "UPDATE notices SET outcome = ?5 WHERE slug = ?1 AND kind = ?3 AND moment = ?4 \
+         AND journalist IN (SELECT value FROM json_each(?2))";
     /// The moments ahead of `?1` (now, RFC 3339) that journalists were last told of each
     /// release: for each (release, journalist) its latest mail, when that was a notice or an
     /// update ([`super::Noticed`]). Latest first, then ahead: a release moved earlier and

@@ -4,15 +4,20 @@
 //! Around it: content negotiation ([`negotiate`]), the isolate's memory cache
 //! ([`memory_cache`]) and what operators see of each request ([`observe`]). [`golive`]
 //! plans what the Cron Trigger announces; [`subscribe`] reads the subscription forms and links, [`delivery`] plans
-//! and renders the mails of a release.
+//! and renders the mails of a release, [`dead_letters`] keeps the jobs that failed at every
+//! try, [`bounces`] reads the provider's webhook and [`delivery_report`] says what became
+//! of the mail.
 //!
 //! Architecture invariant: no I/O and no `await`; time comes in with the request facts.
 //! Compiled for wasm (the worker) and natively (tests and benchmarks).
 //! Depends on `contract`, `search` and `render`, never on `publish`.
 #![deny(missing_docs)]
 
+pub mod bounces;
 pub mod conditional;
+pub mod dead_letters;
 pub mod delivery;
+pub mod delivery_report;
 pub mod embargo;
 pub mod golive;
 pub mod http;

@@ -1,0 +1,65 @@
+//! Jobs the mail queue gave up on, sans-IO. A job refused at every try for about five hours
+//! (`delivery::retry_delay`, `max_retries` in `wrangler.mail.toml`) goes to the queue's
+//! dead-letter queue; the mail Worker consumes that queue too and keeps each job in D1
+//! (`failed_jobs`, [`sql::RECORD`]), where `newsroom mail report` and `/healthz` see it.
+//! `newsroom mail retry` marks them ([`sql::ask_retry`]); the next Cron Trigger run puts the
+//! marked ones back on the mail queue ([`sql::MARKED`]) and deletes their rows
+//! ([`sql::FORGET`]). A job sent again mails only those of its subscribers whose delivery
+//! was not claimed, so nobody is mailed twice.
+
+/// True for the dead-letter queue's batches: every environment names it after the mail
+/// queue with `-dead` (`wrangler.mail.toml`; `tests/two_workers.rs` keeps it so).
+pub fn is_dead_letter_queue(name: &str) -> bool {
+    name.ends_with(DEAD_SUFFIX)
+}
+
+/// The dead-letter queue's name: the mail queue's, with this after it.
+pub const DEAD_SUFFIX: &str = "-dead";
+
+/// Most jobs one trigger run puts back on the queue (one `sendBatch` call).
+pub const RESEND_PER_RUN: usize = 100;
+
+/// The statements (`migrations/0006_delivery_reports.sql`).
+pub mod sql {
+    /// Keeps job `?1` (the message body) of release `?2`, failed at `?3`; a job that fails
+    /// again after a retry is kept again, waiting for the next `newsroom mail retry`.
+    pub const RECORD: &str = "INSERT INTO failed_jobs (job, slug, failed_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (job) DO UPDATE SET failed_at = excluded.failed_at, retry_at = NULL";
+    /// The jobs an operator asked to send again, oldest first.
+    pub const MARKED: &str = "SELECT job FROM failed_jobs WHERE retry_at IS NOT NULL ORDER BY failed_at LIMIT 100";
+    /// Forgets the jobs of the JSON array `?1`, once they are back on the queue.
+    pub const FORGET: &str = "DELETE FROM failed_jobs WHERE job IN (SELECT value FROM json_each(?1))";
+
+    /// Marks the failed jobs to send again at `at` (all, or those of the release `slug`);
+    /// answers them. Both are SQL string literals: the CLI's `newsroom mail retry` runs it
+    /// through `wrangler d1 execute --command`, which binds no parameters.
+    pub fn ask_retry(at: &str, slug: Option<&str>) -> String {
+        let filter = slug.map(|s| format!(" AND slug = {s}")).unwrap_or_default();
+        format!("UPDATE failed_jobs SET retry_at = {at} WHERE retry_at IS NULL{filter} RETURNING job, slug")
+    }
+}
+
+/// A JSON array of strings (job bodies), as [`sql::FORGET`] takes them.
+pub fn job_list<'a>(jobs: impl Iterator<Item = &'a str>) -> String {
+    serde_json::to_string(&jobs.collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_dead_letter_queues_are_dead() {
+        for name in ["newsroom-mail-dead", "newsroom-mail-staging-dead", "newsroom-mail-production-dead"] {
+            assert!(is_dead_letter_queue(name), "{name}");
+        }
+        assert!(!is_dead_letter_queue("newsroom-mail"));
+        assert!(!is_dead_letter_queue("newsroom-mail-production"));
+    }
+
+    #[test]
+    fn job_lists_are_json_arrays() {
+        assert_eq!(job_list(["a 1 100", "b \"x\""].into_iter()), r#"["a 1 100","b \"x\""]"#);
+        assert_eq!(job_list(std::iter::empty()), "[]");
+    }
+}
