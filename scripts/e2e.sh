@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end tests: the compiled wasm of both Workers (readers' and mail, ARCHITECTURE.md) in
 # workerd (two `wrangler dev`s over one state) with local KV loaded from content/ plus
-# fixtures, exercised over real HTTP by tests/e2e.rs. Eight runs over three states: run 1,
+# fixtures, exercised over real HTTP by tests/e2e.rs. Nine runs over three states: run 1,
 # every test but a few, against content/ and the fixtures; run 2, the embargo-lift and mail
 # tests, against a state where one release goes public a minute after the server starts;
 # then over run 2's state the Workers with a bad setting (run3_*), a new isolate over run 2's
 # Cache API copies (run5_*), embargo updates and cancellations after a publish (run7_*), mail
-# through Cloudflare's send_email (run6_*) and the readers' Worker without the mail Worker
-# (run8_*); and, on its own empty state, the readers' Worker without its KV binding (run4_*).
+# through Cloudflare's send_email (run6_*), the readers' Worker without the mail Worker
+# (run8_*) and mail that fails (run9_*, tests/e2e/mail_failures.rs); and, on its own empty
+# state, the readers' Worker without its KV binding (run4_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -76,7 +77,7 @@ fixture_content() {
 
 # Serves STATE with both Workers while `cargo test --test e2e -- --ignored ARGS...` runs: the
 # readers' Worker on $port (its config: $readers_config, default wrangler.toml) and the mail
-# Worker on $mail_port (not with without_mail=1), which the readers' reaches through its MAIL
+# Worker on $mail_port (its config: $mail_config, default wrangler.mail.toml; not with without_mail=1), which the readers' reaches through its MAIL
 # binding (the dev registry) and the tests reach directly only to run its Cron Trigger. The
 # words of $wrangler_args (e.g. `--var NAME:VALUE`, `--test-scheduled`) go to both.
 serve_and_test() {
@@ -88,7 +89,7 @@ serve_and_test() {
   trap stop_groups EXIT
   if [ "${without_mail:-0}" != 1 ]; then
     # shellcheck disable=SC2086
-    setsid npx wrangler dev -c wrangler.mail.toml --ip 127.0.0.1 --port "$mail_port" --inspector-port "$mail_inspector" \
+    setsid npx wrangler dev -c "${mail_config:-wrangler.mail.toml}" --ip 127.0.0.1 --port "$mail_port" --inspector-port "$mail_inspector" \
       --persist-to "$state" --show-interactive-dev-session=false --log-level "${log_level:-warn}" \
       --var "PREVIEW_SECRET:$secret" ${wrangler_args:-} >"$mail_log" 2>&1 &
     groups="$groups $!"
@@ -148,9 +149,14 @@ fixture_content "$content"
 CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
 rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
-# Feeds advertise a WebSub hub (nothing listens there: only the links are checked).
-with_browser=$browser with_soak=1 wrangler_args="--var WEBSUB_HUB:https://hub.example.test/" \
-  serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_ --skip run5_ --skip run6_ --skip run7_ --skip run8_
+# Feeds advertise a WebSub hub (nothing listens there: only the links are checked). Mail goes
+# to `make dev`'s stand-in for Postmark, on a port of its own (/healthz asks it the token).
+stub_port="${E2E_STUB_PORT:-8796}"
+MAIL_STUB_DIR=target/e2e-mail-stub MAIL_STUB_QUIET=1 node scripts/mail-stub.mjs "$stub_port" >/dev/null &
+stub_pid=$!
+with_browser=$browser with_soak=1 wrangler_args="--var WEBSUB_HUB:https://hub.example.test/ --var MAIL_API_URL:http://127.0.0.1:$stub_port" \
+  serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_ --skip run5_ --skip run6_ --skip run7_ --skip run8_ --skip run9_
+kill "$stub_pid" 2>/dev/null || true
 
 # Run 2 (tests named `run2_*`). A release that goes public while the test runs, with no upload
 # in between; the lift leaves time to publish and start the server (E2E_LIFT_SECONDS on a slow
@@ -218,6 +224,16 @@ log_level=info wrangler_args="--test-scheduled --var MAIL_VIA:send_email --var B
 # Run 8: the readers' Worker alone, the mail Worker down: pages still answer, `/healthz` says
 # the mail part is failing, and the subscription posts answer 503.
 without_mail=1 serve_and_test "$state" run8_
+# Run 9: mail that fails (tests/e2e/mail_failures.rs), over run 2's state, with a copy of the
+# mail Worker's config whose queue gives up after three retries (half a minute, not five
+# hours) and whose form limit the timing test does not meet. The copy lives in target/, so
+# its paths go one folder up; the Worker is built already.
+sed -e 's/^max_retries = 20$/max_retries = 3/' -e 's#^main = "#main = "../#' \
+  -e 's#^migrations_dir = "#migrations_dir = "../#' -e 's/simple = { limit = 30, period = 60 }/simple = { limit = 1000, period = 60 }/' \
+  -e '/^\[build\]$/,/^command = /d' wrangler.mail.toml >target/e2e-wrangler.mail.toml
+grep -q '^max_retries = 3$' target/e2e-wrangler.mail.toml && ! grep -q '^\[build\]' target/e2e-wrangler.mail.toml
+mail=$mail mail_config=target/e2e-wrangler.mail.toml wrangler_args="--test-scheduled --var BASE_URL:$url --var MAIL_API_URL:http://$mail" \
+  serve_and_test "$state" run9_ --test-threads 1
 # Run 4: no KV binding (tests/fixtures/wrangler-no-kv.toml): every request answers 503. Its
 # own empty state, so no Cache API copy from an earlier run answers instead.
 rm -rf target/e2e-state-no-kv

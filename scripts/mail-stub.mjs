@@ -3,7 +3,8 @@
 // `X-Postmark-Server-Token` header), keeps every message under target/mail/ as JSON, and
 // shows them at http://127.0.0.1:8788/__mail (newest first, text parts, links clickable);
 // `GET /__mail/stats` answers how many messages came and when the first and last did (ms
-// since the epoch), for scripts/bench-mail.sh. Nothing leaves this machine.
+// since the epoch), for scripts/bench-mail.sh; `GET /server` answers as Postmark does to a
+// token it takes (the mail Worker's /healthz check). Nothing leaves this machine.
 //
 //   [MAIL_STUB_DIR=target/mail] node scripts/mail-stub.mjs [PORT]
 import { createServer } from "node:http";
@@ -36,11 +37,15 @@ createServer((req, res) => {
   if (req.method === "GET" && req.url === "/__mail/stats") {
     return json(res, 200, stats);
   }
-  if (req.method !== "POST" || req.url !== "/email/batch") {
-    return json(res, 404, { ErrorCode: 404, Message: "Only POST /email/batch and GET /__mail here" });
+  const known = (req.method === "POST" && req.url === "/email/batch") || (req.method === "GET" && req.url === "/server");
+  if (!known) {
+    return json(res, 404, { ErrorCode: 404, Message: "Only POST /email/batch, GET /server and GET /__mail here" });
   }
   if (!req.headers["x-postmark-server-token"]) {
     return json(res, 401, { ErrorCode: 10, Message: "No Account or Server API tokens were supplied in the HTTP headers." });
+  }
+  if (req.method === "GET") {
+    return json(res, 200, { ID: 1, Name: "Local mail stub", DeliveryType: "Sandbox" });
   }
   const chunks = [];
   req.on("data", (c) => chunks.push(c));

@@ -7,6 +7,9 @@
 mod common;
 #[path = "common/openapi.rs"]
 mod openapi;
+/// Run 9: failed mail reported and sent again, the bounce webhook, the form's timing.
+#[path = "e2e/mail_failures.rs"]
+mod mail_failures;
 
 use std::collections::BTreeSet;
 
@@ -917,10 +920,21 @@ fn run2_mailbox() -> Mailbox {
 /// `TextBody`, `HtmlBody`, `Headers`, ...).
 type Mailbox = std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>;
 
+/// How the Postmark stand-in answers right now: `0` as Postmark does; `1` it closes the
+/// connection without an answer (a timeout, a network failure); any other value is the HTTP
+/// status it answers every request with (401 a rotated token, 422 an unverified sender, 429,
+/// 500). Run 9 switches it (`mail_failures.rs`).
+static STUB_REFUSAL: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+
+/// The message counts of the batches the stand-in took, in order.
+static STUB_BATCHES: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+
 /// A stand-in for Postmark's batch API (`POST /email/batch`, as
 /// `render::mail::provider` documents it) on `address`: records every message and answers
 /// one result per message. A release mail to an address that starts with `retry-once` is
-/// refused once with error 429 (retry later), as a half-failed batch.
+/// refused once with error 429 (retry later), as a half-failed batch. `GET /server` answers
+/// 200 to the right token (the mail Worker's provider check). [`STUB_REFUSAL`] makes it
+/// refuse everything on demand.
 fn postmark_stub(address: &str) -> Mailbox {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind(address).expect("bind the mail stub");
@@ -956,8 +970,19 @@ fn postmark_stub(address: &str) -> Mailbox {
                 body.extend_from_slice(&chunk[..size]);
                 chunked = size > 0;
             }
-            let (status, answer) = if !request_line.starts_with("POST /email/batch ") || !token {
+            let refusal = STUB_REFUSAL.load(std::sync::atomic::Ordering::SeqCst);
+            if refusal == 1 {
+                continue; // dropped without an answer
+            }
+            let (status, answer) = if refusal != 0 {
+                let code = if refusal == 401 { 10 } else { refusal.into() };
+                (refusal, serde_json::json!({"ErrorCode": code, "Message": format!("refused on demand ({refusal})")}))
+            } else if !token {
                 (401, serde_json::json!({"ErrorCode": 10, "Message": "No Account or Server API tokens were supplied"}))
+            } else if request_line.starts_with("GET /server ") {
+                (200, serde_json::json!({"ID": 1, "Name": "e2e stand-in", "DeliveryType": "Live"}))
+            } else if !request_line.starts_with("POST /email/batch ") {
+                (404, serde_json::json!({"ErrorCode": 404, "Message": "not here"}))
             } else {
                 let messages: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap_or_default();
                 // Postmark's limit: a longer batch is refused as a whole.
@@ -969,6 +994,7 @@ fn postmark_stub(address: &str) -> Mailbox {
                     let _ = reader.get_mut().write_all(text.as_bytes());
                     continue;
                 }
+                STUB_BATCHES.lock().expect("lock").push(messages.len());
                 let results: Vec<serde_json::Value> = messages
                     .into_iter()
                     .map(|m| {
@@ -1829,9 +1855,10 @@ fn health_check_server_timing_and_hub_links() {
     assert_eq!(v["status"], "ok");
     assert!(v["build"]["releases"].as_u64().is_some_and(|n| n > 5), "{v}");
     // The bindings subscriptions need, each probed: D1 with every migration of migrations/
-    // applied (scripts/publish.sh), the mail queue, and the local Postmark stand-in.
+    // applied (scripts/publish.sh), the mail queue, the local Postmark stand-in (which takes
+    // the token), and delivery (no failed mailing).
     let services = services_of(&v);
-    assert_eq!(services, [("database", "ok"), ("queue", "ok"), ("mail", "ok")], "{v}");
+    assert_eq!(services, [("database", "ok"), ("queue", "ok"), ("mail", "ok"), ("delivery", "ok")], "{v}");
     let migrations = std::fs::read_dir("migrations").expect("migrations/").count();
     assert_eq!(v["services"][0]["detail"], format!("D1 answered; {migrations} migrations applied"), "{v}");
     assert_eq!(v["warnings"], serde_json::json!([]), "{v}");

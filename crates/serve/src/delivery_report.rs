@@ -103,8 +103,8 @@ pub fn notices_sql(slug: Option<&str>, limit: u32) -> String {
     let filter = slug.map(|s| format!("WHERE slug = {s} ")).unwrap_or_default();
     format!(
         "SELECT slug, kind, max(sent_at) AS sent_at, count(*) AS mails, \
-         sum(outcome = 'sent') AS sent, sum(outcome = 'refused') AS refused, sum(outcome = 'bounced') AS bounced, \
-         sum(outcome IS NULL) AS unknown FROM notices {filter}GROUP BY slug, kind ORDER BY max(sent_at) DESC LIMIT {limit}"
+         sum(coalesce(outcome, '') = 'sent') AS sent, sum(coalesce(outcome, '') = 'refused') AS refused, \
+         sum(coalesce(outcome, '') = 'bounced') AS bounced, sum(outcome IS NULL) AS unknown FROM notices {filter}GROUP BY slug, kind ORDER BY max(sent_at) DESC LIMIT {limit}"
     )
 }
 
