@@ -5,11 +5,11 @@
 //! so that a plain `cargo test` stays native; without the variable they fail, never pass.
 
 mod common;
-#[path = "common/openapi.rs"]
-mod openapi;
 /// Run 9: failed mail reported and sent again, the bounce webhook, the form's timing.
 #[path = "e2e/mail_failures.rs"]
 mod mail_failures;
+#[path = "common/openapi.rs"]
+mod openapi;
 
 use std::collections::BTreeSet;
 

@@ -86,7 +86,10 @@ const LIFT: &str = "e2e-lift-fixture";
 
 /// Release mails of run 2's release to `to`.
 fn lift_mails(mailbox: &Mailbox, to: &str) -> Vec<Value> {
-    mails_to(mailbox, to).into_iter().filter(|m| m["Subject"].as_str().unwrap_or("").contains("testin aikana")).collect()
+    mails_to(mailbox, to)
+        .into_iter()
+        .filter(|m| m["Subject"].as_str().unwrap_or("").contains("testin aikana"))
+        .collect()
 }
 
 /// A provider refusing the token: `/healthz` says so at once; the release's job is refused
