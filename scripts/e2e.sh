@@ -7,7 +7,7 @@
 # then over run 2's state the Workers with a bad setting (run3_*), a new isolate over run 2's
 # Cache API copies (run5_*), embargo updates and cancellations after a publish (run7_*), mail
 # through Cloudflare's send_email (run6_*), the readers' Worker without the mail Worker
-# (run8_*) and mail that fails (run9_*, tests/e2e/mail_failures.rs); and, on its own empty
+# (run8_*) and mail that fails and a subscriber's own page (run9_*, tests/e2e/run9_mail.rs); and, on its own empty
 # state, the readers' Worker without its KV binding (run4_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -224,7 +224,7 @@ log_level=info wrangler_args="--test-scheduled --var MAIL_VIA:send_email --var B
 # Run 8: the readers' Worker alone, the mail Worker down: pages still answer, `/healthz` says
 # the mail part is failing, and the subscription posts answer 503.
 without_mail=1 serve_and_test "$state" run8_
-# Run 9: mail that fails (tests/e2e/mail_failures.rs), over run 2's state, with a copy of the
+# Run 9: mail that fails and a subscriber's own page (tests/e2e/run9_mail.rs), over run 2's state, with a copy of the
 # mail Worker's config whose queue gives up after three retries (half a minute, not five
 # hours) and whose form limit the timing test does not meet. The copy lives in target/, so
 # its paths go one folder up; the Worker is built already.

@@ -47,6 +47,7 @@ function forMail(path, method) {
   return (
     path === "/subscribe/confirm" ||
     path === "/unsubscribe" ||
+    path === "/subscribe/settings" ||
     path === "/mail/webhook" ||
     (path === "/subscribe" && method === "POST")
   );

@@ -3,8 +3,8 @@
 //!
 //! The crate is deployed as two Workers (ARCHITECTURE.md, "Two Workers"), each built with one
 //! feature: `readers` (`pages.rs`: memory, the Cache API and the core over KV; `embargo.rs`:
-//! journalists' keys) and `mail` (`subscribe.rs`, `cron.rs`, `deliver.rs`, `notices.rs`,
-//! `mail.rs`). Both features together, the default, is built only for clippy and
+//! journalists' keys) and `mail` (`subscribe.rs`, `subscriber_page.rs`, `webhook.rs`, `cron.rs`,
+//! `deliver.rs`, `notices.rs`, `mail.rs`). Both features together, the default, is built only for clippy and
 //! `make size-split`.
 //!
 //! It speaks to the runtime through `web_sys` objects, not `worker`'s copies of them: a
@@ -12,6 +12,8 @@
 //! calls into JavaScript and no copy of its body through wasm memory (`make bench`, "hit").
 #![cfg(target_arch = "wasm32")]
 
+#[cfg(feature = "mail")]
+mod content_pages;
 #[cfg(feature = "mail")]
 mod cron;
 #[cfg(feature = "mail")]
@@ -28,6 +30,10 @@ mod pages;
 mod services;
 #[cfg(feature = "mail")]
 mod subscribe;
+#[cfg(feature = "mail")]
+mod subscriber_page;
+#[cfg(feature = "mail")]
+mod webhook;
 
 use std::cell::OnceCell;
 

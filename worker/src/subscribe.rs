@@ -10,15 +10,16 @@
 //! D1 write, a call to the provider) happens after the answer, in `waitUntil`.
 
 use chrono::Duration;
-use contract::pages::{PagesRecord, PAGES_KEY};
+use contract::pages::PagesRecord;
 use contract::subscription::{self as sub, Purpose};
-use serve::bounces::{self, Mailing, Verdict, WEBHOOK_PATH};
+use serve::bounces::WEBHOOK_PATH;
 use serve::http::{HttpResponse, RequestFacts};
 use serve::subscribe::mail::{confirmation_mail, Confirmation, Named};
 use serve::subscribe::{
     language, parse_form, parse_link, privacy_link, sql, stored_scopes, Form, Site, SubscribeView, Subscription,
     CONFIRM_PATH, MAX_FORM_BYTES, SUBSCRIBE_PATH, UNSUBSCRIBE_PATH,
 };
+use serve::subscriber_settings::{has_key, key_url, SETTINGS_PATH};
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Context, Env, Result};
@@ -32,7 +33,10 @@ const LIMITER: &str = "SUBSCRIBE_LIMIT";
 /// True for the requests this module answers: posting the form, the links, and the
 /// provider's webhook (the form itself is the core's, `GET /subscribe`).
 pub fn handles(method: &str, path: &str) -> bool {
-    matches!((method, path), ("POST", SUBSCRIBE_PATH) | (_, CONFIRM_PATH | UNSUBSCRIBE_PATH | WEBHOOK_PATH))
+    matches!(
+        (method, path),
+        ("POST", SUBSCRIBE_PATH) | (_, CONFIRM_PATH | UNSUBSCRIBE_PATH | SETTINGS_PATH | WEBHOOK_PATH)
+    )
 }
 
 /// The answer to a request for one of [`handles`]'s paths; `ctx` runs the confirmation's
@@ -45,7 +49,7 @@ pub async fn answer(
     ctx: &Context,
 ) -> Result<HttpResponse> {
     if facts.path == WEBHOOK_PATH {
-        return webhook(req, facts, env).await;
+        return crate::webhook::answer(req, facts, env).await;
     }
     let lang = language(&facts.config.lang);
     let origin = facts.config.base_url.clone().unwrap_or_else(|| facts.origin.clone());
@@ -71,6 +75,10 @@ pub async fn answer(
         return Ok(form(503, text, &no_pages));
     };
     let secret = secret.as_bytes();
+    if facts.path == SETTINGS_PATH || (facts.path == UNSUBSCRIBE_PATH && has_key(facts.query.as_deref())) {
+        // The key links of release mails (older mails' `a`/`t` links are answered below).
+        return crate::subscriber_page::answer(req, facts, env, secret).await;
+    }
     let db = env.d1(crate::DATABASE)?;
     let method = facts.method.as_str();
     match (facts.path.as_str(), method) {
@@ -80,7 +88,7 @@ pub async fn answer(
                 return Ok(form(429, text, &no_pages));
             }
             let body = read_body(req).await?;
-            let pages = content_pages(env).await;
+            let pages = crate::content_pages::read(env).await;
             match body.as_deref().map(|b| parse_form(b, lang)) {
                 None => Ok(form(413, "the form is too long", &pages)),
                 Some(Err(e)) => Ok(form(400, &e.to_string(), &pages)),
@@ -110,7 +118,7 @@ pub async fn answer(
             if sub::verify(secret, purpose, &link.address, &link.token, facts.now).is_err() {
                 return Ok(page(400, &SubscribeView::BadLink, lang, &no_pages));
             }
-            let pages = content_pages(env).await;
+            let pages = crate::content_pages::read(env).await;
             let action = format!("{}?{}", facts.path, facts.query.as_deref().unwrap_or(""));
             if method != "POST" {
                 let view = match purpose {
@@ -199,7 +207,7 @@ async fn request_confirmation(
     // One statement decides: a new address, or a pending one whose last confirmation mail
     // is a day old, gets a row back and a mail; a confirmed one, or a recent one, nothing.
     if db.prepare(sql::PENDING).bind(&args)?.raw_js_value().await?.is_empty() {
-        return Ok(());
+        return send_settings_link(db, sender, secret, s, (origin, pages), facts).await;
     }
     let url = serve::subscribe::link_url(origin, CONFIRM_PATH, &s.address, &token);
     // In the newsroom's zone: "3.1.2026 16:00:00 EET", not UTC.
@@ -244,58 +252,47 @@ async fn request_confirmation(
     }
 }
 
-/// The mail provider's bounce and complaint webhook (`serve::bounces`): authenticated,
-/// then each event applied in D1: a hard bounce, a complaint or a suppression ends the
-/// subscription; every event of a tagged mailing is added to its tally.
-async fn webhook(req: &web_sys::Request, facts: &RequestFacts, env: &Env) -> Result<HttpResponse> {
-    let secret = env
-        .secret("MAIL_WEBHOOK_SECRET")
-        .ok()
-        .map(|s| s.to_string())
-        .or_else(|| env.var("MAIL_WEBHOOK_SECRET").ok().map(|v| v.to_string()));
-    let authorization = req.headers().get("authorization")?;
-    if let Err(refusal) = bounces::admit(&facts.method, authorization.as_deref(), secret.as_deref()) {
-        return Ok(refusal);
-    }
-    let buffer = JsFuture::from(req.array_buffer()?).await?;
-    let bytes = Uint8Array::new(&buffer);
-    if bytes.length() as usize > bounces::MAX_EVENT_BYTES {
-        return Ok(bounces::reply(413, "The event is longer than a webhook event can be."));
-    }
-    let event = match bounces::read(&bytes.to_vec()) {
-        Ok(event) => event,
-        Err(e) => return Ok(bounces::reply(400, &e.to_string())),
+/// A confirmed address that filled in the form again gets its settings link (at most once a
+/// day, decided by one statement), offering what the form asked for: nothing changes until
+/// the subscriber saves it there. A pending or recent address gets nothing.
+async fn send_settings_link(
+    db: &worker::D1Database,
+    sender: &Mailer,
+    secret: &[u8],
+    s: &Subscription,
+    (origin, pages): (&str, &PagesRecord),
+    facts: &RequestFacts,
+) -> Result<()> {
+    use serve::subscriber_settings::sql::SETTINGS_MAIL;
+    let address = JsValue::from_str(s.address.as_str());
+    let args = [address, crate::rfc3339(facts.now).into(), crate::rfc3339(facts.now - Duration::days(1)).into()];
+    let rows = db.prepare(SETTINGS_MAIL).bind(&args)?.raw_js_value().await?;
+    let Some((id, lang)) = rows.first().and_then(|r| {
+        Some((crate::column(r, 0).as_f64()? as i64, language(&crate::column(r, 1).as_string()?).to_string()))
+    }) else {
+        return Ok(());
     };
-    let Some(address) = &event.address else { return Ok(bounces::reply(200, bounces::done(&event))) };
-    let db = env.d1(crate::DATABASE)?;
-    let address = JsValue::from_str(address.as_str());
-    let mut statements = Vec::new();
-    if matches!(event.verdict, Verdict::Remove | Verdict::Complaint) {
-        // Both at once (a D1 batch is one transaction), as an unsubscription.
-        statements.push(db.prepare(sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?);
-        statements.push(db.prepare(sql::REMOVE).bind(std::slice::from_ref(&address))?);
-    }
-    let one = |yes: bool| JsValue::from_f64(if yes { 1.0 } else { 0.0 });
-    match &event.mailing {
-        Some(Mailing::Release(slug)) => {
-            let v = event.verdict;
-            let args = [
-                slug.as_str().into(),
-                one(v == Verdict::Remove),
-                one(v == Verdict::SoftBounce),
-                one(v == Verdict::Complaint),
-            ];
-            statements.push(db.prepare(bounces::sql::COUNT).bind(&args)?);
+    let key = sub::subscriber_key(secret, id, &s.address)
+        .map_err(|e| worker::Error::RustError(format!("cannot sign a settings link: {e}")))?;
+    let url = key_url(origin, SETTINGS_PATH, &key, &s.scopes);
+    let privacy = privacy_link(pages, &lang, None, origin);
+    let site = facts.config.site_name(&lang).to_string();
+    let m = serve::subscribe::mail::SettingsMail {
+        lang: &lang,
+        site: &site,
+        origin,
+        settings_url: &url,
+        privacy: privacy.as_ref().map(|p| p.link()),
+    };
+    let mail = serve::subscribe::mail::settings_mail(&m).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    match sender.send(&[(s.address.clone(), mail)], Kind::TRANSACTIONAL).await.as_deref() {
+        Ok([Outcome::Sent { .. }]) => Ok(()),
+        Ok(outcomes) => {
+            let why = outcomes.iter().map(retry_reason).collect::<Vec<_>>().join("; ");
+            Err(worker::Error::RustError(format!("the settings mail was not sent: {why}")))
         }
-        Some(Mailing::Notice(slug)) if event.verdict != Verdict::SoftBounce => {
-            statements.push(db.prepare(bounces::sql::NOTICE_BOUNCED).bind(&[slug.as_str().into(), address.clone()])?);
-        }
-        _ => {}
+        Err(e) => Err(worker::Error::RustError(format!("the settings mail was not sent: {}", e.reason))),
     }
-    if !statements.is_empty() {
-        db.batch(statements).await?;
-    }
-    Ok(bounces::reply(200, bounces::done(&event)))
 }
 
 /// What the log says of an outcome that is to be retried: its code, never the provider's
@@ -305,24 +302,6 @@ fn retry_reason(outcome: &Outcome) -> String {
         Outcome::Retry { code, .. } | Outcome::Rejected { code, .. } => format!("error {code}, to retry"),
         Outcome::Inactive { .. } => "inactive recipient".into(),
         Outcome::Sent { .. } => "sent".into(),
-    }
-}
-
-/// The content pages' index (`index:pages`), for the footers of the answer pages and the
-/// privacy notice the form and the mails link. Missing or damaged: no pages, logged (the
-/// subscription itself must not fail for it).
-pub(crate) async fn content_pages(env: &Env) -> PagesRecord {
-    let read = async { Ok::<_, worker::Error>(env.kv(crate::BINDING)?.get(PAGES_KEY).bytes().await?) };
-    match read.await {
-        Ok(Some(bytes)) => serve::respond::decode::<PagesRecord>(PAGES_KEY, &bytes).unwrap_or_else(|e| {
-            worker::console_error!("{e}: pages left out of the footer and the mails");
-            PagesRecord::default()
-        }),
-        Ok(None) => PagesRecord::default(),
-        Err(e) => {
-            worker::console_error!("cannot read {PAGES_KEY}: {e}; pages left out of the footer and the mails");
-            PagesRecord::default()
-        }
     }
 }
 

@@ -19,7 +19,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::preview::{hex, unhex};
+use crate::preview::{hex, unhex, unhex_any};
 
 /// Longest address accepted, in bytes (RFC 5321's limit on a forward path, less the `<>`).
 pub const MAX_ADDRESS_LEN: usize = 254;
@@ -449,6 +449,46 @@ pub fn verify(
     Ok(Some(expires))
 }
 
+/// A confirmed subscriber's key: the opaque token of their settings page and unsubscribe
+/// links (`k{id}.{32 hex digits}`), which names the row but not the address. It is an
+/// HMAC-SHA256 (cut to 128 bits) over the row's id *and* address, so a key stops working
+/// when its row is deleted, even if a later subscriber is given the same id. It never
+/// expires and is the same in every mail; rotating the secret ends every key.
+pub fn subscriber_key(secret: &[u8], id: i64, address: &Address) -> Result<String, TokenError> {
+    let mac = key_mac(secret, id, address)?.finalize().into_bytes();
+    Ok(format!("k{id}.{}", hex(&mac[..KEY_MAC_BYTES])))
+}
+
+/// Bytes of the MAC a [`subscriber_key`] carries.
+const KEY_MAC_BYTES: usize = 16;
+
+/// The row id a [`subscriber_key`] names, if `key` has its shape (checked against the row
+/// with [`verify_subscriber_key`]).
+pub fn key_id(key: &str) -> Option<i64> {
+    let (id, mac) = key.strip_prefix('k')?.split_once('.')?;
+    let well_formed = !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit());
+    (well_formed && mac.len() == KEY_MAC_BYTES * 2).then(|| id.parse().ok()).flatten()
+}
+
+/// Checks `key` for the row `id` holding `address`, in constant time.
+pub fn verify_subscriber_key(secret: &[u8], id: i64, address: &Address, key: &str) -> Result<(), TokenError> {
+    if key_id(key) != Some(id) {
+        return Err(TokenError::Malformed);
+    }
+    let given = key.split_once('.').and_then(|(_, mac)| unhex_any(mac)).ok_or(TokenError::Malformed)?;
+    key_mac(secret, id, address)?.verify_truncated_left(&given).map_err(|_| TokenError::Mismatch)
+}
+
+fn key_mac(secret: &[u8], id: i64, address: &Address) -> Result<Hmac<Sha256>, TokenError> {
+    if secret.len() < MIN_SECRET_LEN {
+        return Err(TokenError::Disabled);
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| TokenError::Disabled)?;
+    // Its own prefix and tag: never equal to a confirmation, unsubscribe or preview MAC.
+    mac.update(format!("newsroom-subscription\nk\n{address}\n{id}").as_bytes());
+    Ok(mac)
+}
+
 /// SHA-256 of `token`, as 64 lowercase hex digits: what D1 stores and looks a token up by.
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
@@ -469,6 +509,24 @@ fn mac(secret: &[u8], purpose: Purpose, address: &Address, expiry: Option<i64>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subscriber_key_names_its_row_not_its_address_and_fits_only_that_row() {
+        let secret = [7u8; 32];
+        let a = Address::parse("matti@example.fi").expect("valid");
+        let b = Address::parse("maija@example.fi").expect("valid");
+        let key = subscriber_key(&secret, 42, &a).expect("signed");
+        assert!(key.starts_with("k42.") && key.len() == 4 + 32 && !key.contains("matti"), "{key}");
+        assert_eq!(key_id(&key), Some(42));
+        assert_eq!(verify_subscriber_key(&secret, 42, &a, &key), Ok(()));
+        assert_eq!(verify_subscriber_key(&secret, 42, &b, &key), Err(TokenError::Mismatch), "a reused id");
+        assert_eq!(verify_subscriber_key(&[8u8; 32], 42, &a, &key), Err(TokenError::Mismatch), "a new secret");
+        assert_eq!(verify_subscriber_key(&secret, 43, &a, &key), Err(TokenError::Malformed));
+        for bad in ["", "k", "k42", "k42.", "kx.00", "k-1.0123456789abcdef0123456789abcdef", &key[..key.len() - 1]] {
+            assert_eq!(key_id(bad), None, "{bad}");
+        }
+        assert_eq!(subscriber_key(&[1u8; 8], 1, &a), Err(TokenError::Disabled));
+    }
     use chrono::TimeZone;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";

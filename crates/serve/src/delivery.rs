@@ -8,13 +8,14 @@
 
 use chrono::{DateTime, Utc};
 use contract::model::MailRecord;
-use contract::subscription::{unsubscribe_token, Address, Scope};
+use contract::subscription::{subscriber_key, Address, Scope};
 
 use crate::respond::decode;
 use crate::subscribe::mail::ahead::{finish, parts_in, why_line};
 use crate::subscribe::mail::provider::{Outcome, WHOLE_BATCH};
 use crate::subscribe::mail::{Mail, Named};
-use crate::subscribe::{link_url, read_scopes, UNSUBSCRIBE_PATH};
+use crate::subscribe::{read_scopes, UNSUBSCRIBE_PATH};
+use crate::subscriber_settings::key_url;
 
 /// Subscribers per queue message: one provider batch each, well within a consumer's time.
 pub const PER_JOB: i64 = 100;
@@ -203,8 +204,9 @@ pub fn mails(
         let Some(parts) = parts_in(&record, &s.lang) else {
             return Err(DeliveryError::Record("the mail record has no English mail".into()));
         };
-        let token = unsubscribe_token(secret, &s.address).map_err(|e| DeliveryError::Mail(e.to_string()))?;
-        let unsubscribe = link_url(origin, UNSUBSCRIBE_PATH, &s.address, &token);
+        // The subscriber's key: their own page and one-click unsubscribe, no address in it.
+        let key = subscriber_key(secret, s.id, &s.address).map_err(|e| DeliveryError::Mail(e.to_string()))?;
+        let unsubscribe = key_url(origin, UNSUBSCRIBE_PATH, &key, &[]);
         let why = why_line(&s.lang, Named { scope, name }, site);
         let mail = finish(parts, origin, &why, &unsubscribe).map_err(|e| DeliveryError::Mail(e.to_string()))?;
         out.push((s.id, s.address.clone(), mail));

@@ -5,7 +5,7 @@
 //! ([`memory_cache`]) and what operators see of each request ([`observe`]). [`golive`]
 //! plans what the Cron Trigger announces; [`subscribe`] reads the subscription forms and links, [`delivery`] plans
 //! and renders the mails of a release, [`dead_letters`] keeps the jobs that failed at every
-//! try, [`bounces`] reads the provider's webhook and [`delivery_report`] says what became
+//! try, [`bounces`] reads the provider's webhook, [`subscriber_settings`] is a subscriber's own page and [`delivery_report`] says what became
 //! of the mail.
 //!
 //! Architecture invariant: no I/O and no `await`; time comes in with the request facts.
@@ -26,6 +26,7 @@ pub mod negotiate;
 pub mod observe;
 pub mod respond;
 pub mod subscribe;
+pub mod subscriber_settings;
 
 pub use conditional::{delivery, finalize, Delivery, BODY_HEADERS};
 pub use respond::{

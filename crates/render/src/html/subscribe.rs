@@ -1,5 +1,6 @@
-//! The subscription pages (`/subscribe`, `/subscribe/confirm`, `/unsubscribe`): the form, and
-//! what each step did. No JavaScript: a link only shows a page, a button posts the change.
+//! The subscription pages (`/subscribe`, `/subscribe/confirm`, `/unsubscribe`,
+//! `/subscribe/settings`): the form, a subscriber's own settings, and what each step did.
+//! No JavaScript: a link only shows a page, a button posts the change.
 
 use maud::html;
 
@@ -36,6 +37,24 @@ pub enum SubscribeView<'a> {
     },
     /// The address and everything about it are gone.
     Unsubscribed,
+    /// A subscriber's own page (reached through the key in their mails): their topics and
+    /// language, a button that saves a change, and one that ends the subscription.
+    Settings {
+        /// Where the settings form posts (the key's settings link).
+        save: &'a str,
+        /// Where the unsubscribe button posts (the key's unsubscribe link).
+        unsubscribe: &'a str,
+        /// The topics shown (every release first).
+        shown: &'a [Scope],
+        /// The topics ticked.
+        ticked: &'a [Scope],
+        /// The language chosen for mails.
+        chosen: &'a str,
+        /// The change was saved just now.
+        saved: bool,
+        /// Why the posted form was refused (a `400`).
+        problem: Option<&'a str>,
+    },
     /// An expired, altered or used link: nothing was changed.
     BadLink,
 }
@@ -59,7 +78,16 @@ struct Words {
     unsubscribe: &'static str,
     unsubscribed: &'static str,
     bad_link: &'static str,
+    settings_title: &'static str,
+    settings_intro: &'static str,
+    language: &'static str,
+    save: &'static str,
+    saved: &'static str,
+    leave_all: &'static str,
 }
+
+/// The languages a subscriber can choose, each named in itself.
+const LANGUAGE_NAMES: [(&str, &str); 3] = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")];
 
 const FI: Words = Words {
     title: "Tilaa tiedotteet sähköpostiisi",
@@ -79,6 +107,12 @@ const FI: Words = Words {
     unsubscribe: "Peru tilaus",
     unsubscribed: "Tilaus on peruttu, ja osoitteesi on poistettu.",
     bad_link: "Linkki on vanhentunut tai virheellinen, eikä mitään muutettu. Voit tilata uudelleen lomakkeella.",
+    settings_title: "Tilauksesi",
+    settings_intro: "Valitse, mistä haluat tiedotteet ja millä kielellä. Poista rasti aiheesta, jota et enää halua, ja tallenna.",
+    language: "Viestien kieli",
+    save: "Tallenna muutokset",
+    saved: "Muutokset on tallennettu. Seuraavat tiedotteet tulevat näiden valintojen mukaan.",
+    leave_all: "Voit myös perua koko tilauksen. Osoitteesi poistetaan.",
 };
 
 const SV: Words = Words {
@@ -99,6 +133,12 @@ const SV: Words = Words {
     unsubscribe: "Avsluta prenumerationen",
     unsubscribed: "Prenumerationen är avslutad och din adress har tagits bort.",
     bad_link: "Länken har gått ut eller är felaktig, och inget har ändrats. Du kan prenumerera på nytt med formuläret.",
+    settings_title: "Din prenumeration",
+    settings_intro: "Välj vilka pressmeddelanden du vill ha och på vilket språk. Ta bort bocken för ett ämne du inte längre vill ha och spara.",
+    language: "Meddelandenas språk",
+    save: "Spara ändringarna",
+    saved: "Ändringarna är sparade. Kommande pressmeddelanden skickas enligt dessa val.",
+    leave_all: "Du kan också avsluta hela prenumerationen. Din adress tas bort.",
 };
 
 const EN: Words = Words {
@@ -119,6 +159,12 @@ const EN: Words = Words {
     unsubscribe: "Unsubscribe",
     unsubscribed: "You are unsubscribed, and your address has been deleted.",
     bad_link: "The link has expired or is not valid, and nothing was changed. You can subscribe again with the form.",
+    settings_title: "Your subscription",
+    settings_intro: "Choose which releases you get and in which language. Untick a topic you no longer want, and save.",
+    language: "Language of the e-mails",
+    save: "Save the changes",
+    saved: "The changes are saved. The next releases follow these choices.",
+    leave_all: "You can also end the whole subscription. Your address is deleted.",
 };
 
 fn words(lang: &str) -> &'static Words {
@@ -189,6 +235,40 @@ pub fn subscribe_page(view: &SubscribeView<'_>, site: &Site, lang: &str) -> Stri
                 }
             }
             SubscribeView::Unsubscribed => p role="status" { (w.unsubscribed) },
+            SubscribeView::Settings { save, unsubscribe, shown, ticked, chosen, saved, problem } => {
+                h2 { (w.settings_title) }
+                @if *saved { p role="status" { (w.saved) } }
+                @if let Some(problem) = problem {
+                    div.notice.error role="alert" { p { strong { (w.problem) ": " } (problem) } }
+                }
+                p { (w.settings_intro) }
+                form.subscribe action=(save) method="post" {
+                    fieldset {
+                        legend { (w.settings_title) }
+                        @for (i, scope) in shown.iter().enumerate() {
+                            p {
+                                input id={"scope" (i)} type="checkbox" name="scope" value=(scope.to_string())
+                                    checked[ticked.contains(scope)];
+                                " " label for={"scope" (i)} { (scope_label(scope, w)) }
+                            }
+                        }
+                    }
+                    fieldset {
+                        legend { (w.language) }
+                        @for (code, name) in LANGUAGE_NAMES {
+                            p {
+                                input id={"lang-" (code)} type="radio" name="lang" value=(code) checked[*chosen == code];
+                                " " label for={"lang-" (code)} lang=(code) { (name) }
+                            }
+                        }
+                    }
+                    button type="submit" { (w.save) }
+                }
+                form action=(unsubscribe) method="post" {
+                    input type="hidden" name="List-Unsubscribe" value="One-Click";
+                    p { (w.leave_all) " " button type="submit" { (w.unsubscribe) } }
+                }
+            }
             SubscribeView::BadLink => p role="alert" { (w.bad_link) " " a href="/subscribe" { (w.submit) } },
         }
     };
@@ -227,5 +307,30 @@ mod tests {
         assert!(page.contains("role=\"alert\"") && page.contains("no @"));
         let sent = subscribe_page(&SubscribeView::Sent, &site, "en");
         assert!(sent.contains("If the address does not subscribe yet") && sent.contains("lang=\"en\""));
+    }
+
+    #[test]
+    fn the_settings_page_ticks_the_subscribers_topics_and_language_and_offers_leaving() {
+        let site = Site { origin: "https://x.fi", name: None };
+        let shown = [Scope::All, Scope::Publisher("kymsote".into()), Scope::Keyword("sote".into())];
+        let view = SubscribeView::Settings {
+            save: "/subscribe/settings?k=k1.00",
+            unsubscribe: "/unsubscribe?k=k1.00",
+            shown: &shown,
+            ticked: &shown[1..2],
+            chosen: "sv",
+            saved: true,
+            problem: None,
+        };
+        let page = subscribe_page(&view, &site, "sv");
+        assert!(
+            page.contains(r#"<form class="subscribe" action="/subscribe/settings?k=k1.00" method="post">"#),
+            "{page}"
+        );
+        assert!(page.contains(r#"value="publisher:kymsote" checked"#) && page.contains(r#"value="all">"#), "{page}");
+        assert!(page.contains(r#"value="keyword:sote">"#), "{page}");
+        assert!(page.contains(r#"value="sv" checked"#) && page.contains(r#"value="fi">"#), "{page}");
+        assert!(page.contains(r#"action="/unsubscribe?k=k1.00""#) && page.contains("Ändringarna är sparade"), "{page}");
+        assert!(page.contains(r#"name="List-Unsubscribe" value="One-Click""#), "{page}");
     }
 }

@@ -10,7 +10,8 @@ pub struct MailLabels {
     pub read_online: &'static str,
     /// "You receive this e-mail because you subscribed to": before `: {scope}`.
     pub why: &'static str,
-    /// "Unsubscribe": the link in every release mail's footer.
+    /// "Change or end your subscription": the link in every release mail's footer, to the
+    /// subscriber's own page (its `POST` is RFC 8058's one click).
     pub unsubscribe: &'static str,
     /// "all releases": the scope `all`.
     pub scope_all: &'static str,
@@ -33,7 +34,7 @@ pub struct MailLabels {
 const FI: MailLabels = MailLabels {
     read_online: "Lue tiedote verkossa",
     why: "Saat tämän viestin, koska olet tilannut",
-    unsubscribe: "Peru tilaus",
+    unsubscribe: "Muuta tilausta tai peru se",
     scope_all: "kaikki tiedotteet",
     scope_publisher: "tiedotteet julkaisijalta",
     scope_keyword: "tiedotteet avainsanalla",
@@ -47,7 +48,7 @@ const FI: MailLabels = MailLabels {
 const SV: MailLabels = MailLabels {
     read_online: "Läs pressmeddelandet på webben",
     why: "Du får det här meddelandet eftersom du prenumererar på",
-    unsubscribe: "Avsluta prenumerationen",
+    unsubscribe: "Ändra eller avsluta prenumerationen",
     scope_all: "alla pressmeddelanden",
     scope_publisher: "pressmeddelanden från",
     scope_keyword: "pressmeddelanden med nyckelordet",
@@ -61,7 +62,7 @@ const SV: MailLabels = MailLabels {
 const EN: MailLabels = MailLabels {
     read_online: "Read the release on the web",
     why: "You receive this e-mail because you subscribed to",
-    unsubscribe: "Unsubscribe",
+    unsubscribe: "Change or end your subscription",
     scope_all: "all releases",
     scope_publisher: "releases from",
     scope_keyword: "releases with the keyword",
@@ -111,9 +112,9 @@ mod tests {
 
     #[test]
     fn languages_fall_back_to_english() {
-        assert_eq!(mail_labels("fi").unsubscribe, "Peru tilaus");
-        assert_eq!(mail_labels("sv-FI").unsubscribe, "Avsluta prenumerationen");
-        assert_eq!(mail_labels("de").unsubscribe, "Unsubscribe");
+        assert_eq!(mail_labels("fi").unsubscribe, "Muuta tilausta tai peru se");
+        assert_eq!(mail_labels("sv-FI").unsubscribe, "Ändra eller avsluta prenumerationen");
+        assert_eq!(mail_labels("de").unsubscribe, "Change or end your subscription");
     }
 
     #[test]

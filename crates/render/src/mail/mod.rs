@@ -14,12 +14,14 @@ mod body;
 mod confirm;
 pub mod embargo;
 mod labels;
+mod manage;
 pub mod mime;
 pub mod provider;
 mod release;
 
 pub use confirm::{confirmation_mail, Confirmation};
 pub use labels::{mail_labels, MailLabels, Named};
+pub use manage::{settings_mail, SettingsMail};
 // `PrivacyLink` is defined below and public: mails link the privacy notice.
 pub use release::{release_mail, ReleaseMail};
 

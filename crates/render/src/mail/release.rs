@@ -343,7 +343,7 @@ Lue tiedote verkossa: https://news.example.fi/releases/2025-06-25-neuvottelut
 
 -- 
 Saat tämän viestin, koska olet tilannut: tiedotteet julkaisijalta Kymenlaakson hyvinvointialue (Uutishuone).
-Peru tilaus: https://news.example.fi/subscriptions/unsubscribe?token=u.0123abcd
+Muuta tilausta tai peru se: https://news.example.fi/subscriptions/unsubscribe?token=u.0123abcd
 Tietosuojaseloste: https://news.example.fi/pages/tietosuojaseloste
 ";
         assert_eq!(text, expected);
@@ -382,11 +382,11 @@ Tietosuojaseloste: https://news.example.fi/pages/tietosuojaseloste
         let mail = mail(&record(), "sv");
         assert!(mail.html.starts_with("<!DOCTYPE html><html lang=\"sv\">"));
         assert!(mail.html.contains("<article lang=\"fi\">"), "{}", mail.html);
-        assert!(mail.text.contains("Avsluta prenumerationen: https://"), "{}", mail.text);
+        assert!(mail.text.contains("Ändra eller avsluta prenumerationen: https://"), "{}", mail.text);
         assert!(mail.text.contains("Kontaktpersoner:"), "{}", mail.text);
         let en = self::mail(&record(), "en");
         assert!(en.text.contains("25 June 2025 10:02:11 EEST"), "{}", en.text);
-        assert!(en.text.contains("Unsubscribe: https://"), "{}", en.text);
+        assert!(en.text.contains("Change or end your subscription: https://"), "{}", en.text);
         assert!(!self::mail(&record(), "fi").html.contains("<article lang"));
     }
 

@@ -62,6 +62,16 @@ fn mailing(slug: &str) -> Option<Value> {
     report["mailings"].as_array().and_then(|m| m.first().cloned())
 }
 
+/// Everything kept about `address` (`newsroom subscribers export`).
+fn export(address: &str) -> Value {
+    let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
+    let out = common::newsroom_command(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args(["subscribers", "export", address, "--persist-to", &state])
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&out.stdout).expect("JSON export")
+}
+
 /// `/healthz`'s service `name`: its status and detail.
 fn service(name: &str) -> (String, String) {
     let v = request("GET", "/healthz", None).json();
@@ -226,14 +236,6 @@ fn run9_the_bounce_webhook_ends_a_subscription_and_counts_it() {
     let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or(0);
     assert_eq!(n(&after, "bounced"), n(&before, "bounced") + 1, "{after}");
     assert_eq!(n(&after, "soft_bounces"), n(&before, "soft_bounces") + 1, "{after}");
-    let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
-    let export = |address: &str| -> Value {
-        let out = common::newsroom_command(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
-            .args(["subscribers", "export", address, "--persist-to", &state])
-            .output()
-            .expect("runs");
-        serde_json::from_slice(&out.stdout).expect("JSON export")
-    };
     assert!(export(hard)["subscriber"].is_null(), "a hard bounce ends the subscription");
     assert!(export(soft)["subscriber"]["confirmed_at"].is_string(), "a soft bounce does not");
     assert_eq!(request("GET", "/mail/webhook", None).status, 405);
@@ -302,7 +304,7 @@ fn run9_a_media_list_of_1200_gets_its_notices_once_in_three_batches() {
     let moment = utc_now() + chrono::Duration::days(3);
     let format = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let text = format!(
-        "+++\n# Test fixture written by tests/e2e/mail_failures.rs.\ntitle = \"Testiaineisto: suuri medialista\"\n\
+        "+++\n# Test fixture written by tests/e2e/run9_mail.rs.\ntitle = \"Testiaineisto: suuri medialista\"\n\
          publisher = \"kymsote\"\npublished_at = \"{}\"\nembargo_notice = \"{}\"\n\
          lead = \"Testiaineisto. Tämä tiedote lähtee suurelle medialistalle.\"\n+++\n\nTestiaineisto.\n",
         format(moment),
@@ -339,4 +341,117 @@ fn run9_a_media_list_of_1200_gets_its_notices_once_in_three_batches() {
     assert_eq!(row["kind"], "notice");
     assert!(row["mails"].as_u64() >= Some(1200) && row["sent"] == row["mails"], "{row}");
     assert_eq!(row["unknown"], 0, "{row}");
+}
+
+/// The values of the inputs `selector` picks in `html`.
+fn values(html: &Html, selector: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).expect("selector");
+    html.select(&selector).filter_map(|e| e.value().attr("value").map(str::to_string)).collect()
+}
+
+/// The settings link of the latest settings mail to `to`, as a path.
+fn settings_link(mailbox: &Mailbox, to: &str, count: usize) -> String {
+    let mails = wait_for(
+        || Some(mails_starting(mailbox, to, "Tilauksesi asetukset")).filter(|m| m.len() == count),
+        "the settings mail",
+    );
+    let mail = mails.last().expect("one");
+    assert_eq!(mail["MessageStream"], "outbound", "a transactional mail");
+    let link = link_in(mail["TextBody"].as_str().unwrap_or_default(), &format!("{}/subscribe/settings?k=k", base()));
+    assert!(!link.contains(to.split('@').next().unwrap_or(to)) && !link.contains("%40"), "no address: {link}");
+    link[base().len()..].to_string()
+}
+
+/// A subscriber's own page: a confirmed address that fills in the form again gets the same
+/// answer as anyone and a mail with its own link (no address in it), offering what it asked
+/// for; a `GET` changes nothing; saving changes topics and language; no topic is refused;
+/// the next release follows the new choices; the release mail's link opens the same page,
+/// and its one click ends the subscription.
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh (ninth run)"]
+fn run9_a_subscriber_changes_topics_and_language_on_their_own_page() {
+    let mailbox = run2_mailbox();
+    let (mover, leaver) = ("asetukset@example.fi", "vaihtaja@example.fi");
+    subscribe_and_confirm(&mailbox, mover, "publisher:kymenlaakson-hyvinvointialue");
+    subscribe_and_confirm(&mailbox, leaver, "all");
+    // Their confirmations went out just now, and the form mails a link once a day: a day on.
+    d1("UPDATE subscribers SET confirm_sent_at = '2000-01-01T00:00:00Z' \
+        WHERE address IN ('asetukset@example.fi', 'vaihtaja@example.fi')");
+
+    let again = post_form("/subscribe", "address=asetukset%40example.fi&scope=all");
+    assert_eq!(again.status, 200);
+    assert!(again.body.contains("Jos osoite ei vielä ole tilaaja"), "the same answer as for anyone: {}", again.body);
+    let path = settings_link(&mailbox, mover, 1);
+    assert!(path.ends_with("&scope=all"), "what the form asked for: {path}");
+    let page = get(&path);
+    assert_eq!((page.status, page.header("cache-control")), (200, Some("private, no-store")), "{}", page.body);
+    let html = page.html();
+    assert_eq!(
+        values(&html, "form.subscribe input[name=scope][checked]"),
+        ["all", "publisher:kymenlaakson-hyvinvointialue"]
+    );
+    assert_eq!(values(&html, "form.subscribe input[name=lang][checked]"), ["fi"]);
+    let forms: Vec<String> = html
+        .select(&scraper::Selector::parse("form[method=post]").expect("selector"))
+        .filter_map(|f| f.value().attr("action").map(str::to_string))
+        .collect();
+    let [save, unsubscribe] = forms.as_slice() else { panic!("a settings form and an unsubscribe button: {forms:?}") };
+    assert!(save.starts_with("/subscribe/settings?k=k") && unsubscribe.starts_with("/unsubscribe?k=k"), "{forms:?}");
+    assert_eq!(
+        export(mover)["subscriber"]["scopes"],
+        "publisher:kymenlaakson-hyvinvointialue",
+        "a GET changes nothing"
+    );
+
+    let saved = post_form(save, "scope=all&lang=sv");
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(
+        saved.body.contains("Ändringarna är sparade") && saved.body.contains("<html lang=\"sv\""),
+        "{}",
+        saved.body
+    );
+    let kept = export(mover);
+    assert_eq!((&kept["subscriber"]["scopes"], &kept["subscriber"]["lang"]), (&"all".into(), &"sv".into()), "{kept}");
+    let key = save.split("k=").nth(1).and_then(|k| k.split('&').next()).expect("the key");
+    let flipped = if key.ends_with('0') { '1' } else { '0' };
+    let altered = format!("/subscribe/settings?k={}{flipped}", &key[..key.len() - 1]);
+    assert_eq!(post_form(&altered, "scope=keyword%3Ax&lang=fi").status, 400, "an altered key changes nothing");
+    assert_eq!(export(mover)["subscriber"]["scopes"], "all");
+
+    // Leaving one topic: the other subscriber asks for a keyword, then unticks "all".
+    post_form("/subscribe", "address=vaihtaja%40example.fi&scope=keyword%3Aei-tallaista");
+    let path = settings_link(&mailbox, leaver, 1);
+    let html = get(&path).html();
+    assert_eq!(values(&html, "form.subscribe input[name=scope][checked]"), ["all", "keyword:ei-tallaista"]);
+    let refused = post_form(&path, "lang=fi");
+    assert_eq!(refused.status, 400, "no topic: refused, and the page offers unsubscribing instead");
+    assert!(refused.body.contains("Choose at least one"), "{}", refused.body);
+    assert_eq!(post_form(&path, "scope=keyword%3Aei-tallaista&lang=fi").status, 200);
+    assert_eq!(export(leaver)["subscriber"]["scopes"], "keyword:ei-tallaista");
+
+    // The next mailing follows the choices.
+    d1("DELETE FROM mailings");
+    run_cron();
+    wait_for(|| (lift_mails(&mailbox, mover).len() == 1).then_some(()), "the mover's release mail");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    run_cron();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let mails = lift_mails(&mailbox, mover);
+    assert_eq!(mails.len(), 1, "exactly one mail");
+    let text = mails[0]["TextBody"].as_str().unwrap_or_default();
+    assert!(text.contains("Ändra eller avsluta prenumerationen: "), "in the language chosen: {text}");
+    assert!(lift_mails(&mailbox, leaver).is_empty(), "the topic left is not mailed");
+
+    // The release mail's own link: the same page, and one click ends the subscription.
+    let header =
+        mails[0]["Headers"].as_array().into_iter().flatten().find(|h| h["Name"] == "List-Unsubscribe").cloned();
+    let link = header.and_then(|h| h["Value"].as_str().map(str::to_string)).expect("List-Unsubscribe");
+    let link = link.trim_start_matches('<').trim_end_matches('>');
+    let path = &link[base().len()..];
+    let own = get(path);
+    assert!(own.status == 200 && own.body.contains("Din prenumeration"), "{}", own.body);
+    let gone = post_form(path, "List-Unsubscribe=One-Click");
+    assert!(gone.status == 200 && gone.body.contains("Prenumerationen är avslutad"), "{}", gone.body);
+    assert!(export(mover)["subscriber"].is_null(), "unsubscribed: the address is gone");
+    assert_eq!(post_form(path, "List-Unsubscribe=One-Click").status, 200, "gone is gone");
 }
