@@ -1,11 +1,11 @@
 //! `newsroom mail`: what became of the mail, without SQL (`report`), and sending again the
 //! jobs that failed at every try (`retry`), through `npx wrangler d1 execute` on the local
 //! database or on Cloudflare's (`--remote --env NAME`). The statements and what they mean
-//! are the serve wing's (`serve::delivery_report`, `serve::dead_letters`).
+//! are the serve wing's (`mailing::delivery_report`, `mailing::dead_letters`).
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
-use serve::delivery_report::{mailings_sql, notices_sql, MailingRow, NoticeRow, State};
+use mailing::delivery_report::{mailings_sql, notices_sql, MailingRow, NoticeRow, State};
 
 use crate::d1::{text_literal, Database};
 
@@ -48,7 +48,7 @@ pub fn run(action: &Action, db: &Database, now: DateTime<Utc>) -> Result<()> {
         Action::Retry { slug } => {
             let slug = slug_literal(slug.as_deref())?;
             let at = text_literal("the time", Some(&now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)), 40)?;
-            let marked = db.query(&serve::dead_letters::sql::ask_retry(&at, slug.as_deref()))?;
+            let marked = db.query(&mailing::dead_letters::sql::ask_retry(&at, slug.as_deref()))?;
             if marked.is_empty() {
                 println!("No failed mail jobs to send again. `newsroom mail report` shows every mailing.");
             } else {

@@ -11,8 +11,8 @@
 
 use contract::pages::PageRole;
 use contract::subscription::CONFIRM_VALID_HOURS;
-use serve::delivery::CLAIMS_KEPT_DAYS;
-use serve::embargo::NOTICES_KEPT_DAYS;
+use mailing::delivery::CLAIMS_KEPT_DAYS;
+use mailing::notices::NOTICES_KEPT_DAYS;
 
 /// A page `newsroom new page` knows by name: its role, language and the name of the same
 /// page in the other languages.

@@ -109,15 +109,15 @@ fn each_worker_has_only_its_own_bindings_and_build() {
         assert_eq!(text(producer, "queue"), text(consumer, "queue"), "{env:?}: it consumes what it produces");
         assert!(binding(m, "ratelimits", "name", "SUBSCRIBE_LIMIT").is_some(), "{env:?}: the form's rate limit");
         // A job refused at every try waits out an outage of four hours before it is
-        // dead-lettered (the waits grow with its age: `serve::delivery::retry_delay`).
+        // dead-lettered (the waits grow with its age: `mailing::delivery::retry_delay`).
         let retries = consumer.get("max_retries").and_then(Value::as_integer).expect("max_retries") as u32;
-        let waited = serve::delivery::retried_for(retries);
+        let waited = mailing::delivery::retried_for(retries);
         assert!(waited >= 4 * 3600, "{env:?}: max_retries = {retries} gives up after {waited} s");
         let dead = consumer.get("dead_letter_queue").and_then(Value::as_str).expect("dead letters kept");
         // The dead-letter queue is consumed by this same Worker, which knows it by its name
-        // (`serve::dead_letters::is_dead_letter_queue`) and keeps its jobs in D1.
-        assert_eq!(dead, format!("{}{}", text(consumer, "queue"), serve::dead_letters::DEAD_SUFFIX), "{env:?}");
-        assert!(serve::dead_letters::is_dead_letter_queue(dead));
+        // (`mailing::dead_letters::is_dead_letter_queue`) and keeps its jobs in D1.
+        assert_eq!(dead, format!("{}{}", text(consumer, "queue"), mailing::dead_letters::DEAD_SUFFIX), "{env:?}");
+        assert!(mailing::dead_letters::is_dead_letter_queue(dead));
         let consumers = queues["consumers"].as_array().expect("consumers");
         assert!(
             consumers.iter().any(|c| c.get("queue").and_then(Value::as_str) == Some(dead)),

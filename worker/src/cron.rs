@@ -4,13 +4,13 @@
 //! (`notices::send_due`), puts back on the queue the failed jobs `newsroom mail retry`
 //! marked (`deliver::resend`), announces releases to the WebSub hub, once each, and hourly
 //! forgets pending addresses whose confirmation link expired, delivery claims older than
-//! `serve::delivery::CLAIMS_KEPT_DAYS` and embargo notices
-//! `serve::embargo::NOTICES_KEPT_DAYS` after their moment. The plan is the core's
-//! ([`serve::golive::plan`]); here are its reads and writes: the schedule from KV, a claim
+//! `mailing::delivery::CLAIMS_KEPT_DAYS` and embargo notices
+//! `mailing::notices::NOTICES_KEPT_DAYS` after their moment. The plan is the core's
+//! ([`mailing::golive::plan`]); here are its reads and writes: the schedule from KV, a claim
 //! per release in D1 (`DB`, `migrations/`), and the hub's pings.
 use chrono::DateTime;
 use contract::golive::{ping_body, CLAIM_SQL, UNCLAIM_SQL, UPCOMING_KEY};
-use serve::golive::{plan, Announcement, Plan};
+use mailing::golive::{plan, Announcement, Plan};
 use serve::observe::json;
 use worker::js_sys::futures::JsFuture;
 use worker::wasm_bindgen::{JsCast, JsValue};
@@ -33,7 +33,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 /// the log line. A failure of one does not stop the other.
 async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
     let stored = env.kv(crate::BINDING)?.get(UPCOMING_KEY).bytes().await?;
-    let (mailed, noticed) = match stored.as_deref().map(serve::golive::read) {
+    let (mailed, noticed) = match stored.as_deref().map(mailing::golive::read) {
         None => ("\"nothing published yet\"".to_string(), "0".to_string()),
         Some(Err(e)) => (json(&e.to_string()), "0".to_string()),
         Some(Ok(record)) => {
@@ -52,7 +52,7 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
         Ok(n) => n.to_string(),
         Err(e) => json(&format!("error: {e}")),
     };
-    let expired = if serve::subscribe::expires_pending_at(now) { expire(env, now).await } else { 0 };
+    let expired = if mailing::subscribe::expires_pending_at(now) { expire(env, now).await } else { 0 };
     let announced = announce(env, stored.as_deref(), now).await?;
     Ok(format!(
         "{{\"cron\":\"go-live\",\"mailed\":{mailed},\"embargo notices\":{noticed},\"failed jobs resent\":{resent},\"expired\":{expired},{announced}}}"
@@ -62,15 +62,15 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
 /// Forgets pending addresses whose confirmation link has expired and delivery claims past
 /// their use; answers how many rows went (a failure is logged and left for the next hour).
 async fn expire(env: &Env, now: DateTime<chrono::Utc>) -> usize {
-    let pending = JsValue::from_str(&serve::subscribe::expired_before(now));
-    let claims = JsValue::from_str(&serve::delivery::claims_expire_before(now));
-    let notices = JsValue::from_str(&crate::rfc3339(now - chrono::Duration::days(serve::embargo::NOTICES_KEPT_DAYS)));
+    let pending = JsValue::from_str(&mailing::subscribe::expired_before(now));
+    let claims = JsValue::from_str(&mailing::delivery::claims_expire_before(now));
+    let notices = JsValue::from_str(&crate::rfc3339(now - chrono::Duration::days(mailing::notices::NOTICES_KEPT_DAYS)));
     let run = async {
         let db = env.d1(crate::DATABASE)?;
         let statements = vec![
-            db.prepare(serve::subscribe::sql::EXPIRE_PENDING).bind(&[pending])?,
-            db.prepare(serve::delivery::sql::PRUNE_DELIVERIES).bind(&[claims])?,
-            db.prepare(serve::embargo::sql::PRUNE_NOTICES).bind(&[notices])?,
+            db.prepare(mailing::subscribe::sql::EXPIRE_PENDING).bind(&[pending])?,
+            db.prepare(mailing::delivery::sql::PRUNE_DELIVERIES).bind(&[claims])?,
+            db.prepare(mailing::notices::sql::PRUNE_NOTICES).bind(&[notices])?,
         ];
         let mut gone = 0;
         for result in db.batch(statements).await? {

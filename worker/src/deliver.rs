@@ -3,19 +3,19 @@
 //! back on the queue the failed jobs an operator asked for) and the queue consumer
 //! ([`deliver`]: claim each recipient, send, give back what the provider says to retry, add
 //! the outcome to the mailing's tally; and keep what reaches the dead-letter queue in D1).
-//! The plan and the mails are the core's (`serve::delivery`, `serve::dead_letters`).
+//! The plan and the mails are the core's (`mailing::delivery`, `mailing::dead_letters`).
 
 use chrono::{DateTime, Utc};
 use contract::golive::UpcomingRecord;
 use contract::kv;
 
 use contract::subscription::Address;
-use serve::bounces::release_tag;
-use serve::dead_letters::{self, is_dead_letter_queue, job_list};
-use serve::delivery::{id_list, jobs, mails, sql, DeliveryError, Job, Subscriber, Tally};
+use mailing::bounces::release_tag;
+use mailing::dead_letters::{self, is_dead_letter_queue, job_list};
+use mailing::delivery::{id_list, jobs, mails, sql, DeliveryError, Job, Subscriber, Tally};
+use mailing::subscribe::mail::provider::Outcome;
+use mailing::subscribe::mail::Mail;
 use serve::observe::json;
-use serve::subscribe::mail::provider::Outcome;
-use serve::subscribe::mail::Mail;
 use worker::js_sys::{futures::JsFuture, Array, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{
@@ -177,11 +177,11 @@ async fn keep_failed(batch: &MessageBatch<String>, env: &Env) -> Result<()> {
 }
 
 /// Tries a job again later: the older the job (queued at the message's timestamp), the
-/// longer the wait (`serve::delivery::retry_delay`: 10 s at first, up to an hour), so a rate
+/// longer the wait (`mailing::delivery::retry_delay`: 10 s at first, up to an hour), so a rate
 /// limit passes in seconds and an outage of hours is waited out.
 fn later(message: &impl MessageExt) -> QueueRetryOptions {
     let age = (Date::now().as_millis().saturating_sub(message.timestamp().as_millis()) / 1000) as i64;
-    QueueRetryOptionsBuilder::new().with_delay_seconds(serve::delivery::retry_delay(age)).build()
+    QueueRetryOptionsBuilder::new().with_delay_seconds(mailing::delivery::retry_delay(age)).build()
 }
 
 /// Rows D1 reports a job's statements read and wrote (its `meta`), for the log line and
@@ -290,8 +290,8 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
     for address in inactive {
         // The provider will never deliver there: the subscription ends, with its records.
         let address = JsValue::from_str(address.as_str());
-        let deliveries = db.prepare(serve::subscribe::sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?;
-        db.batch(vec![deliveries, db.prepare(serve::subscribe::sql::REMOVE).bind(&[address])?]).await?;
+        let deliveries = db.prepare(mailing::subscribe::sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?;
+        db.batch(vec![deliveries, db.prepare(mailing::subscribe::sql::REMOVE).bind(&[address])?]).await?;
     }
     Ok((sent, again))
 }

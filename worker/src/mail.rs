@@ -1,24 +1,24 @@
 //! Sending mail: the [`Sender`] the subscription pages and the delivery queue use, and its two
 //! implementations, chosen by `MAIL_VIA` ([`Mailer::from_env`]):
-//! - `postmark` (the default): Postmark's batch API (`serve::subscribe::mail::provider` writes
+//! - `postmark` (the default): Postmark's batch API (`mailing::subscribe::mail::provider` writes
 //!   the requests and reads the answers). Settings: `MAIL_API_URL` (default Postmark's; the
 //!   local stub in tests and `make dev`), the message streams (`MAIL_STREAM_BROADCAST`,
 //!   default `broadcast`, for release mails to subscribers; `MAIL_STREAM_TRANSACTIONAL`,
 //!   default `MAIL_STREAM` or `outbound`, for confirmations and embargo mails) and the
 //!   secret `MAIL_API_TOKEN`;
 //! - `send_email`: Cloudflare Email Service through the `[[send_email]]` binding `SEND_EMAIL`,
-//!   one raw MIME message a call (`serve::subscribe::mail::mime` writes it). It has no
+//!   one raw MIME message a call (`mailing::subscribe::mail::mime` writes it). It has no
 //!   streams or tags: both kinds of mail leave the same way.
 //!
 //! Both need `MAIL_FROM`, a sender the provider accepts (`uutiset@example.fi` or
 //! `Uutishuone <uutiset@example.fi>`).
 
 use contract::subscription::Address;
-use serve::subscribe::mail::mime::{self, Envelope};
-use serve::subscribe::mail::provider::{
+use mailing::subscribe::mail::mime::{self, Envelope};
+use mailing::subscribe::mail::provider::{
     batch_bodies, batch_body, parse_batch_response, per_message, BatchError, Outcome, Outgoing, TOKEN_HEADER,
 };
-use serve::subscribe::mail::Mail;
+use mailing::subscribe::mail::Mail;
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::web_sys::{self, Headers, RequestInit};
@@ -38,7 +38,7 @@ pub(crate) struct SendFailure {
 
 /// What a batch is, for the provider: bulk mail (a release to its subscribers) or
 /// transactional (a confirmation, an embargo mail), and the tag the bounce webhook finds its
-/// mailing by (`serve::bounces::release_tag`, `notice_tag`).
+/// mailing by (`mailing::bounces::release_tag`, `notice_tag`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Kind<'a> {
     /// On the broadcast stream.

@@ -1,9 +1,9 @@
 //! Embargo notices (issue 29): at a release's `embargo_notice` time the Cron Trigger mails
 //! every journalist on its publisher's media list whose key works the whole release, marked
-//! under embargo, with their personal links (`serve::embargo::notice_mails`); when the
+//! under embargo, with their personal links (`mailing::notices::notice_mails`); when the
 //! release's moment moves later or earlier, the journalists told the old one get one short
 //! update, and when it is withdrawn before its moment, one cancellation
-//! (`serve::embargo::follow_ups`). Each (release, journalist, moment, kind) is claimed once
+//! (`mailing::notices::follow_ups`). Each (release, journalist, moment, kind) is claimed once
 //! in D1 before the sender is called; what the sender did not take and says to retry is
 //! given back for the next run. Media lists are short (a publisher's accredited
 //! journalists), so the trigger sends them itself, without the queue.
@@ -11,10 +11,10 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use contract::golive::{notices_due, UpcomingRecord};
 use contract::kv;
-use serve::delivery::{id_list, DeliveryError};
-use serve::embargo::{self, sql, FollowUp, Journalist, Noticed};
-use serve::subscribe::mail::provider::Outcome;
-use serve::subscribe::mail::Mail;
+use mailing::delivery::{id_list, DeliveryError};
+use mailing::notices::{self as embargo, sql, FollowUp, Journalist, Noticed};
+use mailing::subscribe::mail::provider::Outcome;
+use mailing::subscribe::mail::Mail;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Env, Result};
 
@@ -209,7 +209,7 @@ impl Run {
             }
         };
         let batch: Vec<_> = mails.iter().map(|(_, a, m)| (a.clone(), m.clone())).collect();
-        let tag = serve::bounces::notice_tag(slug);
+        let tag = mailing::bounces::notice_tag(slug);
         // The sender splits a long media list into the provider's batches (500 each).
         let sending = Kind { broadcast: false, tag: Some(&tag) };
         let (retry, sent): (Vec<i64>, Vec<i64>) = match self.outbox.sender.send(&batch, sending).await {
@@ -221,7 +221,7 @@ impl Run {
                 // Refused for good, or an inactive address; a whole batch whose answer could
                 // not be read stays without an outcome (perhaps sent): the report shows both.
                 let refused: Vec<i64> = of(|o| match o {
-                    Outcome::Rejected { code, .. } => *code != serve::subscribe::mail::provider::WHOLE_BATCH,
+                    Outcome::Rejected { code, .. } => *code != mailing::subscribe::mail::provider::WHOLE_BATCH,
                     other => matches!(other, Outcome::Inactive { .. }),
                 })
                 .collect();

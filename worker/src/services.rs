@@ -2,7 +2,7 @@
 //! are applied), the mail queue (bound or not: a producer binding has nothing to ask), the
 //! sender (`MAIL_VIA` and its settings, and whether the provider takes the token: a cached
 //! `GET /server`), and delivery (one D1 query: failed jobs and unknown outcomes,
-//! `serve::delivery_report`). The core reports what this finds. The readers' Worker probes
+//! `mailing::delivery_report`). The core reports what this finds. The readers' Worker probes
 //! D1; the mail Worker probes the rest, and the readers' entry module (worker/js/shim.js)
 //! merges that report into `/healthz`. Both use the same database (tests/two_workers.rs).
 
@@ -92,11 +92,11 @@ async fn mail(env: &Env) -> ServiceCheck {
     }
 }
 
-/// Whether mail that failed waits for an operator (`serve::delivery_report::DeliveryHealth`):
+/// Whether mail that failed waits for an operator (`mailing::delivery_report::DeliveryHealth`):
 /// one D1 query over the last week.
 #[cfg(feature = "mail")]
 async fn delivery(env: &Env) -> ServiceCheck {
-    use serve::delivery_report::{DeliveryHealth, HEALTH_DAYS, HEALTH_SQL, IN_FLIGHT_MINUTES};
+    use mailing::delivery_report::{DeliveryHealth, HEALTH_DAYS, HEALTH_SQL, IN_FLIGHT_MINUTES};
     let now = crate::now();
     let since = crate::rfc3339(now - chrono::Duration::days(HEALTH_DAYS));
     let settled = crate::rfc3339(now - chrono::Duration::minutes(IN_FLIGHT_MINUTES));

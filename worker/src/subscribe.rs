@@ -1,7 +1,7 @@
 //! The subscription pages' reads and writes (`/subscribe`, `/subscribe/confirm`,
-//! `/unsubscribe`): the form's body, D1 (`serve::subscribe::sql`), the Rate Limiting binding
+//! `/unsubscribe`): the form's body, D1 (`mailing::subscribe::sql`), the Rate Limiting binding
 //! and the confirmation mail; and the mail provider's bounce webhook (`/mail/webhook`,
-//! `serve::bounces`). What the input means is the core's (`serve::subscribe`,
+//! `mailing::bounces`). What the input means is the core's (`mailing::subscribe`,
 //! `contract::subscription`); every answer is a page in the reader's language, never an
 //! error page without a way on, and `no-store`: these pages hold personal links.
 //!
@@ -12,20 +12,20 @@
 use chrono::Duration;
 use contract::pages::PagesRecord;
 use contract::subscription::{self as sub, Purpose};
-use serve::bounces::WEBHOOK_PATH;
-use serve::http::{HttpResponse, RequestFacts};
-use serve::subscribe::mail::{confirmation_mail, Confirmation, Named};
-use serve::subscribe::{
+use mailing::bounces::WEBHOOK_PATH;
+use mailing::subscribe::mail::{confirmation_mail, Confirmation, Named};
+use mailing::subscribe::{
     language, parse_form, parse_link, privacy_link, sql, stored_scopes, Form, Site, SubscribeView, Subscription,
     CONFIRM_PATH, MAX_FORM_BYTES, SUBSCRIBE_PATH, UNSUBSCRIBE_PATH,
 };
-use serve::subscriber_settings::{has_key, key_url, SETTINGS_PATH};
+use mailing::subscriber_settings::{has_key, key_url, SETTINGS_PATH};
+use serve::http::{HttpResponse, RequestFacts};
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Context, Env, Result};
 
 use crate::mail::{Kind, Mailer, Sender};
-use serve::subscribe::mail::provider::Outcome;
+use mailing::subscribe::mail::provider::Outcome;
 
 /// Binding of the per-IP limit on posted forms (`[[ratelimits]]` in `wrangler.mail.toml`).
 const LIMITER: &str = "SUBSCRIBE_LIMIT";
@@ -59,7 +59,7 @@ pub async fn answer(
     let no_pages = PagesRecord::default();
     let page = |status: u16, view: &SubscribeView, lang: &str, pages: &PagesRecord| {
         let site = Site { origin: &origin, name: facts.config.site_name.as_deref() };
-        serve::subscribe::page(status, view, &site, (lang, fallback), pages)
+        mailing::subscribe::page(status, view, &site, (lang, fallback), pages)
     };
     let form = |status: u16, problem: &str, pages: &PagesRecord| {
         let privacy = privacy_link(pages, lang, None, "");
@@ -209,7 +209,7 @@ async fn request_confirmation(
     if db.prepare(sql::PENDING).bind(&args)?.raw_js_value().await?.is_empty() {
         return send_settings_link(db, sender, secret, s, (origin, pages), facts).await;
     }
-    let url = serve::subscribe::link_url(origin, CONFIRM_PATH, &s.address, &token);
+    let url = mailing::subscribe::link_url(origin, CONFIRM_PATH, &s.address, &token);
     // In the newsroom's zone: "3.1.2026 16:00:00 EET", not UTC.
     let expires = contract::time::in_newsroom_zone(expires);
     let named: Vec<Named> = s.scopes.iter().map(|scope| Named { scope, name: None }).collect();
@@ -263,7 +263,7 @@ async fn send_settings_link(
     (origin, pages): (&str, &PagesRecord),
     facts: &RequestFacts,
 ) -> Result<()> {
-    use serve::subscriber_settings::sql::SETTINGS_MAIL;
+    use mailing::subscriber_settings::sql::SETTINGS_MAIL;
     let address = JsValue::from_str(s.address.as_str());
     let args = [address, crate::rfc3339(facts.now).into(), crate::rfc3339(facts.now - Duration::days(1)).into()];
     let rows = db.prepare(SETTINGS_MAIL).bind(&args)?.raw_js_value().await?;
@@ -277,14 +277,14 @@ async fn send_settings_link(
     let url = key_url(origin, SETTINGS_PATH, &key, &s.scopes);
     let privacy = privacy_link(pages, &lang, None, origin);
     let site = facts.config.site_name(&lang).to_string();
-    let m = serve::subscribe::mail::SettingsMail {
+    let m = mailing::subscribe::mail::SettingsMail {
         lang: &lang,
         site: &site,
         origin,
         settings_url: &url,
         privacy: privacy.as_ref().map(|p| p.link()),
     };
-    let mail = serve::subscribe::mail::settings_mail(&m).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let mail = mailing::subscribe::mail::settings_mail(&m).map_err(|e| worker::Error::RustError(e.to_string()))?;
     match sender.send(&[(s.address.clone(), mail)], Kind::TRANSACTIONAL).await.as_deref() {
         Ok([Outcome::Sent { .. }]) => Ok(()),
         Ok(outcomes) => {

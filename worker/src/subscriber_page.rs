@@ -1,12 +1,12 @@
-//! A subscriber's own page through the key in their mails (`serve::subscriber_settings`):
+//! A subscriber's own page through the key in their mails (`mailing::subscriber_settings`):
 //! `/subscribe/settings?k=…` and `/unsubscribe?k=…` show their topics and language (`GET`);
 //! a `POST` to the first saves a change, to the second ends the subscription (RFC 8058's
 //! one click). The key is checked against the row it names before anything is shown.
 
 use contract::subscription::{self as sub, Address};
+use mailing::subscribe::{language, read_scopes, stored_scopes, Site, SubscribeView, MAX_FORM_BYTES, UNSUBSCRIBE_PATH};
+use mailing::subscriber_settings::{key_url, offered_scopes, parse_key_link, parse_settings, sql, SETTINGS_PATH};
 use serve::http::{HttpResponse, RequestFacts};
-use serve::subscribe::{language, read_scopes, stored_scopes, Site, SubscribeView, MAX_FORM_BYTES, UNSUBSCRIBE_PATH};
-use serve::subscriber_settings::{key_url, offered_scopes, parse_key_link, parse_settings, sql, SETTINGS_PATH};
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Env, Result};
@@ -18,7 +18,7 @@ pub async fn answer(req: &web_sys::Request, facts: &RequestFacts, env: &Env, sec
     let site = Site { origin: &origin, name: facts.config.site_name.as_deref() };
     let no_pages = Default::default();
     let page = |status, view: &SubscribeView, lang: &str, pages| {
-        serve::subscribe::page(status, view, &site, (lang, fallback), pages)
+        mailing::subscribe::page(status, view, &site, (lang, fallback), pages)
     };
     let site_lang = language(fallback);
     if !matches!(facts.method.as_str(), "GET" | "HEAD" | "POST") {

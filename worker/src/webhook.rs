@@ -1,15 +1,15 @@
-//! The mail provider's bounce and complaint webhook (`/mail/webhook`, `serve::bounces`):
+//! The mail provider's bounce and complaint webhook (`/mail/webhook`, `mailing::bounces`):
 //! the readers' Worker hands it over unchanged; this checks its credentials and applies
 //! each event in D1.
 
-use serve::bounces::{self, Mailing, Verdict};
+use mailing::bounces::{self, Mailing, Verdict};
+use mailing::subscribe::sql;
 use serve::http::{HttpResponse, RequestFacts};
-use serve::subscribe::sql;
 use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Env, Result};
 
-/// The mail provider's bounce and complaint webhook (`serve::bounces`): authenticated,
+/// The mail provider's bounce and complaint webhook (`mailing::bounces`): authenticated,
 /// then each event applied in D1: a hard bounce, a complaint or a suppression ends the
 /// subscription; every event of a tagged mailing is added to its tally.
 pub async fn answer(req: &web_sys::Request, facts: &RequestFacts, env: &Env) -> Result<HttpResponse> {

@@ -10,12 +10,12 @@ use chrono::{DateTime, Utc};
 use contract::model::MailRecord;
 use contract::subscription::{subscriber_key, Address, Scope};
 
-use crate::respond::decode;
 use crate::subscribe::mail::ahead::{finish, parts_in, why_line};
 use crate::subscribe::mail::provider::{Outcome, WHOLE_BATCH};
 use crate::subscribe::mail::{Mail, Named};
 use crate::subscribe::{read_scopes, UNSUBSCRIBE_PATH};
 use crate::subscriber_settings::key_url;
+use serve::respond::decode;
 
 /// Subscribers per queue message: one provider batch each, well within a consumer's time.
 pub const PER_JOB: i64 = 100;

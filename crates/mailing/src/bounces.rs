@@ -24,7 +24,7 @@
 use contract::subscription::Address;
 use serde::Deserialize;
 
-use crate::http::HttpResponse;
+use serve::http::HttpResponse;
 
 /// Where the provider posts its events.
 pub const WEBHOOK_PATH: &str = "/mail/webhook";

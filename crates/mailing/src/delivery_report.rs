@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use crate::http::ServiceStatus;
+use serve::http::ServiceStatus;
 
 /// Days `/healthz` looks back for mailings whose outcome is unknown.
 pub const HEALTH_DAYS: i64 = 7;
