@@ -1,7 +1,10 @@
 //! The layout's rules, checked on every `make test` (ARCHITECTURE.md states them):
 //!
 //! - each crate depends only on the crates below it: contract ← search ← render ← {serve,
-//!   publish}; the worker on contract + serve; the CLI on contract + publish;
+//!   publish}; serve ← mailing (the mail wing); the worker on contract + serve + mailing;
+//!   the CLI on contract + publish (+ serve, mailing);
+//! - the worker's two Workers are two folders that never reach into each other, and the
+//!   readers' build cannot link the mail wing;
 //! - no import cycle between the top-level modules of any crate (`use crate::x` edges);
 //! - the worker's wasm cannot link publish code, because no crate it depends on does.
 
@@ -16,14 +19,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("crates/search", &["contract"]),
     ("crates/render", &["contract", "search"]),
     ("crates/serve", &["contract", "search", "render"]),
+    ("crates/mailing", &["contract", "render", "serve"]),
     ("crates/publish", &["contract", "search", "render"]),
-    ("worker", &["contract", "serve"]),
+    // `mailing` only with the `mail` feature (see below).
+    ("worker", &["contract", "serve", "mailing"]),
     // `newsroom preview --local` answers from records built in memory with the serve wing.
-    (".", &["contract", "publish", "serve"]),
+    // `newsroom mail report` reads the mail wing's statements and rows.
+    (".", &["contract", "publish", "serve", "mailing"]),
 ];
 
 /// The names the workspace's crates go by in `Cargo.toml` dependency tables.
-const WORKSPACE: &[&str] = &["contract", "search", "render", "serve", "publish", "newsroom"];
+const WORKSPACE: &[&str] = &["contract", "search", "render", "serve", "mailing", "publish", "newsroom"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -57,7 +63,10 @@ fn each_crate_depends_only_on_the_crates_below_it() {
         assert!(extra.is_empty(), "{dir}/Cargo.toml depends on {extra:?}; it may use only {allowed:?}");
     }
     // The parser above must see real dependencies, or this test could not fail.
-    assert_eq!(internal_dependencies("worker"), BTreeSet::from(["contract".to_string(), "serve".to_string()]));
+    assert_eq!(
+        internal_dependencies("worker"),
+        BTreeSet::from(["contract".to_string(), "mailing".to_string(), "serve".to_string()])
+    );
 }
 
 #[test]
@@ -155,7 +164,16 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 
 #[test]
 fn no_crate_has_an_import_cycle_between_its_modules() {
-    let crates = ["crates/contract", "crates/search", "crates/render", "crates/serve", "crates/publish", "worker", "."];
+    let crates = [
+        "crates/contract",
+        "crates/search",
+        "crates/render",
+        "crates/serve",
+        "crates/mailing",
+        "crates/publish",
+        "worker",
+        ".",
+    ];
     let mut edges = 0;
     for dir in crates {
         let graph = module_graph(&root().join(dir).join("src"));
@@ -179,4 +197,46 @@ fn the_cycle_finder_finds_cycles() {
     let acyclic: BTreeMap<String, BTreeSet<String>> =
         [("a".to_string(), BTreeSet::from(["b".to_string()])), ("b".to_string(), BTreeSet::new())].into();
     assert_eq!(find_cycle(&acyclic), None);
+}
+
+/// The Rust files under `dir` (relative to the workspace) and their text.
+fn sources_under(dir: &str) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    rust_files(&root().join(dir), &mut files);
+    files
+        .into_iter()
+        .map(|f| (f.clone(), fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()))))
+        .collect()
+}
+
+#[test]
+fn the_two_workers_are_two_folders_and_the_readers_never_link_the_mail_wing() {
+    // `ls worker/src` shows them: what they share beside the two folders.
+    let readers = sources_under("worker/src/readers");
+    let mail = sources_under("worker/src/mail");
+    assert!(readers.len() >= 3 && mail.len() >= 8, "{} and {} files", readers.len(), mail.len());
+    for (file, text) in &readers {
+        assert!(
+            !text.contains("crate::mail") && !text.contains("mailing::"),
+            "{}: reaches the mail Worker",
+            file.display()
+        );
+    }
+    for (file, text) in &mail {
+        assert!(!text.contains("crate::readers"), "{}: reaches the readers' Worker", file.display());
+    }
+    // The mail wing is an optional dependency that only the `mail` feature turns on, so the
+    // readers' build (`--features readers`) cannot link it.
+    let manifest = fs::read_to_string(root().join("worker/Cargo.toml")).expect("worker/Cargo.toml");
+    let table: toml::Table = manifest.parse().expect("TOML");
+    assert_eq!(table["dependencies"]["mailing"]["optional"].as_bool(), Some(true), "mailing is optional");
+    let features = table["features"].as_table().expect("[features]");
+    assert_eq!(features["mail"].as_array().map(|a| a.iter().any(|v| v.as_str() == Some("dep:mailing"))), Some(true));
+    assert!(features["readers"].as_array().is_some_and(|a| a.is_empty()), "the readers' feature enables nothing");
+    // The two features are switched in one place each: the folders' `mod` lines in lib.rs.
+    let lib = fs::read_to_string(root().join("worker/src/lib.rs")).expect("lib.rs");
+    assert!(
+        lib.contains("#[cfg(feature = \"mail\")]\nmod mail;")
+            && lib.contains("#[cfg(feature = \"readers\")]\nmod readers;")
+    );
 }

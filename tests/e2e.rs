@@ -1818,7 +1818,7 @@ fn openapi_is_served_and_every_json_response_matches_it() {
 }
 
 /// The readers' Worker hands exactly the mail Worker's requests over its `MAIL` binding
-/// (worker/js/shim.js, a copy of worker/src/subscribe.rs `handles()`): a request on the wrong
+/// (worker/js/shim.js, a copy of worker/src/mail/subscribe.rs `handles()`): a request on the wrong
 /// side shows, as the readers' build has no subscription posts and the mail build no pages
 /// (it answers those 503).
 #[test]

@@ -1,4 +1,4 @@
-"""The embargo statements of crates/serve/src/embargo.rs (module `sql`), run on SQLite (what D1
+"""The embargo statements of crates/mailing/src/notices.rs (module `sql`), run on SQLite (what D1
 is) over every migration of migrations/: each mail claimed once per journalist however often
 the trigger runs, the two-minute waits, no cancellation before a release has been missing that
 long, a new notice when a cancelled release comes back, give-backs and pruning.
@@ -14,7 +14,7 @@ import sqlite3
 import sys
 
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-SOURCE = "crates/serve/src/embargo.rs"
+SOURCE = "crates/mailing/src/notices.rs"
 STATEMENTS = {
     m.group(1): re.sub(r"\\\n\s*", "", m.group(2))
     for m in re.finditer(r'pub const (\w+): &str =\s*"((?:[^"\\]|\\.)*)";', open(SOURCE).read(), re.S)

@@ -39,9 +39,9 @@ async function guarded(handler, event, env, ctx) {
 
 // The newsroom is two Workers (ARCHITECTURE.md, "Two Workers"). The readers' Worker has a
 // `MAIL` service binding to the mail Worker and hands it, unchanged, the requests that
-// worker/src/subscribe.rs `handles()`: posting the form, every method on the links' paths
-// (crates/serve/src/subscribe.rs), and the mail provider's bounce webhook
-// (crates/serve/src/bounces.rs). `GET /subscribe`, the form, stays the readers'.
+// worker/src/mail/subscribe.rs `handles()`: posting the form, every method on the links' paths
+// (crates/serve/src/subscribe.rs), a subscriber's own page and the mail provider's bounce
+// webhook (crates/mailing/src/subscriber_settings.rs, bounces.rs). `GET /subscribe`, the form, stays the readers'.
 // tests/e2e.rs checks both sides of this line. The mail Worker has no `MAIL` binding.
 function forMail(path, method) {
   return (
@@ -113,8 +113,8 @@ function route(request, env, ctx) {
   return guarded(exports.fetch, request, env, ctx);
 }
 
-// The mail Worker's build exports the queue consumer (worker/src/deliver.rs: a release's
-// mails, a batch at a time) and the every-minute Cron Trigger (worker/src/cron.rs: go-live
+// The mail Worker's build exports the queue consumer (worker/src/mail/deliver.rs: a release's
+// mails, a batch at a time) and the every-minute Cron Trigger (worker/src/mail/cron.rs: go-live
 // announcements and mails); the readers' build has neither, so its Worker declares neither.
 const handlers = { fetch: route };
 if (exports.queue) handlers.queue = (batch, env, ctx) => guarded(exports.queue, batch, env, ctx);

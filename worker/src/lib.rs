@@ -13,27 +13,10 @@
 #![cfg(target_arch = "wasm32")]
 
 #[cfg(feature = "mail")]
-mod content_pages;
-#[cfg(feature = "mail")]
-mod cron;
-#[cfg(feature = "mail")]
-mod deliver;
-#[cfg(feature = "readers")]
-mod embargo;
-#[cfg(feature = "mail")]
 mod mail;
-#[cfg(feature = "mail")]
-mod notices;
 mod outgoing;
 #[cfg(feature = "readers")]
-mod pages;
-mod services;
-#[cfg(feature = "mail")]
-mod subscribe;
-#[cfg(feature = "mail")]
-mod subscriber_page;
-#[cfg(feature = "mail")]
-mod webhook;
+mod readers;
 
 use std::cell::OnceCell;
 
@@ -41,7 +24,7 @@ use chrono::DateTime;
 use contract::config::{Config, ConfigError};
 #[cfg(feature = "mail")]
 use serve::http::HttpResponse;
-use serve::http::RequestFacts;
+use serve::http::{RequestFacts, ServiceCheck, ServiceStatus};
 use serve::observe::{log_line, server_timing, Timing};
 #[cfg(feature = "mail")]
 use serve::respond::config_error;
@@ -109,17 +92,17 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
     #[cfg(feature = "readers")]
     let (facts, opened) = {
         let mut facts = facts;
-        let opened = embargo::open(&mut facts, &env).await;
+        let opened = readers::embargo::open(&mut facts, &env).await;
         (facts, opened)
     };
     #[cfg(feature = "readers")]
     let outcome = match &opened {
         Err(e) => Err(worker::Error::RustError(format!("the media list: {e}"))),
         #[cfg(feature = "mail")]
-        Ok(_) if subscribe::handles(&facts.method, &facts.path) => {
+        Ok(_) if mail::subscribe::handles(&facts.method, &facts.path) => {
             subscriptions(&req, facts.clone(), &env, &ctx).await.and_then(|r| Outgoing::from_core(&r))
         }
-        Ok(_) => pages::handle(facts.clone(), &env, ctx, &mut seen).await,
+        Ok(_) => readers::pages::handle(facts.clone(), &env, ctx, &mut seen).await,
     };
     #[cfg(not(feature = "readers"))]
     let outcome = mail_worker(&req, &facts, &env, &ctx).await;
@@ -133,7 +116,7 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
     #[cfg(feature = "readers")]
     if let (Ok(Some(journalist)), 200) = (opened, response.status) {
         // A release a journalist's key opened: counted once it was shown.
-        if let Err(e) = embargo::count(&env, journalist).await {
+        if let Err(e) = readers::embargo::count(&env, journalist).await {
             seen.warnings.push(format!("an opening was not counted: {e}"));
         }
     }
@@ -169,7 +152,7 @@ async fn subscriptions(
         Ok(config) => config,
         Err(e) => return Ok(config_error(&facts, &e)),
     };
-    subscribe::answer(req, &facts, env, secret.as_deref(), ctx).await
+    mail::subscribe::answer(req, &facts, env, secret.as_deref(), ctx).await
 }
 
 /// What the mail Worker answers: the subscription posts and links the readers' Worker hands
@@ -177,11 +160,11 @@ async fn subscriptions(
 /// `MAIL` binding and merges into its own (worker/js/shim.js). Nothing else reaches it.
 #[cfg(not(feature = "readers"))]
 async fn mail_worker(req: &web_sys::Request, facts: &RequestFacts, env: &Env, ctx: &Context) -> Result<Outgoing> {
-    if subscribe::handles(&facts.method, &facts.path) {
+    if mail::subscribe::handles(&facts.method, &facts.path) {
         return Outgoing::from_core(&subscriptions(req, facts.clone(), env, ctx).await?);
     }
     if facts.path == "/healthz" {
-        return Outgoing::from_core(&serve::respond::services_report(&services::mail_checks(env).await));
+        return Outgoing::from_core(&serve::respond::services_report(&mail::health::mail_checks(env).await));
     }
     Outgoing::from_core(&unavailable(facts, "the readers' Worker answers this"))
 }
@@ -190,6 +173,11 @@ async fn mail_worker(req: &web_sys::Request, facts: &RequestFacts, env: &Env, ct
 #[cfg(feature = "mail")]
 fn now() -> DateTime<chrono::Utc> {
     DateTime::from_timestamp_millis(i64::try_from(now_ms()).unwrap_or(i64::MAX)).unwrap_or_default()
+}
+
+/// One `/healthz` service check (`readers::health`, `mail::health`).
+fn found(name: &'static str, status: ServiceStatus, detail: impl Into<String>) -> ServiceCheck {
+    ServiceCheck { name, status, detail: detail.into() }
 }
 
 /// Column `i` of a raw D1 row (`raw_js_value`: an array); `null` when absent.

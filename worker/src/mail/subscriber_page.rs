@@ -45,7 +45,7 @@ pub async fn answer(req: &web_sys::Request, facts: &RequestFacts, env: &Env, sec
     else {
         return Ok(page(400, &SubscribeView::BadLink, site_lang, &no_pages));
     };
-    let pages = crate::content_pages::read(env).await;
+    let pages = crate::mail::content_pages::read(env).await;
     let id = JsValue::from_f64(link.id as f64);
     let who = [id.clone(), JsValue::from_str(address.as_str())];
     let save = key_url("", SETTINGS_PATH, &link.key, &link.offered);

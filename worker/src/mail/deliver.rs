@@ -23,7 +23,7 @@ use worker::{
     QueueRetryOptionsBuilder, RawMessageBuilder, Result,
 };
 
-use crate::mail::{Kind, Outbox, Sender};
+use crate::mail::sender::{Kind, Outbox, Sender};
 
 /// The queue binding (`[[queues.producers]]`; the same worker consumes it).
 pub(crate) const QUEUE: &str = "MAIL_QUEUE";

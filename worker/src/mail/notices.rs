@@ -19,7 +19,7 @@ use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Env, Result};
 
 use crate::column;
-use crate::mail::{Kind, Outbox, Sender};
+use crate::mail::sender::{Kind, Outbox, Sender};
 
 /// What a run needs to claim and send.
 struct Run {
@@ -51,7 +51,7 @@ pub async fn send_due(env: &Env, record: &UpcomingRecord, now: DateTime<Utc>) ->
     let run = Run { outbox: Outbox::from_env(env)?, db, at };
     // Followed-up mails link the privacy notice; the notices themselves carry it from the
     // mail record rendered at publish time.
-    let pages = if follow.is_empty() { Default::default() } else { crate::content_pages::read(env).await };
+    let pages = if follow.is_empty() { Default::default() } else { crate::mail::content_pages::read(env).await };
     let lang = run.outbox.config.lang.clone();
     let secret = run.outbox.secret.as_bytes();
     let mut sent = 0;

@@ -48,7 +48,7 @@ pub(crate) async fn handle(mut facts: RequestFacts, env: &Env, ctx: Context, see
     seen.log_all = facts.config.log_every_request;
     facts.preview_secret = secret;
     if facts.path == "/healthz" {
-        facts.services = crate::services::check(env).await;
+        facts.services = crate::readers::health::check(env).await;
     }
     let key = cache_key(&facts).filter(|_| facts.config.use_cache);
     let memory = facts.config.use_memory_cache;

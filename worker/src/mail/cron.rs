@@ -37,18 +37,18 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
         None => ("\"nothing published yet\"".to_string(), "0".to_string()),
         Some(Err(e)) => (json(&e.to_string()), "0".to_string()),
         Some(Ok(record)) => {
-            let mailed = match crate::deliver::schedule(env, &record, now).await {
+            let mailed = match crate::mail::deliver::schedule(env, &record, now).await {
                 Ok(slugs) => json(&slugs),
                 Err(e) => json(&format!("error: {e}")),
             };
-            let noticed = match crate::notices::send_due(env, &record, now).await {
+            let noticed = match crate::mail::notices::send_due(env, &record, now).await {
                 Ok(sent) => sent.to_string(),
                 Err(e) => json(&format!("error: {e}")),
             };
             (mailed, noticed)
         }
     };
-    let resent = match crate::deliver::resend(env).await {
+    let resent = match crate::mail::deliver::resend(env).await {
         Ok(n) => n.to_string(),
         Err(e) => json(&format!("error: {e}")),
     };

@@ -24,7 +24,7 @@ use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Context, Env, Result};
 
-use crate::mail::{Kind, Mailer, Sender};
+use crate::mail::sender::{Kind, Mailer, Sender};
 use mailing::subscribe::mail::provider::Outcome;
 
 /// Binding of the per-IP limit on posted forms (`[[ratelimits]]` in `wrangler.mail.toml`).
@@ -49,7 +49,7 @@ pub async fn answer(
     ctx: &Context,
 ) -> Result<HttpResponse> {
     if facts.path == WEBHOOK_PATH {
-        return crate::webhook::answer(req, facts, env).await;
+        return crate::mail::webhook::answer(req, facts, env).await;
     }
     let lang = language(&facts.config.lang);
     let origin = facts.config.base_url.clone().unwrap_or_else(|| facts.origin.clone());
@@ -77,7 +77,7 @@ pub async fn answer(
     let secret = secret.as_bytes();
     if facts.path == SETTINGS_PATH || (facts.path == UNSUBSCRIBE_PATH && has_key(facts.query.as_deref())) {
         // The key links of release mails (older mails' `a`/`t` links are answered below).
-        return crate::subscriber_page::answer(req, facts, env, secret).await;
+        return crate::mail::subscriber_page::answer(req, facts, env, secret).await;
     }
     let db = env.d1(crate::DATABASE)?;
     let method = facts.method.as_str();
@@ -88,7 +88,7 @@ pub async fn answer(
                 return Ok(form(429, text, &no_pages));
             }
             let body = read_body(req).await?;
-            let pages = crate::content_pages::read(env).await;
+            let pages = crate::mail::content_pages::read(env).await;
             match body.as_deref().map(|b| parse_form(b, lang)) {
                 None => Ok(form(413, "the form is too long", &pages)),
                 Some(Err(e)) => Ok(form(400, &e.to_string(), &pages)),
@@ -118,7 +118,7 @@ pub async fn answer(
             if sub::verify(secret, purpose, &link.address, &link.token, facts.now).is_err() {
                 return Ok(page(400, &SubscribeView::BadLink, lang, &no_pages));
             }
-            let pages = crate::content_pages::read(env).await;
+            let pages = crate::mail::content_pages::read(env).await;
             let action = format!("{}?{}", facts.path, facts.query.as_deref().unwrap_or(""));
             if method != "POST" {
                 let view = match purpose {
