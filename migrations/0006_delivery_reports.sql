@@ -27,7 +27,7 @@ UPDATE notices SET outcome = 'unrecorded';
 -- Trigger run puts those jobs back on the queue and deletes their rows. A job re-sent mails
 -- only the subscribers not yet mailed (their delivery claims).
 CREATE TABLE failed_jobs (
-  -- The queue message: `{slug} {from} {to}` (serve::delivery::Job).
+  -- The queue message: `{slug} {from} {to}` (mailing::delivery::Job).
   job TEXT PRIMARY KEY,
   slug TEXT NOT NULL,
   -- RFC 3339, UTC: when it reached the dead-letter queue.

@@ -168,7 +168,7 @@ cp tests/fixtures/e2e-run2-releases/*.md "$content/releases/"
 # The fixtures' photos first (locally each media file is a wrangler call of its own, about a
 # second each): the lift's publish below then uploads records only, and keeps its minute.
 CONTENT="$content" scripts/publish.sh "$state"
-lift=$(date -u -d "+${E2E_LIFT_SECONDS:-60} seconds" +%Y-%m-%dT%H:%M:%SZ)
+lift=$(date -u -d "+${E2E_LIFT_SECONDS:-90} seconds" +%Y-%m-%dT%H:%M:%SZ)
 cat >"$content/releases/e2e-lift-fixture.md" <<EOF
 +++
 # Test fixture written by scripts/e2e.sh: public at $lift, a little after the server starts.

@@ -1,13 +1,14 @@
 //! `newsroom mail`: what became of the mail, without SQL (`report`), and sending again the
 //! jobs that failed at every try (`retry`), through `npx wrangler d1 execute` on the local
 //! database or on Cloudflare's (`--remote --env NAME`). The statements and what they mean
-//! are the serve wing's (`mailing::delivery_report`, `mailing::dead_letters`).
+//! are the mail wing's (`mailing::delivery_report`, `mailing::dead_letters`).
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
+use mailing::delivery::CLAIMS_KEPT_DAYS;
 use mailing::delivery_report::{mailings_sql, notices_sql, MailingRow, NoticeRow, State};
 
-use crate::d1::{text_literal, Database};
+use crate::d1::{text_literal, Location};
 
 /// What to do.
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -31,8 +32,10 @@ pub enum Action {
     },
 }
 
-/// Runs `action` and prints its answer on stdout.
-pub fn run(action: &Action, db: &Database, now: DateTime<Utc>) -> Result<()> {
+/// Runs `action` on the database `at` names and prints its answer on stdout.
+pub fn run(action: &Action, at: &Location, now: DateTime<Utc>) -> Result<()> {
+    let db = at.database()?;
+    let flags = location_flags(at);
     match action {
         Action::Report { slug, json } => {
             let slug = slug_literal(slug.as_deref())?;
@@ -42,22 +45,35 @@ pub fn run(action: &Action, db: &Database, now: DateTime<Utc>) -> Result<()> {
                 let report = serde_json::json!({ "mailings": mailings, "embargo_mails": notices });
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print!("{}", text(&mailings, &notices));
+                print!("{}", text(&mailings, &notices, now, &flags));
             }
         }
         Action::Retry { slug } => {
             let slug = slug_literal(slug.as_deref())?;
-            let at = text_literal("the time", Some(&now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)), 40)?;
-            let marked = db.query(&mailing::dead_letters::sql::ask_retry(&at, slug.as_deref()))?;
+            let time = |t: DateTime<Utc>| {
+                text_literal("the time", Some(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)), 40)
+            };
+            let since = time(too_late_before(now))?;
+            let marked = db.query(&mailing::dead_letters::sql::ask_retry(&time(now)?, slug.as_deref(), &since))?;
+            for old in db.query(&mailing::dead_letters::sql::too_late(slug.as_deref(), &since))? {
+                println!(
+                    "{} failed job(s) of {} cannot be sent again: the release went public more than {} days ago, and \
+                     the records of who got its mail are gone. Its report keeps them until they are pruned.",
+                    old["jobs"],
+                    old["slug"].as_str().unwrap_or("?"),
+                    CLAIMS_KEPT_DAYS - 1
+                );
+            }
             if marked.is_empty() {
-                println!("No failed mail jobs to send again. `newsroom mail report` shows every mailing.");
+                println!("No failed mail jobs to send again. `newsroom mail report{flags}` shows every mailing.");
             } else {
                 let mut releases: Vec<&str> = marked.iter().filter_map(|r| r["slug"].as_str()).collect();
                 releases.sort_unstable();
                 releases.dedup();
                 println!(
                     "{} failed job(s) of {} go out again within a minute, at the mail Worker's next Cron Trigger run. \
-                     Only subscribers who did not get the mail are mailed. `newsroom mail report` shows the outcome.",
+                     Only subscribers who did not get the mail are mailed. `newsroom mail report{flags}` shows the \
+                     outcome.",
                     marked.len(),
                     releases.join(", ")
                 );
@@ -65,6 +81,27 @@ pub fn run(action: &Action, db: &Database, now: DateTime<Utc>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The options that name the database, as the command was given them, for the commands
+/// the report suggests (so a report of production suggests a retry of production).
+fn location_flags(at: &Location) -> String {
+    let mut flags = String::new();
+    if at.remote {
+        flags.push_str(" --remote");
+    } else if at.persist_to != std::path::Path::new(".wrangler/state") {
+        flags.push_str(&format!(" --persist-to {}", at.persist_to.display()));
+    }
+    if let Some(env) = &at.env {
+        flags.push_str(&format!(" --env {env}"));
+    }
+    flags
+}
+
+/// Releases public before this are too old for their failed jobs to be sent again: the
+/// delivery claims that tell who got the mail are kept `CLAIMS_KEPT_DAYS`.
+fn too_late_before(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::days(CLAIMS_KEPT_DAYS - 1)
 }
 
 /// `slug`, checked, as an SQL string literal.
@@ -95,8 +132,9 @@ fn local(at: &str) -> String {
     }
 }
 
-/// The report as text, for the person who asked.
-fn text(mailings: &[MailingRow], notices: &[NoticeRow]) -> String {
+/// The report as text, for the person who asked; `flags` name the database in the commands
+/// it suggests.
+fn text(mailings: &[MailingRow], notices: &[NoticeRow], now: DateTime<Utc>, flags: &str) -> String {
     let mut out = String::new();
     let mut to_do = 0;
     if mailings.is_empty() {
@@ -111,8 +149,13 @@ fn text(mailings: &[MailingRow], notices: &[NoticeRow]) -> String {
             local(&m.moment),
             local(&m.claimed_at)
         ));
+        if m.jobs == 0 && m.sent + m.refused + m.removed + m.unknown == 0 && m.failed_jobs == 0 {
+            out.push_str("    mailed before the delivery report existed: no counts\n");
+            continue;
+        }
         out.push_str(&format!(
-            "    sent {} · refused {} · inactive, subscription ended {} · perhaps sent {} · in {} queue job(s)\n",
+            "    sent {} · refused {} · inactive, subscription ended {} · may or may not have been sent {} · in {} queue \
+             job(s)\n",
             m.sent, m.refused, m.removed, m.unknown, m.jobs
         ));
         if m.bounced + m.soft_bounces + m.complaints > 0 {
@@ -121,13 +164,22 @@ fn text(mailings: &[MailingRow], notices: &[NoticeRow]) -> String {
                 m.bounced, m.soft_bounces, m.complaints
             ));
         }
+        let too_old = DateTime::parse_from_rfc3339(&m.moment).is_ok_and(|t| t.to_utc() < too_late_before(now));
         let line = match m.state() {
             State::Done => "    done\n".to_string(),
+            State::Failed if too_old => {
+                to_do += 1;
+                format!(
+                    "    FAILED: {} queue job(s) (up to 100 subscribers each) failed at every try, and the release is \
+                     too old to send them again. Their subscribers not yet mailed were not mailed.\n",
+                    m.failed_jobs
+                )
+            }
             State::Failed => {
                 to_do += 1;
                 format!(
-                    "    FAILED: {} job(s) failed at every try and were not sent. Once the mail provider works again, \
-                     run `newsroom mail retry {}`.\n",
+                    "    FAILED: {} queue job(s) (up to 100 subscribers each) failed at every try: their subscribers not \
+                     yet mailed were not mailed. Once the mail provider works again, run `newsroom mail retry {}{flags}`.\n",
                     m.failed_jobs, m.slug
                 )
             }
@@ -135,8 +187,8 @@ fn text(mailings: &[MailingRow], notices: &[NoticeRow]) -> String {
             State::Unknown => {
                 to_do += 1;
                 format!(
-                    "    CHECK: the provider's answer for {} mail(s) could not be read. They may have been sent; they are \
-                     not sent again. The provider's activity log shows them.\n",
+                    "    CHECK: the provider's answer for {} mail(s) could not be read. They may or may not have been \
+                     sent, and are not sent again: the provider's activity log shows them.\n",
                     m.unknown
                 )
             }
@@ -154,7 +206,7 @@ fn text(mailings: &[MailingRow], notices: &[NoticeRow]) -> String {
             other => other,
         };
         out.push_str(&format!(
-            "  {}  {kind} ({}): {} journalist(s) · sent {} · refused {} · bounced {} · no answer yet {}\n",
+            "  {}  {kind} ({}): {} journalist(s) · sent {} · refused {} · bounced {} · no answer yet {}",
             n.slug,
             local(&n.sent_at),
             n.mails,
@@ -163,6 +215,10 @@ fn text(mailings: &[MailingRow], notices: &[NoticeRow]) -> String {
             n.bounced,
             n.unknown
         ));
+        if n.unrecorded > 0 {
+            out.push_str(&format!(" · sent before the delivery report existed {}", n.unrecorded));
+        }
+        out.push('\n');
     }
     out.push_str(&match to_do {
         0 => "\nNothing needs your action.\n".to_string(),
@@ -186,12 +242,19 @@ mod tests {
             ..Default::default()
         };
         let failed = MailingRow { slug: "2026-12-08-b".into(), failed_jobs: 2, ..done.clone() };
-        let text = text(std::slice::from_ref(&done), &[]);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-08T10:00:00Z").expect("valid").to_utc();
+        let text = text(std::slice::from_ref(&done), &[], now, "");
         assert!(text.contains("sent 250") && text.contains("done") && text.contains("12:00:00 EET"), "{text}");
         assert!(text.contains("Nothing needs your action"), "{text}");
-        let text = super::text(&[failed, done], &[]);
-        assert!(text.contains("FAILED: 2 job(s)") && text.contains("newsroom mail retry 2026-12-08-b"), "{text}");
+        let text = super::text(&[failed.clone(), done.clone()], &[], now, " --remote --env production");
+        assert!(text.contains("FAILED: 2 queue job(s)"), "{text}");
+        assert!(text.contains("newsroom mail retry 2026-12-08-b --remote --env production"), "{text}");
         assert!(text.contains("1 mailing(s) need your action"), "{text}");
+        let later = now + chrono::Duration::days(20);
+        let text = super::text(&[failed], &[], later, "");
+        assert!(text.contains("too old to send them again") && !text.contains("newsroom mail retry"), "{text}");
+        let before = MailingRow { jobs: 0, sent: 0, ..done };
+        assert!(super::text(&[before], &[], now, "").contains("no counts"));
     }
 
     #[test]

@@ -130,7 +130,7 @@ fn run(command: Command) -> Result<ExitCode> {
             upload::publish(&site, &kv, &how)
         }
         Command::Mail { action, database } => {
-            mail::run(&action, &database.database()?, clock::now()?)?;
+            mail::run(&action, &database, clock::now()?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Subscribers { action, database } => {

@@ -136,6 +136,7 @@ fn run9_failed_mail_is_reported_and_sent_again_once() {
     let (status, detail) = service("delivery");
     assert_eq!(status, "failing", "{detail}");
     assert!(detail.contains("failed at every try") && detail.contains("newsroom mail retry"), "{detail}");
+    assert!(detail.contains("(releases: ") && detail.contains(LIFT), "names the release: {detail}");
     let text = mail_cli(&["report"]);
     assert!(text.contains(&format!("FAILED: {} job(s)", failed["failed_jobs"])), "{text}");
     assert!(text.contains(&format!("newsroom mail retry {LIFT}")), "{text}");
@@ -167,8 +168,11 @@ fn run9_failed_mail_is_reported_and_sent_again_once() {
     assert_eq!(service("delivery").0, "ok");
 }
 
-/// A provider that stops answering (connections dropped, as a timeout) for a while: the job
-/// is retried with its backoff and each subscriber gets the mail once, nothing dead-lettered.
+/// A provider that fails in every way a whole batch can, one after another, for about half
+/// a minute: HTTP 500 (an outage), connections dropped without an answer (a timeout), and
+/// 422 (an unverified sender, fixed meanwhile). The job is retried with its backoff (10 s
+/// between its first tries) and each subscriber gets the mail once, nothing dead-lettered:
+/// the fourth try, after three refusals, is the queue's last here (`max_retries = 3`).
 #[test]
 #[ignore = "needs workerd: run scripts/e2e.sh (ninth run)"]
 fn run9_a_provider_outage_loses_no_mail_and_sends_none_twice() {
@@ -177,10 +181,19 @@ fn run9_a_provider_outage_loses_no_mail_and_sends_none_twice() {
     for address in subscribers {
         subscribe_and_confirm(&mailbox, address, "all");
     }
-    let outage = Refusal::set(1);
+    let started = std::time::Instant::now();
+    let outage = Refusal::set(500);
     d1("DELETE FROM mailings");
     run_cron();
-    std::thread::sleep(std::time::Duration::from_secs(12));
+    for (until, next) in [(8, 1), (17, 422)] {
+        while started.elapsed() < std::time::Duration::from_secs(until) {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        STUB_REFUSAL.store(next, std::sync::atomic::Ordering::SeqCst);
+    }
+    while started.elapsed() < std::time::Duration::from_secs(25) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     for address in subscribers {
         assert!(lift_mails(&mailbox, address).is_empty(), "{address}: nothing during the outage");
     }

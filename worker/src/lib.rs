@@ -2,10 +2,10 @@
 //! and runs the Cron Trigger and the queue consumer. Every `await` lives in this crate.
 //!
 //! The crate is deployed as two Workers (ARCHITECTURE.md, "Two Workers"), each built with one
-//! feature: `readers` (`pages.rs`: memory, the Cache API and the core over KV; `embargo.rs`:
-//! journalists' keys) and `mail` (`subscribe.rs`, `subscriber_page.rs`, `webhook.rs`, `cron.rs`,
-//! `deliver.rs`, `notices.rs`, `mail.rs`). Both features together, the default, is built only for clippy and
-//! `make size-split`.
+//! feature and each a folder: `readers/` (`readers` feature: pages from memory, the Cache API
+//! and the core over KV; journalists' keys) and `mail/` (`mail` feature: subscriptions, the
+//! Cron Trigger, the mail queue, the senders). Both features together, the default, is built
+//! only for clippy and `make size-split`.
 //!
 //! It speaks to the runtime through `web_sys` objects, not `worker`'s copies of them: a
 //! response kept in memory is a `Headers` and a `Uint8Array`, so a hit costs a handful of

@@ -44,6 +44,9 @@ pub enum Verdict {
     Complaint,
     /// Delivery failed for now (a full mailbox, a DNS failure): counted only.
     SoftBounce,
+    /// The provider suppressed the address ("SubscriptionChange"): the subscription ends,
+    /// uncounted, since the provider reports the bounce or complaint behind it on its own.
+    Suppressed,
     /// Nothing to do.
     Ignore,
 }
@@ -100,7 +103,7 @@ pub fn read(body: &[u8]) -> Result<Event, EventError> {
     let (verdict, field, address) = match p.record_type.as_str() {
         "Bounce" => (bounce_verdict(p.kind.as_deref().unwrap_or("")), "Email", p.email),
         "SpamComplaint" => (Verdict::Complaint, "Email", p.email),
-        "SubscriptionChange" if p.suppress_sending == Some(true) => (Verdict::Remove, "Recipient", p.recipient),
+        "SubscriptionChange" if p.suppress_sending == Some(true) => (Verdict::Suppressed, "Recipient", p.recipient),
         _ => (Verdict::Ignore, "Email", None),
     };
     if verdict == Verdict::Ignore {
@@ -180,6 +183,7 @@ pub fn done(event: &Event) -> &'static str {
         Verdict::Remove => "hard bounce or suppression: the subscription, if any, has ended",
         Verdict::Complaint => "spam complaint: the subscription, if any, has ended",
         Verdict::SoftBounce => "soft bounce: counted",
+        Verdict::Suppressed => "suppressed by the provider: the subscription, if any, has ended",
         Verdict::Ignore => "not a bounce or complaint: nothing to do",
     }
 }
@@ -238,7 +242,7 @@ mod tests {
         assert_eq!((complaint.verdict, complaint.mailing), (Verdict::Complaint, Some(Mailing::Notice("x-y".into()))));
         let suppressed =
             event(r#"{"RecordType":"SubscriptionChange","Recipient":"a@b.fi","SuppressSending":true}"#).expect("reads");
-        assert_eq!(suppressed.verdict, Verdict::Remove);
+        assert_eq!(suppressed.verdict, Verdict::Suppressed);
         let reactivated =
             event(r#"{"RecordType":"SubscriptionChange","Recipient":"a@b.fi","SuppressSending":false}"#).expect("ok");
         assert_eq!(reactivated.verdict, Verdict::Ignore);

@@ -30,13 +30,33 @@ pub mod sql {
     /// Forgets the jobs of the JSON array `?1`, once they are back on the queue.
     pub const FORGET: &str = "DELETE FROM failed_jobs WHERE job IN (SELECT value FROM json_each(?1))";
 
-    /// Marks the failed jobs to send again at `at` (all, or those of the release `slug`);
-    /// answers them. Both are SQL string literals: the CLI's `newsroom mail retry` runs it
-    /// through `wrangler d1 execute --command`, which binds no parameters.
-    pub fn ask_retry(at: &str, slug: Option<&str>) -> String {
+    /// Marks the failed jobs to send again at `at` (all, or those of the release `slug`)
+    /// whose release's moment is not before `since` (older ones could no longer tell who was
+    /// mailed: `delivery::CLAIMS_KEPT_DAYS`); answers them. All three are SQL string literals:
+    /// the CLI's `newsroom mail retry` runs it through `wrangler d1 execute --command`, which
+    /// binds no parameters.
+    pub fn ask_retry(at: &str, slug: Option<&str>, since: &str) -> String {
         let filter = slug.map(|s| format!(" AND slug = {s}")).unwrap_or_default();
-        format!("UPDATE failed_jobs SET retry_at = {at} WHERE retry_at IS NULL{filter} RETURNING job, slug")
+        format!(
+            "UPDATE failed_jobs SET retry_at = {at} WHERE retry_at IS NULL{filter} \
+             AND slug IN (SELECT slug FROM mailings WHERE julianday(moment) >= julianday({since})) RETURNING job, slug"
+        )
     }
+
+    /// The releases (all, or `slug`) with failed jobs too old to send again (moment before
+    /// `since`), with how many: `newsroom mail retry` names them.
+    pub fn too_late(slug: Option<&str>, since: &str) -> String {
+        let filter = slug.map(|s| format!(" AND f.slug = {s}")).unwrap_or_default();
+        format!(
+            "SELECT f.slug, count(*) AS jobs FROM failed_jobs f JOIN mailings m ON m.slug = f.slug \
+             WHERE f.retry_at IS NULL{filter} AND julianday(m.moment) < julianday({since}) GROUP BY f.slug"
+        )
+    }
+
+    /// Forgets the failed jobs of releases whose moment is before `?1` (RFC 3339): too old to
+    /// send again (hourly, from the Cron Trigger, with the delivery claims).
+    pub const PRUNE: &str = "DELETE FROM failed_jobs WHERE slug IN \
+         (SELECT slug FROM mailings WHERE julianday(moment) < julianday(?1))";
 }
 
 /// A JSON array of strings (job bodies), as [`sql::FORGET`] takes them.

@@ -226,9 +226,12 @@ pub mod sql {
          ON CONFLICT (slug) DO NOTHING RETURNING slug";
     /// The highest subscriber id (the jobs' range).
     pub const MAX_ID: &str = "SELECT COALESCE(MAX(id), 0) FROM subscribers";
-    /// Confirmed subscribers with ids `?1..=?2` not yet mailed release `?3`.
+    /// Subscribers with ids `?1..=?2` confirmed by the time release `?3`'s mailing was
+    /// claimed (its moment: a job sent again days later mails no one who came after) and not
+    /// yet mailed it.
     pub const RECIPIENTS: &str = "SELECT id, address, scopes, lang FROM subscribers s \
          WHERE id BETWEEN ?1 AND ?2 AND confirmed_at IS NOT NULL \
+         AND confirmed_at <= coalesce((SELECT claimed_at FROM mailings WHERE slug = ?3), confirmed_at) \
          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.slug = ?3 AND d.subscriber = s.id)";
     /// Claims, in one statement, the mails of release `?1` to the still confirmed
     /// subscribers among the ids of the JSON array `?2`, at `?3`: answers the ids claimed now
@@ -263,6 +266,24 @@ mod tests {
         // 10 s gave up after 100 s.
         assert!(retried_for(20) > 4 * 3600 && retried_for(20) < 6 * 3600, "{}", retried_for(20));
         assert_eq!(retried_for(3), 10 + 10 + 10);
+    }
+
+    #[test]
+    fn a_twenty_minute_outage_is_waited_out_within_the_queues_tries() {
+        // The ages (seconds since first queued) at which a job is tried while the provider
+        // refuses: each wait is `retry_delay` of the age so far.
+        let mut tries = vec![0i64];
+        while tries.len() < 21 {
+            let age = *tries.last().unwrap_or(&0);
+            tries.push(age + i64::from(retry_delay(age)));
+        }
+        // The first try after twenty minutes of refusals is within the queue's 20 retries
+        // (`wrangler.mail.toml`), and comes at most an hour after the outage ends.
+        let first_after = tries.iter().position(|age| *age >= 20 * 60).expect("a try after the outage");
+        assert!(first_after <= 20, "try {first_after} of {tries:?}");
+        assert!(tries[first_after] - 20 * 60 <= RETRY_MAX_SECONDS, "{tries:?}");
+        // Ten minutes of outage are waited out too; the old schedule (10 × 10 s) was not.
+        assert!(tries.iter().position(|age| *age >= 10 * 60).is_some_and(|n| n <= 20));
     }
 
     #[test]

@@ -16,17 +16,20 @@ pub const HEALTH_DAYS: i64 = 7;
 pub const IN_FLIGHT_MINUTES: i64 = 10;
 
 /// `/healthz`'s one query: `?1` the start of the window (RFC 3339), `?2` the end of
-/// "in flight". One row of six counts, in [`DeliveryHealth`]'s order.
+/// "in flight". One row of six counts, in [`DeliveryHealth`]'s order, then the slugs (at
+/// most five, space-separated) of the release mailings that need an operator.
 pub const HEALTH_SQL: &str = "SELECT \
      (SELECT count(*) FROM failed_jobs WHERE retry_at IS NULL), \
      (SELECT count(*) FROM failed_jobs WHERE retry_at IS NOT NULL), \
      (SELECT count(*) FROM mailings WHERE claimed_at >= ?1 AND unknown > 0), \
      (SELECT coalesce(sum(refused), 0) FROM mailings WHERE claimed_at >= ?1), \
      (SELECT count(*) FROM notices WHERE sent_at >= ?1 AND sent_at < ?2 AND outcome IS NULL), \
-     (SELECT count(*) FROM notices WHERE sent_at >= ?1 AND outcome = 'refused')";
+     (SELECT count(*) FROM notices WHERE sent_at >= ?1 AND outcome = 'refused'), \
+     (SELECT group_concat(slug, ' ') FROM (SELECT slug FROM failed_jobs WHERE retry_at IS NULL \
+       UNION SELECT slug FROM mailings WHERE claimed_at >= ?1 AND unknown > 0 ORDER BY slug LIMIT 5))";
 
 /// What [`HEALTH_SQL`] counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeliveryHealth {
     /// Jobs in `failed_jobs` nobody asked to send again.
     pub failed_jobs: u64,
@@ -40,13 +43,25 @@ pub struct DeliveryHealth {
     pub unknown_notices: u64,
     /// Embargo mails of the window the provider refused.
     pub refused_notices: u64,
+    /// The releases whose mailings need an operator (at most five), for `/healthz` to name.
+    pub releases: Vec<String>,
 }
 
 impl DeliveryHealth {
-    /// The counts of one [`HEALTH_SQL`] row, in order.
-    pub fn from_counts(counts: [u64; 6]) -> Self {
+    /// The counts of one [`HEALTH_SQL`] row, in order, and its last column (the slugs,
+    /// space-separated; `None` when there are none).
+    pub fn from_row(counts: [u64; 6], releases: Option<&str>) -> Self {
         let [failed_jobs, retrying, unknown_mailings, refused_mails, unknown_notices, refused_notices] = counts;
-        DeliveryHealth { failed_jobs, retrying, unknown_mailings, refused_mails, unknown_notices, refused_notices }
+        let releases = releases.unwrap_or("").split_whitespace().map(str::to_string).collect();
+        DeliveryHealth {
+            failed_jobs,
+            retrying,
+            unknown_mailings,
+            refused_mails,
+            unknown_notices,
+            refused_notices,
+            releases,
+        }
     }
 
     /// `/healthz`'s verdict: failing when mail failed and waits for an operator (jobs that
@@ -57,20 +72,24 @@ impl DeliveryHealth {
         let mut problems = Vec::new();
         if self.failed_jobs > 0 {
             problems.push(format!(
-                "{} mail job(s) failed at every try and were not sent: {report}, then `newsroom mail retry` once the \
-                 provider works",
+                "{} mail job(s) failed at every try and were not sent: {report}, then `newsroom mail retry` (with \
+                 --remote --env NAME) once the provider works",
                 self.failed_jobs
             ));
         }
-        let unknown = self.unknown_mailings + self.unknown_notices;
-        if unknown > 0 {
+        if self.unknown_mailings + self.unknown_notices > 0 {
             problems.push(format!(
-                "the provider's answer could not be read for {unknown} mailing(s) in the last {HEALTH_DAYS} days: \
-                 perhaps not sent, {report}"
+                "the provider's answer could not be read for {} release mailing(s) and {} embargo mail(s) in the last \
+                 {HEALTH_DAYS} days: they may or may not have been sent, {report}",
+                self.unknown_mailings, self.unknown_notices
             ));
         }
         if !problems.is_empty() {
-            return (ServiceStatus::Failing, problems.join("; "));
+            let mut detail = problems.join("; ");
+            if !self.releases.is_empty() {
+                detail.push_str(&format!(" (releases: {})", self.releases.join(", ")));
+            }
+            return (ServiceStatus::Failing, detail);
         }
         let mut detail = format!("no failed mailing in the last {HEALTH_DAYS} days");
         if self.retrying > 0 {
@@ -104,7 +123,8 @@ pub fn notices_sql(slug: Option<&str>, limit: u32) -> String {
     format!(
         "SELECT slug, kind, max(sent_at) AS sent_at, count(*) AS mails, \
          sum(coalesce(outcome, '') = 'sent') AS sent, sum(coalesce(outcome, '') = 'refused') AS refused, \
-         sum(coalesce(outcome, '') = 'bounced') AS bounced, sum(outcome IS NULL) AS unknown FROM notices {filter}GROUP BY slug, kind ORDER BY max(sent_at) DESC LIMIT {limit}"
+         sum(coalesce(outcome, '') = 'bounced') AS bounced, sum(outcome IS NULL) AS unknown, \
+         sum(coalesce(outcome, '') = 'unrecorded') AS unrecorded FROM notices {filter}GROUP BY slug, kind ORDER BY max(sent_at) DESC LIMIT {limit}"
     )
 }
 
@@ -158,6 +178,9 @@ pub struct NoticeRow {
     pub bounced: u64,
     /// No outcome yet: in flight, or an answer that could not be read.
     pub unknown: u64,
+    /// Claimed before the report existed (migration 0006): no outcome was recorded.
+    #[serde(default)]
+    pub unrecorded: u64,
 }
 
 /// A mailing's state in one word, for the report's last column.
@@ -199,10 +222,11 @@ mod tests {
         let refused = DeliveryHealth { refused_mails: 2, refused_notices: 1, ..Default::default() }.check();
         assert_eq!(refused.0, ServiceStatus::Ok);
         assert!(refused.1.contains("refused 3 single address"), "{}", refused.1);
-        let failed = DeliveryHealth::from_counts([3, 0, 1, 0, 0, 0]).check();
+        let failed = DeliveryHealth::from_row([3, 0, 1, 0, 0, 0], Some("2026-12-07-a 2026-12-08-b")).check();
         assert_eq!(failed.0, ServiceStatus::Failing);
         assert!(failed.1.contains("3 mail job(s) failed") && failed.1.contains("newsroom mail retry"), "{}", failed.1);
-        assert!(failed.1.contains("could not be read for 1 mailing"), "{}", failed.1);
+        assert!(failed.1.contains("could not be read for 1 release mailing(s) and 0 embargo"), "{}", failed.1);
+        assert!(failed.1.ends_with("(releases: 2026-12-07-a, 2026-12-08-b)"), "{}", failed.1);
         let retrying = DeliveryHealth { retrying: 2, ..Default::default() }.check();
         assert_eq!(retrying.0, ServiceStatus::Ok);
     }

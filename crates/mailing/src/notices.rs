@@ -213,7 +213,7 @@ pub mod sql {
          SELECT ?1, j.id, ?2, 'notice', ?3, ?5, ?6 FROM journalists j WHERE j.publisher = ?4 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) \
          AND coalesce((SELECT kind FROM latest_notices l WHERE l.slug = ?1 AND l.journalist = j.id), 'cancel') = 'cancel' \
-         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
+         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, outcome = NULL, \
          subject = excluded.subject, lang = excluded.lang RETURNING journalist";
     /// The journalists of the JSON array of ids `?1`: id, address, key version.
     pub const JOURNALISTS: &str =
@@ -245,7 +245,7 @@ pub mod sql {
          SELECT ?1, j.id, ?2, 'update', ?3, ?4, ?7 FROM journalists j JOIN latest_notices t \
          ON t.slug = ?1 AND t.journalist = j.id WHERE j.publisher = ?5 AND j.revoked_at IS NULL \
          AND (j.until IS NULL OR j.until > ?3) AND t.kind != 'cancel' AND t.moment != ?2 AND t.sent_at <= ?6 \
-         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, \
+         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, outcome = NULL, \
          subject = excluded.subject, lang = excluded.lang RETURNING journalist";
     /// Claims the cancellation of release `?1` told for moment `?2` (now `?3`) for every
     /// journalist whose key works and whose latest mail of it was a notice or update of that
@@ -260,7 +260,7 @@ pub mod sql {
          ON t.slug = ?1 AND t.journalist = j.id WHERE j.revoked_at IS NULL AND (j.until IS NULL OR j.until > ?3) \
          AND t.kind != 'cancel' AND t.moment = ?2 AND t.sent_at <= ?4 \
          AND EXISTS (SELECT 1 FROM notice_withdrawals w WHERE w.slug = ?1 AND w.since <= ?5) \
-         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at RETURNING journalist";
+         ON CONFLICT (slug, journalist, moment, kind) DO UPDATE SET sent_at = excluded.sent_at, outcome = NULL RETURNING journalist";
     /// Notes that the releases of the JSON array `?1` were found missing at `?2` (gone from
     /// the schedule, with neither `release:` nor `gone:` in KV), unless noted earlier.
     pub const MISSING: &str = "INSERT INTO notice_withdrawals (slug, since) SELECT value, ?2 FROM json_each(?1) \

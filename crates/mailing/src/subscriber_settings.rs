@@ -118,10 +118,14 @@ pub mod sql {
          AND EXISTS (SELECT 1 FROM subscribers WHERE id = ?1 AND address = ?2)";
     /// Removes subscriber `?1` holding address `?2`.
     pub const REMOVE: &str = "DELETE FROM subscribers WHERE id = ?1 AND address = ?2 RETURNING id";
-    /// A confirmed address `?1` that filled in the form again: answers its id and language
-    /// when its settings link is to be mailed (at `?2`; at most once since `?3`, a day ago).
+    /// A confirmed address `?1` that filled in the form again: answers its id, language and
+    /// address as stored (the key is signed over that one, whatever case the form used) when
+    /// its settings link is to be mailed (at `?2`; at most once since `?3`, a day ago).
     pub const SETTINGS_MAIL: &str = "UPDATE subscribers SET confirm_sent_at = ?2 WHERE address = ?1 \
-         AND confirmed_at IS NOT NULL AND (confirm_sent_at IS NULL OR confirm_sent_at < ?3) RETURNING id, lang";
+         AND confirmed_at IS NOT NULL AND (confirm_sent_at IS NULL OR confirm_sent_at < ?3) RETURNING id, lang, address";
+    /// Forgets that a settings mail went to subscriber `?1` (the provider did not take it),
+    /// so the next post of the form sends one.
+    pub const SETTINGS_UNSENT: &str = "UPDATE subscribers SET confirm_sent_at = NULL WHERE id = ?1";
 }
 
 #[cfg(test)]

@@ -81,6 +81,8 @@ pub fn page(
             ("content-type", "text/html; charset=utf-8".into()),
             ("cache-control", "private, no-store".into()),
             ("x-robots-tag", "noindex".into()),
+            // Their URLs hold personal keys: never sent on to another site.
+            ("referrer-policy", "no-referrer".into()),
         ],
         body: body.into_bytes(),
         log: Vec::new(),

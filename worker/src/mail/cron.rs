@@ -71,6 +71,10 @@ async fn expire(env: &Env, now: DateTime<chrono::Utc>) -> usize {
             db.prepare(mailing::subscribe::sql::EXPIRE_PENDING).bind(&[pending])?,
             db.prepare(mailing::delivery::sql::PRUNE_DELIVERIES).bind(&[claims])?,
             db.prepare(mailing::notices::sql::PRUNE_NOTICES).bind(&[notices])?,
+            // Failed jobs of releases too old to send again (their claims are gone): the
+            // report showed them for two weeks.
+            db.prepare(mailing::dead_letters::sql::PRUNE)
+                .bind(&[JsValue::from_str(&mailing::delivery::claims_expire_before(now))])?,
         ];
         let mut gone = 0;
         for result in db.batch(statements).await? {

@@ -168,8 +168,9 @@ async fn keep_failed(batch: &MessageBatch<String>, env: &Env) -> Result<()> {
                 message.ack();
             }
             Err(e) => {
+                // D1 did not take it: tried again in a minute (the consumer's `max_retries`).
                 console_log!("{{\"level\":\"error\",\"queue\":\"mail-dead\",\"error\":{}}}", json(&e.to_string()));
-                message.retry();
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(60).build());
             }
         }
     }
@@ -268,11 +269,10 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
             // Perhaps sent, perhaps never sendable: kept claimed, so never sent twice, and
             // counted as unknown in the mailing's tally (the report and /healthz show it).
             console_log!("{{\"level\":\"error\",\"queue\":\"mail\",\"not retried\":{}}}", json(&failure.reason));
-            tally(&db, &slug, Tally { unknown: claimed.len(), ..Tally::default() }, cost).await?;
+            tally(&db, &slug, Tally { unknown: claimed.len(), ..Tally::default() }, cost).await;
             return Ok((0, false));
         }
     };
-    tally(&db, &slug, Tally::of(&outcomes), cost).await?;
     let (mut sent, mut retry, mut inactive) = (0, Vec::new(), Vec::new());
     for ((id, address, _), outcome) in claimed.iter().zip(&outcomes) {
         match outcome {
@@ -293,18 +293,23 @@ async fn run(env: &Env, job: &Job, cost: &mut Cost) -> Result<(usize, bool)> {
         let deliveries = db.prepare(mailing::subscribe::sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?;
         db.batch(vec![deliveries, db.prepare(mailing::subscribe::sql::REMOVE).bind(&[address])?]).await?;
     }
+    // Last, once the claims to retry are given back: a tally that fails loses a count, never a mail.
+    tally(&db, &slug, Tally::of(&outcomes), cost).await;
     Ok((sent, again))
 }
 
-/// Adds a try's outcome to the mailing's tally (`mailings`), read by `newsroom mail report`.
-async fn tally(db: &worker::D1Database, slug: &JsValue, t: Tally, cost: &mut Cost) -> Result<()> {
+/// Adds a try's outcome to the mailing's tally (`mailings`), read by `newsroom mail report`;
+/// a failure is logged (the mails stand; only the count is short).
+async fn tally(db: &worker::D1Database, slug: &JsValue, t: Tally, cost: &mut Cost) {
     if t.is_empty() {
-        return Ok(());
+        return;
     }
     let n = |v: usize| JsValue::from_f64(v as f64);
     let args = [slug.clone(), n(t.sent), n(t.refused), n(t.removed), n(t.unknown)];
-    query(&db.prepare(sql::TALLY).bind(&args)?, cost).await?;
-    Ok(())
+    let write = async { query(&db.prepare(sql::TALLY).bind(&args)?, cost).await };
+    if let Err(e) = write.await {
+        console_log!("{{\"level\":\"error\",\"queue\":\"mail\",\"tally not written\":{}}}", json(&e.to_string()));
+    }
 }
 
 /// Deletes the delivery claims of `ids` for `slug`: the next try mails them.

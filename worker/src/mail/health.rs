@@ -54,7 +54,8 @@ async fn delivery(env: &Env) -> ServiceCheck {
         let rows = db.prepare(HEALTH_SQL).bind(&[since.into(), settled.into()])?.raw_js_value().await?;
         let row = rows.first().cloned().unwrap_or(worker::wasm_bindgen::JsValue::NULL);
         let counts: [u64; 6] = std::array::from_fn(|i| crate::column(&row, i as u32).as_f64().unwrap_or(0.0) as u64);
-        Ok::<_, worker::Error>(DeliveryHealth::from_counts(counts))
+        let releases = crate::column(&row, 6).as_string();
+        Ok::<_, worker::Error>(DeliveryHealth::from_row(counts, releases.as_deref()))
     };
     match ask.await {
         Ok(health) => {

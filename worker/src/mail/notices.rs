@@ -212,39 +212,43 @@ impl Run {
         let tag = mailing::bounces::notice_tag(slug);
         // The sender splits a long media list into the provider's batches (500 each).
         let sending = Kind { broadcast: false, tag: Some(&tag) };
-        let (retry, sent): (Vec<i64>, Vec<i64>) = match self.outbox.sender.send(&batch, sending).await {
-            Ok(outcomes) => {
-                let of = |pick: fn(&Outcome) -> bool| {
-                    mails.iter().zip(&outcomes).filter(move |(_, o)| pick(o)).map(|((id, ..), _)| *id)
-                };
-                let retry = of(|o| matches!(o, Outcome::Retry { .. })).collect();
-                // Refused for good, or an inactive address; a whole batch whose answer could
-                // not be read stays without an outcome (perhaps sent): the report shows both.
-                let refused: Vec<i64> = of(|o| match o {
-                    Outcome::Rejected { code, .. } => *code != mailing::subscribe::mail::provider::WHOLE_BATCH,
-                    other => matches!(other, Outcome::Inactive { .. }),
-                })
-                .collect();
-                if !refused.is_empty() {
-                    // Recorded, not sent: the claims stay (never sent twice), the log says how
-                    // many (never whom: the provider's words may quote the address).
-                    worker::console_error!(
-                        "embargo mails: the provider refused {} {kind} mail(s) of {slug}",
-                        refused.len()
-                    );
-                    self.set_outcome(slug, moment, kind, &refused, "refused").await?;
+        let (retry, sent, refused): (Vec<i64>, Vec<i64>, Vec<i64>) =
+            match self.outbox.sender.send(&batch, sending).await {
+                Ok(outcomes) => {
+                    let of = |pick: fn(&Outcome) -> bool| {
+                        mails.iter().zip(&outcomes).filter(move |(_, o)| pick(o)).map(|((id, ..), _)| *id)
+                    };
+                    // Refused for good, or an inactive address; a whole batch whose answer could
+                    // not be read stays without an outcome (perhaps sent): the report shows both.
+                    let refused: Vec<i64> = of(|o| match o {
+                        Outcome::Rejected { code, .. } => *code != mailing::subscribe::mail::provider::WHOLE_BATCH,
+                        other => matches!(other, Outcome::Inactive { .. }),
+                    })
+                    .collect();
+                    if !refused.is_empty() {
+                        // Recorded, not sent: the claims stay (never sent twice), the log says how
+                        // many (never whom: the provider's words may quote the address).
+                        worker::console_error!(
+                            "embargo mails: the provider refused {} {kind} mail(s) of {slug}",
+                            refused.len()
+                        );
+                    }
+                    let retry = of(|o| matches!(o, Outcome::Retry { .. })).collect();
+                    (retry, of(|o| matches!(o, Outcome::Sent { .. })).collect(), refused)
                 }
-                (retry, of(|o| matches!(o, Outcome::Sent { .. })).collect())
-            }
-            Err(failure) if failure.retryable => (mails.iter().map(|(id, ..)| *id).collect(), Vec::new()),
-            // Perhaps sent: kept claimed, so never sent twice, with no outcome (unknown).
-            Err(failure) => {
-                worker::console_error!("embargo mails: the {kind} of {slug} was not sent: {}", failure.reason);
-                (Vec::new(), Vec::new())
-            }
-        };
-        self.set_outcome(slug, moment, kind, &sent, "sent").await?;
+                Err(failure) if failure.retryable => {
+                    (mails.iter().map(|(id, ..)| *id).collect(), Vec::new(), Vec::new())
+                }
+                // Perhaps sent: kept claimed, so never sent twice, with no outcome (unknown).
+                Err(failure) => {
+                    worker::console_error!("embargo mails: the {kind} of {slug} was not sent: {}", failure.reason);
+                    (Vec::new(), Vec::new(), Vec::new())
+                }
+            };
+        // Claims to retry first: an outcome that fails to be written loses a record, never a mail.
         self.give_back(slug, moment, kind, retry.iter().copied()).await?;
+        self.set_outcome(slug, moment, kind, &sent, "sent").await?;
+        self.set_outcome(slug, moment, kind, &refused, "refused").await?;
         Ok(sent.len())
     }
 

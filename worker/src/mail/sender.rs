@@ -4,8 +4,8 @@
 //!   the requests and reads the answers). Settings: `MAIL_API_URL` (default Postmark's; the
 //!   local stub in tests and `make dev`), the message streams (`MAIL_STREAM_BROADCAST`,
 //!   default `broadcast`, for release mails to subscribers; `MAIL_STREAM_TRANSACTIONAL`,
-//!   default `MAIL_STREAM` or `outbound`, for confirmations and embargo mails) and the
-//!   secret `MAIL_API_TOKEN`;
+//!   default `outbound`, for confirmations and embargo mails; `MAIL_STREAM`, the older
+//!   setting, still stands for both where they are not set) and the secret `MAIL_API_TOKEN`;
 //! - `send_email`: Cloudflare Email Service through the `[[send_email]]` binding `SEND_EMAIL`,
 //!   one raw MIME message a call (`mailing::subscribe::mail::mime` writes it). It has no
 //!   streams or tags: both kinds of mail leave the same way.
@@ -180,7 +180,11 @@ impl Postmark {
         Some(Postmark {
             url: var("MAIL_API_URL").unwrap_or_else(|| "https://api.postmarkapp.com".into()),
             from: var("MAIL_FROM")?,
-            broadcast: var("MAIL_STREAM_BROADCAST").unwrap_or_else(|| "broadcast".into()),
+            // `MAIL_STREAM`, the one setting before the two streams, still sends all mail on
+            // its stream where the two are not set, as it did.
+            broadcast: var("MAIL_STREAM_BROADCAST")
+                .or_else(|| var("MAIL_STREAM"))
+                .unwrap_or_else(|| "broadcast".into()),
             transactional: var("MAIL_STREAM_TRANSACTIONAL")
                 .or_else(|| var("MAIL_STREAM"))
                 .unwrap_or_else(|| "outbound".into()),
@@ -213,12 +217,14 @@ impl Sender for Postmark {
             }
             return Ok(per_message(answers));
         }
-        let (status, body) = self
-            .post(&batch_body(&messages))
-            .await
-            .map_err(|e| SendFailure { retryable: true, reason: format!("the mail provider: {e}") })?;
-        parse_batch_response(status, &body, mails.len())
-            .map_err(|e| SendFailure { retryable: e.is_retryable(), reason: format!("the mail provider: {e}") })
+        let (status, body) = self.post(&batch_body(&messages)).await.map_err(|e| SendFailure {
+            retryable: true,
+            reason: format!("the mail provider could not be reached: {e}"),
+        })?;
+        parse_batch_response(status, &body, mails.len()).map_err(|e| SendFailure {
+            retryable: e.is_retryable(),
+            reason: format!("the mail provider: {}", e.for_log()),
+        })
     }
 }
 

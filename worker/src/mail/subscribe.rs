@@ -267,12 +267,13 @@ async fn send_settings_link(
     let address = JsValue::from_str(s.address.as_str());
     let args = [address, crate::rfc3339(facts.now).into(), crate::rfc3339(facts.now - Duration::days(1)).into()];
     let rows = db.prepare(SETTINGS_MAIL).bind(&args)?.raw_js_value().await?;
-    let Some((id, lang)) = rows.first().and_then(|r| {
-        Some((crate::column(r, 0).as_f64()? as i64, language(&crate::column(r, 1).as_string()?).to_string()))
+    let Some((id, lang, stored)) = rows.first().and_then(|r| {
+        let stored = sub::Address::parse(&crate::column(r, 2).as_string()?).ok()?;
+        Some((crate::column(r, 0).as_f64()? as i64, language(&crate::column(r, 1).as_string()?).to_string(), stored))
     }) else {
         return Ok(());
     };
-    let key = sub::subscriber_key(secret, id, &s.address)
+    let key = sub::subscriber_key(secret, id, &stored)
         .map_err(|e| worker::Error::RustError(format!("cannot sign a settings link: {e}")))?;
     let url = key_url(origin, SETTINGS_PATH, &key, &s.scopes);
     let privacy = privacy_link(pages, &lang, None, origin);
@@ -285,14 +286,15 @@ async fn send_settings_link(
         privacy: privacy.as_ref().map(|p| p.link()),
     };
     let mail = mailing::subscribe::mail::settings_mail(&m).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    match sender.send(&[(s.address.clone(), mail)], Kind::TRANSACTIONAL).await.as_deref() {
-        Ok([Outcome::Sent { .. }]) => Ok(()),
-        Ok(outcomes) => {
-            let why = outcomes.iter().map(retry_reason).collect::<Vec<_>>().join("; ");
-            Err(worker::Error::RustError(format!("the settings mail was not sent: {why}")))
-        }
-        Err(e) => Err(worker::Error::RustError(format!("the settings mail was not sent: {}", e.reason))),
-    }
+    let why = match sender.send(&[(s.address.clone(), mail)], Kind::TRANSACTIONAL).await.as_deref() {
+        Ok([Outcome::Sent { .. }]) => return Ok(()),
+        Ok(outcomes) => outcomes.iter().map(retry_reason).collect::<Vec<_>>().join("; "),
+        Err(e) => e.reason.clone(),
+    };
+    // Not sent: the day's one settings mail is not used up, so posting the form again sends it.
+    let unsent = mailing::subscriber_settings::sql::SETTINGS_UNSENT;
+    db.prepare(unsent).bind(&[JsValue::from_f64(id as f64)])?.run().await?;
+    Err(worker::Error::RustError(format!("the settings mail was not sent: {why}")))
 }
 
 /// What the log says of an outcome that is to be retried: its code, never the provider's

@@ -29,20 +29,23 @@ pub async fn answer(req: &web_sys::Request, facts: &RequestFacts, env: &Env) -> 
     }
     let event = match bounces::read(&bytes.to_vec()) {
         Ok(event) => event,
+        // An event of an address we cannot read is of no subscriber: acknowledged, so the
+        // provider does not post it again and again.
+        Err(e @ bounces::EventError::Address { .. }) => return Ok(bounces::reply(200, &format!("nothing to do: {e}"))),
         Err(e) => return Ok(bounces::reply(400, &e.to_string())),
     };
     let Some(address) = &event.address else { return Ok(bounces::reply(200, bounces::done(&event))) };
     let db = env.d1(crate::DATABASE)?;
     let address = JsValue::from_str(address.as_str());
     let mut statements = Vec::new();
-    if matches!(event.verdict, Verdict::Remove | Verdict::Complaint) {
+    if matches!(event.verdict, Verdict::Remove | Verdict::Complaint | Verdict::Suppressed) {
         // Both at once (a D1 batch is one transaction), as an unsubscription.
         statements.push(db.prepare(sql::REMOVE_DELIVERIES).bind(std::slice::from_ref(&address))?);
         statements.push(db.prepare(sql::REMOVE).bind(std::slice::from_ref(&address))?);
     }
     let one = |yes: bool| JsValue::from_f64(if yes { 1.0 } else { 0.0 });
     match &event.mailing {
-        Some(Mailing::Release(slug)) => {
+        Some(Mailing::Release(slug)) if event.verdict != Verdict::Suppressed => {
             let v = event.verdict;
             let args = [
                 slug.as_str().into(),
@@ -52,7 +55,7 @@ pub async fn answer(req: &web_sys::Request, facts: &RequestFacts, env: &Env) -> 
             ];
             statements.push(db.prepare(bounces::sql::COUNT).bind(&args)?);
         }
-        Some(Mailing::Notice(slug)) if event.verdict != Verdict::SoftBounce => {
+        Some(Mailing::Notice(slug)) if matches!(event.verdict, Verdict::Remove | Verdict::Complaint) => {
             statements.push(db.prepare(bounces::sql::NOTICE_BOUNCED).bind(&[slug.as_str().into(), address.clone()])?);
         }
         _ => {}

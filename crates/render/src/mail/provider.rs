@@ -294,6 +294,20 @@ impl BatchError {
     }
 }
 
+impl BatchError {
+    /// The error for a log line: status and code only, never the provider's words, which
+    /// may quote an address.
+    pub fn for_log(&self) -> String {
+        match self {
+            BatchError::Refused { status, code, .. } => {
+                format!("the whole batch was refused (HTTP {status}, error {code})")
+            }
+            BatchError::Unexpected { status, .. } => format!("an answer that could not be read (HTTP {status})"),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for BatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
