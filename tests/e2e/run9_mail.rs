@@ -121,6 +121,12 @@ fn run9_failed_mail_is_reported_and_sent_again_once() {
     assert_eq!(status, "failing", "{detail}");
     assert!(detail.contains("refuses MAIL_API_TOKEN (HTTP 401)"), "{detail}");
 
+    // An address the provider has marked inactive (it answers 406 for it), confirmed before
+    // the mailing: its subscription ends when the mail is refused, and the report counts it.
+    let inactive = "suppressed-release@example.fi";
+    d1(&format!(
+        "INSERT INTO subscribers (address, scopes, lang, confirmed_at) VALUES ('{inactive}', 'all', 'fi', '2026-01-01T00:00:00Z')"
+    ));
     // Run 2's release, its mailing forgotten: claimed again, refused at every try.
     d1("DELETE FROM mailings");
     run_cron();
@@ -165,6 +171,8 @@ fn run9_failed_mail_is_reported_and_sent_again_once() {
     assert_eq!((done["failed_jobs"].as_u64(), done["retrying"].as_u64()), (Some(0), Some(0)), "{done}");
     assert!(done["sent"].as_u64() >= Some(3), "{done}");
     assert_eq!(done["unknown"], 0, "{done}");
+    assert!(done["removed"].as_u64() >= Some(1), "the 406 counted: {done}");
+    assert!(export(inactive)["subscriber"].is_null(), "an address the provider will not deliver to is removed");
     assert_eq!(service("delivery").0, "ok");
 }
 

@@ -170,8 +170,7 @@ impl PostedSubscription {
         let work = async {
             let Some(sender) = Mailer::from_env(&self.env) else { return Ok(()) };
             let db = self.env.d1(crate::DATABASE)?;
-            let site = (self.origin.as_str(), &self.pages);
-            request_confirmation(&db, &sender, &self.secret, &self.subscription, site, &self.facts).await
+            request_confirmation(&self, &db, &sender).await
         };
         if let Err(e) = work.await {
             worker::console_log!(
@@ -180,19 +179,19 @@ impl PostedSubscription {
             );
         }
     }
+
+    /// What the mails are made of: the secret, the subscription, the origin, the content
+    /// pages and the request.
+    fn parts(&self) -> (&[u8], &Subscription, &str, &PagesRecord, &RequestFacts) {
+        (&self.secret, &self.subscription, &self.origin, &self.pages, &self.facts)
+    }
 }
 
 /// Records a pending subscription and mails its confirmation link, unless the address is
 /// confirmed already or was sent a link in the last day (decided by one statement, so two
 /// posts at once send one mail).
-async fn request_confirmation(
-    db: &worker::D1Database,
-    sender: &Mailer,
-    secret: &[u8],
-    s: &Subscription,
-    (origin, pages): (&str, &PagesRecord),
-    facts: &RequestFacts,
-) -> Result<()> {
+async fn request_confirmation(posted: &PostedSubscription, db: &worker::D1Database, sender: &Mailer) -> Result<()> {
+    let (secret, s, origin, pages, facts) = posted.parts();
     let (token, expires) = sub::confirm_token(secret, &s.address, facts.now)
         .map_err(|e| worker::Error::RustError(format!("cannot sign a confirmation link: {e}")))?;
     let address = JsValue::from_str(s.address.as_str());
@@ -207,7 +206,7 @@ async fn request_confirmation(
     // One statement decides: a new address, or a pending one whose last confirmation mail
     // is a day old, gets a row back and a mail; a confirmed one, or a recent one, nothing.
     if db.prepare(sql::PENDING).bind(&args)?.raw_js_value().await?.is_empty() {
-        return send_settings_link(db, sender, secret, s, (origin, pages), facts).await;
+        return send_settings_link(posted, db, sender).await;
     }
     let url = mailing::subscribe::link_url(origin, CONFIRM_PATH, &s.address, &token);
     // In the newsroom's zone: "3.1.2026 16:00:00 EET", not UTC.
@@ -255,14 +254,8 @@ async fn request_confirmation(
 /// A confirmed address that filled in the form again gets its settings link (at most once a
 /// day, decided by one statement), offering what the form asked for: nothing changes until
 /// the subscriber saves it there. A pending or recent address gets nothing.
-async fn send_settings_link(
-    db: &worker::D1Database,
-    sender: &Mailer,
-    secret: &[u8],
-    s: &Subscription,
-    (origin, pages): (&str, &PagesRecord),
-    facts: &RequestFacts,
-) -> Result<()> {
+async fn send_settings_link(posted: &PostedSubscription, db: &worker::D1Database, sender: &Mailer) -> Result<()> {
+    let (secret, s, origin, pages, facts) = posted.parts();
     use mailing::subscriber_settings::sql::SETTINGS_MAIL;
     let address = JsValue::from_str(s.address.as_str());
     let args = [address, crate::rfc3339(facts.now).into(), crate::rfc3339(facts.now - Duration::days(1)).into()];
