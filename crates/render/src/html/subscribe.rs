@@ -178,6 +178,9 @@ fn words(lang: &str) -> &'static Words {
 /// The page for `view` in `lang` (`fi`, `sv`, else English).
 pub fn subscribe_page(view: &SubscribeView<'_>, site: &Site, lang: &str) -> String {
     let (l, w) = (labels(lang), words(lang));
+    // What a refused form says comes from the checks, in English: marked as such on a page
+    // in another language (WCAG 2.1, 3.1.2), after the page's own words for "could not".
+    let detail_lang = (words(lang).submit != EN.submit).then_some("en");
     let title = format!("{} | {}", w.title, site.name(l));
     let robots = html! { meta name="robots" content="noindex"; };
     let head = Head {
@@ -194,7 +197,7 @@ pub fn subscribe_page(view: &SubscribeView<'_>, site: &Site, lang: &str) -> Stri
         @match view {
             SubscribeView::Form { scopes, problem, privacy } => {
                 @if let Some(problem) = problem {
-                    div.notice.error role="alert" { p { strong { (w.problem) ": " } (problem) } }
+                    div.notice.error role="alert" { p { strong { (w.problem) ": " } span lang=[detail_lang] { (problem) } } }
                 }
                 p { (w.intro) }
                 @if let Some(p) = privacy {
@@ -239,7 +242,7 @@ pub fn subscribe_page(view: &SubscribeView<'_>, site: &Site, lang: &str) -> Stri
                 h2 { (w.settings_title) }
                 @if *saved { p role="status" { (w.saved) } }
                 @if let Some(problem) = problem {
-                    div.notice.error role="alert" { p { strong { (w.problem) ": " } (problem) } }
+                    div.notice.error role="alert" { p { strong { (w.problem) ": " } span lang=[detail_lang] { (problem) } } }
                 }
                 p { (w.settings_intro) }
                 form.subscribe action=(save) method="post" {
@@ -304,7 +307,7 @@ mod tests {
         assert!(page.contains(r#"tietosuojaselosteessa: <a href="/pages/tietosuojaseloste">Tietosuojaseloste</a>."#));
         assert!(page.contains(r#"value="publisher:kymsote" checked"#), "{page}");
         assert!(page.contains(r#"value="all">"#) && page.contains("Julkaisija: kymsote"), "{page}");
-        assert!(page.contains("role=\"alert\"") && page.contains("no @"));
+        assert!(page.contains("role=\"alert\"") && page.contains(r#"<span lang="en">no @</span>"#), "{page}");
         let sent = subscribe_page(&SubscribeView::Sent, &site, "en");
         assert!(sent.contains("If the address does not subscribe yet") && sent.contains("lang=\"en\""));
     }
