@@ -20,7 +20,7 @@ use worker::js_sys::{futures::JsFuture, Array, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{
     console_log, event, Context, Date, Env, MessageBatch, MessageExt, QueueContentType, QueueRetryOptions,
-    QueueRetryOptionsBuilder, RawMessageBuilder, Result,
+    QueueRetryOptionsBuilder, RawMessage, RawMessageBuilder, Result,
 };
 
 use crate::mail::sender::{Kind, Outbox, Sender};
@@ -111,12 +111,7 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
         return keep_failed(&batch, &env).await;
     }
     for message in batch.raw_iter() {
-        let body = message.body().as_string().unwrap_or_default();
-        let Some(job) = Job::parse(&body) else {
-            console_log!("{{\"level\":\"warning\",\"queue\":\"mail\",\"dropped\":{}}}", json(&body));
-            message.ack();
-            continue;
-        };
+        let Some((body, job)) = job_of(&message, "mail") else { continue };
         let mut cost = Cost::default();
         match run(&env, &job, &mut cost).await {
             Ok((sent, retry)) => {
@@ -145,6 +140,18 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
     Ok(())
 }
 
+/// The job a message of `queue` carries, with its body; a message that is not a job is
+/// logged and acknowledged (trying it again would not make it one).
+fn job_of(message: &RawMessage, queue: &str) -> Option<(String, Job)> {
+    let body = message.body().as_string().unwrap_or_default();
+    let job = Job::parse(&body);
+    if job.is_none() {
+        console_log!("{{\"level\":\"warning\",\"queue\":{},\"dropped\":{}}}", json(queue), json(&body));
+        message.ack();
+    }
+    Some(body).zip(job)
+}
+
 /// The dead-letter queue's consumer: each job that failed at every try is kept in D1
 /// (`failed_jobs`) for the report, `/healthz` and `newsroom mail retry`, and logged at
 /// error level. A message kept is acknowledged; one D1 would not take is retried.
@@ -152,12 +159,7 @@ async fn keep_failed(batch: &MessageBatch<String>, env: &Env) -> Result<()> {
     let db = env.d1(crate::DATABASE)?;
     let at = crate::rfc3339(crate::now());
     for message in batch.raw_iter() {
-        let body = message.body().as_string().unwrap_or_default();
-        let Some(job) = Job::parse(&body) else {
-            console_log!("{{\"level\":\"warning\",\"queue\":\"mail-dead\",\"dropped\":{}}}", json(&body));
-            message.ack();
-            continue;
-        };
+        let Some((body, job)) = job_of(&message, "mail-dead") else { continue };
         let args = [JsValue::from_str(&body), JsValue::from_str(&job.slug), JsValue::from_str(&at)];
         match db.prepare(dead_letters::sql::RECORD).bind(&args)?.run().await {
             Ok(_) => {

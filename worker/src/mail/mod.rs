@@ -7,6 +7,7 @@
 //! `/healthz` (`health.rs`). What it decides is the mail wing's (`newsroom-mailing`); this
 //! folder is its reads, writes and calls. Built with the `mail` feature.
 
+pub(crate) mod body;
 pub(crate) mod content_pages;
 pub(crate) mod cron;
 pub(crate) mod deliver;

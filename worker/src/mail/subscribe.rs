@@ -20,10 +20,10 @@ use mailing::subscribe::{
 };
 use mailing::subscriber_settings::{has_key, key_url, SETTINGS_PATH};
 use serve::http::{HttpResponse, RequestFacts};
-use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Context, Env, Result};
 
+use crate::mail::body::read_body;
 use crate::mail::sender::{Kind, Mailer, Sender};
 use mailing::subscribe::mail::provider::Outcome;
 
@@ -87,7 +87,7 @@ pub async fn answer(
                 let text = "Too many requests from your address; please try again in a minute.";
                 return Ok(form(429, text, &no_pages));
             }
-            let body = read_body(req).await?;
+            let body = read_body(req, MAX_FORM_BYTES).await?;
             let pages = crate::mail::content_pages::read(env).await;
             match body.as_deref().map(|b| parse_form(b, lang)) {
                 None => Ok(form(413, "the form is too long", &pages)),
@@ -305,11 +305,4 @@ async fn within_limit(env: &Env, req: &web_sys::Request) -> bool {
     let Ok(limiter) = env.rate_limiter(LIMITER) else { return true };
     let ip = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "local".into());
     limiter.limit(ip).await.map(|o| o.success).unwrap_or(true)
-}
-
-/// The request body, or `None` when it is longer than [`MAX_FORM_BYTES`].
-async fn read_body(req: &web_sys::Request) -> Result<Option<Vec<u8>>> {
-    let buffer = JsFuture::from(req.array_buffer()?).await?;
-    let bytes = Uint8Array::new(&buffer);
-    Ok((bytes.length() as usize <= MAX_FORM_BYTES).then(|| bytes.to_vec()))
 }

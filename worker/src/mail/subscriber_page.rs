@@ -7,7 +7,6 @@ use contract::subscription::{self as sub, Address};
 use mailing::subscribe::{language, read_scopes, stored_scopes, Site, SubscribeView, MAX_FORM_BYTES, UNSUBSCRIBE_PATH};
 use mailing::subscriber_settings::{key_url, offered_scopes, parse_key_link, parse_settings, sql, SETTINGS_PATH};
 use serve::http::{HttpResponse, RequestFacts};
-use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Env, Result};
 
@@ -72,12 +71,10 @@ pub async fn answer(req: &web_sys::Request, facts: &RequestFacts, env: &Env, sec
         db.batch(vec![deliveries, db.prepare(sql::REMOVE).bind(&who)?]).await?;
         return Ok(page(200, &SubscribeView::Unsubscribed, lang, &pages));
     }
-    let buffer = JsFuture::from(req.array_buffer()?).await?;
-    let body = Uint8Array::new(&buffer);
-    if body.length() as usize > MAX_FORM_BYTES {
+    let Some(body) = crate::mail::body::read_body(req, MAX_FORM_BYTES).await? else {
         return Ok(settings(413, &scopes, lang, false, Some("the form is too long")));
-    }
-    match parse_settings(&body.to_vec(), lang) {
+    };
+    match parse_settings(&body, lang) {
         Err(e) => Ok(settings(400, &scopes, lang, false, Some(&e.to_string()))),
         Ok(chosen) => {
             let args =

@@ -5,7 +5,6 @@
 use mailing::bounces::{self, Mailing, Verdict};
 use mailing::subscribe::sql;
 use serve::http::{HttpResponse, RequestFacts};
-use worker::js_sys::{futures::JsFuture, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 use worker::{web_sys, Env, Result};
 
@@ -22,12 +21,10 @@ pub async fn answer(req: &web_sys::Request, facts: &RequestFacts, env: &Env) -> 
     if let Err(refusal) = bounces::admit(&facts.method, authorization.as_deref(), secret.as_deref()) {
         return Ok(refusal);
     }
-    let buffer = JsFuture::from(req.array_buffer()?).await?;
-    let bytes = Uint8Array::new(&buffer);
-    if bytes.length() as usize > bounces::MAX_EVENT_BYTES {
+    let Some(body) = crate::mail::body::read_body(req, bounces::MAX_EVENT_BYTES).await? else {
         return Ok(bounces::reply(413, "The event is longer than a webhook event can be."));
-    }
-    let event = match bounces::read(&bytes.to_vec()) {
+    };
+    let event = match bounces::read(&body) {
         Ok(event) => event,
         // An event of an address we cannot read is of no subscriber: acknowledged, so the
         // provider does not post it again and again.
