@@ -54,8 +54,17 @@ impl Database {
         if let Some(env) = &self.env {
             c.args(["--env", env]);
         }
-        let out =
-            c.stdin(Stdio::null()).output().context("cannot run `npx wrangler d1 execute` (is Node.js installed?)")?;
+        let mut out = run(&mut c)?;
+        // Local D1 is one SQLite file that `wrangler dev` writes too (a counted embargo
+        // open, a subscription): a statement that meets the file locked fails whole with
+        // workerd's "internal error" and changed nothing, so it is tried again a few times.
+        for pause_ms in [100, 300, 900, 2000] {
+            if out.status.success() || self.local.is_none() || !is_locked_file(&out) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(pause_ms));
+            out = run(&mut c)?;
+        }
         let stdout = String::from_utf8_lossy(&out.stdout);
         if !out.status.success() {
             let said = format!("{}\n{}", String::from_utf8_lossy(&out.stderr), stdout);
@@ -66,6 +75,17 @@ impl Database {
             serde_json::from_str(&stdout[start..]).context("cannot read `wrangler d1 execute --json`")?;
         Ok(answer.first().and_then(|r| r["results"].as_array().cloned()).unwrap_or_default())
     }
+}
+
+fn run(c: &mut Command) -> Result<std::process::Output> {
+    c.stdin(Stdio::null()).output().context("cannot run `npx wrangler d1 execute` (is Node.js installed?)")
+}
+
+/// Whether a failed local `wrangler d1 execute` met the database file locked by the running
+/// `wrangler dev`: workerd reports it only as an internal error with a reference.
+fn is_locked_file(out: &std::process::Output) -> bool {
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    said.contains("internal error") || said.contains("SQLITE_BUSY") || said.contains("database is locked")
 }
 
 /// `address`, checked, as an SQL string literal (a valid address has no control

@@ -1992,11 +1992,7 @@ fn run6_send_email_sends_the_same_mails_as_mime_messages() {
 /// Rows in `table` of the run's local D1 database, read with `wrangler d1 execute`.
 fn d1_count(table: &str) -> u64 {
     let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
-    let out = std::process::Command::new("npx")
-        .args(["wrangler", "d1", "execute", "DB", "--local", "--persist-to", &state, "--json", "--command"])
-        .arg(format!("SELECT COUNT(*) AS n FROM {table}"))
-        .output()
-        .expect("npx wrangler");
+    let out = common::local_d1(&state, &["--json", "--command", &format!("SELECT COUNT(*) AS n FROM {table}")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).expect("wrangler's JSON");
     v[0]["results"][0]["n"].as_u64().expect("a count")

@@ -162,3 +162,27 @@ pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
     let selector = Selector::parse(css).expect("valid selector");
     doc.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
 }
+
+/// `npx wrangler d1 execute DB --local --persist-to STATE ARGS`, tried again (as the CLI
+/// does) while the running `wrangler dev` holds the SQLite file: workerd answers that with
+/// an "internal error" and the statement changed nothing.
+pub fn local_d1(state: &str, args: &[&str]) -> Output {
+    let run = || {
+        Command::new("npx")
+            .args(["wrangler", "d1", "execute", "DB", "--local", "--persist-to", state])
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("npx runs")
+    };
+    let mut out = run();
+    for pause_ms in [100, 300, 900, 2000] {
+        let said = [&out.stderr[..], &out.stdout[..]].concat();
+        if out.status.success() || !String::from_utf8_lossy(&said).contains("internal error") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(pause_ms));
+        out = run();
+    }
+    out
+}

@@ -35,11 +35,7 @@ impl Drop for Refusal {
 /// Runs `sql` on the run's local D1, as an operator would with wrangler.
 fn d1(sql: &str) {
     let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
-    let out = std::process::Command::new("npx")
-        .args(["wrangler", "d1", "execute", "DB", "--local", "--persist-to", &state, "--command", sql])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("npx runs");
+    let out = common::local_d1(&state, &["--command", sql]);
     assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
