@@ -22,7 +22,9 @@ case "$1" in
   all) dir=../target/size-split/all out=target/size-split/all/index.js features="readers mail" ;;
   *) echo "build-worker: unknown build '$1' (readers, mail or all)" >&2; exit 2 ;;
 esac
-mkdir -p target
+# wrangler.toml's [assets] directory (the browser editor, scripts/build-editor.sh) must exist
+# for wrangler to start: empty until the editor is built, so /admin/ answers 404 till then.
+mkdir -p target/editor
 exec 9>target/build-worker.lock
 flock 9
 if [ -f "$out" ] && [ -z "$(find crates worker/src worker/js Cargo.toml Cargo.lock worker/Cargo.toml .cargo -newer "$out" -type f 2>/dev/null | head -n 1)" ]; then

@@ -4,7 +4,8 @@
 # Worker (subscriptions, the Cron Trigger, the mail queue) on 127.0.0.1:8786, which the
 # readers' reaches through its MAIL binding as on Cloudflare — a local stand-in for the mail
 # provider, and a ticker that runs the trigger every minute as Cloudflare would: local
-# wrangler runs it only on `GET /__scheduled` (--test-scheduled) of the mail Worker's port.
+# wrangler runs it only on `GET /__scheduled` (--test-scheduled) of the mail Worker's port;
+# and the browser editor at /admin/, writing into content/ through decap-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -21,6 +22,11 @@ tick() {
 }
 tick &
 ticker=$!
+# The browser editor at http://127.0.0.1:8787/admin/ (docs/editor.md): its files, then
+# decap-server on 127.0.0.1:8081, through which the editor reads and writes content/ here.
+scripts/build-editor.sh
+PORT=8081 BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY="$PWD" LOG_LEVEL=warn npx decap-server &
+decap=$!
 # Mails (confirmations, releases) go to a local stand-in for Postmark: see them at
 # http://127.0.0.1:8788/__mail.
 node scripts/mail-stub.mjs 8788 &
@@ -30,5 +36,5 @@ stub=$!
 setsid npx wrangler dev -c wrangler.mail.toml "${common[@]}" --port 8786 --inspector-port 9230 \
   --test-scheduled --var "BASE_URL:$url" &
 mail=$!
-trap 'kill $ticker $stub 2>/dev/null || true; kill -- -$mail 2>/dev/null || true' EXIT
+trap 'kill $ticker $stub $decap 2>/dev/null || true; kill -- -$mail 2>/dev/null || true' EXIT
 npx wrangler dev -c wrangler.toml "${common[@]}" --port 8787 --var "BASE_URL:$url"

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end tests: the compiled wasm of both Workers (readers' and mail, ARCHITECTURE.md) in
 # workerd (two `wrangler dev`s over one state) with local KV loaded from content/ plus
-# fixtures, exercised over real HTTP by tests/e2e.rs. Nine runs over three states: run 1,
+# fixtures, exercised over real HTTP by tests/e2e.rs. Ten runs over four states: run 1,
 # every test but a few, against content/ and the fixtures; run 2, the embargo-lift and mail
 # tests, against a state where one release goes public a minute after the server starts;
 # then over run 2's state the Workers with a bad setting (run3_*), a new isolate over run 2's
 # Cache API copies (run5_*), embargo updates and cancellations after a publish (run7_*), mail
 # through Cloudflare's send_email (run6_*), the readers' Worker without the mail Worker
 # (run8_*) and mail that fails and a subscriber's own page (run9_*, tests/e2e/run9_mail.rs); and, on its own empty
-# state, the readers' Worker without its KV binding (run4_*).
+# state, the readers' Worker without its KV binding (run4_*); and, with the browser checks,
+# the browser editor at /admin/ writing into a working copy of its own (run 10,
+# tests/browser/editor.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -46,6 +48,8 @@ for u in "$url" "$mail_url"; do
   fi
 done
 sh scripts/build-worker.sh
+# The browser editor's files, which the readers' Worker serves at /admin/ (wrangler.toml [assets]).
+scripts/build-editor.sh
 cargo test --no-run --quiet --test e2e
 # docs/walkthrough.md, its commands as written, in a copy of the repository with local KV of
 # its own (about 2 minutes: each local media upload is a wrangler call). Before any server
@@ -125,6 +129,9 @@ serve_and_test() {
   if [ "${with_browser:-0}" = 1 ]; then
     preview=$(PREVIEW_SECRET=$secret cargo run --quiet -- preview e2e-media-fixture --content "$content" --base-url "" --unchecked)
     scripts/browser-test.sh "$url" "$preview"
+  fi
+  if [ -n "${editor_repo:-}" ]; then
+    node tests/browser/editor.mjs "$url" "$editor_port" "$PWD/$editor_repo" "$state" target/screenshots
   fi
   if [ "${with_soak:-0}" = 1 ]; then
     # A short load run (make soak runs 60 s): mixed routes and 304s, no 4xx/5xx/socket errors.
@@ -239,3 +246,23 @@ mail=$mail mail_config=target/e2e-wrangler.mail.toml wrangler_args="--test-sched
 rm -rf target/e2e-state-no-kv
 # `log` level: the test reads the worker's JSON log lines.
 log_level=log readers_config=tests/fixtures/wrangler-no-kv.toml serve_and_test target/e2e-state-no-kv run4_
+
+# Run 10: the browser editor (docs/editor.md) in Chromium, when the browser checks run.
+# decap-server writes into a working copy of its own (the seed's publishers and pages, no
+# release yet) as `make dev` lets it write into content/; tests/browser/editor.mjs saves
+# releases in the editor, checks and publishes them to this run's state and reads their
+# pages from the readers' Worker (CACHE=off: a correction shows at the next request).
+if [ "$browser" = 1 ]; then
+  editor_repo=target/e2e-editor state=target/e2e-state-editor
+  rm -rf "$editor_repo" "$state" && mkdir -p "$editor_repo/content/releases" "$editor_repo/content/media"
+  cp -r content/publishers content/pages "$editor_repo/content/"
+  cargo run --quiet --release --bin newsroom -- sample-photo "$editor_repo/kuva.jpg" --width 1600 --height 1200
+  CONTENT="$editor_repo/content" scripts/publish.sh "$state"
+  editor_port="${E2E_EDITOR_PORT:-8795}"
+  PORT=$editor_port BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY="$PWD/$editor_repo" LOG_LEVEL=warn \
+    npx decap-server >target/e2e-decap-server.log 2>&1 &
+  decap_pid=$!
+  editor_repo=$editor_repo editor_port=$editor_port without_mail=1 wrangler_args="--var CACHE:off" \
+    serve_and_test "$state" run10_
+  kill "$decap_pid" 2>/dev/null || true
+fi

@@ -362,6 +362,31 @@ pub(crate) enum Command {
         #[command(flatten)]
         deployment: Deployment,
     },
+    /// Write the browser editor's configuration (Decap CMS at /admin/, docs/editor.md) from
+    /// the content model: the same fields and limits as `check`, the keywords in use offered.
+    #[command(
+        name = "editor-config",
+        after_help = "Examples:\n  newsroom editor-config --out target/editor/admin/config.yml\n  newsroom editor-config --repo kymenhva/uutishuone --auth-origin https://uutiset.kymenhva.fi --out target/editor/admin/config.yml"
+    )]
+    EditorConfig {
+        /// The content folder whose keywords the form offers.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// The GitHub repository (`owner/name`) the editor opens pull requests on; in GitHub
+        /// Actions, GITHUB_REPOSITORY.
+        #[arg(long)]
+        repo: Option<String>,
+        /// The branch publish.yml publishes from.
+        #[arg(long, default_value = "main")]
+        branch: String,
+        /// The origin whose /admin/auth signs editors in to GitHub (the readers' Worker,
+        /// e.g. https://uutiset.example.fi); without it, sign-in goes to Netlify's service.
+        #[arg(long)]
+        auth_origin: Option<String>,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the OpenAPI 3.1 description of the JSON API, generated from the view types
     /// (the worker serves the copy in docs/openapi.json; a test keeps the two equal).
     #[command(after_help = "Example:\n  newsroom openapi > docs/openapi.json")]

@@ -1,9 +1,11 @@
 //! `newsroom`: the publisher CLI. Scaffolds, checks, builds, previews and publishes the
 //! releases under `content/`.
+#![recursion_limit = "256"]
 
 mod clock;
 mod commands;
 mod d1;
+mod editor;
 mod files;
 mod generate;
 mod local_preview;
@@ -192,6 +194,23 @@ fn run(command: Command) -> Result<ExitCode> {
             };
             let link = preview::Link { slug: &slug, content: &content, hours, base_url: &base_url };
             preview::preview_url(&link, namespace.as_ref().map(|kv| (kv, &config)))
+        }
+        Command::EditorConfig { content, repo, branch, auth_origin, out } => {
+            let repo =
+                repo.or_else(|| std::env::var("GITHUB_REPOSITORY").ok()).unwrap_or_else(|| "OWNER/REPOSITORY".into());
+            let target = editor::Target { repo: &repo, branch: &branch, auth_origin: auth_origin.as_deref() };
+            let text = editor::config(&content, &target)?;
+            match out {
+                Some(path) => {
+                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::create_dir_all(dir)
+                            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+                    }
+                    std::fs::write(&path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                }
+                None => println!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Openapi => {
             print!("{}", publish::openapi::document_text());

@@ -20,13 +20,14 @@ pub fn images_of(f: &mut Fields, files: &MediaFiles, key: &str) -> Vec<(Image, (
     tables(f, key, &["file", "alt", "caption", "credit", "license", "license_url"], |t, line| {
         let source = text(t, "file", 300)?.ok_or("missing `file`: a file under content/media/")?;
         let media = lookup(&source, files, MediaKind::Image)?;
-        let alt = text(t, "alt", 300)?.ok_or("missing `alt`: describe the image for readers who cannot see it")?;
+        let alt = text(t, "alt", super::limits::ALT)?
+            .ok_or("missing `alt`: describe the image for readers who cannot see it")?;
         let license = license(t)?;
         let image = Image {
             media,
             alt,
-            caption: text(t, "caption", 500)?,
-            credit: text(t, "credit", 200)?,
+            caption: text(t, "caption", super::limits::CAPTION)?,
+            credit: text(t, "credit", super::limits::CREDIT)?,
             width: 0,
             height: 0,
             renditions: Vec::new(),

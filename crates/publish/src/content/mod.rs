@@ -6,6 +6,7 @@
 
 pub mod fields;
 pub mod frontmatter;
+pub mod limits;
 mod media;
 pub mod page;
 mod publisher;

@@ -12,7 +12,7 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
     let mut f = Fields::parse(text.strip_prefix('\u{feff}').unwrap_or(text), 1).map_err(|e| vec![e])?;
     let name = f.line_text("name", true, 200);
     let description = f.line_text("description", false, 500);
-    let boilerplate = f.paragraph("boilerplate", false, 2000);
+    let boilerplate = f.paragraph("boilerplate", false, super::limits::BOILERPLATE);
     let website = f.string("website", false);
     let lang = f.string("language", true);
     let zone_name = f.string("time_zone", true);

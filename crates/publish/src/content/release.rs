@@ -26,15 +26,15 @@ pub fn parse_release(
     let mut f = Fields::parse(parts.front, parts.front_line).map_err(|e| vec![e])?;
     let body_line = parts.front_line + parts.front.matches('\n').count() + 1;
 
-    let title = f.line_text("title", true, 300);
+    let title = f.line_text("title", true, super::limits::TITLE);
     let publisher_slug = f.string("publisher", true);
     let published_at = f.time("published_at", true);
     let updated_at = f.time("updated_at", false);
     let embargo_notice = f.time("embargo_notice", false);
-    let correction = f.paragraph("correction", false, 1000);
+    let correction = f.paragraph("correction", false, super::limits::CORRECTION);
     let kind_id = f.string("type", false);
     let lang = f.string("language", false);
-    let lead = f.paragraph("lead", true, 2000);
+    let lead = f.paragraph("lead", true, super::limits::LEAD);
     let lead_only = f.flag("lead_only");
     let draft = f.flag("draft");
     let translations = f.string_list("translations");
