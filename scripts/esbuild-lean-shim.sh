@@ -8,7 +8,8 @@ for arg in "$@"; do
   if [ "$arg" = ./shim.js ]; then
     [ -f ./shim.js ] && grep -q '__worker_init_state' ./shim.js ||
       { echo "esbuild-lean-shim: worker-build's shim.js is not where expected" >&2; exit 1; }
-    cp "$root/worker/js/shim.js" ./shim.js
+    # With the modules it imports (worker/js/editor_auth.js).
+    cp "$root"/worker/js/*.js ./
   fi
 done
 exec "$root/node_modules/@esbuild/linux-x64/bin/esbuild" "$@"

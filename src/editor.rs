@@ -31,6 +31,8 @@ pub fn config(content: &Path, target: &Target<'_>) -> Result<String> {
         "repo": target.repo,
         "branch": target.branch,
         "squash_merges": true,
+        // preview.yml's commit status, linking its comment with each release's preview.
+        "preview_context": "newsroom/preview",
         "cms_label_prefix": "editori/",
         "commit_messages": {
             "create": "Uusi {{collection}}: {{slug}} (selaineditori)",
@@ -81,8 +83,9 @@ fn releases(keywords: &BTreeSet<String>) -> Value {
         "format": "toml-frontmatter",
         "frontmatter_delimiter": "+++",
         "create": true,
-        // As `newsroom new` names files: the publishing day, then the title's words.
-        "slug": "{{published_at | date('YYYY-MM-DD')}}-{{slug}}",
+        // As `newsroom new` names files: the publishing day, then the title's words, cut to
+        // keep the name within contract's 120 characters (the cut's `-` is trimmed).
+        "slug": "{{published_at | date('YYYY-MM-DD')}}-{{slug | truncate(90, '-')}}",
         "identifier_field": "title",
         "summary": "{{published_at | date('D.M.YYYY')}} {{title}}",
         "sortable_fields": ["published_at", "title"],

@@ -7,6 +7,9 @@
 mod common;
 #[path = "common/openapi.rs"]
 mod openapi;
+/// The browser editor's files and its GitHub sign-in (run 1 and run 10).
+#[path = "e2e/run10_editor.rs"]
+mod run10_editor;
 /// Run 9: failed mail reported and sent again, the bounce webhook, the form's timing, a
 /// subscriber's own page.
 #[path = "e2e/run9_mail.rs"]

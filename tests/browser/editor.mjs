@@ -173,10 +173,10 @@ async function fillNew(title, lead, published) {
 }
 
 /** A form, loaded afresh (a hash change alone would keep the previous form for a moment). */
-async function openForm(url) {
+async function openForm(url, first = "Otsikko") {
   await page.goto("about:blank");
   await page.goto(url, { waitUntil: "networkidle0" });
-  await page.waitForSelector("xpath/.//label[normalize-space(.)='Otsikko']");
+  await page.waitForSelector(`xpath/.//label[normalize-space(.)='${first}']`);
   await sleep(300);
 }
 
@@ -266,6 +266,18 @@ for (;;) {
   await sleep(2000);
 }
 console.log(`[editor] corrected in the editor: the page shows the correction (after ${Math.round((Date.now() - corrected) / 1000)} s)`);
+
+// 5. A publisher's file in its form: what the form does not show (here `hostnames`, which
+// scripts/e2e.sh put in the file) is kept, and the file still passes check.
+const publisherFile = join(repo, "content", "publishers", "kymenlaakson-hyvinvointialue.toml");
+await openForm(`${editor}#/collections/publishers/entries/kymenlaakson-hyvinvointialue`, "Nimi");
+await setValue(await field("Kuvaus"), "Testiaineisto: kuvaus editorista");
+await publishNow();
+const publisher = readFileSync(publisherFile, "utf8");
+if (!publisher.includes('description = "Testiaineisto: kuvaus editorista"')) fail(`the publisher was not saved:\n${publisher}`);
+if (!publisher.includes("uutiset.kymenhva.test")) fail(`a field the form does not show was lost:\n${publisher}`);
+run(newsroom, ["check", join(repo, "content")]);
+console.log("[editor] a publisher edited in its form: saved, its other fields kept, check passes");
 
 if (problems.length) fail(problems.join("\n"));
 await browser.close();

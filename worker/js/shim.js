@@ -4,6 +4,7 @@
 // plain handler object: worker-build's `WorkerEntrypoint` subclass behind two `Proxy` layers
 // cost every request ~10 % of the constant-response baseline's throughput (BENCHMARKS.md).
 import * as exports from "./index.js";
+import { editorAuth, isEditorAuth } from "./editor_auth.js";
 
 Error.stackTraceLimit = 100;
 const initState = exports.__worker_init_state();
@@ -107,6 +108,8 @@ function mailDown(e) {
 function route(request, env, ctx) {
   if (env.MAIL) {
     const path = pathOf(request.url);
+    // The browser editor's GitHub sign-in (its files at /admin/ are static assets).
+    if (isEditorAuth(path)) return editorAuth(request, env, path);
     if (forMail(path, request.method)) return env.MAIL.fetch(request).catch(mailDown);
     if (path === "/healthz") return health(request, env, ctx);
   }
