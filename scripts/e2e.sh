@@ -75,6 +75,10 @@ fixture_content() {
   cargo run --quiet --release --bin newsroom -- sample-photo "$1/media/e2e-standing.jpg" --width 2000 --height 1500
   printf '\n[[photos]]\nfile = "e2e-standing.jpg"\nalt = "Testikuva: julkaisijan vakiokuva"\ncaption = "Testiaineisto: vakiokuva"\ncredit = "Kuva: testiaineisto"\n' \
     >>"$1/publishers/kymenlaakson-hyvinvointialue.toml"
+  # Two social media channels (test addresses on the platforms' own sites), so the browser
+  # checks and the OpenAPI match see the publisher page's links and JSON view with them.
+  printf '\n[social]\nmastodon = "https://mastodon.example/@e2e-testi"\nyoutube = "https://www.youtube.com/@e2e-testi"\n' \
+    >>"$1/publishers/kymenlaakson-hyvinvointialue.toml"
   # Kymsote's own newsroom host name (tests send it as the Host header).
   sed -i '1i hostnames = ["uutiset.kymsote.test"]' "$1/publishers/kymsote.toml"
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use contract::model::ReleaseKind;
+use contract::social::Platform;
 use publish::content::limits;
 use serde_json::{json, Value};
 
@@ -201,6 +202,11 @@ fn publishers() -> Value {
             { "name": "time_zone", "label": "Aikavyöhyke", "widget": "string", "default": "Europe/Helsinki" },
             text_field("media_terms", "Aineiston käyttöehdot", "Kuvien ja liitteiden käyttöehdot medialle.", false, 500, true),
             {
+                "name": "social", "label": "Sosiaalinen media", "widget": "object", "required": false, "collapsed": true,
+                "hint": "Organisaation kanavat, kunkin profiilin osoite (https://…). Näkyvät julkaisijan sivulla.",
+                "fields": social_fields(),
+            },
+            {
                 "name": "contacts", "label": "Yhteyshenkilöt", "label_singular": "yhteyshenkilö", "widget": "list",
                 "required": false, "summary": "{{fields.name}}",
                 "fields": [
@@ -213,6 +219,19 @@ fn publishers() -> Value {
             },
         ],
     })
+}
+
+/// One optional profile address per platform of `contract::social`, as `[social]` takes them.
+fn social_fields() -> Vec<Value> {
+    Platform::ALL
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.id(), "label": p.name(), "widget": "string", "required": false,
+                "pattern": ["^https://\\S+$", "profiilin osoite, joka alkaa https://."],
+            })
+        })
+        .collect()
 }
 
 /// A text field with `check`'s length limit, said in the form's own words when exceeded.

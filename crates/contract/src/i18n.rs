@@ -106,6 +106,8 @@ pub struct Labels {
     pub terms: &'static str,
     /// "Save to contacts": a contact's vCard link.
     pub save_contact: &'static str,
+    /// "Social media": the heading of a publisher's channels.
+    pub social: &'static str,
     /// Lead of the media bank: what journalists find there.
     pub media_bank_lead: &'static str,
     /// "From the release": before the release a photo belongs to.
@@ -168,6 +170,7 @@ const FI: Labels = Labels {
     media_bank: "Kuvat ja videot",
     terms: "Käyttöehdot",
     save_contact: "Tallenna yhteystiedot",
+    social: "Sosiaalinen media",
     media_bank_lead: "Julkaisijan kuvat ja liitteet, vapaasti median käytettävissä käyttöehtojen mukaan. Uusimmat ensin.",
     from_release: "Tiedotteesta",
     own_media: ["Logo", "Kuva"],
@@ -225,6 +228,7 @@ const SV: Labels = Labels {
     media_bank: "Bilder och videor",
     terms: "Användningsvillkor",
     save_contact: "Spara kontaktuppgifter",
+    social: "Sociala medier",
     media_bank_lead: "Utgivarens bilder och bilagor, fritt tillgängliga för medierna enligt användningsvillkoren. De nyaste först.",
     from_release: "Ur meddelandet",
     own_media: ["Logotyp", "Bild"],
@@ -282,6 +286,7 @@ const EN: Labels = Labels {
     media_bank: "Photos and videos",
     terms: "Terms of use",
     save_contact: "Save to contacts",
+    social: "Social media",
     media_bank_lead: "The publisher's photos and attachments, free for media use under their terms. Newest first.",
     from_release: "From the release",
     own_media: ["Logo", "Photo"],

@@ -26,6 +26,7 @@ pub mod pages;
 pub mod preview;
 pub mod route;
 pub mod slug;
+pub mod social;
 pub mod subscription;
 pub mod text;
 pub mod time;

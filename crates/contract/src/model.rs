@@ -447,6 +447,10 @@ pub struct PublisherRecord {
     /// The publisher's standing photos (`[[photos]]` of its file), first in its media bank.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<Image>,
+    /// The publisher's social media channels (`[social]` of its file), in
+    /// [`crate::social::Platform::ALL`]'s order: linked from its page with `rel="me"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub social: Vec<crate::social::SocialLink>,
     /// Number of published releases.
     pub total: usize,
     /// The chunk length of the publisher's list ([`ListRecord::chunk_len`]), so that a later

@@ -564,6 +564,7 @@ fn publisher_record(p: &Publisher, releases: &[&Built], chunk_len: usize) -> Pub
         media_terms: p.media_terms.as_ref().map(|t| t.text.clone()),
         media_terms_url: p.media_terms.as_ref().and_then(|t| t.url.clone()),
         photos: p.photos.clone(),
+        social: p.social.clone(),
         total: releases.len(),
         chunk_len: chunk_len.max(1),
         releases: releases.iter().take(LIST_LEN).map(|b| b.summary.clone()).collect::<Vec<_>>().into(),

@@ -174,6 +174,24 @@ impl<'a> Fields<'a> {
         (line, out)
     }
 
+    /// A table field (`[key]`) with the line of its header (or of `key = {…}`); a value of
+    /// another type is reported.
+    pub fn table(&mut self, key: &str) -> Option<(usize, toml::Table)> {
+        let (line, value) = self.take(key)?;
+        match value {
+            Value::Table(t) => {
+                let header = format!("[{key}]");
+                let at =
+                    self.src.lines().position(|l| l.split('#').next().unwrap_or("").trim().replace(' ', "") == header);
+                Some((at.map_or(line, |i| self.first_line + i), t))
+            }
+            other => {
+                self.error(line, format!("`{key}` must be a table (`[{key}]`), found {}", other.type_str()));
+                None
+            }
+        }
+    }
+
     /// An array of contact tables (`[[contacts]]`), empty when absent.
     pub fn contacts(&mut self, key: &str) -> Vec<Contact> {
         let Some((line, value)) = self.take(key) else {

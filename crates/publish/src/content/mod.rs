@@ -11,6 +11,7 @@ mod media;
 pub mod page;
 mod publisher;
 mod release;
+mod social;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -87,6 +88,8 @@ pub struct Publisher {
     pub media_terms: Option<License>,
     /// Host names on which this publisher's own newsroom answers, with their line.
     pub hostnames: Vec<(usize, String)>,
+    /// `[social]`: the publisher's social media channels, checked.
+    pub social: Vec<contract::social::SocialLink>,
 }
 
 /// A release as written in its Markdown file.

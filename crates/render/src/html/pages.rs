@@ -3,7 +3,7 @@
 use maud::{html, Markup, PreEscaped};
 
 use super::{contact_cards, keyword_links, layout, pager_nav, photo, summary_cards, time_tag, Head, Pager, Site, Text};
-use crate::json::NewsArticle;
+use crate::json::{NewsArticle, PublisherOrganization};
 use contract::error::HttpError;
 use contract::i18n::{labels, Labels};
 use contract::media::{human_size, Media};
@@ -160,6 +160,14 @@ fn article_meta(r: &ReleaseRecord, logo: Option<&Media>, origin: &str) -> Markup
     }
 }
 
+/// A publisher page's JSON-LD, when it has channels to name (`sameAs`).
+fn organization_ld(p: &PublisherRecord, site: &Site) -> Option<Markup> {
+    (!p.social.is_empty()).then(|| {
+        let json = PublisherOrganization::new(p, site.origin).to_script_json();
+        html! { script type="application/ld+json" { (PreEscaped(json)) } }
+    })
+}
+
 fn boilerplate(p: &PublisherRecord, l: &Labels) -> Markup {
     html! {
         @if p.boilerplate.is_some() || p.website.is_some() {
@@ -206,7 +214,7 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
         canonical: Some(format!("{}{}", site.origin, pager.href(pager.page))),
         feeds: Some((publisher_path(&p.publisher.slug), p.publisher.name.clone())),
         pager: Some(pager),
-        extra: None,
+        extra: organization_ld(p, site),
     };
     let main = html! {
         p.meta { (l.publisher) }
@@ -216,6 +224,13 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
         @if let Some(b) = &p.boilerplate { p { (b) } }
         @if let Some(w) = &p.website { p { (l.website) ": " a href=(w) { (w) } } }
         p { a href=(media_bank_path(&p.publisher.slug)) { (l.media_bank) } }
+        @if !p.social.is_empty() {
+            // `rel="me"`: a Mastodon profile that links back here shows this page as verified.
+            nav.social aria-labelledby="social" {
+                h2 #social { (l.social) }
+                ul { @for s in &p.social { li { a rel="me" href=(s.url) { (s.name()) } } } }
+            }
+        }
         @if !p.contacts.is_empty() {
             section aria-labelledby="contacts" {
                 h2 #contacts { (l.contacts) }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use contract::media::Media;
+use contract::social::SocialLink;
 
 use crate::pager::Pager;
 use contract::error::HttpError;
@@ -294,6 +295,9 @@ pub struct PublisherView<'a> {
     language: &'a str,
     time_zone: &'a str,
     contacts: &'a [Contact],
+    /// The publisher's social media channels, in the order its page shows them.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    social: &'a [SocialLink],
     total: usize,
     #[serde(flatten)]
     paging: Paging,
@@ -312,6 +316,7 @@ impl<'a> PublisherView<'a> {
             language: &p.lang,
             time_zone: &p.time_zone,
             contacts: &p.contacts,
+            social: &p.social,
             total,
             paging: Paging::new(pager, origin),
             releases: items.iter().map(|s| SummaryView::new(s, origin)).collect(),
@@ -432,6 +437,38 @@ struct Organization<'a> {
     url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     logo: Option<String>,
+    /// The publisher's social media profiles.
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<&'a str>,
+}
+
+/// schema.org `Organization` for a publisher page's JSON-LD, naming its social media
+/// channels as `sameAs` (the page links them with `rel="me"`).
+#[derive(Serialize)]
+pub struct PublisherOrganization<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(flatten)]
+    org: Organization<'a>,
+}
+
+impl<'a> PublisherOrganization<'a> {
+    /// Publisher `p`'s organisation on `origin`.
+    pub fn new(p: &'a PublisherRecord, origin: &str) -> Self {
+        let org = Organization {
+            kind: "Organization",
+            name: &p.publisher.name,
+            url: format!("{origin}{}", publisher_path(&p.publisher.slug)),
+            logo: p.logo.as_ref().map(|m| format!("{origin}{}", m.path())),
+            same_as: p.social.iter().map(|s| s.url.as_str()).collect(),
+        };
+        Self { context: "https://schema.org", org }
+    }
+
+    /// JSON safe inside `<script>`, as [`NewsArticle::to_script_json`].
+    pub fn to_script_json(&self) -> String {
+        String::from_utf8(to_bytes(self)).unwrap_or_default().replace('<', "\\u003c")
+    }
 }
 
 impl<'a> NewsArticle<'a> {
@@ -444,6 +481,7 @@ impl<'a> NewsArticle<'a> {
             name: &s.publisher.name,
             url: format!("{origin}{}", publisher_path(&s.publisher.slug)),
             logo: logo.map(|m| format!("{origin}{}", m.path())),
+            same_as: Vec::new(),
         };
         Self {
             image: r.images.iter().map(|i| media::ImageObject::new(i, &s.publisher, origin)).collect(),
