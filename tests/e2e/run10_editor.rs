@@ -101,7 +101,8 @@ fn start_sign_in() -> (String, String) {
     ] {
         assert!(cookie.contains(&part), "{part} in {cookie}");
     }
-    (state, format!("newsroom_editor_state={state}"))
+    let cookie = format!("newsroom_editor_state={state}");
+    (state, cookie)
 }
 
 #[test]

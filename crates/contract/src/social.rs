@@ -88,7 +88,7 @@ impl SocialLink {
     /// The platform's name for the link's text; the id itself for a platform this build
     /// does not know (a record from a newer CLI).
     pub fn name(&self) -> &str {
-        Platform::from_id(&self.platform).map_or(self.platform.as_str(), Platform::name)
+        Platform::from_id(&self.platform).map_or(self.platform.as_str(), |p| p.name())
     }
 }
 

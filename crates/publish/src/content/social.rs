@@ -112,13 +112,17 @@ mod tests {
         let (found, errors) = parse(text);
         assert!(found.is_empty(), "{found:?}");
         let lines: Vec<usize> = errors.iter().map(|e| e.0).collect();
-        assert_eq!(lines, [4, 5, 6, 7, 8, 9, 1], "{errors:?}");
-        assert!(errors[0].1.contains("is not an https:// address"), "{}", errors[0].1);
+        // Line 1: `name`, which this test's parser does not read (a publisher's does).
+        assert_eq!(lines, [1, 4, 5, 6, 7, 8, 9], "{errors:?}");
+        assert!(errors[1].1.contains("is not an https:// address"), "{}", errors[1].1);
+        let wrong_site = &errors[2].1;
         assert!(
-            errors[1].1.contains("not a profile on that platform's own site")
-                && errors[1].1.contains("facebook.com/nimi")
+            wrong_site.contains("not a profile on that platform's own site")
+                && wrong_site.contains("facebook.com/nimi")
         );
-        assert!(errors[2].1.contains("did you mean `x`?"), "{}", errors[2].1);
-        assert!(errors[4].1.contains("must be a text"), "{}", errors[4].1);
+        assert!(errors[3].1.contains("did you mean `x`?"), "{}", errors[3].1);
+        assert!(errors[4].1.contains("not a plain web address"), "{}", errors[4].1);
+        assert!(errors[5].1.contains("must be a text"), "{}", errors[5].1);
+        assert!(errors[6].1.contains("not a profile"), "{}", errors[6].1);
     }
 }

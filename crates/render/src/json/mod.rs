@@ -295,8 +295,8 @@ pub struct PublisherView<'a> {
     language: &'a str,
     time_zone: &'a str,
     contacts: &'a [Contact],
-    /// The publisher's social media channels, in the order its page shows them.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    /// The publisher's social media channels, in the order its page shows them (`[]` when
+    /// it has none).
     social: &'a [SocialLink],
     total: usize,
     #[serde(flatten)]
