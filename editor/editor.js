@@ -65,5 +65,14 @@
     );
   };
   CMS.registerPreviewTemplate("releases", ReleasePreview);
+
+  // An optional field typed in and cleared again is left out of the file, as a person writing
+  // the file would leave it out: `newsroom check` refuses `language = ""`, an empty
+  // `updated_at` or an empty caption, where an absent field is fine.
+  const blank = (v) =>
+    v === "" || v === null || v === undefined || (typeof v === "string" && v.trim() === "") ||
+    (v && typeof v.toJS === "function" && v.size === 0);
+  const prune = (v) => (v && typeof v.toJS === "function" && typeof v.filter === "function" ? v.map(prune).filter((x) => !blank(x)) : v);
+  CMS.registerEventListener({ name: "preSave", handler: ({ entry }) => prune(entry.get("data")) });
   CMS.init({ config: overrides });
 })();

@@ -8,9 +8,9 @@
 # Cache API copies (run5_*), embargo updates and cancellations after a publish (run7_*), mail
 # through Cloudflare's send_email (run6_*), the readers' Worker without the mail Worker
 # (run8_*) and mail that fails and a subscriber's own page (run9_*, tests/e2e/run9_mail.rs); and, on its own empty
-# state, the readers' Worker without its KV binding (run4_*); and, with the browser checks,
-# the browser editor at /admin/ writing into a working copy of its own (run 10,
-# tests/browser/editor.mjs).
+# state, the readers' Worker without its KV binding (run4_*); and, on a state of its own, the
+# browser editor's GitHub sign-in (run10_*) and, with the browser checks, the editor at
+# /admin/ writing into a working copy of its own (run 10, tests/browser/editor.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -251,26 +251,32 @@ rm -rf target/e2e-state-no-kv
 # `log` level: the test reads the worker's JSON log lines.
 log_level=log readers_config=tests/fixtures/wrangler-no-kv.toml serve_and_test target/e2e-state-no-kv run4_
 
-# Run 10: the browser editor (docs/editor.md) in Chromium, when the browser checks run.
-# decap-server writes into a working copy of its own (the seed's publishers and pages, no
-# release yet) as `make dev` lets it write into content/; tests/browser/editor.mjs saves
-# releases in the editor, checks and publishes them to this run's state and reads their
-# pages from the readers' Worker (CACHE=off: a correction shows at the next request).
+# Run 10: the browser editor (docs/editor.md). Its GitHub sign-in against the tests' stand-in
+# for GitHub (the `run10_` test), always; with the browser checks, the editor in Chromium
+# too: decap-server writes into a working copy of its own (the seed's publishers, pages and
+# one hand-written release) as `make dev` lets it write into content/, and
+# tests/browser/editor.mjs saves releases in the editor, checks and publishes them to this
+# run's state and reads their pages from the readers' Worker (CACHE=off: a correction shows
+# at the next request).
+editor_repo=target/e2e-editor state=target/e2e-state-editor
+rm -rf "$editor_repo" "$state" && mkdir -p "$editor_repo/content/releases" "$editor_repo/content/media"
+cp -r content/publishers content/pages "$editor_repo/content/"
+cp content/releases/2025-06-10-yhteistoimintaneuvottelut.md "$editor_repo/content/releases/"
+# A field the publisher form does not show: editing the publisher must keep it.
+sed -i '1i hostnames = ["uutiset.kymenhva.test"]' "$editor_repo/content/publishers/kymenlaakson-hyvinvointialue.toml"
+cargo run --quiet --release --bin newsroom -- sample-photo "$editor_repo/kuva.jpg" --width 1600 --height 1200
+CONTENT="$editor_repo/content" scripts/publish.sh "$state"
+editor_port="${E2E_EDITOR_PORT:-8795}"
+decap_pid=""
 if [ "$browser" = 1 ]; then
-  editor_repo=target/e2e-editor state=target/e2e-state-editor
-  rm -rf "$editor_repo" "$state" && mkdir -p "$editor_repo/content/releases" "$editor_repo/content/media"
-  cp -r content/publishers content/pages "$editor_repo/content/"
-  # A field the publisher form does not show: editing the publisher must keep it.
-  sed -i '1i hostnames = ["uutiset.kymenhva.test"]' "$editor_repo/content/publishers/kymenlaakson-hyvinvointialue.toml"
-  cargo run --quiet --release --bin newsroom -- sample-photo "$editor_repo/kuva.jpg" --width 1600 --height 1200
-  CONTENT="$editor_repo/content" scripts/publish.sh "$state"
-  editor_port="${E2E_EDITOR_PORT:-8795}"
   PORT=$editor_port BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY="$PWD/$editor_repo" LOG_LEVEL=warn \
-    npx decap-server >target/e2e-decap-server.log 2>&1 &
+    setsid npx decap-server >target/e2e-decap-server.log 2>&1 &
   decap_pid=$!
-  # The OAuth settings of the editor's sign-in, against the tests' stand-in for GitHub.
-  editor_repo=$editor_repo editor_port=$editor_port without_mail=1 \
-    wrangler_args="--var CACHE:off --var GITHUB_OAUTH_URL:http://127.0.0.1:8794 --var GITHUB_OAUTH_CLIENT_ID:e2e-client --var GITHUB_OAUTH_CLIENT_SECRET:e2e-client-secret" \
-    serve_and_test "$state" run10_
-  kill "$decap_pid" 2>/dev/null || true
+else
+  editor_repo=""
 fi
+# The OAuth settings of the editor's sign-in, against the tests' stand-in for GitHub.
+editor_repo=$editor_repo editor_port=$editor_port without_mail=1 \
+  wrangler_args="--var CACHE:off --var GITHUB_OAUTH_URL:http://127.0.0.1:8794 --var GITHUB_OAUTH_CLIENT_ID:e2e-client --var GITHUB_OAUTH_CLIENT_SECRET:e2e-client-secret" \
+  serve_and_test "$state" run10_
+if [ -n "$decap_pid" ]; then kill -- -"$decap_pid" 2>/dev/null || true; fi

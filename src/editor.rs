@@ -5,12 +5,15 @@
 //!
 //! The output is JSON, which is also YAML, so Decap reads it as its `config.yml`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use contract::model::ReleaseKind;
 use contract::social::Platform;
+use contract::time::parse_time;
 use publish::content::limits;
 use serde_json::{json, Value};
 
@@ -25,8 +28,12 @@ pub struct Target<'a> {
 }
 
 /// The editor's configuration for `content`, as JSON text.
-pub fn config(content: &Path, target: &Target<'_>) -> Result<String> {
-    let keywords = keywords_in_use(&content.join("releases"))?;
+pub fn config(content: &Path, target: &Target<'_>, now: DateTime<Utc>) -> Result<String> {
+    // Publishers that do not check offer no keywords (their releases' times cannot be read).
+    let zones: BTreeMap<String, Tz> = crate::files::load_publishers(content)
+        .map(|found| found.into_iter().map(|(slug, p)| (slug, p.zone)).collect())
+        .unwrap_or_default();
+    let keywords = keywords_in_use(&content.join("releases"), &zones, now)?;
     let mut backend = json!({
         "name": "github",
         "repo": target.repo,
@@ -57,7 +64,6 @@ pub fn config(content: &Path, target: &Target<'_>) -> Result<String> {
         "locale": "fi",
         "media_folder": "content/media",
         "public_folder": "",
-        "omit_empty_optional_fields": true,
         "slug": { "encoding": "ascii", "clean_accents": true, "sanitize_replacement": "-" },
         "collections": [releases(&keywords), publishers()],
     });
@@ -98,8 +104,8 @@ fn releases(keywords: &BTreeSet<String>) -> Value {
             },
             {
                 "name": "published_at", "label": "Julkaisuaika", "widget": "datetime",
-                "format": "YYYY-MM-DDTHH:mm:ss", "picker_utc": false,
-                "hint": "Julkaisijan aikavyöhykkeellä (Suomessa Suomen aikaa). Tuleva aika on embargo: tiedote tulee näkyviin itsestään sillä hetkellä.",
+                "format": "YYYY-MM-DDTHH:mm:ss", "picker_utc": true,
+                "hint": "Julkaisijan aikaa (Suomessa Suomen aikaa): kirjoita päivä ja kellonaika; Nyt-painike antaa UTC-ajan. Tuleva aika on embargo: tiedote tulee näkyviin itsestään sillä hetkellä.",
             },
             { "name": "type", "label": "Tyyppi", "widget": "select", "options": kinds, "default": "tiedote" },
             {
@@ -112,22 +118,12 @@ fn releases(keywords: &BTreeSet<String>) -> Value {
               "hint": "Päälle, kun tiedotteessa on vain ingressi eikä leipätekstiä." },
             {
                 "name": "keywords", "label": "Asiasanat", "label_singular": "asiasana", "widget": "list",
-                "required": false, "hint": offered,
+                "required": false, "hint": offered, "max": limits::KEYWORDS,
                 "field": { "name": "keyword", "label": "Asiasana", "widget": "string",
-                           "pattern": ["^[^,#\\n]{1,100}$", "yksi asiasana, ilman pilkkuja ja #-merkkiä."] },
+                           "pattern": [format!("^[^,#\\n]{{1,{}}}$", limits::KEYWORD),
+                                       format!("yksi asiasana, enintään {} merkkiä, ilman pilkkuja ja #-merkkiä.", limits::KEYWORD)] },
             },
-            {
-                "name": "contacts", "label": "Yhteyshenkilöt", "label_singular": "yhteyshenkilö", "widget": "list",
-                "required": false, "summary": "{{fields.name}}",
-                "fields": [
-                    { "name": "name", "label": "Nimi", "widget": "string" },
-                    { "name": "title", "label": "Tehtävänimike", "widget": "string", "required": false },
-                    { "name": "organization", "label": "Organisaatio", "widget": "string", "required": false },
-                    { "name": "phone", "label": "Puhelin", "widget": "string", "required": false },
-                    { "name": "email", "label": "Sähköposti", "widget": "string", "required": false,
-                      "pattern": ["^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "sähköpostiosoite, esimerkiksi etunimi.sukunimi@example.fi."] },
-                ],
-            },
+            contacts(),
             {
                 "name": "images", "label": "Kuvat", "label_singular": "kuva", "widget": "list", "required": false,
                 "summary": "{{fields.alt}}",
@@ -167,7 +163,7 @@ fn releases(keywords: &BTreeSet<String>) -> Value {
               "hint": "Päällä: ei julkinen; vain esikatselulinkki avaa sen." },
             {
                 "name": "updated_at", "label": "Päivitetty", "widget": "datetime", "required": false,
-                "format": "YYYY-MM-DDTHH:mm:ss", "picker_utc": false,
+                "format": "YYYY-MM-DDTHH:mm:ss", "picker_utc": true,
                 "hint": "Milloin tiedotetta viimeksi muutettiin. Korjaus tarvitsee tämän.",
             },
             text_field("correction", "Korjaus", "Mitä muutos korjasi; näkyy lukijalle muodossa ”Korjaus: …”.", false, limits::CORRECTION, true),
@@ -199,36 +195,60 @@ fn publishers() -> Value {
               "pattern": ["^https?://\\S+$", "osoite, joka alkaa https://."] },
             { "name": "language", "label": "Kieli", "widget": "string", "default": "fi",
               "pattern": ["^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "kielikoodi, esimerkiksi fi, sv tai en."] },
-            { "name": "time_zone", "label": "Aikavyöhyke", "widget": "string", "default": "Europe/Helsinki" },
+            // The zones this build knows (.cargo/config.toml): `check` refuses any other.
+            { "name": "time_zone", "label": "Aikavyöhyke", "widget": "select", "options": ["Europe/Helsinki"], "default": "Europe/Helsinki" },
             text_field("media_terms", "Aineiston käyttöehdot", "Kuvien ja liitteiden käyttöehdot medialle.", false, 500, true),
             {
                 "name": "social", "label": "Sosiaalinen media", "widget": "object", "required": false, "collapsed": true,
                 "hint": "Organisaation kanavat, kunkin profiilin osoite (https://…). Näkyvät julkaisijan sivulla.",
                 "fields": social_fields(),
             },
-            {
-                "name": "contacts", "label": "Yhteyshenkilöt", "label_singular": "yhteyshenkilö", "widget": "list",
-                "required": false, "summary": "{{fields.name}}",
-                "fields": [
-                    { "name": "name", "label": "Nimi", "widget": "string" },
-                    { "name": "title", "label": "Tehtävänimike", "widget": "string", "required": false },
-                    { "name": "organization", "label": "Organisaatio", "widget": "string", "required": false },
-                    { "name": "phone", "label": "Puhelin", "widget": "string", "required": false },
-                    { "name": "email", "label": "Sähköposti", "widget": "string", "required": false },
-                ],
-            },
+            contacts(),
         ],
     })
 }
 
-/// One optional profile address per platform of `contract::social`, as `[social]` takes them.
+/// Press contacts, in a release and in a publisher's file: `check`'s rules for each field.
+fn contacts() -> Value {
+    let max = limits::CONTACT_FIELD;
+    let text = |name: &str, label: &str, required: bool| text_field(name, label, "", required, max, false);
+    let mut phone = text("phone", "Puhelin", false);
+    phone["pattern"] = json!([
+        "^[0-9 +()-]*[0-9][0-9 +()-]*$",
+        "puhelinnumero numeroina, esimerkiksi 040 123 4567 tai +358 40 123 4567."
+    ]);
+    let mut email = text("email", "Sähköposti", false);
+    email["pattern"] = json!([
+        "^[^@\\s<>\"'`]+@[^@\\s<>\"'`]+\\.[^@\\s<>\"'`]+$",
+        "sähköpostiosoite, esimerkiksi etunimi.sukunimi@example.fi."
+    ]);
+    json!({
+        "name": "contacts", "label": "Yhteyshenkilöt", "label_singular": "yhteyshenkilö", "widget": "list",
+        "required": false, "summary": "{{fields.name}}",
+        "fields": [text("name", "Nimi", true), text("title", "Tehtävänimike", false),
+                   text("organization", "Organisaatio", false), phone, email],
+    })
+}
+
+/// One optional profile address per platform of `contract::social`: the platform's own site
+/// (any server for Mastodon), as `check` wants it; `check` also reads the profile's path.
 fn social_fields() -> Vec<Value> {
     Platform::ALL
         .iter()
         .map(|p| {
+            let host = match p {
+                Platform::Mastodon => "[a-z0-9.-]+\\.[a-z]+/@",
+                Platform::Bluesky => "bsky\\.app/profile/",
+                Platform::Youtube => "(www\\.|m\\.)?youtube\\.com/",
+                Platform::Linkedin => "(www\\.)?linkedin\\.com/",
+                Platform::Instagram => "(www\\.)?instagram\\.com/",
+                Platform::Facebook => "(www\\.|m\\.)?facebook\\.com/",
+                Platform::Threads => "(www\\.)?threads\\.(net|com)/@",
+                Platform::X => "(www\\.)?(x|twitter)\\.com/",
+            };
             json!({
                 "name": p.id(), "label": p.name(), "widget": "string", "required": false,
-                "pattern": ["^https://\\S+$", "profiilin osoite, joka alkaa https://."],
+                "pattern": [format!("^https://{host}[^\\s?#]+$"), format!("{}-profiilin osoite, joka alkaa https://.", p.name())],
             })
         })
         .collect()
@@ -248,19 +268,41 @@ fn text_field(name: &str, label: &str, hint: &str, required: bool, max: usize, m
     field
 }
 
-/// The keywords of every release file under `dir`, read leniently: a file `check` would
-/// refuse still offers its keywords, and an unreadable one offers none.
-fn keywords_in_use(dir: &Path) -> Result<BTreeSet<String>> {
+/// The keywords of the releases under `dir` that readers can already see: not drafts, and
+/// published before `now` (config.yml is public, so a keyword of an embargoed release would
+/// tell what is coming). Files are read leniently: one `check` would refuse still offers its
+/// keywords if it is public, and one whose publisher or time cannot be read offers none.
+fn keywords_in_use(dir: &Path, publishers: &BTreeMap<String, Tz>, now: DateTime<Utc>) -> Result<BTreeSet<String>> {
     let mut found = BTreeSet::new();
     let Ok(entries) = std::fs::read_dir(dir) else { return Ok(found) };
     for entry in entries {
         let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
+        if path.is_dir() {
+            found.extend(keywords_in_use(&path, publishers, now)?);
+            continue;
+        }
         if path.extension().is_none_or(|e| e != "md") {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&path) else { continue };
         let Some(front) = text.strip_prefix("+++").and_then(|rest| rest.split("\n+++").next()) else { continue };
         let Ok(table) = front.parse::<toml::Table>() else { continue };
+        if table.get("draft").and_then(toml::Value::as_bool) == Some(true) {
+            continue;
+        }
+        let zone = table.get("publisher").and_then(toml::Value::as_str).and_then(|p| publishers.get(p));
+        let published = match table.get("published_at") {
+            Some(toml::Value::String(s)) => Some(s.clone()),
+            Some(toml::Value::Datetime(d)) => Some(d.to_string()),
+            _ => None,
+        };
+        let public = match (zone, published) {
+            (Some(zone), Some(text)) => parse_time(&text, *zone).is_ok_and(|t| t.at <= now),
+            _ => false,
+        };
+        if !public {
+            continue;
+        }
         if let Some(toml::Value::Array(words)) = table.get("keywords") {
             found.extend(
                 words.iter().filter_map(|w| w.as_str()).map(str::trim).filter(|w| !w.is_empty()).map(String::from),
@@ -290,7 +332,8 @@ mod tests {
 
     fn generated() -> Value {
         let target = Target { repo: "org/newsroom", branch: "main", auth_origin: Some("https://uutiset.example.fi") };
-        let text = config(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")), &target).expect("config");
+        let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").expect("time").with_timezone(&Utc);
+        let text = config(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")), &target, now).expect("config");
         serde_json::from_str(&text).expect("JSON")
     }
 
@@ -341,6 +384,26 @@ mod tests {
     fn keywords_in_use_are_offered() {
         let hint = field(&generated()["collections"][0], "keywords")["hint"].as_str().expect("hint").to_string();
         assert!(hint.contains("sote"), "{hint}");
+    }
+
+    #[test]
+    fn keywords_of_drafts_and_releases_still_under_embargo_are_never_offered() {
+        let dir = tempfile::tempdir().expect("temp");
+        let releases = dir.path().join("releases");
+        std::fs::create_dir_all(&releases).expect("mkdir");
+        let release = |name: &str, extra: &str, at: &str, word: &str| {
+            let text = format!("+++\ntitle = \"x\"\npublisher = \"p\"\npublished_at = {at}\n{extra}keywords = [\"{word}\"]\n+++\n\nx\n");
+            std::fs::write(releases.join(name), text).expect("write");
+        };
+        release("a.md", "", "2026-11-01T09:00:00", "julkinen");
+        release("b.md", "", "\"2026-11-23T14:30\"", "embargo-yritys");
+        release("c.md", "draft = true\n", "2026-11-01T09:00:00", "luonnos-hanke");
+        release("d.md", "", "2026-11-23T13:59:00", "juuri-julkaistu");
+        let zones = BTreeMap::from([("p".to_string(), chrono_tz::Europe::Helsinki)]);
+        // 12:00 UTC is 14:00 in Helsinki: d (13:59) is public, b (14:30) is not.
+        let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").expect("time").with_timezone(&Utc);
+        let found = keywords_in_use(&releases, &zones, now).expect("read");
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), ["julkinen", "juuri-julkaistu"]);
     }
 
     #[test]

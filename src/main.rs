@@ -199,7 +199,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let repo =
                 repo.or_else(|| std::env::var("GITHUB_REPOSITORY").ok()).unwrap_or_else(|| "OWNER/REPOSITORY".into());
             let target = editor::Target { repo: &repo, branch: &branch, auth_origin: auth_origin.as_deref() };
-            let text = editor::config(&content, &target)?;
+            let text = editor::config(&content, &target, clock::now()?)?;
             match out {
                 Some(path) => {
                     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -5,11 +5,11 @@
 //! so that a plain `cargo test` stays native; without the variable they fail, never pass.
 
 mod common;
+/// The browser editor's files and its GitHub sign-in (run 1, and run 10 for `run10_*`).
+#[path = "e2e/editor_http.rs"]
+mod editor_http;
 #[path = "common/openapi.rs"]
 mod openapi;
-/// The browser editor's files and its GitHub sign-in (run 1 and run 10).
-#[path = "e2e/run10_editor.rs"]
-mod run10_editor;
 /// Run 9: failed mail reported and sent again, the bounce webhook, the form's timing, a
 /// subscriber's own page.
 #[path = "e2e/run9_mail.rs"]
@@ -939,8 +939,40 @@ static STUB_BATCHES: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::n
 /// refused once with error 429 (retry later), as a half-failed batch. `GET /server` answers
 /// 200 to the right token (the mail Worker's provider check). [`STUB_REFUSAL`] makes it
 /// refuse everything on demand.
+/// One HTTP/1.1 request read from a stand-in's connection: its request line, its header
+/// lines in lower case, and its body (by `Content-Length`, or chunked as workerd's fetch may
+/// send it, RFC 9112 section 7.1).
+fn read_request(reader: &mut impl std::io::BufRead) -> (String, Vec<String>, Vec<u8>) {
+    let (mut request_line, mut headers, mut length, mut chunked) = (String::new(), Vec::new(), 0, false);
+    reader.read_line(&mut request_line).unwrap_or(0);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        let lower = line.trim_end().to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        chunked |= lower.starts_with("transfer-encoding:") && lower.contains("chunked");
+        headers.push(lower);
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    while chunked {
+        let mut size = String::new();
+        reader.read_line(&mut size).unwrap_or(0);
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        let mut chunk = vec![0; size + 2];
+        let _ = reader.read_exact(&mut chunk);
+        body.extend_from_slice(&chunk[..size]);
+        chunked = size > 0;
+    }
+    (request_line, headers, body)
+}
+
 fn postmark_stub(address: &str) -> Mailbox {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{BufReader, Write};
     let listener = std::net::TcpListener::bind(address).expect("bind the mail stub");
     let mailbox: Mailbox = Default::default();
     let kept = mailbox.clone();
@@ -948,32 +980,8 @@ fn postmark_stub(address: &str) -> Mailbox {
         let mut refused = std::collections::BTreeSet::new();
         for stream in listener.incoming().flatten() {
             let mut reader = BufReader::new(stream);
-            let (mut length, mut request_line, mut token, mut chunked) = (0, String::new(), false, false);
-            reader.read_line(&mut request_line).unwrap_or(0);
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                chunked |= lower.starts_with("transfer-encoding:") && lower.contains("chunked");
-                token |= lower.starts_with("x-postmark-server-token: local-stub-token");
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            // workerd's fetch may send the body in chunks (RFC 9112, section 7.1).
-            while chunked {
-                let mut size = String::new();
-                reader.read_line(&mut size).unwrap_or(0);
-                let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-                let mut chunk = vec![0; size + 2];
-                let _ = reader.read_exact(&mut chunk);
-                body.extend_from_slice(&chunk[..size]);
-                chunked = size > 0;
-            }
+            let (request_line, headers, body) = read_request(&mut reader);
+            let token = headers.iter().any(|h| h.starts_with("x-postmark-server-token: local-stub-token"));
             let refusal = STUB_REFUSAL.load(std::sync::atomic::Ordering::SeqCst);
             if refusal == 1 {
                 continue; // dropped without an answer

@@ -12,6 +12,8 @@
 //    uploaded image with alt text is saved; the file passes `newsroom check`, is published to
 //    the local KV in STATE, and its page shows it.
 // 4. The same release corrected in the editor: the page shows the correction.
+// 5. A hand-written release's local time shows unchanged in the form.
+// 6. A publisher edited in its form keeps the fields the form does not show.
 //
 // Exits 1 with the reason; prints one line per step otherwise.
 import { execFileSync } from "node:child_process";
@@ -153,6 +155,9 @@ async function fillNew(title, lead, published) {
   await sleep(800);
   await page.keyboard.press("Enter");
   await setValue(await field("Julkaisuaika"), published);
+  // An optional field typed in and cleared again: it must not reach the file as `language = ""`.
+  await page.type(await field("Kieli"), "fi");
+  await setValue(await field("Kieli"), "");
   await setValue(await field("Ingressi"), lead);
   // The body in the rich-text editor, as a person types it.
   await page.click("[data-slate-editor=true], [contenteditable=true]");
@@ -212,6 +217,8 @@ const slug = added[0].replace(/\.md$/, "");
 const text = readFileSync(join(releases, added[0]), "utf8");
 console.log(`[editor] saved content/releases/${added[0]}:\n${text.split("\n").map((l) => "  | " + l).join("\n")}`);
 if (!existsSync(join(repo, "content", "media", "kuva.jpg"))) fail("the uploaded image is not in content/media/");
+if (/^language\s*=/m.test(text)) fail("a cleared optional field was written to the file");
+if (!/^published_at = "\d{4}-\d\d-\d\dT\d\d:\d\d:00"$/m.test(text)) fail("published_at is not the local time as typed");
 
 const run = (cmd, args, env = {}) => {
   try {
@@ -267,7 +274,17 @@ for (;;) {
 }
 console.log(`[editor] corrected in the editor: the page shows the correction (after ${Math.round((Date.now() - corrected) / 1000)} s)`);
 
-// 5. A publisher's file in its form: what the form does not show (here `hostnames`, which
+// 5. A release written by hand (the seed's, `published_at = 2025-06-10T13:41:29`, a TOML
+// date-time without a zone: the publisher's local time) shows that same time in the form,
+// whatever the browser's own zone.
+const seed = "2025-06-10-yhteistoimintaneuvottelut";
+const written = readFileSync(join(releases, `${seed}.md`), "utf8").match(/^published_at = (\S+)$/m)?.[1];
+await openForm(`${editor}#/collections/releases/entries/${seed}`);
+const shownTime = await page.$eval(await field("Julkaisuaika"), (el) => el.value);
+if (!written || !shownTime.startsWith(written.slice(0, 16))) fail(`the form shows ${shownTime} for published_at = ${written}`);
+console.log(`[editor] a hand-written release's time shows as written: ${shownTime}`);
+
+// 6. A publisher's file in its form: what the form does not show (here `hostnames`, which
 // scripts/e2e.sh put in the file) is kept, and the file still passes check.
 const publisherFile = join(repo, "content", "publishers", "kymenlaakson-hyvinvointialue.toml");
 await openForm(`${editor}#/collections/publishers/entries/kymenlaakson-hyvinvointialue`, "Nimi");

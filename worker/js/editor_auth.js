@@ -2,7 +2,7 @@
 // small OAuth endpoint Decap's `github` backend asks for (`base_url` + `auth_endpoint` in
 // config.yml). In JavaScript in the entry module, so the readers' wasm does not grow.
 //
-//   GET /admin/auth      -> GitHub's authorize page, with a one-time `state` in a cookie
+//   GET /admin/auth      -> GitHub's authorize page, with a fresh `state` in a cookie
 //   GET /admin/callback  -> the code exchanged for a token, handed to the editor's window
 //                           by `postMessage` (Decap's documented handshake), never stored here
 //
@@ -19,8 +19,9 @@ export function isEditorAuth(path) {
 
 /** The answer to a request on one of [`isEditorAuth`]'s paths. */
 export async function editorAuth(request, env, path) {
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    return plain(405, "Only GET is answered here.\n", { allow: "GET, HEAD" });
+  // Only GET: a HEAD would set the state cookie or spend GitHub's one-time code unseen.
+  if (request.method !== "GET") {
+    return plain(405, "Only GET is answered here.\n", { allow: "GET" });
   }
   const id = env.GITHUB_OAUTH_CLIENT_ID;
   const secret = env.GITHUB_OAUTH_CLIENT_SECRET;
@@ -39,8 +40,9 @@ export async function editorAuth(request, env, path) {
     const authorize = new URL(`${github}/login/oauth/authorize`);
     authorize.searchParams.set("client_id", id);
     authorize.searchParams.set("redirect_uri", callback);
-    // `repo`: the editor reads and writes the private repository and opens pull requests.
-    authorize.searchParams.set("scope", "repo,user");
+    // `repo`: the editor reads and writes the private repository and opens pull requests
+    // (the signed-in user's public profile needs no scope of its own).
+    authorize.searchParams.set("scope", "repo");
     authorize.searchParams.set("state", state);
     return new Response(null, {
       status: 302,

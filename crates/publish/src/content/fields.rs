@@ -368,9 +368,9 @@ fn contact(item: Value) -> Result<Contact, String> {
     let mut text = |k: &str| -> Result<Option<String>, String> {
         match t.remove(k) {
             None => Ok(None),
-            Some(Value::String(s)) => {
-                check_text(&s, 200, false).map(|()| Some(s.trim().to_string())).map_err(|why| format!("`{k}` {why}"))
-            }
+            Some(Value::String(s)) => check_text(&s, super::limits::CONTACT_FIELD, false)
+                .map(|()| Some(s.trim().to_string()))
+                .map_err(|why| format!("`{k}` {why}")),
             Some(v) => Err(format!("`{k}` must be a string, found {}", v.type_str())),
         }
     };

@@ -16,3 +16,9 @@ pub const CAPTION: usize = 500;
 pub const CREDIT: usize = 200;
 /// A publisher's `boilerplate`.
 pub const BOILERPLATE: usize = 2000;
+/// A keyword.
+pub const KEYWORD: usize = 60;
+/// Each field of a contact (`name`, `title`, `organization`, `phone`, `email`).
+pub const CONTACT_FIELD: usize = 200;
+/// Keywords of one release.
+pub const KEYWORDS: usize = 30;

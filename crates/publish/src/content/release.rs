@@ -12,7 +12,7 @@ use contract::time::{parse_shape, parse_time};
 /// Largest Markdown body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
 /// Most keywords on one release.
-pub const MAX_KEYWORDS: usize = 30;
+pub const MAX_KEYWORDS: usize = super::limits::KEYWORDS;
 
 /// Parses a release file; `path` gives the slug, `publishers` resolves `publisher` and its zone.
 pub fn parse_release(
@@ -188,7 +188,7 @@ fn keywords(f: &mut Fields) -> Vec<Keyword> {
     let mut out: Vec<Keyword> = Vec::new();
     for label in labels {
         let slug = slugify(&label);
-        if let Err(why) = check_text(&label, 60, false) {
+        if let Err(why) = check_text(&label, super::limits::KEYWORD, false) {
             f.error(line, format!("keyword `{label}` {why}"));
         } else if let Some(why) = keyword_mistake(&label) {
             f.error(line, why);

@@ -1,7 +1,8 @@
-//! The browser editor (docs/editor.md) over HTTP: its files at `/admin/` with their own CSP
-//! (run 1), and its GitHub sign-in endpoint (`worker/js/editor_auth.js`) against a stand-in
-//! for GitHub's OAuth token endpoint (run 10, whose readers' Worker has the OAuth settings:
-//! scripts/e2e.sh). The editor itself is driven in Chromium by tests/browser/editor.mjs.
+//! The browser editor (docs/editor.md) over HTTP: its files at `/admin/` with their own CSP,
+//! and its sign-in without settings (run 1); its GitHub sign-in endpoint
+//! (`worker/js/editor_auth.js`) against a stand-in for GitHub's OAuth token endpoint (the
+//! `run10_` test: run 10 gives the readers' Worker the OAuth settings, scripts/e2e.sh). The
+//! editor itself is driven in Chromium by tests/browser/editor.mjs.
 
 use super::*;
 
@@ -26,35 +27,12 @@ fn no_redirect(path: &str, headers: &[(&str, &str)]) -> Reply {
 fn github_stub() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        use std::io::{BufRead, BufReader, Read, Write};
+        use std::io::{BufReader, Write};
         let listener = std::net::TcpListener::bind(GITHUB_STUB).expect("bind the GitHub stand-in");
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let mut reader = BufReader::new(stream);
-                let (mut request_line, mut length, mut chunked) = (String::new(), 0, false);
-                reader.read_line(&mut request_line).unwrap_or(0);
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    let lower = line.to_ascii_lowercase();
-                    if let Some(v) = lower.strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    chunked |= lower.starts_with("transfer-encoding:") && lower.contains("chunked");
-                }
-                let mut body = vec![0; length];
-                let _ = reader.read_exact(&mut body);
-                while chunked {
-                    let mut size = String::new();
-                    reader.read_line(&mut size).unwrap_or(0);
-                    let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-                    let mut chunk = vec![0; size + 2];
-                    let _ = reader.read_exact(&mut chunk);
-                    body.extend_from_slice(&chunk[..size]);
-                    chunked = size > 0;
-                }
+                let (request_line, _, body) = read_request(&mut reader);
                 let asked: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
                 let good = request_line.starts_with("POST /login/oauth/access_token ")
                     && asked["client_id"] == "e2e-client"
@@ -88,7 +66,7 @@ fn start_sign_in() -> (String, String) {
     let query: std::collections::HashMap<_, _> = location.query_pairs().into_owned().collect();
     assert_eq!(query.get("client_id").map(String::as_str), Some("e2e-client"));
     assert_eq!(query.get("redirect_uri"), Some(&format!("{}/admin/callback", base())));
-    assert_eq!(query.get("scope").map(String::as_str), Some("repo,user"));
+    assert_eq!(query.get("scope").map(String::as_str), Some("repo"));
     let state = query.get("state").expect("a state").clone();
     assert!(state.len() == 32 && state.chars().all(|c| c.is_ascii_hexdigit()), "{state}");
     let cookie = r.header("set-cookie").expect("the state's cookie").to_string();
@@ -179,6 +157,11 @@ fn run10_editor_sign_in_hands_githubs_token_only_to_the_editors_own_window() {
         assert_eq!(r.status, status, "{path}: {}", r.body);
         assert!(!r.body.contains("gho_e2e") && r.body.contains("authorization:github:error:"), "{path}: {}", r.body);
     }
+    // Only GET: a HEAD must not set a cookie or spend a code.
     let post = ureq::post(&format!("{}/admin/auth", base())).call();
     assert_eq!(reply("POST", "/admin/auth", post).status, 405);
+    let head =
+        ureq::head(&format!("{}/admin/callback?code=good-code&state={state}", base())).set("Cookie", &cookie).call();
+    let head = reply("HEAD", "/admin/callback", head);
+    assert_eq!((head.status, head.header("set-cookie")), (405, None));
 }
