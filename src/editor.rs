@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use contract::model::ReleaseKind;
 use contract::social::Platform;
 use contract::time::parse_time;
-use publish::content::limits;
+use publish::content::{frontmatter, limits};
 use serde_json::{json, Value};
 
 /// Where the editor saves, on GitHub and locally.
@@ -285,8 +285,8 @@ fn keywords_in_use(dir: &Path, publishers: &BTreeMap<String, Tz>, now: DateTime<
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        let Some(front) = text.strip_prefix("+++").and_then(|rest| rest.split("\n+++").next()) else { continue };
-        let Ok(table) = front.parse::<toml::Table>() else { continue };
+        let Ok(parts) = frontmatter::split(&text) else { continue };
+        let Ok(table) = parts.front.parse::<toml::Table>() else { continue };
         if table.get("draft").and_then(toml::Value::as_bool) == Some(true) {
             continue;
         }

@@ -180,10 +180,8 @@ impl<'a> Fields<'a> {
         let (line, value) = self.take(key)?;
         match value {
             Value::Table(t) => {
-                let header = format!("[{key}]");
-                let at =
-                    self.src.lines().position(|l| l.split('#').next().unwrap_or("").trim().replace(' ', "") == header);
-                Some((at.map_or(line, |i| self.first_line + i), t))
+                let at = self.header_lines(&format!("[{key}]")).first().copied();
+                Some((at.unwrap_or(line), t))
             }
             other => {
                 self.error(line, format!("`{key}` must be a table (`[{key}]`), found {}", other.type_str()));
@@ -246,7 +244,12 @@ impl<'a> Fields<'a> {
     /// The file line of each `[[key]]` header of this table, in order (none for an inline
     /// array `key = [{…}]`, whose items are blamed on the array's line).
     pub fn item_lines(&self, key: &str) -> Vec<usize> {
-        let header = format!("[[{key}]]");
+        self.header_lines(&format!("[[{key}]]"))
+    }
+
+    /// The file line of each line that is the table header `header` (`[social]`,
+    /// `[[contacts]]`), spaces and a trailing comment aside.
+    fn header_lines(&self, header: &str) -> Vec<usize> {
         self.src
             .lines()
             .enumerate()
