@@ -165,6 +165,7 @@ fn text(mailings: &[MailingRow], notices: &[NoticeRow], now: DateTime<Utc>, flag
             ));
         }
         let too_old = DateTime::parse_from_rfc3339(&m.moment).is_ok_and(|t| t.to_utc() < too_late_before(now));
+        let why = m.reason.as_deref().map(|r| format!(" The last refusal: {r}.")).unwrap_or_default();
         let line = match m.state() {
             State::Done => "    done\n".to_string(),
             State::Failed if too_old => {
@@ -179,11 +180,17 @@ fn text(mailings: &[MailingRow], notices: &[NoticeRow], now: DateTime<Utc>, flag
                 to_do += 1;
                 format!(
                     "    FAILED: {} queue job(s) (up to 100 subscribers each) failed at every try: their subscribers not \
-                     yet mailed were not mailed. Once the mail provider works again, run `newsroom mail retry {}{flags}`.\n",
+                     yet mailed were not mailed.{why} Once the mail provider works again, run `newsroom mail retry {}{flags}`.\n",
                     m.failed_jobs, m.slug
                 )
             }
             State::Retrying => format!("    {} job(s) go out again at the next minute\n", m.retrying),
+            State::BackingOff => format!(
+                "    LATE: {} queue job(s) were refused at their last try and are tried again by the queue, with \
+                 longer waits (up to an hour) for about five hours.{why} Nothing to do yet; if it lasts, check the mail \
+                 provider.\n",
+                m.backing_off
+            ),
             State::Unknown => {
                 to_do += 1;
                 format!(
@@ -253,6 +260,14 @@ mod tests {
         let later = now + chrono::Duration::days(20);
         let text = super::text(&[failed], &[], later, "");
         assert!(text.contains("too old to send them again") && !text.contains("newsroom mail retry"), "{text}");
+        let late = MailingRow {
+            backing_off: 1,
+            reason: Some("the mail provider gave no answer within 20 s".into()),
+            ..done.clone()
+        };
+        let text = super::text(&[late], &[], now, "");
+        assert!(text.contains("LATE: 1 queue job(s)") && text.contains("no answer within 20 s"), "{text}");
+        assert!(text.contains("Nothing needs your action"), "late mail is the queue's to send: {text}");
         let before = MailingRow { jobs: 0, sent: 0, ..done };
         assert!(super::text(&[before], &[], now, "").contains("no counts"));
     }

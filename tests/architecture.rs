@@ -233,10 +233,19 @@ fn the_two_workers_are_two_folders_and_the_readers_never_link_the_mail_wing() {
     let features = table["features"].as_table().expect("[features]");
     assert_eq!(features["mail"].as_array().map(|a| a.iter().any(|v| v.as_str() == Some("dep:mailing"))), Some(true));
     assert!(features["readers"].as_array().is_some_and(|a| a.is_empty()), "the readers' feature enables nothing");
-    // The two features are switched in one place each: the folders' `mod` lines in lib.rs.
+    // The two features are switched at the folders' `mod` lines in lib.rs, and at the few
+    // places ARCHITECTURE.md names: counted, so that a new switch is a decision.
     let lib = fs::read_to_string(root().join("worker/src/lib.rs")).expect("lib.rs");
     assert!(
         lib.contains("#[cfg(feature = \"mail\")]\nmod mail;")
             && lib.contains("#[cfg(feature = \"readers\")]\nmod readers;")
+    );
+    let switches = |text: &str| text.matches("cfg(feature").count() + text.matches("cfg(not(feature").count();
+    let outgoing = fs::read_to_string(root().join("worker/src/outgoing.rs")).expect("outgoing.rs");
+    assert_eq!(
+        (switches(&lib), switches(&outgoing)),
+        (8, 2),
+        "a feature switch in worker/src/lib.rs or outgoing.rs was added or removed: say where in ARCHITECTURE.md \
+         (\"The features are switched at\") and count it here"
     );
 }

@@ -925,10 +925,14 @@ fn run2_mailbox() -> Mailbox {
 type Mailbox = std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>;
 
 /// How the Postmark stand-in answers right now: `0` as Postmark does; `1` it closes the
-/// connection without an answer (a timeout, a network failure); any other value is the HTTP
-/// status it answers every request with (401 a rotated token, 422 an unverified sender, 429,
-/// 500). Run 9 switches it (`e2e/run9_mail.rs`).
+/// connection without an answer (a network failure); `2` it holds the connection for a
+/// minute without answering (a time-out: the mail Worker gives up after `MAIL_API_TIMEOUT`);
+/// any other value is the HTTP status it answers every request with (401 a rotated token,
+/// 422 an unverified sender, 429, 500). Run 9 switches it (`e2e/run9_mail.rs`).
 static STUB_REFUSAL: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+
+/// Batch requests the stand-in refused on demand ([`STUB_REFUSAL`]): the tries the queue made.
+static STUB_REFUSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The message counts of the batches the stand-in took, in order.
 static STUB_BATCHES: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
@@ -983,8 +987,19 @@ fn postmark_stub(address: &str) -> Mailbox {
             let (request_line, headers, body) = read_request(&mut reader);
             let token = headers.iter().any(|h| h.starts_with("x-postmark-server-token: local-stub-token"));
             let refusal = STUB_REFUSAL.load(std::sync::atomic::Ordering::SeqCst);
+            if refusal != 0 && request_line.starts_with("POST /email/batch ") {
+                STUB_REFUSED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
             if refusal == 1 {
                 continue; // dropped without an answer
+            }
+            if refusal == 2 {
+                // Held open, unanswered, while the stand-in serves the next connections.
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(60));
+                    drop(reader);
+                });
+                continue;
             }
             let (status, answer) = if refusal != 0 {
                 let code = if refusal == 401 { 10 } else { refusal.into() };

@@ -22,12 +22,8 @@ use std::cell::OnceCell;
 
 use chrono::DateTime;
 use contract::config::{Config, ConfigError};
-#[cfg(feature = "mail")]
-use serve::http::HttpResponse;
 use serve::http::{RequestFacts, ServiceCheck, ServiceStatus};
 use serve::observe::{log_line, server_timing, Timing};
-#[cfg(feature = "mail")]
-use serve::respond::config_error;
 use serve::respond::unavailable;
 use worker::js_sys::Date;
 use worker::web_sys::{self, Headers, ResponseInit};
@@ -100,12 +96,12 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
         Err(e) => Err(worker::Error::RustError(format!("the media list: {e}"))),
         #[cfg(feature = "mail")]
         Ok(_) if mail::subscribe::handles(&facts.method, &facts.path) => {
-            subscriptions(&req, facts.clone(), &env, &ctx).await.and_then(|r| Outgoing::from_core(&r))
+            mail::subscriptions(&req, facts.clone(), &env, &ctx).await.and_then(|r| Outgoing::from_core(&r))
         }
         Ok(_) => readers::pages::handle(facts.clone(), &env, ctx, &mut seen).await,
     };
     #[cfg(not(feature = "readers"))]
-    let outcome = mail_worker(&req, &facts, &env, &ctx).await;
+    let outcome = mail::answer(&req, &facts, &env, &ctx).await;
     let response = match outcome {
         Ok(response) => response,
         Err(e) => {
@@ -137,36 +133,6 @@ async fn answer(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys
         console_log!("{line}");
     }
     response.build()
-}
-
-/// The subscription pages, with the deployment's settings (a bad setting: its `500` page).
-#[cfg(feature = "mail")]
-async fn subscriptions(
-    req: &web_sys::Request,
-    mut facts: RequestFacts,
-    env: &Env,
-    ctx: &Context,
-) -> Result<HttpResponse> {
-    let (config, secret) = settings(env);
-    facts.config = match config {
-        Ok(config) => config,
-        Err(e) => return Ok(config_error(&facts, &e)),
-    };
-    mail::subscribe::answer(req, &facts, env, secret.as_deref(), ctx).await
-}
-
-/// What the mail Worker answers: the subscription posts and links the readers' Worker hands
-/// it, and its part of `/healthz`, which the readers' entry module asks for through its
-/// `MAIL` binding and merges into its own (worker/js/shim.js). Nothing else reaches it.
-#[cfg(not(feature = "readers"))]
-async fn mail_worker(req: &web_sys::Request, facts: &RequestFacts, env: &Env, ctx: &Context) -> Result<Outgoing> {
-    if mail::subscribe::handles(&facts.method, &facts.path) {
-        return Outgoing::from_core(&subscriptions(req, facts.clone(), env, ctx).await?);
-    }
-    if facts.path == "/healthz" {
-        return Outgoing::from_core(&serve::respond::services_report(&mail::health::mail_checks(env).await));
-    }
-    Outgoing::from_core(&unavailable(facts, "the readers' Worker answers this"))
 }
 
 /// The runtime's clock.

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
     "0004_media.sql",
     "0005_notice_changes.sql",
     "0006_delivery_reports.sql",
+    "0007_job_tries.sql",
 ];
 
 /// The migrations the database has applied, by name (wrangler's own table).
@@ -46,7 +47,8 @@ mod tests {
                 "0003_retention.sql",
                 "0004_media.sql",
                 "0005_notice_changes.sql",
-                "0006_delivery_reports.sql"
+                "0006_delivery_reports.sql",
+                "0007_job_tries.sql"
             ]
         );
         assert!(missing(&MIGRATIONS.iter().map(|m| m.to_string()).collect::<Vec<_>>()).is_empty());

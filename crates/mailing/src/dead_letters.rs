@@ -1,4 +1,8 @@
-//! Jobs the mail queue gave up on, sans-IO. A job refused at every try for about five hours
+//! Jobs the mail queue is trying again, and those it gave up on, sans-IO. Each try of a job
+//! that fails as a whole (the provider refused the batch, did not answer in time, or D1 did
+//! not take the claims) is noted in `job_tries` with its reason ([`sql::NOTE_TRY`]) until the
+//! job goes out ([`sql::DONE_TRYING`]), so the report and `/healthz` show mail that is late
+//! while it is late. A job refused at every try for about five hours
 //! (`delivery::retry_delay`, `max_retries` in `wrangler.mail.toml`) goes to the queue's
 //! dead-letter queue; the mail Worker consumes that queue too and keeps each job in D1
 //! (`failed_jobs`, [`sql::RECORD`]), where `newsroom mail report` and `/healthz` see it.
@@ -21,10 +25,21 @@ pub const RESEND_PER_RUN: usize = 100;
 
 /// The statements (`migrations/0006_delivery_reports.sql`).
 pub mod sql {
-    /// Keeps job `?1` (the message body) of release `?2`, failed at `?3`; a job that fails
-    /// again after a retry is kept again, waiting for the next `newsroom mail retry`.
-    pub const RECORD: &str = "INSERT INTO failed_jobs (job, slug, failed_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (job) DO UPDATE SET failed_at = excluded.failed_at, retry_at = NULL";
+    /// Keeps job `?1` (the message body) of release `?2`, failed at `?3`, with the reason of
+    /// its last refused try; a job that fails again after a retry is kept again, waiting for
+    /// the next `newsroom mail retry`. Run with [`DONE_TRYING`] (`migrations/0007_job_tries.sql`).
+    pub const RECORD: &str = "INSERT INTO failed_jobs (job, slug, failed_at, reason) \
+         VALUES (?1, ?2, ?3, (SELECT reason FROM job_tries WHERE job = ?1)) \
+         ON CONFLICT (job) DO UPDATE SET failed_at = excluded.failed_at, retry_at = NULL, reason = excluded.reason";
+    /// Notes that a try of job `?1` of release `?2` failed at `?4` because of `?3` (a status
+    /// code or a time-out, never an address): the queue tries it again later.
+    pub const NOTE_TRY: &str = "INSERT INTO job_tries (job, slug, tries, reason, last_at) VALUES (?1, ?2, 1, ?3, ?4) \
+         ON CONFLICT (job) DO UPDATE SET tries = tries + 1, reason = excluded.reason, last_at = excluded.last_at";
+    /// Job `?1` went out, or was given up on: no longer late.
+    pub const DONE_TRYING: &str = "DELETE FROM job_tries WHERE job = ?1";
+    /// Forgets notes of tries before `?1` (RFC 3339): a job is tried at least hourly while
+    /// the queue keeps it, so an older note is of a job the queue no longer holds.
+    pub const PRUNE_TRIES: &str = "DELETE FROM job_tries WHERE julianday(last_at) < julianday(?1)";
     /// The jobs an operator asked to send again, oldest first.
     pub const MARKED: &str = "SELECT job FROM failed_jobs WHERE retry_at IS NOT NULL ORDER BY failed_at LIMIT 100";
     /// Forgets the jobs of the JSON array `?1`, once they are back on the queue.

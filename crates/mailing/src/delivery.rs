@@ -34,6 +34,18 @@ pub fn retry_delay(age_seconds: i64) -> u32 {
     (age_seconds / 2).clamp(RETRY_MIN_SECONDS, RETRY_MAX_SECONDS) as u32
 }
 
+/// [`retry_delay`] on a queue whose time runs `speedup` times faster than the clock: the
+/// mail Worker's `MAIL_RETRY_SPEEDUP`, set only by the end-to-end tests (60 turns a
+/// twenty-minute outage into twenty seconds with the same tries). The age is counted in
+/// that time and the wait given back in real seconds, at least one.
+pub fn retry_delay_sped_up(age_seconds: f64, speedup: f64) -> u32 {
+    if speedup.is_nan() || speedup <= 1.0 {
+        return retry_delay(age_seconds as i64);
+    }
+    let wait = f64::from(retry_delay((age_seconds * speedup) as i64)) / speedup;
+    wait.ceil().max(1.0) as u32
+}
+
 /// The first wait before a job is tried again.
 pub const RETRY_MIN_SECONDS: i64 = 10;
 /// The longest wait between two tries of a job.
@@ -284,6 +296,17 @@ mod tests {
         assert!(tries[first_after] - 20 * 60 <= RETRY_MAX_SECONDS, "{tries:?}");
         // Ten minutes of outage are waited out too; the old schedule (10 × 10 s) was not.
         assert!(tries.iter().position(|age| *age >= 10 * 60).is_some_and(|n| n <= 20));
+    }
+
+    #[test]
+    fn a_sped_up_queue_keeps_the_schedule_in_its_own_time() {
+        assert_eq!(retry_delay_sped_up(0.0, 1.0), 10);
+        assert_eq!(retry_delay_sped_up(100.0, f64::NAN), 50);
+        // At 60 times: the first waits are a second each, and at 20 s (20 minutes in the
+        // queue's time) the wait is 10 s, as at 20 minutes a job waits 10 minutes.
+        assert_eq!(retry_delay_sped_up(0.0, 60.0), 1);
+        assert_eq!(retry_delay_sped_up(20.0, 60.0), 10);
+        assert_eq!(retry_delay_sped_up(1e9, 60.0), 60);
     }
 
     #[test]

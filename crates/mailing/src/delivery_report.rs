@@ -2,7 +2,8 @@
 //! read (`migrations/0006_delivery_reports.sql`) and what they conclude. A release mailing
 //! keeps its tally on its claim (`mailings`): jobs queued, mails sent, refused for good,
 //! addresses removed as inactive, answers that could not be read, and the bounces and
-//! complaints the webhook reported later; jobs that failed at every try wait in
+//! complaints the webhook reported later; jobs the queue is trying again are in `job_tries`
+//! with the reason of their last refused try, and jobs that failed at every try wait in
 //! `failed_jobs`; each embargo mail keeps its own outcome (`notices.outcome`).
 
 use serde::Deserialize;
@@ -15,9 +16,15 @@ pub const HEALTH_DAYS: i64 = 7;
 /// unknown.
 pub const IN_FLIGHT_MINUTES: i64 = 10;
 
+/// Refused tries in a row after which a job the queue is still trying makes `/healthz`
+/// fail: one refusal (a rate limit) passes in seconds; two mean the provider is down or
+/// refuses the newsroom, and the mail is late.
+pub const LATE_TRIES: u64 = 2;
+
 /// `/healthz`'s one query: `?1` the start of the window (RFC 3339), `?2` the end of
-/// "in flight". One row of six counts, in [`DeliveryHealth`]'s order, then the slugs (at
-/// most five, space-separated) of the release mailings that need an operator.
+/// "in flight". One row of eight counts, in [`DeliveryHealth`]'s order, then the slugs (at
+/// most five, space-separated) of the release mailings that need an operator or are late,
+/// then the reason of the latest refused try.
 pub const HEALTH_SQL: &str = "SELECT \
      (SELECT count(*) FROM failed_jobs WHERE retry_at IS NULL), \
      (SELECT count(*) FROM failed_jobs WHERE retry_at IS NOT NULL), \
@@ -25,8 +32,12 @@ pub const HEALTH_SQL: &str = "SELECT \
      (SELECT coalesce(sum(refused), 0) FROM mailings WHERE claimed_at >= ?1), \
      (SELECT count(*) FROM notices WHERE sent_at >= ?1 AND sent_at < ?2 AND outcome IS NULL), \
      (SELECT count(*) FROM notices WHERE sent_at >= ?1 AND outcome = 'refused'), \
+     (SELECT count(*) FROM job_tries WHERE tries >= 2), \
+     (SELECT count(*) FROM job_tries WHERE tries < 2), \
      (SELECT group_concat(slug, ' ') FROM (SELECT slug FROM failed_jobs WHERE retry_at IS NULL \
-       UNION SELECT slug FROM mailings WHERE claimed_at >= ?1 AND unknown > 0 ORDER BY slug LIMIT 5))";
+       UNION SELECT slug FROM mailings WHERE claimed_at >= ?1 AND unknown > 0 \
+       UNION SELECT slug FROM job_tries ORDER BY slug LIMIT 5)), \
+     (SELECT reason FROM job_tries ORDER BY last_at DESC LIMIT 1)";
 
 /// What [`HEALTH_SQL`] counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,15 +54,23 @@ pub struct DeliveryHealth {
     pub unknown_notices: u64,
     /// Embargo mails of the window the provider refused.
     pub refused_notices: u64,
-    /// The releases whose mailings need an operator (at most five), for `/healthz` to name.
+    /// Jobs the queue is trying again after [`LATE_TRIES`] or more refused tries: late mail.
+    pub late_jobs: u64,
+    /// Jobs the queue is trying again after one refused try.
+    pub refused_once: u64,
+    /// The releases whose mailings need an operator or are late (at most five), for
+    /// `/healthz` to name.
     pub releases: Vec<String>,
+    /// Why the latest refused try was refused (a status code or a time-out).
+    pub reason: Option<String>,
 }
 
 impl DeliveryHealth {
-    /// The counts of one [`HEALTH_SQL`] row, in order, and its last column (the slugs,
-    /// space-separated; `None` when there are none).
-    pub fn from_row(counts: [u64; 6], releases: Option<&str>) -> Self {
-        let [failed_jobs, retrying, unknown_mailings, refused_mails, unknown_notices, refused_notices] = counts;
+    /// The counts of one [`HEALTH_SQL`] row, in order, and its last two columns (the slugs,
+    /// space-separated, and the latest reason; `None` when there are none).
+    pub fn from_row(counts: [u64; 8], releases: Option<&str>, reason: Option<String>) -> Self {
+        let [failed_jobs, retrying, unknown_mailings, refused_mails, unknown_notices, refused_notices, late_jobs, refused_once] =
+            counts;
         let releases = releases.unwrap_or("").split_whitespace().map(str::to_string).collect();
         DeliveryHealth {
             failed_jobs,
@@ -60,13 +79,22 @@ impl DeliveryHealth {
             refused_mails,
             unknown_notices,
             refused_notices,
+            late_jobs,
+            refused_once,
             releases,
+            reason,
         }
     }
 
+    /// ` (last: REASON)`, or nothing.
+    fn last_reason(&self) -> String {
+        self.reason.as_deref().map(|r| format!(" (last: {r})")).unwrap_or_default()
+    }
+
     /// `/healthz`'s verdict: failing when mail failed and waits for an operator (jobs that
-    /// failed at every try, answers that could not be read); ok otherwise, naming refusals
-    /// of single addresses, which are reported but need nobody's action.
+    /// failed at every try, answers that could not be read) or is late (jobs refused at
+    /// [`LATE_TRIES`] tries in a row, which the queue still tries); ok otherwise, naming a
+    /// job refused once and refusals of single addresses, which need nobody's action.
     pub fn check(&self) -> (ServiceStatus, String) {
         let report = "see `newsroom mail report`";
         let mut problems = Vec::new();
@@ -75,6 +103,14 @@ impl DeliveryHealth {
                 "{} mail job(s) failed at every try and were not sent: {report}, then `newsroom mail retry` (with \
                  --remote --env NAME) once the provider works",
                 self.failed_jobs
+            ));
+        }
+        if self.late_jobs > 0 {
+            problems.push(format!(
+                "{} mail job(s) were refused at {LATE_TRIES} or more tries in a row{}: the mail is late, not lost, and \
+                 the queue tries again with longer waits (up to an hour) for about five hours; {report}",
+                self.late_jobs,
+                self.last_reason()
             ));
         }
         if self.unknown_mailings + self.unknown_notices > 0 {
@@ -95,6 +131,13 @@ impl DeliveryHealth {
         if self.retrying > 0 {
             detail.push_str(&format!("; {} failed job(s) go out again at the next minute", self.retrying));
         }
+        if self.refused_once > 0 {
+            detail.push_str(&format!(
+                "; {} job(s) refused at their last try{}, tried again in seconds",
+                self.refused_once,
+                self.last_reason()
+            ));
+        }
         let refused = self.refused_mails + self.refused_notices;
         if refused > 0 {
             detail.push_str(&format!("; the provider refused {refused} single address(es): {report}"));
@@ -112,7 +155,11 @@ pub fn mailings_sql(slug: Option<&str>, limit: u32) -> String {
         "SELECT m.slug, m.moment, m.claimed_at, m.jobs, m.sent, m.refused, m.removed, m.unknown, m.bounced, \
          m.soft_bounces, m.complaints, \
          (SELECT count(*) FROM failed_jobs f WHERE f.slug = m.slug AND f.retry_at IS NULL) AS failed_jobs, \
-         (SELECT count(*) FROM failed_jobs f WHERE f.slug = m.slug AND f.retry_at IS NOT NULL) AS retrying \
+         (SELECT count(*) FROM failed_jobs f WHERE f.slug = m.slug AND f.retry_at IS NOT NULL) AS retrying, \
+         (SELECT count(*) FROM job_tries t WHERE t.slug = m.slug) AS backing_off, \
+         (SELECT reason FROM (SELECT reason, last_at AS at FROM job_tries t WHERE t.slug = m.slug \
+           UNION ALL SELECT reason, failed_at AS at FROM failed_jobs f WHERE f.slug = m.slug AND reason IS NOT NULL) \
+           ORDER BY at DESC LIMIT 1) AS reason \
          FROM mailings m {filter}ORDER BY m.claimed_at DESC, m.slug LIMIT {limit}"
     )
 }
@@ -157,6 +204,13 @@ pub struct MailingRow {
     pub failed_jobs: u64,
     /// Jobs marked to go out again at the next trigger run.
     pub retrying: u64,
+    /// Jobs whose last try was refused and that the queue tries again by itself.
+    #[serde(default)]
+    pub backing_off: u64,
+    /// Why the latest refused try of its jobs was refused (`None`: none was, or it was
+    /// before the reasons were kept).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// One row of [`notices_sql`].
@@ -192,6 +246,8 @@ pub enum State {
     Failed,
     /// Jobs are marked to go out again.
     Retrying,
+    /// Jobs were refused at their last try and the queue tries them again: late, not lost.
+    BackingOff,
     /// Some answers could not be read: perhaps not sent.
     Unknown,
 }
@@ -203,6 +259,8 @@ impl MailingRow {
             State::Failed
         } else if self.retrying > 0 {
             State::Retrying
+        } else if self.backing_off > 0 {
+            State::BackingOff
         } else if self.unknown > 0 {
             State::Unknown
         } else {
@@ -222,7 +280,8 @@ mod tests {
         let refused = DeliveryHealth { refused_mails: 2, refused_notices: 1, ..Default::default() }.check();
         assert_eq!(refused.0, ServiceStatus::Ok);
         assert!(refused.1.contains("refused 3 single address"), "{}", refused.1);
-        let failed = DeliveryHealth::from_row([3, 0, 1, 0, 0, 0], Some("2026-12-07-a 2026-12-08-b")).check();
+        let failed =
+            DeliveryHealth::from_row([3, 0, 1, 0, 0, 0, 0, 0], Some("2026-12-07-a 2026-12-08-b"), None).check();
         assert_eq!(failed.0, ServiceStatus::Failing);
         assert!(failed.1.contains("3 mail job(s) failed") && failed.1.contains("newsroom mail retry"), "{}", failed.1);
         assert!(failed.1.contains("could not be read for 1 release mailing(s) and 0 embargo"), "{}", failed.1);
@@ -232,12 +291,34 @@ mod tests {
     }
 
     #[test]
+    fn a_job_refused_twice_in_a_row_is_late_and_fails_the_check() {
+        let reason = Some("the mail provider: HTTP 500".to_string());
+        let once = DeliveryHealth::from_row([0, 0, 0, 0, 0, 0, 0, 1], Some("2026-12-07-a"), reason.clone()).check();
+        assert_eq!(once.0, ServiceStatus::Ok);
+        assert!(
+            once.1.contains("1 job(s) refused at their last try (last: the mail provider: HTTP 500)"),
+            "{}",
+            once.1
+        );
+        let late = DeliveryHealth::from_row([0, 0, 0, 0, 0, 0, 2, 0], Some("2026-12-07-a"), reason).check();
+        assert_eq!(late.0, ServiceStatus::Failing);
+        assert!(late.1.contains("2 mail job(s) were refused at 2 or more tries in a row (last: "), "{}", late.1);
+        assert!(late.1.contains("late, not lost") && late.1.ends_with("(releases: 2026-12-07-a)"), "{}", late.1);
+        assert!(
+            HEALTH_SQL.contains(&format!("tries >= {LATE_TRIES}"))
+                && HEALTH_SQL.contains(&format!("tries < {LATE_TRIES}"))
+        );
+    }
+
+    #[test]
     fn a_mailings_state() {
         let row = |failed_jobs, retrying, unknown| MailingRow { failed_jobs, retrying, unknown, ..Default::default() };
         assert_eq!(row(0, 0, 0).state(), State::Done);
         assert_eq!(row(1, 1, 1).state(), State::Failed);
         assert_eq!(row(0, 1, 1).state(), State::Retrying);
         assert_eq!(row(0, 0, 1).state(), State::Unknown);
+        let late = MailingRow { backing_off: 1, unknown: 1, ..Default::default() };
+        assert_eq!(late.state(), State::BackingOff);
     }
 
     #[test]

@@ -75,6 +75,9 @@ async fn expire(env: &Env, now: DateTime<chrono::Utc>) -> usize {
             // report showed them for two weeks.
             db.prepare(mailing::dead_letters::sql::PRUNE)
                 .bind(&[JsValue::from_str(&mailing::delivery::claims_expire_before(now))])?,
+            // Notes of tries of jobs the queue no longer holds (each is tried at least hourly).
+            db.prepare(mailing::dead_letters::sql::PRUNE_TRIES)
+                .bind(&[JsValue::from_str(&crate::rfc3339(now - chrono::Duration::hours(3)))])?,
         ];
         let mut gone = 0;
         for result in db.batch(statements).await? {

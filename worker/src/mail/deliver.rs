@@ -115,6 +115,12 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
         let mut cost = Cost::default();
         match run(&env, &job, &mut cost).await {
             Ok((sent, retry)) => {
+                if retry {
+                    note_try(&env, &body, &job.slug, "the provider asked to try some addresses again").await;
+                } else if age_of(&message) * speedup(&env) >= mailing::delivery::RETRY_MIN_SECONDS as f64 {
+                    // Perhaps tried before (a first try is seldom this old): no longer late.
+                    done_trying(&env, &body).await;
+                }
                 console_log!(
                     "{{\"queue\":\"mail\",\"slug\":{},\"sent\":{sent},\"retry\":{retry},\"d1_rows_read\":{},\"d1_rows_written\":{}}}",
                     json(&job.slug),
@@ -122,7 +128,7 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
                     cost.written
                 );
                 if retry {
-                    message.retry_with_options(&later(&message))
+                    message.retry_with_options(&later(&message, &env))
                 } else {
                     message.ack()
                 }
@@ -133,7 +139,8 @@ async fn deliver(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result
                     json(&body),
                     json(&e.to_string())
                 );
-                message.retry_with_options(&later(&message));
+                note_try(&env, &body, &job.slug, &e.to_string()).await;
+                message.retry_with_options(&later(&message, &env));
             }
         }
     }
@@ -161,7 +168,11 @@ async fn keep_failed(batch: &MessageBatch<String>, env: &Env) -> Result<()> {
     for message in batch.raw_iter() {
         let Some((body, job)) = job_of(&message, "mail-dead") else { continue };
         let args = [JsValue::from_str(&body), JsValue::from_str(&job.slug), JsValue::from_str(&at)];
-        match db.prepare(dead_letters::sql::RECORD).bind(&args)?.run().await {
+        let record = vec![
+            db.prepare(dead_letters::sql::RECORD).bind(&args)?,
+            db.prepare(dead_letters::sql::DONE_TRYING).bind(&[JsValue::from_str(&body)])?,
+        ];
+        match db.batch(record).await {
             Ok(_) => {
                 console_log!(
                     "{{\"level\":\"error\",\"queue\":\"mail-dead\",\"failed job\":{},\"to do\":\"newsroom mail report, then newsroom mail retry\"}}",
@@ -181,10 +192,43 @@ async fn keep_failed(batch: &MessageBatch<String>, env: &Env) -> Result<()> {
 
 /// Tries a job again later: the older the job (queued at the message's timestamp), the
 /// longer the wait (`mailing::delivery::retry_delay`: 10 s at first, up to an hour), so a rate
-/// limit passes in seconds and an outage of hours is waited out.
-fn later(message: &impl MessageExt) -> QueueRetryOptions {
-    let age = (Date::now().as_millis().saturating_sub(message.timestamp().as_millis()) / 1000) as i64;
-    QueueRetryOptionsBuilder::new().with_delay_seconds(mailing::delivery::retry_delay(age)).build()
+/// limit passes in seconds and an outage of hours is waited out. `MAIL_RETRY_SPEEDUP` (the
+/// end-to-end tests' only) runs that schedule faster.
+fn later(message: &impl MessageExt, env: &Env) -> QueueRetryOptions {
+    let delay = mailing::delivery::retry_delay_sped_up(age_of(message), speedup(env));
+    QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build()
+}
+
+/// How many times faster than the clock the retry schedule runs: 1, unless the end-to-end
+/// tests set `MAIL_RETRY_SPEEDUP`.
+fn speedup(env: &Env) -> f64 {
+    env.var("MAIL_RETRY_SPEEDUP").ok().and_then(|v| v.to_string().parse::<f64>().ok()).unwrap_or(1.0)
+}
+
+/// Seconds since the message was first queued.
+fn age_of(message: &impl MessageExt) -> f64 {
+    (Date::now().as_millis().saturating_sub(message.timestamp().as_millis())) as f64 / 1000.0
+}
+
+/// Notes a failed try of job `body` and why (`job_tries`), for the report and `/healthz`;
+/// a note D1 does not take is logged (the job is retried all the same).
+async fn note_try(env: &Env, body: &str, slug: &str, reason: &str) {
+    let write = async {
+        let args = [body.into(), slug.into(), reason.into(), crate::rfc3339(crate::now()).into()];
+        env.d1(crate::DATABASE)?.prepare(dead_letters::sql::NOTE_TRY).bind(&args)?.run().await
+    };
+    if let Err(e) = write.await {
+        console_log!("{{\"level\":\"error\",\"queue\":\"mail\",\"try not noted\":{}}}", json(&e.to_string()));
+    }
+}
+
+/// Forgets the failed tries of job `body`: it went out.
+async fn done_trying(env: &Env, body: &str) {
+    let write =
+        async { env.d1(crate::DATABASE)?.prepare(dead_letters::sql::DONE_TRYING).bind(&[body.into()])?.run().await };
+    if let Err(e) = write.await {
+        console_log!("{{\"level\":\"error\",\"queue\":\"mail\",\"tries not forgotten\":{}}}", json(&e.to_string()));
+    }
 }
 
 /// Rows D1 reports a job's statements read and wrote (its `meta`), for the log line and

@@ -42,8 +42,8 @@ async fn mail(env: &Env) -> ServiceCheck {
     }
 }
 
-/// Whether mail that failed waits for an operator (`mailing::delivery_report::DeliveryHealth`):
-/// one D1 query over the last week.
+/// Whether mail that failed waits for an operator, or is late
+/// (`mailing::delivery_report::DeliveryHealth`): one D1 query over the last week.
 async fn delivery(env: &Env) -> ServiceCheck {
     use mailing::delivery_report::{DeliveryHealth, HEALTH_DAYS, HEALTH_SQL, IN_FLIGHT_MINUTES};
     let now = crate::now();
@@ -53,9 +53,10 @@ async fn delivery(env: &Env) -> ServiceCheck {
         let db = env.d1(crate::DATABASE)?;
         let rows = db.prepare(HEALTH_SQL).bind(&[since.into(), settled.into()])?.raw_js_value().await?;
         let row = rows.first().cloned().unwrap_or(worker::wasm_bindgen::JsValue::NULL);
-        let counts: [u64; 6] = std::array::from_fn(|i| crate::column(&row, i as u32).as_f64().unwrap_or(0.0) as u64);
-        let releases = crate::column(&row, 6).as_string();
-        Ok::<_, worker::Error>(DeliveryHealth::from_row(counts, releases.as_deref()))
+        let counts: [u64; 8] = std::array::from_fn(|i| crate::column(&row, i as u32).as_f64().unwrap_or(0.0) as u64);
+        let releases = crate::column(&row, 8).as_string();
+        let reason = crate::column(&row, 9).as_string();
+        Ok::<_, worker::Error>(DeliveryHealth::from_row(counts, releases.as_deref(), reason))
     };
     match ask.await {
         Ok(health) => {

@@ -4,8 +4,9 @@
 //! go-live announcements, the release mailings it queues in `deliver.rs`, the embargo mails
 //! of `notices.rs`), the mail queue's consumer and its dead-letter queue's (`deliver.rs`),
 //! the senders (`sender.rs`: Postmark or Cloudflare's `send_email`) and its part of
-//! `/healthz` (`health.rs`). What it decides is the mail wing's (`newsroom-mailing`); this
-//! folder is its reads, writes and calls. Built with the `mail` feature.
+//! `/healthz` (`health.rs`), and here what the Worker answers ([`answer`]). What it decides
+//! is the mail wing's (`newsroom-mailing`); this folder is its reads, writes and calls. Built
+//! with the `mail` feature.
 
 pub(crate) mod body;
 pub(crate) mod content_pages;
@@ -17,3 +18,42 @@ pub(crate) mod sender;
 pub(crate) mod subscribe;
 pub(crate) mod subscriber_page;
 pub(crate) mod webhook;
+
+use serve::http::{HttpResponse, RequestFacts};
+use serve::respond::config_error;
+use worker::{web_sys, Context, Env, Result};
+
+/// The subscription pages, with the deployment's settings (a bad setting: its `500` page).
+pub(crate) async fn subscriptions(
+    req: &web_sys::Request,
+    mut facts: RequestFacts,
+    env: &Env,
+    ctx: &Context,
+) -> Result<HttpResponse> {
+    let (config, secret) = crate::settings(env);
+    facts.config = match config {
+        Ok(config) => config,
+        Err(e) => return Ok(config_error(&facts, &e)),
+    };
+    subscribe::answer(req, &facts, env, secret.as_deref(), ctx).await
+}
+
+/// What the mail Worker answers: the subscription posts and links the readers' Worker hands
+/// it, and its part of `/healthz`, which the readers' entry module asks for through its
+/// `MAIL` binding and merges into its own (worker/js/shim.js). Nothing else reaches it.
+#[cfg(not(feature = "readers"))]
+pub(crate) async fn answer(
+    req: &web_sys::Request,
+    facts: &RequestFacts,
+    env: &Env,
+    ctx: &Context,
+) -> Result<crate::outgoing::Outgoing> {
+    use crate::outgoing::Outgoing;
+    if subscribe::handles(&facts.method, &facts.path) {
+        return Outgoing::from_core(&subscriptions(req, facts.clone(), env, ctx).await?);
+    }
+    if facts.path == "/healthz" {
+        return Outgoing::from_core(&serve::respond::services_report(&health::mail_checks(env).await));
+    }
+    Outgoing::from_core(&serve::respond::unavailable(facts, "the readers' Worker answers this"))
+}

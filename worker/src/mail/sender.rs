@@ -5,7 +5,9 @@
 //!   local stub in tests and `make dev`), the message streams (`MAIL_STREAM_BROADCAST`,
 //!   default `broadcast`, for release mails to subscribers; `MAIL_STREAM_TRANSACTIONAL`,
 //!   default `outbound`, for confirmations and embargo mails; `MAIL_STREAM`, the older
-//!   setting, still stands for both where they are not set) and the secret `MAIL_API_TOKEN`;
+//!   setting, still stands for both where they are not set), `MAIL_API_TIMEOUT` (seconds the
+//!   provider has to answer, default 20: a request it leaves hanging is a failed try, retried)
+//!   and the secret `MAIL_API_TOKEN`;
 //! - `send_email`: Cloudflare Email Service through the `[[send_email]]` binding `SEND_EMAIL`,
 //!   one raw MIME message a call (`mailing::subscribe::mail::mime` writes it). It has no
 //!   streams or tags: both kinds of mail leave the same way.
@@ -169,7 +171,12 @@ pub(crate) struct Postmark {
     /// The stream of confirmations and embargo mails.
     transactional: String,
     token: String,
+    /// Milliseconds the provider has to answer a request, body included.
+    timeout_ms: u32,
 }
+
+/// Seconds the provider has to answer when `MAIL_API_TIMEOUT` does not say.
+const DEFAULT_TIMEOUT_SECONDS: u32 = 20;
 
 impl Postmark {
     /// The sender the deployment's settings describe; `None` when `MAIL_FROM` or the
@@ -189,7 +196,37 @@ impl Postmark {
                 .or_else(|| var("MAIL_STREAM"))
                 .unwrap_or_else(|| "outbound".into()),
             token,
+            timeout_ms: var("MAIL_API_TIMEOUT")
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|s| (1..=300).contains(s))
+                .unwrap_or(DEFAULT_TIMEOUT_SECONDS)
+                * 1000,
         })
+    }
+
+    /// A request's settings with the token, the time limit and `headers`.
+    fn init(&self, more: &[(&str, &str)]) -> Result<RequestInit> {
+        let headers = Headers::new()?;
+        for (name, value) in more {
+            headers.set(name, value)?;
+        }
+        headers.set("accept", "application/json")?;
+        headers.set(TOKEN_HEADER, &self.token)?;
+        let init = RequestInit::new();
+        init.set_headers(&headers);
+        init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(self.timeout_ms)));
+        Ok(init)
+    }
+
+    /// `error` as the log and the report say it: a request the time limit ended is "no
+    /// answer within N s" (the runtime's words name neither the limit nor the provider).
+    fn unreachable(&self, error: &worker::Error) -> String {
+        let text = error.to_string();
+        if ["timeout", "TimeoutError", "aborted"].iter().any(|w| text.contains(w)) {
+            format!("the mail provider gave no answer within {} s", self.timeout_ms / 1000)
+        } else {
+            format!("the mail provider could not be reached: {text}")
+        }
     }
 }
 
@@ -209,7 +246,7 @@ impl Sender for Postmark {
                     Ok((status, body)) => parse_batch_response(status, &body, batch.count),
                     Err(e) => {
                         // Not reached: that batch's messages are to be sent again.
-                        worker::console_error!("the mail provider could not be reached: {e}");
+                        worker::console_error!("{}", self.unreachable(&e));
                         Err(BatchError::Unavailable { status: 0 })
                     }
                 };
@@ -217,10 +254,10 @@ impl Sender for Postmark {
             }
             return Ok(per_message(answers));
         }
-        let (status, body) = self.post(&batch_body(&messages)).await.map_err(|e| SendFailure {
-            retryable: true,
-            reason: format!("the mail provider could not be reached: {e}"),
-        })?;
+        let (status, body) = self
+            .post(&batch_body(&messages))
+            .await
+            .map_err(|e| SendFailure { retryable: true, reason: self.unreachable(&e) })?;
         parse_batch_response(status, &body, mails.len()).map_err(|e| SendFailure {
             retryable: e.is_retryable(),
             reason: format!("the mail provider: {}", e.for_log()),
@@ -232,11 +269,7 @@ impl Postmark {
     /// `GET /server` with the token: `Ok` when the provider answers 200.
     async fn check(&self) -> std::result::Result<(), String> {
         let ask = async {
-            let headers = Headers::new()?;
-            headers.set("accept", "application/json")?;
-            headers.set(TOKEN_HEADER, &self.token)?;
-            let init = RequestInit::new();
-            init.set_headers(&headers);
+            let init = self.init(&[])?;
             let url = format!("{}/server", self.url.trim_end_matches('/'));
             let global: web_sys::WorkerGlobalScope = worker::js_sys::global().unchecked_into();
             let response: web_sys::Response =
@@ -250,20 +283,15 @@ impl Postmark {
                  wrangler secret put MAIL_API_TOKEN -c wrangler.mail.toml --env NAME`"
             )),
             Ok(status) => Err(format!("the mail provider answered HTTP {status} when asked about its server")),
-            Err(e) => Err(format!("the mail provider could not be reached: {e}")),
+            Err(e) => Err(self.unreachable(&e)),
         }
     }
 
     /// One batch request with `body` (a JSON array of messages); answers the status and the
     /// body.
     async fn post(&self, body: &str) -> Result<(u16, Vec<u8>)> {
-        let headers = Headers::new()?;
-        headers.set("content-type", "application/json")?;
-        headers.set("accept", "application/json")?;
-        headers.set(TOKEN_HEADER, &self.token)?;
-        let init = RequestInit::new();
+        let init = self.init(&[("content-type", "application/json")])?;
         init.set_method("POST");
-        init.set_headers(&headers);
         init.set_body(&JsValue::from_str(body));
         let url = format!("{}/email/batch", self.url.trim_end_matches('/'));
         let global: web_sys::WorkerGlobalScope = worker::js_sys::global().unchecked_into();
