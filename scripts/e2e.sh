@@ -236,14 +236,14 @@ log_level=info wrangler_args="--test-scheduled --var MAIL_VIA:send_email --var B
 # the mail part is failing, and the subscription posts answer 503.
 without_mail=1 serve_and_test "$state" run8_
 # Run 9: mail that fails and a subscriber's own page (tests/e2e/run9_mail.rs), over run 2's state, with a copy of the
-# mail Worker's config whose queue gives up after ten retries, on a retry schedule run sixty
+# mail Worker's config whose queue gives up after eight retries, on a retry schedule run sixty
 # times faster (MAIL_RETRY_SPEEDUP: about a minute, not five hours), whose provider gets 2 s
 # to answer (MAIL_API_TIMEOUT) and whose form limit the timing test does not meet. The copy
 # lives in target/, so its paths go one folder up; the Worker is built already.
-sed -e 's/^max_retries = 20$/max_retries = 10/' -e 's#^main = "#main = "../#' \
+sed -e 's/^max_retries = 20$/max_retries = 8/' -e 's#^main = "#main = "../#' \
   -e 's#^migrations_dir = "#migrations_dir = "../#' -e 's/simple = { limit = 30, period = 60 }/simple = { limit = 1000, period = 60 }/' \
   -e '/^\[build\]$/,/^command = /d' wrangler.mail.toml >target/e2e-wrangler.mail.toml
-grep -q '^max_retries = 10$' target/e2e-wrangler.mail.toml && ! grep -q '^\[build\]' target/e2e-wrangler.mail.toml
+grep -q '^max_retries = 8$' target/e2e-wrangler.mail.toml && ! grep -q '^\[build\]' target/e2e-wrangler.mail.toml
 mail=$mail mail_config=target/e2e-wrangler.mail.toml \
   wrangler_args="--test-scheduled --var BASE_URL:$url --var MAIL_API_URL:http://$mail --var MAIL_RETRY_SPEEDUP:60 --var MAIL_API_TIMEOUT:2" \
   serve_and_test "$state" run9_ --test-threads 1
