@@ -1,8 +1,9 @@
 //! Run 9 of scripts/e2e.sh: mail a public authority can account for (issue 42), over run 2's
-//! state, with the mail Worker's queue giving up after three retries (a copy of
-//! `wrangler.mail.toml` with `max_retries = 3`, so a job reaches the dead-letter queue in
-//! about half a minute instead of five hours) and a form rate limit the timing test does not
-//! meet. The Postmark stand-in (`postmark_stub`) refuses on demand ([`STUB_REFUSAL`]). The
+//! state, with the mail Worker's queue giving up after eight retries on a retry schedule run
+//! sixty times faster (a copy of `wrangler.mail.toml` with `max_retries = 8`, and
+//! `MAIL_RETRY_SPEEDUP = 60`: a job reaches the dead-letter queue in about a minute instead of
+//! five hours), a provider time limit of 2 s (`MAIL_API_TIMEOUT`) and a form rate limit the
+//! timing test does not meet. The Postmark stand-in (`postmark_stub`) refuses on demand ([`STUB_REFUSAL`]). The
 //! tests run one at a time (`--test-threads 1`): they share the stand-in and the mailings.
 
 use super::*;
