@@ -26,8 +26,9 @@ setup:
 build: setup
 	sh scripts/build-worker.sh
 
+# The local newsroom: content/ and the software's own example video (scripts/dev-content.sh).
 kv: setup
-	scripts/publish.sh .wrangler/state
+	CONTENT="$$(scripts/dev-content.sh)" scripts/publish.sh .wrangler/state
 
 # Publish content/ to local KV, or with ENV=staging|production to that environment's
 # namespace on Cloudflare (media, releases, indexes, deletions, manifest; DRY_RUN=1 only

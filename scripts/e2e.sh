@@ -176,6 +176,35 @@ state=target/e2e-state-lift content=target/e2e-content-lift
 rm -rf "$state"
 fixture_content "$content"
 cp tests/fixtures/e2e-run2-releases/*.md "$content/releases/"
+# A 60 MB test video with captions (made here, never committed), named first by a release
+# far ahead, so this publish uploads it to local R2; the lift release below names it too,
+# and it opens at the lift (tests/e2e/video.rs). Without ffmpeg (npm installs it on Linux
+# x64 only) the video tests say why they cannot run.
+if scripts/test-video.sh "$content/media/e2e-video.mp4" 36 14000; then
+  cat >"$content/releases/e2e-video-ahead-fixture.md" <<EOF
++++
+# Test fixture written by scripts/e2e.sh: far ahead, so its video is uploaded before the lift.
+title = "Testiaineisto: video ennen julkaisua"
+publisher = "kymsote"
+published_at = 2099-06-01T09:00:00
+lead = "Testiaineisto. Tämän tiedotteen video on testikuva."
+
+[[videos]]
+file = "e2e-video.mp4"
+title = "Testiaineisto: testikuva ja merkkiääni"
+captions = "e2e-video.vtt"
++++
+
+Testiaineisto.
+EOF
+  lift_video='
+[[videos]]
+file = "e2e-video.mp4"
+title = "Testiaineisto: testikuva ja merkkiääni"
+captions = "e2e-video.vtt"
+credit = "Video: testiaineisto"
+poster = "e2e-pixel.png"'
+fi
 # The fixtures' photos first (locally each media file is a wrangler call of its own, about a
 # second each): the lift's publish below then uploads records only, and keeps its minute.
 CONTENT="$content" scripts/publish.sh "$state"
@@ -188,6 +217,7 @@ publisher = "kymsote"
 published_at = "$lift"
 lead = "Testiaineisto. Tämä tiedote tulee näkyviin testin aikana ilman uutta latausta."
 keywords = ["e2e-testiaineisto"]
+${lift_video:-}
 +++
 
 Testiaineisto.

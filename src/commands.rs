@@ -92,7 +92,8 @@ impl Namespace {
             settings::check_remote(&self.deployment.wrangler_config, self.env.as_deref(), &self.binding)?;
         }
         let target = if self.remote { Target::Remote } else { Target::Local(self.persist_to.clone()) };
-        Ok(Kv { target, binding: self.binding.clone(), env: self.env.clone() })
+        let bucket = settings::media_bucket(&self.deployment.wrangler_config, self.env.as_deref())?;
+        Ok(Kv { target, binding: self.binding.clone(), env: self.env.clone(), bucket })
     }
 }
 

@@ -146,21 +146,81 @@ fn read_media(dir: &Path) -> Result<Vec<SourceMedia>> {
         if publish::content::is_os_junk(&name) {
             continue;
         }
+        if let Some((ext, _, kind)) = contract::video::type_of(&name) {
+            out.push(read_video(&path, shown, name, size, ext, kind)?);
+            continue;
+        }
         if contract::media::type_of(&name).is_none() {
             // Never read: the core names it if a release uses it, and warns if none does.
             let why = format!("`{name}` is not a file type the newsroom publishes");
-            out.push(SourceMedia { path: shown, name, data: Vec::new(), unread: Some(why) });
+            out.push(SourceMedia { path: shown, name, data: Vec::new(), unread: Some(why), video: None });
             continue;
         }
         if size > limit as u64 {
             let why = format!("`{name}` is {size} bytes; the limit is {limit}: make it smaller");
-            out.push(SourceMedia { path: shown, name, data: Vec::new(), unread: Some(why) });
+            out.push(SourceMedia { path: shown, name, data: Vec::new(), unread: Some(why), video: None });
             continue;
         }
         let data = fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
-        out.push(SourceMedia { path: shown, name, data, unread: None });
+        out.push(SourceMedia { path: shown, name, data, unread: None, video: None });
     }
     Ok(out)
+}
+
+/// A video or captions file: a video is never read whole (its container's headers, then
+/// its bytes in pieces for its name); captions are read as text. A file over its limit is
+/// not read at all.
+fn read_video(
+    path: &Path,
+    shown: String,
+    name: String,
+    size: u64,
+    ext: &str,
+    kind: contract::video::VideoFileKind,
+) -> Result<SourceMedia> {
+    use contract::video::{VideoFileKind, MAX_CAPTIONS_BYTES, MAX_VIDEO_BYTES};
+    let limit = if kind == VideoFileKind::Video { MAX_VIDEO_BYTES } else { MAX_CAPTIONS_BYTES };
+    let unread = |why: String| SourceMedia {
+        path: shown.clone(),
+        name: name.clone(),
+        data: Vec::new(),
+        unread: Some(why),
+        video: None,
+    };
+    if size == 0 {
+        return Ok(unread(format!("`{name}` is empty (0 bytes): copy or export it again")));
+    }
+    if size > limit {
+        let mib = limit / (1024 * 1024);
+        let why = if kind == VideoFileKind::Video {
+            format!(
+                "`{name}` is {} MiB; the limit is {mib} MiB (wrangler uploads at most that in one request): export it \
+                 at a lower bit rate, or shorter",
+                size / (1024 * 1024)
+            )
+        } else {
+            format!("`{name}` is {size} bytes; captions may have at most {mib} MiB")
+        };
+        return Ok(unread(why));
+    }
+    if kind == VideoFileKind::Captions {
+        let data = fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+        return Ok(SourceMedia { path: shown, name, data, unread: None, video: None });
+    }
+    let mut file = fs::File::open(path).with_context(|| format!("cannot read {shown}"))?;
+    let probed = publish::video::probe(&mut std::io::BufReader::new(&mut file), size, ext);
+    let facts = match probed {
+        Ok((duration_ms, width, height, codecs)) => {
+            use std::io::Seek;
+            file.rewind().with_context(|| format!("cannot read {shown}"))?;
+            let stored_ext = if ext == "webm" { "webm" } else { "mp4" };
+            let (hashed, bytes) = contract::media::hashed_name_of(&mut file, stored_ext)
+                .with_context(|| format!("cannot read {shown}"))?;
+            Ok(publish::video::VideoFacts { name: hashed, bytes, duration_ms, width, height, codecs })
+        }
+        Err(why) => Err(why),
+    };
+    Ok(SourceMedia { path: shown, name, data: Vec::new(), unread: None, video: Some(facts) })
 }
 
 /// A warning for each file under `content/releases/` that is not read: only `.md` files are

@@ -184,12 +184,15 @@ fn run(command: Command) -> Result<ExitCode> {
                     );
                     None
                 }
-                (false, None) => {
-                    Some(Kv { target: Target::Local(".wrangler/state".into()), binding: "RELEASES".into(), env: None })
-                }
+                (false, None) => Some(Kv {
+                    target: Target::Local(".wrangler/state".into()),
+                    binding: "RELEASES".into(),
+                    env: None,
+                    bucket: None,
+                }),
                 (false, Some(env)) => {
                     settings::check_remote(&deployment.wrangler_config, Some(&env), "RELEASES")?;
-                    Some(Kv { target: Target::Remote, binding: "RELEASES".into(), env: Some(env) })
+                    Some(Kv { target: Target::Remote, binding: "RELEASES".into(), env: Some(env), bucket: None })
                 }
             };
             let link = preview::Link { slug: &slug, content: &content, hours, base_url: &base_url };

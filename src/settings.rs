@@ -92,6 +92,28 @@ pub fn check_remote(wrangler_toml: &Path, env: Option<&str>, binding: &str) -> R
     Ok(())
 }
 
+/// The bucket name of the `MEDIA` R2 binding (videos) of `env` (the top level without one)
+/// in `wrangler_toml`; `None` when there is none.
+pub fn media_bucket(wrangler_toml: &Path, env: Option<&str>) -> Result<Option<String>> {
+    let text =
+        std::fs::read_to_string(wrangler_toml).with_context(|| format!("cannot read {}", wrangler_toml.display()))?;
+    let doc: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{}: not valid TOML", wrangler_toml.display()))?;
+    let table = match env {
+        None => Some(&doc),
+        Some(env) => doc.get("env").and_then(|e| e.get(env)).and_then(toml::Value::as_table),
+    };
+    let buckets = table.and_then(|t| t.get("r2_buckets")).and_then(toml::Value::as_array).cloned().unwrap_or_default();
+    Ok(buckets
+        .iter()
+        .find(|b| b.get("binding").and_then(toml::Value::as_str) == Some(MEDIA_BINDING))
+        .and_then(|b| b.get("bucket_name").and_then(toml::Value::as_str))
+        .map(str::to_string))
+}
+
+/// The R2 binding of videos and captions (`[[r2_buckets]]`), read by `worker/js/video.js`.
+pub const MEDIA_BINDING: &str = "MEDIA";
+
 /// The line of `var` in the vars table of `env` (1 if not found).
 fn line_of(text: &str, env: Option<&str>, var: &str) -> usize {
     let header = env.map_or("[vars]".to_string(), |name| format!("[env.{name}.vars]"));

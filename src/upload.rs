@@ -52,6 +52,10 @@ struct Plan {
     deletions: Vec<String>,
     /// The namespace's `build:manifest` this plan was made against.
     previous: Option<Manifest>,
+    /// The video files whose gates are not in KV yet: to upload to R2 first.
+    objects: Vec<publish::r2::Object>,
+    /// The R2 keys of videos no build needs any more (their gates are stale).
+    stale_objects: Vec<String>,
 }
 
 /// The build compared with `kv`. Releases removed before their moment leave no tombstone,
@@ -69,13 +73,25 @@ fn plan(site: &Site, kv: &Kv, config: &Config, purge: &[String]) -> Result<Plan>
     // Only keys the previous build wrote are ever deleted; keys put there by hand stay.
     let held: std::collections::BTreeSet<&str> = listed.iter().map(|k| k.name.as_str()).collect();
     let deletions = records.changes.deletions.iter().filter(|k| held.contains(k.as_str())).cloned().collect();
-    Ok(Plan { records, media, comparison, deletions, previous })
+    // A gate in KV means its file is in R2 (the gate goes up after it): only files without
+    // one are uploaded, so an interrupted upload resumes where it stopped.
+    let objects = records
+        .objects
+        .iter()
+        .filter(|o| !held.contains(contract::video::gate_key(&o.name).as_str()))
+        .cloned()
+        .collect();
+    // From the manifest, not from what KV holds: a publish stopped after deleting a gate
+    // still deletes its file when run again (deleting a missing object does nothing).
+    let stale_objects = publish::r2::stale_objects(&records.changes.deletions);
+    Ok(Plan { records, media, comparison, deletions, previous, objects, stale_objects })
 }
 
 /// Uploads what changed; every stage completes before the next starts. Exit 1 (nothing
 /// uploaded) for a timing problem ([`crate::timing`]).
 pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<ExitCode> {
-    let Plan { records, media, comparison, deletions, previous } = plan(site, kv, &how.config, &how.purge)?;
+    let Plan { records, media, comparison, deletions, previous, objects, stale_objects } =
+        plan(site, kv, &how.config, &how.purge)?;
     let c = &comparison;
     let known = crate::timing::known(c, previous.as_ref(), &how.purge, &how.timing_of);
     if !crate::timing::check(site, &known, how.diagnostics, how.strict, "nothing was uploaded")? {
@@ -90,11 +106,22 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<ExitCode> {
         c.unchanged,
         deletions.len()
     );
+    if !objects.is_empty() || !stale_objects.is_empty() {
+        let bytes: u64 = objects.iter().map(|o| o.bytes).sum();
+        eprintln!(
+            "videos in R2: {} file(s) to upload ({:.1} MB), {} to delete",
+            objects.len(),
+            bytes as f64 / 1e6,
+            stale_objects.len()
+        );
+    }
     if how.dry_run {
         if how.keys {
             c.new.iter().for_each(|k| println!("new      {k}"));
             c.changed.iter().for_each(|k| println!("changed  {k}"));
             deletions.iter().for_each(|k| println!("delete   {k}"));
+            objects.iter().for_each(|o| println!("upload   r2:{} ({})", o.key, o.path));
+            stale_objects.iter().for_each(|k| println!("delete   r2:{k}"));
         }
         let releases = known.new.len() + known.changed.len();
         eprintln!(
@@ -113,6 +140,7 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<ExitCode> {
         stop
     };
     upload_media(kv, &how.out, &records, &pending(&media))?;
+    upload_videos(kv, &how.out, &records, &objects)?;
     if stop("media") {
         return Ok(ExitCode::SUCCESS);
     }
@@ -139,6 +167,10 @@ pub fn publish(site: &Site, kv: &Kv, how: &Publish) -> Result<ExitCode> {
         write_json(&file, &deletions)?;
         eprintln!("[publish] delete {} stale keys", deletions.len());
         kv.bulk_delete(&file)?;
+    }
+    for key in &stale_objects {
+        eprintln!("[publish] delete r2:{key}");
+        kv.r2_delete(key)?;
     }
     if stop("deletions") {
         return Ok(ExitCode::SUCCESS);
@@ -210,6 +242,22 @@ fn pause_until(resume: &Path) -> Result<()> {
     anyhow::bail!("{} did not appear within 5 minutes", resume.display())
 }
 
+/// Uploads each video file to R2, then at once its gate to KV: a gate in KV means its file
+/// is there, which is how the next publish knows what to skip.
+fn upload_videos(kv: &Kv, out: &Path, records: &Records, objects: &[publish::r2::Object]) -> Result<()> {
+    for (i, object) in objects.iter().enumerate() {
+        eprintln!("[publish] put r2:{} ({:.1} MB) from {}", object.key, object.bytes as f64 / 1e6, object.path);
+        kv.r2_put(&object.key, &object.path, &object.content_type)
+            .with_context(|| format!("uploading {} to R2", object.path))?;
+        let gate = contract::video::gate_key(&object.name);
+        let pair: Vec<KvPair> = records.releases.iter().filter(|p| p.key == gate).cloned().collect();
+        let file = out.join(format!("upload-video-gate-{i}.json"));
+        write_json(&file, &pair)?;
+        kv.bulk_put(&file).with_context(|| format!("uploading {}", file.display()))?;
+    }
+    Ok(())
+}
+
 /// Uploads `pairs` in bulk files within KV's limits.
 fn upload(kv: &Kv, out: &Path, stage: &str, pairs: &[KvPair]) -> Result<()> {
     for (i, chunk) in chunks(pairs).into_iter().enumerate() {
@@ -268,13 +316,15 @@ pub fn uploaded(site: &Site, kv: &Kv, config: &Config, slug: &str) -> Result<Upl
 
 /// Lists what `content/` would change in the namespace, like `git status`.
 pub fn status(site: &Site, kv: &Kv, config: &Config, diagnostics: crate::Diagnostics) -> Result<()> {
-    let Plan { comparison: c, previous, .. } = plan(site, kv, config, &[])?;
+    let Plan { comparison: c, previous, objects, stale_objects, .. } = plan(site, kv, config, &[])?;
     let known = crate::timing::known(&c, previous.as_ref(), &[], &[]);
     crate::timing::check(site, &known, diagnostics, false, "`newsroom publish` would stop there")?;
     c.new.iter().for_each(|k| println!("new      {k}"));
     c.changed.iter().for_each(|k| println!("changed  {k}"));
     c.stale.iter().for_each(|k| println!("stale    {k}"));
-    if c.is_clean() {
+    objects.iter().for_each(|o| println!("new      r2:{} ({})", o.key, o.path));
+    stale_objects.iter().for_each(|k| println!("stale    r2:{k}"));
+    if c.is_clean() && objects.is_empty() {
         eprintln!("{} holds exactly what content/ builds ({} keys)", where_(kv), c.unchanged);
     } else {
         let releases = |keys: &[String]| keys.iter().filter(|k| k.starts_with("release:")).count();

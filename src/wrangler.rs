@@ -1,4 +1,5 @@
-//! Talking to a KV namespace through `npx wrangler kv`, locally or on Cloudflare.
+//! Talking to a KV namespace through `npx wrangler kv`, and to the R2 bucket of videos
+//! through `npx wrangler r2 object`, locally or on Cloudflare.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -31,6 +32,8 @@ pub struct Kv {
     pub binding: String,
     /// A `wrangler.toml` environment (`staging`, `production`), if any.
     pub env: Option<String>,
+    /// The R2 bucket of videos (the `MEDIA` binding of the same environment), if any.
+    pub bucket: Option<String>,
 }
 
 impl Kv {
@@ -58,15 +61,48 @@ impl Kv {
     /// Runs `args` and returns stdout; a failure shows wrangler's own words.
     fn run(&self, args: &[&str]) -> Result<String> {
         let what = format!("npx wrangler kv {}", args.join(" "));
-        let out =
-            self.command(args).output().with_context(|| format!("cannot run `{what}` (is Node.js installed?)"))?;
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).rev().take(8).collect();
-            let tail: Vec<&str> = tail.into_iter().rev().collect();
-            anyhow::bail!("`{what}` failed ({}):\n{}", out.status, tail.join("\n"));
+        run(self.command(args), &what)
+    }
+
+    /// `npx wrangler r2 object ARGS (--local --persist-to D | --remote) [--env E]`: the
+    /// bucket's objects live where the namespace does.
+    fn r2(&self, args: &[&str]) -> Result<String> {
+        let what = format!("npx wrangler r2 object {}", args.join(" "));
+        let mut c = Command::new(if cfg!(windows) { "npx.cmd" } else { "npx" });
+        c.args(["wrangler", "r2", "object"]).args(args);
+        match &self.target {
+            Target::Local(dir) => c.arg("--local").arg("--persist-to").arg(dir),
+            Target::Remote => c.arg("--remote"),
+        };
+        if let Some(env) = &self.env {
+            c.args(["--env", env]);
         }
-        String::from_utf8(out.stdout).with_context(|| format!("`{what}` printed something that is not UTF-8"))
+        c.stdin(Stdio::null());
+        run(c, &what)
+    }
+
+    /// The bucket videos go to, or why there is none.
+    fn bucket(&self) -> Result<&str> {
+        self.bucket.as_deref().with_context(|| {
+            let table = self.env.as_ref().map_or("[[r2_buckets]]".to_string(), |e| format!("[[env.{e}.r2_buckets]]"));
+            format!(
+                "a release has videos, but wrangler.toml has no {table} with binding = \"MEDIA\": add it (docs/operations.md, \
+                 \"Videos in R2\") and create the bucket with `npx wrangler r2 bucket create NAME`"
+            )
+        })
+    }
+
+    /// Uploads one file to the videos' bucket under `key`, with its type and immutable caching.
+    pub fn r2_put(&self, key: &str, file: &str, content_type: &str) -> Result<()> {
+        let object = format!("{}/{key}", self.bucket()?);
+        let args = ["put", &object, "--file", file, "--content-type", content_type, "--cache-control", IMMUTABLE];
+        self.r2(&args).map(drop)
+    }
+
+    /// Deletes `key` from the videos' bucket (nothing happens when it is not there).
+    pub fn r2_delete(&self, key: &str) -> Result<()> {
+        let object = format!("{}/{key}", self.bucket()?);
+        self.r2(&["delete", &object]).map(drop)
     }
 
     /// The manifest of the build last published here; `None` before the first publish.
@@ -103,6 +139,21 @@ impl Kv {
         let metadata = serde_json::to_string(metadata)?;
         self.run(&["key", "put", key, "--path", &file.to_string_lossy(), "--metadata", &metadata]).map(drop)
     }
+}
+
+/// How videos are cached: their names change with their bytes.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Runs `c` (described as `what`) and returns stdout; a failure shows wrangler's own words.
+fn run(mut c: Command, what: &str) -> Result<String> {
+    let out = c.output().with_context(|| format!("cannot run `{what}` (is Node.js installed?)"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).rev().take(8).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        anyhow::bail!("`{what}` failed ({}):\n{}", out.status, tail.join("\n"));
+    }
+    String::from_utf8(out.stdout).with_context(|| format!("`{what}` printed something that is not UTF-8"))
 }
 
 /// Splits `pairs` into bulk uploads within [`MAX_BULK_PAIRS`] and [`MAX_BULK_BYTES`].

@@ -963,6 +963,7 @@ mod media {
                 name: name.to_string(),
                 data: data.to_vec(),
                 unread: None,
+                video: None,
             })
             .collect();
         let mut site = load_site_with_media(&common::read_dir(&root.join("publishers"), "toml"), &releases, &media)?;
@@ -1147,8 +1148,13 @@ mod logo {
         image::DynamicImage::ImageRgba8(pixels)
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
             .expect("a PNG");
-        let media =
-            [SourceMedia { path: "content/media/logo.png".into(), name: "logo.png".into(), data: png, unread: None }];
+        let media = [SourceMedia {
+            path: "content/media/logo.png".into(),
+            name: "logo.png".into(),
+            data: png,
+            unread: None,
+            video: None,
+        }];
         let mut site =
             load_site_with_media(&publishers, &common::read_dir(&root.join("releases"), "md"), &media).expect("valid");
         publish::photo::process_site(&mut site).expect("a logo");

@@ -27,6 +27,7 @@ fn kv() -> HashMap<String, Vec<u8>> {
         name: "e2e-pixel.png".into(),
         data: std::fs::read(&pixel).expect("fixture image"),
         unread: None,
+        video: None,
     }];
     let mut site = load_site_with_media(&publishers, &read_dir(&root.join("content/releases"), "md"), &media)
         .expect("content/ checks clean");

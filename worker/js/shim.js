@@ -5,6 +5,7 @@
 // cost every request ~10 % of the constant-response baseline's throughput (BENCHMARKS.md).
 import * as exports from "./index.js";
 import { editorAuth, isEditorAuth } from "./editor_auth.js";
+import { serveVideo, videoName } from "./video.js";
 
 Error.stackTraceLimit = 100;
 const initState = exports.__worker_init_state();
@@ -106,6 +107,11 @@ function mailDown(e) {
 }
 
 function route(request, env, ctx) {
+  if (env.MEDIA) {
+    // Videos and captions in R2, streamed with byte ranges (worker/js/video.js): no wasm.
+    const video = videoName(pathOf(request.url));
+    if (video) return serveVideo(request, env, video);
+  }
   if (env.MAIL) {
     const path = pathOf(request.url);
     // The browser editor's GitHub sign-in (its files at /admin/ are static assets).

@@ -100,6 +100,10 @@ pub struct Labels {
     pub api: &'static str,
     /// "Download full size": a photo's link to its stripped original (size follows).
     pub download_full: &'static str,
+    /// "Download the video": a video's link to its file (type, size and length follow).
+    pub download_video: &'static str,
+    /// "Captions": what a video's captions track is called.
+    pub captions: &'static str,
     /// "Photos and videos": the media bank's heading, and the links to it.
     pub media_bank: &'static str,
     /// "Terms of use": before a photo's licence.
@@ -167,6 +171,8 @@ const FI: Labels = Labels {
     feeds: "Syötteet",
     api: "Rajapinta",
     download_full: "Lataa täysikokoinen",
+    download_video: "Lataa video",
+    captions: "Tekstitys",
     media_bank: "Kuvat ja videot",
     terms: "Käyttöehdot",
     save_contact: "Tallenna yhteystiedot",
@@ -225,6 +231,8 @@ const SV: Labels = Labels {
     feeds: "Flöden",
     api: "Gränssnitt",
     download_full: "Ladda ner i full storlek",
+    download_video: "Ladda ner videon",
+    captions: "Textning",
     media_bank: "Bilder och videor",
     terms: "Användningsvillkor",
     save_contact: "Spara kontaktuppgifter",
@@ -283,6 +291,8 @@ const EN: Labels = Labels {
     feeds: "Feeds",
     api: "API",
     download_full: "Download full size",
+    download_video: "Download the video",
+    captions: "Captions",
     media_bank: "Photos and videos",
     terms: "Terms of use",
     save_contact: "Save to contacts",

@@ -1,7 +1,7 @@
 //! The contract: everything the publish wing writes and the serve wing reads, and nothing
 //! else. KV record types and key names with their schema versions ([`model`], [`kv`]),
 //! settings ([`config`], [`cache`]), times ([`time`]), languages and labels ([`i18n`]),
-//! slugs ([`slug`]), media files ([`media`]), URL shapes ([`route`]), representations
+//! slugs ([`slug`]), media files ([`media`]) and videos in R2 ([`video`]), URL shapes ([`route`]), representations
 //! ([`format`]), request errors ([`error`]), preview tokens ([`preview`]), e-mail
 //! subscriptions: addresses, scopes and their signed links ([`subscription`]), the go-live schedule the Cron Trigger reads
 //! ([`golive`]) and markup
@@ -30,3 +30,4 @@ pub mod social;
 pub mod subscription;
 pub mod text;
 pub mod time;
+pub mod video;

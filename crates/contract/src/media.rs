@@ -109,10 +109,35 @@ pub fn limit_of(file: &str) -> usize {
 /// `data` named by its content with extension `ext` (one of [`type_of`]'s).
 pub fn named(ext: &str, data: Vec<u8>) -> MediaFile {
     let content_type = type_of(&format!("x.{ext}")).map_or("application/octet-stream", |t| t.1);
-    let digest = Sha256::digest(&data);
-    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let media = Media { name: format!("{hash}.{ext}"), content_type: content_type.into(), bytes: data.len() as u64 };
+    let media = Media {
+        name: hashed_name(&Sha256::digest(&data), ext),
+        content_type: content_type.into(),
+        bytes: data.len() as u64,
+    };
     MediaFile { media, data }
+}
+
+/// A file's name from its SHA-256 `digest`: the first 16 hex digits, a dot and `ext`.
+pub fn hashed_name(digest: &[u8], ext: &str) -> String {
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{hash}.{ext}")
+}
+
+/// [`hashed_name`] of everything `reader` holds, read in pieces (a video is never held
+/// whole); answers the name and the number of bytes read.
+pub fn hashed_name_of(reader: &mut impl std::io::Read, ext: &str) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = reader.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        total += n as u64;
+    }
+    Ok((hashed_name(&hasher.finalize(), ext), total))
 }
 
 /// True for a `/media/` name this build could have written: 16 hex digits and a known extension.

@@ -367,6 +367,9 @@ pub struct ReleaseMedia {
     /// Its attachments, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// Its videos, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub videos: Vec<Video>,
 }
 
 /// One release, as stored under `release:{slug}`.
@@ -389,6 +392,9 @@ pub struct ReleaseRecord {
     /// Attachments, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// Videos, in order (front matter `[[videos]]`), kept in R2.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub videos: Vec<Video>,
     /// The same release in other languages, by language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub translations: Vec<Translation>,
@@ -447,6 +453,9 @@ pub struct PublisherRecord {
     /// The publisher's standing photos (`[[photos]]` of its file), first in its media bank.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<Image>,
+    /// The publisher's standing videos (`[[videos]]` of its file), after its photos.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub videos: Vec<Video>,
     /// The publisher's social media channels (`[social]` of its file), in
     /// [`crate::social::Platform::ALL`]'s order: linked from its page with `rel="me"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -530,7 +539,7 @@ pub struct FeedItem {
     /// Keywords, as feed categories.
     #[serde(default)]
     pub keywords: Vec<Keyword>,
-    /// Images and attachments, as enclosures.
+    /// Videos, images and attachments, as enclosures (RSS carries the first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enclosures: Vec<Media>,
 }
@@ -601,7 +610,16 @@ pub struct SitemapEntry {
     /// Paths of a release's photos (`<image:image>`): the widest JPEG rendition of each.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<String>,
+    /// A release's videos with a still to show, as `<video:video>` elements rendered at
+    /// build time (`render::sitemap::video_elements`), each URL's origin left as
+    /// [`SITEMAP_ORIGIN`] for the worker to fill in; empty without videos.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub videos: String,
 }
+
+/// Where a sitemap fragment rendered ahead puts the request's origin (a control character
+/// `newsroom check` refuses in every text, so never a publisher's).
+pub const SITEMAP_ORIGIN: &str = "\u{1}";
 
 /// One part of the sitemap, stored under `sitemap:{n}` (part 0: site pages; then releases).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -774,9 +792,124 @@ pub struct GoneRecord {
     pub release: ReleaseStub,
 }
 
+/// A video of a release, as pages, JSON and feeds show it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Video {
+    /// The file as uploaded (the publisher's own, unchanged), served at `/media/{name}`.
+    #[serde(flatten)]
+    pub media: Media,
+    /// What the video is, shown above it and as its accessible name.
+    pub title: String,
+    /// Length in milliseconds, read from the file.
+    pub duration_ms: u64,
+    /// Pixel width of the picture.
+    pub width: u32,
+    /// Pixel height of the picture.
+    pub height: u32,
+    /// The codecs, as the `codecs` parameter of a MIME type (`avc1.64001f, mp4a.40.2`) or
+    /// their names (`vp9, opus`).
+    pub codecs: String,
+    /// The captions (required: prerecorded video on a public authority's site has them).
+    pub captions: Captions,
+    /// The still shown before playing, processed like photos (`None`: the first frame).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poster: Option<Image>,
+    /// Who made it, e.g. `Video: Kymsote`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+    /// Terms of use: the video's own, else its publisher's media terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<License>,
+    /// The file name a download gets, e.g. `tiedotustilaisuus.mp4`.
+    pub download_name: String,
+}
+
+/// A video's captions file.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Captions {
+    /// The WebVTT file as uploaded, served at `/media/{name}`.
+    #[serde(flatten)]
+    pub media: Media,
+    /// Language tag of the captions (`captions_language`, else the release's).
+    pub lang: String,
+}
+
+impl Video {
+    /// The files kept in R2: the video and its captions.
+    pub fn objects(&self) -> [&Media; 2] {
+        [&self.media, &self.captions.media]
+    }
+
+    /// Its length as ISO 8601 (`PT1M5S`), as JSON-LD and sitemaps write it.
+    pub fn iso_duration(&self) -> String {
+        let seconds = self.seconds();
+        let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+        let mut out = String::from("PT");
+        if h > 0 {
+            out.push_str(&format!("{h}H"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}M"));
+        }
+        if s > 0 || out.len() == 2 {
+            out.push_str(&format!("{s}S"));
+        }
+        out
+    }
+
+    /// Its length as people read it in Finnish, Swedish and English alike: `8 s`,
+    /// `1 min 5 s`, `1 h 2 min 3 s` (a clock's `1.05` reads as a decimal number).
+    pub fn readable_duration(&self) -> String {
+        let seconds = self.seconds();
+        let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+        let parts = [(h, "h"), (m, "min"), (s, "s")];
+        let shown: Vec<String> = parts.iter().filter(|(n, _)| *n > 0).map(|(n, unit)| format!("{n} {unit}")).collect();
+        if shown.is_empty() {
+            "0 s".into()
+        } else {
+            shown.join(" ")
+        }
+    }
+
+    /// Its length in whole seconds, rounded to the nearest (at least 1 for any video).
+    pub fn seconds(&self) -> u64 {
+        ((self.duration_ms + 500) / 1000).max(u64::from(self.duration_ms > 0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn video(duration_ms: u64) -> Video {
+        let media = |name: &str| Media { name: name.into(), content_type: "video/mp4".into(), bytes: 1 };
+        Video {
+            media: media("0123456789abcdef.mp4"),
+            title: "t".into(),
+            duration_ms,
+            width: 640,
+            height: 360,
+            codecs: "avc1.64001e, mp4a.40.2".into(),
+            captions: Captions { media: media("0123456789abcdef.vtt"), lang: "fi".into() },
+            poster: None,
+            credit: None,
+            license: None,
+            download_name: "t.mp4".into(),
+        }
+    }
+
+    #[test]
+    fn durations_as_machines_and_people_read_them() {
+        assert_eq!(video(65_000).iso_duration(), "PT1M5S");
+        assert_eq!(video(3_723_600).iso_duration(), "PT1H2M4S");
+        assert_eq!(video(0).iso_duration(), "PT0S");
+        assert_eq!(video(120_000).iso_duration(), "PT2M");
+        assert_eq!(video(65_000).readable_duration(), "1 min 5 s");
+        assert_eq!(video(3_723_000).readable_duration(), "1 h 2 min 3 s");
+        assert_eq!(video(120_000).readable_duration(), "2 min");
+        assert_eq!(video(8_021).readable_duration(), "8 s");
+        assert_eq!((video(5_200).seconds(), video(5_600).seconds(), video(300).seconds()), (5, 6, 1));
+    }
 
     fn at(json: &str) -> Result<DateTime<FixedOffset>, serde_json::Error> {
         serde_json::from_str::<Timestamp>(&format!(r#"{{"at":{json},"zone":"EEST"}}"#)).map(|t| t.at)

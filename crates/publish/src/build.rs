@@ -95,6 +95,10 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
         b.release.published.at.cmp(&a.release.published.at).then_with(|| a.release.slug.cmp(&b.release.slug))
     });
     records.media = used_media(site, built.iter().chain(&drafts));
+    let published: Vec<&Release> = built.iter().map(|b| b.release).collect();
+    let (objects, gates) = crate::r2::objects(site, &published);
+    records.objects = objects;
+    records.releases.extend(gates);
     let pages = crate::pages::index(site);
     let mut groups = translation_groups(&built);
     for b in &built {
@@ -390,7 +394,7 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
         // Lists change with their newest item and exist once their oldest item is public.
         let lastmod = items.iter().map(|b| b.release.published.at).max()?;
         let from = items.iter().map(|b| b.release.published.at).min()?;
-        Some(SitemapEntry { path, lastmod, from, images: Vec::new() })
+        Some(SitemapEntry { path, lastmod, from, images: Vec::new(), videos: String::new() })
     };
     let mut pages: Vec<SitemapEntry> = Vec::new();
     pages.extend(entry("/".into(), all));
@@ -410,6 +414,7 @@ fn push_sitemaps(records: &mut Records, site: &Site, all: &[&Built], keywords: &
         lastmod: b.release.updated.as_ref().unwrap_or(&b.release.published).at,
         from: b.release.published.at,
         images: b.release.images.iter().map(|i| i.feed_file().path()).collect(),
+        videos: sitemap_videos(b.release),
     });
     let mut parts = vec![pages];
     // Parts count from the oldest release, as list chunks do: a new release changes the
@@ -505,9 +510,13 @@ fn summary(r: &Release, p: &Publisher) -> Summary {
 fn push_media_bank(records: &mut Records, publisher: &Publisher, theirs: &[&Built], page: usize) {
     let with_media: Vec<Built> = theirs
         .iter()
-        .filter(|b| !b.release.images.is_empty() || !b.release.attachments.is_empty())
+        .filter(|b| !b.release.images.is_empty() || !b.release.attachments.is_empty() || !b.release.videos.is_empty())
         .map(|b| {
-            let media = ReleaseMedia { images: b.release.images.clone(), attachments: b.release.attachments.clone() };
+            let media = ReleaseMedia {
+                images: b.release.images.clone(),
+                attachments: b.release.attachments.clone(),
+                videos: b.release.videos.clone(),
+            };
             let summary = Summary { media: Some(Box::new(media)), ..b.summary.clone() };
             Built { release: b.release, summary, body_html: String::new() }
         })
@@ -531,6 +540,7 @@ fn release_record(b: &Built, translations: Vec<Translation>) -> ReleaseRecord {
         contacts: r.contacts.clone(),
         images: r.images.clone(),
         attachments: r.attachments.clone(),
+        videos: r.videos.clone(),
     }
 }
 
@@ -564,6 +574,7 @@ fn publisher_record(p: &Publisher, releases: &[&Built], chunk_len: usize) -> Pub
         media_terms: p.media_terms.as_ref().map(|t| t.text.clone()),
         media_terms_url: p.media_terms.as_ref().and_then(|t| t.url.clone()),
         photos: p.photos.clone(),
+        videos: p.videos.clone(),
         social: p.social.clone(),
         total: releases.len(),
         chunk_len: chunk_len.max(1),
@@ -643,20 +654,50 @@ impl FeedWriter {
     }
 }
 
-/// A release's images (each as the rendition feeds and mails show, a JPEG), then its
-/// attachments.
+/// A release's videos as its sitemap entry names them: each needs a still (its poster, else
+/// the release's first photo), so one without either is left out.
+fn sitemap_videos(r: &Release) -> String {
+    let first_photo = r.images.first().map(|i| i.feed_file().path());
+    let entries: Vec<render::sitemap::VideoEntry> = r
+        .videos
+        .iter()
+        .filter_map(|v| {
+            let thumbnail = v.poster.as_ref().map(|p| p.feed_file().path()).or_else(|| first_photo.clone())?;
+            Some(render::sitemap::VideoEntry {
+                thumbnail,
+                title: &v.title,
+                description: &r.lead,
+                content: v.media.path(),
+                seconds: v.seconds(),
+            })
+        })
+        .collect();
+    render::sitemap::video_elements(&entries)
+}
+
+/// A release's videos (RSS carries only the first enclosure: a video, when there is one),
+/// its images (each as the rendition feeds and mails show, a JPEG), then its attachments.
 fn enclosures(r: &Release) -> Vec<Media> {
-    r.images.iter().map(|i| i.feed_file().clone()).chain(r.attachments.iter().map(|a| a.media.clone())).collect()
+    let videos = r.videos.iter().map(|v| v.media.clone());
+    let images = r.images.iter().map(|i| i.feed_file().clone());
+    videos.chain(images).chain(r.attachments.iter().map(|a| a.media.clone())).collect()
 }
 
 /// Every media file a built release or a publisher uses (unused files are not uploaded),
 /// by name: the same bytes under two file names are uploaded once. A photo's files are its
 /// stripped original, renditions and share image, never the file the publisher gave.
 fn used_media<'a>(site: &Site, built: impl Iterator<Item = &'a Built<'a>>) -> Vec<MediaFile> {
-    let logos =
-        site.publishers.values().flat_map(|p| p.logo.iter().chain(p.photos.iter().flat_map(Image::files)).cloned());
+    let logos = site.publishers.values().flat_map(|p| {
+        let posters = p.videos.iter().filter_map(|v| v.poster.as_ref());
+        p.logo.iter().chain(p.photos.iter().chain(posters).flat_map(Image::files)).cloned()
+    });
     let files = |r: &'a Release| {
-        r.images.iter().flat_map(|i| i.files().cloned()).chain(r.attachments.iter().map(|a| a.media.clone()))
+        let posters = r.videos.iter().filter_map(|v| v.poster.as_ref());
+        r.images
+            .iter()
+            .chain(posters)
+            .flat_map(|i| i.files().cloned())
+            .chain(r.attachments.iter().map(|a| a.media.clone()))
     };
     let used: BTreeSet<String> = built.flat_map(|b| files(b.release)).chain(logos).map(|m| m.name).collect();
     // An image is uploaded only as `photo::attach` made it, without its metadata: an image

@@ -66,6 +66,7 @@ pub fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
             lastmod: p.updated.at,
             from: chrono::DateTime::UNIX_EPOCH.fixed_offset(),
             images: Vec::new(),
+            videos: String::new(),
         })
         .collect()
 }

@@ -12,8 +12,11 @@ use contract::media::MediaFile;
 pub struct Records {
     /// Media files that releases and publishers use: uploaded first of all (stage 0).
     pub media: Vec<MediaFile>,
-    /// `release:*` records: uploaded after the media and before the indexes (stage 1), so
-    /// that nothing points to a missing record.
+    /// Video and captions files for R2, each uploaded before its gate (`video:{name}`,
+    /// among [`Records::releases`]) while the gate is not in KV yet.
+    pub objects: Vec<crate::r2::Object>,
+    /// `release:*` records and the videos' gates (`video:*`): uploaded after the media and
+    /// before the indexes (stage 1), so that nothing points to a missing record.
     pub releases: Vec<KvPair>,
     /// Everything else but the manifest: lists and feeds (`publisher:*`, `list:*`, `chunk:*`, `feed:*`
     /// and its rendered `rss:`/`atom:`/`jsonfeed:` copies, `index:*`), `gone:*` tombstones,

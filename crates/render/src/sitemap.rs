@@ -3,12 +3,14 @@
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
 use crate::feed::xml::Xml;
-use contract::model::{FeedItem, SitemapEntry};
+use contract::model::{FeedItem, SitemapEntry, SITEMAP_ORIGIN};
 use contract::route::release_path;
 
 const NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
 const IMAGE_NS: &str = "http://www.google.com/schemas/sitemap-image/1.1";
+/// Google's video sitemap extension (a release's videos with their stills).
+const VIDEO_NS: &str = "http://www.google.com/schemas/sitemap-video/1.1";
 /// How far back the news sitemap reaches (Google News reads two days).
 pub const NEWS_DAYS: i64 = 2;
 
@@ -34,7 +36,7 @@ pub fn index(origin: &str, lastmods: &[Option<DateTime<FixedOffset>>]) -> String
 /// `/sitemaps/{n}.xml`: the entries visible at `now`.
 pub fn urlset(origin: &str, entries: &[SitemapEntry], now: DateTime<Utc>) -> String {
     let mut x = Xml::new();
-    x.open("urlset", &[("xmlns", NS), ("xmlns:image", IMAGE_NS)]);
+    x.open("urlset", &[("xmlns", NS), ("xmlns:image", IMAGE_NS), ("xmlns:video", VIDEO_NS)]);
     for e in entries.iter().filter(|e| e.from <= now) {
         x.open("url", &[]);
         x.text("loc", &[], &format!("{origin}{}", e.path));
@@ -44,9 +46,42 @@ pub fn urlset(origin: &str, entries: &[SitemapEntry], now: DateTime<Utc>) -> Str
             x.text("image:loc", &[], &format!("{origin}{image}"));
             x.close("image:image");
         }
+        if !e.videos.is_empty() {
+            x.raw(&e.videos.replace(SITEMAP_ORIGIN, origin));
+        }
         x.close("url");
     }
     x.close("urlset");
+    x.finish()
+}
+
+/// A video in a sitemap (Google's video sitemap extension), with every field it requires.
+pub struct VideoEntry<'a> {
+    /// Path of its still: its poster, else the release's first photo (a JPEG).
+    pub thumbnail: String,
+    /// Its title.
+    pub title: &'a str,
+    /// What it is about: the release's lead.
+    pub description: &'a str,
+    /// Path of the file.
+    pub content: String,
+    /// Its length in seconds.
+    pub seconds: u64,
+}
+
+/// The `<video:video>` elements of a release's sitemap entry, rendered at build time with
+/// [`SITEMAP_ORIGIN`] where each URL's origin goes ([`urlset`] fills it in).
+pub fn video_elements(videos: &[VideoEntry<'_>]) -> String {
+    let mut x = Xml::fragment();
+    for v in videos {
+        x.open("video:video", &[]);
+        x.text("video:thumbnail_loc", &[], &format!("{SITEMAP_ORIGIN}{}", v.thumbnail));
+        x.text("video:title", &[], v.title);
+        x.text("video:description", &[], v.description);
+        x.text("video:content_loc", &[], &format!("{SITEMAP_ORIGIN}{}", v.content));
+        x.text("video:duration", &[], &v.seconds.to_string());
+        x.close("video:video");
+    }
     x.finish()
 }
 

@@ -1,12 +1,16 @@
-//! Media references in front matter: `[[images]]`, `[[attachments]]` and a publisher's `logo`,
-//! each naming a file under `content/media/`.
+//! Media references in front matter: `[[images]]`, `[[attachments]]`, `[[videos]]` and a
+//! publisher's `logo`, each naming a file under `content/media/`.
 
 use toml::{Table, Value};
 
 use super::fields::{check_text, item_name, stands_for_missing, Fields};
-use super::MediaFiles;
+use super::{MediaFiles, VideoFiles};
 use contract::media::{type_of, Media, MediaKind};
 use contract::model::{Attachment, Image, License};
+use contract::model::{Captions, Video};
+use contract::video::VideoFileKind;
+
+use super::VideoFile;
 
 /// `[[images]]`: `file` and `alt` required; `caption`, `credit`, `license` and
 /// `license_url` optional. Each image comes with the line of its array and its file's path
@@ -37,6 +41,80 @@ pub fn images_of(f: &mut Fields, files: &MediaFiles, key: &str) -> Vec<(Image, (
         };
         Ok((image, (line, source)))
     })
+}
+
+/// `[[videos]]`: `file` (MP4 or WebM), `title` and `captions` (WebVTT) required;
+/// `captions_language` (default: the release's language, left empty here), `poster` (an
+/// image, processed like photos: its line and path come with it), `credit`, `license` and
+/// `license_url` optional.
+pub fn videos(f: &mut Fields, files: &MediaFiles) -> Vec<(Video, Option<(usize, String)>)> {
+    let videos = &files.videos;
+    let known = ["file", "title", "captions", "captions_language", "poster", "credit", "license", "license_url"];
+    tables(f, "videos", &known, |t, line| {
+        let source = text(t, "file", 300)?.ok_or("missing `file`: an MP4 or WebM video under content/media/")?;
+        let file = video_lookup(&source, videos, VideoFileKind::Video)?;
+        let title = text(t, "title", super::limits::TITLE)?
+            .ok_or("missing `title`: what the video is, shown above it and read out by screen readers")?;
+        let captions = text(t, "captions", 300)?.ok_or(
+            "missing `captions`: a WebVTT file (.vtt) under content/media/. A public authority's prerecorded video \
+             must have captions (Act on the Provision of Digital Services, WCAG 2.1 criterion 1.2.2)",
+        )?;
+        let captions = video_lookup(&captions, videos, VideoFileKind::Captions)?;
+        let lang = text(t, "captions_language", 20)?.unwrap_or_default();
+        if !lang.is_empty() && !super::is_language_tag(&lang) {
+            return Err(format!("`captions_language` `{lang}` is not a language tag such as `fi`, `sv` or `en`"));
+        }
+        let license = license(t)?;
+        let credit = text(t, "credit", super::limits::CREDIT)?;
+        let (poster, poster_source) = match text(t, "poster", 300)? {
+            None => (None, None),
+            Some(name) => {
+                let media = lookup(&name, files, MediaKind::Image).map_err(|why| format!("`poster`: {why}"))?;
+                let image = Image {
+                    media,
+                    alt: title.clone(),
+                    caption: None,
+                    credit: None,
+                    width: 0,
+                    height: 0,
+                    renditions: Vec::new(),
+                    share: None,
+                    download_name: Some(download_name(&name)),
+                    license: None,
+                };
+                (Some(image), Some((line, name)))
+            }
+        };
+        let facts = file.facts.clone().ok_or("`file` is not a video")?;
+        let video = Video {
+            media: file.media.clone(),
+            title,
+            duration_ms: facts.duration_ms,
+            width: facts.width,
+            height: facts.height,
+            codecs: facts.codecs,
+            captions: Captions { media: captions.media.clone(), lang },
+            poster,
+            credit,
+            license,
+            download_name: download_name(&source),
+        };
+        Ok((video, poster_source))
+    })
+}
+
+/// A video or captions file by its path under `content/media/`.
+fn video_lookup<'v>(name: &str, videos: &'v VideoFiles, kind: VideoFileKind) -> Result<&'v VideoFile, String> {
+    let field = if kind == VideoFileKind::Video { "file" } else { "captions" };
+    match contract::video::type_of(name) {
+        Some((_, _, k)) if k == kind => {}
+        _ if kind == VideoFileKind::Video => return Err(format!("`{field}` `{name}` is not an MP4 or WebM video")),
+        _ => return Err(format!("`{field}` `{name}` is not a WebVTT captions file (.vtt)")),
+    }
+    if let Some(why) = videos.unusable.get(name) {
+        return Err(format!("`{field}`: {why}"));
+    }
+    videos.files.get(name).ok_or_else(|| format!("`{field}` `{name}` is not in content/media/"))
 }
 
 /// `license` (the terms as shown) and `license_url` (an `https://` page of the licence).

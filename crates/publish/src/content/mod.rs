@@ -83,6 +83,10 @@ pub struct Publisher {
     pub photos: Vec<Image>,
     /// For each of [`Publisher::photos`], its line and path under `content/media/`.
     pub photo_sources: Vec<(usize, String)>,
+    /// `[[videos]]`: the publisher's standing videos for its media bank, public always.
+    pub videos: Vec<contract::model::Video>,
+    /// For each of [`Publisher::videos`], its `poster`'s line and path, if it has one.
+    pub poster_sources: Vec<Option<(usize, String)>>,
     /// `media_terms` (with `media_terms_url`): the terms of use of the publisher's photos,
     /// shown next to each one that has no `license` of its own.
     pub media_terms: Option<License>,
@@ -135,6 +139,11 @@ pub struct Release {
     pub image_sources: Vec<(usize, String)>,
     /// `[[attachments]]`: PDFs under `content/media/`, each with its link `title`.
     pub attachments: Vec<Attachment>,
+    /// `[[videos]]`: videos under `content/media/` with their captions (kept in R2).
+    pub videos: Vec<contract::model::Video>,
+    /// For each of [`Release::videos`], its `poster`'s `[[videos]]` line and path under
+    /// `content/media/`, for [`crate::photo`] to process and to blame.
+    pub poster_sources: Vec<Option<(usize, String)>>,
     /// `embargo_notice`: when the publisher's media list gets the release under embargo
     /// (`"24h"` before `published_at`, or a date-time before it).
     pub embargo_notice: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -158,7 +167,8 @@ pub struct Site {
     /// Pages with placeholders a template left ([`page::placeholders_left`]): warnings of
     /// `check`'s, never errors.
     pub placeholders: Vec<Diagnostic>,
-    /// Files under `content/media/`, by path relative to it.
+    /// Files under `content/media/`, by path relative to it (videos and captions in
+    /// [`MediaFiles::videos`]).
     pub media: MediaFiles,
     /// Slugs of drafts (`draft = true`) that do not check yet: left out like every draft,
     /// their problems in [`Site::draft_problems`] block nothing else.
@@ -192,6 +202,8 @@ pub struct MediaFiles {
     files: BTreeMap<String, MediaFile>,
     /// Why each unusable file cannot be used, by its path.
     pub unusable: BTreeMap<String, String>,
+    /// The videos and their captions, kept apart: they go to R2, not KV.
+    pub videos: VideoFiles,
 }
 
 impl std::ops::Deref for MediaFiles {
@@ -218,6 +230,30 @@ pub struct SourceMedia {
     pub data: Vec<u8>,
     /// Why the file was not read, if it was not (a file too large to be used is never read).
     pub unread: Option<String>,
+    /// For a video (`.mp4`, `.webm`), which is never read whole: what its container says,
+    /// or why it cannot be read ([`crate::video::probe`]); `None` for every other file.
+    pub video: Option<Result<crate::video::VideoFacts, String>>,
+}
+
+/// The videos and captions under `content/media/` (kept in R2, never in KV), by path
+/// relative to it, and why each unusable one cannot be used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VideoFiles {
+    /// Usable files.
+    pub files: BTreeMap<String, VideoFile>,
+    /// Why each unusable video or captions file cannot be used, by its path.
+    pub unusable: BTreeMap<String, String>,
+}
+
+/// A video or captions file that checked, ready for upload to R2 as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VideoFile {
+    /// Its name, type and size as pages show it.
+    pub media: contract::media::Media,
+    /// Its path on disk (what `wrangler r2 object put --file` uploads).
+    pub path: String,
+    /// What the container says (`None` for captions).
+    pub facts: Option<crate::video::VideoFacts>,
 }
 
 /// The slug a file name gives: its stem, checked with [`contract::slug::is_valid`].
@@ -273,6 +309,13 @@ pub fn load_content(content: &Content<'_>) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut site = Site::default();
     for file in media_files {
+        if let Some((ext, content_type, _)) = contract::video::type_of(&file.name) {
+            match video_file(file, ext, content_type) {
+                Ok(v) => drop(site.media.videos.files.insert(file.name.clone(), v)),
+                Err(why) => drop(site.media.videos.unusable.insert(file.name.clone(), why)),
+            }
+            continue;
+        }
         // A file of no type we serve (`.DS_Store`, `Thumbs.db`, a phone's `.HEIC`) blocks
         // nothing until a release names it; then that line says what is wrong with it.
         if contract::media::type_of(&file.name).is_none() {
@@ -445,19 +488,55 @@ fn unused_media<'a>(media: &[SourceMedia], texts: impl Iterator<Item = &'a Sourc
             path: m.path.clone(),
             line: 1,
             message: match contract::media::type_of(&m.name) {
+                None if contract::video::type_of(&m.name).is_some() => format!(
+                    "no release names `{}`, so it is not published: name it in a release's `[[videos]]` (as `file` \
+                     or `captions`), or delete it",
+                    m.name
+                ),
                 Some(_) => format!(
                     "no release or publisher names `{}`, so it is not published: name it as `file = \"{}\"` in a \
                      release's `[[images]]` or `[[attachments]]`, or delete it",
                     m.name, m.name
                 ),
                 None => format!(
-                    "`{}` is not published: the newsroom publishes JPEG, PNG, WebP and GIF photos and PDF files. \
-                     Save it as one of those and name that file in a release, or delete it",
+                    "`{}` is not published: the newsroom publishes JPEG, PNG, WebP and GIF photos, PDF files, and \
+                     MP4 or WebM videos with WebVTT captions. Save it as one of those and name that file in a \
+                     release, or delete it",
                     m.name
                 ),
             },
         })
         .collect()
+}
+
+/// A video or captions file as read, checked: a video's container facts, or a captions
+/// file that is WebVTT.
+fn video_file(file: &SourceMedia, ext: &str, content_type: &str) -> Result<VideoFile, String> {
+    let name = &file.name;
+    if let Some(why) = &file.unread {
+        return Err(why.clone());
+    }
+    let (media, facts) = match &file.video {
+        Some(Ok(facts)) => {
+            let media = contract::media::Media {
+                name: facts.name.clone(),
+                content_type: content_type.into(),
+                bytes: facts.bytes,
+            };
+            (media, Some(facts.clone()))
+        }
+        Some(Err(why)) => return Err(format!("`{name}` {why}")),
+        None if ext != "vtt" => return Err(format!("`{name}` was not read as a video (a bug: please report it)")),
+        None => {
+            let text = std::str::from_utf8(&file.data)
+                .map_err(|_| format!("`{name}` is not UTF-8 text: save the captions as UTF-8 WebVTT"))?;
+            crate::video::check_captions(text).map_err(|(line, why)| format!("`{name}` {why} (its line {line})"))?;
+            let (name, bytes) = contract::media::hashed_name_of(&mut file.data.as_slice(), "vtt")
+                .map_err(|e| format!("`{name}` could not be read: {e}"))?;
+            (contract::media::Media { name, content_type: content_type.into(), bytes }, None)
+        }
+    };
+    Ok(VideoFile { media, path: file.path.clone(), facts })
 }
 
 /// Orders diagnostics by file, then line.

@@ -20,6 +20,7 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
     let logo = super::media::logo(&mut f, media);
     let (photos, photo_sources): (Vec<_>, Vec<_>) =
         super::media::images_of(&mut f, media, "photos").into_iter().unzip();
+    let (videos, poster_sources): (Vec<_>, Vec<_>) = super::media::videos(&mut f, media).into_iter().unzip();
     let media_terms = f.paragraph("media_terms", false, 500);
     let media_terms_url = f.string("media_terms_url", false);
     if let Some((line, url)) = &media_terms_url {
@@ -74,6 +75,19 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
                 .map(|i| Image { license: i.license.clone().or_else(|| terms.clone()), ..i })
                 .collect(),
             photo_sources,
+            // A standing video's captions without `captions_language` are in the publisher's
+            // language; its terms are the publisher's unless it has its own.
+            videos: videos
+                .into_iter()
+                .map(|mut v| {
+                    if v.captions.lang.is_empty() {
+                        v.captions.lang = lang.clone();
+                    }
+                    v.license = v.license.or_else(|| terms.clone());
+                    v
+                })
+                .collect(),
+            poster_sources,
             media_terms: terms,
             lang,
             zone,

@@ -45,6 +45,7 @@ pub fn parse_release(
     let contacts = f.contacts("contacts");
     let (images, image_sources): (Vec<_>, Vec<_>) = super::media::images(&mut f, media).into_iter().unzip();
     let attachments = super::media::attachments(&mut f, media);
+    let (videos, poster_sources): (Vec<_>, Vec<_>) = super::media::videos(&mut f, media).into_iter().unzip();
 
     let publisher = super::named_publisher(&publisher_slug, publishers, &mut f);
     let kind = match &kind_id {
@@ -122,7 +123,7 @@ pub fn parse_release(
                 updated,
                 correction: correction.map(|c| c.1),
                 kind,
-                lang: lang.map_or_else(|| publisher.lang.clone(), |l| l.1),
+                lang: lang.as_ref().map_or_else(|| publisher.lang.clone(), |l| l.1.clone()),
                 lead,
                 lead_only,
                 body: parts.body.trim().to_string(),
@@ -137,6 +138,19 @@ pub fn parse_release(
                     .collect(),
                 image_sources,
                 attachments,
+                // Captions without `captions_language` are in the release's language; a
+                // video's terms, as an image's, are its publisher's unless it has its own.
+                videos: videos
+                    .into_iter()
+                    .map(|mut v| {
+                        if v.captions.lang.is_empty() {
+                            v.captions.lang = lang.as_ref().map_or_else(|| publisher.lang.clone(), |l| l.1.clone());
+                        }
+                        v.license = v.license.or_else(|| publisher.media_terms.clone());
+                        v
+                    })
+                    .collect(),
+                poster_sources,
                 embargo_notice: notice,
                 moment_lines: (published_at.as_ref().map_or(1, |p| p.0), embargo_notice.as_ref().map_or(0, |n| n.0)),
             })

@@ -1,6 +1,7 @@
 //! The photos of a checked site: which files to process ([`wanted`]), and their results put
-//! in place ([`attach`]): each image and logo points at its processed files, and each
-//! problem is blamed on the `[[images]]` or `logo` line that names the file.
+//! in place ([`attach`]): each image, video poster and logo points at its processed files,
+//! and each problem is blamed on the `[[images]]`, `[[videos]]` or `logo` line that names
+//! the file.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,11 +16,14 @@ pub type Results = BTreeMap<String, Result<Processed, PhotoError>>;
 /// Every photo file the site names (images of releases, drafts included, and logos), once
 /// each: path under `content/media/` and the file.
 pub fn wanted(site: &Site) -> BTreeMap<&str, &MediaFile> {
-    let images = site.releases.iter().flat_map(|r| r.image_sources.iter().map(|(_, path)| path.as_str()));
-    let logos = site
-        .publishers
-        .values()
-        .flat_map(|p| p.logo_source.iter().chain(&p.photo_sources).map(|(_, path)| path.as_str()));
+    let images = site.releases.iter().flat_map(|r| {
+        let posters = r.poster_sources.iter().flatten();
+        r.image_sources.iter().chain(posters).map(|(_, path)| path.as_str())
+    });
+    let logos = site.publishers.values().flat_map(|p| {
+        let posters = p.poster_sources.iter().flatten();
+        p.logo_source.iter().chain(&p.photo_sources).chain(posters).map(|(_, path)| path.as_str())
+    });
     images.chain(logos).filter_map(|path| site.media.get(path).map(|file| (path, file))).collect()
 }
 
@@ -33,7 +37,13 @@ pub fn attach(site: &mut Site, results: &Results) -> Result<(), Vec<Diagnostic>>
     let mut errors = Vec::new();
     let mut unfinished = Vec::new();
     for release in &mut site.releases {
-        let problems = found.fill(&release.path, &mut release.images, &release.image_sources);
+        let mut problems = found.fill(&release.path, &mut release.images, &release.image_sources);
+        // A video's poster is processed as a photo is: no metadata, renditions for pages.
+        for (video, source) in release.videos.iter_mut().zip(&release.poster_sources) {
+            if let (Some(poster), Some(source)) = (video.poster.as_mut(), source) {
+                problems.extend(found.fill(&release.path, std::slice::from_mut(poster), std::slice::from_ref(source)));
+            }
+        }
         match release.draft {
             true if !problems.is_empty() => {
                 unfinished.push(release.slug.clone());
@@ -49,6 +59,11 @@ pub fn attach(site: &mut Site, results: &Results) -> Result<(), Vec<Diagnostic>>
     crate::content::sort(&mut site.draft_problems);
     for publisher in site.publishers.values_mut() {
         errors.extend(found.fill(&publisher.path, &mut publisher.photos, &publisher.photo_sources));
+        for (video, source) in publisher.videos.iter_mut().zip(&publisher.poster_sources) {
+            if let (Some(poster), Some(source)) = (video.poster.as_mut(), source) {
+                errors.extend(found.fill(&publisher.path, std::slice::from_mut(poster), std::slice::from_ref(source)));
+            }
+        }
         let Some((line, source)) = &publisher.logo_source else { continue };
         match found.result(&publisher.path, *line, source, Use::Logo) {
             Ok(p) => publisher.logo = Some(p.photo.original.media.clone()),

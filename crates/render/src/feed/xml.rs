@@ -56,6 +56,11 @@ impl Xml {
         }
     }
 
+    /// Markup written elsewhere with this writer, as it is.
+    pub fn raw(&mut self, markup: &str) {
+        self.out.push_str(markup);
+    }
+
     /// The finished document.
     pub fn finish(self) -> String {
         self.out

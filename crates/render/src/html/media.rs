@@ -1,5 +1,5 @@
 //! `/publishers/{slug}/media`: the publisher's media bank, where a journalist finds its
-//! photos and attachments, each with its caption, credit, terms and download link.
+//! photos, videos and attachments, each with its caption, credit, terms and download link.
 
 use maud::html;
 
@@ -39,10 +39,11 @@ pub fn media_bank_page(p: &PublisherRecord, total: usize, items: &[&Summary], pa
                 }
             }
         }
-        @if pager.page == 1 && !p.photos.is_empty() {
+        @if pager.page == 1 && (!p.photos.is_empty() || !p.videos.is_empty()) {
             section aria-labelledby="own" {
                 h2 #own { (p.publisher.name) }
                 @for i in &p.photos { (photo::figure(i, std::mem::take(&mut first), l)) }
+                @for v in &p.videos { (super::video::figure(v, l)) }
             }
         }
         @if items.is_empty() { p { (l.none_yet) } }
@@ -54,6 +55,7 @@ pub fn media_bank_page(p: &PublisherRecord, total: usize, items: &[&Summary], pa
                     @for i in &m.images {
                         (photo::figure(i, std::mem::take(&mut first), l))
                     }
+                    @for v in &m.videos { (super::video::figure(v, l)) }
                     @if !m.attachments.is_empty() {
                         ul {
                             @for a in &m.attachments {

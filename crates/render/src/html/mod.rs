@@ -5,6 +5,7 @@ mod media;
 mod pages;
 pub mod photo;
 mod subscribe;
+mod video;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 

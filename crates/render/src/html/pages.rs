@@ -95,11 +95,12 @@ pub fn release_page(
                 (PreEscaped(&r.body_html))
             }
             @for (n, i) in r.images.iter().enumerate() { (photo::figure(i, n == 0, l)) }
+            @for v in &r.videos { (super::video::figure(v, l)) }
             // Records built before photos were processed carry no terms of their own.
             @if let (true, Some(terms)) = (r.images.iter().any(|i| i.license.is_none()), publisher.and_then(|p| p.media_terms.as_ref())) {
                 p.meta.media-terms { (terms) }
             }
-            @if !r.images.is_empty() || !r.attachments.is_empty() {
+            @if !r.images.is_empty() || !r.attachments.is_empty() || !r.videos.is_empty() {
                 p.meta { a href=(media_bank_path(&s.publisher.slug)) { (l.media_bank) } }
             }
             @if !r.attachments.is_empty() {

@@ -80,7 +80,7 @@ fn srcset(i: &Image, content_type: &str) -> String {
 }
 
 /// The `src` for browsers without `srcset`: the JPEG nearest 800 pixels wide.
-fn middle_jpeg(i: &Image) -> Option<String> {
+pub(super) fn middle_jpeg(i: &Image) -> Option<String> {
     let jpegs = i.renditions.iter().filter(|r| r.media.content_type == "image/jpeg");
     jpegs.min_by_key(|r| r.width.abs_diff(800)).map(|r| r.media.path())
 }

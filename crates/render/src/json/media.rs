@@ -94,6 +94,8 @@ pub struct MediaBankView<'a> {
     logo: Option<MediaView<'a>>,
     /// The publisher's standing photos (portraits, places), not of any release.
     photos: Vec<ImageView<'a>>,
+    /// The publisher's standing videos, not of any release.
+    videos: Vec<super::video::VideoView<'a>>,
     /// Public releases with media in all pages.
     total: usize,
     #[serde(flatten)]
@@ -101,7 +103,7 @@ pub struct MediaBankView<'a> {
     releases: Vec<BankReleaseView<'a>>,
 }
 
-/// A release in the media bank: its summary, photos and attachments.
+/// A release in the media bank: its summary, photos, attachments and videos.
 #[derive(Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 struct BankReleaseView<'a> {
@@ -109,6 +111,7 @@ struct BankReleaseView<'a> {
     release: SummaryView<'a>,
     images: Vec<ImageView<'a>>,
     attachments: Vec<MediaView<'a>>,
+    videos: Vec<super::video::VideoView<'a>>,
 }
 
 impl<'a> MediaBankView<'a> {
@@ -126,6 +129,9 @@ impl<'a> MediaBankView<'a> {
                     attachments: media
                         .map(|m| m.attachments.iter().map(|a| MediaView::attachment(a, origin)).collect())
                         .unwrap_or_default(),
+                    videos: media
+                        .map(|m| m.videos.iter().map(|v| super::video::VideoView::new(v, origin)).collect())
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -136,6 +142,7 @@ impl<'a> MediaBankView<'a> {
             terms,
             logo: p.logo.as_ref().map(|m| MediaView::new(m, origin)),
             photos: p.photos.iter().map(|i| ImageView::new(i, origin)).collect(),
+            videos: p.videos.iter().map(|v| super::video::VideoView::new(v, origin)).collect(),
             total,
             paging: Paging::new(pager, origin),
             releases,

@@ -18,6 +18,7 @@ use search::{highlight, SearchResults};
 
 mod media;
 mod page;
+mod video;
 
 use media::ImageView;
 pub use media::MediaBankView;
@@ -107,6 +108,7 @@ pub struct ReleaseView<'a> {
     translations: Vec<TranslationView<'a>>,
     images: Vec<ImageView<'a>>,
     attachments: Vec<MediaView<'a>>,
+    videos: Vec<video::VideoView<'a>>,
 }
 
 /// An image or attachment: its absolute URL, type, size and texts.
@@ -167,6 +169,7 @@ impl<'a> ReleaseView<'a> {
         Self {
             images: r.images.iter().map(|i| ImageView::new(i, origin)).collect(),
             attachments: r.attachments.iter().map(|a| MediaView::attachment(a, origin)).collect(),
+            videos: r.videos.iter().map(|v| video::VideoView::new(v, origin)).collect(),
             translations: translations
                 .iter()
                 .map(|t| TranslationView {
@@ -427,6 +430,8 @@ pub struct NewsArticle<'a> {
     publisher: Organization<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     image: Vec<media::ImageObject<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    video: Vec<video::VideoObject<'a>>,
 }
 
 #[derive(Serialize, Clone)]
@@ -485,6 +490,7 @@ impl<'a> NewsArticle<'a> {
         };
         Self {
             image: r.images.iter().map(|i| media::ImageObject::new(i, &s.publisher, origin)).collect(),
+            video: r.videos.iter().map(|v| video::VideoObject::new(v, s, &s.publisher, origin)).collect(),
             context: "https://schema.org",
             kind: "NewsArticle",
             headline: &s.title,

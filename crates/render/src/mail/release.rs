@@ -269,6 +269,7 @@ mod tests {
                 media: Media { name: "liite.pdf".into(), content_type: "application/pdf".into(), bytes: 120_000 },
                 title: "Neuvotteluesitys".into(),
             }],
+            videos: Vec::new(),
             translations: Vec::new(),
             lead_only: false,
             body_markdown: markdown.into(),

@@ -78,7 +78,7 @@ pub(super) fn full_response(req: &RequestFacts, status: u16, format: Format, pag
     if format == Format::Html {
         headers.push((
             "content-security-policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'".into(),
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; media-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'".into(),
         ));
         headers.push(("x-frame-options", "DENY".into()));
         headers.push(("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()".into()));
