@@ -12,7 +12,8 @@ rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 cp -r content "$out"
 video="$out/media/esimerkki/testikuva.mp4"
-if [ -s "target/dev-example/testikuva.mp4" ] || scripts/test-video.sh target/dev-example/testikuva.mp4 8 >/dev/null; then
+if { [ -s target/dev-example/testikuva.mp4 ] && [ -s target/dev-example/testikuva.vtt ]; } ||
+  scripts/test-video.sh target/dev-example/testikuva.mp4 8 >/dev/null; then
   mkdir -p "$(dirname "$video")"
   cp target/dev-example/testikuva.mp4 target/dev-example/testikuva.vtt "$(dirname "$video")/"
   cp examples/video/publishers/*.toml "$out/publishers/"

@@ -36,7 +36,7 @@ vtt="${out%.*}.vtt"
   step=$(( seconds / 2 ))
   if [ "$step" -ge 3 ]; then
     echo
-    echo "00:$(printf %02d "$step").000 --> 00:$(printf %02d $((step + 2))).000"
+    echo "$(printf %02d:%02d $((step / 60)) $((step % 60))).000 --> $(printf %02d:%02d $(((step + 2) / 60)) $(((step + 2) % 60))).000"
     echo "[Videon puoliväli]"
   fi
 } >"$vtt"

@@ -84,6 +84,10 @@ fn plan(site: &Site, kv: &Kv, config: &Config, purge: &[String]) -> Result<Plan>
     // From the manifest, not from what KV holds: a publish stopped after deleting a gate
     // still deletes its file when run again (deleting a missing object does nothing).
     let stale_objects = publish::r2::stale_objects(&records.changes.deletions);
+    // No bucket for videos: said before anything is uploaded (also by --dry-run and status).
+    if !records.objects.is_empty() || !stale_objects.is_empty() {
+        kv.bucket()?;
+    }
     Ok(Plan { records, media, comparison, deletions, previous, objects, stale_objects })
 }
 

@@ -82,21 +82,23 @@ impl Kv {
     }
 
     /// The bucket videos go to, or why there is none.
-    fn bucket(&self) -> Result<&str> {
+    pub fn bucket(&self) -> Result<&str> {
         self.bucket.as_deref().with_context(|| {
             let table = self.env.as_ref().map_or("[[r2_buckets]]".to_string(), |e| format!("[[env.{e}.r2_buckets]]"));
             format!(
-                "a release has videos, but wrangler.toml has no {table} with binding = \"MEDIA\": add it (docs/operations.md, \
-                 \"Videos in R2\") and create the bucket with `npx wrangler r2 bucket create NAME`"
+                "videos are to be uploaded to or deleted from R2, but wrangler.toml has no {table} with binding = \"MEDIA\": \
+                 add it (docs/operations.md, \"Videos in R2\") and create the bucket with `npx wrangler r2 bucket create NAME`; \
+                 nothing was uploaded"
             )
         })
     }
 
     /// Uploads one file to the videos' bucket under `key`, with its type and immutable caching.
     pub fn r2_put(&self, key: &str, file: &str, content_type: &str) -> Result<()> {
-        let object = format!("{}/{key}", self.bucket()?);
+        let bucket = self.bucket()?;
+        let object = format!("{bucket}/{key}");
         let args = ["put", &object, "--file", file, "--content-type", content_type, "--cache-control", IMMUTABLE];
-        self.r2(&args).map(drop)
+        self.r2(&args).map(drop).map_err(|e| missing_bucket(e, bucket, self.env.as_deref()))
     }
 
     /// Deletes `key` from the videos' bucket (nothing happens when it is not there).
@@ -141,6 +143,22 @@ impl Kv {
     }
 }
 
+/// Says how to create the bucket when wrangler's error is that it does not exist (R2's
+/// `NoSuchBucket`, code 10006); any other error as it is.
+fn missing_bucket(e: anyhow::Error, bucket: &str, env: Option<&str>) -> anyhow::Error {
+    let text = format!("{e:#}");
+    if !["NoSuchBucket", "10006", "bucket does not exist"].iter().any(|w| text.contains(w)) {
+        return e;
+    }
+    let env = env.map(|e| format!(" --env {e}")).unwrap_or_default();
+    anyhow::anyhow!(
+        "the R2 bucket `{bucket}` for videos does not exist yet: create it once with `npx wrangler r2 bucket create \
+         {bucket}`{} (docs/operations.md, \"Videos in R2\"), or name an existing one as `bucket_name` of the MEDIA \
+         binding in wrangler.toml; nothing after the videos was uploaded, so run the publish again\n{text}",
+        if env.is_empty() { String::new() } else { format!(", then publish again with{env}") }
+    )
+}
+
 /// How videos are cached: their names change with their bytes.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -177,6 +195,18 @@ pub fn chunks(pairs: &[KvPair]) -> Vec<&[KvPair]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_bucket_says_how_to_create_it() {
+        let said = missing_bucket(
+            anyhow::anyhow!("failed: The specified bucket does not exist. [code: 10006]"),
+            "b",
+            Some("staging"),
+        );
+        assert!(said.to_string().contains("npx wrangler r2 bucket create b"), "{said}");
+        let other = missing_bucket(anyhow::anyhow!("network down"), "b", None);
+        assert_eq!(other.to_string(), "network down");
+    }
 
     #[test]
     fn bulk_files_stay_within_kv_limits() {

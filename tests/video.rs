@@ -172,6 +172,46 @@ fn a_release_with_a_video_is_built_served_and_listed() {
     assert!(text(&rss).contains(&format!("{mp4}\" length=")), "the video is the item's enclosure");
 }
 
+/// The video sitemap and the JSON-LD name a video with a still: its poster, with absolute
+/// URLs (the sitemap's are rendered at build time with the origin left to the worker).
+#[test]
+fn a_video_with_a_poster_is_in_the_sitemap_and_its_json_ld_with_absolute_urls() {
+    let png = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e-media/e2e-pixel.png"))
+        .expect("png");
+    let mut media = media();
+    media.push(SourceMedia {
+        path: "content/media/still.png".into(),
+        name: "still.png".into(),
+        data: png,
+        unread: None,
+        video: None,
+    });
+    let site = site(&format!("{VIDEO}\nposter = \"still.png\""), &media).expect("checks");
+    let records = publish::build::build_with(&site, None, &contract::config::Config::default());
+    let kv = common::records::kv_map(&records);
+    let parts: Vec<String> = kv
+        .keys()
+        .filter(|k| k.starts_with("sitemap:"))
+        .map(|k| k.replacen("sitemap:", "/sitemaps/", 1) + ".xml")
+        .collect();
+    let with_video: Vec<String> =
+        parts.iter().map(|p| text(&serve(&kv, p, None).0)).filter(|xml| xml.contains("<video:video>")).collect();
+    assert_eq!(with_video.len(), 1, "{parts:?}");
+    let xml = &with_video[0];
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+    let loc =
+        |name: &str| doc.descendants().find(|n| n.tag_name().name() == name).and_then(|n| n.text()).map(str::to_string);
+    let content = loc("content_loc").expect("content_loc");
+    let thumbnail = loc("thumbnail_loc").expect("thumbnail_loc");
+    assert!(content.starts_with("http") && content.ends_with(".mp4"), "{content}");
+    assert!(thumbnail.starts_with("http") && thumbnail.contains("/media/"), "{thumbnail}");
+    assert_eq!(loc("duration").as_deref(), Some("2"));
+    let (page, _) = serve(&kv, "/releases/testi-video", None);
+    let ld: Value =
+        serde_json::from_str(&common::texts(&html(&page), "script[type='application/ld+json']")[0]).expect("LD");
+    assert!(ld["video"][0]["thumbnailUrl"].as_str().is_some_and(|u| u.starts_with("http")), "{ld}");
+}
+
 #[test]
 fn a_publishers_standing_video_is_public_from_the_start_and_a_poster_is_processed_as_a_photo() {
     let root = common::content_dir();

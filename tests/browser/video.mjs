@@ -1,11 +1,16 @@
 // A video plays in a real browser (Debian's Chromium through puppeteer-core): the release
 // page's `<video>` loads its picture (readyState ≥ 2), seeks to the middle (which needs
-// byte ranges from worker/js/video.js) and has it there too, and its captions track loads.
+// byte ranges from worker/js/video.js) and has it there too, and its captions track loads;
+// and the page passes axe-core's WCAG 2.1 A/AA rules with the player on it.
 //
 //   node tests/browser/video.mjs PAGE_URL
 //
 // Prints what it found as one JSON line; exits 1 when the video does not play.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const [page_url] = process.argv.slice(2);
 if (!page_url) {
@@ -64,8 +69,14 @@ try {
     };
   });
   found.ranges = ranges.length;
+  await page.evaluate(axeSource);
+  const axe = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }),
+  );
+  found.axe = axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   console.log(JSON.stringify(found));
-  const ok = found.loaded && found.seeked && found.readyState >= 2 && found.cues > 0 && found.ranges > 0;
+  const played = found.loaded && found.seeked && found.readyState >= 2 && found.cues > 0 && found.ranges > 0;
+  const ok = played && found.axe.length === 0;
   process.exitCode = ok ? 0 : 1;
 } finally {
   await browser.close();

@@ -107,11 +107,9 @@ function mailDown(e) {
 }
 
 function route(request, env, ctx) {
-  if (env.MEDIA) {
-    // Videos and captions in R2, streamed with byte ranges (worker/js/video.js): no wasm.
-    const video = videoName(pathOf(request.url));
-    if (video) return serveVideo(request, env, video);
-  }
+  // Videos and captions in R2, streamed with byte ranges (worker/js/video.js): no wasm.
+  const video = videoName(pathOf(request.url));
+  if (video) return serveVideo(request, env, video);
   if (env.MAIL) {
     const path = pathOf(request.url);
     // The browser editor's GitHub sign-in (its files at /admin/ are static assets).

@@ -675,12 +675,14 @@ fn sitemap_videos(r: &Release) -> String {
     render::sitemap::video_elements(&entries)
 }
 
-/// A release's videos (RSS carries only the first enclosure: a video, when there is one),
-/// its images (each as the rendition feeds and mails show, a JPEG), then its attachments.
+/// A release's images (each as the rendition feeds and mails show, a JPEG), its attachments,
+/// then its videos: RSS carries only the first, so a video is RSS's enclosure only when the
+/// release has nothing else (a feed reader that fetches enclosures is not sent 300 MiB
+/// first, and a journalist's private feed keeps its photo, which the key opens).
 fn enclosures(r: &Release) -> Vec<Media> {
-    let videos = r.videos.iter().map(|v| v.media.clone());
     let images = r.images.iter().map(|i| i.feed_file().clone());
-    videos.chain(images).chain(r.attachments.iter().map(|a| a.media.clone())).collect()
+    let videos = r.videos.iter().map(|v| v.media.clone());
+    images.chain(r.attachments.iter().map(|a| a.media.clone())).chain(videos).collect()
 }
 
 /// Every media file a built release or a publisher uses (unused files are not uploaded),

@@ -23,18 +23,27 @@ pub struct VideoFacts {
     pub codecs: String,
 }
 
+/// The longest video accepted: longer is a damaged header, not a release's video.
+const MAX_DURATION_MS: u64 = 24 * 3600 * 1000;
+
 /// What to export a video as, said with every codec problem.
 const EXPORT_AS: &str = "export it as MP4 with H.264 video and AAC sound (or WebM with VP9 and Opus), \
                          which every browser plays";
 
 /// Reads the container of a file of `size` bytes with extension `ext` (`mp4`, `m4v` or
-/// `webm`): its length, picture size and codecs.
+/// `webm`): its length, picture size and codecs. A container reader that panics on a
+/// damaged file is caught: the file is refused, the check goes on.
 pub fn probe(reader: &mut (impl Read + Seek), size: u64, ext: &str) -> Result<(u64, u32, u32, String), String> {
-    let read = match ext {
+    let run = std::panic::AssertUnwindSafe(|| match ext {
         "webm" => probe_webm(reader),
         _ => probe_mp4(reader, size),
-    };
+    });
+    let read = std::panic::catch_unwind(run)
+        .unwrap_or_else(|_| Err(format!("could not be read as a video (a damaged file?): {EXPORT_AS}")));
     let (duration_ms, width, height, codecs) = read?;
+    if duration_ms > MAX_DURATION_MS {
+        return Err("is longer than 24 hours (a damaged file?): export it again, or cut it".into());
+    }
     if width == 0 || height == 0 {
         return Err("the video has no picture size: export it again".into());
     }
@@ -60,6 +69,15 @@ fn probe_mp4(reader: &mut (impl Read + Seek), size: u64) -> Result<(u64, u32, u3
                     return Err(format!("the picture is {named}: {EXPORT_AS}"));
                 };
                 let c = &avc1.avcc;
+                // Baseline, Main, High (and Constrained Baseline, 66 with a flag): 8-bit 4:2:0,
+                // what browsers decode; High 10, 4:2:2 and 4:4:4 from editing software are not.
+                if !matches!(c.avc_profile_indication, 66 | 77 | 88 | 100) {
+                    return Err(format!(
+                        "the picture is H.264 of a profile browsers cannot play (profile {}: 10-bit or 4:2:2/4:4:4 \
+                         colour, from editing software): {EXPORT_AS} (High profile, 8-bit, 4:2:0)",
+                        c.avc_profile_indication
+                    ));
+                }
                 codecs.push(format!(
                     "avc1.{:02x}{:02x}{:02x}",
                     c.avc_profile_indication, c.profile_compatibility, c.avc_level_indication
@@ -77,7 +95,12 @@ fn probe_mp4(reader: &mut (impl Read + Seek), size: u64) -> Result<(u64, u32, u3
         }
     }
     let (width, height) = video.ok_or_else(|| format!("has no picture (a sound file?): {EXPORT_AS}"))?;
-    let duration_ms = u64::try_from(mp4.duration().as_millis()).unwrap_or(u64::MAX);
+    // Not `Mp4Reader::duration`, which divides by the time scale unchecked (0 in a damaged file).
+    let mvhd = &mp4.moov.mvhd;
+    let duration_ms = match u64::from(mvhd.timescale) {
+        0 => return Err("has no time scale (a damaged file): export it again".into()),
+        scale => mvhd.duration.checked_mul(1000).map_or(u64::MAX, |d| d / scale),
+    };
     Ok((duration_ms, width, height, codecs.join(", ")))
 }
 
@@ -160,15 +183,18 @@ fn timestamp(text: &str) -> Option<u64> {
     }
     let parts: Vec<&str> = clock.split(':').collect();
     let number = |s: &str| (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u64>().ok())?;
+    // Minutes and seconds have two digits each (browsers drop `0:1.000`); hours two or more.
+    let two = |s: &str| if s.len() == 2 { number(s) } else { None };
     let (h, m, s) = match parts.as_slice() {
-        [m, s] => (0, number(m)?, number(s)?),
-        [h, m, s] => (number(h)?, number(m)?, number(s)?),
+        [m, s] => (0, two(m)?, two(s)?),
+        [h, m, s] if h.len() >= 2 => (number(h)?, two(m)?, two(s)?),
         _ => return None,
     };
     if m > 59 || s > 59 {
         return None;
     }
-    Some(((h * 60 + m) * 60 + s) * 1000 + millis.parse::<u64>().ok()?)
+    let seconds = h.checked_mul(3600)?.checked_add(m * 60 + s)?;
+    seconds.checked_mul(1000)?.checked_add(millis.parse::<u64>().ok()?)
 }
 
 #[cfg(test)]
@@ -190,6 +216,9 @@ mod tests {
         let backwards = check_captions("WEBVTT\n\n00:03.000 --> 00:02.000\nx\n").expect_err("backwards");
         assert_eq!(backwards.0, 3);
         assert_eq!(check_captions("WEBVTT\n\nNOTE nothing\n").expect_err("empty").0, 1);
+        assert_eq!(check_captions("WEBVTT\n\n0:1.000 --> 0:2.000\nx\n").expect_err("one digit").0, 3);
+        let huge = "WEBVTT\n\n99999999999999999:00:00.000 --> 99999999999999999:00:01.000\nx\n";
+        assert_eq!(check_captions(huge).expect_err("overflow").0, 3);
     }
 
     #[test]

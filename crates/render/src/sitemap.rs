@@ -75,14 +75,25 @@ pub fn video_elements(videos: &[VideoEntry<'_>]) -> String {
     let mut x = Xml::fragment();
     for v in videos {
         x.open("video:video", &[]);
-        x.text("video:thumbnail_loc", &[], &format!("{SITEMAP_ORIGIN}{}", v.thumbnail));
+        located(&mut x, "video:thumbnail_loc", &v.thumbnail);
         x.text("video:title", &[], v.title);
         x.text("video:description", &[], v.description);
-        x.text("video:content_loc", &[], &format!("{SITEMAP_ORIGIN}{}", v.content));
+        located(&mut x, "video:content_loc", &v.content);
         x.text("video:duration", &[], &v.seconds.to_string());
         x.close("video:video");
     }
     x.finish()
+}
+
+/// `<name>{SITEMAP_ORIGIN}path</name>`: the marker written as it is (escaping would drop a
+/// control character), the path escaped.
+fn located(x: &mut Xml, name: &str, path: &str) {
+    x.open(name, &[]);
+    x.raw(SITEMAP_ORIGIN);
+    let mut escaped = String::new();
+    crate::feed::xml::escape(path, &mut escaped);
+    x.raw(&escaped);
+    x.close(name);
 }
 
 /// `/news-sitemap.xml`: releases published in the last [`NEWS_DAYS`] days.

@@ -490,7 +490,7 @@ impl<'a> NewsArticle<'a> {
         };
         Self {
             image: r.images.iter().map(|i| media::ImageObject::new(i, &s.publisher, origin)).collect(),
-            video: r.videos.iter().map(|v| video::VideoObject::new(v, s, &s.publisher, origin)).collect(),
+            video: r.videos.iter().map(|v| video::VideoObject::new(v, s, r.images.first(), origin)).collect(),
             context: "https://schema.org",
             kind: "NewsArticle",
             headline: &s.title,

@@ -89,14 +89,16 @@ pub(super) struct VideoObject<'a> {
 }
 
 impl<'a> VideoObject<'a> {
-    /// The object of `v`, a video of release `s` (whose lead describes it).
+    /// The object of `v`, a video of release `s` (whose lead describes it); its thumbnail is
+    /// its poster, else `still` (the release's first photo), as in the video sitemap.
     pub(super) fn new(
         v: &'a Video,
         s: &'a contract::model::Summary,
-        publisher: &'a PublisherRef,
+        still: Option<&contract::model::Image>,
         origin: &str,
     ) -> Self {
-        let thumbnail = v.poster.as_ref().map(|p| format!("{origin}{}", p.feed_file().path()));
+        let publisher: &PublisherRef = &s.publisher;
+        let thumbnail = v.poster.as_ref().or(still).map(|p| format!("{origin}{}", p.feed_file().path()));
         Self {
             kind: "VideoObject",
             name: &v.title,
