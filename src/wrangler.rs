@@ -47,6 +47,13 @@ impl Kv {
         // On Windows npx is a batch file, which `Command` finds only by its full name.
         let mut c = Command::new(if cfg!(windows) { "npx.cmd" } else { "npx" });
         c.arg("wrangler").arg("kv").args(args).args(["--binding", &self.binding]);
+        self.place(&mut c);
+        c
+    }
+
+    /// `(--local --persist-to D | --remote) [--env E]`, and no input: where every wrangler
+    /// call of this namespace (and its bucket) goes.
+    fn place(&self, c: &mut Command) {
         match &self.target {
             Target::Local(dir) => c.arg("--local").arg("--persist-to").arg(dir),
             Target::Remote => c.arg("--remote"),
@@ -55,7 +62,6 @@ impl Kv {
             c.args(["--env", env]);
         }
         c.stdin(Stdio::null());
-        c
     }
 
     /// Runs `args` and returns stdout; a failure shows wrangler's own words.
@@ -70,14 +76,7 @@ impl Kv {
         let what = format!("npx wrangler r2 object {}", args.join(" "));
         let mut c = Command::new(if cfg!(windows) { "npx.cmd" } else { "npx" });
         c.args(["wrangler", "r2", "object"]).args(args);
-        match &self.target {
-            Target::Local(dir) => c.arg("--local").arg("--persist-to").arg(dir),
-            Target::Remote => c.arg("--remote"),
-        };
-        if let Some(env) = &self.env {
-            c.args(["--env", env]);
-        }
-        c.stdin(Stdio::null());
+        self.place(&mut c);
         run(c, &what)
     }
 

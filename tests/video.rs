@@ -70,6 +70,20 @@ fn media() -> Vec<SourceMedia> {
     vec![video("tiny.mp4", "tiny.mp4"), video("tiny.webm", "tiny.webm"), captions("tiny.vtt", VTT)]
 }
 
+/// [`media`] and `still.png`, a poster.
+fn media_with_still() -> Vec<SourceMedia> {
+    let png = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e-media/e2e-pixel.png"))
+        .expect("png");
+    let still = SourceMedia {
+        path: "content/media/still.png".into(),
+        name: "still.png".into(),
+        data: png,
+        unread: None,
+        video: None,
+    };
+    media().into_iter().chain([still]).collect()
+}
+
 fn errors(front: &str, media: &[SourceMedia]) -> Vec<(usize, String)> {
     let diags = site(front, media).expect_err("refused");
     diags.into_iter().filter(|d| d.path.ends_with("testi-video.md")).map(|d| (d.line, d.message)).collect()
@@ -176,16 +190,7 @@ fn a_release_with_a_video_is_built_served_and_listed() {
 /// URLs (the sitemap's are rendered at build time with the origin left to the worker).
 #[test]
 fn a_video_with_a_poster_is_in_the_sitemap_and_its_json_ld_with_absolute_urls() {
-    let png = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e-media/e2e-pixel.png"))
-        .expect("png");
-    let mut media = media();
-    media.push(SourceMedia {
-        path: "content/media/still.png".into(),
-        name: "still.png".into(),
-        data: png,
-        unread: None,
-        video: None,
-    });
+    let media = media_with_still();
     let site = site(&format!("{VIDEO}\nposter = \"still.png\""), &media).expect("checks");
     let records = publish::build::build_with(&site, None, &contract::config::Config::default());
     let kv = common::records::kv_map(&records);
@@ -219,16 +224,7 @@ fn a_publishers_standing_video_is_public_from_the_start_and_a_poster_is_processe
     for p in publishers.iter_mut().filter(|p| p.path.ends_with("kymsote.toml")) {
         p.text.push_str("\n[[videos]]\nfile = \"tiny.webm\"\ntitle = \"Esittely\"\ncaptions = \"tiny.vtt\"\nposter = \"still.png\"\n");
     }
-    let png = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/e2e-media/e2e-pixel.png"))
-        .expect("png");
-    let mut media = media();
-    media.push(SourceMedia {
-        path: "content/media/still.png".into(),
-        name: "still.png".into(),
-        data: png,
-        unread: None,
-        video: None,
-    });
+    let media = media_with_still();
     let mut site = load_site_with_media(&publishers, &read_dir(&root.join("releases"), "md"), &media).expect("checks");
     publish::photo::process_site(&mut site).expect("processed");
     let records = publish::build::build_with(&site, None, &contract::config::Config::default());
