@@ -41,9 +41,14 @@ stop_groups() {
   done
   groups=""
 }
-for u in "$url" "$mail_url"; do
+# The stand-in for Mastodon, Bluesky and their feeds (scripts/social-stub.mjs), which every
+# run's mail Worker calls instead of the platforms (SOCIAL_VIA): started before run 1, up to
+# the end.
+social_port="${E2E_SOCIAL_PORT:-8793}"
+social_url="http://127.0.0.1:$social_port"
+for u in "$url" "$mail_url" "$social_url"; do
   if up "$u"; then
-    echo "[e2e] something already answers on $u; stop it or set E2E_PORT / E2E_MAIL_WORKER_PORT" >&2
+    echo "[e2e] something already answers on $u; stop it or set E2E_PORT / E2E_MAIL_WORKER_PORT / E2E_SOCIAL_PORT" >&2
     exit 1
   fi
 done
@@ -87,9 +92,11 @@ fixture_content() {
 # readers' Worker on $port (its config: $readers_config, default wrangler.toml) and the mail
 # Worker on $mail_port (its config: $mail_config, default wrangler.mail.toml; not with without_mail=1), which the readers' reaches through its MAIL
 # binding (the dev registry) and the tests reach directly only to run its Cron Trigger. The
-# words of $wrangler_args (e.g. `--var NAME:VALUE`, `--test-scheduled`) go to both.
+# words of $wrangler_args (e.g. `--var NAME:VALUE`, `--test-scheduled`) go to both, with
+# SOCIAL_VIA (no run calls a real platform). $before_tests, when set, runs once both answer.
 serve_and_test() {
   local state=$1; shift
+  local wrangler_args="${wrangler_args:-} --var SOCIAL_VIA:$social_url"
   local log=target/e2e-wrangler.log mail_log=target/e2e-mail-worker.log
   # Each `wrangler dev` in its own session, so its whole tree (npx → wrangler → workerd) can
   # be stopped as one group: $groups lists them.
@@ -126,8 +133,9 @@ serve_and_test() {
     done
     sleep 1
   done
+  if [ -n "${before_tests:-}" ]; then eval "$before_tests"; fi
   NEWSROOM_E2E_URL="$url" NEWSROOM_E2E_PREVIEW_SECRET="$secret" NEWSROOM_E2E_LIFT="${lift:-}" NEWSROOM_E2E_LOG="$log" NEWSROOM_E2E_STATE="$state" \
-    NEWSROOM_E2E_MAIL_WORKER="$mail_url" NEWSROOM_E2E_MAIL_LOG="$mail_log" \
+    NEWSROOM_E2E_MAIL_WORKER="$mail_url" NEWSROOM_E2E_MAIL_LOG="$mail_log" NEWSROOM_E2E_SOCIAL="$social_url" \
     NEWSROOM_E2E_HUB="${hub:-}" NEWSROOM_E2E_MAIL="${mail:-}" \
     cargo test --test e2e -- --ignored "$@"
   if [ "${with_browser:-0}" = 1 ]; then
@@ -165,7 +173,16 @@ CONTENT="$content" scripts/publish.sh "$state"
 stub_port="${E2E_STUB_PORT:-8796}"
 MAIL_STUB_DIR=target/e2e-mail-stub MAIL_STUB_QUIET=1 node scripts/mail-stub.mjs "$stub_port" >/dev/null &
 stub_pid=$!
-with_browser=$browser with_soak=1 wrangler_args="--var WEBSUB_HUB:https://hub.example.test/ --var MAIL_API_URL:http://127.0.0.1:$stub_port" \
+SOCIAL_STUB_DIR=target/e2e-social node scripts/social-stub.mjs "$social_port" >/dev/null &
+social_pid=$!
+for _ in $(seq 1 50); do up "$social_url" && break; sleep 0.2; done
+# Kymenlaakson hyvinvointialue's Mastodon feed is a hostile one (tests/e2e/social.rs), fetched
+# by one run of the Cron Trigger before the tests, so every test and the browser checks see
+# the publisher page with its latest posts.
+node -e "fetch('$social_url/__social/feed', { method: 'POST', body: JSON.stringify({ path: '/mastodon.example/@e2e-testi.rss', body: require('fs').readFileSync('tests/fixtures/social/hostile.rss', 'utf8') }) }).then((r) => process.exit(r.ok ? 0 : 1))"
+run_cron_once="node -e \"fetch('$mail_url/__scheduled?cron=*+*+*+*+*').then((r) => process.exit(r.ok ? 0 : 1))\""
+before_tests=$run_cron_once with_browser=$browser with_soak=1 \
+  wrangler_args="--var WEBSUB_HUB:https://hub.example.test/ --var MAIL_API_URL:http://127.0.0.1:$stub_port --test-scheduled --var SOCIAL_FEEDS_EVERY:1 --var SOCIAL_API_TIMEOUT:2" \
   serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_ --skip run5_ --skip run6_ --skip run7_ --skip run8_ --skip run9_ --skip run10_
 kill "$stub_pid" 2>/dev/null || true
 
@@ -176,6 +193,10 @@ state=target/e2e-state-lift content=target/e2e-content-lift
 rm -rf "$state"
 fixture_content "$content"
 cp tests/fixtures/e2e-run2-releases/*.md "$content/releases/"
+# Kymsote announces its releases on Mastodon and Bluesky (the stand-in's test accounts; the
+# credentials are run 2's `--var`s): the lift release is posted at its moment.
+printf '\n[social]\nmastodon = "https://mastodon.e2e.test/@kymsote"\nbluesky = "https://bsky.app/profile/kymsote.e2e.test"\nannounce = ["mastodon", "bluesky"]\n' \
+  >>"$content/publishers/kymsote.toml"
 # A 60 MB test video with captions (made here, never committed), named first by a release
 # far ahead, so this publish uploads it to local R2; the lift release below names it too,
 # and it opens at the lift (tests/e2e/video.rs). Without ffmpeg (npm installs it on Linux
@@ -243,7 +264,9 @@ CONTENT="$content" scripts/publish.sh "$state"
 hub="127.0.0.1:${E2E_HUB_PORT:-8798}"
 # Mails go to the test's stand-in for Postmark.
 mail="127.0.0.1:${E2E_MAIL_PORT:-8797}"
-hub=$hub mail=$mail wrangler_args="--var CACHE:shared --test-scheduled --var WEBSUB_HUB:http://$hub/ --var BASE_URL:$url --var MAIL_API_URL:http://$mail" \
+hub=$hub mail=$mail wrangler_args="--var CACHE:shared --test-scheduled --var WEBSUB_HUB:http://$hub/ --var BASE_URL:$url --var MAIL_API_URL:http://$mail \
+  --var SOCIAL_FEEDS_EVERY:1 --var SOCIAL_API_TIMEOUT:2 --var SOCIAL_RETRY_SPEEDUP:60 \
+  --var MASTODON_TOKEN_KYMSOTE:e2e-token --var BLUESKY_APP_PASSWORD_KYMSOTE:e2e-app-password" \
   serve_and_test "$state" run2_ --test-threads 8
 
 # Run 3: a setting the worker cannot use; every request answers 500 naming it.
@@ -312,3 +335,4 @@ editor_repo=$editor_repo editor_port=$editor_port without_mail=1 \
   wrangler_args="--var CACHE:off --var GITHUB_OAUTH_URL:http://127.0.0.1:8794 --var GITHUB_OAUTH_CLIENT_ID:e2e-client --var GITHUB_OAUTH_CLIENT_SECRET:e2e-client-secret" \
   serve_and_test "$state" run10_
 if [ -n "$decap_pid" ]; then kill -- -"$decap_pid" 2>/dev/null || true; fi
+kill "$social_pid" 2>/dev/null || true

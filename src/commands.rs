@@ -311,6 +311,18 @@ pub(crate) enum Command {
         #[command(flatten)]
         database: d1::Location,
     },
+    /// Social media: what became of releases' posts on Mastodon and Bluesky and of the
+    /// publishers' feeds, trying failed posts again, and checking the credentials without
+    /// posting (docs/social.md).
+    #[command(
+        after_help = "Examples:\n  newsroom social test --env production\n  newsroom social report --remote --env production\n  newsroom social retry --remote --env production"
+    )]
+    Social {
+        #[command(subcommand)]
+        action: crate::social::Action,
+        #[command(flatten)]
+        database: d1::Location,
+    },
     /// E-mail subscribers in the D1 database: count, export one address (GDPR access),
     /// delete one address (GDPR erasure).
     #[command(

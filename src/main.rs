@@ -18,6 +18,7 @@ mod preview;
 mod report;
 mod scaffold;
 mod settings;
+mod social;
 mod subscribers;
 mod timing;
 mod upload;
@@ -134,6 +135,10 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Mail { action, database } => {
             mail::run(&action, &database, clock::now()?)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Social { action, database } => {
+            let ok = social::run(&action, &database, clock::now()?)?;
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Subscribers { action, database } => {
             subscribers::run(&action, &database.database()?)?;

@@ -14,6 +14,8 @@ mod openapi;
 /// subscriber's own page.
 #[path = "e2e/run9_mail.rs"]
 mod run9_mail;
+#[path = "e2e/social.rs"]
+mod social;
 #[path = "e2e/video.rs"]
 mod video;
 

@@ -97,7 +97,10 @@ fn a_publisher_host_shows_that_publishers_newsroom_at_the_root() {
     assert_eq!(texts(&html(&home), "h1"), ["Kymsote"]);
     assert_eq!(texts(&html(&home), "header.site a"), ["Kymsote"], "the site is the publisher's");
     assert_eq!(attrs(&html(&home), "link[rel=canonical]", "href"), [format!("https://{KYMSOTE_HOST}/")]);
-    assert_eq!(reads, 3, "the host list, then the publisher (page 1 is in its profile) and the footer's pages");
+    assert_eq!(
+        reads, 4,
+        "the host list, then the publisher (page 1 is in its profile), its latest social media posts and the footer's pages"
+    );
     let (json, _) = on_host("/", Some("application/json"));
     let v: serde_json::Value = serde_json::from_slice(&json.body).expect("JSON");
     assert_eq!(v["slug"], "kymsote");

@@ -119,6 +119,11 @@ try {
     const html = await response.text();
     writeFileSync(`${htmlDir}/${name}.html`, html);
     if (response.status !== status) failures.push(`${name} ${path}: status ${response.status}, expected ${status}`);
+    // The publisher page is checked with its latest social media posts (run 1 fetched a
+    // hostile feed into it, tests/e2e/social.rs): without them this check proves less.
+    if (name === "publisher" && !html.includes('class="social-posts"')) {
+      failures.push(`${name}: no latest social media posts on the page: the checks must see them`);
+    }
     if (name.startsWith("release") && html.length > RELEASE_BUDGET) {
       failures.push(`${name}: ${html.length} bytes of HTML+CSS, budget ${RELEASE_BUDGET}`);
     }

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     "0005_notice_changes.sql",
     "0006_delivery_reports.sql",
     "0007_job_tries.sql",
+    "0008_social.sql",
 ];
 
 /// The migrations the database has applied, by name (wrangler's own table).
@@ -48,7 +49,8 @@ mod tests {
                 "0004_media.sql",
                 "0005_notice_changes.sql",
                 "0006_delivery_reports.sql",
-                "0007_job_tries.sql"
+                "0007_job_tries.sql",
+                "0008_social.sql"
             ]
         );
         assert!(missing(&MIGRATIONS.iter().map(|m| m.to_string()).collect::<Vec<_>>()).is_empty());

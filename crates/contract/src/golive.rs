@@ -51,6 +51,11 @@ pub struct Upcoming {
     /// (`embargo_notice`), if it is to be.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::model::rfc3339_opt")]
     pub notice_at: Option<DateTime<FixedOffset>>,
+    /// Its announcements on its publisher's announcing channels (`announce` in `[social]`),
+    /// composed ahead; none for a translation (its family's original is announced) or a
+    /// publisher that announces nowhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posts: Vec<crate::social::SocialPost>,
 }
 
 impl Upcoming {
@@ -124,6 +129,7 @@ mod tests {
             keywords: vec!["sote".into()],
             public_at_build,
             notice_at: None,
+            posts: Vec::new(),
         }
     }
 

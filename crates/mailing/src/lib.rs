@@ -4,8 +4,9 @@
 //! [`notices`] the embargo mails to media lists and what follows them; [`golive`] plans
 //! what the Cron Trigger announces; [`dead_letters`] keeps the jobs that failed at every
 //! try; [`bounces`] reads the provider's webhook; and [`delivery_report`] says what became
-//! of the mail. The SQL each runs on D1 sits next to it (`sql` modules;
-//! `migrations/`).
+//! of the mail. [`social_posts`] announces releases on Mastodon and Bluesky at their moment
+//! and [`social_feeds`] reads publishers' public feeds into their newsroom page. The SQL
+//! each runs on D1 sits next to it (`sql` modules; `migrations/`).
 //!
 //! Architecture invariant: no I/O and no `await`; time comes in as arguments. Compiled for
 //! wasm (the mail Worker) and natively (the CLI's reports, tests). Depends on `contract`,
@@ -19,5 +20,7 @@ pub mod delivery;
 pub mod delivery_report;
 pub mod golive;
 pub mod notices;
+pub mod social_feeds;
+pub mod social_posts;
 pub mod subscribe;
 pub mod subscriber_settings;

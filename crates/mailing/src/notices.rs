@@ -301,6 +301,7 @@ mod tests {
             keywords: vec![],
             public_at_build: false,
             notice_at: None,
+            posts: Vec::new(),
         };
         let schedule = UpcomingRecord {
             v: 1,

@@ -101,9 +101,14 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
     records.releases.extend(gates);
     let pages = crate::pages::index(site);
     let mut groups = translation_groups(&built);
+    // Translations, which are not announced on social media (their family's original is).
+    let mut translated = BTreeSet::new();
     for b in &built {
         let translations = groups.remove(b.release.slug.as_str()).unwrap_or_default();
         let record = release_record(b, translations);
+        if !is_original(b.release, &record.translations, &site.publishers[&b.release.publisher].lang) {
+            translated.insert(b.release.slug.clone());
+        }
         // The subscriber and embargo mail, rendered ahead, for the releases the trigger may
         // still mail (only a URL that cannot stand in a mail fails, and the markers are fine
         // ones: never for a checked release).
@@ -176,8 +181,11 @@ pub fn build_removing(site: &Site, previous: Option<&Manifest>, config: &Config,
     };
     records.indexes.push(pair(kv::BUILD_INFO_KEY.to_string(), &info));
     records.indexes.push(pair(kv::HOSTS_KEY.to_string(), &hosts_record(site)));
-    let schedule = crate::schedule::upcoming(site.releases.iter(), removals.now);
+    let mut schedule = crate::schedule::upcoming(site.releases.iter(), removals.now);
+    let origin = config.base_url.as_deref().unwrap_or(crate::social::LOCAL_ORIGIN);
+    crate::social::add_posts(&mut schedule, site, origin, |slug| !translated.contains(slug));
     records.indexes.push(pair(contract::golive::UPCOMING_KEY.to_string(), &schedule));
+    records.indexes.push(pair(contract::social::CHANNELS_KEY.to_string(), &crate::social::channels_record(site)));
     #[cfg(not(target_arch = "wasm32"))]
     records.indexes.push(KvPair::new(kv::OPENAPI_KEY.into(), crate::openapi::document_compact(), false));
     let published = built

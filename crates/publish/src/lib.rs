@@ -3,7 +3,8 @@
 //! ([`manifest`]), compared with what KV holds ([`sync`]), announced to WebSub hubs
 //! ([`websub`]) or scheduled for the mail Worker's Cron Trigger ([`schedule`]) and described for API clients ([`openapi`]). [`gen`] makes synthetic
 //! content for benchmarks. [`video`] reads a video's container and captions for the check;
-//! [`r2`] lists the files a build keeps in R2.
+//! [`r2`] lists the files a build keeps in R2. [`social`] composes releases' social media
+//! posts ahead and lists the feeds the scheduled Worker fetches.
 //!
 //! Architecture invariant: nothing here is compiled into the worker, and nothing here does
 //! I/O of its own: the CLI reads the files and runs wrangler. Depends on `contract`,
@@ -21,6 +22,7 @@ pub mod photo;
 pub mod r2;
 pub mod records;
 pub mod schedule;
+pub mod social;
 pub mod sync;
 pub mod timing;
 pub mod video;

@@ -31,6 +31,7 @@ pub fn upcoming<'a>(releases: impl Iterator<Item = &'a Release>, now: Option<Dat
             keywords: r.keywords.iter().map(|k| k.slug.clone()).collect(),
             public_at_build: r.published.at <= now,
             notice_at: r.embargo_notice,
+            posts: Vec::new(),
         })
         .collect();
     releases.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.slug.cmp(&b.slug)));

@@ -2,7 +2,9 @@
 //! of releases whose moment has passed (`deliver::schedule`), mails embargo notices whose
 //! time has come to the media lists, and their updates and cancellations
 //! (`notices::send_due`), puts back on the queue the failed jobs `newsroom mail retry`
-//! marked (`deliver::resend`), announces releases to the WebSub hub, once each, and hourly
+//! marked (`deliver::resend`), posts releases to their publishers' Mastodon and Bluesky
+//! accounts and fetches publishers' public feeds hourly (`social`), announces releases to
+//! the WebSub hub, once each, and hourly
 //! forgets pending addresses whose confirmation link expired, delivery claims older than
 //! `mailing::delivery::CLAIMS_KEPT_DAYS` and embargo notices
 //! `mailing::notices::NOTICES_KEPT_DAYS` after their moment. The plan is the core's
@@ -33,10 +35,14 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 /// the log line. A failure of one does not stop the other.
 async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
     let stored = env.kv(crate::BINDING)?.get(UPCOMING_KEY).bytes().await?;
+    let mut social = "\"social posts\":0".to_string();
     let (mailed, noticed) = match stored.as_deref().map(mailing::golive::read) {
         None => ("\"nothing published yet\"".to_string(), "0".to_string()),
         Some(Err(e)) => (json(&e.to_string()), "0".to_string()),
         Some(Ok(record)) => {
+            social = crate::mail::social::announce(env, &record, now)
+                .await
+                .unwrap_or_else(|e| format!("\"social posts\":{}", json(&format!("error: {e}"))));
             let mailed = match crate::mail::deliver::schedule(env, &record, now).await {
                 Ok(slugs) => json(&slugs),
                 Err(e) => json(&format!("error: {e}")),
@@ -53,9 +59,12 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
         Err(e) => json(&format!("error: {e}")),
     };
     let expired = if mailing::subscribe::expires_pending_at(now) { expire(env, now).await } else { 0 };
+    let feeds = crate::mail::social::feeds(env, now)
+        .await
+        .unwrap_or_else(|e| format!("\"social feeds\":{}", json(&format!("error: {e}"))));
     let announced = announce(env, stored.as_deref(), now).await?;
     Ok(format!(
-        "{{\"cron\":\"go-live\",\"mailed\":{mailed},\"embargo notices\":{noticed},\"failed jobs resent\":{resent},\"expired\":{expired},{announced}}}"
+        "{{\"cron\":\"go-live\",\"mailed\":{mailed},\"embargo notices\":{noticed},\"failed jobs resent\":{resent},\"expired\":{expired},{social},{feeds},{announced}}}"
     ))
 }
 
@@ -75,6 +84,10 @@ async fn expire(env: &Env, now: DateTime<chrono::Utc>) -> usize {
             // report showed them for two weeks.
             db.prepare(mailing::dead_letters::sql::PRUNE)
                 .bind(&[JsValue::from_str(&mailing::delivery::claims_expire_before(now))])?,
+            // Social media posts' rows, kept for the report a month.
+            db.prepare(mailing::social_posts::sql::PRUNE).bind(&[JsValue::from_str(&crate::rfc3339(
+                now - chrono::Duration::days(mailing::social_posts::KEPT_DAYS),
+            ))])?,
             // Notes of tries of jobs the queue no longer holds (each is tried at least hourly).
             db.prepare(mailing::dead_letters::sql::PRUNE_TRIES)
                 .bind(&[JsValue::from_str(&crate::rfc3339(now - chrono::Duration::hours(3)))])?,

@@ -94,6 +94,8 @@ pub struct Publisher {
     pub hostnames: Vec<(usize, String)>,
     /// `[social]`: the publisher's social media channels, checked.
     pub social: Vec<contract::social::SocialLink>,
+    /// `announce` of `[social]`: the channels each release is posted to at its moment.
+    pub announce: Vec<contract::social::Platform>,
 }
 
 /// A release as written in its Markdown file.

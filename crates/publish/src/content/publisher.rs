@@ -30,7 +30,7 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
             f.error(*line, "`media_terms_url` needs `media_terms`, the terms as readers see them");
         }
     }
-    let social = super::social::channels(&mut f);
+    let (social, announce) = super::social::channels(&mut f);
     let (hosts_line, hostnames) = f.string_list("hostnames");
     for host in &hostnames {
         if let Err(why) = check_hostname(host) {
@@ -94,6 +94,7 @@ pub fn parse_publisher(path: &str, text: &str, media: &MediaFiles) -> Result<Pub
             contacts,
             hostnames: hostnames.into_iter().map(|h| (hosts_line, h)).collect(),
             social,
+            announce,
         }),
         _ => Err(errors),
     }

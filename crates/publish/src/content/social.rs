@@ -1,18 +1,26 @@
 //! `[social]` of a publisher file: its channels, one profile address per platform
 //! (`mastodon = "https://mastodon.social/@kymenhva"`), each checked to be an `https://`
-//! profile on that platform's own site, with the line of any mistake.
+//! profile on that platform's own site, with the line of any mistake; and `announce`, the
+//! channels each release is posted to at its moment (`announce = ["mastodon", "bluesky"]`):
+//! only platforms with an open API for it, each listed in the table.
 
 use contract::social::{Platform, SocialLink};
 use toml::Value;
 
 use super::fields::{suggest, Fields};
 
-/// The channels of `[social]`, in [`Platform::ALL`]'s order; none when the table is absent.
-pub fn channels(f: &mut Fields) -> Vec<SocialLink> {
-    let Some((header, table)) = f.table("social") else { return Vec::new() };
+/// The channels of `[social]`, in [`Platform::ALL`]'s order, and the platforms of
+/// `announce`; none when the table is absent.
+pub fn channels(f: &mut Fields) -> (Vec<SocialLink>, Vec<Platform>) {
+    let Some((header, table)) = f.table("social") else { return (Vec::new(), Vec::new()) };
     let mut found: Vec<(Platform, String)> = Vec::new();
+    let mut announce: Option<(usize, Value)> = None;
     for (key, value) in table {
         let at = f.field_line(header, &key);
+        if key == "announce" {
+            announce = Some((at, value));
+            continue;
+        }
         let Some(platform) = Platform::from_id(&key) else {
             let ids = Platform::ALL.map(Platform::id);
             let hint = if key == "twitter" { Some("x") } else { suggest(&key, ids.into_iter()) };
@@ -31,7 +39,44 @@ pub fn channels(f: &mut Fields) -> Vec<SocialLink> {
         }
     }
     found.sort_by_key(|(p, _)| Platform::ALL.iter().position(|q| q == p));
-    found.into_iter().map(|(p, url)| SocialLink { platform: p.id().to_string(), url }).collect()
+    let announce = announce.map_or_else(Vec::new, |(at, value)| announced(f, at, value, &found));
+    (found.into_iter().map(|(p, url)| SocialLink { platform: p.id().to_string(), url }).collect(), announce)
+}
+
+/// The platforms of `announce` (at line `at`), each one that can post, listed in the table
+/// (`found`) and named once.
+fn announced(f: &mut Fields, at: usize, value: Value, found: &[(Platform, String)]) -> Vec<Platform> {
+    let usage = "`social.announce` must list the channels to post each release to, e.g. \
+                 `announce = [\"mastodon\", \"bluesky\"]`";
+    let Value::Array(items) = value else {
+        f.error(at, usage);
+        return Vec::new();
+    };
+    let mut platforms = Vec::new();
+    for item in items {
+        let Value::String(id) = item else {
+            f.error(at, usage);
+            continue;
+        };
+        match Platform::from_id(&id) {
+            None => f.error(at, format!("`social.announce` names `{id}`, which is no platform; {usage}")),
+            Some(p) if !p.can_announce() => f.error(
+                at,
+                format!(
+                    "`social.announce` names `{id}`: releases can be posted only to Mastodon and Bluesky, whose \
+                     open interfaces allow it; {} shows only as a link",
+                    p.name()
+                ),
+            ),
+            Some(p) if !found.iter().any(|(q, _)| *q == p) => f.error(
+                at,
+                format!("`social.announce` names `{id}`, but `[social]` has no `{id}` address to post to: add it"),
+            ),
+            Some(p) if platforms.contains(&p) => f.error(at, format!("`social.announce` names `{id}` twice")),
+            Some(p) => platforms.push(p),
+        }
+    }
+    platforms
 }
 
 /// A profile address on `platform`, as the error shows it.
@@ -89,8 +134,33 @@ mod tests {
 
     fn parse(text: &str) -> (Vec<SocialLink>, Vec<(usize, String)>) {
         let mut f = Fields::parse(text, 1).expect("TOML");
-        let found = channels(&mut f);
+        let (found, _) = channels(&mut f);
         (found, f.finish())
+    }
+
+    #[test]
+    fn announce_names_listed_channels_that_can_post() {
+        let text = "[social]\nmastodon = \"https://some.social/@a\"\nbluesky = \"https://bsky.app/profile/a.fi\"\n\
+                    announce = [\"bluesky\", \"mastodon\"]\n";
+        let mut f = Fields::parse(text, 1).expect("TOML");
+        let (_, announce) = channels(&mut f);
+        assert!(f.finish().is_empty());
+        assert_eq!(announce, [Platform::Bluesky, Platform::Mastodon]);
+        let text = "[social]\nfacebook = \"https://www.facebook.com/a\"\nmastodon = \"https://some.social/@a\"\n\
+                    announce = [\"facebook\", \"bluesky\", \"mastodon\", \"mastodon\", \"myspace\"]\n";
+        let mut f = Fields::parse(text, 1).expect("TOML");
+        let (found, announce) = channels(&mut f);
+        let errors = f.finish();
+        assert_eq!(found.len(), 2);
+        assert_eq!(announce, [Platform::Mastodon]);
+        assert_eq!(errors.iter().map(|e| e.0).collect::<Vec<_>>(), [4, 4, 4, 4], "{errors:?}");
+        assert!(errors[0].1.contains("only to Mastodon and Bluesky"), "{}", errors[0].1);
+        assert!(errors[1].1.contains("no `bluesky` address"), "{}", errors[1].1);
+        assert!(errors[2].1.contains("twice"), "{}", errors[2].1);
+        assert!(errors[3].1.contains("no platform"), "{}", errors[3].1);
+        let mut f = Fields::parse("[social]\nannounce = \"mastodon\"\n", 1).expect("TOML");
+        let _ = channels(&mut f);
+        assert!(f.finish()[0].1.contains("must list"));
     }
 
     #[test]

@@ -204,8 +204,17 @@ pub fn latest_page(total: usize, items: &[&Summary], pager: &Pager, site: &Site,
     layout(&head, l, site, main)
 }
 
-/// `/publishers/{slug}`: description, boilerplate, contacts and releases.
-pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pager: &Pager, site: &Site) -> String {
+/// `/publishers/{slug}`: description, boilerplate, social media channels and their latest
+/// posts (`posts`: the fragment the scheduled Worker rendered, escaped there, shown as it
+/// is), contacts and releases.
+pub fn publisher_page(
+    p: &PublisherRecord,
+    total: usize,
+    items: &[&Summary],
+    pager: &Pager,
+    site: &Site,
+    posts: Option<&str>,
+) -> String {
     let l = labels(&p.lang);
     let title = format!("{} | {}", p.publisher.name, site.name(l));
     let head = Head {
@@ -232,6 +241,7 @@ pub fn publisher_page(p: &PublisherRecord, total: usize, items: &[&Summary], pag
                 ul { @for s in &p.social { li { a rel="me" href=(s.url) { (s.name()) } } } }
             }
         }
+        @if let Some(posts) = posts { (PreEscaped(posts)) }
         @if !p.contacts.is_empty() {
             section aria-labelledby="contacts" {
                 h2 #contacts { (l.contacts) }

@@ -43,6 +43,17 @@ pub(super) fn render_list(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Re
             // Page 1 is read from the profile, which lists the newest releases: one read. The
             // profile's total tells a later page which chunk it lies in: a second read.
             let not_found = || HttpError::NotFound(req.path.clone());
+            // Page 1 in HTML also shows the latest social media posts: a fragment the
+            // scheduled Worker writes (escaped there), read in the same round.
+            let posts_key = contract::social::posts_key(slug);
+            let with_posts = t.format != Format::Json && t.page == 1;
+            if with_posts {
+                super::load::need_all(loaded, &[kv::publisher_key(slug), posts_key.clone()])?;
+            }
+            let posts = with_posts
+                .then(|| loaded.values.get(&posts_key).and_then(|v| v.as_deref()))
+                .flatten()
+                .and_then(|b| std::str::from_utf8(b).ok());
             let p = publisher_record(loaded, &kv::publisher_key(slug))?.ok_or_else(not_found)?;
             let page = match first_page(&p, t.page, req.config.page_size) {
                 Some(page) => page,
@@ -52,7 +63,7 @@ pub(super) fn render_list(t: &Target, req: &RequestFacts, loaded: &Loaded) -> Re
             let total = visible_total(page.total, page.releases.len(), items.len());
             let body = match t.format {
                 Format::Json => json::to_bytes(&PublisherView::new(&p, total, &items, &pager(&page), origin)),
-                _ => html::publisher_page(&p, total, &items, &pager(&page), &site(req, &t.home)).into_bytes(),
+                _ => html::publisher_page(&p, total, &items, &pager(&page), &site(req, &t.home), posts).into_bytes(),
             };
             Ok(list_rendered(body, &p.lang, &items, next).warn(&kv::list_key(&scope), &page.releases))
         }
