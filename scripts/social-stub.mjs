@@ -75,9 +75,11 @@ function keep(post) {
 }
 
 /** A sample feed of three test posts for a profile's feed path. */
+const started = Date.now();
 function sample(path) {
   const host = path.split("/")[1];
-  const now = Date.now();
+  // Fixed times: the same feed each time, so a conditional request gets its 304.
+  const now = started;
   const items = [0, 1, 2].map((i) => ({
     link: `https://${host}/test-post/${i}`,
     date: new Date(now - (i + 1) * 3600_000),
@@ -133,7 +135,9 @@ createServer(async (req, res) => {
   }
   if (rest === "/api/v1/accounts/verify_credentials") {
     if (!bearer || bearer === "wrong") return json(res, 401, { error: "The access token is invalid" });
-    return json(res, 200, { id: "1", username: "stub", acct: "stub", url: `https://${host}/@stub` });
+    // A token `name:…` is that account's (so a test can hand out someone else's).
+    const acct = bearer.includes(":") ? bearer.split(":")[0] : "stub";
+    return json(res, 200, { id: "1", username: acct, acct, url: `https://${host}/@${acct}` });
   }
   if (rest === "/api/v1/apps/verify_credentials") {
     if (!bearer || bearer === "wrong") return json(res, 401, { error: "The access token is invalid" });

@@ -126,10 +126,12 @@ fn test(content: &std::path::Path, env: Option<&str>) -> Result<bool> {
             let place = env.map_or("in .dev.vars".to_string(), |e| format!("in environment {e}"));
             if !stored.contains(&name) {
                 ok = false;
-                let put = env.map_or(String::new(), |e| format!(" --env {e}"));
+                let fix = match env {
+                    Some(e) => format!("set it with `npx wrangler secret put {name} -c wrangler.mail.toml --env {e}`"),
+                    None => format!("add a line `{name}=…` to .dev.vars (never committed)"),
+                };
                 println!(
-                    "MISSING {} {}: the Worker secret {name} is not set {place}; set it with \
-                     `npx wrangler secret put {name} -c wrangler.mail.toml{put}` (docs/social.md)",
+                    "MISSING {} {}: the Worker secret {name} is not set {place}; {fix} (docs/social.md)",
                     p.slug,
                     platform.name()
                 );

@@ -238,3 +238,34 @@ fn run2_a_release_is_posted_once_per_channel_at_its_moment_through_refusals() {
     let row = post_row("bluesky").expect("its row");
     assert!(row["url"].as_str().is_some_and(|u| u.starts_with("https://bsky.app/profile/did:plc:")), "{row}");
 }
+
+/// `newsroom social test` with the credentials in the shell's environment, against the
+/// stand-in: the right ones pass, someone else's token and a wrong app password are named.
+/// (It never posts: it asks only `verify_credentials` and `createSession`.)
+#[test]
+#[ignore = "needs workerd: run scripts/e2e.sh (second run)"]
+fn run2_the_credentials_are_checked_without_posting() {
+    let test = |token: &str, password: &str| {
+        let out = common::newsroom_command(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .args(["social", "test", "--content", RUN2_CONTENT])
+            .env("SOCIAL_VIA", stub())
+            .env("MASTODON_TOKEN_KYMSOTE", token)
+            .env("BLUESKY_APP_PASSWORD_KYMSOTE", password)
+            .output()
+            .expect("runs");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (ok, said) = test("kymsote:e2e-token", "e2e-app-password");
+    assert!(ok, "{said}");
+    assert!(said.contains("ok      kymsote Mastodon") && said.contains("ok      kymsote Bluesky"), "{said}");
+    let (ok, said) = test("someone:e2e-token", "wrong");
+    assert!(!ok);
+    assert!(said.contains("@someone's on mastodon.e2e.test, not @kymsote's"), "{said}");
+    assert!(said.contains("did not sign kymsote.e2e.test in"), "{said}");
+    let asked: Vec<String> = stub_get("/__social/requests")
+        .as_array()
+        .map(|r| r.iter().filter_map(|r| r["path"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    assert!(asked.iter().any(|p| p == "/mastodon.e2e.test/api/v1/accounts/verify_credentials"), "{asked:?}");
+    assert!(asked.iter().any(|p| p == "/mastodon.e2e.test/api/v1/apps/verify_credentials"), "{asked:?}");
+}

@@ -93,7 +93,7 @@ pub fn classify(platform: &str, status: u16, body: &[u8], tries: i64) -> Outcome
 
 /// A try that got no answer: the network's words, or the time limit's.
 pub fn unreachable(platform: &str, error: &str, timeout_seconds: u32, tries: i64) -> Outcome {
-    let why = if ["timeout", "TimeoutError", "aborted"].iter().any(|w| error.contains(w)) {
+    let why = if ["timeout", "TimeoutError", "aborted", "no answer within"].iter().any(|w| error.contains(w)) {
         format!("{} gave no answer within {timeout_seconds} s", platform_name(platform))
     } else {
         format!("{} could not be reached: {error}", platform_name(platform))

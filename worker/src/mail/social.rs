@@ -93,6 +93,9 @@ impl Calls {
                 return Ok::<_, worker::Error>(Err(answer));
             }
             let mut answer = answer;
+            if response.body().is_none() {
+                return Ok(Ok(answer)); // a 304, a HEAD
+            }
             let mut stream = worker::Response::from(response).stream()?;
             while let Some(chunk) = stream.next().await {
                 answer.body.extend_from_slice(&chunk?);
@@ -105,7 +108,14 @@ impl Calls {
         match run.await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(_)) => Err(format!("the answer is larger than {} KiB", cap / 1024)),
-            Err(e) => Err(e.to_string()),
+            Err(e) => {
+                let text = e.to_string();
+                Err(if ["timeout", "TimeoutError", "aborted"].iter().any(|w| text.contains(w)) {
+                    format!("no answer within {} s", self.timeout_seconds)
+                } else {
+                    text
+                })
+            }
         }
     }
 }
