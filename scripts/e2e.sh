@@ -265,7 +265,7 @@ hub="127.0.0.1:${E2E_HUB_PORT:-8798}"
 # Mails go to the test's stand-in for Postmark.
 mail="127.0.0.1:${E2E_MAIL_PORT:-8797}"
 hub=$hub mail=$mail wrangler_args="--var CACHE:shared --test-scheduled --var WEBSUB_HUB:http://$hub/ --var BASE_URL:$url --var MAIL_API_URL:http://$mail \
-  --var SOCIAL_FEEDS_EVERY:1 --var SOCIAL_API_TIMEOUT:2 --var SOCIAL_RETRY_SPEEDUP:60 \
+  --var SOCIAL_FEEDS_EVERY:1 --var SOCIAL_API_TIMEOUT:2 --var SOCIAL_RETRY_SPEEDUP:240 \
   --var MASTODON_TOKEN_KYMSOTE:e2e-token --var BLUESKY_APP_PASSWORD_KYMSOTE:e2e-app-password" \
   serve_and_test "$state" run2_ --test-threads 8
 

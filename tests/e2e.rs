@@ -1894,7 +1894,11 @@ fn health_check_server_timing_and_hub_links() {
     // applied (scripts/publish.sh), the mail queue, the local Postmark stand-in (which takes
     // the token), and delivery (no failed mailing).
     let services = services_of(&v);
-    assert_eq!(services, [("database", "ok"), ("queue", "ok"), ("mail", "ok"), ("delivery", "ok")], "{v}");
+    assert_eq!(
+        services,
+        [("database", "ok"), ("queue", "ok"), ("mail", "ok"), ("delivery", "ok"), ("social", "ok")],
+        "{v}"
+    );
     let migrations = std::fs::read_dir("migrations").expect("migrations/").count();
     assert_eq!(v["services"][0]["detail"], format!("D1 answered; {migrations} migrations applied"), "{v}");
     assert_eq!(v["warnings"], serde_json::json!([]), "{v}");

@@ -269,6 +269,28 @@ pub fn record_key(slug: &str, moment: DateTime<Utc>) -> String {
     (0..13).rev().map(|i| ALPHABET[((value >> (i * 5)) & 31) as usize] as char).collect()
 }
 
+/// `/healthz`'s `social` check from [`sql::TROUBLE`]'s rows (slug, platform, state,
+/// reason): failing while a post failed or is late (refused at two tries or more), naming
+/// at most five and what to do; a feed that fails is not a failure here (the page keeps
+/// its last good posts, and the report says why).
+pub fn health(rows: &[(String, String, String, Option<String>)]) -> (serve::http::ServiceStatus, String) {
+    if rows.is_empty() {
+        return (serve::http::ServiceStatus::Ok, "no social media post failed or is late".into());
+    }
+    let named: Vec<String> = rows
+        .iter()
+        .map(|(slug, platform, state, reason)| {
+            let state = if state == "failed" { "failed" } else { "late" };
+            format!("{slug} on {platform} {state}: {}", reason.as_deref().unwrap_or("no reason kept"))
+        })
+        .collect();
+    let detail = format!(
+        "{}; `newsroom social report` says more, `newsroom social retry` tries failed posts again",
+        named.join("; ")
+    );
+    (serve::http::ServiceStatus::Failing, detail)
+}
+
 /// The statements the adapter and the CLI run on D1 (`migrations/0008_social.sql`).
 pub mod sql {
     /// Claims a try of a post (`?1` slug, `?2` platform, `?3` publisher, `?4` moment, `?5`
@@ -333,6 +355,17 @@ mod tests {
         assert!(
             matches!(unreachable("bluesky", "TimeoutError: aborted", 10, 1), Outcome::Retry(w) if w.contains("10 s"))
         );
+    }
+
+    #[test]
+    fn health_fails_while_a_post_failed_or_is_late() {
+        use serve::http::ServiceStatus;
+        assert_eq!(health(&[]).0, ServiceStatus::Ok);
+        let row =
+            |state: &str| ("r".to_string(), "bluesky".to_string(), state.to_string(), Some("HTTP 422".to_string()));
+        let (status, detail) = health(&[row("failed"), row("retry")]);
+        assert_eq!(status, ServiceStatus::Failing);
+        assert!(detail.contains("r on bluesky failed: HTTP 422; r on bluesky late") && detail.contains("social retry"));
     }
 
     #[test]

@@ -94,6 +94,9 @@ pub struct Line {
     pub state: State,
     /// The time the line was made at (for "in 3 days").
     pub now: DateTime<Utc>,
+    /// The social media accounts the release will be posted to at its moment (its
+    /// publisher's `announce`), when the Cron Trigger will still post it.
+    pub announced_on: Vec<&'static str>,
 }
 
 impl fmt::Display for Line {
@@ -119,9 +122,17 @@ impl fmt::Display for Line {
             State::Withdrawn => "withdrawn (410): its address answers 410 Gone with its title".into(),
             State::Purged => "withdrawn and purged: its address answers 404".into(),
         };
+        let posted = match (&self.state, self.announced_on.as_slice()) {
+            (_, []) => String::new(),
+            (State::Scheduled(_), on) => format!("; posted then to {}", on.join(" and ")),
+            (State::Public(_), on) => {
+                format!("; posted to {} within a minute, unless it was already", on.join(" and "))
+            }
+            _ => String::new(),
+        };
         match change {
-            "" => write!(f, "{}: {state}", self.slug),
-            change => write!(f, "{change:<8} {}: {state}", self.slug),
+            "" => write!(f, "{}: {state}{posted}", self.slug),
+            change => write!(f, "{change:<8} {}: {state}{posted}", self.slug),
         }
     }
 }
@@ -139,6 +150,13 @@ pub struct Review {
     pub warnings: Vec<Diagnostic>,
     /// What is worth knowing and never stops anything: an embargo notice that goes out late.
     pub notes: Vec<Diagnostic>,
+}
+
+/// Whether `r` is posted for its family: in its publisher's language, or in no family at all
+/// (as `build` decides, but for families with no member in the publisher's language).
+fn is_original(site: &Site, r: &Release, publisher_lang: &str) -> bool {
+    r.lang == publisher_lang
+        || (r.translations.1.is_empty() && !site.releases.iter().any(|o| o.translations.1.contains(&r.slug)))
 }
 
 /// Reviews the timing of `site` at `now` against what the namespace holds (`known`; `None`
@@ -168,7 +186,14 @@ pub fn review(site: &Site, known: Option<&Known>, now: DateTime<Utc>) -> Review 
             let zone = site.publishers.get(&r.publisher).map_or(chrono_tz::Europe::Helsinki, |p| p.zone);
             check_moment(r, k, change, (now, zone), &mut review);
         }
-        review.lines.push(Line { slug: r.slug.clone(), change, state, now });
+        // The trigger posts what went public within its window, translations apart (their
+        // original is posted: `build` knows which that is, this says it of each).
+        let posts = crate::schedule::in_window(r.published.at.to_utc(), Some(now)) && !r.draft;
+        let announced_on = match site.publishers.get(&r.publisher) {
+            Some(p) if posts && is_original(site, r, &p.lang) => p.announce.iter().map(|p| p.name()).collect(),
+            _ => Vec::new(),
+        };
+        review.lines.push(Line { slug: r.slug.clone(), change, state, now, announced_on });
     }
     if let Some(previous) = known.and_then(|k| k.previous.map(|m| (k, m))) {
         let (k, manifest) = previous;
@@ -179,7 +204,13 @@ pub fn review(site: &Site, known: Option<&Known>, now: DateTime<Utc>) -> Review 
                 Some(at) if at.to_utc() > now => State::Cancelled,
                 _ => State::Withdrawn,
             };
-            review.lines.push(Line { slug: stub.slug.clone(), change: Change::Removed, state, now });
+            review.lines.push(Line {
+                slug: stub.slug.clone(),
+                change: Change::Removed,
+                state,
+                now,
+                announced_on: Vec::new(),
+            });
         }
     }
     review.warnings.extend(translation_moments(site, known, now));

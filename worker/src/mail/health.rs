@@ -1,7 +1,8 @@
 //! The mail Worker's part of `/healthz`: the mail queue (bound or not: a producer binding
 //! has nothing to ask), the sender (`MAIL_VIA` and its settings, and whether the provider
 //! takes the token: a cached `GET /server`), and delivery (one D1 query: failed jobs and
-//! unknown outcomes, `mailing::delivery_report`). The core reports what this finds; the
+//! unknown outcomes, `mailing::delivery_report`), and social media posts (failed or late,
+//! `mailing::social_posts::health`). The core reports what this finds; the
 //! readers' entry module merges it into its own `/healthz`.
 
 use serve::http::{ServiceCheck, ServiceStatus};
@@ -14,7 +15,43 @@ use crate::mail::sender::Mailer;
 /// (Unused in a build with both features, which is never deployed.)
 #[cfg_attr(feature = "readers", allow(dead_code))]
 pub async fn mail_checks(env: &Env) -> Vec<ServiceCheck> {
-    vec![queue(env), mail(env).await, delivery(env).await]
+    vec![queue(env), mail(env).await, delivery(env).await, social(env).await]
+}
+
+/// Whether a social media post failed or is late (`mailing::social_posts::health`): one D1
+/// query.
+async fn social(env: &Env) -> ServiceCheck {
+    let ask = async {
+        let db = env.d1(crate::DATABASE)?;
+        let rows = db.prepare(mailing::social_posts::sql::TROUBLE).raw_js_value().await?;
+        let text = |r, i| crate::column(r, i).as_string();
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                (
+                    text(r, 0).unwrap_or_default(),
+                    text(r, 1).unwrap_or_default(),
+                    text(r, 2).unwrap_or_default(),
+                    text(r, 3),
+                )
+            })
+            .collect();
+        Ok::<_, worker::Error>(mailing::social_posts::health(&rows))
+    };
+    match ask.await {
+        Ok((status, detail)) => found("social", status, detail),
+        Err(e) => {
+            worker::console_log!(
+                "{{\"level\":\"error\",\"healthz\":\"social\",\"error\":{}}}",
+                serve::observe::json(&e.to_string())
+            );
+            found(
+                "social",
+                ServiceStatus::Failing,
+                "D1 did not answer the social media posts' query (the worker's log has the error)",
+            )
+        }
+    }
 }
 
 fn queue(env: &Env) -> ServiceCheck {

@@ -171,3 +171,24 @@ fn check_lists_what_is_not_plainly_public() {
         ]
     );
 }
+
+#[test]
+fn a_line_says_where_a_release_will_be_posted_at_its_moment() {
+    let announcing =
+        "[social]\nmastodon = \"https://some.social/@testi\"\nbluesky = \"https://bsky.app/profile/testi.fi\"\n\
+                      announce = [\"mastodon\", \"bluesky\"]\n";
+    let publishers =
+        [SourceFile { path: "content/publishers/testi.toml".into(), text: format!("{PUBLISHER}\n{announcing}") }];
+    let releases = [
+        release("later", "published_at = 2026-12-09T10:00:00"),
+        release("just-now", "published_at = 2026-12-07T09:30:00"),
+        release("long-ago", "published_at = 2026-11-01T10:00:00"),
+    ];
+    let s = load_site(&publishers, &releases).unwrap_or_else(|e| panic!("{e:?}"));
+    let r = review(&s, Some(&known(&["later", "just-now", "long-ago"], &[], None)), now());
+    let lines: Vec<String> = r.lines.iter().map(ToString::to_string).collect();
+    let line = |slug: &str| lines.iter().find(|l| l.contains(slug)).cloned().unwrap_or_default();
+    assert!(line("later").ends_with("; posted then to Mastodon and Bluesky"), "{lines:?}");
+    assert!(line("just-now").contains("posted to Mastodon and Bluesky within a minute"), "{lines:?}");
+    assert!(!line("long-ago").contains("posted"), "{lines:?}");
+}
