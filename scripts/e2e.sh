@@ -46,6 +46,12 @@ stop_groups() {
 # the end.
 social_port="${E2E_SOCIAL_PORT:-8793}"
 social_url="http://127.0.0.1:$social_port"
+# Whatever ends the script (a failed test included) stops what it started: the Workers of
+# the run under way ($groups) and the stand-ins, so the next run finds its ports free.
+on_exit() {
+  stop_groups
+  for pid in ${stub_pid:-} ${social_pid:-}; do kill "$pid" 2>/dev/null || true; done
+}
 for u in "$url" "$mail_url" "$social_url"; do
   if up "$u"; then
     echo "[e2e] something already answers on $u; stop it or set E2E_PORT / E2E_MAIL_WORKER_PORT / E2E_SOCIAL_PORT" >&2
@@ -101,7 +107,7 @@ serve_and_test() {
   # Each `wrangler dev` in its own session, so its whole tree (npx → wrangler → workerd) can
   # be stopped as one group: $groups lists them.
   groups=""
-  trap stop_groups EXIT
+  trap on_exit EXIT
   if [ "${without_mail:-0}" != 1 ]; then
     # shellcheck disable=SC2086
     setsid npx wrangler dev -c "${mail_config:-wrangler.mail.toml}" --ip 127.0.0.1 --port "$mail_port" --inspector-port "$mail_inspector" \
@@ -157,7 +163,6 @@ serve_and_test() {
     }
   fi
   stop_groups
-  trap - EXIT
 }
 
 # Run 1. Publish twice, as a publisher would: first with every fixture release, then without
@@ -185,6 +190,7 @@ before_tests=$run_cron_once with_browser=$browser with_soak=1 \
   wrangler_args="--var WEBSUB_HUB:https://hub.example.test/ --var MAIL_API_URL:http://127.0.0.1:$stub_port --test-scheduled --var SOCIAL_FEEDS_EVERY:1 --var SOCIAL_API_TIMEOUT:2" \
   serve_and_test "$state" --test-threads 4 --skip run2_ --skip run3_ --skip run4_ --skip run5_ --skip run6_ --skip run7_ --skip run8_ --skip run9_ --skip run10_
 kill "$stub_pid" 2>/dev/null || true
+stub_pid=""
 
 # Run 2 (tests named `run2_*`). A release that goes public while the test runs, with no upload
 # in between; the lift leaves time to publish and start the server (E2E_LIFT_SECONDS on a slow
@@ -336,3 +342,4 @@ editor_repo=$editor_repo editor_port=$editor_port without_mail=1 \
   serve_and_test "$state" run10_
 if [ -n "$decap_pid" ]; then kill -- -"$decap_pid" 2>/dev/null || true; fi
 kill "$social_pid" 2>/dev/null || true
+social_pid=""
