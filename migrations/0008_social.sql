@@ -13,6 +13,8 @@ CREATE TABLE social_posts (
   -- posting (claimed, a try under way), retry (at next_at), posted, failed (reported).
   state TEXT NOT NULL,
   tries INTEGER NOT NULL,
+  -- `tries` when `newsroom social retry` last started a new round of tries (0 before).
+  round INTEGER NOT NULL DEFAULT 0,
   -- When the last try was claimed (RFC 3339, UTC).
   claimed_at TEXT NOT NULL,
   next_at TEXT,

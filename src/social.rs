@@ -56,19 +56,28 @@ pub fn run(action: &Action, at: &Location, now: DateTime<Utc>) -> Result<bool> {
         }
         Action::Retry => {
             let db = at.database()?;
-            let when = text_literal("the time", Some(&now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)), 40)?;
-            let sql = mailing::social_posts::sql::RETRY_FAILED.replace("?1", &when) + " RETURNING slug, platform";
+            let time = |t: DateTime<Utc>| {
+                text_literal("the time", Some(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)), 40)
+            };
+            let window = time(now - chrono::Duration::hours(contract::golive::WINDOW_HOURS))?;
+            let sql = mailing::social_posts::sql::RETRY_FAILED.replace("?1", &time(now)?).replace("?2", &window);
             let marked = db.query(&sql)?;
+            let name = |row: &serde_json::Value| {
+                format!("{} on {}", row["slug"].as_str().unwrap_or("?"), row["platform"].as_str().unwrap_or("?"))
+            };
+            for row in &marked {
+                println!("{}: tried again within a minute", name(row));
+            }
+            for row in &db.query(&mailing::social_posts::sql::TOO_LATE.replace("?1", &window))? {
+                println!(
+                    "{}: not tried again: the release went public more than {} hours ago, when the trigger stops \
+                     posting it; post it by hand if it still matters",
+                    name(row),
+                    contract::golive::WINDOW_HOURS
+                );
+            }
             if marked.is_empty() {
                 println!("No failed posts to try again.");
-            } else {
-                for row in &marked {
-                    println!(
-                        "{} on {}: tried again within a minute",
-                        row["slug"].as_str().unwrap_or("?"),
-                        row["platform"].as_str().unwrap_or("?")
-                    );
-                }
             }
             Ok(true)
         }
@@ -87,9 +96,8 @@ fn report_text(posts: &[serde_json::Value], feeds: &[serde_json::Value]) -> Stri
         let (slug, platform, state) = (s(p, "slug"), s(p, "platform"), s(p, "state"));
         let line = match state.as_str() {
             "posted" => format!("posted  {slug} on {platform}: {}", s(p, "url")),
-            "retry" | "posting" => {
-                format!("LATE    {slug} on {platform}: try {} refused: {}", p["tries"], s(p, "reason"))
-            }
+            "retry" => format!("LATE    {slug} on {platform}: try {} refused: {}", p["tries"], s(p, "reason")),
+            "posting" => format!("posting {slug} on {platform}: try {} under way", p["tries"]),
             _ => format!(
                 "FAILED  {slug} on {platform}: {} (`newsroom social retry` tries again after the fix)",
                 s(p, "reason")
@@ -235,6 +243,12 @@ fn check(platform: Platform, profile: &str, credential: &str) -> Result<String, 
             .set("authorization", &bearer)
             .call(),
     )?;
+    if status == 403 {
+        return Err(format!(
+            "{host} takes this token but will not say whose it is: give it the read-only scope `profile` as well \
+             (`read:accounts` before Mastodon 4.3), which this check needs (docs/social.md)"
+        ));
+    }
     if status != 200 {
         return Err(format!("{host} does not take this access token (HTTP {status}); make a new one (docs/social.md)"));
     }

@@ -84,6 +84,16 @@ fn plan(site: &Site, kv: &Kv, config: &Config, purge: &[String]) -> Result<Plan>
     // From the manifest, not from what KV holds: a publish stopped after deleting a gate
     // still deletes its file when run again (deleting a missing object does nothing).
     let stale_objects = publish::r2::stale_objects(&records.changes.deletions);
+    // Posts link to BASE_URL: on Cloudflare without it they would link to this computer.
+    let announces = site.publishers.values().any(|p| !p.announce.is_empty());
+    if announces && !kv.is_local() && config.base_url.is_none() {
+        anyhow::bail!(
+            "a publisher announces releases on social media (`announce` in `[social]`), but this environment has \
+             no BASE_URL: the posts would link to http://127.0.0.1:8787. Set BASE_URL in [env.{}.vars] of \
+             wrangler.toml and wrangler.mail.toml (docs/operations.md)",
+            kv.env.as_deref().unwrap_or("NAME")
+        );
+    }
     // No bucket for videos: said before anything is uploaded (also by --dry-run and status).
     if !records.objects.is_empty() || !stale_objects.is_empty() {
         kv.bucket()?;

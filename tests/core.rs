@@ -1321,7 +1321,7 @@ fn a_publisher_page_reads_its_profile_first_and_a_later_page_its_chunk_next() {
     let keys = fetch("/publishers/kymenlaakson-hyvinvointialue?page=1");
     assert_eq!(
         keys,
-        ["publisher:kymenlaakson-hyvinvointialue", "social:kymenlaakson-hyvinvointialue", "index:pages"],
+        ["publisher:kymenlaakson-hyvinvointialue", "social-posts:kymenlaakson-hyvinvointialue", "index:pages"],
         "page 1 is in the profile; its latest social media posts are read in the same round"
     );
     let mut loaded = Loaded::default();

@@ -65,7 +65,7 @@ const PUBLISHER: &str = "/publishers/kymenlaakson-hyvinvointialue";
 fn stored_fragment() -> String {
     let state = std::env::var("NEWSROOM_E2E_STATE").expect("set by scripts/e2e.sh");
     let out = std::process::Command::new("npx")
-        .args(["wrangler", "kv", "key", "get", "social:kymenlaakson-hyvinvointialue", "--binding", "RELEASES"])
+        .args(["wrangler", "kv", "key", "get", "social-posts:kymenlaakson-hyvinvointialue", "--binding", "RELEASES"])
         .args(["--local", "--persist-to", &state, "--text"])
         .output()
         .expect("npx runs");

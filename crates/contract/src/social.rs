@@ -117,9 +117,10 @@ pub const CHANNELS_KEY: &str = "social:channels";
 
 /// Key of a publisher's latest posts: an HTML fragment (a `<section>`, text escaped, links
 /// checked to be `https:`) the scheduled Worker writes when its feeds change and the
-/// publisher page shows as it is. Absent until the first good fetch.
+/// publisher page shows as it is. Absent until the first good fetch. (A prefix of its own:
+/// `social:{slug}` would be [`CHANNELS_KEY`] for a publisher named `channels`.)
 pub fn posts_key(publisher: &str) -> String {
-    format!("social:{publisher}")
+    format!("social-posts:{publisher}")
 }
 
 /// `social:channels`: every publisher with a feed to fetch, for the scheduled Worker.

@@ -145,8 +145,8 @@ impl Item {
                 .and_then(|a| a.decoded_and_normalized_value(quick_xml::XmlVersion::Implicit1_0, decoder).ok())
                 .map(|v| v.into_owned())
         };
-        let alternate = attr("rel").is_none_or(|r| r == "alternate");
-        if let (Some(href), true) = (attr("href"), alternate || self.link.is_empty()) {
+        // Only the alternate link is the post's (not `rel="self"`, `"enclosure"` …).
+        if let (Some(href), true) = (attr("href"), attr("rel").is_none_or(|r| r == "alternate")) {
             self.link = href;
         }
     }
@@ -198,8 +198,14 @@ fn rfc2822(text: &str) -> Option<DateTime<FixedOffset>> {
         "GMT" | "UT" | "UTC" | "Z" => 0,
         z => {
             let (sign, digits) = z.split_at_checked(1)?;
-            let n: i32 = digits.parse().ok()?;
-            let seconds = (n / 100) * 3600 + (n % 100) * 60;
+            if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(sign, "+" | "-") {
+                return None;
+            }
+            let (hours, minutes): (i32, i32) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+            if minutes >= 60 {
+                return None;
+            }
+            let seconds = hours * 3600 + minutes * 60;
             if sign == "-" {
                 -seconds
             } else {
@@ -218,8 +224,16 @@ pub fn to_text(html: &str) -> String {
     while let Some(open) = rest.find('<') {
         out.push_str(&decode_references(&rest[..open]));
         let after = &rest[open + 1..];
+        // "a < b" in a plain-text feed (Bluesky's) is text, not a tag.
+        if !after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') {
+            out.push('<');
+            rest = after;
+            continue;
+        }
         let Some(close) = after.find('>') else {
-            rest = "";
+            // No tag ends anywhere after: the rest is text (looked for once, not per `<`).
+            out.push('<');
+            rest = after;
             break;
         };
         let tag = after[..close].trim().to_ascii_lowercase();
@@ -229,13 +243,21 @@ pub fn to_text(html: &str) -> String {
             "br" => out.push('\n'),
             "p" | "div" | "li" | "blockquote" if tag.starts_with('/') => out.push_str("\n\n"),
             "script" | "style" if !tag.starts_with('/') => {
+                // Up to its end tag, in any case, found without copying the rest.
                 let end = format!("</{name}");
-                rest = rest.to_ascii_lowercase().find(&end).map_or("", |i| &rest[i..]);
+                let at = rest.as_bytes().windows(end.len()).position(|w| w.eq_ignore_ascii_case(end.as_bytes()));
+                rest = at.map_or("", |i| &rest[i..]);
             }
             _ => {}
         }
     }
     out.push_str(&decode_references(rest));
+    // Bidirectional controls (which could make a link's text read as another address) and
+    // noncharacters (invalid in HTML) go.
+    out.retain(|c| {
+        !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FDD0}'..='\u{FDEF}')
+            && (u32::from(c) & 0xFFFE) != 0xFFFE
+    });
     // Spaces collapsed within lines; at most one empty line between paragraphs.
     let lines: Vec<String> = out.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
     let mut text = String::new();
@@ -263,7 +285,9 @@ fn decode_references(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
+        // A reference is short: look for its `;` in the next few bytes only (a search to the
+        // end for each `&` of a hostile megabyte of them would take minutes).
+        let end = after.as_bytes().iter().take(12).position(|&b| b == b';');
         let decoded = end.and_then(|e| {
             let name = &after[..e];
             let c = match name {
@@ -299,8 +323,39 @@ fn decode_references(text: &str) -> String {
     out
 }
 
+/// An `https://` address that is a valid URL as it stands: a host of letters, digits, dots
+/// and hyphens (a port allowed), then only the characters URLs may hold, each `%` followed
+/// by two hex digits. Anything else is shown as text, never linked.
 fn is_https(url: &str) -> bool {
-    url.starts_with("https://") && url.len() > 8 && !url.contains(|c: char| c.is_whitespace() || c == '"')
+    let Some(rest) = url.strip_prefix("https://") else { return false };
+    let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let host = authority.split(':').next().unwrap_or("");
+    let host_ok = !host.is_empty()
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && authority.split(':').nth(1).is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let bytes = path.as_bytes();
+    let path_ok = bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'%' => bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
+        _ => b"-._~:/?#@!$&'()*+,;=".contains(&b),
+    });
+    host_ok && path_ok
+}
+
+/// The host of an `https://` address, lower-cased.
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    Some(authority.split(':').next()?.to_ascii_lowercase())
+}
+
+/// Whether `post` links to the platform of `profile`: the same host (a Mastodon server),
+/// or the platform's own (`bsky.app`, YouTube), so a feed cannot label a link elsewhere
+/// "Original post".
+fn same_site(post: &str, profile: &str) -> bool {
+    let (Some(a), Some(b)) = (host_of(post), host_of(profile)) else { return false };
+    let bare = |h: &str| h.trim_start_matches("www.").trim_start_matches("m.").to_string();
+    bare(&a) == bare(&b)
 }
 
 fn cut_chars(text: &str, max: usize) -> String {
@@ -347,11 +402,12 @@ pub fn fragment(lang: &str, posts: &[Post], profiles: &[(String, String)]) -> St
         escape(&date_in(&p.at, lang), &mut out);
         out.push_str("</time></p>");
         for paragraph in p.text.split("\n\n") {
-            out.push_str("<p>");
+            out.push_str("<p dir=\"auto\">");
             text_with_links(paragraph, &mut out);
             out.push_str("</p>");
         }
-        if !p.url.is_empty() {
+        let profile = profiles.iter().find(|(id, _)| *id == p.platform).map(|(_, url)| url.as_str());
+        if !p.url.is_empty() && profile.is_some_and(|profile| same_site(&p.url, profile)) {
             out.push_str("<p>");
             link(&mut out, &p.url, &format!("{original} ({name})"));
             out.push_str("</p>");
@@ -416,11 +472,14 @@ pub const TIMEOUT_SECONDS: u32 = 10;
 pub mod sql {
     /// Every feed's row.
     pub const ALL: &str = "SELECT publisher, platform, url, etag, last_modified, posts FROM social_feeds";
-    /// A fetch that changed nothing or failed (`?1` publisher, `?2` platform, `?3` url, `?4`
-    /// now, `?5` the error or NULL): the last good posts stay.
+    /// A fetch that brought no posts (`?1` publisher, `?2` platform, `?3` url, `?4` now, `?5`
+    /// the error, or NULL for a `304 Not Modified`, a good fetch): the last good posts stay,
+    /// unless the feed's address changed.
     pub const TRIED: &str = "INSERT INTO social_feeds (publisher, platform, url, fetched_at, error) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (publisher, platform) DO UPDATE SET \
-         fetched_at = excluded.fetched_at, error = excluded.error";
+         fetched_at = excluded.fetched_at, error = excluded.error, \
+         ok_at = CASE WHEN excluded.error IS NULL THEN excluded.fetched_at ELSE ok_at END, \
+         posts = CASE WHEN url = excluded.url THEN posts ELSE NULL END, url = excluded.url";
     /// A good fetch (`?1` publisher, `?2` platform, `?3` url, `?4` now, `?5` ETag, `?6`
     /// Last-Modified, `?7` the posts as JSON).
     pub const STORED: &str = "INSERT INTO social_feeds \

@@ -17,12 +17,16 @@ use serde::{Deserialize, Serialize};
 
 use contract::social::SocialPost;
 
-/// Tries of one post before it is reported as failed: waits of 1, 2, 4 … minutes, about
-/// two hours in all, well within the trigger's 24-hour window.
+/// Tries of one post before it is reported as failed: waits of 1, 2, 4 … 32 and 45 minutes,
+/// under two hours in all, well within the trigger's 24-hour window.
 pub const MAX_TRIES: i64 = 8;
+/// The longest wait between two tries, in seconds: within the hour Mastodon keeps a
+/// request's `Idempotency-Key`, with room for a late trigger run.
+pub const MAX_WAIT_SECONDS: i64 = 45 * 60;
 /// Minutes after which a claim whose try never reported back (the Worker stopped) is tried
-/// again.
-pub const STALE_MINUTES: i64 = 10;
+/// again: longer than a trigger run may last (15 minutes), so a slow run is never taken
+/// for a dead one.
+pub const STALE_MINUTES: i64 = 20;
 /// Days the rows of posts are kept (the report shows them).
 pub const KEPT_DAYS: i64 = 30;
 
@@ -38,9 +42,9 @@ pub enum Outcome {
 }
 
 /// When a post refused at try `tries` is tried again: 1 minute doubled each try, at most
-/// an hour; `speedup` (the tests' `SOCIAL_RETRY_SPEEDUP`) divides the wait, at least a second.
+/// [`MAX_WAIT_SECONDS`]; `speedup` (the tests' `SOCIAL_RETRY_SPEEDUP`) divides the wait, at least a second.
 pub fn retry_at(tries: i64, now: DateTime<Utc>, speedup: u32) -> DateTime<Utc> {
-    let wait = (60_i64 << tries.clamp(1, 7).saturating_sub(1)).min(3600);
+    let wait = (60_i64 << tries.clamp(1, 7).saturating_sub(1)).min(MAX_WAIT_SECONDS);
     now + chrono::Duration::seconds((wait / i64::from(speedup.max(1))).max(1))
 }
 
@@ -141,9 +145,10 @@ pub fn mastodon_status(post: &SocialPost) -> String {
     to_json(&Status { status: &post.text, language: primary(&post.lang), visibility: "public" })
 }
 
-/// Mastodon's `Idempotency-Key` of a release's post: the same for every try of it.
-pub fn idempotency_key(slug: &str, moment: &str) -> String {
-    format!("newsroom-{slug}-{moment}")
+/// Mastodon's `Idempotency-Key` of a release's post: the same for every try of it, and
+/// for a release whose moment moved.
+pub fn idempotency_key(slug: &str) -> String {
+    format!("newsroom-release-{slug}")
 }
 
 /// The body of `com.atproto.server.createSession` with an app password.
@@ -258,13 +263,15 @@ fn primary(lang: &str) -> &str {
 }
 
 /// The record key of a release's Bluesky post: a TID (13 characters of base32-sortable)
-/// made of the moment's microseconds and a hash of the slug, so every try of the same post
-/// names the same record.
-pub fn record_key(slug: &str, moment: DateTime<Utc>) -> String {
+/// made of a hash of the slug, so every try of the same post names the same record, also
+/// when the moment moved: seconds from 2020 on (a time in the past, as TIDs are), then the
+/// hash's other bits.
+pub fn record_key(slug: &str) -> String {
     const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
     // FNV-1a: stable across builds, unlike std's hasher.
     let hash = slug.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    let micros = (moment.timestamp().max(0) as u64) * 1_000_000 + hash % 1_000_000;
+    // 2020-01-01 plus up to about three years, in microseconds.
+    let micros = 1_577_836_800_000_000 + hash % 100_000_000_000_000;
     let value = ((micros & ((1 << 53) - 1)) << 10) | ((hash >> 20) & 0x3ff);
     (0..13).rev().map(|i| ALPHABET[((value >> (i * 5)) & 31) as usize] as char).collect()
 }
@@ -291,16 +298,28 @@ pub fn health(rows: &[(String, String, String, Option<String>)]) -> (serve::http
     (serve::http::ServiceStatus::Failing, detail)
 }
 
+/// `slugs` as the JSON array the statements' `json_each` reads.
+pub fn slug_list<'a>(slugs: impl Iterator<Item = &'a str>) -> String {
+    serde_json::to_string(&slugs.collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
 /// The statements the adapter and the CLI run on D1 (`migrations/0008_social.sql`).
 pub mod sql {
+    /// The posts of the releases `?1` (a JSON array of slugs) that are done with, posted or
+    /// failed, as `slug platform`: the trigger claims only the others (one query a minute,
+    /// not one per post).
+    pub const SETTLED: &str = "SELECT slug || ' ' || platform FROM social_posts \
+         WHERE state IN ('posted', 'failed') AND slug IN (SELECT value FROM json_each(?1))";
     /// Claims a try of a post (`?1` slug, `?2` platform, `?3` publisher, `?4` moment, `?5`
     /// now, `?6` claims older than this are stale): a first try, a retry whose time has
-    /// come or a stale claim. Answers the try's number to the one run that claimed it.
+    /// come or a stale claim. Answers, to the one run that claimed it, the try's number in
+    /// all (a Bluesky post tried before is looked up first) and since the last `newsroom
+    /// social retry` (at most [`super::MAX_TRIES`]).
     pub const CLAIM: &str = "INSERT INTO social_posts (slug, platform, publisher, moment, state, tries, claimed_at) \
          VALUES (?1, ?2, ?3, ?4, 'posting', 1, ?5) \
          ON CONFLICT (slug, platform) DO UPDATE SET state = 'posting', tries = tries + 1, claimed_at = excluded.claimed_at \
          WHERE (state = 'retry' AND next_at <= excluded.claimed_at) OR (state = 'posting' AND claimed_at <= ?6) \
-         RETURNING tries";
+         RETURNING tries, tries - round";
     /// Posted (`?1` slug, `?2` platform, `?3` the post's address or NULL).
     pub const POSTED: &str = "UPDATE social_posts SET state = 'posted', url = ?3, next_at = NULL \
                               WHERE slug = ?1 AND platform = ?2";
@@ -310,17 +329,30 @@ pub mod sql {
     /// Refused for good (`?3` why).
     pub const FAILED: &str = "UPDATE social_posts SET state = 'failed', next_at = NULL, reason = ?3 \
                               WHERE slug = ?1 AND platform = ?2";
-    /// `newsroom social retry`: every failed post tried again at the next run (`?1` now).
-    pub const RETRY_FAILED: &str =
-        "UPDATE social_posts SET state = 'retry', next_at = ?1, tries = 0 WHERE state = 'failed'";
+    /// `newsroom social retry`: every failed post of a release still in the trigger's window
+    /// (its moment after `?2`) tried again at the next run (`?1` now), with a new round of
+    /// tries; its tries in all are kept.
+    pub const RETRY_FAILED: &str = "UPDATE social_posts SET state = 'retry', next_at = ?1, round = tries \
+         WHERE state = 'failed' AND julianday(moment) > julianday(?2) RETURNING slug, platform";
+    /// The failed posts too old to try again (their moment before `?1`).
+    pub const TOO_LATE: &str = "SELECT slug, platform FROM social_posts \
+         WHERE state = 'failed' AND julianday(moment) <= julianday(?1)";
+    /// Posts waiting for a try whose release is no longer the trigger's (`?1`: a JSON array
+    /// of the slugs it still posts; `?2` claims before this): failed, with the reason, so
+    /// none waits unseen. Run hourly.
+    pub const GIVE_UP: &str = "UPDATE social_posts SET state = 'failed', next_at = NULL, \
+         reason = 'the release left the schedule before it could be posted (withdrawn, or more than 24 hours past its moment)' \
+         WHERE state IN ('retry', 'posting') AND claimed_at < ?2 AND slug NOT IN (SELECT value FROM json_each(?1))";
     /// Rows older than `?1` (claimed before it) are deleted hourly.
     pub const PRUNE: &str = "DELETE FROM social_posts WHERE claimed_at < ?1";
     /// The report: every post, newest moment first.
     pub const REPORT: &str = "SELECT slug, platform, state, tries, reason, url, moment FROM social_posts \
                               ORDER BY moment DESC, slug, platform LIMIT 200";
-    /// Posts that need someone (`/healthz`): failed ones, and ones refused at two tries.
+    /// Posts that need someone (`/healthz`): failed ones, ones refused at two tries, and
+    /// claims whose try never reported back (made before `?1`).
     pub const TROUBLE: &str = "SELECT slug, platform, state, reason FROM social_posts \
-                               WHERE state = 'failed' OR (state = 'retry' AND tries >= 2) ORDER BY moment DESC LIMIT 5";
+         WHERE state = 'failed' OR (state = 'retry' AND tries - round >= 2) OR (state = 'posting' AND claimed_at < ?1) \
+         ORDER BY moment DESC LIMIT 5";
 }
 
 #[cfg(test)]
@@ -372,7 +404,7 @@ mod tests {
     fn retries_wait_longer_each_time_and_faster_in_tests() {
         let now = DateTime::parse_from_rfc3339("2026-12-07T10:00:00Z").expect("valid").to_utc();
         let wait = |tries, speedup| (retry_at(tries, now, speedup) - now).num_seconds();
-        assert_eq!([wait(1, 1), wait(2, 1), wait(3, 1), wait(7, 1), wait(9, 1)], [60, 120, 240, 3600, 3600]);
+        assert_eq!([wait(1, 1), wait(2, 1), wait(3, 1), wait(7, 1), wait(9, 1)], [60, 120, 240, 2700, 2700]);
         assert_eq!(wait(1, 60), 1);
         let total: i64 = (1..MAX_TRIES).map(|t| wait(t, 1)).sum();
         assert!(total < 3 * 3600, "{total}");
@@ -380,12 +412,12 @@ mod tests {
 
     #[test]
     fn a_record_key_is_a_tid_the_same_for_every_try() {
-        let at = DateTime::parse_from_rfc3339("2026-12-07T10:00:00Z").expect("valid").to_utc();
-        let key = record_key("2026-12-07-tiedote", at);
+        let key = record_key("2026-12-07-tiedote");
         assert_eq!(key.len(), 13);
-        assert_eq!(key, record_key("2026-12-07-tiedote", at));
-        assert_ne!(key, record_key("2026-12-07-toinen", at));
-        assert!(key.starts_with(['2', '3', '4', '5', '6', '7', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']));
+        assert_eq!(key, record_key("2026-12-07-tiedote"));
+        assert_ne!(key, record_key("2026-12-07-toinen"));
+        // A TID's first character holds the top bits of a time since 1970: 2020–2023 is "3".
+        assert!(key.starts_with('3'), "{key}");
         assert!(key.bytes().all(|b| b"234567abcdefghijklmnopqrstuvwxyz".contains(&b)));
     }
 

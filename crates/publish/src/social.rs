@@ -28,6 +28,8 @@ pub const LOCAL_ORIGIN: &str = "http://127.0.0.1:8787";
 pub const MAX_TAGS: usize = 3;
 /// A lead cut shorter than this is left out rather than shown as a stub.
 const MIN_LEAD: usize = 40;
+/// Room the title keeps: hashtags are dropped, last first, before it is cut shorter.
+const MIN_TITLE: usize = 60;
 
 /// The posts of `release` on its publisher's announcing channels, linking to the release on
 /// `origin` (`BASE_URL`, no trailing slash).
@@ -50,10 +52,18 @@ fn compose(platform: Platform, profile: &str, release: &Release, link: &str) -> 
         _ => (MASTODON_LIMIT, characters),
     };
     let link_len = if platform == Platform::Bluesky { graphemes(link) } else { MASTODON_LINK };
-    let tags: Vec<String> = release.keywords.iter().filter_map(|k| hashtag(&k.label)).take(MAX_TAGS).collect();
-    let tags_line = tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ");
-    // Fixed parts: the link, the tags, the blank lines between parts.
-    let fixed = link_len + count(&tags_line) + if tags.is_empty() { 2 } else { 4 };
+    let mut tags: Vec<String> = release.keywords.iter().filter_map(|k| hashtag(&k.label)).take(MAX_TAGS).collect();
+    // Fixed parts: the link, the tags, the blank lines between parts. Tags give way to the
+    // title (a long address or long compound words could otherwise leave it no room).
+    let fixed = |tags: &[String]| {
+        let line = tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ");
+        link_len + count(&line) + if tags.is_empty() { 2 } else { 4 }
+    };
+    let title_room = MIN_TITLE.min(count(release.title.trim()));
+    while !tags.is_empty() && fixed(&tags) + 2 + title_room > limit {
+        tags.pop();
+    }
+    let fixed = fixed(&tags);
     let title = cut(release.title.trim(), limit.saturating_sub(fixed + 2), count);
     let room = limit.saturating_sub(fixed + count(&title) + 2);
     let lead = release.lead.trim();
@@ -89,7 +99,8 @@ fn compose(platform: Platform, profile: &str, release: &Release, link: &str) -> 
         text,
         lang: release.lang.clone(),
         link: link.into(),
-        title,
+        // The card shows the whole title (the post's text may have cut it).
+        title: release.title.trim().to_string(),
         description: cut(lead_or(release), 300, graphemes),
         facets: if platform == Platform::Bluesky { facets } else { Vec::new() },
     }
@@ -124,8 +135,14 @@ fn cut(text: &str, max: usize, count: fn(&str) -> usize) -> String {
     }
     let mut out = out.trim_end_matches(|c: char| c.is_whitespace() || ",;:–-".contains(c)).to_string();
     if out.is_empty() {
-        // One word longer than the room: cut inside it.
-        out = text.graphemes(true).take(max.saturating_sub(1)).collect();
+        // One word longer than the room: cut inside it, whole graphemes, counted as the
+        // platform counts.
+        for g in text.graphemes(true) {
+            if count(&out) + count(g) + 1 > max {
+                break;
+            }
+            out.push_str(g);
+        }
     }
     out.push('…');
     out
@@ -189,6 +206,41 @@ pub fn add_posts(schedule: &mut UpcomingRecord, site: &Site, origin: &str, is_or
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_stays_within_its_limit_whatever_the_release() {
+        use crate::content::{load_site, SourceFile};
+        let publisher = "name = \"Testi\"\nlanguage = \"fi\"\ntime_zone = \"Europe/Helsinki\"\n[social]\n\
+                         mastodon = \"https://some.social/@testi\"\nbluesky = \"https://bsky.app/profile/testi.fi\"\n\
+                         announce = [\"mastodon\", \"bluesky\"]\n";
+        let long = "Sosiaali- ja terveydenhuollon palvelukokonaisuuden uudistamistyöryhmän ".repeat(4);
+        let release = format!(
+            "+++\ntitle = \"{long}\"\npublisher = \"testi\"\npublished_at = 2026-12-07T10:00:00\nlead = \"{long}\"\n\
+             keywords = [\"terveydenhuollonpalvelukokonaisuusuudistus\", \"sosiaalihuollonammattihenkilöt\", \"x\"]\n+++\n\nTeksti.\n"
+        );
+        let site = load_site(
+            &[SourceFile { path: "content/publishers/testi.toml".into(), text: publisher.into() }],
+            &[SourceFile { path: "content/releases/r.md".into(), text: release }],
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let origin = format!("https://{}.example.fi", "pitka".repeat(30));
+        let posts = posts(&site.releases[0], &site.publishers["testi"], &origin);
+        assert_eq!(posts.len(), 2);
+        for p in &posts {
+            let (limit, n) = if p.platform == "bluesky" {
+                (BLUESKY_LIMIT, graphemes(&p.text))
+            } else {
+                (MASTODON_LIMIT, characters(&p.text) - characters(&p.link) + MASTODON_LINK)
+            };
+            assert!(n <= limit, "{} {n}: {}", p.platform, p.text);
+            assert!(p.text.starts_with("Sosiaali- ja terveydenhuollon"), "the title keeps room: {}", p.text);
+            for f in &p.facets {
+                let span = &p.text[f.start..f.end];
+                assert_eq!(span, if f.tag { format!("#{}", f.value) } else { f.value.clone() });
+            }
+        }
+        assert_eq!(posts[1].title, long.trim(), "the card has the whole title");
+    }
 
     #[test]
     fn hashtags_join_words_and_refuse_numbers() {

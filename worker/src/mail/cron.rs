@@ -35,19 +35,16 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 /// the log line. A failure of one does not stop the other.
 async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
     let stored = env.kv(crate::BINDING)?.get(UPCOMING_KEY).bytes().await?;
-    let mut social = "\"social posts\":0".to_string();
-    let (mailed, noticed) = match stored.as_deref().map(mailing::golive::read) {
+    let schedule = stored.as_deref().map(mailing::golive::read);
+    let (mailed, noticed) = match &schedule {
         None => ("\"nothing published yet\"".to_string(), "0".to_string()),
         Some(Err(e)) => (json(&e.to_string()), "0".to_string()),
         Some(Ok(record)) => {
-            social = crate::mail::social::announce(env, &record, now)
-                .await
-                .unwrap_or_else(|e| format!("\"social posts\":{}", json(&format!("error: {e}"))));
-            let mailed = match crate::mail::deliver::schedule(env, &record, now).await {
+            let mailed = match crate::mail::deliver::schedule(env, record, now).await {
                 Ok(slugs) => json(&slugs),
                 Err(e) => json(&format!("error: {e}")),
             };
-            let noticed = match crate::mail::notices::send_due(env, &record, now).await {
+            let noticed = match crate::mail::notices::send_due(env, record, now).await {
                 Ok(sent) => sent.to_string(),
                 Err(e) => json(&format!("error: {e}")),
             };
@@ -59,10 +56,18 @@ async fn run(env: &Env, now: DateTime<chrono::Utc>) -> Result<String> {
         Err(e) => json(&format!("error: {e}")),
     };
     let expired = if mailing::subscribe::expires_pending_at(now) { expire(env, now).await } else { 0 };
-    let feeds = crate::mail::social::feeds(env, now)
+    let announced = announce(env, stored.as_deref(), now).await?;
+    // Social media last: its calls (each up to SOCIAL_API_TIMEOUT) never delay the mail or
+    // the hub.
+    let social = match &schedule {
+        Some(Ok(record)) => crate::mail::social::posts::announce(env, record, now)
+            .await
+            .unwrap_or_else(|e| format!("\"social posts\":{}", json(&format!("error: {e}")))),
+        _ => "\"social posts\":0".to_string(),
+    };
+    let feeds = crate::mail::social::feeds::feeds(env, now)
         .await
         .unwrap_or_else(|e| format!("\"social feeds\":{}", json(&format!("error: {e}"))));
-    let announced = announce(env, stored.as_deref(), now).await?;
     Ok(format!(
         "{{\"cron\":\"go-live\",\"mailed\":{mailed},\"embargo notices\":{noticed},\"failed jobs resent\":{resent},\"expired\":{expired},{social},{feeds},{announced}}}"
     ))

@@ -23,7 +23,8 @@ pub async fn mail_checks(env: &Env) -> Vec<ServiceCheck> {
 async fn social(env: &Env) -> ServiceCheck {
     let ask = async {
         let db = env.d1(crate::DATABASE)?;
-        let rows = db.prepare(mailing::social_posts::sql::TROUBLE).raw_js_value().await?;
+        let stale = crate::rfc3339(crate::now() - chrono::Duration::minutes(mailing::social_posts::STALE_MINUTES));
+        let rows = db.prepare(mailing::social_posts::sql::TROUBLE).bind(&[stale.into()])?.raw_js_value().await?;
         let text = |r, i| crate::column(r, i).as_string();
         let rows: Vec<_> = rows
             .iter()

@@ -96,7 +96,7 @@ fn the_fragment_links_https_addresses_only_and_is_empty_without_posts() {
     let posts: Vec<Post> = (0..7)
         .map(|i| post(&format!("Katso https://x.fi/{i}. Ja http://y.fi"), &format!("2026-12-0{}T10:00:00Z", i + 1)))
         .collect();
-    let html = fragment("en", &posts, &[]);
+    let html = fragment("en", &posts, &[("bluesky".into(), "https://bsky.app/profile/a.fi".into())]);
     assert_eq!(html.matches("<li>").count(), MAX_POSTS);
     assert!(
         html.contains("<a href=\"https://x.fi/6\" rel=\"nofollow ugc\">https://x.fi/6</a>. Ja http://y.fi"),
@@ -114,4 +114,55 @@ fn feeds_are_due_hourly_or_as_often_as_set() {
     assert!(due(at("2026-12-07T10:23:00Z"), 60));
     assert!(!due(at("2026-12-07T10:24:00Z"), 60));
     assert!(due(at("2026-12-07T10:24:00Z"), 1));
+}
+
+#[test]
+fn hostile_input_takes_linear_time_and_loses_no_plain_text() {
+    let started = std::time::Instant::now();
+    let ampersands = "&".repeat(MAX_FEED_BYTES);
+    assert_eq!(to_text(&ampersands).len(), MAX_FEED_BYTES);
+    let scripts = "<script></script>".repeat(60_000);
+    assert_eq!(to_text(&scripts), "");
+    let unclosed = "<a".repeat(MAX_FEED_BYTES / 2);
+    assert!(to_text(&unclosed).len() > 100_000);
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    assert_eq!(to_text("a < b ja c > d"), "a < b ja c > d");
+    assert_eq!(to_text("<SCRIPT>x</ScRiPt>jäljelle"), "jäljelle");
+}
+
+#[test]
+fn bidi_controls_and_noncharacters_are_dropped_and_odd_addresses_never_linked() {
+    assert_eq!(to_text("https://a.fi/\u{202E}moc.elgoog&#xFDD0;x"), "https://a.fi/moc.elgoogx");
+    for bad in [
+        "https://<x>",
+        "https://[",
+        "https://a.fi/%zz",
+        "https://a.fi/\"x",
+        "https://",
+        "http://a.fi",
+        "https://a.fi/…",
+    ] {
+        assert!(!is_https(bad), "{bad}");
+    }
+    for good in ["https://a.fi", "https://a.fi:8443/x?y=1&z=%C3%A4#f", "https://bsky.app/profile/a.fi/post/3k"] {
+        assert!(is_https(good), "{good}");
+    }
+    assert!(same_site("https://some.social/@a/1", "https://some.social/@a"));
+    assert!(same_site("https://www.youtube.com/watch?v=x", "https://youtube.com/channel/UC1"));
+    assert!(!same_site("https://phish.example/@a/1", "https://some.social/@a"));
+    assert_eq!(rfc2822("Mon, 07 Dec 2026 10:00:00 +2147483647"), None);
+    assert_eq!(rfc2822("Mon, 07 Dec 2026 10:00:00 +0190"), None);
+    assert!(rfc2822("Mon, 07 Dec 2026 10:00:00 -0330").is_some());
+}
+
+#[test]
+fn an_original_post_link_to_another_site_is_not_offered() {
+    let post = Post {
+        platform: "mastodon".into(),
+        url: "https://phish.example/x".into(),
+        at: "2026-12-07T10:00:00Z".into(),
+        text: "t".into(),
+    };
+    let html = fragment("fi", &[post], &[("mastodon".into(), "https://some.social/@a".into())]);
+    assert!(!html.contains("phish.example") && !html.contains("Alkuperäinen"), "{html}");
 }
