@@ -63,9 +63,14 @@ sh scripts/build-worker.sh
 scripts/build-editor.sh
 cargo test --no-run --quiet --test e2e
 # docs/walkthrough.md, its commands as written, in a copy of the repository with local KV of
-# its own (about 2 minutes: each local media upload is a wrangler call). Before any server
-# starts: its `preview --local` listens on 127.0.0.1:8790.
-cargo test --quiet --test walkthrough -- --ignored
+# its own (about 80 s: each local media upload is a wrangler call), in the background while
+# the browser tools install and run 1's content is published (both mostly wait too), its
+# test binary run directly so no cargo lock is held; waited for before any server starts:
+# its `preview --local` listens on 127.0.0.1:8790.
+cargo test --no-run --quiet --test walkthrough
+walkthrough_bin=$(ls -t target/debug/deps/walkthrough-* | grep -v '\.d$' | head -n 1)
+"$walkthrough_bin" --ignored --quiet >target/e2e-walkthrough.log 2>&1 &
+walkthrough_pid=$!
 # Browser checks (HTML validity, axe, screenshots) need Chromium and Java: installed when
 # possible, else skipped with a warning, unless REQUIRE_BROWSER=1 (CI) makes that an error.
 browser=1
@@ -173,6 +178,12 @@ fixture_content "$content"
 CONTENT="$content" scripts/publish.sh "$state" tests/fixtures/kv-damaged.json
 rm "$content/releases/e2e-removed-fixture.md"
 CONTENT="$content" scripts/publish.sh "$state"
+if ! wait "$walkthrough_pid"; then
+  cat target/e2e-walkthrough.log >&2
+  echo "[e2e] the walkthrough (docs/walkthrough.md) failed" >&2
+  exit 1
+fi
+tail -n 3 target/e2e-walkthrough.log
 # Feeds advertise a WebSub hub (nothing listens there: only the links are checked). Mail goes
 # to `make dev`'s stand-in for Postmark, on a port of its own (/healthz asks it the token).
 stub_port="${E2E_STUB_PORT:-8796}"
@@ -271,7 +282,7 @@ hub="127.0.0.1:${E2E_HUB_PORT:-8798}"
 # Mails go to the test's stand-in for Postmark.
 mail="127.0.0.1:${E2E_MAIL_PORT:-8797}"
 hub=$hub mail=$mail wrangler_args="--var CACHE:shared --test-scheduled --var WEBSUB_HUB:http://$hub/ --var BASE_URL:$url --var MAIL_API_URL:http://$mail \
-  --var SOCIAL_FEEDS_EVERY:1 --var SOCIAL_API_TIMEOUT:2 --var SOCIAL_RETRY_SPEEDUP:240 \
+  --var SOCIAL_API_TIMEOUT:2 --var SOCIAL_RETRY_SPEEDUP:240 \
   --var MASTODON_TOKEN_KYMSOTE:e2e-token --var BLUESKY_APP_PASSWORD_KYMSOTE:e2e-app-password" \
   serve_and_test "$state" run2_ --test-threads 8
 
