@@ -197,14 +197,21 @@ fn run2_streaming_a_video_keeps_the_workers_memory_flat() {
     };
     sleep_past(lift());
     let video = media_path(&mp4, "mp4");
+    // The serving Workers' processes, as they are now: a `wrangler d1 execute` another test
+    // runs meanwhile starts a workerd of its own, which is not the Workers' memory.
+    let pids = std::process::Command::new("pgrep").args(["-f", "workerd serve"]).output().expect("pgrep");
+    let pids: Vec<String> = String::from_utf8_lossy(&pids.stdout).split_whitespace().map(str::to_string).collect();
+    assert!(!pids.is_empty(), "no workerd running");
     let rss = || -> u64 {
-        let out = std::process::Command::new("sh")
-            .args(["-c", "for p in $(pgrep -f workerd); do grep VmRSS /proc/$p/status; done"])
-            .output()
-            .expect("ps");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
+        pids.iter()
+            .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/status")).ok())
+            .flat_map(|status| {
+                status
+                    .lines()
+                    .filter(|l| l.starts_with("VmRSS"))
+                    .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                    .collect::<Vec<_>>()
+            })
             .sum::<u64>()
             * 1024
     };

@@ -2,7 +2,7 @@
 //! own page the readers' Worker hands it (`subscribe.rs`, `subscriber_page.rs`), the mail
 //! provider's bounce webhook (`webhook.rs`), the every-minute Cron Trigger (`cron.rs`:
 //! go-live announcements, the release mailings it queues in `deliver.rs`, the embargo mails
-//! of `notices.rs`, social media posts and feeds in `social.rs`), the mail queue's consumer and its dead-letter queue's (`deliver.rs`),
+//! of `notices.rs`, social media posts and feeds in `social/`), the mail queue's consumer and its dead-letter queue's (`deliver.rs`),
 //! the senders (`sender.rs`: Postmark or Cloudflare's `send_email`) and its part of
 //! `/healthz` (`health.rs`), and here what the Worker answers ([`answer`]). What it decides
 //! is the mail wing's (`newsroom-mailing`); this folder is its reads, writes and calls. Built
