@@ -64,10 +64,21 @@ impl Kv {
         c.stdin(Stdio::null());
     }
 
-    /// Runs `args` and returns stdout; a failure shows wrangler's own words.
+    /// Runs `args` and returns stdout; a failure shows wrangler's own words. Locally, a
+    /// command that met the state's SQLite file locked by a running `wrangler dev` (workerd's
+    /// `SQLITE_BUSY`: it changed nothing) is run again a few times, as `d1.rs` does.
     fn run(&self, args: &[&str]) -> Result<String> {
         let what = format!("npx wrangler kv {}", args.join(" "));
-        run(self.command(args), &what)
+        let mut pauses = [200, 600, 1500, 3000].into_iter();
+        loop {
+            match run(self.command(args), &what) {
+                Err(e) if self.is_local() && is_locked(&e.to_string()) => match pauses.next() {
+                    Some(ms) => std::thread::sleep(std::time::Duration::from_millis(ms)),
+                    None => return Err(e),
+                },
+                other => return other,
+            }
+        }
     }
 
     /// `npx wrangler r2 object ARGS (--local --persist-to D | --remote) [--env E]`: the
@@ -156,6 +167,11 @@ fn missing_bucket(e: anyhow::Error, bucket: &str, env: Option<&str>) -> anyhow::
          binding in wrangler.toml; nothing after the videos was uploaded, so run the publish again\n{text}",
         if env.is_empty() { String::new() } else { format!(", then publish again with{env}") }
     )
+}
+
+/// Whether a failed local wrangler command met the state's SQLite file locked.
+fn is_locked(said: &str) -> bool {
+    said.contains("SQLITE_BUSY") || said.contains("database is locked")
 }
 
 /// How videos are cached: their names change with their bytes.
