@@ -199,10 +199,7 @@ fn stored_secrets(env: Option<&str>) -> Result<Vec<String>> {
 
 /// `url` or, with `SOCIAL_VIA` in this shell, its stand-in's (as the Worker does).
 fn via(url: &str) -> String {
-    match (std::env::var("SOCIAL_VIA").ok().filter(|v| !v.is_empty()), url.strip_prefix("https://")) {
-        (Some(via), Some(rest)) => format!("{}/{rest}", via.trim_end_matches('/')),
-        _ => url.to_string(),
-    }
+    contract::social::via(url, std::env::var("SOCIAL_VIA").ok().filter(|v| !v.is_empty()).as_deref())
 }
 
 /// Asks the platform whether it takes `credential` for `profile`, without posting; answers

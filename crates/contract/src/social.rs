@@ -112,6 +112,17 @@ pub fn secret_name(platform: Platform, publisher: &str) -> String {
     format!("{kind}_{}", publisher.to_ascii_uppercase().replace('-', "_"))
 }
 
+/// `url`, or, with a stand-in address `via` (`SOCIAL_VIA`: `make dev`'s and the tests'
+/// `scripts/social-stub.mjs`), the stand-in's, the original host as the path's first part
+/// (`https://some.social/api/v1/statuses` → `{via}/some.social/api/v1/statuses`). The mail
+/// Worker and `newsroom social test` call the platforms through it.
+pub fn via(url: &str, via: Option<&str>) -> String {
+    match (via, url.strip_prefix("https://")) {
+        (Some(via), Some(rest)) => format!("{}/{rest}", via.trim_end_matches('/')),
+        _ => url.to_string(),
+    }
+}
+
 /// Key of the [`ChannelsRecord`], written by `newsroom publish`.
 pub const CHANNELS_KEY: &str = "social:channels";
 
@@ -249,5 +260,10 @@ mod tests {
             "BLUESKY_APP_PASSWORD_KYMENLAAKSON_HYVINVOINTIALUE"
         );
         assert!(Platform::ALL.iter().filter(|p| p.can_announce()).count() == 2);
+        assert_eq!(
+            via("https://bsky.social/xrpc/x", Some("http://127.0.0.1:8789/")),
+            "http://127.0.0.1:8789/bsky.social/xrpc/x"
+        );
+        assert_eq!(via("https://bsky.social/xrpc/x", None), "https://bsky.social/xrpc/x");
     }
 }

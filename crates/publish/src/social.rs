@@ -101,14 +101,9 @@ fn compose(platform: Platform, profile: &str, release: &Release, link: &str) -> 
         link: link.into(),
         // The card shows the whole title (the post's text may have cut it).
         title: release.title.trim().to_string(),
-        description: cut(lead_or(release), 300, graphemes),
+        description: cut(release.lead.trim(), 300, graphemes),
         facets: if platform == Platform::Bluesky { facets } else { Vec::new() },
     }
-}
-
-/// The whole lead, for the link card.
-fn lead_or(release: &Release) -> &str {
-    release.lead.trim()
 }
 
 /// Characters as Mastodon counts them (Unicode scalar values; links apart).

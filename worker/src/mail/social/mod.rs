@@ -49,10 +49,7 @@ impl Calls {
 
     /// `url`, or its stand-in's under `SOCIAL_VIA`.
     fn url(&self, url: &str) -> String {
-        match (&self.via, url.strip_prefix("https://")) {
-            (Some(via), Some(rest)) => format!("{}/{rest}", via.trim_end_matches('/')),
-            _ => url.to_string(),
-        }
+        contract::social::via(url, self.via.as_deref())
     }
 
     /// One call; a body longer than `cap` is an error, read no further than the cap.
